@@ -1,0 +1,28 @@
+package dev.comet.core;
+
+import java.net.InetSocketAddress;
+import java.util.random.RandomGenerator;
+
+/**
+ * Everything a {@link Node} needs from the world (DESIGN.md §2.1). The real runtime binds it to a UDP socket and
+ * an event loop; the simulator to an in-memory network and a virtual clock. Every callback it runs (timers) runs
+ * on the node's own thread.
+ */
+public interface Environment {
+    /** Current time in milliseconds (virtual in the simulator); only differences are meaningful. */
+    long now();
+
+    /** Runs {@code task} on the node's thread after {@code delayMillis}. */
+    Timer schedule(long delayMillis, Runnable task);
+
+    /** Sends one datagram; delivery is not guaranteed. */
+    void send(InetSocketAddress to, byte[] datagram);
+
+    /** The node's source of randomness (seeded in the simulator). */
+    RandomGenerator random();
+
+    /** A scheduled task that may be cancelled. */
+    interface Timer {
+        void cancel();
+    }
+}

@@ -1,0 +1,568 @@
+package dev.comet.core;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.id.NodeId;
+import dev.comet.krpc.CompactInfo;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcCodec;
+import dev.comet.krpc.KrpcDecodeException;
+import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcMessage;
+import dev.comet.krpc.KrpcQuery;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.krpc.TokenManager;
+import dev.comet.lookup.Lookup;
+import dev.comet.lookup.LookupResult;
+import dev.comet.lookup.LookupTransport;
+import dev.comet.peers.PeerStore;
+import dev.comet.routing.Contact;
+import dev.comet.routing.RoutingTable;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A Mainline DHT node as a sans-I/O state machine (DESIGN.md §2.1): datagrams and timer firings come in as calls,
+ * everything going out goes through its {@link Environment}. It answers BEP 5 queries, keeps the routing table,
+ * runs lookups, and bootstraps and maintains itself.
+ *
+ * <p>Not thread-safe by design: every call must come from the one thread the environment runs it on.
+ */
+public final class Node {
+    /** Our KRPC client version: "CM" and a two-byte version, how other Comet nodes recognise us. */
+    public static final byte[] VERSION = {'C', 'M', 0, 1};
+
+    private final NodeId id;
+    private final Contact self;
+    private final NodeConfig config;
+    private final Environment env;
+    private final KrpcCodec codec;
+    private final RoutingTable table;
+    private final TokenManager tokens;
+    private final PeerStore peers;
+    private final Map<Integer, PendingCall> pending = new HashMap<>();
+    private final List<Runnable> readyListeners = new ArrayList<>();
+    private final List<InetSocketAddress> bootstrapAddresses = new ArrayList<>();
+    private int nextTransaction;
+    private boolean started;
+    private boolean stopped;
+    private boolean bootstrapping;
+    private boolean ready;
+    private Environment.Timer maintenanceTimer;
+    private Environment.Timer tokenTimer;
+    private Environment.Timer bootstrapTimer;
+
+    private long queriesReceived;
+    private long responsesReceived;
+    private long errorsReceived;
+    private long queriesSent;
+    private long retries;
+    private long timeouts;
+    private long malformedDropped;
+    private long unsolicitedDropped;
+    private long errorRepliesSent;
+    private long internalErrors;
+    private long lookupsStarted;
+    private long lookupsFinished;
+
+    /** A node with id {@code id} that others reach at {@code address}. */
+    public Node(NodeId id, InetSocketAddress address, NodeConfig config, Environment env) {
+        this.id = id;
+        this.self = new Contact(id, address);
+        this.config = config;
+        this.env = env;
+        this.codec = new KrpcCodec(config.bencodeLimits());
+        this.table = new RoutingTable(id, config, env.now());
+        this.tokens = new TokenManager(env.random());
+        this.peers = new PeerStore(config.peerTtlMillis(), config.maxPeersPerInfoHash(), config.maxInfoHashes());
+        this.nextTransaction = env.random().nextInt(1 << 16);
+    }
+
+    public NodeId id() {
+        return id;
+    }
+
+    /** This node as a contact: its id and the address it was bound to. */
+    public Contact self() {
+        return self;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** The routing table; read it only on the node's thread. */
+    public RoutingTable routingTable() {
+        return table;
+    }
+
+    /** The routing table's contacts, good ones first: what a restarted node rejoins from. */
+    public List<Contact> knownContacts() {
+        return table.contacts(env.now());
+    }
+
+    /** True once the first bootstrap round (self lookup and bucket fill) has finished. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** Runs {@code listener} once the node is ready (at once if it already is). */
+    public void whenReady(Runnable listener) {
+        if (ready) {
+            listener.run();
+        } else {
+            readyListeners.add(listener);
+        }
+    }
+
+    /**
+     * Starts maintenance and joins the network through {@code bootstrap} (any reachable nodes, e.g. saved
+     * contacts of an earlier run). With no bootstrap address the node is the first of its network and ready at once.
+     */
+    public void start(Collection<InetSocketAddress> bootstrap) {
+        if (started) {
+            throw new IllegalStateException("node already started");
+        }
+        started = true;
+        bootstrapAddresses.addAll(bootstrap);
+        tokenTimer = env.schedule(config.tokenRotationMillis(), this::rotateTokens);
+        scheduleMaintenance();
+        bootstrap();
+    }
+
+    /** Stops timers and forgets pending requests; later datagrams are ignored. */
+    public void stop() {
+        stopped = true;
+        if (maintenanceTimer != null) {
+            maintenanceTimer.cancel();
+        }
+        if (tokenTimer != null) {
+            tokenTimer.cancel();
+        }
+        if (bootstrapTimer != null) {
+            bootstrapTimer.cancel();
+        }
+        for (PendingCall call : pending.values()) {
+            call.timer.cancel();
+        }
+        pending.clear();
+    }
+
+    public NodeStats stats() {
+        return new NodeStats(queriesReceived, responsesReceived, errorsReceived, queriesSent, retries, timeouts,
+                malformedDropped, unsolicitedDropped, errorRepliesSent, internalErrors, lookupsStarted, lookupsFinished);
+    }
+
+    /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */
+    public void lookup(NodeId target, Consumer<LookupResult> done) {
+        lookupsStarted++;
+        Lookup lookup = new Lookup(target, config.k(), config.alpha(), this::requestNodes, env::now, result -> {
+            lookupsFinished++;
+            done.accept(result);
+        });
+        lookup.includeSelf(self);
+        lookup.start(table.closest(target, config.k(), env.now()));
+    }
+
+    /** Pings {@code address}; {@code done} gets the contact that answered, or null when it did not. */
+    public void ping(InetSocketAddress address, Consumer<Contact> done) {
+        sendQuery(address, null, "ping", Dict.builder().put("id", id).build(), new QueryCallback() {
+            @Override
+            public void onResponse(Contact from, KrpcResponse response) {
+                done.accept(from);
+            }
+
+            @Override
+            public void onFailure() {
+                done.accept(null);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- incoming
+
+    /** A datagram arrived from {@code from}. Never throws: bad input is answered with an error or dropped. */
+    public void onDatagram(InetSocketAddress from, byte[] datagram) {
+        if (stopped) {
+            return;
+        }
+        if (datagram.length > config.maxDatagramBytes()) {
+            malformedDropped++;
+            return;
+        }
+        KrpcMessage message;
+        try {
+            message = codec.decode(datagram);
+        } catch (KrpcDecodeException e) {
+            malformedDropped++;
+            if (e.replyTo() != null) {
+                sendError(from, e.replyTo(), ErrorCode.PROTOCOL.krpcCode(), e.getMessage());
+            }
+            return;
+        }
+        try {
+            if (message instanceof KrpcQuery q) {
+                onQuery(from, q);
+            } else if (message instanceof KrpcResponse r) {
+                onResponse(from, r);
+            } else if (message instanceof KrpcError e) {
+                onError(from, e);
+            }
+        } catch (RuntimeException e) {
+            // a bug of ours must not take the node down, and must not go unseen
+            internalErrors++;
+            if (message instanceof KrpcQuery q) {
+                sendError(from, q.transactionId(), KrpcError.SERVER, "server error");
+            }
+        }
+    }
+
+    private void onQuery(InetSocketAddress from, KrpcQuery query) {
+        queriesReceived++;
+        Dict args = query.arguments();
+        Dict reply;
+        try {
+            NodeId sender = args.id("id");
+            // BEP 43: a read-only node asks but does not answer; it has no place in routing tables
+            if (!query.readOnly()) {
+                learn(new Contact(sender, from), false, query.version());
+            }
+            reply = switch (query.method()) {
+                case "ping" -> Dict.builder().put("id", id).build();
+                case "find_node" -> Dict.builder().put("id", id)
+                        .put("nodes", CompactInfo.nodes(table.closest(args.id("target"), config.k(), env.now()))).build();
+                case "get_peers" -> getPeers(from, args.id("info_hash"));
+                case "announce_peer" -> announcePeer(from, args);
+                default -> throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
+            };
+        } catch (CometException e) {
+            sendError(from, query.transactionId(), e.code().krpcCode(), e.getMessage());
+            return;
+        }
+        send(from, new KrpcResponse(query.transactionId(), reply, VERSION, from));
+    }
+
+    private Dict getPeers(InetSocketAddress from, NodeId infoHash) {
+        Dict.Builder reply = Dict.builder().put("id", id)
+                .put("token", tokens.tokenFor(from.getAddress(), infoHash))
+                .put("nodes", CompactInfo.nodes(table.closest(infoHash, config.k(), env.now())));
+        List<InetSocketAddress> found = peers.peers(infoHash, config.maxPeersPerReply(), env.now());
+        if (!found.isEmpty()) {
+            List<Object> values = new ArrayList<>(found.size());
+            for (InetSocketAddress p : found) {
+                if (CompactInfo.encodable(p)) {
+                    values.add(CompactInfo.peer(p));
+                }
+            }
+            reply.put("values", values);
+        }
+        return reply.build();
+    }
+
+    private Dict announcePeer(InetSocketAddress from, Dict args) {
+        NodeId infoHash = args.id("info_hash");
+        if (!tokens.valid(args.bytes("token"), from.getAddress(), infoHash)) {
+            throw new CometException(ErrorCode.PROTOCOL, "bad token");
+        }
+        boolean implied = args.optionalInteger("implied_port", 0) != 0;
+        long port = implied ? from.getPort() : args.integer("port");
+        if (port < 1 || port > 65535) {
+            throw new CometException(ErrorCode.PROTOCOL, "port out of range: " + port);
+        }
+        if (!peers.announce(infoHash, new InetSocketAddress(from.getAddress(), (int) port), env.now())) {
+            throw new CometException(ErrorCode.SERVER, "peer store full");
+        }
+        return Dict.builder().put("id", id).build();
+    }
+
+    private void onResponse(InetSocketAddress from, KrpcResponse response) {
+        PendingCall call = takePending(from, response.transactionId());
+        if (call == null) {
+            return;
+        }
+        responsesReceived++;
+        Contact sender;
+        try {
+            sender = new Contact(response.values().id("id"), from);
+        } catch (CometException e) {
+            malformedDropped++;
+            call.callback.onFailure();
+            return;
+        }
+        learn(sender, true, response.version());
+        if (call.expected != null && !call.expected.equals(sender.id())) {
+            // another node now answers at that address: the one we asked for is gone
+            table.failed(call.expected, env.now());
+            call.callback.onFailure();
+            return;
+        }
+        call.callback.onResponse(sender, response);
+    }
+
+    private void onError(InetSocketAddress from, KrpcError error) {
+        PendingCall call = takePending(from, error.transactionId());
+        if (call == null) {
+            return;
+        }
+        errorsReceived++;
+        call.callback.onFailure();
+    }
+
+    private PendingCall takePending(InetSocketAddress from, byte[] tid) {
+        PendingCall call = tid.length == 2 ? pending.get(transactionKey(tid)) : null;
+        // an answer counts only if it comes from the address we asked (mldht: tid and address must match)
+        if (call == null || !call.to.equals(from)) {
+            unsolicitedDropped++;
+            return null;
+        }
+        pending.remove(transactionKey(tid));
+        call.timer.cancel();
+        return call;
+    }
+
+    private void learn(Contact contact, boolean responded, byte[] version) {
+        boolean comet = version != null && version.length >= 2 && version[0] == 'C' && version[1] == 'M';
+        Contact toPing = table.heardFrom(contact, responded, comet, env.now());
+        if (toPing != null) {
+            pingContact(toPing);
+        }
+    }
+
+    // ---------------------------------------------------------------- outgoing
+
+    /** What a pending query's sender wants to hear; exactly one of onResponse/onFailure is called. */
+    private interface QueryCallback {
+        void onResponse(Contact from, KrpcResponse response);
+
+        /** Timed out after every attempt, or answered with an error. */
+        void onFailure();
+
+        default void onRetry() {
+        }
+    }
+
+    private static final class PendingCall {
+        final InetSocketAddress to;
+        final NodeId expected;
+        final byte[] datagram;
+        final QueryCallback callback;
+        int attempts = 1;
+        Environment.Timer timer;
+
+        PendingCall(InetSocketAddress to, NodeId expected, byte[] datagram, QueryCallback callback) {
+            this.to = to;
+            this.expected = expected;
+            this.datagram = datagram;
+            this.callback = callback;
+        }
+    }
+
+    private void sendQuery(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback) {
+        if (stopped) {
+            callback.onFailure();
+            return;
+        }
+        if (pending.size() >= 1 << 15) {
+            // the 16-bit transaction space is half used: something is flooding us with work
+            callback.onFailure();
+            return;
+        }
+        int key;
+        do {
+            key = nextTransaction++ & 0xFFFF;
+        } while (pending.containsKey(key));
+        byte[] tid = {(byte) (key >>> 8), (byte) key};
+        byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, VERSION));
+        PendingCall call = new PendingCall(to, expected, datagram, callback);
+        pending.put(key, call);
+        final int transaction = key;
+        call.timer = env.schedule(config.requestTimeoutMillis(), () -> onTimeout(transaction, call));
+        queriesSent++;
+        env.send(to, datagram);
+    }
+
+    private void onTimeout(int key, PendingCall call) {
+        if (pending.get(key) != call) {
+            return;
+        }
+        if (call.attempts < config.requestAttempts()) {
+            call.attempts++;
+            retries++;
+            call.timer = env.schedule(config.requestTimeoutMillis(), () -> onTimeout(key, call));
+            env.send(call.to, call.datagram);
+            call.callback.onRetry();
+            return;
+        }
+        pending.remove(key);
+        timeouts++;
+        if (call.expected != null) {
+            table.failed(call.expected, env.now());
+        }
+        call.callback.onFailure();
+    }
+
+    private void send(InetSocketAddress to, KrpcMessage message) {
+        env.send(to, codec.encode(message));
+    }
+
+    private void sendError(InetSocketAddress to, byte[] tid, int code, String message) {
+        errorRepliesSent++;
+        send(to, new KrpcError(tid, code, message, VERSION));
+    }
+
+    private static int transactionKey(byte[] tid) {
+        return ((tid[0] & 0xFF) << 8) | (tid[1] & 0xFF);
+    }
+
+    /** The find_node step of a lookup ({@link LookupTransport}). */
+    private void requestNodes(Contact to, NodeId target, LookupTransport.Reply reply) {
+            sendQuery(to.address(), to.id(), "find_node",
+                    Dict.builder().put("id", id).put("target", target).build(), new QueryCallback() {
+                        @Override
+                        public void onResponse(Contact from, KrpcResponse response) {
+                            List<Contact> nodes;
+                            try {
+                                nodes = response.values().has("nodes")
+                                        ? CompactInfo.nodes(response.values().bytes("nodes")) : List.of();
+                            } catch (CometException e) {
+                                malformedDropped++;
+                                reply.failed();
+                                return;
+                            }
+                            reply.responded(from, nodes);
+                        }
+
+                        @Override
+                        public void onFailure() {
+                            reply.failed();
+                        }
+
+                        @Override
+                        public void onRetry() {
+                            reply.retried();
+                        }
+                    });
+    }
+
+    private void pingContact(Contact contact) {
+        sendQuery(contact.address(), contact.id(), "ping", Dict.builder().put("id", id).build(), new QueryCallback() {
+            @Override
+            public void onResponse(Contact from, KrpcResponse response) {
+            }
+
+            @Override
+            public void onFailure() {
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- joining and maintenance
+
+    private void bootstrap() {
+        if (stopped) {
+            return;
+        }
+        if (bootstrapAddresses.isEmpty()) {
+            becomeReady();
+            return;
+        }
+        bootstrapping = true;
+        int[] outstanding = {bootstrapAddresses.size()};
+        boolean[] joined = {false};
+        for (InetSocketAddress address : bootstrapAddresses) {
+            sendQuery(address, null, "find_node", Dict.builder().put("id", id).put("target", id).build(),
+                    new QueryCallback() {
+                        @Override
+                        public void onResponse(Contact from, KrpcResponse response) {
+                            outstanding[0]--;
+                            if (!joined[0]) {
+                                joined[0] = true;
+                                joinThroughSelfLookup();
+                            }
+                        }
+
+                        @Override
+                        public void onFailure() {
+                            outstanding[0]--;
+                            if (outstanding[0] == 0 && !joined[0]) {
+                                // nobody answered: try again later; a node that never joined is not ready
+                                bootstrapTimer = env.schedule(config.bootstrapRetryMillis(), Node.this::bootstrap);
+                            }
+                        }
+                    });
+        }
+    }
+
+    /** Self lookup, then one lookup for each bucket that is not full: how a new node fills its table. */
+    private void joinThroughSelfLookup() {
+        lookup(id, self -> {
+            List<NodeId> targets = table.refreshTargets(env.now(), true, env.random());
+            if (targets.isEmpty()) {
+                bootstrapping = false;
+                becomeReady();
+                return;
+            }
+            int[] outstanding = {targets.size()};
+            for (NodeId target : targets) {
+                lookup(target, result -> {
+                    if (--outstanding[0] == 0) {
+                        bootstrapping = false;
+                        becomeReady();
+                    }
+                });
+            }
+        });
+    }
+
+    private void becomeReady() {
+        if (ready) {
+            return;
+        }
+        ready = true;
+        List<Runnable> listeners = new ArrayList<>(readyListeners);
+        readyListeners.clear();
+        for (Runnable r : listeners) {
+            r.run();
+        }
+    }
+
+    private void scheduleMaintenance() {
+        // jitter spreads the maintenance of many nodes started together
+        long delay = config.maintenanceIntervalMillis() / 2 + env.random().nextLong(config.maintenanceIntervalMillis());
+        maintenanceTimer = env.schedule(delay, this::maintain);
+    }
+
+    private void maintain() {
+        if (stopped) {
+            return;
+        }
+        long now = env.now();
+        peers.expire(now);
+        if (table.size() == 0 && !bootstrapping && !bootstrapAddresses.isEmpty()) {
+            bootstrap();
+        } else if (!bootstrapping) {
+            for (NodeId target : table.refreshTargets(now, false, env.random())) {
+                lookup(target, result -> { });
+            }
+            for (Contact c : table.questionableContacts(now)) {
+                pingContact(c);
+            }
+        }
+        scheduleMaintenance();
+    }
+
+    private void rotateTokens() {
+        if (stopped) {
+            return;
+        }
+        tokens.rotate();
+        tokenTimer = env.schedule(config.tokenRotationMillis(), this::rotateTokens);
+    }
+
+}

@@ -1,0 +1,90 @@
+package dev.comet.core;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.bencode.BencodeLimits;
+
+/**
+ * Every protocol setting a user might tune, with the defaults of {@link #defaults()}. Times are in milliseconds.
+ *
+ * @param k                       bucket size and lookup result size (Kademlia K; mldht and BEP 5 use 8)
+ * @param alpha                   requests a lookup keeps in flight (Kademlia α)
+ * @param replacementCacheSize    candidates kept per bucket to replace nodes that go bad
+ * @param requestTimeoutMillis    wait for one attempt of a request before re-sending it
+ * @param requestAttempts         sends of one request before it counts as failed (1 = no retry)
+ * @param maxFailures             consecutive failed requests after which a contact is bad
+ * @param questionableAfterMillis silence after which a good contact becomes questionable (BEP 5: 15 min)
+ * @param bucketRefreshMillis     a bucket with no activity this long is refreshed by a lookup (BEP 5: 15 min)
+ * @param maintenanceIntervalMillis how often buckets, peers and bootstrap are checked
+ * @param bootstrapRetryMillis    wait before trying the bootstrap nodes again when none of them answered
+ * @param tokenRotationMillis     write-token secret lifetime; the previous secret stays valid one more period
+ * @param peerTtlMillis           lifetime of an announced peer (issue #2: 30 min)
+ * @param maxPeersPerInfoHash     peers kept per info hash; the oldest announcement goes first
+ * @param maxInfoHashes           info hashes kept; announces for new ones are refused when full
+ * @param maxPeersPerReply        peers returned in one get_peers reply (keeps replies under 1,400 bytes)
+ * @param maxDatagramBytes        largest datagram decoded; larger ones are dropped
+ * @param maxBencodeDepth         deepest nesting accepted in a datagram
+ */
+public record NodeConfig(
+        int k,
+        int alpha,
+        int replacementCacheSize,
+        long requestTimeoutMillis,
+        int requestAttempts,
+        int maxFailures,
+        long questionableAfterMillis,
+        long bucketRefreshMillis,
+        long maintenanceIntervalMillis,
+        long bootstrapRetryMillis,
+        long tokenRotationMillis,
+        long peerTtlMillis,
+        int maxPeersPerInfoHash,
+        int maxInfoHashes,
+        int maxPeersPerReply,
+        int maxDatagramBytes,
+        int maxBencodeDepth) {
+
+    public NodeConfig {
+        positive("k", k);
+        positive("alpha", alpha);
+        positive("replacementCacheSize", replacementCacheSize);
+        positive("requestTimeoutMillis", requestTimeoutMillis);
+        positive("requestAttempts", requestAttempts);
+        positive("maxFailures", maxFailures);
+        positive("questionableAfterMillis", questionableAfterMillis);
+        positive("bucketRefreshMillis", bucketRefreshMillis);
+        positive("maintenanceIntervalMillis", maintenanceIntervalMillis);
+        positive("bootstrapRetryMillis", bootstrapRetryMillis);
+        positive("tokenRotationMillis", tokenRotationMillis);
+        positive("peerTtlMillis", peerTtlMillis);
+        positive("maxPeersPerInfoHash", maxPeersPerInfoHash);
+        positive("maxInfoHashes", maxInfoHashes);
+        positive("maxPeersPerReply", maxPeersPerReply);
+        if (maxDatagramBytes < 512) {
+            throw new CometException(ErrorCode.BAD_INPUT, "maxDatagramBytes must be at least 512, got " + maxDatagramBytes);
+        }
+        positive("maxBencodeDepth", maxBencodeDepth);
+    }
+
+    public static NodeConfig defaults() {
+        return new NodeConfig(8, 3, 8, 1_000, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
+                30 * 60_000L, 200, 10_000, 50, 16 * 1024, 32);
+    }
+
+    /** The bencode bounds every incoming datagram is decoded with. */
+    public BencodeLimits bencodeLimits() {
+        return new BencodeLimits(maxBencodeDepth, maxDatagramBytes, maxDatagramBytes, maxDatagramBytes);
+    }
+
+    public NodeConfig withRequestTimeoutMillis(long millis) {
+        return new NodeConfig(k, alpha, replacementCacheSize, millis, requestAttempts, maxFailures, questionableAfterMillis,
+                bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash,
+                maxInfoHashes, maxPeersPerReply, maxDatagramBytes, maxBencodeDepth);
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, name + " must be positive, got " + value);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.comet.krpc;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.id.NodeId;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A decoded bencode dictionary with typed, checked accessors: a wrong or missing field is a
+ * {@link ErrorCode#PROTOCOL} error naming the field, never a ClassCastException.
+ */
+public record Dict(Map<String, Object> map) {
+    public Dict {
+        map = Collections.unmodifiableMap(map);
+    }
+
+    public static Dict of(Map<String, Object> map) {
+        return new Dict(map);
+    }
+
+    /** A small builder that keeps keys sorted, as canonical bencode wants. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public boolean has(String key) {
+        return map.containsKey(key);
+    }
+
+    public byte[] bytes(String key) {
+        Object v = map.get(key);
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        throw missing(key, "a string");
+    }
+
+    public byte[] optionalBytes(String key) {
+        Object v = map.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof byte[] b) {
+            return b;
+        }
+        throw missing(key, "a string");
+    }
+
+    public String string(String key) {
+        return new String(bytes(key), StandardCharsets.UTF_8);
+    }
+
+    public NodeId id(String key) {
+        byte[] b = bytes(key);
+        if (b.length != NodeId.BYTES) {
+            throw new CometException(ErrorCode.PROTOCOL, "'" + key + "' must be a 20-byte id, got " + b.length + " bytes");
+        }
+        return NodeId.fromBytes(b);
+    }
+
+    public long integer(String key) {
+        Object v = map.get(key);
+        if (v instanceof Long l) {
+            return l;
+        }
+        throw missing(key, "an integer");
+    }
+
+    public long optionalInteger(String key, long fallback) {
+        return map.containsKey(key) ? integer(key) : fallback;
+    }
+
+    public List<?> list(String key) {
+        Object v = map.get(key);
+        if (v instanceof List<?> l) {
+            return l;
+        }
+        throw missing(key, "a list");
+    }
+
+    @SuppressWarnings("unchecked")
+    public Dict dict(String key) {
+        Object v = map.get(key);
+        if (v instanceof Map<?, ?> m) {
+            return new Dict((Map<String, Object>) m);
+        }
+        throw missing(key, "a dictionary");
+    }
+
+    private static CometException missing(String key, String what) {
+        return new CometException(ErrorCode.PROTOCOL, "'" + key + "' must be " + what);
+    }
+
+    /** Builds the sorted map of a message body. */
+    public static final class Builder {
+        private final TreeMap<String, Object> map = new TreeMap<>();
+
+        public Builder put(String key, Object value) {
+            if (value != null) {
+                map.put(key, value);
+            }
+            return this;
+        }
+
+        public Builder put(String key, NodeId id) {
+            return put(key, (Object) id.toBytes());
+        }
+
+        public Builder put(String key, long value) {
+            return put(key, (Object) value);
+        }
+
+        public Dict build() {
+            return new Dict(map);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package dev.comet.lookup;
+
+import dev.comet.id.NodeId;
+import dev.comet.routing.Contact;
+
+import java.util.List;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * One iterative Kademlia lookup: keeps up to α requests in flight to the closest contacts not yet asked, and ends
+ * when the K closest contacts that have not failed have all answered.
+ *
+ * <p>A contact whose first attempt went unanswered counts as stalled: it stays in the running (a late answer still
+ * counts) but frees its slot, so one slow or dead node never holds the lookup back. Owned by the node that started
+ * it and driven on that node's thread.
+ */
+public final class Lookup {
+    private enum State { FRESH, IN_FLIGHT, STALLED, RESPONDED, FAILED }
+
+    private static final class Candidate {
+        Contact contact;
+        final int hop;
+        State state = State.FRESH;
+
+        Candidate(Contact contact, int hop) {
+            this.contact = contact;
+            this.hop = hop;
+        }
+    }
+
+    private final NodeId target;
+    private final int k;
+    private final int alpha;
+    private final int maxCandidates;
+    private final LookupTransport transport;
+    private final LongSupplier clock;
+    private final Consumer<LookupResult> onDone;
+    private final TreeMap<NodeId, Candidate> candidates;
+    private final long startedAt;
+    private int messages;
+    private boolean finished;
+
+    public Lookup(NodeId target, int k, int alpha, LookupTransport transport, LongSupplier clock,
+                  Consumer<LookupResult> onDone) {
+        this.target = target;
+        this.k = k;
+        this.alpha = alpha;
+        this.maxCandidates = 8 * k;
+        this.transport = transport;
+        this.clock = clock;
+        this.onDone = onDone;
+        this.candidates = new TreeMap<>(target.byDistance());
+        this.startedAt = clock.getAsLong();
+    }
+
+    public NodeId target() {
+        return target;
+    }
+
+    /** Counts the asking node itself as an answer (hop 0): it knows itself, and may be among the closest. */
+    public Lookup includeSelf(Contact self) {
+        Candidate c = new Candidate(self, 0);
+        c.state = State.RESPONDED;
+        candidates.put(self.id(), c);
+        return this;
+    }
+
+    /** Starts from {@code seeds} (usually the routing table's closest contacts), asked at hop 1. */
+    public void start(List<Contact> seeds) {
+        for (Contact c : seeds) {
+            add(c, 1);
+        }
+        step();
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    private void add(Contact contact, int hop) {
+        if (candidates.containsKey(contact.id())) {
+            return;
+        }
+        if (candidates.size() >= maxCandidates) {
+            // Make room by dropping the farthest candidate farther than the newcomer that is not awaiting an answer,
+            // preferring one that never answered. (Dropping the newcomer whenever the farthest candidate had
+            // answered shut out every closer node found once the list was full.)
+            NodeId victim = null;
+            for (Map.Entry<NodeId, Candidate> e : candidates.descendingMap().entrySet()) {
+                if (target.compareDistance(contact.id(), e.getKey()) >= 0) {
+                    break;
+                }
+                State s = e.getValue().state;
+                if (s == State.FRESH || s == State.FAILED) {
+                    victim = e.getKey();
+                    break;
+                }
+                if (s == State.RESPONDED && victim == null) {
+                    victim = e.getKey();
+                }
+            }
+            if (victim == null) {
+                return;
+            }
+            candidates.remove(victim);
+        }
+        candidates.put(contact.id(), new Candidate(contact, hop));
+    }
+
+    private void step() {
+        if (finished) {
+            return;
+        }
+        int inFlight = 0;
+        for (Candidate c : candidates.values()) {
+            if (c.state == State.IN_FLIGHT) {
+                inFlight++;
+            }
+        }
+        // The window is the K closest candidates that have not failed, widened by one for each stalled one so
+        // that a slow node gets a stand-in without losing its place.
+        int window = k;
+        int seen = 0;
+        boolean waiting = false;
+        List<Candidate> toSend = new ArrayList<>(alpha);
+        for (Candidate c : candidates.values()) {
+            if (seen >= window) {
+                break;
+            }
+            switch (c.state) {
+                case FAILED:
+                    continue;
+                case RESPONDED:
+                    break;
+                case STALLED:
+                    window++;
+                    waiting = true;
+                    break;
+                case IN_FLIGHT:
+                    waiting = true;
+                    break;
+                case FRESH:
+                    waiting = true;
+                    if (inFlight < alpha) {
+                        // taken now, asked after the loop: a transport may answer or fail inside request()
+                        c.state = State.IN_FLIGHT;
+                        toSend.add(c);
+                        inFlight++;
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException();
+            }
+            seen++;
+        }
+        if (!waiting) {
+            // every candidate in the window answered (or none is left): answers still on their way from
+            // outside the window cannot bring a closer contact than the ones that already answered
+            finish();
+        }
+        for (Candidate c : toSend) {
+            if (finished) {
+                break;
+            }
+            send(c);
+        }
+    }
+
+    private void send(Candidate c) {
+        c.state = State.IN_FLIGHT;
+        messages++;
+        transport.request(c.contact, target, new LookupTransport.Reply() {
+            private boolean settled;
+
+            @Override
+            public void responded(Contact from, List<Contact> nodes) {
+                if (settled) {
+                    return;
+                }
+                settled = true;
+                c.state = State.RESPONDED;
+                if (!finished) {
+                    for (Contact n : nodes) {
+                        add(n, c.hop + 1);
+                    }
+                    step();
+                }
+            }
+
+            @Override
+            public void retried() {
+                messages++;
+                if (!settled && c.state == State.IN_FLIGHT) {
+                    c.state = State.STALLED;
+                    step();
+                }
+            }
+
+            @Override
+            public void failed() {
+                if (settled) {
+                    return;
+                }
+                settled = true;
+                c.state = State.FAILED;
+                step();
+            }
+        });
+    }
+
+    private void finish() {
+        finished = true;
+        List<Contact> closest = new ArrayList<>(k);
+        int hops = 0;
+        for (Candidate c : candidates.values()) {
+            if (c.state == State.RESPONDED) {
+                if (closest.isEmpty()) {
+                    hops = c.hop;
+                }
+                closest.add(c.contact);
+                if (closest.size() == k) {
+                    break;
+                }
+            }
+        }
+        onDone.accept(new LookupResult(target, List.copyOf(closest), hops, messages, clock.getAsLong() - startedAt));
+    }
+}

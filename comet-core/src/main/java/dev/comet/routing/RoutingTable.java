@@ -1,0 +1,378 @@
+package dev.comet.routing;
+
+import dev.comet.core.NodeConfig;
+import dev.comet.id.NodeId;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The Kademlia routing table of one node: k-buckets by shared-prefix length with this node's id, split as in the
+ * Kademlia paper (only the bucket holding the own id splits), a replacement cache per bucket, and BEP 5 liveness.
+ *
+ * <p>Owned by its {@code Node} and touched only on the node's thread. Bucket {@code i} holds the contacts sharing
+ * exactly {@code i} leading bits with the own id; the last bucket holds every contact sharing at least as many.
+ */
+public final class RoutingTable {
+    /** BEP 5 liveness of a contact. */
+    public enum Liveness { GOOD, QUESTIONABLE, BAD }
+
+    private final NodeId self;
+    private final NodeConfig config;
+    private final List<Bucket> buckets = new ArrayList<>();
+
+    public RoutingTable(NodeId self, NodeConfig config, long now) {
+        this.self = self;
+        this.config = config;
+        buckets.add(new Bucket(now));
+    }
+
+    public NodeId self() {
+        return self;
+    }
+
+    /**
+     * Records that {@code contact} sent a valid message ({@code responded}: an answer to our query, so its address
+     * is verified). Returns a questionable contact the caller should ping to make room, or null.
+     */
+    public Contact heardFrom(Contact contact, boolean responded, boolean speaksComet, long now) {
+        if (contact.id().equals(self)) {
+            return null;
+        }
+        while (true) {
+            int index = indexOf(contact.id());
+            Bucket bucket = buckets.get(index);
+            Entry existing = bucket.find(contact.id());
+            if (existing != null) {
+                if (!existing.contact.address().equals(contact.address())) {
+                    // an id moving to another address is only believed once the old address has gone bad
+                    if (liveness(existing, now) != Liveness.BAD || !responded) {
+                        return null;
+                    }
+                    existing.contact = contact;
+                }
+                existing.touch(responded, speaksComet, now);
+                if (responded) {
+                    bucket.lastChanged = now;
+                }
+                return null;
+            }
+            Entry replacement = bucket.findReplacement(contact.id());
+            if (bucket.entries.size() < config.k()) {
+                if (replacement != null) {
+                    bucket.replacements.remove(replacement);
+                }
+                Entry entry = replacement != null && replacement.contact.address().equals(contact.address())
+                        ? replacement : new Entry(contact);
+                entry.touch(responded, speaksComet, now);
+                bucket.entries.add(entry);
+                bucket.lastChanged = now;
+                return null;
+            }
+            if (index == buckets.size() - 1 && buckets.size() < NodeId.BITS) {
+                splitLast(now);
+                continue;
+            }
+            if (responded) {
+                Entry bad = firstBad(bucket, now);
+                if (bad != null) {
+                    bucket.entries.remove(bad);
+                    Entry entry = new Entry(contact);
+                    entry.touch(true, speaksComet, now);
+                    bucket.entries.add(entry);
+                    bucket.lastChanged = now;
+                    if (replacement != null) {
+                        bucket.replacements.remove(replacement);
+                    }
+                    return null;
+                }
+            }
+            if (replacement != null) {
+                // an unverified message from another address must not redirect a cached contact (spoofing)
+                if (!replacement.contact.address().equals(contact.address()) && !responded) {
+                    return null;
+                }
+                replacement.contact = contact;
+                replacement.touch(responded, speaksComet, now);
+                // most recently heard from goes last: the end the cache promotes from and never evicts
+                bucket.replacements.remove(replacement);
+                bucket.replacements.addLast(replacement);
+            } else {
+                Entry entry = new Entry(contact);
+                entry.touch(responded, speaksComet, now);
+                bucket.replacements.addLast(entry);
+                if (bucket.replacements.size() > config.replacementCacheSize()) {
+                    bucket.replacements.removeFirst();
+                }
+            }
+            Entry questionable = stalestQuestionable(bucket, now);
+            if (questionable != null) {
+                questionable.pingSentAt = now;
+                return questionable.contact;
+            }
+            return null;
+        }
+    }
+
+    /** Records a request to {@code id} that got no answer; a contact failing too often goes bad and is replaced. */
+    public void failed(NodeId id, long now) {
+        Bucket bucket = buckets.get(indexOf(id));
+        Entry entry = bucket.find(id);
+        if (entry == null) {
+            Entry replacement = bucket.findReplacement(id);
+            if (replacement != null) {
+                bucket.replacements.remove(replacement);
+            }
+            return;
+        }
+        entry.failures++;
+        entry.pingSentAt = -1;
+        if (liveness(entry, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
+            bucket.entries.remove(entry);
+            bucket.entries.add(bucket.bestReplacement());
+            bucket.lastChanged = now;
+        }
+    }
+
+    /** The {@code n} non-bad contacts closest to {@code target}, closest first. */
+    public List<Contact> closest(NodeId target, int n, long now) {
+        List<Entry> all = new ArrayList<>(size());
+        for (Bucket b : buckets) {
+            for (Entry e : b.entries) {
+                if (e.failures < config.maxFailures()) {
+                    all.add(e);
+                }
+            }
+        }
+        Comparator<NodeId> byDistance = target.byDistance();
+        all.sort((a, b) -> byDistance.compare(a.contact.id(), b.contact.id()));
+        List<Contact> out = new ArrayList<>(Math.min(n, all.size()));
+        for (int i = 0; i < all.size() && i < n; i++) {
+            out.add(all.get(i).contact);
+        }
+        return out;
+    }
+
+    /** The entry for {@code id} in the main table, or null. */
+    public Entry entry(NodeId id) {
+        return buckets.get(indexOf(id)).find(id);
+    }
+
+    public Liveness liveness(Entry e, long now) {
+        if (e.failures >= config.maxFailures()) {
+            return Liveness.BAD;
+        }
+        if (e.lastResponse >= 0 && now - e.lastSeen < config.questionableAfterMillis()) {
+            return Liveness.GOOD;
+        }
+        return Liveness.QUESTIONABLE;
+    }
+
+    /** Number of contacts in the main table (replacements excluded). */
+    public int size() {
+        int n = 0;
+        for (Bucket b : buckets) {
+            n += b.entries.size();
+        }
+        return n;
+    }
+
+    public int bucketCount() {
+        return buckets.size();
+    }
+
+    /** A read-only view of bucket {@code index}'s entries. */
+    public List<Entry> bucket(int index) {
+        return Collections.unmodifiableList(buckets.get(index).entries);
+    }
+
+    public int replacementCount(int index) {
+        return buckets.get(index).replacements.size();
+    }
+
+    /** All contacts of the main table, good ones first (what a restarted node rejoins from). */
+    public List<Contact> contacts(long now) {
+        List<Entry> all = new ArrayList<>();
+        for (Bucket b : buckets) {
+            all.addAll(b.entries);
+        }
+        all.sort(Comparator.comparing((Entry e) -> liveness(e, now)));
+        List<Contact> out = new ArrayList<>(all.size());
+        for (Entry e : all) {
+            out.add(e.contact);
+        }
+        return out;
+    }
+
+    /**
+     * Random lookup targets for the buckets that need one: idle for {@code bucketRefreshMillis}, or, when
+     * {@code underfilledToo}, holding fewer than K contacts. Each chosen bucket counts as refreshed now.
+     */
+    public List<NodeId> refreshTargets(long now, boolean underfilledToo, RandomGenerator random) {
+        List<NodeId> targets = new ArrayList<>();
+        for (int i = 0; i < buckets.size(); i++) {
+            Bucket b = buckets.get(i);
+            boolean idle = now - b.lastChanged >= config.bucketRefreshMillis();
+            boolean underfilled = underfilledToo && b.entries.size() < config.k();
+            if (idle || underfilled) {
+                boolean last = i == buckets.size() - 1;
+                targets.add(last ? self.randomWithSharedPrefix(Math.min(NodeId.BITS, i + 8), random)
+                        : self.randomWithSharedPrefix(i, random));
+                b.lastChanged = now;
+            }
+        }
+        return targets;
+    }
+
+    /** Contacts that have been silent long enough to be questionable and are not being pinged yet. */
+    public List<Contact> questionableContacts(long now) {
+        List<Contact> out = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (Entry e : b.entries) {
+                if (liveness(e, now) == Liveness.QUESTIONABLE && e.lastResponse >= 0
+                        && (e.pingSentAt < 0 || now - e.pingSentAt > config.questionableAfterMillis())) {
+                    e.pingSentAt = now;
+                    out.add(e.contact);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Entry firstBad(Bucket bucket, long now) {
+        for (Entry e : bucket.entries) {
+            if (liveness(e, now) == Liveness.BAD) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The least recently seen questionable entry that is not already being pinged. */
+    private Entry stalestQuestionable(Bucket bucket, long now) {
+        Entry stalest = null;
+        for (Entry e : bucket.entries) {
+            boolean pingPending = e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.requestAttempts();
+            if (liveness(e, now) == Liveness.QUESTIONABLE && !pingPending
+                    && (stalest == null || e.lastSeen < stalest.lastSeen)) {
+                stalest = e;
+            }
+        }
+        return stalest;
+    }
+
+    private int indexOf(NodeId id) {
+        return Math.min(self.commonPrefixLength(id), buckets.size() - 1);
+    }
+
+    private void splitLast(long now) {
+        int depth = buckets.size() - 1;
+        Bucket old = buckets.get(depth);
+        Bucket near = new Bucket(old.lastChanged);
+        Bucket far = new Bucket(old.lastChanged);
+        for (Entry e : old.entries) {
+            (self.commonPrefixLength(e.contact.id()) == depth ? far : near).entries.add(e);
+        }
+        for (Entry e : old.replacements) {
+            (self.commonPrefixLength(e.contact.id()) == depth ? far : near).replacements.add(e);
+        }
+        buckets.set(depth, far);
+        buckets.add(near);
+    }
+
+    /** One contact's liveness record; mutable, owned by the table. */
+    public static final class Entry {
+        private Contact contact;
+        private long lastSeen;
+        private long lastResponse = -1;
+        private long pingSentAt = -1;
+        private int failures;
+        private boolean speaksComet;
+
+        private Entry(Contact contact) {
+            this.contact = contact;
+        }
+
+        private void touch(boolean responded, boolean comet, long now) {
+            lastSeen = now;
+            if (responded) {
+                lastResponse = now;
+                failures = 0;
+                pingSentAt = -1;
+            }
+            speaksComet |= comet;
+        }
+
+        public Contact contact() {
+            return contact;
+        }
+
+        public long lastSeen() {
+            return lastSeen;
+        }
+
+        /** Time of the last answer to one of our queries, or -1 if it never answered. */
+        public long lastResponse() {
+            return lastResponse;
+        }
+
+        public int failures() {
+            return failures;
+        }
+
+        /** Whether this contact identified itself as a Comet node (its {@code v} field). */
+        public boolean speaksComet() {
+            return speaksComet;
+        }
+    }
+
+    private static final class Bucket {
+        final List<Entry> entries = new ArrayList<>(8);
+        final ArrayDeque<Entry> replacements = new ArrayDeque<>();
+        long lastChanged;
+
+        Bucket(long now) {
+            lastChanged = now;
+        }
+
+        Entry find(NodeId id) {
+            for (Entry e : entries) {
+                if (e.contact.id().equals(id)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        Entry findReplacement(NodeId id) {
+            for (Entry e : replacements) {
+                if (e.contact.id().equals(id)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        /** The most recently seen verified replacement, else the most recent one; removed from the cache. */
+        Entry bestReplacement() {
+            Entry best = null;
+            for (Iterator<Entry> it = replacements.descendingIterator(); it.hasNext(); ) {
+                Entry e = it.next();
+                if (e.lastResponse >= 0) {
+                    best = e;
+                    break;
+                }
+            }
+            if (best == null) {
+                best = replacements.peekLast();
+            }
+            replacements.remove(best);
+            return best;
+        }
+    }
+}

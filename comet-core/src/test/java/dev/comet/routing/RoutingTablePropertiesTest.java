@@ -1,0 +1,541 @@
+package dev.comet.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.comet.core.NodeConfig;
+import dev.comet.id.NodeId;
+import dev.comet.routing.RoutingTable.Entry;
+import dev.comet.routing.RoutingTable.Liveness;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Invariants of the Kademlia routing table under random traffic, and the BEP 5 bucket rules as examples.
+ */
+class RoutingTablePropertiesTest {
+
+    private static final long MINUTE = 60_000L;
+
+    /**
+     * Defaults with a chosen K, replacement cache size and failure limit. Built by component name, so that the test
+     * survives new settings being added to the record.
+     */
+    private static NodeConfig config(int k, int replacements, int maxFailures) {
+        Map<String, Object> overrides = Map.of("k", k, "replacementCacheSize", replacements, "maxFailures", maxFailures);
+        NodeConfig defaults = NodeConfig.defaults();
+        try {
+            RecordComponent[] components = NodeConfig.class.getRecordComponents();
+            Object[] values = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = overrides.containsKey(components[i].getName())
+                        ? overrides.get(components[i].getName())
+                        : components[i].getAccessor().invoke(defaults);
+            }
+            NodeConfig config = NodeConfig.class.getDeclaredConstructor(types).newInstance(values);
+            assertThat(config.k()).isEqualTo(k);
+            assertThat(config.replacementCacheSize()).isEqualTo(replacements);
+            assertThat(config.maxFailures()).isEqualTo(maxFailures);
+            return config;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static InetSocketAddress address(int host, int port) {
+        byte[] ip = {10, (byte) (host >>> 16), (byte) (host >>> 8), (byte) host};
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(ip), port);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ random traffic
+
+    /**
+     * One event seen by the table.
+     *
+     * @param kind      0..5 heardFrom a new id, 6..7 heardFrom a known id, 8..9 failed(known id), 10 failed(unknown id)
+     * @param prefix    for a new id: -1 fully random, else the prefix it shares with the own id (160 = the own id)
+     * @param pick      which known id (modulo their number)
+     * @param idSeed    randomness of the new id
+     * @param responded the heardFrom is an answer to our query
+     * @param moved     a known id is heard at another address
+     * @param advance   milliseconds that pass before the event
+     */
+    record Op(int kind, int prefix, int pick, long idSeed, boolean responded, boolean moved, long advance) {
+    }
+
+    @Provide
+    Arbitrary<List<Op>> ops() {
+        Arbitrary<Integer> kinds = Arbitraries.integers().between(0, 10);
+        Arbitrary<Integer> prefixes = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.just(-1)),
+                Tuple.of(4, Arbitraries.integers().between(0, 24)),
+                Tuple.of(2, Arbitraries.integers().between(100, NodeId.BITS)));
+        Arbitrary<Long> advances = Arbitraries.frequencyOf(
+                Tuple.of(8, Arbitraries.longs().between(0, 2_000)),
+                Tuple.of(1, Arbitraries.longs().between(0, 20 * MINUTE)));
+        Arbitrary<Op> op = Combinators.combine(kinds, prefixes, Arbitraries.integers().between(0, 10_000),
+                        Arbitraries.longs(), Arbitraries.of(true, false), Arbitraries.frequency(Tuple.of(1, true), Tuple.of(5, false)),
+                        advances)
+                .as(Op::new);
+        return op.list().ofMinSize(1).ofMaxSize(300);
+    }
+
+    /** Runs the operations, checking every invariant after each one. */
+    private static void run(NodeConfig config, long selfSeed, List<Op> ops, long targetSeed) {
+        NodeId self = NodeId.random(new SplittableRandom(selfSeed));
+        long now = 1_000;
+        RoutingTable table = new RoutingTable(self, config, now);
+        List<NodeId> known = new ArrayList<>();
+        Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
+        SplittableRandom targets = new SplittableRandom(targetSeed);
+        int hosts = 0;
+        for (Op op : ops) {
+            now += op.advance();
+            boolean newId = op.kind() <= 5 || known.isEmpty();
+            if (op.kind() <= 7) {
+                NodeId id;
+                InetSocketAddress addr;
+                if (newId) {
+                    SplittableRandom r = new SplittableRandom(op.idSeed());
+                    id = op.prefix() < 0 ? NodeId.random(r) : self.randomWithSharedPrefix(op.prefix(), r);
+                    addr = address(++hosts, 1 + r.nextInt(65535));
+                    if (!addresses.containsKey(id)) {
+                        known.add(id);
+                        addresses.put(id, addr);
+                    }
+                } else {
+                    id = known.get(op.pick() % known.size());
+                    addr = op.moved() ? address(++hosts, 6881) : addresses.get(id);
+                }
+                Contact toPing = table.heardFrom(new Contact(id, addr), op.responded(), op.idSeed() % 3 == 0, now);
+                if (toPing != null) {
+                    // the contact to ping is one the table holds, in the same bucket as the newcomer
+                    Entry e = table.entry(toPing.id());
+                    assertThat(e).as("contact to ping must be in the table").isNotNull();
+                    assertThat(e.contact()).isEqualTo(toPing);
+                    assertThat(table.liveness(e, now)).isEqualTo(Liveness.QUESTIONABLE);
+                    assertThat(bucketOf(table, toPing.id())).isEqualTo(bucketOf(table, id));
+                }
+            } else if (op.kind() <= 9) {
+                if (!known.isEmpty()) {
+                    table.failed(known.get(op.pick() % known.size()), now);
+                }
+            } else {
+                table.failed(NodeId.random(new SplittableRandom(op.idSeed())), now);
+            }
+            checkInvariants(table, config, now, known, targets);
+        }
+    }
+
+    private static int bucketOf(RoutingTable table, NodeId id) {
+        return Math.min(table.self().commonPrefixLength(id), table.bucketCount() - 1);
+    }
+
+    private static void checkInvariants(RoutingTable table, NodeConfig config, long now, List<NodeId> known,
+                                        SplittableRandom targets) {
+        NodeId self = table.self();
+        int last = table.bucketCount() - 1;
+        assertThat(table.bucketCount()).isBetween(1, NodeId.BITS);
+        Set<NodeId> seen = new HashSet<>();
+        List<Entry> nonBad = new ArrayList<>();
+        int total = 0;
+        for (int i = 0; i <= last; i++) {
+            List<Entry> bucket = table.bucket(i);
+            assertThat(bucket.size()).as("size of bucket %d", i).isLessThanOrEqualTo(config.k());
+            assertThat(table.replacementCount(i)).as("replacements of bucket %d", i)
+                    .isLessThanOrEqualTo(config.replacementCacheSize());
+            for (Entry e : bucket) {
+                NodeId id = e.contact().id();
+                int cpl = self.commonPrefixLength(id);
+                if (i < last) {
+                    assertThat(cpl).as("prefix of %s in bucket %d of %d", id, i, last + 1).isEqualTo(i);
+                } else {
+                    assertThat(cpl).as("prefix of %s in last bucket %d", id, i).isGreaterThanOrEqualTo(last);
+                }
+                assertThat(id).as("own id in the table").isNotEqualTo(self);
+                assertThat(seen.add(id)).as("%s twice in the table", id).isTrue();
+                assertThat(table.entry(id)).isSameAs(e);
+                if (table.liveness(e, now) != Liveness.BAD) {
+                    nonBad.add(e);
+                }
+                assertThat(table.liveness(e, now) == Liveness.BAD).isEqualTo(e.failures() >= config.maxFailures());
+                total++;
+            }
+        }
+        assertThat(table.size()).isEqualTo(total);
+        assertThat(table.entry(self)).isNull();
+        assertThat(table.contacts(now)).hasSize(total);
+        // the table only ever holds ids it heard from
+        assertThat(new HashSet<>(known)).containsAll(seen);
+
+        // closest(): a brute-force sort of the non-bad entries
+        NodeId target = known.isEmpty() || targets.nextBoolean() ? NodeId.random(targets)
+                : known.get(targets.nextInt(known.size()));
+        int n = targets.nextInt(2 * config.k() + 2);
+        List<Contact> closest = table.closest(target, n, now);
+        List<Contact> expected = nonBad.stream()
+                .map(Entry::contact)
+                .sorted((a, b) -> target.compareDistance(a.id(), b.id()))
+                .limit(n)
+                .toList();
+        assertThat(closest).hasSize(Math.min(n, nonBad.size()));
+        assertThat(closest).containsExactlyElementsOf(expected);
+        for (int i = 1; i < closest.size(); i++) {
+            assertThat(target.compareDistance(closest.get(i - 1).id(), closest.get(i).id())).isNegative();
+        }
+    }
+
+    @Property(tries = 200)
+    void invariantsHoldUnderRandomTraffic(@ForAll("ops") List<Op> ops, @ForAll long selfSeed, @ForAll long targetSeed) {
+        run(NodeConfig.defaults(), selfSeed, ops, targetSeed);
+    }
+
+    @Property(tries = 150)
+    void invariantsHoldForOtherBucketSizes(@ForAll("ops") List<Op> ops, @ForAll long selfSeed, @ForAll long targetSeed,
+                                           @ForAll @IntRange(min = 1, max = 4) int k,
+                                           @ForAll @IntRange(min = 1, max = 3) int replacements,
+                                           @ForAll @IntRange(min = 1, max = 3) int maxFailures) {
+        run(config(k, replacements, maxFailures), selfSeed, ops, targetSeed);
+    }
+
+    @Example
+    void aTableOfManyContactsKeepsItsInvariants() {
+        NodeConfig config = NodeConfig.defaults();
+        SplittableRandom rng = new SplittableRandom(2024);
+        NodeId self = NodeId.random(rng);
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<NodeId> known = new ArrayList<>();
+        long now = 0;
+        for (int i = 0; i < 5_000; i++) {
+            now += 10;
+            NodeId id = rng.nextInt(3) == 0 ? self.randomWithSharedPrefix(rng.nextInt(NodeId.BITS), rng) : NodeId.random(rng);
+            known.add(id);
+            table.heardFrom(new Contact(id, address(i, 6881)), rng.nextBoolean(), false, now);
+        }
+        checkInvariants(table, config, now, known, rng);
+        assertThat(table.bucketCount()).isGreaterThan(8);
+        // the far buckets are full: 5,000 random ids put about 2,500 in bucket 0
+        assertThat(table.bucket(0)).hasSize(config.k());
+        assertThat(table.bucket(1)).hasSize(config.k());
+    }
+
+    // ------------------------------------------------------------------ examples
+
+    private final NodeConfig config = NodeConfig.defaults();
+    private final SplittableRandom rng = new SplittableRandom(99);
+    private final NodeId self = NodeId.random(rng);
+    private int host;
+
+    private Contact contactWithPrefix(int prefix) {
+        return new Contact(self.randomWithSharedPrefix(prefix, rng), address(++host, 6881));
+    }
+
+    /**
+     * A table whose bucket 0 (not the last) holds K contacts sharing no prefix with the own id, none of which has
+     * answered a query, and whose replacement cache is empty. Time is {@code K + 1} afterwards.
+     */
+    private List<Contact> fillFarBucket(RoutingTable table, boolean responded) {
+        List<Contact> far = new ArrayList<>();
+        for (int i = 0; i < config.k(); i++) {
+            Contact c = contactWithPrefix(0);
+            assertThat(table.heardFrom(c, responded, false, i)).isNull();
+            far.add(c);
+        }
+        // a near contact splits the full only bucket: the K far contacts stay in bucket 0
+        assertThat(table.heardFrom(contactWithPrefix(5), responded, false, config.k())).isNull();
+        assertThat(table.bucketCount()).isEqualTo(2);
+        assertThat(table.bucket(0)).extracting(Entry::contact).containsExactlyElementsOf(far);
+        assertThat(table.replacementCount(0)).isZero();
+        return far;
+    }
+
+    @Example
+    void aFullFarBucketCachesNewcomersAndAsksToPingAQuestionableContact() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> far = fillFarBucket(table, false);
+        long now = 100;
+
+        Contact newcomer = contactWithPrefix(0);
+        Contact toPing = table.heardFrom(newcomer, false, false, now);
+        // the stalest questionable contact: the first one heard from
+        assertThat(toPing).isEqualTo(far.get(0));
+        assertThat(table.entry(newcomer.id())).isNull();
+        assertThat(table.replacementCount(0)).isEqualTo(1);
+        assertThat(table.bucket(0)).hasSize(config.k());
+        assertThat(table.bucketCount()).isEqualTo(2);
+        assertThat(table.closest(newcomer.id(), 100, now)).doesNotContain(newcomer);
+
+        // while that ping is pending the next stalest is offered
+        Contact second = table.heardFrom(contactWithPrefix(0), false, false, now + 1);
+        assertThat(second).isEqualTo(far.get(1));
+        assertThat(table.replacementCount(0)).isEqualTo(2);
+
+        // hearing the same newcomer again does not grow the cache
+        table.heardFrom(newcomer, false, false, now + 2);
+        assertThat(table.replacementCount(0)).isEqualTo(2);
+
+        // the cache is bounded
+        for (int i = 0; i < 3 * config.replacementCacheSize(); i++) {
+            table.heardFrom(contactWithPrefix(0), false, false, now + 3 + i);
+        }
+        assertThat(table.replacementCount(0)).isEqualTo(config.replacementCacheSize());
+        assertThat(table.bucket(0)).hasSize(config.k());
+    }
+
+    @Example
+    void aPingPendsForAllAttemptsBeforeTheSameContactIsOfferedAgain() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> far = fillFarBucket(table, false);
+        assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100)).isEqualTo(far.get(0));
+        long pending = config.requestTimeoutMillis() * config.requestAttempts();
+        assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100 + pending - 1)).isEqualTo(far.get(1));
+        assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100 + pending)).isEqualTo(far.get(0));
+    }
+
+    @Example
+    void aFullBucketOfGoodContactsAsksForNoPing() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        fillFarBucket(table, true);
+        assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100)).isNull();
+        assertThat(table.heardFrom(contactWithPrefix(0), true, false, 101)).isNull();
+        assertThat(table.replacementCount(0)).isEqualTo(2);
+        // fifteen minutes later they are questionable and one is offered for a ping
+        long later = 100 + config.questionableAfterMillis();
+        Contact toPing = table.heardFrom(contactWithPrefix(0), false, false, later);
+        assertThat(toPing).isNotNull();
+        assertThat(table.liveness(table.entry(toPing.id()), later)).isEqualTo(Liveness.QUESTIONABLE);
+    }
+
+    @Example
+    void aContactFailingMaxFailuresTimesIsReplacedByAReplacement() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> far = fillFarBucket(table, true);
+        Contact replacement = contactWithPrefix(0);
+        table.heardFrom(replacement, true, false, 100);
+        assertThat(table.replacementCount(0)).isEqualTo(1);
+
+        Contact victim = far.get(3);
+        for (int i = 1; i < config.maxFailures(); i++) {
+            table.failed(victim.id(), 100 + i);
+            Entry e = table.entry(victim.id());
+            assertThat(e).isNotNull();
+            assertThat(e.failures()).isEqualTo(i);
+            assertThat(table.liveness(e, 100 + i)).isNotEqualTo(Liveness.BAD);
+        }
+        long now = 100 + config.maxFailures();
+        table.failed(victim.id(), now);
+        assertThat(table.entry(victim.id())).isNull();
+        assertThat(table.entry(replacement.id())).isNotNull();
+        assertThat(table.entry(replacement.id()).contact()).isEqualTo(replacement);
+        assertThat(table.bucket(0)).hasSize(config.k());
+        assertThat(table.replacementCount(0)).isZero();
+        assertThat(table.closest(victim.id(), 100, now)).contains(replacement).doesNotContain(victim);
+    }
+
+    @Example
+    void aBadContactWithoutReplacementStaysButIsNotOffered() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> far = fillFarBucket(table, true);
+        Contact victim = far.get(0);
+        long now = 100;
+        for (int i = 0; i < config.maxFailures(); i++) {
+            table.failed(victim.id(), now);
+        }
+        Entry e = table.entry(victim.id());
+        assertThat(e).isNotNull();
+        assertThat(table.liveness(e, now)).isEqualTo(Liveness.BAD);
+        assertThat(table.closest(victim.id(), 100, now)).doesNotContain(victim).hasSize(config.k());
+        // a query from it does not make it good again: only an answer does
+        table.heardFrom(victim, false, false, now + 1);
+        assertThat(table.liveness(table.entry(victim.id()), now + 1)).isEqualTo(Liveness.BAD);
+        table.heardFrom(victim, true, false, now + 2);
+        assertThat(table.liveness(table.entry(victim.id()), now + 2)).isEqualTo(Liveness.GOOD);
+        assertThat(table.entry(victim.id()).failures()).isZero();
+    }
+
+    @Example
+    void aVerifiedNewcomerReplacesABadEntry() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> far = fillFarBucket(table, true);
+        Contact victim = far.get(2);
+        long now = 100;
+        for (int i = 0; i < config.maxFailures(); i++) {
+            table.failed(victim.id(), now);
+        }
+        assertThat(table.liveness(table.entry(victim.id()), now)).isEqualTo(Liveness.BAD);
+
+        // an unverified newcomer (it only sent us a query) does not take the place
+        Contact unverified = contactWithPrefix(0);
+        table.heardFrom(unverified, false, false, now + 1);
+        assertThat(table.entry(unverified.id())).isNull();
+        assertThat(table.entry(victim.id())).isNotNull();
+
+        // a verified one does
+        Contact verified = contactWithPrefix(0);
+        assertThat(table.heardFrom(verified, true, false, now + 2)).isNull();
+        assertThat(table.entry(victim.id())).isNull();
+        Entry e = table.entry(verified.id());
+        assertThat(e).isNotNull();
+        assertThat(table.liveness(e, now + 2)).isEqualTo(Liveness.GOOD);
+        assertThat(table.bucket(0)).hasSize(config.k());
+    }
+
+    @Example
+    void aReplacementThatAnswersIsPromotedWhenRoomAppears() {
+        // the replacement cache entry of an id is reused when the id gets into the table
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> far = fillFarBucket(table, true);
+        Contact cached = contactWithPrefix(0);
+        table.heardFrom(cached, true, true, 100);
+        assertThat(table.replacementCount(0)).isEqualTo(1);
+        for (int i = 0; i < config.maxFailures(); i++) {
+            table.failed(far.get(0).id(), 101);
+        }
+        Entry promoted = table.entry(cached.id());
+        assertThat(promoted).isNotNull();
+        assertThat(promoted.speaksComet()).isTrue();
+        assertThat(promoted.lastResponse()).isEqualTo(100);
+        assertThat(table.replacementCount(0)).isZero();
+    }
+
+    @Example
+    void refreshTargetsFallInsideEachIdleBucket() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        long now = 0;
+        // enough contacts at every prefix length up to 12 to split the table a dozen times
+        for (int p = 0; p <= 12; p++) {
+            for (int i = 0; i < config.k(); i++) {
+                table.heardFrom(contactWithPrefix(p), true, false, ++now);
+            }
+        }
+        int buckets = table.bucketCount();
+        assertThat(buckets).isGreaterThanOrEqualTo(12);
+
+        // nothing is idle yet
+        assertThat(table.refreshTargets(now, false, rng)).isEmpty();
+
+        long later = now + config.bucketRefreshMillis();
+        // keep buckets 1 and 4 busy: an answer from one of their contacts counts as activity
+        table.heardFrom(table.bucket(1).get(0).contact(), true, false, later - 1);
+        table.heardFrom(table.bucket(4).get(0).contact(), true, false, later - 1);
+        Set<Integer> busy = Set.of(1, 4);
+
+        List<NodeId> targets = table.refreshTargets(later, false, rng);
+        TreeSet<Integer> targeted = new TreeSet<>();
+        for (NodeId t : targets) {
+            int cpl = self.commonPrefixLength(t);
+            int bucket = Math.min(cpl, buckets - 1);
+            if (bucket < buckets - 1) {
+                assertThat(cpl).isEqualTo(bucket);
+            } else {
+                assertThat(cpl).isGreaterThanOrEqualTo(buckets - 1);
+            }
+            assertThat(targeted.add(bucket)).as("two targets for bucket %d", bucket).isTrue();
+        }
+        Set<Integer> idle = new TreeSet<>();
+        for (int i = 0; i < buckets; i++) {
+            if (!busy.contains(i)) {
+                idle.add(i);
+            }
+        }
+        assertThat(targeted).isEqualTo(idle);
+        // each targeted bucket counts as refreshed
+        assertThat(table.refreshTargets(later, false, rng)).isEmpty();
+        assertThat(table.bucketCount()).isEqualTo(buckets);
+    }
+
+    @Example
+    void refreshTargetsIncludeUnderfilledBucketsWhenAsked() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        for (int i = 0; i < config.k(); i++) {
+            table.heardFrom(contactWithPrefix(0), true, false, 1);
+        }
+        table.heardFrom(contactWithPrefix(3), true, false, 2); // splits: bucket 0 full, bucket 1 has one
+        assertThat(table.bucketCount()).isEqualTo(2);
+        assertThat(table.refreshTargets(3, false, rng)).isEmpty();
+        List<NodeId> targets = table.refreshTargets(3, true, rng);
+        assertThat(targets).hasSize(1);
+        assertThat(self.commonPrefixLength(targets.get(0))).isGreaterThanOrEqualTo(1);
+    }
+
+    @Example
+    void aKnownIdAtAnotherAddressIsNotMovedWhileTheOldEntryIsGood() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        Contact original = contactWithPrefix(0);
+        table.heardFrom(original, true, false, 10);
+        Contact impostor = new Contact(original.id(), address(9999, 4444));
+
+        assertThat(table.heardFrom(impostor, true, false, 20)).isNull();
+        assertThat(table.heardFrom(impostor, false, false, 21)).isNull();
+        assertThat(table.entry(original.id()).contact()).isEqualTo(original);
+        assertThat(table.size()).isEqualTo(1);
+
+        // nor while it is merely questionable
+        long quiet = 10 + config.questionableAfterMillis() + 1;
+        assertThat(table.liveness(table.entry(original.id()), quiet)).isEqualTo(Liveness.QUESTIONABLE);
+        table.heardFrom(impostor, true, false, quiet);
+        assertThat(table.entry(original.id()).contact()).isEqualTo(original);
+
+        // once the old address has gone bad, an answer from the new one moves it
+        for (int i = 0; i < config.maxFailures(); i++) {
+            table.failed(original.id(), quiet + 1);
+        }
+        table.heardFrom(impostor, false, false, quiet + 2);
+        assertThat(table.entry(original.id()).contact()).isEqualTo(original);
+        table.heardFrom(impostor, true, false, quiet + 3);
+        assertThat(table.entry(original.id()).contact()).isEqualTo(impostor);
+        assertThat(table.liveness(table.entry(original.id()), quiet + 3)).isEqualTo(Liveness.GOOD);
+        assertThat(table.size()).isEqualTo(1);
+    }
+
+    @Example
+    void theOwnIdIsNeverAdded() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        assertThat(table.heardFrom(new Contact(self, address(1, 1)), true, true, 1)).isNull();
+        assertThat(table.size()).isZero();
+        assertThat(table.entry(self)).isNull();
+        assertThat(table.closest(self, 8, 1)).isEmpty();
+    }
+
+    @Example
+    void livenessFollowsBep5() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        Contact queried = contactWithPrefix(0);
+        Contact answered = contactWithPrefix(1);
+        table.heardFrom(queried, false, false, 0);
+        table.heardFrom(answered, true, false, 0);
+        long q = config.questionableAfterMillis();
+        assertThat(table.liveness(table.entry(queried.id()), 1)).isEqualTo(Liveness.QUESTIONABLE);
+        assertThat(table.liveness(table.entry(answered.id()), q - 1)).isEqualTo(Liveness.GOOD);
+        assertThat(table.liveness(table.entry(answered.id()), q)).isEqualTo(Liveness.QUESTIONABLE);
+        // a node that once answered stays good while it keeps sending queries
+        table.heardFrom(answered, false, false, q);
+        assertThat(table.liveness(table.entry(answered.id()), 2 * q - 1)).isEqualTo(Liveness.GOOD);
+        // good contacts come first in contacts()
+        assertThat(table.contacts(1).get(0)).isEqualTo(answered);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.comet.runtime;
+
+import dev.comet.bencode.BencodeLimits;
+import dev.comet.id.NodeId;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcCodec;
+import dev.comet.krpc.KrpcMessage;
+import dev.comet.krpc.KrpcQuery;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * A blocking, single-socket KRPC client for diagnostics and tests: sends raw datagrams or queries to a node and
+ * reads the answers, the way a foreign implementation would see it. Not for use on a node's event loop.
+ */
+public final class BlockingKrpcClient implements AutoCloseable {
+    public static final KrpcCodec CODEC = new KrpcCodec(BencodeLimits.DEFAULT);
+    private final DatagramSocket socket;
+    private final NodeId id = NodeId.ofKey("blocking krpc client");
+    private int nextTransaction;
+
+    public BlockingKrpcClient() throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.setSoTimeout(2000);
+    }
+
+    public NodeId id() {
+        return id;
+    }
+
+    public void send(InetSocketAddress to, byte[] datagram) throws IOException {
+        socket.send(new DatagramPacket(datagram, datagram.length, to));
+    }
+
+    /** The next datagram that arrives within {@code timeoutMillis}, decoded, or empty. */
+    public Optional<KrpcMessage> receive(int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        byte[] buf = new byte[65536];
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        try {
+            socket.receive(p);
+        } catch (SocketTimeoutException e) {
+            return Optional.empty();
+        }
+        byte[] data = new byte[p.getLength()];
+        System.arraycopy(buf, 0, data, 0, data.length);
+        return Optional.of(CODEC.decode(data));
+    }
+
+    /**
+     * Sends a query, marked read-only (BEP 43: the node must not add us to its routing table), and returns the
+     * answer to it (response or error), or empty if none came within 2 s. Other datagrams are skipped.
+     */
+    public Optional<KrpcMessage> query(InetSocketAddress to, String method, Dict args) throws IOException {
+        byte[] tid = {(byte) 'c', (byte) nextTransaction++};
+        send(to, CODEC.encode(new KrpcQuery(tid, method, args, new byte[] {'T', 'S', 0, 1}, true)));
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            int left = (int) ((deadline - System.nanoTime()) / 1_000_000);
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            Optional<KrpcMessage> m = receive(left);
+            if (m.isEmpty()) {
+                return m;
+            }
+            if (!(m.get() instanceof KrpcQuery) && Arrays.equals(m.get().transactionId(), tid)) {
+                return m;
+            }
+        }
+    }
+
+    public Optional<KrpcMessage> ping(InetSocketAddress to) throws IOException {
+        return query(to, "ping", Dict.builder().put("id", id).build());
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.comet.runtime;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.id.NodeId;
+import dev.comet.routing.Contact;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * A node's data directory: its id ({@code node-id}) and the contacts of its routing table ({@code contacts}),
+ * so that a restarted node keeps its identity and rejoins without a bootstrap node. Files are replaced atomically.
+ */
+public final class DataDirectory {
+    private static final String ID_FILE = "node-id";
+    private static final String CONTACTS_FILE = "contacts";
+
+    private final Path root;
+
+    public DataDirectory(Path root) {
+        this.root = root;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new CometException(ErrorCode.IO, "cannot create data directory " + root + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(root)) {
+            throw new CometException(ErrorCode.IO, "data directory " + root + " is not writable");
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The saved node id, or a new random one that is saved at once. */
+    public NodeId loadOrCreateId(RandomGenerator random) {
+        Path file = root.resolve(ID_FILE);
+        if (Files.exists(file)) {
+            try {
+                return NodeId.fromHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
+            } catch (IOException | CometException e) {
+                throw new CometException(ErrorCode.IO, "cannot read node id from " + file + ": " + e.getMessage(), e);
+            }
+        }
+        NodeId id = NodeId.random(random);
+        writeAtomically(file, id.toHex() + "\n");
+        return id;
+    }
+
+    /** The contacts saved by an earlier run; unreadable lines are skipped (the file is a hint, not the truth). */
+    public List<Contact> loadContacts() {
+        Path file = root.resolve(CONTACTS_FILE);
+        List<Contact> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return out;
+        }
+        for (String line : lines) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts.length != 2) {
+                continue;
+            }
+            try {
+                NodeId id = NodeId.fromHex(parts[0]);
+                int colon = parts[1].lastIndexOf(':');
+                InetAddress ip = InetAddress.getByName(parts[1].substring(0, colon));
+                int port = Integer.parseInt(parts[1].substring(colon + 1));
+                out.add(new Contact(id, new InetSocketAddress(ip, port)));
+            } catch (RuntimeException | IOException e) {
+                // a damaged line costs one contact, not the restart
+            }
+        }
+        return out;
+    }
+
+    public void saveContacts(List<Contact> contacts) {
+        StringBuilder sb = new StringBuilder();
+        for (Contact c : contacts) {
+            sb.append(c.id().toHex()).append(' ').append(c.address().getAddress().getHostAddress())
+                    .append(':').append(c.address().getPort()).append('\n');
+        }
+        writeAtomically(root.resolve(CONTACTS_FILE), sb.toString());
+    }
+
+    private static void writeAtomically(Path file, String content) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new CometException(ErrorCode.IO, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package dev.comet.runtime;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.core.Environment;
+import dev.comet.core.Node;
+import dev.comet.core.NodeConfig;
+import dev.comet.id.NodeId;
+import dev.comet.lookup.LookupResult;
+import dev.comet.routing.Contact;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * A {@link Node} on a real UDP socket: the Environment is a Netty datagram channel and its event loop, so every
+ * call into the node runs on that one loop thread. Other threads talk to the node through {@link #call}.
+ */
+public final class UdpNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpNode.class);
+    private static final long CONTACT_SAVE_INTERVAL_MILLIS = 30_000;
+
+    private final Channel channel;
+    private final EventLoop loop;
+    private final Node node;
+    private final DataDirectory dataDirectory;
+    private volatile boolean closed;
+
+    private UdpNode(Channel channel, NodeId id, NodeConfig config, DataDirectory dataDirectory, RandomGenerator random) {
+        this.channel = channel;
+        this.loop = channel.eventLoop();
+        this.dataDirectory = dataDirectory;
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        this.node = new Node(id, local, config, new LoopEnvironment(random));
+    }
+
+    /**
+     * Binds a UDP socket on {@code bind} (port 0 picks a free one), starts the node on {@code group} and joins
+     * through {@code bootstrap} plus the contacts saved in {@code dataDirectory} (which may be null: no persistence).
+     */
+    public static UdpNode start(EventLoopGroup group, InetSocketAddress bind, NodeConfig config,
+                                Collection<InetSocketAddress> bootstrap, DataDirectory dataDirectory) {
+        RandomGenerator random = new Random(new SecureRandom().nextLong());
+        NodeId id = dataDirectory != null ? dataDirectory.loadOrCreateId(random) : NodeId.random(random);
+        List<InetSocketAddress> joinThrough = new ArrayList<>(bootstrap);
+        if (dataDirectory != null) {
+            for (Contact c : dataDirectory.loadContacts()) {
+                joinThrough.add(c.address());
+            }
+        }
+        UdpNode[] holder = new UdpNode[1];
+        Channel channel;
+        try {
+            channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxDatagramBytes() + 1))
+                    .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+                            holder[0].receive(packet);
+                        }
+
+                        @Override
+                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                            LOG.debug("udp channel error: {}", cause.toString());
+                        }
+                    })
+                    .bind(bind).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            throw new CometException(ErrorCode.IO, "cannot bind UDP " + bind + ": " + e.getMessage(), e);
+        }
+        UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, random);
+        holder[0] = udpNode;
+        udpNode.loop.execute(() -> {
+            udpNode.node.start(joinThrough);
+            if (dataDirectory != null) {
+                udpNode.node.whenReady(udpNode::saveContacts);
+                udpNode.scheduleContactSaving();
+            }
+        });
+        return udpNode;
+    }
+
+    public InetSocketAddress address() {
+        return node.self().address();
+    }
+
+    public NodeId id() {
+        return node.id();
+    }
+
+    /** Runs {@code action} on the node's thread and completes with its result. */
+    public <T> CompletableFuture<T> call(Function<Node, T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(action.apply(node));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    public CompletableFuture<LookupResult> lookup(NodeId target) {
+        CompletableFuture<LookupResult> result = new CompletableFuture<>();
+        loop.execute(() -> node.lookup(target, result::complete));
+        return result;
+    }
+
+    /** Completes once the node has finished its first bootstrap round. */
+    public CompletableFuture<Void> ready() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        loop.execute(() -> node.whenReady(() -> result.complete(null)));
+        return result;
+    }
+
+    /** Stops the node, saves its contacts and closes the socket. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    if (dataDirectory != null) {
+                        saveContacts();
+                    }
+                    node.stop();
+                } finally {
+                    stopped.complete(null);
+                }
+            });
+            stopped.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("node did not stop cleanly: {}", e.toString());
+        }
+        channel.close().syncUninterruptibly();
+    }
+
+    private void receive(DatagramPacket packet) {
+        ByteBuf content = packet.content();
+        if (content.readableBytes() > node.config().maxDatagramBytes()) {
+            return; // truncated by the receive buffer: an oversized datagram
+        }
+        byte[] bytes = new byte[content.readableBytes()];
+        content.readBytes(bytes);
+        node.onDatagram(packet.sender(), bytes);
+    }
+
+    private void scheduleContactSaving() {
+        loop.schedule(() -> {
+            if (!closed) {
+                saveContacts();
+                scheduleContactSaving();
+            }
+        }, CONTACT_SAVE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void saveContacts() {
+        try {
+            List<Contact> contacts = node.knownContacts();
+            if (!contacts.isEmpty()) {
+                dataDirectory.saveContacts(contacts);
+            }
+        } catch (CometException e) {
+            LOG.warn("{}", e.getMessage());
+        }
+    }
+
+    /** The node's view of the world: this channel, its event loop, the monotonic clock. */
+    private final class LoopEnvironment implements Environment {
+        private final RandomGenerator random;
+
+        LoopEnvironment(RandomGenerator random) {
+            this.random = random;
+        }
+
+        @Override
+        public long now() {
+            return System.nanoTime() / 1_000_000;
+        }
+
+        @Override
+        public Timer schedule(long delayMillis, Runnable task) {
+            ScheduledFuture<?> f = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            return () -> f.cancel(false);
+        }
+
+        @Override
+        public void send(InetSocketAddress to, byte[] datagram) {
+            if (!closed) {
+                channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), channel.voidPromise());
+            }
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return random;
+        }
+    }
+}

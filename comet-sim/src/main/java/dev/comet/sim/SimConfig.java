@@ -1,0 +1,77 @@
+package dev.comet.sim;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.core.NodeConfig;
+
+/**
+ * One simulation run: network size and faults, the lookup workload, and the node settings.
+ *
+ * @param nodes                   nodes in the network (kept constant under churn: each leaver is replaced)
+ * @param lookups                 lookups run after the network has settled
+ * @param seed                    the one seed of the run
+ * @param lossRate                probability that a datagram is lost, in [0, 1)
+ * @param latencyMinMillis        one-way latency, uniform between min and max
+ * @param latencyMaxMillis        see latencyMinMillis
+ * @param killFraction            fraction of nodes killed at once after settling, before the lookups, in [0, 1)
+ * @param churnMeanSessionSeconds mean of the exponential session time of a node (0 = no churn)
+ * @param joinIntervalMillis      virtual time between two nodes joining while the network is built
+ * @param settleMillis            virtual time the network runs after the last join before lookups start
+ * @param lookupIntervalMillis    virtual time between the starts of two lookups
+ * @param nodeConfig              the protocol settings of every node
+ */
+public record SimConfig(
+        int nodes,
+        int lookups,
+        long seed,
+        double lossRate,
+        long latencyMinMillis,
+        long latencyMaxMillis,
+        double killFraction,
+        double churnMeanSessionSeconds,
+        long joinIntervalMillis,
+        long settleMillis,
+        long lookupIntervalMillis,
+        NodeConfig nodeConfig) {
+
+    public SimConfig {
+        if (nodes < 2) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--nodes must be at least 2, got " + nodes);
+        }
+        if (lookups < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--lookups must not be negative, got " + lookups);
+        }
+        if (!(lossRate >= 0 && lossRate < 1)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--loss must be in [0, 1), got " + lossRate);
+        }
+        if (!(killFraction >= 0 && killFraction < 1)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--kill must be in [0, 1), got " + killFraction);
+        }
+        if (!(churnMeanSessionSeconds >= 0)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--churn-mean-session must not be negative");
+        }
+        if (latencyMinMillis < 0 || latencyMaxMillis < latencyMinMillis) {
+            throw new CometException(ErrorCode.BAD_INPUT, "latency range must satisfy 0 <= min <= max");
+        }
+    }
+
+    /** Defaults: 10–100 ms latency, no loss, no churn, nodes joining every 20 ms, 2 virtual minutes to settle. */
+    public static SimConfig of(int nodes, int lookups, long seed) {
+        return new SimConfig(nodes, lookups, seed, 0, 10, 100, 0, 0, 20, 120_000, 100, NodeConfig.defaults());
+    }
+
+    public SimConfig withLoss(double loss) {
+        return new SimConfig(nodes, lookups, seed, loss, latencyMinMillis, latencyMaxMillis, killFraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);
+    }
+
+    public SimConfig withKill(double fraction) {
+        return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, fraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);
+    }
+
+    public SimConfig withChurn(double meanSessionSeconds) {
+        return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
+                meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);
+    }
+}

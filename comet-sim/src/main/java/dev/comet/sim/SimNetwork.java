@@ -1,0 +1,213 @@
+package dev.comet.sim;
+
+import dev.comet.core.Environment;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.random.RandomGenerator;
+
+/**
+ * An in-memory datagram network on a virtual clock: one thread, one seeded random generator, one event queue.
+ * The same seed and the same calls give the same run, bit for bit (DESIGN.md §2.1).
+ *
+ * <p>Owns every {@link Host} and the event queue; nothing here is thread-safe, nothing needs to be.
+ */
+public final class SimNetwork {
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
+    private final Random random;
+    private final double lossRate;
+    private final long latencyMinMillis;
+    private final long latencyMaxMillis;
+    private long now;
+    private long sequence;
+    private long datagramsSent;
+    private long datagramsLost;
+    private int nextAddress = 1;
+
+    public SimNetwork(long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis) {
+        if (lossRate < 0 || lossRate >= 1) {
+            throw new IllegalArgumentException("loss rate must be in [0, 1): " + lossRate);
+        }
+        if (latencyMinMillis < 0 || latencyMaxMillis < latencyMinMillis) {
+            throw new IllegalArgumentException("latency range must satisfy 0 <= min <= max");
+        }
+        this.random = new Random(seed);
+        this.lossRate = lossRate;
+        this.latencyMinMillis = latencyMinMillis;
+        this.latencyMaxMillis = latencyMaxMillis;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public Random random() {
+        return random;
+    }
+
+    public long datagramsSent() {
+        return datagramsSent;
+    }
+
+    public long datagramsLost() {
+        return datagramsLost;
+    }
+
+    /** A new host at a fresh loopback-range address (never reused, so a late datagram cannot reach a newcomer). */
+    public Host newHost() {
+        int n = nextAddress++;
+        byte[] ip = {127, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+        try {
+            Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), 6881));
+            hosts.put(host.address, host);
+            return host;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("4 bytes are always an address", e);
+        }
+    }
+
+    /** Runs {@code task} at virtual time {@code now + delay}, not tied to any host. */
+    public void schedule(long delayMillis, Runnable task) {
+        enqueue(null, delayMillis, task);
+    }
+
+    /** Runs events until virtual time {@code until} (events at exactly that time included). */
+    public void runUntil(long until) {
+        while (!queue.isEmpty() && queue.peek().time <= until) {
+            step();
+        }
+        now = Math.max(now, until);
+    }
+
+    /** Runs events until {@code condition} holds or virtual time passes {@code deadline}; true if it held. */
+    public boolean runUntil(java.util.function.BooleanSupplier condition, long deadline) {
+        while (!condition.getAsBoolean()) {
+            if (queue.isEmpty() || queue.peek().time > deadline) {
+                now = Math.max(now, deadline);
+                return condition.getAsBoolean();
+            }
+            step();
+        }
+        return true;
+    }
+
+    private void step() {
+        Event e = queue.poll();
+        now = e.time;
+        if (!e.cancelled && (e.owner == null || e.owner.alive)) {
+            e.task.run();
+        }
+    }
+
+    private Event enqueue(Host owner, long delayMillis, Runnable task) {
+        Event e = new Event(now + Math.max(0, delayMillis), sequence++, owner, task);
+        queue.add(e);
+        return e;
+    }
+
+    private long latency() {
+        return latencyMinMillis + (latencyMaxMillis == latencyMinMillis ? 0
+                : random.nextLong(latencyMaxMillis - latencyMinMillis + 1));
+    }
+
+    /** One simulated machine: the {@link Environment} of the node that runs on it. */
+    public final class Host implements Environment {
+        private final InetSocketAddress address;
+        private boolean alive = true;
+        private Receiver receiver;
+
+        private Host(InetSocketAddress address) {
+            this.address = address;
+        }
+
+        public InetSocketAddress address() {
+            return address;
+        }
+
+        public boolean alive() {
+            return alive;
+        }
+
+        /** Where datagrams addressed to this host go. */
+        public void bind(Receiver receiver) {
+            this.receiver = receiver;
+        }
+
+        /** Takes the host off the network at once: its timers stop and datagrams to it are lost. */
+        public void kill() {
+            alive = false;
+            hosts.remove(address);
+        }
+
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public Timer schedule(long delayMillis, Runnable task) {
+            return enqueue(this, delayMillis, task);
+        }
+
+        @Override
+        public void send(InetSocketAddress to, byte[] datagram) {
+            datagramsSent++;
+            if (lossRate > 0 && random.nextDouble() < lossRate) {
+                datagramsLost++;
+                return;
+            }
+            Host target = hosts.get(to);
+            if (target == null) {
+                return;
+            }
+            InetSocketAddress from = address;
+            enqueue(target, latency(), () -> {
+                if (target.receiver != null) {
+                    target.receiver.receive(from, datagram);
+                }
+            });
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return random;
+        }
+    }
+
+    /** Receives the datagrams of one host. */
+    public interface Receiver {
+        void receive(InetSocketAddress from, byte[] datagram);
+    }
+
+    private static final class Event implements Comparable<Event>, Environment.Timer {
+        final long time;
+        final long seq;
+        final Host owner;
+        final Runnable task;
+        boolean cancelled;
+
+        Event(long time, long seq, Host owner, Runnable task) {
+            this.time = time;
+            this.seq = seq;
+            this.owner = owner;
+            this.task = task;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.comet.sim;
+
+import dev.comet.core.Node;
+import dev.comet.id.NodeId;
+import dev.comet.lookup.LookupReport;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a network of real {@link Node}s on a {@link SimNetwork}, lets it settle, applies the configured faults,
+ * runs lookups from random live nodes for random targets and judges them against global knowledge.
+ */
+public final class Simulation {
+    private final SimConfig config;
+    private final SimNetwork network;
+    private final List<SimNode> live = new ArrayList<>();
+    private int departures;
+    private int arrivals;
+
+    /** A node and the host it runs on. */
+    private record SimNode(Node node, SimNetwork.Host host) {
+    }
+
+    public Simulation(SimConfig config) {
+        this.config = config;
+        this.network = new SimNetwork(config.seed(), config.lossRate(), config.latencyMinMillis(),
+                config.latencyMaxMillis());
+    }
+
+    /** Runs the whole scenario and returns the report fields, in the order of the JSON output. */
+    public Map<String, Object> run() {
+        long wallStart = System.nanoTime();
+        HeapMeter.reset();
+
+        build();
+        if (config.churnMeanSessionSeconds() > 0) {
+            for (SimNode n : new ArrayList<>(live)) {
+                scheduleDeparture(n);
+            }
+        }
+        network.runUntil(network.now() + config.settleMillis());
+        int killed = killAtOnce();
+
+        LookupReport report = new LookupReport(config.nodeConfig().k());
+        int[] finished = {0};
+        for (int i = 0; i < config.lookups(); i++) {
+            network.schedule(i * config.lookupIntervalMillis(), () -> {
+                SimNode from = live.get(network.random().nextInt(live.size()));
+                NodeId target = NodeId.random(network.random());
+                from.node().lookup(target, result -> {
+                    report.add(result, liveIds());
+                    finished[0]++;
+                });
+            });
+        }
+        long deadline = network.now() + config.lookups() * config.lookupIntervalMillis() + 600_000;
+        network.runUntil(() -> finished[0] == config.lookups(), deadline);
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("nodes", config.nodes());
+        out.putAll(report.fields());
+        out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
+        out.put("peak_heap_mb", HeapMeter.peakMegabytes());
+        out.put("seed", config.seed());
+        out.put("live_nodes", live.size());
+        out.put("loss", config.lossRate());
+        out.put("killed", killed);
+        out.put("churn_departures", departures);
+        out.put("churn_arrivals", arrivals);
+        out.put("lookups_unfinished", config.lookups() - finished[0]);
+        out.put("datagrams", network.datagramsSent());
+        out.put("virtual_seconds", network.now() / 1000);
+        return out;
+    }
+
+    /** Nodes join one after another, each through a random node that joined before it. */
+    private void build() {
+        for (int i = 0; i < config.nodes(); i++) {
+            network.schedule(i * config.joinIntervalMillis(), this::join);
+        }
+        network.runUntil(() -> live.size() == config.nodes() && allReady(), Long.MAX_VALUE);
+    }
+
+    private boolean allReady() {
+        for (SimNode n : live) {
+            if (!n.node().isReady()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private SimNode join() {
+        SimNetwork.Host host = network.newHost();
+        Node node = new Node(NodeId.random(network.random()), host.address(), config.nodeConfig(), host);
+        host.bind(node::onDatagram);
+        List<java.net.InetSocketAddress> bootstrap = live.isEmpty() ? List.of() : List.of(randomReadyNode().host().address());
+        SimNode simNode = new SimNode(node, host);
+        live.add(simNode);
+        node.start(bootstrap);
+        return simNode;
+    }
+
+    /** A live node that has joined (so a newcomer cannot join an island); any live node if none has yet. */
+    private SimNode randomReadyNode() {
+        for (int tries = 0; tries < 64; tries++) {
+            SimNode n = live.get(network.random().nextInt(live.size()));
+            if (n.node().isReady()) {
+                return n;
+            }
+        }
+        return live.get(network.random().nextInt(live.size()));
+    }
+
+    private void scheduleDeparture(SimNode n) {
+        double meanMillis = config.churnMeanSessionSeconds() * 1000;
+        long session = (long) (-Math.log(1 - network.random().nextDouble()) * meanMillis);
+        network.schedule(session, () -> {
+            if (!n.host().alive()) {
+                return;
+            }
+            leave(n);
+            departures++;
+            arrivals++;
+            scheduleDeparture(join());
+        });
+    }
+
+    private void leave(SimNode n) {
+        n.node().stop();
+        n.host().kill();
+        live.remove(n);
+    }
+
+    private int killAtOnce() {
+        int count = (int) Math.round(config.killFraction() * live.size());
+        for (int i = 0; i < count; i++) {
+            leave(live.get(network.random().nextInt(live.size())));
+        }
+        return count;
+    }
+
+    private List<NodeId> liveIds() {
+        List<NodeId> ids = new ArrayList<>(live.size());
+        for (SimNode n : live) {
+            ids.add(n.node().id());
+        }
+        return ids;
+    }
+}
