@@ -46,6 +46,7 @@ public final class Node {
     private final RoutingTable table;
     private final TokenManager tokens;
     private final PeerStore peers;
+    private final RttEstimator rtt;
     private final Map<Integer, PendingCall> pending = new HashMap<>();
     private final List<Runnable> readyListeners = new ArrayList<>();
     private final List<InetSocketAddress> bootstrapAddresses = new ArrayList<>();
@@ -81,6 +82,7 @@ public final class Node {
         this.table = new RoutingTable(id, config, env.now());
         this.tokens = new TokenManager(env.random());
         this.peers = new PeerStore(config.peerTtlMillis(), config.maxPeersPerInfoHash(), config.maxInfoHashes());
+        this.rtt = new RttEstimator(config.minRequestTimeoutMillis(), config.requestTimeoutMillis());
         this.nextTransaction = env.random().nextInt(1 << 16);
     }
 
@@ -323,6 +325,9 @@ public final class Node {
         }
         pending.remove(transactionKey(tid));
         call.timer.cancel();
+        if (call.attempts == 1) {
+            rtt.record(env.now() - call.sentAt);
+        }
         return call;
     }
 
@@ -352,6 +357,7 @@ public final class Node {
         final NodeId expected;
         final byte[] datagram;
         final QueryCallback callback;
+        long sentAt;
         int attempts = 1;
         Environment.Timer timer;
 
@@ -382,7 +388,8 @@ public final class Node {
         PendingCall call = new PendingCall(to, expected, datagram, callback);
         pending.put(key, call);
         final int transaction = key;
-        call.timer = env.schedule(config.requestTimeoutMillis(), () -> onTimeout(transaction, call));
+        call.sentAt = env.now();
+        call.timer = env.schedule(rtt.timeoutMillis(), () -> onTimeout(transaction, call));
         queriesSent++;
         env.send(to, datagram);
     }
@@ -394,7 +401,7 @@ public final class Node {
         if (call.attempts < config.requestAttempts()) {
             call.attempts++;
             retries++;
-            call.timer = env.schedule(config.requestTimeoutMillis(), () -> onTimeout(key, call));
+            call.timer = env.schedule(rtt.timeoutMillis(), () -> onTimeout(key, call));
             env.send(call.to, call.datagram);
             call.callback.onRetry();
             return;

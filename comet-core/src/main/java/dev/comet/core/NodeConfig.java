@@ -10,7 +10,10 @@ import dev.comet.bencode.BencodeLimits;
  * @param k                       bucket size and lookup result size (Kademlia K; mldht and BEP 5 use 8)
  * @param alpha                   requests a lookup keeps in flight (Kademlia α)
  * @param replacementCacheSize    candidates kept per bucket to replace nodes that go bad
- * @param requestTimeoutMillis    wait for one attempt of a request before re-sending it
+ * @param requestTimeoutMillis    longest wait for one attempt of a request before re-sending it; the wait
+ *                                adapts to twice the 90th percentile of recent round trips within
+ *                                [minRequestTimeoutMillis, requestTimeoutMillis]
+ * @param minRequestTimeoutMillis shortest wait for one attempt
  * @param requestAttempts         sends of one request before it counts as failed (1 = no retry)
  * @param maxFailures             consecutive failed requests after which a contact is bad
  * @param questionableAfterMillis silence after which a good contact becomes questionable (BEP 5: 15 min)
@@ -30,6 +33,7 @@ public record NodeConfig(
         int alpha,
         int replacementCacheSize,
         long requestTimeoutMillis,
+        long minRequestTimeoutMillis,
         int requestAttempts,
         int maxFailures,
         long questionableAfterMillis,
@@ -49,6 +53,7 @@ public record NodeConfig(
         positive("alpha", alpha);
         positive("replacementCacheSize", replacementCacheSize);
         positive("requestTimeoutMillis", requestTimeoutMillis);
+        positive("minRequestTimeoutMillis", minRequestTimeoutMillis);
         positive("requestAttempts", requestAttempts);
         positive("maxFailures", maxFailures);
         positive("questionableAfterMillis", questionableAfterMillis);
@@ -67,7 +72,7 @@ public record NodeConfig(
     }
 
     public static NodeConfig defaults() {
-        return new NodeConfig(8, 3, 8, 1_000, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
+        return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
                 30 * 60_000L, 200, 10_000, 50, 16 * 1024, 32);
     }
 
@@ -77,7 +82,7 @@ public record NodeConfig(
     }
 
     public NodeConfig withRequestTimeoutMillis(long millis) {
-        return new NodeConfig(k, alpha, replacementCacheSize, millis, requestAttempts, maxFailures, questionableAfterMillis,
+        return new NodeConfig(k, alpha, replacementCacheSize, millis, Math.min(minRequestTimeoutMillis, millis), requestAttempts, maxFailures, questionableAfterMillis,
                 bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash,
                 maxInfoHashes, maxPeersPerReply, maxDatagramBytes, maxBencodeDepth);
     }

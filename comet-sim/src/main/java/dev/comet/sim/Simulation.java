@@ -17,6 +17,7 @@ public final class Simulation {
     private final SimConfig config;
     private final SimNetwork network;
     private final List<SimNode> live = new ArrayList<>();
+    private int readyNodes;
     private int departures;
     private int arrivals;
 
@@ -81,16 +82,8 @@ public final class Simulation {
         for (int i = 0; i < config.nodes(); i++) {
             network.schedule(i * config.joinIntervalMillis(), this::join);
         }
-        network.runUntil(() -> live.size() == config.nodes() && allReady(), Long.MAX_VALUE);
-    }
-
-    private boolean allReady() {
-        for (SimNode n : live) {
-            if (!n.node().isReady()) {
-                return false;
-            }
-        }
-        return true;
+        // a counter, not a scan: the condition is checked after every event
+        network.runUntil(() -> readyNodes == config.nodes(), Long.MAX_VALUE);
     }
 
     private SimNode join() {
@@ -101,6 +94,7 @@ public final class Simulation {
         SimNode simNode = new SimNode(node, host);
         live.add(simNode);
         node.start(bootstrap);
+        node.whenReady(() -> readyNodes++);
         return simNode;
     }
 
