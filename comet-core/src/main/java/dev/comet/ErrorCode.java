@@ -10,6 +10,18 @@ public enum ErrorCode {
     PROTOCOL(203),
     /** BEP 5 204: method unknown. */
     METHOD_UNKNOWN(204),
+    /** BEP 44 205: the bencoded value is over 1,000 bytes. */
+    ITEM_TOO_BIG(205),
+    /** BEP 44 206: the signature does not verify. */
+    INVALID_SIGNATURE(206),
+    /** BEP 44 207: the salt is over 64 bytes. */
+    SALT_TOO_BIG(207),
+    /** BEP 44 301: the stored sequence number is not the {@code cas} the writer expected. */
+    CAS_MISMATCH(301),
+    /** BEP 44 302: the sequence number is lower than the stored one (or equal with another value). */
+    SEQ_TOO_LOW(302),
+    /** Comet: the node's store quota is used up; nothing already stored was dropped for the new record. */
+    STORE_FULL(310),
     /** A request got no answer in time; local only, sent as a generic error if ever relayed. */
     TIMEOUT(201),
     /** The user gave bad input (command line, configuration); relayed as a protocol error. */

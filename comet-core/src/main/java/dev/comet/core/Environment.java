@@ -1,11 +1,13 @@
 package dev.comet.core;
 
+import dev.comet.storage.Store;
+
 import java.net.InetSocketAddress;
 import java.util.random.RandomGenerator;
 
 /**
- * Everything a {@link Node} needs from the world (DESIGN.md §2.1). The real runtime binds it to a UDP socket and
- * an event loop; the simulator to an in-memory network and a virtual clock. Every callback it runs (timers) runs
+ * Everything a {@link Node} needs from the world (DESIGN.md §2.1). The real runtime binds it to a UDP socket, an
+ * event loop and RocksDB; the simulator to an in-memory network and a virtual clock. Every callback it runs (timers) runs
  * on the node's own thread.
  */
 public interface Environment {
@@ -20,6 +22,9 @@ public interface Environment {
 
     /** The node's source of randomness (seeded in the simulator). */
     RandomGenerator random();
+
+    /** The node's durable records (RocksDB for a real node, memory in the simulator). */
+    Store store();
 
     /** A scheduled task that may be cancelled. */
     interface Timer {

@@ -25,6 +25,12 @@ import dev.comet.bencode.BencodeLimits;
  * @param maxPeersPerInfoHash     peers kept per info hash; the oldest announcement goes first
  * @param maxInfoHashes           info hashes kept; announces for new ones are refused when full
  * @param maxPeersPerReply        peers returned in one get_peers reply (keeps replies under 1,400 bytes)
+ * @param itemTtlMillis           lifetime of a stored BEP 44 item when its writer asks for none (2 h)
+ * @param maxItemTtlMillis        longest lifetime a writer may ask for (7 days)
+ * @param republishIntervalMillis how often a node re-stores its items on the nodes now closest to them (1 h,
+ *                                jittered by ±10 %)
+ * @param maxStoreRecords         records the node's store holds at most (items and peers)
+ * @param maxStoreBytes           bytes (keys and values) the node's store holds at most
  * @param maxDatagramBytes        largest datagram decoded; larger ones are dropped
  * @param maxBencodeDepth         deepest nesting accepted in a datagram
  */
@@ -45,6 +51,11 @@ public record NodeConfig(
         int maxPeersPerInfoHash,
         int maxInfoHashes,
         int maxPeersPerReply,
+        long itemTtlMillis,
+        long maxItemTtlMillis,
+        long republishIntervalMillis,
+        long maxStoreRecords,
+        long maxStoreBytes,
         int maxDatagramBytes,
         int maxBencodeDepth) {
 
@@ -65,6 +76,11 @@ public record NodeConfig(
         positive("maxPeersPerInfoHash", maxPeersPerInfoHash);
         positive("maxInfoHashes", maxInfoHashes);
         positive("maxPeersPerReply", maxPeersPerReply);
+        positive("itemTtlMillis", itemTtlMillis);
+        positive("maxItemTtlMillis", maxItemTtlMillis);
+        positive("republishIntervalMillis", republishIntervalMillis);
+        positive("maxStoreRecords", maxStoreRecords);
+        positive("maxStoreBytes", maxStoreBytes);
         if (maxDatagramBytes < 512) {
             throw new CometException(ErrorCode.BAD_INPUT, "maxDatagramBytes must be at least 512, got " + maxDatagramBytes);
         }
@@ -73,7 +89,8 @@ public record NodeConfig(
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
-                30 * 60_000L, 200, 10_000, 50, 16 * 1024, 32);
+                30 * 60_000L, 200, 10_000, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, 100_000, 64L * 1024 * 1024,
+                16 * 1024, 32);
     }
 
     /** The bencode bounds every incoming datagram is decoded with. */
@@ -81,10 +98,12 @@ public record NodeConfig(
         return new BencodeLimits(maxBencodeDepth, maxDatagramBytes, maxDatagramBytes, maxDatagramBytes);
     }
 
-    public NodeConfig withRequestTimeoutMillis(long millis) {
-        return new NodeConfig(k, alpha, replacementCacheSize, millis, Math.min(minRequestTimeoutMillis, millis), requestAttempts, maxFailures, questionableAfterMillis,
-                bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash,
-                maxInfoHashes, maxPeersPerReply, maxDatagramBytes, maxBencodeDepth);
+    /** These settings with another store quota. */
+    public NodeConfig withStoreQuota(long records, long bytes) {
+        return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
+                maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
+                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxInfoHashes, maxPeersPerReply, itemTtlMillis,
+                maxItemTtlMillis, republishIntervalMillis, records, bytes, maxDatagramBytes, maxBencodeDepth);
     }
 
     private static void positive(String name, long value) {

@@ -25,6 +25,8 @@ public final class RoutingTable {
     private final NodeId self;
     private final NodeConfig config;
     private final List<Bucket> buckets = new ArrayList<>();
+    /** Which id each address of the main table belongs to: one address holds one id. */
+    private final java.util.Map<java.net.InetSocketAddress, NodeId> idByAddress = new java.util.HashMap<>();
 
     public RoutingTable(NodeId self, NodeConfig config, long now) {
         this.self = self;
@@ -44,6 +46,18 @@ public final class RoutingTable {
         if (contact.id().equals(self)) {
             return null;
         }
+        NodeId holder = idByAddress.get(contact.address());
+        if (holder != null && !holder.equals(contact.id())) {
+            if (!responded) {
+                return null; // one socket may not claim many ids (it could fill a bucket)
+            }
+            // the node at this address answered with a new id: the old one is gone
+            Bucket old = buckets.get(indexOf(holder));
+            Entry stale = old.find(holder);
+            if (stale != null) {
+                removeEntry(old, stale);
+            }
+        }
         while (true) {
             int index = indexOf(contact.id());
             Bucket bucket = buckets.get(index);
@@ -54,7 +68,9 @@ public final class RoutingTable {
                     if (liveness(existing, now) != Liveness.BAD || !responded) {
                         return null;
                     }
+                    idByAddress.remove(existing.contact.address());
                     existing.contact = contact;
+                    idByAddress.put(contact.address(), contact.id());
                 }
                 existing.touch(responded, speaksComet, now);
                 if (responded) {
@@ -70,8 +86,13 @@ public final class RoutingTable {
                 Entry entry = replacement != null && replacement.contact.address().equals(contact.address())
                         ? replacement : new Entry(contact);
                 entry.touch(responded, speaksComet, now);
-                bucket.entries.add(entry);
+                addEntry(bucket, entry);
                 bucket.lastChanged = now;
+                if (!responded) {
+                    // it only sent us a query: ping it before others hear of it from us
+                    entry.pingSentAt = now;
+                    return contact;
+                }
                 return null;
             }
             if (index == buckets.size() - 1 && buckets.size() < NodeId.BITS) {
@@ -81,10 +102,10 @@ public final class RoutingTable {
             if (responded) {
                 Entry bad = firstBad(bucket, now);
                 if (bad != null) {
-                    bucket.entries.remove(bad);
+                    removeEntry(bucket, bad);
                     Entry entry = new Entry(contact);
                     entry.touch(true, speaksComet, now);
-                    bucket.entries.add(entry);
+                    addEntry(bucket, entry);
                     bucket.lastChanged = now;
                     if (replacement != null) {
                         bucket.replacements.remove(replacement);
@@ -133,18 +154,34 @@ public final class RoutingTable {
         entry.failures++;
         entry.pingSentAt = -1;
         if (liveness(entry, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
-            bucket.entries.remove(entry);
-            bucket.entries.add(bucket.bestReplacement());
+            removeEntry(bucket, entry);
+            Entry promoted = bucket.bestReplacement();
+            if (idByAddress.containsKey(promoted.contact.address())) {
+                return; // its address went to another id meanwhile
+            }
+            addEntry(bucket, promoted);
             bucket.lastChanged = now;
         }
     }
 
-    /** The {@code n} non-bad contacts closest to {@code target}, closest first. */
+    /** The {@code n} non-bad contacts closest to {@code target}, closest first: where a lookup starts. */
     public List<Contact> closest(NodeId target, int n, long now) {
+        return closest(target, n, false);
+    }
+
+    /**
+     * The {@code n} non-bad contacts closest to {@code target} that have answered us at least once: what a node
+     * tells others (BEP 5 says good nodes), so a contact that only ever sent queries is not passed on.
+     */
+    public List<Contact> closestAnswering(NodeId target, int n, long now) {
+        return closest(target, n, true);
+    }
+
+    private List<Contact> closest(NodeId target, int n, boolean answeredOnly) {
         List<Entry> all = new ArrayList<>(size());
         for (Bucket b : buckets) {
             for (Entry e : b.entries) {
-                if (e.failures < config.maxFailures()) {
+                if (liveness(e, 0) != Liveness.BAD && (!answeredOnly || e.lastResponse >= 0)) {
                     all.add(e);
                 }
             }
@@ -158,14 +195,30 @@ public final class RoutingTable {
         return out;
     }
 
+    /**
+     * True when {@code id} is unknown and its bucket has room (or is the own bucket and may still split): a contact
+     * heard of second hand that is worth a ping to verify it.
+     */
+    public boolean wants(NodeId id) {
+        if (id.equals(self)) {
+            return false;
+        }
+        int index = indexOf(id);
+        Bucket bucket = buckets.get(index);
+        if (bucket.find(id) != null) {
+            return false;
+        }
+        return bucket.entries.size() < config.k() || (index == buckets.size() - 1 && buckets.size() < NodeId.BITS);
+    }
+
     /** The entry for {@code id} in the main table, or null. */
     public Entry entry(NodeId id) {
         return buckets.get(indexOf(id)).find(id);
     }
 
     public Liveness liveness(Entry e, long now) {
-        if (e.failures >= config.maxFailures()) {
-            return Liveness.BAD;
+        if (e.failures >= config.maxFailures() || (e.lastResponse < 0 && e.failures > 0)) {
+            return Liveness.BAD; // failed too often, or never answered and failed its verification ping
         }
         if (e.lastResponse >= 0 && now - e.lastSeen < config.questionableAfterMillis()) {
             return Liveness.GOOD;
@@ -242,6 +295,16 @@ public final class RoutingTable {
             }
         }
         return out;
+    }
+
+    private void addEntry(Bucket bucket, Entry entry) {
+        bucket.entries.add(entry);
+        idByAddress.put(entry.contact.address(), entry.contact.id());
+    }
+
+    private void removeEntry(Bucket bucket, Entry entry) {
+        bucket.entries.remove(entry);
+        idByAddress.remove(entry.contact.address(), entry.contact.id());
     }
 
     private Entry firstBad(Bucket bucket, long now) {

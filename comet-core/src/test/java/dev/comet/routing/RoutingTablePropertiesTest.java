@@ -182,7 +182,9 @@ class RoutingTablePropertiesTest {
                 if (table.liveness(e, now) != Liveness.BAD) {
                     nonBad.add(e);
                 }
-                assertThat(table.liveness(e, now) == Liveness.BAD).isEqualTo(e.failures() >= config.maxFailures());
+                // bad: failed maxFailures times in a row, or never answered and failed once (its verification ping)
+                assertThat(table.liveness(e, now) == Liveness.BAD).isEqualTo(
+                        e.failures() >= config.maxFailures() || (e.lastResponse() < 0 && e.failures() > 0));
                 total++;
             }
         }
@@ -255,29 +257,37 @@ class RoutingTablePropertiesTest {
     }
 
     /**
-     * A table whose bucket 0 (not the last) holds K contacts sharing no prefix with the own id, none of which has
-     * answered a query, and whose replacement cache is empty. Time is {@code K + 1} afterwards.
+     * A table whose bucket 0 (not the last) holds K contacts sharing no prefix with the own id, which all answered
+     * a query ({@code responded}) or all only sent one, and whose replacement cache is empty. Time is
+     * {@code K + 1} afterwards. A contact that only sent a query is offered for a verification ping as it enters.
      */
     private List<Contact> fillFarBucket(RoutingTable table, boolean responded) {
         List<Contact> far = new ArrayList<>();
         for (int i = 0; i < config.k(); i++) {
             Contact c = contactWithPrefix(0);
-            assertThat(table.heardFrom(c, responded, false, i)).isNull();
+            assertThat(table.heardFrom(c, responded, false, i)).isEqualTo(responded ? null : c);
             far.add(c);
         }
         // a near contact splits the full only bucket: the K far contacts stay in bucket 0
-        assertThat(table.heardFrom(contactWithPrefix(5), responded, false, config.k())).isNull();
+        Contact near = contactWithPrefix(5);
+        assertThat(table.heardFrom(near, responded, false, config.k())).isEqualTo(responded ? null : near);
         assertThat(table.bucketCount()).isEqualTo(2);
         assertThat(table.bucket(0)).extracting(Entry::contact).containsExactlyElementsOf(far);
         assertThat(table.replacementCount(0)).isZero();
         return far;
     }
 
+    /** The time after which the verification pings sent while filling a bucket count as no longer pending. */
+    private long verificationOver() {
+        return config.k() + config.requestTimeoutMillis() * config.requestAttempts();
+    }
+
     @Example
     void aFullFarBucketCachesNewcomersAndAsksToPingAQuestionableContact() {
         RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, false);
-        long now = 100;
+        // once their verification pings have had all their attempts, the unverified contacts are questionable
+        long now = verificationOver() + 100;
 
         Contact newcomer = contactWithPrefix(0);
         Contact toPing = table.heardFrom(newcomer, false, false, now);
@@ -310,10 +320,11 @@ class RoutingTablePropertiesTest {
     void aPingPendsForAllAttemptsBeforeTheSameContactIsOfferedAgain() {
         RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, false);
-        assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100)).isEqualTo(far.get(0));
+        long start = verificationOver() + 100;
+        assertThat(table.heardFrom(contactWithPrefix(0), false, false, start)).isEqualTo(far.get(0));
         long pending = config.requestTimeoutMillis() * config.requestAttempts();
-        assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100 + pending - 1)).isEqualTo(far.get(1));
-        assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100 + pending)).isEqualTo(far.get(0));
+        assertThat(table.heardFrom(contactWithPrefix(0), false, false, start + pending - 1)).isEqualTo(far.get(1));
+        assertThat(table.heardFrom(contactWithPrefix(0), false, false, start + pending)).isEqualTo(far.get(0));
     }
 
     @Example
@@ -537,5 +548,37 @@ class RoutingTablePropertiesTest {
         assertThat(table.liveness(table.entry(answered.id()), 2 * q - 1)).isEqualTo(Liveness.GOOD);
         // good contacts come first in contacts()
         assertThat(table.contacts(1).get(0)).isEqualTo(answered);
+    }
+
+    @Example
+    void oneAddressHoldsOneId() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        Contact first = contactWithPrefix(3);
+        table.heardFrom(first, true, false, 1);
+        // another id claimed from the same socket by a mere query is ignored
+        Contact sameSocketQuery = new Contact(self.randomWithSharedPrefix(7, rng), first.address());
+        assertThat(table.heardFrom(sameSocketQuery, false, false, 2)).isNull();
+        assertThat(table.entry(sameSocketQuery.id())).isNull();
+        assertThat(table.entry(first.id())).isNotNull();
+        // an answer with a new id from that socket means the node changed id: the old entry goes
+        Contact renamed = new Contact(self.randomWithSharedPrefix(9, rng), first.address());
+        table.heardFrom(renamed, true, false, 3);
+        assertThat(table.entry(renamed.id())).isNotNull();
+        assertThat(table.entry(first.id())).isNull();
+        assertThat(table.size()).isEqualTo(1);
+    }
+
+    @Example
+    void contactsThatNeverAnsweredAreNotPassedOnAndGoBadWhenTheirVerificationFails() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        Contact answered = contactWithPrefix(2);
+        Contact onlyAsked = contactWithPrefix(4);
+        table.heardFrom(answered, true, false, 1);
+        assertThat(table.heardFrom(onlyAsked, false, false, 2)).as("verification ping").isEqualTo(onlyAsked);
+        assertThat(table.closest(onlyAsked.id(), 8, 3)).containsExactly(onlyAsked, answered);
+        assertThat(table.closestAnswering(onlyAsked.id(), 8, 3)).containsExactly(answered);
+        table.failed(onlyAsked.id(), 4);
+        assertThat(table.liveness(table.entry(onlyAsked.id()), 4)).isEqualTo(Liveness.BAD);
+        assertThat(table.closest(onlyAsked.id(), 8, 5)).containsExactly(answered);
     }
 }

@@ -2,6 +2,8 @@ package dev.comet.runtime;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.core.NodeConfig;
+import dev.comet.storage.Store;
 import dev.comet.id.NodeId;
 import dev.comet.routing.Contact;
 
@@ -18,8 +20,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A node's data directory: its id ({@code node-id}) and the contacts of its routing table ({@code contacts}),
- * so that a restarted node keeps its identity and rejoins without a bootstrap node. Files are replaced atomically.
+ * A node's data directory: its id ({@code node-id}), the contacts of its routing table ({@code contacts}), so that
+ * a restarted node keeps its identity and rejoins without a bootstrap node, and its store ({@code store/}).
+ * Files are replaced atomically.
  */
 public final class DataDirectory {
     private static final String ID_FILE = "node-id";
@@ -41,6 +44,11 @@ public final class DataDirectory {
 
     public Path root() {
         return root;
+    }
+
+    /** The node's RocksDB store, in {@code store/} under this directory, with the quota of {@code config}. */
+    public Store openStore(NodeConfig config) {
+        return RocksDbStore.open(root.resolve("store"), config.maxStoreRecords(), config.maxStoreBytes(), false);
     }
 
     /** The saved node id, or a new random one that is saved at once. */

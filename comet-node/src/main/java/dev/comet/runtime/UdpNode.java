@@ -6,8 +6,11 @@ import dev.comet.core.Environment;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
+import dev.comet.items.Item;
 import dev.comet.lookup.LookupResult;
 import dev.comet.routing.Contact;
+import dev.comet.storage.InMemoryStore;
+import dev.comet.storage.Store;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -47,12 +50,15 @@ public final class UdpNode implements AutoCloseable {
     private final EventLoop loop;
     private final Node node;
     private final DataDirectory dataDirectory;
+    private final Store store;
     private volatile boolean closed;
 
-    private UdpNode(Channel channel, NodeId id, NodeConfig config, DataDirectory dataDirectory, RandomGenerator random) {
+    private UdpNode(Channel channel, NodeId id, NodeConfig config, DataDirectory dataDirectory, Store store,
+                    RandomGenerator random) {
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.dataDirectory = dataDirectory;
+        this.store = store;
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
         this.node = new Node(id, local, config, new LoopEnvironment(random));
     }
@@ -91,7 +97,15 @@ public final class UdpNode implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new CometException(ErrorCode.IO, "cannot bind UDP " + bind + ": " + e.getMessage(), e);
         }
-        UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, random);
+        Store store;
+        try {
+            store = dataDirectory != null ? dataDirectory.openStore(config)
+                    : new InMemoryStore(config.maxStoreRecords(), config.maxStoreBytes());
+        } catch (RuntimeException e) {
+            channel.close().syncUninterruptibly();
+            throw e;
+        }
+        UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, store, random);
         holder[0] = udpNode;
         udpNode.loop.execute(() -> {
             udpNode.node.start(joinThrough);
@@ -130,6 +144,26 @@ public final class UdpNode implements AutoCloseable {
         return result;
     }
 
+    /** A BEP 44 get through the DHT (see {@link Node#getItem}). */
+    public CompletableFuture<Node.ItemLookup> getItem(NodeId target, byte[] salt) {
+        CompletableFuture<Node.ItemLookup> result = new CompletableFuture<>();
+        loop.execute(() -> node.getItem(target, salt, result::complete));
+        return result;
+    }
+
+    /** A BEP 44 put on the K closest nodes (see {@link Node#putItem}); fails at once for an invalid item. */
+    public CompletableFuture<Node.ItemPut> putItem(Item item, long ttlSeconds) {
+        CompletableFuture<Node.ItemPut> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                node.putItem(item, ttlSeconds, result::complete);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     /** Completes once the node has finished its first bootstrap round. */
     public CompletableFuture<Void> ready() {
         CompletableFuture<Void> result = new CompletableFuture<>();
@@ -161,6 +195,7 @@ public final class UdpNode implements AutoCloseable {
             LOG.warn("node did not stop cleanly: {}", e.toString());
         }
         channel.close().syncUninterruptibly();
+        store.close();
     }
 
     private void receive(DatagramPacket packet) {
@@ -203,7 +238,8 @@ public final class UdpNode implements AutoCloseable {
 
         @Override
         public long now() {
-            return System.nanoTime() / 1_000_000;
+            // wall clock: stored expiry times must mean the same after a restart (timers use the loop's own clock)
+            return System.currentTimeMillis();
         }
 
         @Override
@@ -222,6 +258,11 @@ public final class UdpNode implements AutoCloseable {
         @Override
         public RandomGenerator random() {
             return random;
+        }
+
+        @Override
+        public Store store() {
+            return store;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.comet.sim;
 
 import dev.comet.core.Environment;
+import dev.comet.storage.Store;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -59,12 +60,15 @@ public final class SimNetwork {
         return datagramsLost;
     }
 
-    /** A new host at a fresh loopback-range address (never reused, so a late datagram cannot reach a newcomer). */
-    public Host newHost() {
+    /**
+     * A new host at a fresh loopback-range address (never reused, so a late datagram cannot reach a newcomer), with
+     * {@code store} as its disk.
+     */
+    public Host newHost(Store store) {
         int n = nextAddress++;
         byte[] ip = {127, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
         try {
-            Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), 6881));
+            Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), 6881), store);
             hosts.put(host.address, host);
             return host;
         } catch (UnknownHostException e) {
@@ -119,11 +123,13 @@ public final class SimNetwork {
     /** One simulated machine: the {@link Environment} of the node that runs on it. */
     public final class Host implements Environment {
         private final InetSocketAddress address;
+        private final Store store;
         private boolean alive = true;
         private Receiver receiver;
 
-        private Host(InetSocketAddress address) {
+        private Host(InetSocketAddress address, Store store) {
             this.address = address;
+            this.store = store;
         }
 
         public InetSocketAddress address() {
@@ -177,6 +183,11 @@ public final class SimNetwork {
         @Override
         public RandomGenerator random() {
             return random;
+        }
+
+        @Override
+        public Store store() {
+            return store;
         }
     }
 

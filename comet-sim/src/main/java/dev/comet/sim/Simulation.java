@@ -1,6 +1,8 @@
 package dev.comet.sim;
 
 import dev.comet.core.Node;
+import dev.comet.core.NodeConfig;
+import dev.comet.storage.InMemoryStore;
 import dev.comet.id.NodeId;
 import dev.comet.lookup.LookupReport;
 
@@ -87,7 +89,8 @@ public final class Simulation {
     }
 
     private SimNode join() {
-        SimNetwork.Host host = network.newHost();
+        NodeConfig nodeConfig = config.nodeConfig();
+        SimNetwork.Host host = network.newHost(new InMemoryStore(nodeConfig.maxStoreRecords(), nodeConfig.maxStoreBytes()));
         Node node = new Node(NodeId.random(network.random()), host.address(), config.nodeConfig(), host);
         host.bind(node::onDatagram);
         List<java.net.InetSocketAddress> bootstrap = live.isEmpty() ? List.of() : List.of(randomReadyNode().host().address());
