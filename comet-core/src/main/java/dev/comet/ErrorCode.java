@@ -22,6 +22,8 @@ public enum ErrorCode {
     SEQ_TOO_LOW(302),
     /** Comet: the node's store quota is used up; nothing already stored was dropped for the new record. */
     STORE_FULL(310),
+    /** What was asked for does not exist (an item nobody holds); relayed as a generic error. */
+    NOT_FOUND(201),
     /** A request got no answer in time; local only, sent as a generic error if ever relayed. */
     TIMEOUT(201),
     /** The user gave bad input (command line, configuration); relayed as a protocol error. */

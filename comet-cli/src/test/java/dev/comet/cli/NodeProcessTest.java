@@ -96,6 +96,27 @@ class NodeProcessTest {
         assertThat(p.waitFor(15, TimeUnit.SECONDS)).as("node exits after SIGTERM").isTrue();
     }
 
+    @Test
+    void anItemAcknowledgedByANodeSurvivesKillNineAndRestart() throws Exception {
+        int port = freeUdpPorts(1)[0];
+        Path dataDir = tmp.resolve("durable");
+        startNode(port, null, dataDir);
+        String node = "127.0.0.1:" + port;
+        CliRun put = CliRun.of("item", "put", "--immutable", "still here after kill -9", "--node", node);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(put.err()).contains("stored on 1 node(s)");
+        String target = put.out().trim();
+
+        Process p = processes.get(0);
+        p.destroyForcibly(); // SIGKILL right after the acknowledgement
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        startNode(port, null, dataDir);
+        CliRun get = CliRun.of("item", "get", target, "--node", node);
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        assertThat(get.out().trim()).isEqualTo("still here after kill -9");
+    }
+
     private void startNode(int port, String bootstrap, Path dataDir) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "node", "--bind", "127.0.0.1", "--port", Integer.toString(port),

@@ -58,6 +58,7 @@ public final class Node {
     private final List<Runnable> readyListeners = new ArrayList<>();
     private final List<InetSocketAddress> bootstrapAddresses = new ArrayList<>();
     private int nextTransaction;
+    private boolean readOnly;
     private boolean started;
     private boolean stopped;
     private boolean bootstrapping;
@@ -98,6 +99,15 @@ public final class Node {
 
     public NodeId id() {
         return id;
+    }
+
+    /**
+     * Makes this a read-only node (BEP 43), for short-lived clients: its queries carry {@code ro = 1} so others
+     * keep it out of their routing tables, and it never counts itself among the nodes that store an item.
+     * Call before {@link #start}.
+     */
+    public void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
     }
 
     /** This node as a contact: its id and the address it was bound to. */
@@ -182,7 +192,9 @@ public final class Node {
             lookupsFinished++;
             done.accept(result);
         });
-        lookup.includeSelf(self);
+        if (!readOnly) {
+            lookup.includeSelf(self);
+        }
         lookup.start(table.closest(target, config.k(), env.now()));
     }
 
@@ -233,7 +245,9 @@ public final class Node {
             lookupsFinished++;
             done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode));
         });
-        lookup.includeSelf(self);
+        if (!readOnly) {
+            lookup.includeSelf(self);
+        }
         lookup.start(table.closest(target, config.k(), env.now()));
     }
 
@@ -558,7 +572,7 @@ public final class Node {
             key = nextTransaction++ & 0xFFFF;
         } while (pending.containsKey(key));
         byte[] tid = {(byte) (key >>> 8), (byte) key};
-        byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, VERSION));
+        byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, VERSION, readOnly));
         PendingCall call = new PendingCall(to, expected, datagram, callback);
         pending.put(key, call);
         final int transaction = key;

@@ -69,6 +69,13 @@ public final class UdpNode implements AutoCloseable {
      */
     public static UdpNode start(EventLoopGroup group, InetSocketAddress bind, NodeConfig config,
                                 Collection<InetSocketAddress> bootstrap, DataDirectory dataDirectory) {
+        return start(group, bind, config, bootstrap, dataDirectory, false);
+    }
+
+    /** As {@link #start(EventLoopGroup, InetSocketAddress, NodeConfig, Collection, DataDirectory)}; a
+     * {@code readOnly} node is a short-lived client (BEP 43, see {@link Node#setReadOnly}). */
+    public static UdpNode start(EventLoopGroup group, InetSocketAddress bind, NodeConfig config,
+                                Collection<InetSocketAddress> bootstrap, DataDirectory dataDirectory, boolean readOnly) {
         RandomGenerator random = new Random(new SecureRandom().nextLong());
         NodeId id = dataDirectory != null ? dataDirectory.loadOrCreateId(random) : NodeId.random(random);
         List<InetSocketAddress> joinThrough = new ArrayList<>(bootstrap);
@@ -108,6 +115,7 @@ public final class UdpNode implements AutoCloseable {
         UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, store, random);
         holder[0] = udpNode;
         udpNode.loop.execute(() -> {
+            udpNode.node.setReadOnly(readOnly);
             udpNode.node.start(joinThrough);
             if (dataDirectory != null) {
                 udpNode.node.whenReady(udpNode::saveContacts);

@@ -1,0 +1,236 @@
+package dev.comet.cli;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.bencode.Bencode;
+import dev.comet.core.Node;
+import dev.comet.id.NodeId;
+import dev.comet.items.Ed25519;
+import dev.comet.items.Item;
+import dev.comet.routing.Contact;
+import picocli.CommandLine;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code comet item put|get}: BEP 44 items, through a running node's network or an embedded node. */
+@CommandLine.Command(name = "item", mixinStandardHelpOptions = true,
+        description = "Store and fetch BEP 44 items (immutable, or mutable and signed).",
+        subcommands = {ItemCommand.Put.class, ItemCommand.Get.class})
+final class ItemCommand implements Runnable {
+    private static final HexFormat HEX = HexFormat.of();
+    private static final long OPERATION_TIMEOUT_SECONDS = 60;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Where a command sends its requests. */
+    static final class Target {
+        @CommandLine.Option(names = "--node", paramLabel = "HOST:PORT", description = "A running node whose network to use.")
+        String node;
+
+        @CommandLine.Option(names = "--data-dir", description = "Use an embedded node on this data directory instead.")
+        Path dataDir;
+    }
+
+    @CommandLine.Command(name = "put", mixinStandardHelpOptions = true,
+            description = "Store an item on the K nodes closest to its target; prints the target.")
+    static final class Put implements Callable<Integer> {
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Kind kind;
+
+        static final class Kind {
+            @CommandLine.Option(names = "--immutable", paramLabel = "VALUE", description = "An immutable string value (target = SHA-1 of its bencoding).")
+            String immutable;
+
+            @CommandLine.Option(names = "--mutable", paramLabel = "VALUE", description = "A mutable string value, signed with --key-file.")
+            String mutable;
+        }
+
+        @CommandLine.Option(names = "--key-file", description = "Key file from 'comet keygen' (mutable items).")
+        Path keyFile;
+
+        @CommandLine.Option(names = "--salt", description = "Salt of a mutable item (up to 64 bytes).")
+        String salt;
+
+        @CommandLine.Option(names = "--seq", description = "Sequence number of a mutable item (default: highest found + 1).")
+        Long seq;
+
+        @CommandLine.Option(names = "--ttl", paramLabel = "SECONDS", description = "Lifetime asked of the storing nodes (default: theirs, 2 h).")
+        Long ttl;
+
+        @CommandLine.Mixin
+        Target target = new Target();
+
+        @CommandLine.Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (kind.mutable == null && (keyFile != null || salt != null || seq != null)) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--key-file, --salt and --seq are for --mutable items");
+            }
+            if (kind.mutable != null && keyFile == null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--mutable needs --key-file (create one with 'comet keygen --out FILE')");
+            }
+            if (ttl != null && ttl < 1) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--ttl must be at least 1 second");
+            }
+            if (seq != null && seq < 0) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--seq must not be negative");
+            }
+            Ed25519.RawKeyPair keys = keyFile != null ? KeyFile.read(keyFile) : null;
+            byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
+            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+                Item item;
+                if (kind.immutable != null) {
+                    item = Item.immutable(Bencode.encode(kind.immutable));
+                } else {
+                    long sequence = seq != null ? seq : nextSeq(connection, keys, saltBytes);
+                    item = Item.signed(keys, saltBytes, sequence, Bencode.encode(kind.mutable));
+                }
+                item.validate();
+                Node.ItemPut put = NodeConnection.await(connection.node().putItem(item, ttl == null ? -1 : ttl),
+                        OPERATION_TIMEOUT_SECONDS, "the put");
+                print(item, put);
+                if (put.stored().isEmpty()) {
+                    throw new CometException(ErrorCode.SERVER, "no node stored the item" + refusals(put));
+                }
+                return 0;
+            }
+        }
+
+        private long nextSeq(NodeConnection connection, Ed25519.RawKeyPair keys, byte[] saltBytes) {
+            NodeId t = Item.mutableTarget(keys.publicKey(), saltBytes);
+            Node.ItemLookup found = NodeConnection.await(connection.node().getItem(t, saltBytes), OPERATION_TIMEOUT_SECONDS, "the lookup of the current seq");
+            return found.item().map(i -> i.seq() + 1).orElse(1L);
+        }
+
+        private void print(Item item, Node.ItemPut put) {
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("target", put.target().toHex());
+                if (item.isMutable()) {
+                    m.put("public_key", HEX.formatHex(item.publicKey()));
+                    m.put("seq", item.seq());
+                }
+                List<String> stored = new ArrayList<>();
+                put.stored().forEach(c -> stored.add(address(c)));
+                m.put("stored", stored);
+                Map<String, String> refused = new TreeMap<>();
+                put.refused().forEach((c, why) -> refused.put(address(c), why));
+                m.put("refused", refused);
+                System.out.println(Json.write(m));
+            } else {
+                System.out.println(put.target().toHex());
+                System.err.println("stored on " + put.stored().size() + " node(s)"
+                        + (item.isMutable() ? ", seq " + item.seq() : "") + refusals(put));
+            }
+        }
+
+        private static String refusals(Node.ItemPut put) {
+            if (put.refused().isEmpty()) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder("; refused by ");
+            put.refused().forEach((c, why) -> sb.append(address(c)).append(" (").append(why).append(") "));
+            return sb.toString().trim();
+        }
+    }
+
+    @CommandLine.Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Fetch an item by target, or a mutable one by --pubkey [--salt]; verified before it is printed.")
+    static final class Get implements Callable<Integer> {
+        @CommandLine.Parameters(arity = "0..1", paramLabel = "TARGET_HEX", description = "The item's 40-hex-digit target.")
+        String targetHex;
+
+        @CommandLine.Option(names = "--pubkey", paramLabel = "HEX", description = "Public key of a mutable item (64 hex digits).")
+        String pubkey;
+
+        @CommandLine.Option(names = "--salt", description = "Salt of a mutable item.")
+        String salt;
+
+        @CommandLine.Mixin
+        Target target = new Target();
+
+        @CommandLine.Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
+            NodeId wanted = resolveTarget(saltBytes);
+            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+                Node.ItemLookup found = NodeConnection.await(connection.node().getItem(wanted, saltBytes),
+                        OPERATION_TIMEOUT_SECONDS, "the get");
+                Item item = found.item().orElseThrow(() -> new CometException(ErrorCode.NOT_FOUND,
+                        "no item found for target " + wanted.toHex() + " (asked " + found.lookup().closest().size() + " nodes)"));
+                print(wanted, item);
+                return 0;
+            }
+        }
+
+        private NodeId resolveTarget(byte[] saltBytes) {
+            NodeId fromKey = null;
+            if (pubkey != null) {
+                byte[] key;
+                try {
+                    key = HEX.parseHex(pubkey);
+                } catch (IllegalArgumentException e) {
+                    throw new CometException(ErrorCode.BAD_INPUT, "--pubkey must be 64 hex digits");
+                }
+                if (key.length != Ed25519.PUBLIC_KEY_BYTES) {
+                    throw new CometException(ErrorCode.BAD_INPUT, "--pubkey must be 64 hex digits (32 bytes)");
+                }
+                fromKey = Item.mutableTarget(key, saltBytes);
+            } else if (salt != null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--salt needs --pubkey");
+            }
+            if (targetHex == null && fromKey == null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "give the item's TARGET_HEX, or --pubkey [--salt] of a mutable item");
+            }
+            NodeId given = targetHex == null ? null : NodeId.fromHex(targetHex);
+            if (given != null && fromKey != null && !given.equals(fromKey)) {
+                throw new CometException(ErrorCode.BAD_INPUT, "TARGET_HEX is not the target of --pubkey and --salt (that is " + fromKey.toHex() + ")");
+            }
+            return given != null ? given : fromKey;
+        }
+
+        private void print(NodeId wanted, Item item) {
+            Object value = Bencode.decode(item.value());
+            String text = value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : new String(item.value(), StandardCharsets.ISO_8859_1);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("target", wanted.toHex());
+                m.put("value", text);
+                m.put("value_bencoded_hex", HEX.formatHex(item.value()));
+                if (item.isMutable()) {
+                    m.put("public_key", HEX.formatHex(item.publicKey()));
+                    m.put("seq", item.seq());
+                }
+                System.out.println(Json.write(m));
+            } else {
+                System.out.println(text);
+                if (item.isMutable()) {
+                    System.err.println("seq " + item.seq());
+                }
+            }
+        }
+    }
+
+    private static String address(Contact c) {
+        return c.address().getAddress().getHostAddress() + ":" + c.address().getPort();
+    }
+}

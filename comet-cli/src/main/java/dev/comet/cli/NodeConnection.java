@@ -1,0 +1,104 @@
+package dev.comet.cli;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.core.NodeConfig;
+import dev.comet.runtime.DataDirectory;
+import dev.comet.runtime.UdpNode;
+import io.netty.channel.nio.NioEventLoopGroup;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The node a client command works through: a short-lived node that joins the network of a running node
+ * ({@code --node HOST:PORT}), or an embedded node on a data directory ({@code --data-dir}) that stores locally.
+ */
+final class NodeConnection implements AutoCloseable {
+    private static final long JOIN_TIMEOUT_SECONDS = 15;
+
+    private final NioEventLoopGroup group;
+    private final UdpNode node;
+
+    private NodeConnection(NioEventLoopGroup group, UdpNode node) {
+        this.group = group;
+        this.node = node;
+    }
+
+    static NodeConnection open(String nodeAddress, Path dataDir) {
+        if ((nodeAddress == null) == (dataDir == null)) {
+            throw new CometException(ErrorCode.BAD_INPUT,
+                    "give either --node HOST:PORT (a running node to join through) or --data-dir DIR (an embedded node)");
+        }
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            if (nodeAddress != null) {
+                InetSocketAddress target = Addresses.parse(nodeAddress);
+                if (target.isUnresolved()) {
+                    throw new CometException(ErrorCode.BAD_INPUT, "node host " + target.getHostString() + " does not resolve");
+                }
+                if (!target.getAddress().isLoopbackAddress()) {
+                    bind = new InetSocketAddress(0);
+                }
+                UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), List.of(target), null, true);
+                NodeConnection connection = new NodeConnection(group, node);
+                connection.awaitJoined(nodeAddress);
+                return connection;
+            }
+            UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), List.of(), new DataDirectory(dataDir));
+            NodeConnection connection = new NodeConnection(group, node);
+            connection.awaitJoined("the embedded node");
+            return connection;
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    UdpNode node() {
+        return node;
+    }
+
+    /** Waits for {@code future}, turning a timeout or failure into a clear CometException. */
+    static <T> T await(CompletableFuture<T> future, long seconds, String what) {
+        try {
+            return future.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new CometException(ErrorCode.TIMEOUT, what + " did not finish within " + seconds + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CometException ce) {
+                throw ce;
+            }
+            throw new CometException(ErrorCode.SERVER, what + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CometException(ErrorCode.TIMEOUT, "interrupted during " + what);
+        }
+    }
+
+    private void awaitJoined(String through) {
+        try {
+            node.ready().get(JOIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            close();
+            throw new CometException(ErrorCode.TIMEOUT, "could not join the network: " + through + " did not answer within "
+                    + JOIN_TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException | InterruptedException e) {
+            close();
+            throw new CometException(ErrorCode.SERVER, "could not join the network through " + through + ": " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
