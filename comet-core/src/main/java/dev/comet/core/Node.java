@@ -463,7 +463,7 @@ public final class Node {
         if (ttlSeconds < 0) {
             return config.itemTtlMillis();
         }
-        return Math.max(1_000, Math.min(config.maxItemTtlMillis(), ttlSeconds * 1000));
+        return Math.max(1_000, Math.min(config.maxItemTtlMillis() / 1000, ttlSeconds) * 1000);
     }
 
     private void onResponse(InetSocketAddress from, KrpcResponse response) {
@@ -516,11 +516,73 @@ public final class Node {
 
     private void learn(Contact contact, boolean responded, byte[] version) {
         boolean comet = version != null && version.length >= 2 && version[0] == 'C' && version[1] == 'M';
+        RoutingTable.Entry before = responded ? table.entry(contact.id()) : null;
+        boolean wasVerified = before != null && before.lastResponse() >= 0;
         Contact toPing = table.heardFrom(contact, responded, comet, env.now());
         if (toPing != null) {
             pingContact(toPing);
         }
+        if (responded && !wasVerified && table.entry(contact.id()) != null) {
+            handOverItems(contact);
+        }
     }
+
+    /**
+     * Kademlia's store-on-join: a newly verified contact gets the items it is now among the K closest to. Every
+     * holder that meets the newcomer sends its copy (a put of an item already held only refreshes it); letting only
+     * the closest holder send lost items in the simulator, because holders disagree on who is closest. Without
+     * this, items whose holders all leave within one republish interval would be lost under churn. The remaining
+     * lifetime travels with each item.
+     */
+    private void handOverItems(Contact newcomer) {
+        if (readOnly || !config.replicate()) {
+            return;
+        }
+        long now = env.now();
+        for (ItemStorage.StoredItem stored : items.all(now, config.maxHandOverScan())) {
+            NodeId target = stored.item().target();
+            List<Contact> closest = table.closest(target, config.k(), now);
+            if (!closest.contains(newcomer)) {
+                continue;
+            }
+            long secondsLeft = (stored.expiresAtMillis() - now) / 1000;
+            if (secondsLeft > 0) {
+                storeOn(newcomer, stored.item(), secondsLeft);
+            }
+        }
+    }
+
+    /** Stores {@code item} on {@code to}: a get for a write token, then the put. Fire and forget. */
+    private void storeOn(Contact to, Item item, long ttlSeconds) {
+        sendQuery(to.address(), to.id(), "get", Dict.builder().put("id", id).put("target", item.target()).build(),
+                new QueryCallback() {
+                    @Override
+                    public void onResponse(Contact from, KrpcResponse response) {
+                        if (!response.values().has("token")) {
+                            return;
+                        }
+                        Dict.Builder args = Dict.builder().put("id", id).put("token", response.values().bytes("token"))
+                                .put("ttl", ttlSeconds);
+                        ItemStorage.fields(item).forEach(args::put);
+                        sendQuery(to.address(), to.id(), "put", args.build(), IGNORE);
+                    }
+
+                    @Override
+                    public void onFailure() {
+                    }
+                });
+    }
+
+    /** For requests whose outcome nobody waits for. */
+    private static final QueryCallback IGNORE = new QueryCallback() {
+        @Override
+        public void onResponse(Contact from, KrpcResponse response) {
+        }
+
+        @Override
+        public void onFailure() {
+        }
+    };
 
     // ---------------------------------------------------------------- outgoing
 
@@ -686,15 +748,7 @@ public final class Node {
     }
 
     private void pingContact(Contact contact) {
-        sendQuery(contact.address(), contact.id(), "ping", Dict.builder().put("id", id).build(), new QueryCallback() {
-            @Override
-            public void onResponse(Contact from, KrpcResponse response) {
-            }
-
-            @Override
-            public void onFailure() {
-            }
-        });
+        sendQuery(contact.address(), contact.id(), "ping", Dict.builder().put("id", id).build(), IGNORE);
     }
 
     // ---------------------------------------------------------------- joining and maintenance
@@ -822,7 +876,7 @@ public final class Node {
      * item outlives the departure of the nodes that first held it but not its own expiry.
      */
     private void republish() {
-        if (stopped) {
+        if (stopped || !config.replicate()) {
             return;
         }
         long now = env.now();

@@ -29,6 +29,10 @@ import dev.comet.bencode.BencodeLimits;
  * @param maxItemTtlMillis        longest lifetime a writer may ask for (7 days)
  * @param republishIntervalMillis how often a node re-stores its items on the nodes now closest to them (1 h,
  *                                jittered by ±10 %)
+ * @param replicate               whether this node re-stores the items it holds (hourly republish and
+ *                                store-on-join); off only to measure what replication buys
+ * @param maxHandOverScan         items checked when a new contact appears, to hand over those it is now among
+ *                                the K closest to (store-on-join)
  * @param maxStoreRecords         records the node's store holds at most (items and peers)
  * @param maxStoreBytes           bytes (keys and values) the node's store holds at most
  * @param maxDatagramBytes        largest datagram decoded; larger ones are dropped
@@ -54,6 +58,8 @@ public record NodeConfig(
         long itemTtlMillis,
         long maxItemTtlMillis,
         long republishIntervalMillis,
+        boolean replicate,
+        int maxHandOverScan,
         long maxStoreRecords,
         long maxStoreBytes,
         int maxDatagramBytes,
@@ -79,6 +85,7 @@ public record NodeConfig(
         positive("itemTtlMillis", itemTtlMillis);
         positive("maxItemTtlMillis", maxItemTtlMillis);
         positive("republishIntervalMillis", republishIntervalMillis);
+        positive("maxHandOverScan", maxHandOverScan);
         positive("maxStoreRecords", maxStoreRecords);
         positive("maxStoreBytes", maxStoreBytes);
         if (maxDatagramBytes < 512) {
@@ -89,7 +96,7 @@ public record NodeConfig(
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
-                30 * 60_000L, 200, 10_000, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, 100_000, 64L * 1024 * 1024,
+                30 * 60_000L, 200, 10_000, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
                 16 * 1024, 32);
     }
 
@@ -103,7 +110,17 @@ public record NodeConfig(
         return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
                 maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
                 tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxInfoHashes, maxPeersPerReply, itemTtlMillis,
-                maxItemTtlMillis, republishIntervalMillis, records, bytes, maxDatagramBytes, maxBencodeDepth);
+                maxItemTtlMillis, republishIntervalMillis, replicate, maxHandOverScan, records, bytes, maxDatagramBytes,
+                maxBencodeDepth);
+    }
+
+    /** These settings with replication (republish and store-on-join) on or off. */
+    public NodeConfig withReplication(boolean on) {
+        return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
+                maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
+                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxInfoHashes, maxPeersPerReply, itemTtlMillis,
+                maxItemTtlMillis, republishIntervalMillis, on, maxHandOverScan, maxStoreRecords, maxStoreBytes,
+                maxDatagramBytes, maxBencodeDepth);
     }
 
     private static void positive(String name, long value) {

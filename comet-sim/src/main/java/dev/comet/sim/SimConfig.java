@@ -70,6 +70,11 @@ public record SimConfig(
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);
     }
 
+    public SimConfig withNodeConfig(NodeConfig nodes) {
+        return new SimConfig(this.nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes);
+    }
+
     public SimConfig withChurn(double meanSessionSeconds) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);

@@ -79,6 +79,98 @@ public final class Simulation {
         return out;
     }
 
+    /**
+     * The item workload of issue #3: once the network has settled (with churn if configured), {@code items} immutable
+     * items with a lifetime of {@code ttlSeconds} are put from random nodes; after {@code checkAfterMillis} of
+     * virtual time every live node tries to get every item. Reports the fraction of (node, item) reads that found
+     * the item, and the fraction of items readable from every live node.
+     */
+    public Map<String, Object> runItems(int items, long ttlSeconds, long checkAfterMillis) {
+        long wallStart = System.nanoTime();
+        HeapMeter.reset();
+        build();
+        if (config.churnMeanSessionSeconds() > 0) {
+            for (SimNode n : new ArrayList<>(live)) {
+                scheduleDeparture(n);
+            }
+        }
+        network.runUntil(network.now() + config.settleMillis());
+
+        List<dev.comet.items.Item> stored = new ArrayList<>();
+        int[] acknowledged = {0};
+        for (int i = 0; i < items; i++) {
+            dev.comet.items.Item item = dev.comet.items.Item.immutable(
+                    dev.comet.bencode.Bencode.encode("item " + i + " of seed " + config.seed()));
+            stored.add(item);
+            live.get(network.random().nextInt(live.size())).node().putItem(item, ttlSeconds, put -> {
+                if (!put.stored().isEmpty()) {
+                    acknowledged[0]++;
+                }
+            });
+        }
+        network.runUntil(network.now() + checkAfterMillis);
+
+        // readers: every live node that has joined (a node still bootstrapping has no view of the network yet)
+        List<SimNode> readers = new ArrayList<>();
+        for (SimNode n : live) {
+            if (n.node().isReady()) {
+                readers.add(n);
+            }
+        }
+        int reads = readers.size() * items;
+        int[] found = {0};
+        int[] finished = {0};
+        int[] readableEverywhere = new int[items];
+        int[] unavailable = {0};
+        for (int r = 0; r < readers.size(); r++) {
+            SimNode reader = readers.get(r);
+            network.schedule(r * 20L, () -> {
+                for (int i = 0; i < items; i++) {
+                    int index = i;
+                    if (!reader.host().alive()) {
+                        // left during the reads: counts as neither success nor failure
+                        unavailable[0]++;
+                        finished[0]++;
+                        continue;
+                    }
+                    reader.node().getItem(stored.get(index).target(), null, got -> {
+                        finished[0]++;
+                        if (got.item().isPresent()) {
+                            found[0]++;
+                            readableEverywhere[index]++;
+                        }
+                    });
+                }
+            });
+        }
+        network.runUntil(() -> finished[0] == reads, network.now() + readers.size() * 20L + 600_000);
+        int everywhere = 0;
+        for (int count : readableEverywhere) {
+            if (count == readers.size() - unavailable[0] / Math.max(1, items)) {
+                everywhere++;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("nodes", config.nodes());
+        out.put("items", items);
+        out.put("items_acknowledged", acknowledged[0]);
+        out.put("item_ttl_seconds", ttlSeconds);
+        out.put("checked_after_seconds", checkAfterMillis / 1000);
+        out.put("replication", config.nodeConfig().replicate());
+        int attempted = reads - unavailable[0];
+        out.put("read_success_rate", attempted == 0 ? 0 : Math.round(10_000.0 * found[0] / attempted) / 10_000.0);
+        out.put("reads_failed", attempted - found[0]);
+        out.put("items_readable_everywhere", everywhere);
+        out.put("readers", readers.size());
+        out.put("churn_departures", departures);
+        out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
+        out.put("peak_heap_mb", HeapMeter.peakMegabytes());
+        out.put("seed", config.seed());
+        out.put("datagrams", network.datagramsSent());
+        out.put("virtual_seconds", network.now() / 1000);
+        return out;
+    }
+
     /** Nodes join one after another, each through a random node that joined before it. */
     private void build() {
         for (int i = 0; i < config.nodes(); i++) {
