@@ -91,7 +91,7 @@ public final class Node {
         this.codec = new KrpcCodec(config.bencodeLimits());
         this.table = new RoutingTable(id, config, env.now());
         this.tokens = new TokenManager(env.random());
-        this.peers = new PeerStore(config.peerTtlMillis(), config.maxPeersPerInfoHash(), config.maxInfoHashes());
+        this.peers = new PeerStore(env.store(), config.peerTtlMillis(), config.maxPeersPerInfoHash());
         this.items = new ItemStorage(env.store());
         this.rtt = new RttEstimator(config.minRequestTimeoutMillis(), config.requestTimeoutMillis());
         this.nextTransaction = env.random().nextInt(1 << 16);
@@ -419,9 +419,7 @@ public final class Node {
         if (port < 1 || port > 65535) {
             throw new CometException(ErrorCode.PROTOCOL, "port out of range: " + port);
         }
-        if (!peers.announce(infoHash, new InetSocketAddress(from.getAddress(), (int) port), env.now())) {
-            throw new CometException(ErrorCode.SERVER, "peer store full");
-        }
+        peers.announce(infoHash, new InetSocketAddress(from.getAddress(), (int) port), env.now());
         return Dict.builder().put("id", id).build();
     }
 
@@ -850,7 +848,6 @@ public final class Node {
             return;
         }
         long now = env.now();
-        peers.expire(now);
         env.store().purgeExpired(now);
         if (table.size() == 0 && !bootstrapping && !bootstrapAddresses.isEmpty()) {
             bootstrap();

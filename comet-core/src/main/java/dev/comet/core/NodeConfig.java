@@ -23,7 +23,6 @@ import dev.comet.bencode.BencodeLimits;
  * @param tokenRotationMillis     write-token secret lifetime; the previous secret stays valid one more period
  * @param peerTtlMillis           lifetime of an announced peer (issue #2: 30 min)
  * @param maxPeersPerInfoHash     peers kept per info hash; the oldest announcement goes first
- * @param maxInfoHashes           info hashes kept; announces for new ones are refused when full
  * @param maxPeersPerReply        peers returned in one get_peers reply (keeps replies under 1,400 bytes)
  * @param itemTtlMillis           lifetime of a stored BEP 44 item when its writer asks for none (2 h)
  * @param maxItemTtlMillis        longest lifetime a writer may ask for (7 days)
@@ -33,7 +32,7 @@ import dev.comet.bencode.BencodeLimits;
  *                                store-on-join); off only to measure what replication buys
  * @param maxHandOverScan         items checked when a new contact appears, to hand over those it is now among
  *                                the K closest to (store-on-join)
- * @param maxStoreRecords         records the node's store holds at most (items and peers)
+ * @param maxStoreRecords         records the node's store holds at most (items and announced peers)
  * @param maxStoreBytes           bytes (keys and values) the node's store holds at most
  * @param maxDatagramBytes        largest datagram decoded; larger ones are dropped
  * @param maxBencodeDepth         deepest nesting accepted in a datagram
@@ -53,7 +52,6 @@ public record NodeConfig(
         long tokenRotationMillis,
         long peerTtlMillis,
         int maxPeersPerInfoHash,
-        int maxInfoHashes,
         int maxPeersPerReply,
         long itemTtlMillis,
         long maxItemTtlMillis,
@@ -80,7 +78,6 @@ public record NodeConfig(
         positive("tokenRotationMillis", tokenRotationMillis);
         positive("peerTtlMillis", peerTtlMillis);
         positive("maxPeersPerInfoHash", maxPeersPerInfoHash);
-        positive("maxInfoHashes", maxInfoHashes);
         positive("maxPeersPerReply", maxPeersPerReply);
         positive("itemTtlMillis", itemTtlMillis);
         positive("maxItemTtlMillis", maxItemTtlMillis);
@@ -96,7 +93,7 @@ public record NodeConfig(
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
-                30 * 60_000L, 200, 10_000, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
+                30 * 60_000L, 200, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
                 16 * 1024, 32);
     }
 
@@ -109,7 +106,7 @@ public record NodeConfig(
     public NodeConfig withStoreQuota(long records, long bytes) {
         return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
                 maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
-                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxInfoHashes, maxPeersPerReply, itemTtlMillis,
+                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
                 maxItemTtlMillis, republishIntervalMillis, replicate, maxHandOverScan, records, bytes, maxDatagramBytes,
                 maxBencodeDepth);
     }
@@ -118,7 +115,7 @@ public record NodeConfig(
     public NodeConfig withReplication(boolean on) {
         return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
                 maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
-                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxInfoHashes, maxPeersPerReply, itemTtlMillis,
+                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
                 maxItemTtlMillis, republishIntervalMillis, on, maxHandOverScan, maxStoreRecords, maxStoreBytes,
                 maxDatagramBytes, maxBencodeDepth);
     }

@@ -1,81 +1,62 @@
 package dev.comet.peers;
 
 import dev.comet.id.NodeId;
+import dev.comet.krpc.CompactInfo;
+import dev.comet.storage.Store;
+import dev.comet.storage.StoreKeys;
+import dev.comet.storage.StoredRecord;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Peers announced with {@code announce_peer} (BEP 5), per info hash, each expiring a fixed time after its last
- * announcement. Bounded: per info hash the oldest announcement is dropped for a new one; when the number of info
- * hashes is at its limit, announces for new ones are refused. Owned by its node.
+ * Peers announced with {@code announce_peer} (BEP 5), kept in the node's {@link Store} under
+ * {@code 'P' + info hash + compact peer}, each expiring a fixed time after its last announcement. Bounded: per
+ * info hash the oldest announcement is dropped for a new one; beyond that the store's quota refuses new
+ * announcements ({@link dev.comet.storage.StoreFullException}). Used only on its node's thread.
  */
 public final class PeerStore {
+    private static final byte[] NO_VALUE = new byte[0];
+
+    private final Store store;
     private final long ttlMillis;
     private final int maxPeersPerInfoHash;
-    private final int maxInfoHashes;
-    // insertion order = announcement order, so the first entry is the oldest
-    private final Map<NodeId, LinkedHashMap<InetSocketAddress, Long>> peers = new HashMap<>();
 
-    public PeerStore(long ttlMillis, int maxPeersPerInfoHash, int maxInfoHashes) {
+    public PeerStore(Store store, long ttlMillis, int maxPeersPerInfoHash) {
+        this.store = store;
         this.ttlMillis = ttlMillis;
         this.maxPeersPerInfoHash = maxPeersPerInfoHash;
-        this.maxInfoHashes = maxInfoHashes;
     }
 
-    /** Records an announcement; false when the store is full of other info hashes. */
-    public boolean announce(NodeId infoHash, InetSocketAddress peer, long now) {
-        LinkedHashMap<InetSocketAddress, Long> forHash = peers.get(infoHash);
-        if (forHash == null) {
-            if (peers.size() >= maxInfoHashes) {
-                return false;
-            }
-            forHash = new LinkedHashMap<>();
-            peers.put(infoHash, forHash);
+    /** Records an announcement of an IPv4 peer (others are ignored: compact peer info is IPv4 here). */
+    public void announce(NodeId infoHash, InetSocketAddress peer, long now) {
+        if (!CompactInfo.encodable(peer)) {
+            return;
         }
-        forHash.remove(peer);
-        forHash.put(peer, now + ttlMillis);
-        if (forHash.size() > maxPeersPerInfoHash) {
-            Iterator<InetSocketAddress> oldest = forHash.keySet().iterator();
-            oldest.next();
-            oldest.remove();
+        byte[] key = StoreKeys.of(StoreKeys.PEER, infoHash, CompactInfo.peer(peer));
+        List<StoredRecord> current = store.scan(StoreKeys.of(StoreKeys.PEER, infoHash), now, Integer.MAX_VALUE);
+        boolean known = current.stream().anyMatch(r -> java.util.Arrays.equals(r.key(), key));
+        if (!known && current.size() >= maxPeersPerInfoHash) {
+            StoredRecord oldest = current.stream().min(Comparator.comparingLong(StoredRecord::expiresAtMillis)).orElseThrow();
+            store.delete(oldest.key());
         }
-        return true;
+        store.put(key, NO_VALUE, now + ttlMillis);
     }
 
     /** Up to {@code max} live peers for {@code infoHash}, most recently announced first. */
     public List<InetSocketAddress> peers(NodeId infoHash, int max, long now) {
-        LinkedHashMap<InetSocketAddress, Long> forHash = peers.get(infoHash);
-        if (forHash == null) {
-            return List.of();
-        }
-        List<InetSocketAddress> live = new ArrayList<>();
-        for (Map.Entry<InetSocketAddress, Long> e : forHash.entrySet()) {
-            if (e.getValue() > now) {
-                live.add(e.getKey());
+        List<StoredRecord> records = new ArrayList<>(store.scan(StoreKeys.of(StoreKeys.PEER, infoHash), now, Integer.MAX_VALUE));
+        records.sort(Comparator.comparingLong(StoredRecord::expiresAtMillis).reversed());
+        List<InetSocketAddress> out = new ArrayList<>(Math.min(max, records.size()));
+        for (StoredRecord r : records) {
+            if (out.size() >= max) {
+                break;
             }
+            byte[] compact = java.util.Arrays.copyOfRange(r.key(), 1 + NodeId.BYTES, r.key().length);
+            out.add(CompactInfo.peer(compact));
         }
-        java.util.Collections.reverse(live);
-        return live.size() > max ? List.copyOf(live.subList(0, max)) : live;
-    }
-
-    /** Drops expired announcements and empty info hashes. */
-    public void expire(long now) {
-        for (Iterator<LinkedHashMap<InetSocketAddress, Long>> it = peers.values().iterator(); it.hasNext(); ) {
-            LinkedHashMap<InetSocketAddress, Long> forHash = it.next();
-            forHash.values().removeIf(expiry -> expiry <= now);
-            if (forHash.isEmpty()) {
-                it.remove();
-            }
-        }
-    }
-
-    public int infoHashCount() {
-        return peers.size();
+        return out;
     }
 }

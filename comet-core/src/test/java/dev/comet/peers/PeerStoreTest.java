@@ -1,13 +1,15 @@
 package dev.comet.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.comet.id.NodeId;
+import dev.comet.storage.InMemoryStore;
+import dev.comet.storage.StoreFullException;
 import java.net.InetSocketAddress;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Announced peers: expiry, order, and the per-hash and info-hash bounds. */
+/** Announced peers in the node's store: expiry, order, the per-hash cap and the store quota. */
 class PeerStoreTest {
 
     private static final long TTL = 30 * 60_000L;
@@ -19,11 +21,15 @@ class PeerStoreTest {
         return new InetSocketAddress("192.0.2." + n, 6881 + n);
     }
 
+    private static PeerStore peers(int maxPerHash) {
+        return new PeerStore(new InMemoryStore(1000, 1 << 20), TTL, maxPerHash);
+    }
+
     @Test
     void peersExpireTtlAfterTheirLastAnnouncement() {
-        PeerStore store = new PeerStore(TTL, 100, 100);
-        assertThat(store.announce(HASH, peer(1), 0)).isTrue();
-        assertThat(store.announce(HASH, peer(2), 1_000)).isTrue();
+        PeerStore store = peers(100);
+        store.announce(HASH, peer(1), 0);
+        store.announce(HASH, peer(2), 1_000);
         assertThat(store.peers(HASH, 10, TTL - 1)).containsExactly(peer(2), peer(1));
         assertThat(store.peers(HASH, 10, TTL)).containsExactly(peer(2));
         assertThat(store.peers(HASH, 10, TTL + 1_000)).isEmpty();
@@ -36,7 +42,7 @@ class PeerStoreTest {
 
     @Test
     void newestAnnouncementsComeFirst() {
-        PeerStore store = new PeerStore(TTL, 100, 100);
+        PeerStore store = peers(100);
         for (int i = 1; i <= 5; i++) {
             store.announce(HASH, peer(i), i);
         }
@@ -51,12 +57,12 @@ class PeerStoreTest {
 
     @Test
     void thePerHashCapDropsTheOldestAnnouncement() {
-        PeerStore store = new PeerStore(TTL, 3, 100);
+        PeerStore store = peers(3);
         store.announce(HASH, peer(1), 1);
         store.announce(HASH, peer(2), 2);
         store.announce(HASH, peer(3), 3);
         store.announce(HASH, peer(1), 4); // peer 1 is now the newest; peer 2 the oldest
-        assertThat(store.announce(HASH, peer(4), 5)).isTrue();
+        store.announce(HASH, peer(4), 5);
         assertThat(store.peers(HASH, 10, 6)).containsExactly(peer(4), peer(1), peer(3));
         for (int i = 10; i < 20; i++) {
             store.announce(HASH, peer(i), i);
@@ -69,37 +75,19 @@ class PeerStoreTest {
     }
 
     @Test
-    void theInfoHashCapRefusesNewHashes() {
-        PeerStore store = new PeerStore(TTL, 10, 2);
-        assertThat(store.announce(HASH, peer(1), 0)).isTrue();
-        assertThat(store.announce(HASH_2, peer(1), 0)).isTrue();
-        assertThat(store.infoHashCount()).isEqualTo(2);
-        assertThat(store.announce(HASH_3, peer(1), 0)).isFalse();
-        assertThat(store.peers(HASH_3, 10, 1)).isEmpty();
-        assertThat(store.infoHashCount()).isEqualTo(2);
-        // known hashes still take announcements
-        assertThat(store.announce(HASH, peer(2), 1)).isTrue();
-        assertThat(store.peers(HASH, 10, 2)).containsExactly(peer(2), peer(1));
-    }
-
-    @Test
-    void expireRemovesExpiredPeersAndEmptyHashes() {
-        PeerStore store = new PeerStore(TTL, 10, 2);
+    void aFullStoreRefusesNewAnnouncementsAndKeepsTheOldOnes() {
+        InMemoryStore backing = new InMemoryStore(2, 1 << 20);
+        PeerStore store = new PeerStore(backing, TTL, 10);
         store.announce(HASH, peer(1), 0);
         store.announce(HASH_2, peer(1), 0);
-        store.announce(HASH_2, peer(2), TTL / 2);
-        store.expire(TTL - 1);
-        assertThat(store.infoHashCount()).isEqualTo(2);
-        store.expire(TTL);
-        assertThat(store.infoHashCount()).isEqualTo(1);
-        assertThat(store.peers(HASH, 10, TTL)).isEmpty();
-        assertThat(store.peers(HASH_2, 10, TTL)).containsExactly(peer(2));
-        // the room freed by expire() takes a new info hash
-        assertThat(store.announce(HASH_3, peer(3), TTL)).isTrue();
-        assertThat(store.infoHashCount()).isEqualTo(2);
-        store.expire(10 * TTL);
-        assertThat(store.infoHashCount()).isZero();
-        assertThat(store.peers(HASH_2, 10, 10 * TTL)).isEmpty();
-        assertThat(store.peers(HASH_3, 10, 10 * TTL)).isEqualTo(List.of());
+        assertThatThrownBy(() -> store.announce(HASH_3, peer(1), 0)).isInstanceOf(StoreFullException.class);
+        assertThat(store.peers(HASH_3, 10, 1)).isEmpty();
+        assertThat(store.peers(HASH, 10, 1)).containsExactly(peer(1));
+        // re-announcing a known peer still works: it replaces its own record
+        store.announce(HASH, peer(1), 5);
+        // expired announcements free their room once purged
+        backing.purgeExpired(TTL + 1);
+        store.announce(HASH_3, peer(3), TTL + 1);
+        assertThat(store.peers(HASH_3, 10, TTL + 2)).containsExactly(peer(3));
     }
 }
