@@ -12,7 +12,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"node", "cluster", "sim", "item", "keygen"}) {
+        for (String command : new String[] {"node", "cluster", "sim", "item", "keygen", "bench"}) {
             CliRun r = run(command, "--help");
             assertThat(r.exitCode()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage: comet " + command);
@@ -61,5 +61,17 @@ class CommandLineTest {
         CliRun r = run("cluster", "--nodes", "8", "--selftest", "--lookups", "30", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"success_rate\" : 1.0").contains("\"nodes\" : 8");
+    }
+
+    @Test
+    void benchWritesItsJsonResult(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path out = tmp.resolve("results/items.json");
+        CliRun r = run("bench", "items", "--nodes", "5", "--ops", "10", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        String written = java.nio.file.Files.readString(out);
+        assertThat(written).contains("\"put_us_median\"").contains("\"get_us_p99\"").contains("\"gets_found\" : 10");
+        CliRun store = run("bench", "store", "--records", "1000");
+        assertThat(store.exitCode()).as(store.err()).isZero();
+        assertThat(store.out()).contains("\"records_per_second\"");
     }
 }

@@ -1,0 +1,174 @@
+package dev.comet.cli;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.bencode.Bencode;
+import dev.comet.core.Node;
+import dev.comet.core.NodeConfig;
+import dev.comet.id.NodeId;
+import dev.comet.items.Item;
+import dev.comet.lookup.LookupReport;
+import dev.comet.runtime.LocalCluster;
+import dev.comet.runtime.RocksDbStore;
+import dev.comet.runtime.UdpNode;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code comet bench}: measurements that write JSON results (never timing assertions in tests). */
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure Comet and print (or write) JSON results.",
+        subcommands = {BenchCommand.Items.class, BenchCommand.Store.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static void emit(Map<String, Object> result, Path out) {
+        String json = Json.write(result);
+        System.out.println(json);
+        if (out != null) {
+            try {
+                if (out.getParent() != null) {
+                    Files.createDirectories(out.getParent());
+                }
+                Files.writeString(out, json + "\n");
+            } catch (IOException e) {
+                throw new CometException(ErrorCode.IO, "cannot write " + out + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @CommandLine.Command(name = "items", mixinStandardHelpOptions = true,
+            description = "BEP 44 put and get latency on a loopback cluster: puts from random nodes, gets from others.")
+    static final class Items implements Callable<Integer> {
+        @CommandLine.Option(names = "--nodes", defaultValue = "20", description = "Cluster size (default: ${DEFAULT-VALUE}).")
+        int nodes;
+
+        @CommandLine.Option(names = "--ops", defaultValue = "200", description = "Puts, and as many gets (default: ${DEFAULT-VALUE}).")
+        int ops;
+
+        @CommandLine.Option(names = "--seed", defaultValue = "1", description = "Seed choosing nodes (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @CommandLine.Option(names = "--out", description = "Also write the JSON result to this file (e.g. bench/results/items.json).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (nodes < 2 || ops < 1) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--nodes must be at least 2 and --ops at least 1");
+            }
+            Random random = new Random(seed);
+            long[] putMicros = new long[ops];
+            long[] getMicros = new long[ops];
+            int found = 0;
+            try (LocalCluster cluster = LocalCluster.start(nodes, 0, NodeConfig.defaults())) {
+                cluster.awaitFormed(60_000);
+                List<UdpNode> all = cluster.nodes();
+                for (int i = 0; i < ops; i++) {
+                    Item item = Item.immutable(Bencode.encode("bench item " + i + " " + random.nextLong()));
+                    UdpNode writer = all.get(random.nextInt(all.size()));
+                    long t0 = System.nanoTime();
+                    Node.ItemPut put = NodeConnection.await(writer.putItem(item, -1), 60, "a put");
+                    putMicros[i] = (System.nanoTime() - t0) / 1_000;
+                    if (put.stored().isEmpty()) {
+                        throw new CometException(ErrorCode.SERVER, "a put was stored nowhere: " + put.refused());
+                    }
+                    UdpNode reader = all.get(random.nextInt(all.size()));
+                    NodeId target = put.target();
+                    long t1 = System.nanoTime();
+                    Node.ItemLookup got = NodeConnection.await(reader.getItem(target, null), 60, "a get");
+                    getMicros[i] = (System.nanoTime() - t1) / 1_000;
+                    if (got.item().isPresent()) {
+                        found++;
+                    }
+                }
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("bench", "items");
+            r.put("date", Instant.now().toString());
+            r.put("nodes", nodes);
+            r.put("ops", ops);
+            r.put("put_us_median", LookupReport.percentile(putMicros, 50));
+            r.put("put_us_p99", LookupReport.percentile(putMicros, 99));
+            r.put("get_us_median", LookupReport.percentile(getMicros, 50));
+            r.put("get_us_p99", LookupReport.percentile(getMicros, 99));
+            r.put("gets_found", found);
+            emit(r, out);
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "store", mixinStandardHelpOptions = true,
+            description = "Records per second one node's RocksDB store writes (item-sized records).")
+    static final class Store implements Callable<Integer> {
+        @CommandLine.Option(names = "--records", defaultValue = "200000", description = "Records to write (default: ${DEFAULT-VALUE}).")
+        int records;
+
+        @CommandLine.Option(names = "--value-bytes", defaultValue = "200", description = "Bytes per value (default: ${DEFAULT-VALUE}).")
+        int valueBytes;
+
+        @CommandLine.Option(names = "--sync", description = "fsync every write (survives power loss, not only a crash).")
+        boolean sync;
+
+        @CommandLine.Option(names = "--out", description = "Also write the JSON result to this file.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            if (records < 1 || valueBytes < 0) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--records must be positive and --value-bytes not negative");
+            }
+            Random random = new Random(42);
+            byte[][] keys = new byte[records][];
+            byte[] value = new byte[valueBytes];
+            random.nextBytes(value);
+            for (int i = 0; i < records; i++) {
+                keys[i] = new byte[1 + NodeId.BYTES];
+                random.nextBytes(keys[i]);
+                keys[i][0] = 'I';
+            }
+            Path dir = Files.createTempDirectory("comet-bench-store");
+            double seconds;
+            try (RocksDbStore store = RocksDbStore.open(dir, Long.MAX_VALUE, Long.MAX_VALUE, sync)) {
+                long expiry = System.currentTimeMillis() + 7_200_000L;
+                long start = System.nanoTime();
+                for (byte[] key : keys) {
+                    store.put(key, value, expiry);
+                }
+                seconds = (System.nanoTime() - start) / 1e9;
+            } finally {
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("bench", "store");
+            r.put("date", Instant.now().toString());
+            r.put("store", "rocksdb");
+            r.put("records", records);
+            r.put("value_bytes", valueBytes);
+            r.put("sync", sync);
+            r.put("records_per_second", Math.round(records / seconds));
+            emit(r, out);
+            return 0;
+        }
+    }
+}
