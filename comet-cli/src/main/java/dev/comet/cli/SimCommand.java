@@ -1,5 +1,8 @@
 package dev.comet.cli;
 
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.core.NodeConfig;
 import dev.comet.sim.SimConfig;
 import dev.comet.sim.Simulation;
 import picocli.CommandLine;
@@ -30,13 +33,33 @@ final class SimCommand implements Callable<Integer> {
             description = "Mean exponential session time of a node in virtual seconds; 0 = no churn (default: ${DEFAULT-VALUE}).")
     double churnMeanSession;
 
+    @CommandLine.Option(names = "--items", defaultValue = "0",
+            description = "Instead of lookups: put this many BEP 44 items, then have every live node read every item.")
+    int items;
+
+    @CommandLine.Option(names = "--item-ttl", defaultValue = "43200", paramLabel = "SECONDS",
+            description = "Lifetime of the items (default: ${DEFAULT-VALUE}).")
+    long itemTtl;
+
+    @CommandLine.Option(names = "--check-after", defaultValue = "21600", paramLabel = "SECONDS",
+            description = "Virtual time between the puts and the reads (default: ${DEFAULT-VALUE}).")
+    long checkAfter;
+
+    @CommandLine.Option(names = "--no-replication", description = "Nodes neither republish nor hand items over on join.")
+    boolean noReplication;
+
     @CommandLine.Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() {
-        SimConfig config = SimConfig.of(nodes, lookups, seed).withLoss(loss).withKill(kill).withChurn(churnMeanSession);
-        Map<String, Object> report = new Simulation(config).run();
+        if (items < 0 || itemTtl < 1 || checkAfter < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--items must not be negative, --item-ttl must be positive, --check-after not negative");
+        }
+        SimConfig config = SimConfig.of(nodes, lookups, seed).withLoss(loss).withKill(kill).withChurn(churnMeanSession)
+                .withNodeConfig(NodeConfig.defaults().withReplication(!noReplication));
+        Map<String, Object> report = items > 0 ? new Simulation(config).runItems(items, itemTtl, checkAfter * 1000)
+                : new Simulation(config).run();
         if (json) {
             System.out.println(Json.write(report));
         } else {

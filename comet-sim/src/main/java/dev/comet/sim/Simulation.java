@@ -120,10 +120,13 @@ public final class Simulation {
         int reads = readers.size() * items;
         int[] found = {0};
         int[] finished = {0};
-        int[] readableEverywhere = new int[items];
+        int[] failedReads = new int[items];
         int[] unavailable = {0};
+        int[] readsDone = new int[readers.size()];
+        java.util.Set<NodeId> failingReaders = new java.util.HashSet<>();
         for (int r = 0; r < readers.size(); r++) {
             SimNode reader = readers.get(r);
+            int readerIndex = r;
             network.schedule(r * 20L, () -> {
                 for (int i = 0; i < items; i++) {
                     int index = i;
@@ -131,22 +134,38 @@ public final class Simulation {
                         // left during the reads: counts as neither success nor failure
                         unavailable[0]++;
                         finished[0]++;
+                        readsDone[readerIndex]++;
                         continue;
                     }
                     reader.node().getItem(stored.get(index).target(), null, got -> {
                         finished[0]++;
+                        readsDone[readerIndex]++;
                         if (got.item().isPresent()) {
                             found[0]++;
-                            readableEverywhere[index]++;
+                        } else {
+                            failedReads[index]++;
+                            failingReaders.add(reader.node().id());
                         }
                     });
                 }
             });
         }
         network.runUntil(() -> finished[0] == reads, network.now() + readers.size() * 20L + 600_000);
+        // a read whose answer never came: its reader left mid-lookup (not a failure), or it is one
+        int unansweredFromLiveReaders = 0;
+        for (int r = 0; r < readers.size(); r++) {
+            int done = readsDone[r];
+            if (done < items) {
+                if (readers.get(r).host().alive()) {
+                    unansweredFromLiveReaders += items - done;
+                } else {
+                    unavailable[0] += items - done;
+                }
+            }
+        }
         int everywhere = 0;
-        for (int count : readableEverywhere) {
-            if (count == readers.size() - unavailable[0] / Math.max(1, items)) {
+        for (int failures : failedReads) {
+            if (failures == 0 && unansweredFromLiveReaders == 0) {
                 everywhere++;
             }
         }
@@ -160,6 +179,8 @@ public final class Simulation {
         int attempted = reads - unavailable[0];
         out.put("read_success_rate", attempted == 0 ? 0 : Math.round(10_000.0 * found[0] / attempted) / 10_000.0);
         out.put("reads_failed", attempted - found[0]);
+        out.put("reads_unanswered", unansweredFromLiveReaders);
+        out.put("readers_with_failed_reads", failingReaders.size());
         out.put("items_readable_everywhere", everywhere);
         out.put("readers", readers.size());
         out.put("churn_departures", departures);
