@@ -38,13 +38,7 @@ public final class Simulation {
         long wallStart = System.nanoTime();
         HeapMeter.reset();
 
-        build();
-        if (config.churnMeanSessionSeconds() > 0) {
-            for (SimNode n : new ArrayList<>(live)) {
-                scheduleDeparture(n);
-            }
-        }
-        network.runUntil(network.now() + config.settleMillis());
+        buildAndSettle();
         int killed = killAtOnce();
 
         LookupReport report = new LookupReport(config.nodeConfig().k());
@@ -83,18 +77,12 @@ public final class Simulation {
      * The item workload of issue #3: once the network has settled (with churn if configured), {@code items} immutable
      * items with a lifetime of {@code ttlSeconds} are put from random nodes; after {@code checkAfterMillis} of
      * virtual time every live node tries to get every item. Reports the fraction of (node, item) reads that found
-     * the item, and the fraction of items readable from every live node.
+     * the item, and the number of items every live reader found.
      */
     public Map<String, Object> runItems(int items, long ttlSeconds, long checkAfterMillis) {
         long wallStart = System.nanoTime();
         HeapMeter.reset();
-        build();
-        if (config.churnMeanSessionSeconds() > 0) {
-            for (SimNode n : new ArrayList<>(live)) {
-                scheduleDeparture(n);
-            }
-        }
-        network.runUntil(network.now() + config.settleMillis());
+        buildAndSettle();
 
         List<dev.comet.items.Item> stored = new ArrayList<>();
         int[] acknowledged = {0};
@@ -190,6 +178,17 @@ public final class Simulation {
         out.put("datagrams", network.datagramsSent());
         out.put("virtual_seconds", network.now() / 1000);
         return out;
+    }
+
+    /** Builds the network, starts churn if configured, and lets it run for the settle time. */
+    private void buildAndSettle() {
+        build();
+        if (config.churnMeanSessionSeconds() > 0) {
+            for (SimNode n : new ArrayList<>(live)) {
+                scheduleDeparture(n);
+            }
+        }
+        network.runUntil(network.now() + config.settleMillis());
     }
 
     /** Nodes join one after another, each through a random node that joined before it. */
