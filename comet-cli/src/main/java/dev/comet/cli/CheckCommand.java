@@ -1,0 +1,110 @@
+package dev.comet.cli;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.lua.AsoContext;
+import dev.comet.lua.AsoInstance;
+import dev.comet.lua.HandlerLimits;
+import dev.comet.lua.InvocationResult;
+import dev.comet.lua.LuaValues;
+import dev.comet.lua.Sandbox;
+import dev.comet.lua.StateCodec;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code comet check}: loads an object's handlers in the sandbox, with the node's limits, and runs one event
+ * against a fake context, printing each answer, the state afterwards, the work used and any error with its line.
+ */
+@CommandLine.Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Run an object's Lua handlers locally with the node's limits before publishing them.")
+final class CheckCommand implements Callable<Integer> {
+    @CommandLine.Parameters(paramLabel = "FILE.lua", description = "The object's code.")
+    Path file;
+
+    @CommandLine.Option(names = "--event", defaultValue = "get",
+            description = "put, get, update, delete or timer (default: ${DEFAULT-VALUE}).")
+    String event;
+
+    @CommandLine.Option(names = "--times", defaultValue = "1", description = "How many times to run it (default: ${DEFAULT-VALUE}).")
+    int times;
+
+    @CommandLine.Option(names = "--arg", paramLabel = "NAME=VALUE", description = "An argument of onGet (repeatable).")
+    Map<String, String> args = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        String handler = switch (event) {
+            case "put" -> "onPut";
+            case "get" -> "onGet";
+            case "update" -> "onUpdate";
+            case "delete" -> "onDelete";
+            case "timer" -> "onTimer";
+            default -> throw new CometException(ErrorCode.BAD_INPUT, "--event must be put, get, update, delete or timer, got '" + event + "'");
+        };
+        if (times < 1) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--times must be at least 1");
+        }
+        String code;
+        try {
+            code = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CometException(ErrorCode.BAD_INPUT, "cannot read " + file + ": " + e.getMessage());
+        }
+        HandlerLimits limits = HandlerLimits.defaults();
+        Sandbox sandbox = new Sandbox();
+        long start = System.currentTimeMillis();
+        AsoContext context = new AsoContext("127.0.0.1", "00".repeat(20), file.getFileName().toString(),
+                () -> start);
+        AsoInstance object = sandbox.load(code, "@" + file.getFileName(), null, context, limits);
+        System.out.println("handlers: " + String.join(", ", object.handlers()));
+        boolean failed = false;
+        for (int i = 1; i <= times; i++) {
+            InvocationResult r = sandbox.invoke(object, handler, arguments(handler, object), i, limits);
+            String used = String.format("(%d instructions, %d bytes, %.2f ms)", r.instructions(), r.allocatedBytes(),
+                    r.nanos() / 1e6);
+            if (r.ok()) {
+                System.out.println(handler + " #" + i + ": " + LuaValues.render(r.value()) + " " + used
+                        + (r.deleteSelf() ? " [deleteSelf]" : ""));
+            } else {
+                failed = true;
+                System.out.println(handler + " #" + i + " failed: " + r.error() + " " + used);
+            }
+        }
+        System.out.println("state: " + LuaValues.render(StateCodec.decode(object.savedState(), 16)));
+        for (String line : object.log()) {
+            System.out.println("log: " + line);
+        }
+        return failed ? Main.EXIT_FAILURE : 0;
+    }
+
+    private LuaValue[] arguments(String handler, AsoInstance object) {
+        LuaTable caller = new LuaTable();
+        caller.set("ip", "127.0.0.1");
+        caller.set("port", 6881);
+        caller.set("id", "00".repeat(20));
+        caller.set("replica", LuaValue.FALSE);
+        switch (handler) {
+            case "onGet": {
+                LuaTable a = new LuaTable();
+                args.forEach(a::set);
+                return new LuaValue[] {caller, a};
+            }
+            case "onUpdate":
+                return new LuaValue[] {caller, StateCodec.decode(object.savedState(), 16)};
+            case "onTimer":
+                return new LuaValue[0];
+            default:
+                return new LuaValue[] {caller};
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.comet.lua;
+
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaTable;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One loaded active object on one sandbox: its own environment (a {@code Globals}, so LuaJ meters it), its
+ * {@code aso} table (the instance) and its last saved state. Touched only on its sandbox's thread.
+ */
+public final class AsoInstance {
+    static final int MAX_LOG_LINES = 100;
+    static final int MAX_LOG_LINE_BYTES = 512;
+
+    final Globals env;
+    final LuaTable aso;
+    final AsoContext context;
+    final Deque<String> log = new ArrayDeque<>();
+    byte[] savedState;
+    boolean deleteRequested;
+    java.util.Random random = new java.util.Random(0);
+
+    AsoInstance(Globals env, LuaTable aso, AsoContext context) {
+        this.env = env;
+        this.aso = aso;
+        this.context = context;
+    }
+
+    /** The state as saved after the last successful invocation (canonical bytes). */
+    public byte[] savedState() {
+        return savedState.clone();
+    }
+
+    /** The object's recent {@code comet.log} lines, oldest first (bounded). */
+    public List<String> log() {
+        return List.copyOf(log);
+    }
+
+    /** The names of the handlers this object defines. */
+    public List<String> handlers() {
+        List<String> out = new java.util.ArrayList<>();
+        for (String h : Sandbox.HANDLERS) {
+            if (Sandbox.handler(this, h) != null) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+}

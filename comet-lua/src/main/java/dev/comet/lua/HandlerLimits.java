@@ -1,0 +1,29 @@
+package dev.comet.lua;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+
+/**
+ * The limits of one handler invocation (DESIGN.md §4.1), each enforced with its own {@link Limit} error.
+ *
+ * @param instructions  Lua VM instructions, library work included (default 1,000,000)
+ * @param allocatedBytes bytes allocated by the invoking thread (default 4 MiB)
+ * @param wallMillis    wall-time backstop (default 100 ms)
+ * @param callDepth     nested Lua calls (default 200)
+ * @param stringBytes   largest string a handler may build (default 1 MiB)
+ * @param stateBytes    encoded state after the handler (default 16 KiB)
+ * @param codeBytes     source code of an object (default 16 KiB)
+ */
+public record HandlerLimits(long instructions, long allocatedBytes, long wallMillis, int callDepth, int stringBytes,
+                            int stateBytes, int codeBytes) {
+    public HandlerLimits {
+        if (instructions <= 0 || allocatedBytes <= 0 || wallMillis <= 0 || callDepth <= 0 || stringBytes <= 0
+                || stateBytes <= 0 || codeBytes <= 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "every handler limit must be positive");
+        }
+    }
+
+    public static HandlerLimits defaults() {
+        return new HandlerLimits(1_000_000, 4L << 20, 100, 200, 1 << 20, 16 << 10, 16 << 10);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.comet.lua;
+
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders Lua values as short Lua-like literals for people ({@code {"Hello world!", 3}}), bounded in size. */
+public final class LuaValues {
+    private static final int MAX_CHARS = 4096;
+    private static final int MAX_DEPTH = 8;
+
+    private LuaValues() {
+    }
+
+    public static String render(LuaValue value) {
+        StringBuilder out = new StringBuilder();
+        render(value, out, 0);
+        return out.length() > MAX_CHARS ? out.substring(0, MAX_CHARS) + "…" : out.toString();
+    }
+
+    private static void render(LuaValue v, StringBuilder out, int depth) {
+        if (out.length() > MAX_CHARS) {
+            return;
+        }
+        switch (v.type()) {
+            case LuaValue.TSTRING -> quote(v.checkjstring(), out);
+            case LuaValue.TNUMBER -> out.append(v.isint() ? Integer.toString(v.toint()) : v.tojstring());
+            case LuaValue.TTABLE -> table((LuaTable) v, out, depth);
+            case LuaValue.TNIL -> out.append("nil");
+            case LuaValue.TBOOLEAN -> out.append(v.toboolean());
+            default -> out.append(v.typename());
+        }
+    }
+
+    private static void table(LuaTable t, StringBuilder out, int depth) {
+        if (depth >= MAX_DEPTH) {
+            out.append("{…}");
+            return;
+        }
+        out.append('{');
+        int n = t.rawlen();
+        List<String> parts = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            StringBuilder sb = new StringBuilder();
+            render(t.rawget(i), sb, depth + 1);
+            parts.add(sb.toString());
+        }
+        List<String> keyed = new ArrayList<>();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs next = t.next(k);
+            k = next.arg1();
+            if (k.isnil()) {
+                break;
+            }
+            if (k.isint() && k.toint() >= 1 && k.toint() <= n) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder();
+            if (k.type() == LuaValue.TSTRING && k.tojstring().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                sb.append(k.tojstring());
+            } else {
+                sb.append('[');
+                render(k, sb, depth + 1);
+                sb.append(']');
+            }
+            sb.append(" = ");
+            render(next.arg(2), sb, depth + 1);
+            keyed.add(sb.toString());
+        }
+        java.util.Collections.sort(keyed);
+        parts.addAll(keyed);
+        out.append(String.join(", ", parts)).append('}');
+    }
+
+    private static void quote(String s, StringBuilder out) {
+        out.append('"');
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        out.append(String.format("\\%03d", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

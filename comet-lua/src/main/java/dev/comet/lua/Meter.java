@@ -1,0 +1,105 @@
+package dev.comet.lua;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * Counts what one handler invocation uses and stops it, with a {@link LimitExceeded}, at the first limit it
+ * crosses; once tripped it stays tripped, so every later charge fails too (Lua code that catches the error with
+ * LuaJ's own machinery gets it again at its next instruction). One meter per invocation, used on the invoking
+ * thread only.
+ */
+public final class Meter {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private final HandlerLimits limits;
+    private final long startNanos;
+    private final long startAllocated;
+    private final long threadId;
+    private long instructions;
+    private LimitExceeded tripped;
+
+    public Meter(HandlerLimits limits) {
+        this.limits = limits;
+        this.threadId = Thread.currentThread().getId();
+        this.startNanos = System.nanoTime();
+        this.startAllocated = THREADS.getThreadAllocatedBytes(threadId);
+    }
+
+    public HandlerLimits limits() {
+        return limits;
+    }
+
+    /** Charges {@code steps} instructions (library functions charge their own work this way). */
+    public void charge(long steps) {
+        check();
+        instructions += steps;
+        if (instructions > limits.instructions()) {
+            trip(Limit.INSTRUCTIONS, instructions + " > " + limits.instructions());
+        }
+    }
+
+    /**
+     * Charges an allocation of {@code bytes} that is about to happen, before it happens: a library function that
+     * would build a string of that size calls this first. Also enforces the largest string.
+     */
+    public void chargeAllocation(long bytes) {
+        check();
+        if (bytes > limits.stringBytes()) {
+            trip(Limit.STRING_SIZE, bytes + " bytes > " + limits.stringBytes());
+        }
+        long used = allocatedBytes() + bytes;
+        if (used > limits.allocatedBytes()) {
+            trip(Limit.MEMORY, used + " bytes > " + limits.allocatedBytes());
+        }
+    }
+
+    /** Checks time and measured allocation; cheap enough to call every few dozen instructions. */
+    public void checkpoint() {
+        check();
+        checkMemory();
+        if (System.nanoTime() - startNanos > limits.wallMillis() * 1_000_000) {
+            trip(Limit.TIME, limits.wallMillis() + " ms");
+        }
+    }
+
+    /** Bytes the invocation has allocated so far (measured on the thread), for reports. */
+    public long allocatedBytes() {
+        return Math.max(0, THREADS.getThreadAllocatedBytes(threadId) - startAllocated);
+    }
+
+    public long instructions() {
+        return instructions;
+    }
+
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    /** The limit that stopped this invocation, or null. */
+    public LimitExceeded tripped() {
+        return tripped;
+    }
+
+    /** Throws the limit already hit, if any. */
+    public void check() {
+        if (tripped != null) {
+            throw tripped;
+        }
+    }
+
+    /** Stops the invocation for {@code limit}; later calls keep failing with the same error. */
+    public void trip(Limit limit, String detail) {
+        if (tripped == null) {
+            tripped = new LimitExceeded(limit, detail);
+        }
+        throw tripped;
+    }
+
+    private void checkMemory() {
+        long used = allocatedBytes();
+        if (used > limits.allocatedBytes()) {
+            trip(Limit.MEMORY, used + " bytes > " + limits.allocatedBytes());
+        }
+    }
+}

@@ -1,0 +1,443 @@
+package dev.comet.lua;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.ZeroArgFunction;
+import org.luaj.vm2.lib.jse.JseBaseLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+import java.io.StringReader;
+import java.util.List;
+
+/**
+ * The Lua sandbox of one worker thread (DESIGN.md §4.1): compiles objects' code (text only) into environments of
+ * their own that hold only the globals a handler needs, with read-only library tables, metered string and table
+ * functions, pcall/xpcall that never swallow a limit, and a locked string metatable; runs handlers under a
+ * {@link Meter}. Not thread-safe: one sandbox per worker thread, objects pinned to it.
+ */
+public final class Sandbox {
+    /** The handlers an object may define (DESIGN.md §4). */
+    public static final List<String> HANDLERS = List.of("onPut", "onGet", "onUpdate", "onDelete", "onTimer");
+
+    /** Largest number of operands one CONCAT instruction may join; more is refused when the code is loaded. */
+    static final int MAX_CONCAT_OPERANDS = 200;
+    private static final int MAX_STATE_DEPTH = 16;
+
+    private static final ThreadLocal<Meter> CURRENT = new ThreadLocal<>();
+    private static final LuaTable SHARED_STRING_LIB;
+
+    static {
+        // The string metatable is one static for the whole JVM: install a locked one, once, whose methods are the
+        // metered functions; they find the running invocation's meter through the thread.
+        Globals libs = libraryGlobals();
+        LuaTable metatable = new LuaTable();
+        SHARED_STRING_LIB = readOnly(libs.get("string").checktable());
+        metatable.set(LuaValue.INDEX, SHARED_STRING_LIB);
+        metatable.set(LuaValue.METATABLE, LuaValue.valueOf("locked"));
+        LuaString.s_metatable = metatable;
+    }
+
+    private final Globals host;
+    private final MeteringDebugLib metering = new MeteringDebugLib();
+    private final LuaTable stringLib;
+    private final LuaTable tableLib;
+    private final LuaTable mathLib;
+    private final Thread owner = Thread.currentThread();
+
+    public Sandbox() {
+        host = libraryGlobals();
+        stringLib = host.get("string").checktable();
+        tableLib = host.get("table").checktable();
+        mathLib = host.get("math").checktable();
+    }
+
+    /** The meter of the invocation running on this thread, or null. */
+    static Meter currentMeter() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Loads an object: checks and compiles {@code code} (text only), runs the chunk once with {@code aso}/{@code self}
+     * in scope under {@code limits}, then lays {@code state} (when not null) over the instance. Throws a
+     * CometException for code that does not compile or fails, or a {@link LimitExceeded} converted to one.
+     */
+    public AsoInstance load(String code, String name, byte[] state, AsoContext context, HandlerLimits limits) {
+        checkThread();
+        if (code.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.codeBytes()) {
+            throw new CometException(ErrorCode.BAD_INPUT, Limit.CODE_SIZE.message() + ": code is over " + limits.codeBytes() + " bytes");
+        }
+        Prototype prototype;
+        try {
+            prototype = host.compilePrototype(new StringReader(code), name);
+        } catch (LuaError e) {
+            throw new CometException(ErrorCode.BAD_INPUT, "does not compile: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new CometException(ErrorCode.BAD_INPUT, "cannot read code: " + e.getMessage());
+        }
+        refuseWideConcat(prototype);
+
+        LuaTable aso = new LuaTable();
+        Globals env = environment(aso);
+        AsoInstance instance = new AsoInstance(env, aso, context);
+        LuaTable comet = cometTable(instance);
+        env.set("comet", readOnly(comet));
+        // the Comet paper's names, as globals too
+        for (String alias : new String[] {"getSystemTime", "getNodeIP", "getNodeID", "getASOKey", "deleteSelf"}) {
+            env.set(alias, comet.get(alias));
+        }
+        env.set("math", readOnly(objectMath(instance)));
+        LuaValue chunk = new org.luaj.vm2.LuaClosure(prototype, env);
+        InvocationResult result = run(instance, chunk, LuaValue.NONE, limits);
+        if (!result.ok()) {
+            throw new CometException(ErrorCode.BAD_INPUT, "the object's code failed when it was loaded: " + result.error());
+        }
+        if (state != null) {
+            clearState(aso);
+            StateCodec.decodeInto(state, aso, MAX_STATE_DEPTH);
+        }
+        instance.savedState = StateCodec.encode(aso, limits.stateBytes(), MAX_STATE_DEPTH);
+        return instance;
+    }
+
+    /**
+     * Runs {@code handler} of {@code object} with {@code args} under {@code limits}; {@code randomSeed} seeds
+     * {@code math.random} for this invocation. On success the state is saved; on any failure it is restored
+     * exactly as it was. Never throws for anything the handler does.
+     */
+    public InvocationResult invoke(AsoInstance object, String handler, LuaValue[] args, long randomSeed, HandlerLimits limits) {
+        checkThread();
+        LuaValue function = handler(object, handler);
+        if (function == null) {
+            return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false);
+        }
+        boolean method = object.aso.rawget(handler).isfunction();
+        Varargs callArgs = method ? LuaValue.varargsOf(object.aso, LuaValue.varargsOf(args)) : LuaValue.varargsOf(args);
+        object.random = new java.util.Random(randomSeed);
+        return run(object, function, callArgs, limits);
+    }
+
+    /** The function implementing {@code handler}: a method on {@code aso} first, then a global function. */
+    static LuaValue handler(AsoInstance object, String handler) {
+        LuaValue method = object.aso.rawget(handler);
+        if (method.isfunction()) {
+            return method;
+        }
+        LuaValue global = object.env.rawget(handler);
+        return global.isfunction() ? global : null;
+    }
+
+    private InvocationResult run(AsoInstance object, LuaValue function, Varargs args, HandlerLimits limits) {
+        Meter meter = new Meter(limits);
+        CURRENT.set(meter);
+        object.deleteRequested = false;
+        LuaValue value = LuaValue.NIL;
+        String error = null;
+        Limit limit = null;
+        try {
+            value = function.invoke(args).arg1();
+            meter.check();
+            byte[] state = StateCodec.encode(object.aso, limits.stateBytes(), MAX_STATE_DEPTH);
+            object.savedState = state;
+        } catch (LimitExceeded e) {
+            error = e.getMessage();
+            limit = e.limit();
+        } catch (LuaError e) {
+            LimitExceeded tripped = meter.tripped();
+            if (tripped != null) {
+                error = tripped.getMessage();
+                limit = tripped.limit();
+            } else {
+                error = e.getMessage();
+            }
+        } catch (StateException e) {
+            // the state could not be encoded (size, functions, cycles)
+            error = e.getMessage();
+            if (e.reason() == StateException.Reason.SIZE) {
+                error = Limit.STATE_SIZE.message() + ": " + e.getMessage();
+                limit = Limit.STATE_SIZE;
+            }
+        } catch (StackOverflowError e) {
+            error = Limit.CALL_DEPTH.message() + ": the Java stack ran out";
+            limit = Limit.CALL_DEPTH;
+        } catch (OutOfMemoryError e) {
+            error = Limit.MEMORY.message() + ": the JVM ran out of heap";
+            limit = Limit.MEMORY;
+        } catch (RuntimeException e) {
+            error = "handler failed: " + e;
+        } finally {
+            CURRENT.remove();
+            metering.reset();
+        }
+        if (error != null) {
+            restore(object);
+            object.deleteRequested = false;
+        }
+        return new InvocationResult(error == null ? value : LuaValue.NIL, error, limit, meter.instructions(),
+                meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested);
+    }
+
+    private void restore(AsoInstance object) {
+        if (object.savedState == null) {
+            return; // failed while loading: the object is discarded
+        }
+        clearState(object.aso);
+        StateCodec.decodeInto(object.savedState, object.aso, MAX_STATE_DEPTH);
+    }
+
+    private static void clearState(LuaTable aso) {
+        LuaValue key = LuaValue.NIL;
+        List<LuaValue> stateKeys = new java.util.ArrayList<>();
+        while (true) {
+            Varargs next = aso.next(key);
+            key = next.arg1();
+            if (key.isnil()) {
+                break;
+            }
+            if (!next.arg(2).isfunction()) {
+                stateKeys.add(key);
+            }
+        }
+        for (LuaValue k : stateKeys) {
+            aso.rawset(k, LuaValue.NIL);
+        }
+    }
+
+    /** An object's own environment: a Globals (LuaJ meters only closures whose environment is one). */
+    private Globals environment(LuaTable aso) {
+        Globals env = new Globals();
+        env.debuglib = metering;
+        for (String name : new String[] {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen",
+                "rawset", "select", "tonumber", "tostring", "type", "getmetatable", "setmetatable"}) {
+            env.set(name, host.get(name));
+        }
+        env.set("_G", env);
+        env.set("_VERSION", host.get("_VERSION"));
+        env.set("pcall", new ProtectedCall());
+        env.set("xpcall", new ProtectedCallWithHandler());
+        env.set("unpack", tableLib.get("unpack"));
+        env.set("string", readOnly(stringLib));
+        env.set("table", readOnly(tableLib));
+        env.set("aso", aso);
+        env.set("self", aso);
+        return env;
+    }
+
+    /** The math library with random and randomseed bound to the object's per-invocation generator. */
+    private LuaTable objectMath(AsoInstance instance) {
+        LuaTable math = new LuaTable();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs next = mathLib.next(k);
+            k = next.arg1();
+            if (k.isnil()) {
+                break;
+            }
+            math.set(k, next.arg(2));
+        }
+        math.set("random", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                java.util.Random r = instance.random;
+                switch (args.narg()) {
+                    case 0:
+                        return LuaValue.valueOf(r.nextDouble());
+                    case 1: {
+                        int m = args.checkint(1);
+                        if (m < 1) {
+                            throw new LuaError("bad argument #1 to 'random' (interval is empty)");
+                        }
+                        return LuaValue.valueOf(1 + r.nextInt(m));
+                    }
+                    default: {
+                        int m = args.checkint(1);
+                        int n = args.checkint(2);
+                        if (m > n) {
+                            throw new LuaError("bad argument #2 to 'random' (interval is empty)");
+                        }
+                        return LuaValue.valueOf(m + (int) (r.nextDouble() * ((long) n - m + 1)));
+                    }
+                }
+            }
+        });
+        math.set("randomseed", new OneArgSeed(instance));
+        return math;
+    }
+
+    private static final class OneArgSeed extends VarArgFunction {
+        private final AsoInstance instance;
+
+        OneArgSeed(AsoInstance instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            instance.random = new java.util.Random(args.checklong(1));
+            return LuaValue.NONE;
+        }
+    }
+
+    private LuaTable cometTable(AsoInstance instance) {
+        LuaTable comet = new LuaTable();
+        LuaFunction time = new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return LuaValue.valueOf((double) instance.context.clock().getAsLong());
+            }
+        };
+        LuaFunction nodeIp = constant(instance.context.nodeIp());
+        LuaFunction nodeId = constant(instance.context.nodeId());
+        LuaFunction asoKey = constant(instance.context.asoKey());
+        LuaFunction deleteSelf = new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                instance.deleteRequested = true;
+                return LuaValue.NONE;
+            }
+        };
+        LuaFunction log = new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 1; i <= args.narg() && line.length() < AsoInstance.MAX_LOG_LINE_BYTES; i++) {
+                    if (i > 1) {
+                        line.append('\t');
+                    }
+                    LuaValue v = args.arg(i);
+                    line.append(v.isstring() ? v.tojstring() : v.typename().equals("table") ? "table" : v.tojstring());
+                }
+                String text = line.length() > AsoInstance.MAX_LOG_LINE_BYTES
+                        ? line.substring(0, AsoInstance.MAX_LOG_LINE_BYTES) : line.toString();
+                currentMeter().charge(text.length());
+                instance.log.addLast(text);
+                while (instance.log.size() > AsoInstance.MAX_LOG_LINES) {
+                    instance.log.removeFirst();
+                }
+                return LuaValue.NONE;
+            }
+        };
+        comet.set("systemTime", time);
+        comet.set("getSystemTime", time);
+        comet.set("nodeIP", nodeIp);
+        comet.set("getNodeIP", nodeIp);
+        comet.set("nodeID", nodeId);
+        comet.set("getNodeID", nodeId);
+        comet.set("asoKey", asoKey);
+        comet.set("getASOKey", asoKey);
+        comet.set("deleteSelf", deleteSelf);
+        comet.set("log", log);
+        return comet;
+    }
+
+    private static LuaFunction constant(String value) {
+        LuaValue v = value == null ? LuaValue.NIL : LuaValue.valueOf(value);
+        return new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return v;
+            }
+        };
+    }
+
+    /** A per-object view of a library table: reads go through, writes fail, the metatable cannot be reached. */
+    static LuaTable readOnly(LuaTable library) {
+        LuaTable proxy = new LuaTable();
+        LuaTable meta = new LuaTable();
+        meta.set(LuaValue.INDEX, library);
+        meta.set(LuaValue.NEWINDEX, new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                throw new LuaError("attempt to modify a read-only table");
+            }
+        });
+        meta.set(LuaValue.METATABLE, LuaValue.valueOf("locked"));
+        proxy.setmetatable(meta);
+        return proxy;
+    }
+
+    /** The host globals: the libraries a sandbox draws from, never exposed to objects as such. */
+    private static Globals libraryGlobals() {
+        Globals g = new Globals();
+        g.load(new JseBaseLib());
+        g.load(new PackageLib());
+        g.load(new StringLib());
+        g.load(new TableLib());
+        g.load(new JseMathLib());
+        LoadState.install(g);
+        LuaC.install(g);
+        LuaTable string = g.get("string").checktable();
+        string.set("dump", LuaValue.NIL);
+        MeteredLibraries.install(string, g.get("table").checktable(), Sandbox::currentMeter);
+        return g;
+    }
+
+    /** Refuses code whose single CONCAT instructions join very many operands (one huge allocation each). */
+    private static void refuseWideConcat(Prototype p) {
+        for (int instruction : p.code) {
+            if (Lua.GET_OPCODE(instruction) == Lua.OP_CONCAT
+                    && Lua.GETARG_C(instruction) - Lua.GETARG_B(instruction) + 1 > MAX_CONCAT_OPERANDS) {
+                throw new CometException(ErrorCode.BAD_INPUT, "refused: one concatenation of more than "
+                        + MAX_CONCAT_OPERANDS + " operands");
+            }
+        }
+        for (Prototype child : p.p) {
+            refuseWideConcat(child);
+        }
+    }
+
+    private void checkThread() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a sandbox is used by the thread that created it only");
+        }
+    }
+
+    /** pcall that lets limit violations through (they are Errors; LuaJ's pcall would catch them as Throwables). */
+    private static final class ProtectedCall extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue f = args.checkvalue(1);
+            try {
+                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(2)));
+            } catch (LuaError e) {
+                Meter meter = currentMeter();
+                if (meter != null && meter.tripped() != null) {
+                    throw meter.tripped();
+                }
+                return LuaValue.varargsOf(LuaValue.FALSE, e.getMessageObject());
+            }
+        }
+    }
+
+    /** xpcall whose message handler runs metered and whose failures never hide a limit. */
+    private static final class ProtectedCallWithHandler extends VarArgFunction {
+        @Override
+        public Varargs invoke(Varargs args) {
+            LuaValue f = args.checkvalue(1);
+            LuaValue handler = args.checkvalue(2);
+            try {
+                return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(args.subargs(3)));
+            } catch (LuaError e) {
+                Meter meter = currentMeter();
+                if (meter != null && meter.tripped() != null) {
+                    throw meter.tripped();
+                }
+                return LuaValue.varargsOf(LuaValue.FALSE, handler.invoke(e.getMessageObject()));
+            }
+        }
+    }
+}
