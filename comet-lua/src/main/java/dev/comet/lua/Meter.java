@@ -63,6 +63,11 @@ public final class Meter {
         }
     }
 
+    /** Adds instructions already executed to the count without checking the limit (the tail of a batch). */
+    void record(long steps) {
+        instructions += steps;
+    }
+
     /** Bytes the invocation has allocated so far (measured on the thread), for reports. */
     public long allocatedBytes() {
         return Math.max(0, THREADS.getThreadAllocatedBytes(threadId) - startAllocated);

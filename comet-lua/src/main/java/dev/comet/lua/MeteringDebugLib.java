@@ -26,8 +26,9 @@ final class MeteringDebugLib extends DebugLib {
     private int depth;
     private int sinceCheck;
 
-    /** Forgets the frames of an invocation that ended, normally or not. */
-    void reset() {
+    /** Forgets the frames of an invocation that ended, normally or not, counting its last instructions. */
+    void reset(Meter meter) {
+        meter.record(sinceCheck);
         for (int i = 0; i < depth; i++) {
             prototypes[i] = null;
             stacks[i] = null;

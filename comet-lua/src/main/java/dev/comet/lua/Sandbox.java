@@ -181,7 +181,7 @@ public final class Sandbox {
             error = "handler failed: " + e;
         } finally {
             CURRENT.remove();
-            metering.reset();
+            metering.reset(meter);
         }
         if (error != null) {
             restore(object);

@@ -50,6 +50,9 @@ class SandboxTest {
         assertThat(LuaValues.render(get(o).value())).isEqualTo("{\"Hello world!\", 2}");
         assertThat(LuaValues.render(StateCodec.decode(o.savedState(), 16))).isEqualTo("{getCount = 2, value = \"Hello world!\"}");
         assertThat(o.handlers()).containsExactly("onGet");
+        InvocationResult third = get(o);
+        assertThat(third.instructions()).as("instructions of a short handler are counted").isBetween(5L, 50L);
+        assertThat(third.allocatedBytes()).isPositive();
     }
 
     @Test
