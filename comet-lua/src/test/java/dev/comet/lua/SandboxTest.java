@@ -282,4 +282,29 @@ class SandboxTest {
         }
         assertThat(get(benign).value().toint()).isEqualTo(4);
     }
+
+    @Test
+    void theHeapReturnsToItsBaselineAfterRepeatedAttacks() {
+        String[] attacks = {"return ('x'):rep(1e9)", "local s = 'x' while true do s = s .. s .. s .. s end",
+                "local t = {} local i = 0 while true do i = i + 1 t[i] = {i, i, i} end",
+                "return table.unpack({}, 1, 1e8)", "local s = ('x'):rep(100000) return s:gsub('x', ('y'):rep(1000))"};
+        run(attacks[0]); // warm up class loading before the baseline
+        long baseline = usedHeapAfterGc();
+        for (int round = 0; round < 10; round++) {
+            for (String attack : attacks) {
+                assertThat(run(attack).ok()).isFalse();
+            }
+        }
+        long after = usedHeapAfterGc();
+        // each attack was allowed 4 MiB; none of it may stay reachable
+        assertThat(after - baseline).as("heap growth in bytes").isLessThan(32L << 20);
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
 }
