@@ -22,6 +22,10 @@ public enum ErrorCode {
     SEQ_TOO_LOW(302),
     /** Comet: the node's store quota is used up; nothing already stored was dropped for the new record. */
     STORE_FULL(310),
+    /** Comet: a handler refused the request (answered false) or failed; the message says which and why. */
+    HANDLER_REFUSED(330),
+    /** Comet: this node cannot run active objects. */
+    NO_RUNTIME(331),
     /** What was asked for does not exist (an item nobody holds); relayed as a generic error. */
     NOT_FOUND(201),
     /** A request got no answer in time; local only, sent as a generic error if ever relayed. */

@@ -1,5 +1,6 @@
 package dev.comet.core;
 
+import dev.comet.aso.AsoRuntime;
 import dev.comet.storage.Store;
 
 import java.net.InetSocketAddress;
@@ -25,6 +26,11 @@ public interface Environment {
 
     /** The node's durable records (RocksDB for a real node, memory in the simulator). */
     Store store();
+
+    /** Where the node's active objects run; by default nowhere (the node refuses Comet object requests). */
+    default AsoRuntime asoRuntime() {
+        return AsoRuntime.NONE;
+    }
 
     /** A scheduled task that may be cancelled. */
     interface Timer {

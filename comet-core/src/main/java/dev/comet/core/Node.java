@@ -3,6 +3,10 @@ package dev.comet.core;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.id.NodeId;
+import dev.comet.aso.AsoCall;
+import dev.comet.aso.AsoOutcome;
+import dev.comet.aso.AsoRuntime;
+import dev.comet.aso.ObjectStorage;
 import dev.comet.items.Item;
 import dev.comet.items.ItemStorage;
 import dev.comet.krpc.CompactInfo;
@@ -50,6 +54,7 @@ public final class Node {
     private final TokenManager tokens;
     private final PeerStore peers;
     private final ItemStorage items;
+    private final ObjectStorage objects;
     private final RttEstimator rtt;
     private final Map<Integer, PendingCall> pending = new HashMap<>();
     /** Second-hand contacts being pinged before they may enter the table; bounded by {@link #MAX_VERIFYING}. */
@@ -93,6 +98,7 @@ public final class Node {
         this.tokens = new TokenManager(env.random());
         this.peers = new PeerStore(env.store(), config.peerTtlMillis(), config.maxPeersPerInfoHash());
         this.items = new ItemStorage(env.store());
+        this.objects = new ObjectStorage(env.store());
         this.rtt = new RttEstimator(config.minRequestTimeoutMillis(), config.requestTimeoutMillis());
         this.nextTransaction = env.random().nextInt(1 << 16);
     }
@@ -317,6 +323,127 @@ public final class Node {
         });
     }
 
+    /** One replica's answer to a comet_get. */
+    public record ObjectAnswer(Contact replica, Object value) {
+    }
+
+    /**
+     * Stores an active object ({@code code}) under {@code key} on the {@code replicas} closest nodes (this node
+     * included when it is one of them and not read-only), for {@code ttlSeconds} (-1: the nodes' default).
+     */
+    public void putObject(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<ItemPut> done) {
+        getItem(key, null, found -> {
+            List<Contact> targets = found.lookup().closest().subList(0, Math.min(replicas, found.lookup().closest().size()));
+            List<Contact> stored = new ArrayList<>();
+            Map<Contact, String> refused = new HashMap<>();
+            int[] outstanding = {targets.size()};
+            if (targets.isEmpty()) {
+                done.accept(new ItemPut(key, List.of(), Map.of()));
+                return;
+            }
+            Runnable settle = () -> {
+                if (--outstanding[0] == 0) {
+                    done.accept(new ItemPut(key, List.copyOf(stored), Map.copyOf(refused)));
+                }
+            };
+            for (Contact c : targets) {
+                byte[] token = c.id().equals(id) ? tokens.tokenFor(self.address().getAddress(), key) : found.tokens().get(c.id());
+                if (token == null) {
+                    refused.put(c, "no write token");
+                    settle.run();
+                    continue;
+                }
+                Dict.Builder args = Dict.builder().put("id", id).put("k", key).put("token", token).put("code", code);
+                if (ttlSeconds >= 0) {
+                    args.put("ttl", ttlSeconds);
+                }
+                sendQuery(c.address(), c.id(), "comet_put", args.build(), new QueryCallback() {
+                    @Override
+                    public void onResponse(Contact from, KrpcResponse response) {
+                        stored.add(c);
+                        settle.run();
+                    }
+
+                    @Override
+                    public void onError(KrpcError error) {
+                        refused.put(c, error.code() + " " + error.message());
+                        settle.run();
+                    }
+
+                    @Override
+                    public void onFailure() {
+                        refused.put(c, "no answer");
+                        settle.run();
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * Runs {@code onGet} of the object under {@code key}: on the closest replica that answers ({@code all} false), or
+     * on every replica among the K closest nodes ({@code all} true), each answer with its node.
+     */
+    public void getObject(NodeId key, Map<String, byte[]> handlerArgs, boolean all, Consumer<List<ObjectAnswer>> done) {
+        lookup(key, result -> {
+            List<Contact> candidates = result.closest();
+            Dict.Builder args = Dict.builder().put("id", id).put("k", key);
+            if (!handlerArgs.isEmpty()) {
+                args.put("a", new java.util.TreeMap<String, Object>(handlerArgs));
+            }
+            Dict query = args.build();
+            if (all) {
+                List<ObjectAnswer> answers = new ArrayList<>();
+                int[] outstanding = {candidates.size()};
+                if (candidates.isEmpty()) {
+                    done.accept(List.of());
+                    return;
+                }
+                for (Contact c : candidates) {
+                    askObject(c, query, answer -> {
+                        if (answer != null) {
+                            answers.add(answer);
+                        }
+                        if (--outstanding[0] == 0) {
+                            done.accept(List.copyOf(answers));
+                        }
+                    });
+                }
+            } else {
+                askInTurn(candidates, 0, query, done);
+            }
+        });
+    }
+
+    private void askInTurn(List<Contact> candidates, int index, Dict query, Consumer<List<ObjectAnswer>> done) {
+        if (index >= candidates.size()) {
+            done.accept(List.of());
+            return;
+        }
+        askObject(candidates.get(index), query, answer -> {
+            if (answer != null) {
+                done.accept(List.of(answer));
+            } else {
+                askInTurn(candidates, index + 1, query, done);
+            }
+        });
+    }
+
+    /** One comet_get; {@code done} gets the answer, or null when the node holds no such object or failed. */
+    private void askObject(Contact c, Dict query, Consumer<ObjectAnswer> done) {
+        sendQuery(c.address(), c.id(), "comet_get", query, new QueryCallback() {
+            @Override
+            public void onResponse(Contact from, KrpcResponse response) {
+                done.accept(response.values().has("found") ? new ObjectAnswer(c, response.values().map().get("v")) : null);
+            }
+
+            @Override
+            public void onFailure() {
+                done.accept(null);
+            }
+        });
+    }
+
     /** The item in a get response if it is valid for {@code target}, else null (a liar or a broken node). */
     private Item verifiedItem(Dict values, NodeId target, byte[] salt) {
         try {
@@ -375,6 +502,10 @@ public final class Node {
             if (!query.readOnly()) {
                 learn(new Contact(sender, from), false, query.version());
             }
+            if (query.method().startsWith("comet_")) {
+                onObjectQuery(from, query, sender);
+                return;
+            }
             reply = switch (query.method()) {
                 case "ping" -> Dict.builder().put("id", id).build();
                 case "find_node" -> Dict.builder().put("id", id)
@@ -390,6 +521,128 @@ public final class Node {
             return;
         }
         send(from, new KrpcResponse(query.transactionId(), reply, VERSION, from));
+    }
+
+    // ---------------------------------------------------------------- active objects (server side)
+
+    /**
+     * comet_put, comet_get, comet_delete: the handler runs in the node's {@link AsoRuntime}, off this thread, and the
+     * answer is sent when its outcome comes back (on this thread again).
+     */
+    private void onObjectQuery(InetSocketAddress from, KrpcQuery query, NodeId sender) {
+        Dict args = query.arguments();
+        byte[] tid = query.transactionId();
+        NodeId key = args.id("k");
+        long now = env.now();
+        Optional<ObjectStorage.StoredObject> stored = objects.get(key, now);
+        java.util.function.Function<String, AsoCall> call = handler -> new AsoCall(key,
+                stored.map(ObjectStorage.StoredObject::code).orElse(null), stored.map(ObjectStorage.StoredObject::state).orElse(null),
+                handler, from.getAddress().getHostAddress(), from.getPort(), sender, args.optionalInteger("replica", 0) == 1,
+                handlerArgs(args));
+        switch (query.method()) {
+            case "comet_get" -> {
+                Dict.Builder reply = Dict.builder().put("id", id)
+                        .put("nodes", CompactInfo.nodes(table.closestAnswering(key, config.k(), now)));
+                if (stored.isEmpty()) {
+                    send(from, new KrpcResponse(tid, reply.build(), VERSION, from));
+                    return;
+                }
+                env.asoRuntime().invoke(call.apply("onGet"), outcome -> {
+                    if (!outcome.ok()) {
+                        sendError(from, tid, outcome.errorCode(), outcome.error());
+                        return;
+                    }
+                    saveState(key, stored.get(), outcome);
+                    reply.put("found", 1L);
+                    if (outcome.answer() != null) {
+                        reply.put("v", outcome.answer());
+                    }
+                    send(from, new KrpcResponse(tid, reply.build(), VERSION, from));
+                });
+            }
+            case "comet_put" -> {
+                if (!tokens.valid(args.bytes("token"), from.getAddress(), key)) {
+                    throw new CometException(ErrorCode.PROTOCOL, "bad token");
+                }
+                byte[] code = args.bytes("code");
+                long expiresAt = now + itemLifetimeMillis(args.optionalInteger("ttl", -1));
+                AsoCall first = stored.isPresent() ? call.apply("onUpdate")
+                        : new AsoCall(key, code, null, "onPut", from.getAddress().getHostAddress(), from.getPort(), sender,
+                        args.optionalInteger("replica", 0) == 1, Map.of());
+                env.asoRuntime().invoke(first, outcome -> {
+                    if (!outcome.ok()) {
+                        sendError(from, tid, outcome.errorCode(), outcome.error());
+                    } else if (outcome.answeredFalse()) {
+                        sendError(from, tid, ErrorCode.HANDLER_REFUSED.krpcCode(),
+                                (stored.isPresent() ? "onUpdate" : "onPut") + " refused the object");
+                    } else if (stored.isPresent()) {
+                        // onUpdate said yes: the new object replaces this one, starting from its own chunk
+                        env.asoRuntime().invoke(new AsoCall(key, code, null, "onPut", from.getAddress().getHostAddress(),
+                                from.getPort(), sender, false, Map.of()), fresh -> finishPut(from, tid, key, code, expiresAt, fresh));
+                    } else {
+                        finishPut(from, tid, key, code, expiresAt, outcome);
+                    }
+                });
+            }
+            case "comet_delete" -> {
+                if (stored.isEmpty()) {
+                    send(from, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
+                    return;
+                }
+                env.asoRuntime().invoke(call.apply("onDelete"), outcome -> {
+                    if (!outcome.ok()) {
+                        sendError(from, tid, outcome.errorCode(), outcome.error());
+                    } else if (outcome.answeredFalse()) {
+                        sendError(from, tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onDelete refused the delete");
+                    } else {
+                        objects.delete(key);
+                        send(from, new KrpcResponse(tid, Dict.builder().put("id", id).put("deleted", 1L).build(), VERSION, from));
+                    }
+                });
+            }
+            default -> throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
+        }
+    }
+
+    private void finishPut(InetSocketAddress from, byte[] tid, NodeId key, byte[] code, long expiresAt, AsoOutcome outcome) {
+        if (!outcome.ok()) {
+            sendError(from, tid, outcome.errorCode(), outcome.error());
+            return;
+        }
+        if (outcome.answeredFalse()) {
+            sendError(from, tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onPut refused the object");
+            return;
+        }
+        try {
+            objects.put(key, code, outcome.state(), expiresAt);
+        } catch (CometException e) {
+            sendError(from, tid, e.code().krpcCode(), e.getMessage());
+            return;
+        }
+        send(from, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
+    }
+
+    /** Keeps the state a handler left, unless the object asked to be deleted. */
+    private void saveState(NodeId key, ObjectStorage.StoredObject stored, AsoOutcome outcome) {
+        if (outcome.deleteSelf()) {
+            objects.delete(key);
+        } else if (outcome.state() != null && !java.util.Arrays.equals(outcome.state(), stored.state())) {
+            objects.put(key, stored.code(), outcome.state(), stored.expiresAtMillis());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, byte[]> handlerArgs(Dict args) {
+        if (!args.has("a")) {
+            return Map.of();
+        }
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        args.dict("a").map().forEach((k, v) -> {
+            if (v instanceof byte[] b) {
+                out.put(k, b);
+            }
+        });
+        return out;
     }
 
     private Dict getPeers(InetSocketAddress from, NodeId infoHash) {

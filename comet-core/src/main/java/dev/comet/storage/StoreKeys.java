@@ -6,6 +6,8 @@ import dev.comet.id.NodeId;
 public final class StoreKeys {
     /** BEP 44 items: 'I' + 20-byte target. */
     public static final byte ITEM = 'I';
+    /** Active objects: 'A' + 20-byte key; the value holds code and state. */
+    public static final byte OBJECT = 'A';
     /** Peers announced with announce_peer: 'P' + 20-byte info hash + 6-byte compact peer. */
     public static final byte PEER = 'P';
 

@@ -39,6 +39,11 @@ public final class LocalCluster implements AutoCloseable {
      * the system). Nodes are started one after another, each joining through the first.
      */
     public static LocalCluster start(int count, int basePort, NodeConfig config) {
+        return start(count, basePort, config, null);
+    }
+
+    /** As above, each node running active objects in a runtime {@code runtimes} makes (null: none). */
+    public static LocalCluster start(int count, int basePort, NodeConfig config, dev.comet.aso.AsoRuntimeFactory runtimes) {
         if (count < 1) {
             throw new CometException(ErrorCode.BAD_INPUT, "a cluster needs at least one node, got " + count);
         }
@@ -51,7 +56,8 @@ public final class LocalCluster implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 int port = basePort == 0 ? 0 : basePort + i;
                 List<InetSocketAddress> bootstrap = i == 0 ? List.of() : List.of(cluster.nodes.get(0).address());
-                cluster.nodes.add(UdpNode.start(cluster.group, new InetSocketAddress(loopback, port), config, bootstrap, null));
+                cluster.nodes.add(UdpNode.start(cluster.group, new InetSocketAddress(loopback, port), config, bootstrap,
+                        null, false, runtimes));
             }
         } catch (RuntimeException e) {
             cluster.close();

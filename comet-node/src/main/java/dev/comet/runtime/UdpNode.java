@@ -2,6 +2,8 @@ package dev.comet.runtime;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.aso.AsoRuntime;
+import dev.comet.aso.AsoRuntimeFactory;
 import dev.comet.core.Environment;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
@@ -51,14 +53,17 @@ public final class UdpNode implements AutoCloseable {
     private final Node node;
     private final DataDirectory dataDirectory;
     private final Store store;
+    private final AsoRuntime runtime;
     private volatile boolean closed;
 
     private UdpNode(Channel channel, NodeId id, NodeConfig config, DataDirectory dataDirectory, Store store,
-                    RandomGenerator random) {
+                    RandomGenerator random, AsoRuntimeFactory runtimes) {
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.dataDirectory = dataDirectory;
         this.store = store;
+        this.runtime = runtimes == null ? AsoRuntime.NONE
+                : runtimes.create(loop, id, (InetSocketAddress) channel.localAddress(), System::currentTimeMillis);
         InetSocketAddress local = (InetSocketAddress) channel.localAddress();
         this.node = new Node(id, local, config, new LoopEnvironment(random));
     }
@@ -76,6 +81,13 @@ public final class UdpNode implements AutoCloseable {
      * {@code readOnly} node is a short-lived client (BEP 43, see {@link Node#setReadOnly}). */
     public static UdpNode start(EventLoopGroup group, InetSocketAddress bind, NodeConfig config,
                                 Collection<InetSocketAddress> bootstrap, DataDirectory dataDirectory, boolean readOnly) {
+        return start(group, bind, config, bootstrap, dataDirectory, readOnly, null);
+    }
+
+    /** As above, running active objects in the runtime {@code runtimes} makes (null: none). */
+    public static UdpNode start(EventLoopGroup group, InetSocketAddress bind, NodeConfig config,
+                                Collection<InetSocketAddress> bootstrap, DataDirectory dataDirectory, boolean readOnly,
+                                AsoRuntimeFactory runtimes) {
         RandomGenerator random = new Random(new SecureRandom().nextLong());
         NodeId id = dataDirectory != null ? dataDirectory.loadOrCreateId(random) : NodeId.random(random);
         List<InetSocketAddress> joinThrough = new ArrayList<>(bootstrap);
@@ -112,7 +124,7 @@ public final class UdpNode implements AutoCloseable {
             channel.close().syncUninterruptibly();
             throw e;
         }
-        UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, store, random);
+        UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, store, random, runtimes);
         holder[0] = udpNode;
         udpNode.loop.execute(() -> {
             udpNode.node.setReadOnly(readOnly);
@@ -169,6 +181,20 @@ public final class UdpNode implements AutoCloseable {
                 result.completeExceptionally(e);
             }
         });
+        return result;
+    }
+
+    /** Stores an active object on {@code replicas} nodes (see {@link Node#putObject}). */
+    public CompletableFuture<Node.ItemPut> putObject(NodeId key, byte[] code, int replicas, long ttlSeconds) {
+        CompletableFuture<Node.ItemPut> result = new CompletableFuture<>();
+        loop.execute(() -> node.putObject(key, code, replicas, ttlSeconds, result::complete));
+        return result;
+    }
+
+    /** Runs onGet of an object on the closest replica, or on all (see {@link Node#getObject}). */
+    public CompletableFuture<List<Node.ObjectAnswer>> getObject(NodeId key, java.util.Map<String, byte[]> args, boolean all) {
+        CompletableFuture<List<Node.ObjectAnswer>> result = new CompletableFuture<>();
+        loop.execute(() -> node.getObject(key, args, all, result::complete));
         return result;
     }
 
@@ -271,6 +297,11 @@ public final class UdpNode implements AutoCloseable {
         @Override
         public Store store() {
             return store;
+        }
+
+        @Override
+        public AsoRuntime asoRuntime() {
+            return runtime;
         }
     }
 }

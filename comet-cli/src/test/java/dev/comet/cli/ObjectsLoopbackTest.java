@@ -1,0 +1,100 @@
+package dev.comet.cli;
+
+import dev.comet.core.Node;
+import dev.comet.core.NodeConfig;
+import dev.comet.id.NodeId;
+import dev.comet.lua.HandlerLimits;
+import dev.comet.lua.LuaAsoRuntime;
+import dev.comet.lua.SandboxPool;
+import dev.comet.runtime.LocalCluster;
+import dev.comet.runtime.UdpNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Active objects stored and served over the DHT by a 20-node loopback cluster (issue #4). */
+class ObjectsLoopbackTest {
+    private static final String SEED = """
+            aso.value = "Hello world!"
+            aso.getCount = 0
+            function onGet()
+              self.getCount = self.getCount + 1
+              return {self.value, self.getCount}
+            end
+            """;
+    private static SandboxPool pool;
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        pool = new SandboxPool(2, 10_000);
+        cluster = LocalCluster.start(20, 0, NodeConfig.defaults(), (nodeThread, id, address, clock) ->
+                new LuaAsoRuntime(pool, nodeThread, HandlerLimits.defaults(), address.getAddress().getHostAddress(), id, clock));
+        cluster.awaitFormed(30_000);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+        pool.close();
+    }
+
+    @Test
+    void theSeedExampleCountsGetsPerReplica() throws Exception {
+        List<UdpNode> nodes = cluster.nodes();
+        NodeId key = NodeId.ofKey("hello");
+        Node.ItemPut put = nodes.get(3).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 8, -1).get(30, TimeUnit.SECONDS);
+        assertThat(put.refused()).isEmpty();
+        assertThat(put.stored()).hasSize(8);
+
+        Random random = new Random(5);
+        for (int i = 1; i <= 100; i++) {
+            List<Node.ObjectAnswer> answers = nodes.get(random.nextInt(nodes.size())).getObject(key, Map.of(), false)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(answers).as("get %d", i).hasSize(1);
+            List<?> value = (List<?>) answers.get(0).value();
+            assertThat(new String((byte[]) value.get(0), StandardCharsets.UTF_8)).isEqualTo("Hello world!");
+            assertThat((Long) value.get(1)).isPositive();
+        }
+        List<Node.ObjectAnswer> all = nodes.get(11).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+        assertThat(all).hasSize(8);
+        long sum = 0;
+        for (Node.ObjectAnswer a : all) {
+            sum += (Long) ((List<?>) a.value()).get(1);
+        }
+        // every get ran onGet on exactly one replica; the final read ran it once on each of the 8
+        assertThat(sum).isEqualTo(100 + 8);
+    }
+
+    @Test
+    void aRefusingOnPutKeepsTheObjectOut() throws Exception {
+        NodeId key = NodeId.ofKey("refuser");
+        Node.ItemPut put = cluster.nodes().get(0).putObject(key,
+                "function onPut(caller) return false end".getBytes(StandardCharsets.UTF_8), 3, -1).get(30, TimeUnit.SECONDS);
+        assertThat(put.stored()).isEmpty();
+        assertThat(put.refused().values()).allSatisfy(reason -> assertThat(reason).startsWith("330").contains("onPut refused"));
+        assertThat(cluster.nodes().get(5).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void aLimitReachesTheRequesterAsItsOwnError() throws Exception {
+        NodeId key = NodeId.ofKey("looper");
+        cluster.nodes().get(1).putObject(key, "function onGet() while true do end end".getBytes(StandardCharsets.UTF_8), 2, -1)
+                .get(30, TimeUnit.SECONDS);
+        // the looping replicas answer with an error, so no answer is found, and the node keeps serving
+        assertThat(cluster.nodes().get(2).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS)).isEmpty();
+        NodeId benign = NodeId.ofKey("benign");
+        cluster.nodes().get(1).putObject(benign, "aso.value = 'fine'".getBytes(StandardCharsets.UTF_8), 2, -1)
+                .get(30, TimeUnit.SECONDS);
+        List<Node.ObjectAnswer> answers = cluster.nodes().get(9).getObject(benign, Map.of(), false).get(30, TimeUnit.SECONDS);
+        assertThat(new String((byte[]) answers.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("fine");
+    }
+}

@@ -1,0 +1,166 @@
+package dev.comet.lua;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.aso.AsoCall;
+import dev.comet.aso.AsoOutcome;
+import dev.comet.aso.AsoRuntime;
+import dev.comet.id.NodeId;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@link AsoRuntime} of a real node: handlers run on a {@link SandboxPool}, objects pinned to workers by key,
+ * and each outcome is handed back on the node's own thread through {@code nodeThread}. Loaded objects are cached
+ * per key and reloaded when the node's stored code or state differs from what the cache holds (after a restart,
+ * or an update).
+ */
+public final class LuaAsoRuntime implements AsoRuntime {
+    private final SandboxPool pool;
+    private final Executor nodeThread;
+    private final HandlerLimits limits;
+    private final String nodeIp;
+    private final String nodeId;
+    private final LongSupplier clock;
+    private final Map<NodeId, Cached> cache = new ConcurrentHashMap<>();
+    private long seeds;
+
+    private record Cached(byte[] code, AsoInstance instance) {
+    }
+
+    public LuaAsoRuntime(SandboxPool pool, Executor nodeThread, HandlerLimits limits, String nodeIp, NodeId nodeId,
+                         LongSupplier clock) {
+        this.pool = pool;
+        this.nodeThread = nodeThread;
+        this.limits = limits;
+        this.nodeIp = nodeIp;
+        this.nodeId = nodeId.toHex();
+        this.clock = clock;
+    }
+
+    @Override
+    public void invoke(AsoCall call, Consumer<AsoOutcome> done) {
+        long seed = ++seeds;
+        pool.submit(call.key().toHex(), sandbox -> run(sandbox, call, seed)).whenComplete((outcome, failure) -> {
+            AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(ErrorCode.SERVER.krpcCode(),
+                    failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                            ? c.getCause().getMessage() : String.valueOf(failure.getMessage()));
+            nodeThread.execute(() -> done.accept(result));
+        });
+    }
+
+    private AsoOutcome run(Sandbox sandbox, AsoCall call, long seed) {
+        AsoInstance instance;
+        try {
+            instance = instanceFor(sandbox, call);
+        } catch (CometException e) {
+            return AsoOutcome.failed(ErrorCode.HANDLER_REFUSED.krpcCode(), e.getMessage());
+        }
+        if ("onPut".equals(call.handler()) && call.state() == null && Sandbox.handler(instance, "onPut") == null) {
+            return new AsoOutcome(true, null, false, instance.savedState(), 0, null, false);
+        }
+        LuaValue[] args = arguments(call, instance);
+        if ("onGet".equals(call.handler()) && Sandbox.handler(instance, "onGet") == null) {
+            // no onGet: the requester sees aso.value
+            LuaValue value = instance.aso.get("value");
+            return new AsoOutcome(true, toBencodable(value, 0), false, instance.savedState(), 0, null, false);
+        }
+        InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
+        if (!r.ok()) {
+            int code = r.limit() != null ? r.limit().code() : ErrorCode.HANDLER_REFUSED.krpcCode();
+            return AsoOutcome.failed(code, call.handler() + ": " + r.error());
+        }
+        boolean refused = r.value().isboolean() && !r.value().toboolean();
+        return new AsoOutcome(true, toBencodable(r.value(), 0), refused, instance.savedState(), 0, null, r.deleteSelf());
+    }
+
+    /** The cached instance when it holds exactly the stored code and state; otherwise a fresh load of them. */
+    private AsoInstance instanceFor(Sandbox sandbox, AsoCall call) {
+        Cached cached = cache.get(call.key());
+        if (call.state() != null && cached != null && Arrays.equals(cached.code(), call.code())
+                && Arrays.equals(cached.instance().savedState, call.state())) {
+            return cached.instance();
+        }
+        AsoContext context = new AsoContext(nodeIp, nodeId, call.key().toHex(), clock);
+        AsoInstance instance = sandbox.load(new String(call.code(), StandardCharsets.UTF_8), "=" + call.key().toHex(),
+                call.state(), context, limits);
+        cache.put(call.key(), new Cached(call.code(), instance));
+        return instance;
+    }
+
+    private static LuaValue[] arguments(AsoCall call, AsoInstance instance) {
+        LuaTable caller = new LuaTable();
+        caller.set("ip", call.callerIp());
+        caller.set("port", call.callerPort());
+        caller.set("id", call.callerId() == null ? "" : call.callerId().toHex());
+        caller.set("replica", LuaValue.valueOf(call.replica()));
+        switch (call.handler()) {
+            case "onGet": {
+                LuaTable a = new LuaTable();
+                call.args().forEach((k, v) -> a.set(k, LuaValue.valueOf(v)));
+                return new LuaValue[] {caller, a};
+            }
+            case "onTimer":
+                return new LuaValue[0];
+            default:
+                return new LuaValue[] {caller};
+        }
+    }
+
+    /** A Lua answer as a bencodable value: strings, integers, lists (array tables), dictionaries; null for nil. */
+    static Object toBencodable(LuaValue v, int depth) {
+        if (depth > 16) {
+            return "…".getBytes(StandardCharsets.UTF_8);
+        }
+        switch (v.type()) {
+            case LuaValue.TSTRING:
+                return v.checkstring().m_length == 0 ? new byte[0] : Arrays.copyOfRange(v.checkstring().m_bytes,
+                        v.checkstring().m_offset, v.checkstring().m_offset + v.checkstring().m_length);
+            case LuaValue.TNUMBER:
+                return v.isinttype() || v.todouble() == Math.rint(v.todouble()) && Math.abs(v.todouble()) < 9e15
+                        ? (Object) (long) v.todouble() : (Object) v.tojstring().getBytes(StandardCharsets.UTF_8);
+            case LuaValue.TBOOLEAN:
+                return v.toboolean() ? 1L : 0L;
+            case LuaValue.TTABLE: {
+                LuaTable t = (LuaTable) v;
+                int n = t.rawlen();
+                List<Object> list = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    Object item = toBencodable(t.rawget(i), depth + 1);
+                    list.add(item == null ? new byte[0] : item);
+                }
+                TreeMap<String, Object> map = new TreeMap<>();
+                LuaValue k = LuaValue.NIL;
+                while (true) {
+                    Varargs next = t.next(k);
+                    k = next.arg1();
+                    if (k.isnil()) {
+                        break;
+                    }
+                    if (k.isinttype() && k.toint() >= 1 && k.toint() <= n) {
+                        continue;
+                    }
+                    Object item = toBencodable(next.arg(2), depth + 1);
+                    if (item != null) {
+                        map.put(new String(k.tojstring().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1), item);
+                    }
+                }
+                return map.isEmpty() ? list : map;
+            }
+            default:
+                return null;
+        }
+    }
+}
