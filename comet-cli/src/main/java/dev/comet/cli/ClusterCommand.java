@@ -46,7 +46,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
         long wallStart = System.nanoTime();
         HeapMeter.reset();
-        LocalCluster cluster = LocalCluster.start(nodes, basePort, NodeConfig.defaults());
+        LocalCluster cluster = LocalCluster.start(nodes, basePort, NodeConfig.defaults(), LuaRuntimes.factory());
         try {
             cluster.awaitFormed(60_000);
             if (!selftest) {

@@ -11,6 +11,17 @@ final class Json {
     private Json() {
     }
 
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
+    /** One line, for values printed among other text. */
+    static String compact(Object value) {
+        try {
+            return COMPACT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("answers are plain maps, lists, strings and numbers", e);
+        }
+    }
+
     static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 /** Entry point of {@code bin/comet}: dispatches to the subcommands and maps errors to exit codes once. */
 @CommandLine.Command(name = "comet", mixinStandardHelpOptions = true, version = "comet 0.1.0",
         description = "Comet: an active distributed key-value store on a Mainline-compatible Kademlia DHT.",
-        subcommands = {NodeCommand.class, ClusterCommand.class, SimCommand.class, ItemCommand.class, KeygenCommand.class, BenchCommand.class, CheckCommand.class})
+        subcommands = {NodeCommand.class, ClusterCommand.class, SimCommand.class, ItemCommand.class, KeygenCommand.class, BenchCommand.class, CheckCommand.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Delete.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (wrong arguments, invalid values). */
     public static final int EXIT_BAD_INPUT = 2;

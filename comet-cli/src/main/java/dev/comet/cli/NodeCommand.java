@@ -51,7 +51,7 @@ final class NodeCommand implements Callable<Integer> {
         UdpNode node;
         try {
             node = UdpNode.start(group, new InetSocketAddress(address, port), NodeConfig.defaults(),
-                    Addresses.parseList(bootstrap, spec.commandLine().getErr()), data);
+                    Addresses.parseList(bootstrap, spec.commandLine().getErr()), data, false, LuaRuntimes.factory());
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;

@@ -52,7 +52,8 @@ final class NodeConnection implements AutoCloseable {
                 connection.awaitJoined(nodeAddress);
                 return connection;
             }
-            UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), List.of(), new DataDirectory(dataDir));
+            UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), List.of(), new DataDirectory(dataDir), false,
+                    LuaRuntimes.factory());
             NodeConnection connection = new NodeConnection(group, node);
             connection.awaitJoined("the embedded node");
             return connection;

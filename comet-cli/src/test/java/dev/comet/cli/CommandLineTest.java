@@ -12,7 +12,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"node", "cluster", "sim", "item", "keygen", "bench", "check"}) {
+        for (String command : new String[] {"node", "cluster", "sim", "item", "keygen", "bench", "check", "put", "get", "delete"}) {
             CliRun r = run(command, "--help");
             assertThat(r.exitCode()).as(command).isZero();
             assertThat(r.out()).as(command).contains("Usage: comet " + command);

@@ -415,6 +415,52 @@ public final class Node {
         });
     }
 
+    /**
+     * Deletes the object under {@code key} from the K closest nodes (each runs its onDelete, which may refuse);
+     * {@code done} gets the nodes that deleted it and the refusals.
+     */
+    public void deleteObject(NodeId key, Consumer<ItemPut> done) {
+        lookup(key, result -> {
+            List<Contact> targets = result.closest();
+            List<Contact> deleted = new ArrayList<>();
+            Map<Contact, String> refused = new HashMap<>();
+            int[] outstanding = {targets.size()};
+            if (targets.isEmpty()) {
+                done.accept(new ItemPut(key, List.of(), Map.of()));
+                return;
+            }
+            Dict query = Dict.builder().put("id", id).put("k", key).build();
+            for (Contact c : targets) {
+                sendQuery(c.address(), c.id(), "comet_delete", query, new QueryCallback() {
+                    @Override
+                    public void onResponse(Contact from, KrpcResponse response) {
+                        if (response.values().has("deleted")) {
+                            deleted.add(c);
+                        }
+                        settle();
+                    }
+
+                    @Override
+                    public void onError(KrpcError error) {
+                        refused.put(c, error.code() + " " + error.message());
+                        settle();
+                    }
+
+                    @Override
+                    public void onFailure() {
+                        settle();
+                    }
+
+                    private void settle() {
+                        if (--outstanding[0] == 0) {
+                            done.accept(new ItemPut(key, List.copyOf(deleted), Map.copyOf(refused)));
+                        }
+                    }
+                });
+            }
+        });
+    }
+
     private void askInTurn(List<Contact> candidates, int index, Dict query, Consumer<List<ObjectAnswer>> done) {
         if (index >= candidates.size()) {
             done.accept(List.of());

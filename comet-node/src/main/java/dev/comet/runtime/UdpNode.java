@@ -198,6 +198,13 @@ public final class UdpNode implements AutoCloseable {
         return result;
     }
 
+    /** Deletes an object from the K closest nodes (see {@link Node#deleteObject}). */
+    public CompletableFuture<Node.ItemPut> deleteObject(NodeId key) {
+        CompletableFuture<Node.ItemPut> result = new CompletableFuture<>();
+        loop.execute(() -> node.deleteObject(key, result::complete));
+        return result;
+    }
+
     /** Completes once the node has finished its first bootstrap round. */
     public CompletableFuture<Void> ready() {
         CompletableFuture<Void> result = new CompletableFuture<>();

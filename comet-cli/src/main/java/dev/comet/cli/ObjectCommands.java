@@ -1,0 +1,227 @@
+package dev.comet.cli;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.core.Node;
+import dev.comet.id.NodeId;
+import dev.comet.routing.Contact;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code comet put|get|delete}: active objects (a value and optional Lua handlers) stored under a user key. */
+final class ObjectCommands {
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private ObjectCommands() {
+    }
+
+    @CommandLine.Command(name = "put", mixinStandardHelpOptions = true,
+            description = "Store an object: a value and/or Lua handlers, on the replicas closest to SHA-1(KEY).")
+    static final class Put implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "KEY", description = "The object's key (a string).")
+        String key;
+
+        @CommandLine.Option(names = "--value", description = "The object's value (aso.value).")
+        String value;
+
+        @CommandLine.Option(names = "--code", paramLabel = "FILE.lua", description = "The object's Lua code.")
+        Path code;
+
+        @CommandLine.Option(names = "--replicas", defaultValue = "8", description = "Replicas, 1 to 20 (default: ${DEFAULT-VALUE}).")
+        int replicas;
+
+        @CommandLine.Option(names = "--ttl", paramLabel = "SECONDS", description = "Lifetime (default: the nodes', 2 h).")
+        Long ttl;
+
+        @CommandLine.Mixin
+        ItemCommand.Target target = new ItemCommand.Target();
+
+        @CommandLine.Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (value == null && code == null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "give --value, --code FILE.lua, or both");
+            }
+            if (replicas < 1 || replicas > 20) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--replicas must be 1 to 20, got " + replicas);
+            }
+            if (ttl != null && ttl < 1) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--ttl must be at least 1 second");
+            }
+            StringBuilder source = new StringBuilder();
+            if (code != null) {
+                try {
+                    source.append(Files.readString(code, StandardCharsets.UTF_8)).append('\n');
+                } catch (IOException e) {
+                    throw new CometException(ErrorCode.BAD_INPUT, "cannot read " + code + ": " + e.getMessage());
+                }
+            }
+            if (value != null) {
+                source.append("aso.value = ").append(luaString(value)).append('\n');
+            }
+            NodeId k = NodeId.ofKey(key);
+            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+                Node.ItemPut put = NodeConnection.await(connection.node().putObject(k,
+                        source.toString().getBytes(StandardCharsets.UTF_8), replicas, ttl == null ? -1 : ttl), TIMEOUT_SECONDS, "the put");
+                if (json) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("key", key);
+                    m.put("target", k.toHex());
+                    m.put("stored", addresses(put.stored()));
+                    Map<String, String> refused = new TreeMap<>();
+                    put.refused().forEach((c, why) -> refused.put(address(c), why));
+                    m.put("refused", refused);
+                    System.out.println(Json.write(m));
+                } else {
+                    System.out.println(k.toHex());
+                    System.err.println("stored on " + put.stored().size() + " node(s)" + refusals(put));
+                }
+                if (put.stored().isEmpty()) {
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "no node stored the object" + refusals(put));
+                }
+                return 0;
+            }
+        }
+    }
+
+    @CommandLine.Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Read an object through its onGet: from the closest replica, or from all with --all.")
+    static final class Get implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "KEY", description = "The object's key.")
+        String key;
+
+        @CommandLine.Option(names = "--arg", paramLabel = "NAME=VALUE", description = "An argument of onGet (repeatable).")
+        Map<String, String> args = new LinkedHashMap<>();
+
+        @CommandLine.Option(names = "--all", description = "Ask every replica; print each answer with its node.")
+        boolean all;
+
+        @CommandLine.Mixin
+        ItemCommand.Target target = new ItemCommand.Target();
+
+        @CommandLine.Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, byte[]> handlerArgs = new TreeMap<>();
+            args.forEach((k, v) -> handlerArgs.put(k, v.getBytes(StandardCharsets.UTF_8)));
+            NodeId k = NodeId.ofKey(key);
+            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+                List<Node.ObjectAnswer> answers = NodeConnection.await(connection.node().getObject(k, handlerArgs, all),
+                        TIMEOUT_SECONDS, "the get");
+                if (answers.isEmpty()) {
+                    throw new CometException(ErrorCode.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
+                }
+                if (json) {
+                    List<Map<String, Object>> list = new ArrayList<>();
+                    for (Node.ObjectAnswer a : answers) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("node", address(a.replica()));
+                        m.put("value", readable(a.value()));
+                        list.add(m);
+                    }
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("key", key);
+                    out.put("answers", list);
+                    System.out.println(Json.write(out));
+                } else {
+                    for (Node.ObjectAnswer a : answers) {
+                        Object v = readable(a.value());
+                        String text = v instanceof String s ? s : Json.compact(v);
+                        System.out.println(all ? address(a.replica()) + " " + text : text);
+                    }
+                }
+                return 0;
+            }
+        }
+    }
+
+    @CommandLine.Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete an object from its replicas (each runs onDelete, which may refuse).")
+    static final class Delete implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "KEY", description = "The object's key.")
+        String key;
+
+        @CommandLine.Mixin
+        ItemCommand.Target target = new ItemCommand.Target();
+
+        @Override
+        public Integer call() {
+            NodeId k = NodeId.ofKey(key);
+            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+                Node.ItemPut deleted = NodeConnection.await(connection.node().deleteObject(k), TIMEOUT_SECONDS, "the delete");
+                System.out.println("deleted from " + deleted.stored().size() + " node(s)" + refusals(deleted));
+                if (deleted.stored().isEmpty() && !deleted.refused().isEmpty()) {
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "every replica refused the delete" + refusals(deleted));
+                }
+                return 0;
+            }
+        }
+    }
+
+    /** A bencoded answer for people: byte strings as text, lists and dictionaries kept. */
+    static Object readable(Object v) {
+        if (v instanceof byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(x -> out.add(readable(x)));
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new TreeMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), readable(x)));
+            return out;
+        }
+        return v;
+    }
+
+    /** {@code s} as a Lua string literal. */
+    static String luaString(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c == '"' || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append('\\').append(c);
+            } else {
+                out.append((char) c);
+            }
+        }
+        return new String(out.append('"').toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> addresses(List<Contact> contacts) {
+        List<String> out = new ArrayList<>();
+        contacts.forEach(c -> out.add(address(c)));
+        return out;
+    }
+
+    private static String address(Contact c) {
+        return c.address().getAddress().getHostAddress() + ":" + c.address().getPort();
+    }
+
+    private static String refusals(Node.ItemPut put) {
+        if (put.refused().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("; refused by ");
+        put.refused().forEach((c, why) -> sb.append(address(c)).append(" (").append(why).append(") "));
+        return sb.toString().trim();
+    }
+}

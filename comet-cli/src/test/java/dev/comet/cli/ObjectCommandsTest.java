@@ -1,0 +1,79 @@
+package dev.comet.cli;
+
+import dev.comet.core.NodeConfig;
+import dev.comet.runtime.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code comet put|get|delete} against an in-process 10-node cluster running Lua objects. */
+class ObjectCommandsTest {
+    private static LocalCluster cluster;
+    private static String entry;
+    private static String other;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), LuaRuntimes.factory());
+        cluster.awaitFormed(30_000);
+        entry = "127.0.0.1:" + cluster.nodes().get(0).address().getPort();
+        other = "127.0.0.1:" + cluster.nodes().get(6).address().getPort();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void putGetAllAndDeleteAnObjectWithHandlers() throws Exception {
+        Path code = tmp.resolve("greeter.lua");
+        Files.writeString(code, "aso.n = 0\nfunction onGet(caller, args) self.n = self.n + 1 "
+                + "return 'hello ' .. (args.name or 'world') .. ' #' .. self.n end\n");
+        CliRun put = CliRun.of("put", "greeter", "--code", code.toString(), "--replicas", "3", "--node", entry);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(put.err()).contains("stored on 3 node(s)");
+
+        CliRun get = CliRun.of("get", "greeter", "--arg", "name=Ada", "--node", other);
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        assertThat(get.out().trim()).isEqualTo("hello Ada #1");
+
+        CliRun all = CliRun.of("get", "greeter", "--all", "--json", "--node", other);
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out()).contains("\"hello world #2\"").contains("\"hello world #1\"");
+
+        CliRun delete = CliRun.of("delete", "greeter", "--node", entry);
+        assertThat(delete.exitCode()).as(delete.err()).isZero();
+        assertThat(delete.out()).contains("deleted from 3 node(s)");
+        CliRun gone = CliRun.of("get", "greeter", "--node", other);
+        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.err()).contains("no replica of 'greeter' answered");
+    }
+
+    @Test
+    void aValueWithoutCodeIsServedAsIs() {
+        assertThat(CliRun.of("put", "plain", "--value", "quote \" and \\ kept", "--node", entry).exitCode()).isZero();
+        CliRun get = CliRun.of("get", "plain", "--node", other);
+        assertThat(get.out().trim()).isEqualTo("quote \" and \\ kept");
+    }
+
+    @Test
+    void badInputIsAClearError() throws Exception {
+        assertThat(CliRun.of("put", "x", "--node", entry).err()).contains("give --value, --code FILE.lua, or both");
+        assertThat(CliRun.of("put", "x", "--value", "v", "--replicas", "21", "--node", entry).exitCode()).isEqualTo(2);
+        Path refuser = tmp.resolve("refuser.lua");
+        Files.writeString(refuser, "function onPut() return false end");
+        CliRun refused = CliRun.of("put", "r", "--code", refuser.toString(), "--node", entry);
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("onPut refused the object");
+    }
+}
