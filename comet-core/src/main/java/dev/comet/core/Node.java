@@ -265,34 +265,21 @@ public final class Node {
         item.validate();
         NodeId target = item.target();
         getItem(target, item.salt(), found -> {
-            List<Contact> stored = new ArrayList<>();
-            Map<Contact, String> refused = new HashMap<>();
             List<Contact> closest = found.lookup().closest();
-            int[] outstanding = {closest.size()};
-            Runnable settle = () -> {
-                if (--outstanding[0] == 0) {
-                    done.accept(new ItemPut(target, List.copyOf(stored), Map.copyOf(refused)));
-                }
-            };
-            if (closest.isEmpty()) {
-                done.accept(new ItemPut(target, List.of(), Map.of()));
-                return;
-            }
+            WriteRound round = new WriteRound(target, closest.size(), done);
             for (Contact c : closest) {
                 if (c.id().equals(id)) {
                     try {
                         items.put(item, null, env.now(), env.now() + itemLifetimeMillis(ttlSeconds));
-                        stored.add(c);
+                        round.stored(c);
                     } catch (CometException e) {
-                        refused.put(c, e.code().krpcCode() + " " + e.getMessage());
+                        round.refused(c, e.code().krpcCode() + " " + e.getMessage());
                     }
-                    settle.run();
                     continue;
                 }
                 byte[] token = found.tokens().get(c.id());
                 if (token == null) {
-                    refused.put(c, "no write token");
-                    settle.run();
+                    round.refused(c, "no write token");
                     continue;
                 }
                 Dict.Builder args = Dict.builder().put("id", id).put("token", token);
@@ -300,27 +287,63 @@ public final class Node {
                 if (ttlSeconds >= 0) {
                     args.put("ttl", ttlSeconds);
                 }
-                sendQuery(c.address(), c.id(), "put", args.build(), new QueryCallback() {
-                    @Override
-                    public void onResponse(Contact from, KrpcResponse response) {
-                        stored.add(c);
-                        settle.run();
-                    }
-
-                    @Override
-                    public void onError(KrpcError error) {
-                        refused.put(c, error.code() + " " + error.message());
-                        settle.run();
-                    }
-
-                    @Override
-                    public void onFailure() {
-                        refused.put(c, "no answer");
-                        settle.run();
-                    }
-                });
+                sendQuery(c.address(), c.id(), "put", args.build(), round.callback(c));
             }
         });
+    }
+
+    /** Collects where one write went, and reports once every target has stored, refused or stayed silent. */
+    private static final class WriteRound {
+        private final NodeId target;
+        private final Consumer<ItemPut> done;
+        private final List<Contact> stored = new ArrayList<>();
+        private final Map<Contact, String> refused = new HashMap<>();
+        private int outstanding;
+
+        WriteRound(NodeId target, int targets, Consumer<ItemPut> done) {
+            this.target = target;
+            this.done = done;
+            this.outstanding = targets;
+            if (targets == 0) {
+                done.accept(new ItemPut(target, List.of(), Map.of()));
+            }
+        }
+
+        void stored(Contact c) {
+            stored.add(c);
+            settle();
+        }
+
+        void refused(Contact c, String why) {
+            refused.put(c, why);
+            settle();
+        }
+
+        /** A query callback that counts an answer as stored and an error or silence as a refusal. */
+        QueryCallback callback(Contact c) {
+            return new QueryCallback() {
+                @Override
+                public void onResponse(Contact from, KrpcResponse response) {
+                    stored(c);
+                }
+
+                @Override
+                public void onError(KrpcError error) {
+                    refused(c, error.code() + " " + error.message());
+                }
+
+                @Override
+                public void onFailure() {
+                    refused(c, "no answer");
+                }
+            };
+        }
+
+        private void settle() {
+            if (--outstanding == 0) {
+                done.accept(new ItemPut(target, List.copyOf(stored), Map.copyOf(refused)));
+            }
+        }
     }
 
     /** One replica's answer to a comet_get. */
@@ -334,48 +357,18 @@ public final class Node {
     public void putObject(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<ItemPut> done) {
         getItem(key, null, found -> {
             List<Contact> targets = found.lookup().closest().subList(0, Math.min(replicas, found.lookup().closest().size()));
-            List<Contact> stored = new ArrayList<>();
-            Map<Contact, String> refused = new HashMap<>();
-            int[] outstanding = {targets.size()};
-            if (targets.isEmpty()) {
-                done.accept(new ItemPut(key, List.of(), Map.of()));
-                return;
-            }
-            Runnable settle = () -> {
-                if (--outstanding[0] == 0) {
-                    done.accept(new ItemPut(key, List.copyOf(stored), Map.copyOf(refused)));
-                }
-            };
+            WriteRound round = new WriteRound(key, targets.size(), done);
             for (Contact c : targets) {
                 byte[] token = c.id().equals(id) ? tokens.tokenFor(self.address().getAddress(), key) : found.tokens().get(c.id());
                 if (token == null) {
-                    refused.put(c, "no write token");
-                    settle.run();
+                    round.refused(c, "no write token");
                     continue;
                 }
                 Dict.Builder args = Dict.builder().put("id", id).put("k", key).put("token", token).put("code", code);
                 if (ttlSeconds >= 0) {
                     args.put("ttl", ttlSeconds);
                 }
-                sendQuery(c.address(), c.id(), "comet_put", args.build(), new QueryCallback() {
-                    @Override
-                    public void onResponse(Contact from, KrpcResponse response) {
-                        stored.add(c);
-                        settle.run();
-                    }
-
-                    @Override
-                    public void onError(KrpcError error) {
-                        refused.put(c, error.code() + " " + error.message());
-                        settle.run();
-                    }
-
-                    @Override
-                    public void onFailure() {
-                        refused.put(c, "no answer");
-                        settle.run();
-                    }
-                });
+                sendQuery(c.address(), c.id(), "comet_put", args.build(), round.callback(c));
             }
         });
     }
