@@ -97,4 +97,24 @@ class ObjectsLoopbackTest {
         List<Node.ObjectAnswer> answers = cluster.nodes().get(9).getObject(benign, Map.of(), false).get(30, TimeUnit.SECONDS);
         assertThat(new String((byte[]) answers.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("fine");
     }
+
+    @Test
+    void aRetriedQueryRunsTheHandlerOnceAndGetsTheSameAnswer() throws Exception {
+        NodeId key = NodeId.ofKey("counted once");
+        cluster.nodes().get(4).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 1, -1).get(30, TimeUnit.SECONDS);
+        Node.ObjectAnswer first = cluster.nodes().get(8).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS).get(0);
+        java.net.InetSocketAddress replica = first.replica().address();
+        try (dev.comet.runtime.BlockingKrpcClient client = new dev.comet.runtime.BlockingKrpcClient()) {
+            byte[] query = dev.comet.runtime.BlockingKrpcClient.CODEC.encode(new dev.comet.krpc.KrpcQuery(new byte[] {9, 9},
+                    "comet_get", dev.comet.krpc.Dict.builder().put("id", client.id()).put("k", key).build(), null, true));
+            client.send(replica, query);
+            dev.comet.krpc.KrpcResponse a = (dev.comet.krpc.KrpcResponse) client.receive(5000).orElseThrow();
+            client.send(replica, query); // the same datagram again, as a retry
+            dev.comet.krpc.KrpcResponse b = (dev.comet.krpc.KrpcResponse) client.receive(5000).orElseThrow();
+            assertThat((Long) ((List<?>) b.values().map().get("v")).get(1))
+                    .isEqualTo((Long) ((List<?>) a.values().map().get("v")).get(1)).isEqualTo(2L);
+        }
+        List<Node.ObjectAnswer> next = cluster.nodes().get(8).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS);
+        assertThat((Long) ((List<?>) next.get(0).value()).get(1)).isEqualTo(3L);
+    }
 }

@@ -57,6 +57,15 @@ public final class Node {
     private final ObjectStorage objects;
     private final RttEstimator rtt;
     private final Map<Integer, PendingCall> pending = new HashMap<>();
+    /** Answers to recent comet_* queries by sender and transaction id (an empty array while the handler runs). */
+    private final Map<String, byte[]> objectReplies = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > MAX_REMEMBERED_OBJECT_REPLIES;
+        }
+    };
+    private static final int MAX_REMEMBERED_OBJECT_REPLIES = 4096;
+    private static final byte[] IN_FLIGHT = new byte[0];
     /** Second-hand contacts being pinged before they may enter the table; bounded by {@link #MAX_VERIFYING}. */
     private final java.util.Set<NodeId> verifying = new java.util.HashSet<>();
     private static final int MAX_VERIFYING = 16;
@@ -568,7 +577,37 @@ public final class Node {
      * comet_put, comet_get, comet_delete: the handler runs in the node's {@link AsoRuntime}, off this thread, and the
      * answer is sent when its outcome comes back (on this thread again).
      */
+    /**
+     * A comet_* query runs a handler, which must not run twice for one request: a retry of a query still being
+     * handled is dropped, and a retry of one already answered gets the same answer again.
+     */
     private void onObjectQuery(InetSocketAddress from, KrpcQuery query, NodeId sender) {
+        String requestKey = from + "/" + java.util.HexFormat.of().formatHex(query.transactionId());
+        byte[] earlier = objectReplies.get(requestKey);
+        if (earlier != null) {
+            if (earlier.length > 0) {
+                env.send(from, earlier);
+            }
+            return;
+        }
+        objectReplies.put(requestKey, IN_FLIGHT);
+        try {
+            handleObjectQuery(from, query, sender, requestKey);
+        } catch (CometException e) {
+            replyObject(from, requestKey, new KrpcError(query.transactionId(), e.code().krpcCode(), e.getMessage(), VERSION));
+        }
+    }
+
+    private void replyObject(InetSocketAddress to, String requestKey, KrpcMessage reply) {
+        byte[] datagram = codec.encode(reply);
+        objectReplies.put(requestKey, datagram);
+        if (reply instanceof KrpcError) {
+            errorRepliesSent++;
+        }
+        env.send(to, datagram);
+    }
+
+    private void handleObjectQuery(InetSocketAddress from, KrpcQuery query, NodeId sender, String requestKey) {
         Dict args = query.arguments();
         byte[] tid = query.transactionId();
         NodeId key = args.id("k");
@@ -583,20 +622,26 @@ public final class Node {
                 Dict.Builder reply = Dict.builder().put("id", id)
                         .put("nodes", CompactInfo.nodes(table.closestAnswering(key, config.k(), now)));
                 if (stored.isEmpty()) {
-                    send(from, new KrpcResponse(tid, reply.build(), VERSION, from));
+                    replyObject(from, requestKey, new KrpcResponse(tid, reply.build(), VERSION, from));
                     return;
                 }
                 env.asoRuntime().invoke(call.apply("onGet"), outcome -> {
                     if (!outcome.ok()) {
-                        sendError(from, tid, outcome.errorCode(), outcome.error());
+                        replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
                         return;
                     }
-                    saveState(key, stored.get(), outcome);
+                    try {
+                        saveState(key, stored.get(), outcome);
+                    } catch (CometException e) {
+                        // the state it left does not fit the store: the get fails, the old state stays
+                        replyObject(from, requestKey, new KrpcError(tid, e.code().krpcCode(), e.getMessage(), VERSION));
+                        return;
+                    }
                     reply.put("found", 1L);
                     if (outcome.answer() != null) {
                         reply.put("v", outcome.answer());
                     }
-                    send(from, new KrpcResponse(tid, reply.build(), VERSION, from));
+                    replyObject(from, requestKey, new KrpcResponse(tid, reply.build(), VERSION, from));
                 });
             }
             case "comet_put" -> {
@@ -610,32 +655,32 @@ public final class Node {
                         args.optionalInteger("replica", 0) == 1, Map.of());
                 env.asoRuntime().invoke(first, outcome -> {
                     if (!outcome.ok()) {
-                        sendError(from, tid, outcome.errorCode(), outcome.error());
+                        replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
                     } else if (outcome.answeredFalse()) {
-                        sendError(from, tid, ErrorCode.HANDLER_REFUSED.krpcCode(),
-                                (stored.isPresent() ? "onUpdate" : "onPut") + " refused the object");
+                        replyObject(from, requestKey, new KrpcError(tid, ErrorCode.HANDLER_REFUSED.krpcCode(),
+                                (stored.isPresent() ? "onUpdate" : "onPut") + " refused the object", VERSION));
                     } else if (stored.isPresent()) {
                         // onUpdate said yes: the new object replaces this one, starting from its own chunk
                         env.asoRuntime().invoke(new AsoCall(key, code, null, "onPut", from.getAddress().getHostAddress(),
-                                from.getPort(), sender, false, Map.of()), fresh -> finishPut(from, tid, key, code, expiresAt, fresh));
+                                from.getPort(), sender, false, Map.of()), fresh -> finishPut(from, tid, requestKey, key, code, expiresAt, fresh));
                     } else {
-                        finishPut(from, tid, key, code, expiresAt, outcome);
+                        finishPut(from, tid, requestKey, key, code, expiresAt, outcome);
                     }
                 });
             }
             case "comet_delete" -> {
                 if (stored.isEmpty()) {
-                    send(from, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
+                    replyObject(from, requestKey, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
                     return;
                 }
                 env.asoRuntime().invoke(call.apply("onDelete"), outcome -> {
                     if (!outcome.ok()) {
-                        sendError(from, tid, outcome.errorCode(), outcome.error());
+                        replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
                     } else if (outcome.answeredFalse()) {
-                        sendError(from, tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onDelete refused the delete");
+                        replyObject(from, requestKey, new KrpcError(tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onDelete refused the delete", VERSION));
                     } else {
                         objects.delete(key);
-                        send(from, new KrpcResponse(tid, Dict.builder().put("id", id).put("deleted", 1L).build(), VERSION, from));
+                        replyObject(from, requestKey, new KrpcResponse(tid, Dict.builder().put("id", id).put("deleted", 1L).build(), VERSION, from));
                     }
                 });
             }
@@ -643,22 +688,23 @@ public final class Node {
         }
     }
 
-    private void finishPut(InetSocketAddress from, byte[] tid, NodeId key, byte[] code, long expiresAt, AsoOutcome outcome) {
+    private void finishPut(InetSocketAddress from, byte[] tid, String requestKey, NodeId key, byte[] code, long expiresAt,
+                           AsoOutcome outcome) {
         if (!outcome.ok()) {
-            sendError(from, tid, outcome.errorCode(), outcome.error());
+            replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
             return;
         }
         if (outcome.answeredFalse()) {
-            sendError(from, tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onPut refused the object");
+            replyObject(from, requestKey, new KrpcError(tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onPut refused the object", VERSION));
             return;
         }
         try {
             objects.put(key, code, outcome.state(), expiresAt);
         } catch (CometException e) {
-            sendError(from, tid, e.code().krpcCode(), e.getMessage());
+            replyObject(from, requestKey, new KrpcError(tid, e.code().krpcCode(), e.getMessage(), VERSION));
             return;
         }
-        send(from, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
+        replyObject(from, requestKey, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
     }
 
     /** Keeps the state a handler left, unless the object asked to be deleted. */
