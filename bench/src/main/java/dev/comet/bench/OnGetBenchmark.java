@@ -48,12 +48,15 @@ public class OnGetBenchmark {
     private final LuaValue[] args = {new LuaTable(), new LuaTable()};
     private Sandbox sandbox;
     private AsoInstance object;
+    private AsoInstance loop;
     private LuaValue bareOnGet;
 
     @Setup
     public void setUp() {
         sandbox = new Sandbox();
         object = sandbox.load(SEED, "=seed", null, context, limits);
+        loop = sandbox.load("function onGet() local s = 0 for i = 1, 1000 do s = s + i end return s end", "=loop",
+                null, context, limits);
         Globals bare = JsePlatform.standardGlobals();
         bare.set("aso", new LuaTable());
         bare.set("self", bare.get("aso"));
@@ -64,6 +67,12 @@ public class OnGetBenchmark {
     @Benchmark
     public InvocationResult onGetWithLimits() {
         return sandbox.invoke(object, "onGet", args, 1, limits);
+    }
+
+    /** A 1,000-iteration loop (about 4,000 instructions): where the per-instruction metering cost shows. */
+    @Benchmark
+    public InvocationResult loopWithLimits() {
+        return sandbox.invoke(loop, "onGet", args, 1, limits);
     }
 
     @Benchmark

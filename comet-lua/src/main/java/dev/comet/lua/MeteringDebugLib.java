@@ -21,14 +21,24 @@ final class MeteringDebugLib extends DebugLib {
     /** LuaJ builds a CONCAT of more than two operands through intermediate buffers: ~2.75x the operands. */
     private static final int CONCAT_FACTOR_MANY = 3;
 
+    /** The running invocation's meter, set by the sandbox; a field, not a thread-local, on this per-instruction path. */
+    private Meter meter;
     private Prototype[] prototypes = new Prototype[64];
     private LuaValue[][] stacks = new LuaValue[64][];
     private int depth;
     private int sinceCheck;
 
+    /** Starts metering an invocation. */
+    void begin(Meter invocation) {
+        meter = invocation;
+    }
+
     /** Forgets the frames of an invocation that ended, normally or not, counting its last instructions. */
-    void reset(Meter meter) {
-        meter.record(sinceCheck);
+    void reset() {
+        if (meter != null) {
+            meter.record(sinceCheck);
+        }
+        meter = null;
         for (int i = 0; i < depth; i++) {
             prototypes[i] = null;
             stacks[i] = null;
@@ -39,7 +49,6 @@ final class MeteringDebugLib extends DebugLib {
 
     @Override
     public void onCall(LuaFunction f) {
-        Meter meter = Sandbox.currentMeter();
         if (meter != null) {
             meter.charge(1);
         }
@@ -47,7 +56,6 @@ final class MeteringDebugLib extends DebugLib {
 
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
-        Meter meter = Sandbox.currentMeter();
         if (meter == null) {
             return;
         }
@@ -76,7 +84,6 @@ final class MeteringDebugLib extends DebugLib {
 
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
-        Meter meter = Sandbox.currentMeter();
         if (meter == null) {
             return;
         }

@@ -144,6 +144,7 @@ public final class Sandbox {
     private InvocationResult run(AsoInstance object, LuaValue function, Varargs args, HandlerLimits limits) {
         Meter meter = new Meter(limits);
         CURRENT.set(meter);
+        metering.begin(meter);
         object.deleteRequested = false;
         LuaValue value = LuaValue.NIL;
         String error = null;
@@ -181,7 +182,7 @@ public final class Sandbox {
             error = "handler failed: " + e;
         } finally {
             CURRENT.remove();
-            metering.reset(meter);
+            metering.reset();
         }
         if (error != null) {
             restore(object);
