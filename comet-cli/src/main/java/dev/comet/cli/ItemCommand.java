@@ -7,17 +7,13 @@ import dev.comet.core.Node;
 import dev.comet.id.NodeId;
 import dev.comet.items.Ed25519;
 import dev.comet.items.Item;
-import dev.comet.routing.Contact;
 import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code comet item put|get}: BEP 44 items, through a running node's network or an embedded node. */
@@ -106,7 +102,7 @@ final class ItemCommand implements Runnable {
                         OPERATION_TIMEOUT_SECONDS, "the put");
                 print(item, put);
                 if (put.stored().isEmpty()) {
-                    throw new CometException(ErrorCode.SERVER, "no node stored the item" + refusals(put));
+                    throw new CometException(ErrorCode.SERVER, "no node stored the item" + Writes.refusals(put));
                 }
                 return 0;
             }
@@ -126,27 +122,14 @@ final class ItemCommand implements Runnable {
                     m.put("public_key", HEX.formatHex(item.publicKey()));
                     m.put("seq", item.seq());
                 }
-                List<String> stored = new ArrayList<>();
-                put.stored().forEach(c -> stored.add(address(c)));
-                m.put("stored", stored);
-                Map<String, String> refused = new TreeMap<>();
-                put.refused().forEach((c, why) -> refused.put(address(c), why));
-                m.put("refused", refused);
+                m.put("stored", Writes.addresses(put.stored()));
+                m.put("refused", Writes.refusedByAddress(put));
                 System.out.println(Json.write(m));
             } else {
                 System.out.println(put.target().toHex());
                 System.err.println("stored on " + put.stored().size() + " node(s)"
-                        + (item.isMutable() ? ", seq " + item.seq() : "") + refusals(put));
+                        + (item.isMutable() ? ", seq " + item.seq() : "") + Writes.refusals(put));
             }
-        }
-
-        private static String refusals(Node.ItemPut put) {
-            if (put.refused().isEmpty()) {
-                return "";
-            }
-            StringBuilder sb = new StringBuilder("; refused by ");
-            put.refused().forEach((c, why) -> sb.append(address(c)).append(" (").append(why).append(") "));
-            return sb.toString().trim();
         }
     }
 
@@ -228,9 +211,5 @@ final class ItemCommand implements Runnable {
                 }
             }
         }
-    }
-
-    private static String address(Contact c) {
-        return c.address().getAddress().getHostAddress() + ":" + c.address().getPort();
     }
 }

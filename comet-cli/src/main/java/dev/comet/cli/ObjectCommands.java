@@ -4,7 +4,6 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.core.Node;
 import dev.comet.id.NodeId;
-import dev.comet.routing.Contact;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -79,17 +78,15 @@ final class ObjectCommands {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("key", key);
                     m.put("target", k.toHex());
-                    m.put("stored", addresses(put.stored()));
-                    Map<String, String> refused = new TreeMap<>();
-                    put.refused().forEach((c, why) -> refused.put(address(c), why));
-                    m.put("refused", refused);
+                    m.put("stored", Writes.addresses(put.stored()));
+                    m.put("refused", Writes.refusedByAddress(put));
                     System.out.println(Json.write(m));
                 } else {
                     System.out.println(k.toHex());
-                    System.err.println("stored on " + put.stored().size() + " node(s)" + refusals(put));
+                    System.err.println("stored on " + put.stored().size() + " node(s)" + Writes.refusals(put));
                 }
                 if (put.stored().isEmpty()) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "no node stored the object" + refusals(put));
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "no node stored the object" + Writes.refusals(put));
                 }
                 return 0;
             }
@@ -129,7 +126,7 @@ final class ObjectCommands {
                     List<Map<String, Object>> list = new ArrayList<>();
                     for (Node.ObjectAnswer a : answers) {
                         Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("node", address(a.replica()));
+                        m.put("node", Writes.address(a.replica()));
                         m.put("value", readable(a.value()));
                         list.add(m);
                     }
@@ -141,7 +138,7 @@ final class ObjectCommands {
                     for (Node.ObjectAnswer a : answers) {
                         Object v = readable(a.value());
                         String text = v instanceof String s ? s : Json.compact(v);
-                        System.out.println(all ? address(a.replica()) + " " + text : text);
+                        System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
                     }
                 }
                 return 0;
@@ -163,9 +160,9 @@ final class ObjectCommands {
             NodeId k = NodeId.ofKey(key);
             try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
                 Node.ItemPut deleted = NodeConnection.await(connection.node().deleteObject(k), TIMEOUT_SECONDS, "the delete");
-                System.out.println("deleted from " + deleted.stored().size() + " node(s)" + refusals(deleted));
+                System.out.println("deleted from " + deleted.stored().size() + " node(s)" + Writes.refusals(deleted));
                 if (deleted.stored().isEmpty() && !deleted.refused().isEmpty()) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "every replica refused the delete" + refusals(deleted));
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "every replica refused the delete" + Writes.refusals(deleted));
                 }
                 return 0;
             }
@@ -204,24 +201,5 @@ final class ObjectCommands {
             }
         }
         return new String(out.append('"').toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-    }
-
-    private static List<String> addresses(List<Contact> contacts) {
-        List<String> out = new ArrayList<>();
-        contacts.forEach(c -> out.add(address(c)));
-        return out;
-    }
-
-    private static String address(Contact c) {
-        return c.address().getAddress().getHostAddress() + ":" + c.address().getPort();
-    }
-
-    private static String refusals(Node.ItemPut put) {
-        if (put.refused().isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder("; refused by ");
-        put.refused().forEach((c, why) -> sb.append(address(c)).append(" (").append(why).append(") "));
-        return sb.toString().trim();
     }
 }

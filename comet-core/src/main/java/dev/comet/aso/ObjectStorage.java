@@ -1,6 +1,7 @@
 package dev.comet.aso;
 
 import dev.comet.bencode.Bencode;
+import dev.comet.bencode.BencodeLimits;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 import dev.comet.storage.Store;
@@ -15,6 +16,9 @@ import java.util.TreeMap;
  * its last saved state. Used only on its node's thread.
  */
 public final class ObjectStorage {
+    /** Bounds for reading back what this class wrote: a flat dictionary of two strings. */
+    private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 16);
+
     private final Store store;
 
     /** One stored object: its code, its state (canonical bytes from the runtime) and when it expires. */
@@ -28,7 +32,7 @@ public final class ObjectStorage {
     @SuppressWarnings("unchecked")
     public Optional<StoredObject> get(NodeId key, long now) {
         return store.get(StoreKeys.of(StoreKeys.OBJECT, key), now).map(r -> {
-            Dict d = Dict.of((Map<String, Object>) Bencode.decode(r.value(), new dev.comet.bencode.BencodeLimits(4, 1 << 20, 1 << 21, 16)));
+            Dict d = Dict.of((Map<String, Object>) Bencode.decode(r.value(), RECORD_LIMITS));
             return new StoredObject(d.bytes("code"), d.bytes("state"), r.expiresAtMillis());
         });
     }
