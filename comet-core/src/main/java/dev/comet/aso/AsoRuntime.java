@@ -2,6 +2,10 @@ package dev.comet.aso;
 
 import dev.comet.ErrorCode;
 
+import dev.comet.id.NodeId;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +15,16 @@ import java.util.function.Consumer;
  */
 public interface AsoRuntime {
     void invoke(AsoCall call, Consumer<AsoOutcome> done);
+
+    /** What this runtime has done so far; safe to call from any thread. */
+    default AsoStats stats() {
+        return AsoStats.EMPTY;
+    }
+
+    /** The object under {@code key} as loaded here, if it is; completes off the node's thread. */
+    default CompletableFuture<Optional<ObjectReport>> report(NodeId key) {
+        return CompletableFuture.completedFuture(Optional.empty());
+    }
 
     /** For nodes without a runtime: every call is refused. */
     AsoRuntime NONE = (call, done) -> done.accept(AsoOutcome.failed(ErrorCode.NO_RUNTIME.krpcCode(),

@@ -22,6 +22,10 @@ public final class AsoInstance {
     byte[] savedState;
     boolean deleteRequested;
     java.util.Random random = new java.util.Random(0);
+    /** What this instance's handlers used since it was loaded (for its owner's report). */
+    long invocations;
+    long instructions;
+    long errors;
 
     AsoInstance(Globals env, LuaTable aso, AsoContext context) {
         this.env = env;

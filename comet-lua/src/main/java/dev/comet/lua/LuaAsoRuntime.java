@@ -5,6 +5,8 @@ import dev.comet.ErrorCode;
 import dev.comet.aso.AsoCall;
 import dev.comet.aso.AsoOutcome;
 import dev.comet.aso.AsoRuntime;
+import dev.comet.aso.AsoStats;
+import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -14,7 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -36,6 +42,12 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private final LongSupplier clock;
     private final Map<NodeId, Cached> cache = new ConcurrentHashMap<>();
     private long seeds;
+    private final LongAdder invocations = new LongAdder();
+    private final LongAdder instructions = new LongAdder();
+    private final LongAdder allocatedBytes = new LongAdder();
+    private final LongAdder refusals = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final Map<Limit, LongAdder> limitsHit = new EnumMap<>(Limit.class);
 
     private record Cached(byte[] code, AsoInstance instance) {
     }
@@ -48,6 +60,30 @@ public final class LuaAsoRuntime implements AsoRuntime {
         this.nodeIp = nodeIp;
         this.nodeId = nodeId.toHex();
         this.clock = clock;
+        for (Limit l : Limit.values()) {
+            limitsHit.put(l, new LongAdder());
+        }
+    }
+
+    @Override
+    public AsoStats stats() {
+        Map<String, Long> hit = new TreeMap<>();
+        limitsHit.forEach((limit, count) -> hit.put(limit.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
+        return new AsoStats(invocations.sum(), instructions.sum(), allocatedBytes.sum(), refusals.sum(), errors.sum(), hit);
+    }
+
+    @Override
+    public CompletableFuture<Optional<ObjectReport>> report(NodeId key) {
+        return pool.submit(key.toHex(), sandbox -> {
+            Cached cached = cache.get(key);
+            if (cached == null) {
+                return Optional.<ObjectReport>empty();
+            }
+            AsoInstance i = cached.instance();
+            Object state = LuaValues.toPlain(StateCodec.decode(i.savedState, 32));
+            return Optional.of(new ObjectReport(key.toHex(), i.handlers(), state, i.invocations, i.instructions,
+                    i.errors, i.log()));
+        });
     }
 
     @Override
@@ -78,12 +114,31 @@ public final class LuaAsoRuntime implements AsoRuntime {
             return new AsoOutcome(true, toBencodable(value, 0), false, instance.savedState(), 0, null, false);
         }
         InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
+        count(instance, r);
         if (!r.ok()) {
             int code = r.limit() != null ? r.limit().code() : ErrorCode.HANDLER_REFUSED.krpcCode();
             return AsoOutcome.failed(code, call.handler() + ": " + r.error());
         }
         boolean refused = r.value().isboolean() && !r.value().toboolean();
+        if (refused) {
+            refusals.increment();
+        }
         return new AsoOutcome(true, toBencodable(r.value(), 0), refused, instance.savedState(), 0, null, r.deleteSelf());
+    }
+
+    private void count(AsoInstance instance, InvocationResult r) {
+        invocations.increment();
+        instructions.add(r.instructions());
+        allocatedBytes.add(r.allocatedBytes());
+        instance.invocations++;
+        instance.instructions += r.instructions();
+        if (!r.ok()) {
+            errors.increment();
+            instance.errors++;
+            if (r.limit() != null) {
+                limitsHit.get(r.limit()).increment();
+            }
+        }
     }
 
     /** The cached instance when it holds exactly the stored code and state; otherwise a fresh load of them. */

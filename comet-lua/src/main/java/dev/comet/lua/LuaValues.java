@@ -21,6 +21,56 @@ public final class LuaValues {
         return out.length() > MAX_CHARS ? out.substring(0, MAX_CHARS) + "…" : out.toString();
     }
 
+    /**
+     * A Lua value as plain Java values for JSON: String, Long (integers), Double, Boolean, List (array tables) and
+     * Map (other tables, keys as strings); null for nil and for functions. Bounded in depth.
+     */
+    public static Object toPlain(LuaValue v) {
+        return toPlain(v, 0);
+    }
+
+    private static Object toPlain(LuaValue v, int depth) {
+        switch (v.type()) {
+            case LuaValue.TSTRING:
+                return v.tojstring();
+            case LuaValue.TNUMBER:
+                return v.isinttype() || v.todouble() == Math.rint(v.todouble()) && Math.abs(v.todouble()) < 9e15
+                        ? (Object) (long) v.todouble() : (Object) v.todouble();
+            case LuaValue.TBOOLEAN:
+                return v.toboolean();
+            case LuaValue.TTABLE: {
+                if (depth >= MAX_DEPTH) {
+                    return "{…}";
+                }
+                LuaTable t = (LuaTable) v;
+                int n = t.rawlen();
+                List<Object> list = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    list.add(toPlain(t.rawget(i), depth + 1));
+                }
+                java.util.TreeMap<String, Object> map = new java.util.TreeMap<>();
+                LuaValue k = LuaValue.NIL;
+                while (true) {
+                    Varargs next = t.next(k);
+                    k = next.arg1();
+                    if (k.isnil()) {
+                        break;
+                    }
+                    if (k.isinttype() && k.toint() >= 1 && k.toint() <= n) {
+                        continue;
+                    }
+                    Object item = toPlain(next.arg(2), depth + 1);
+                    if (item != null) {
+                        map.put(k.tojstring(), item);
+                    }
+                }
+                return map.isEmpty() ? list : map;
+            }
+            default:
+                return null;
+        }
+    }
+
     private static void render(LuaValue v, StringBuilder out, int depth) {
         if (out.length() > MAX_CHARS) {
             return;

@@ -141,6 +141,11 @@ public final class UdpNode implements AutoCloseable {
         return node.self().address();
     }
 
+    /** Where this node's active objects run (for their statistics and per-object reports). */
+    public AsoRuntime asoRuntime() {
+        return runtime;
+    }
+
     public NodeId id() {
         return node.id();
     }
