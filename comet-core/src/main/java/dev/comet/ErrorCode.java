@@ -22,6 +22,8 @@ public enum ErrorCode {
     SEQ_TOO_LOW(302),
     /** Comet: the node's store quota is used up; nothing already stored was dropped for the new record. */
     STORE_FULL(310),
+    /** Comet: the node already runs as many object timers as it allows; an object with one more is refused. */
+    TIMERS_FULL(311),
     /** Comet: a handler refused the request (answered false) or failed; the message says which and why. */
     HANDLER_REFUSED(330),
     /** Comet: this node cannot run active objects. */

@@ -2,7 +2,7 @@ package dev.comet.bench;
 
 import dev.comet.lua.AsoContext;
 import dev.comet.lua.AsoInstance;
-import dev.comet.lua.HandlerLimits;
+import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.InvocationResult;
 import dev.comet.lua.Sandbox;
 import org.luaj.vm2.Globals;

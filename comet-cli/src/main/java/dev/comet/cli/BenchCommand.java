@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 /** {@code comet bench}: measurements that write JSON results (never timing assertions in tests). */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Comet and print (or write) JSON results.",
-        subcommands = {BenchCommand.Items.class, BenchCommand.Store.class})
+        subcommands = {BenchCommand.Items.class, BenchCommand.Store.class, BenchCommand.Objects.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -169,6 +169,112 @@ final class BenchCommand implements Runnable {
             r.put("records_per_second", Math.round(records / seconds));
             emit(r, out);
             return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "objects", mixinStandardHelpOptions = true,
+            description = "comet_get throughput of one node over UDP loopback: clients ask for the seed example's onGet.")
+    static final class Objects implements Callable<Integer> {
+        @CommandLine.Option(names = "--clients", defaultValue = "8", description = "Concurrent clients, one socket each (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @CommandLine.Option(names = "--seconds", defaultValue = "10", description = "How long the clients ask (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @CommandLine.Option(names = "--out", description = "Also write the JSON result to this file.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (clients < 1 || seconds < 1) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--clients and --seconds must be positive");
+            }
+            NodeId key = NodeId.ofKey("bench seed example");
+            byte[] code = """
+                    aso.value = "Hello world!"
+                    aso.getCount = 0
+                    function onGet()
+                      self.getCount = self.getCount + 1
+                      return {self.value, self.getCount}
+                    end
+                    """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            io.netty.channel.nio.NioEventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
+            long[][] latencies = new long[clients][];
+            int[] counts = new int[clients];
+            long[] failures = new long[clients];
+            try (UdpNode node = UdpNode.start(group, new java.net.InetSocketAddress("127.0.0.1", 0), NodeConfig.defaults(),
+                    List.of(), null, false, LuaRuntimes.factory())) {
+                NodeConnection.await(node.ready(), 30, "the node");
+                Node.ItemPut put = NodeConnection.await(node.putObject(key, code, 1, -1), 30, "the put");
+                if (put.stored().isEmpty()) {
+                    throw new CometException(ErrorCode.SERVER, "the node did not store the object: " + put.refused());
+                }
+                long end = System.nanoTime() + seconds * 1_000_000_000L;
+                List<Thread> threads = new java.util.ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    int index = c;
+                    Thread t = new Thread(() -> ask(node.address(), key, end, index, latencies, counts, failures));
+                    threads.add(t);
+                    t.start();
+                }
+                for (Thread t : threads) {
+                    t.join();
+                }
+            } finally {
+                group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            int total = 0;
+            long failed = 0;
+            for (int c = 0; c < clients; c++) {
+                total += counts[c];
+                failed += failures[c];
+            }
+            long[] all = new long[total];
+            int at = 0;
+            for (int c = 0; c < clients; c++) {
+                System.arraycopy(latencies[c], 0, all, at, counts[c]);
+                at += counts[c];
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("bench", "objects");
+            r.put("date", Instant.now().toString());
+            r.put("clients", clients);
+            r.put("seconds", seconds);
+            r.put("gets", total);
+            r.put("gets_per_second", Math.round(total / (double) seconds));
+            r.put("get_us_median", LookupReport.percentile(all, 50));
+            r.put("get_us_p99", LookupReport.percentile(all, 99));
+            r.put("failed", failed);
+            r.put("cores", Runtime.getRuntime().availableProcessors());
+            emit(r, out);
+            return failed == 0 ? 0 : 1;
+        }
+
+        /** One client: comet_get after comet_get until {@code end}, recording each answered one's latency. */
+        private static void ask(java.net.InetSocketAddress node, NodeId key, long end, int index, long[][] latencies,
+                                int[] counts, long[] failures) {
+            long[] mine = new long[1 << 16];
+            int n = 0;
+            try (dev.comet.runtime.BlockingKrpcClient client = new dev.comet.runtime.BlockingKrpcClient()) {
+                dev.comet.krpc.Dict args = dev.comet.krpc.Dict.builder().put("id", client.id()).put("k", key).build();
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    java.util.Optional<dev.comet.krpc.KrpcMessage> answer = client.query(node, "comet_get", args);
+                    if (answer.isPresent() && answer.get() instanceof dev.comet.krpc.KrpcResponse resp
+                            && resp.values().has("found")) {
+                        if (n == mine.length) {
+                            mine = java.util.Arrays.copyOf(mine, n * 2);
+                        }
+                        mine[n++] = (System.nanoTime() - t0) / 1_000;
+                    } else {
+                        failures[index]++;
+                    }
+                }
+            } catch (IOException e) {
+                failures[index]++;
+            }
+            latencies[index] = mine;
+            counts[index] = n;
         }
     }
 }

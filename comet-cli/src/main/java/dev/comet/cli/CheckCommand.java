@@ -4,7 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.lua.AsoContext;
 import dev.comet.lua.AsoInstance;
-import dev.comet.lua.HandlerLimits;
+import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.InvocationResult;
 import dev.comet.lua.LuaValues;
 import dev.comet.lua.Sandbox;

@@ -1,7 +1,7 @@
 package dev.comet.cli;
 
 import dev.comet.aso.AsoRuntimeFactory;
-import dev.comet.lua.HandlerLimits;
+import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.LuaAsoRuntime;
 import dev.comet.lua.SandboxPool;
 

@@ -42,6 +42,10 @@ final class ObjectCommands {
         @CommandLine.Option(names = "--ttl", paramLabel = "SECONDS", description = "Lifetime (default: the nodes', 2 h).")
         Long ttl;
 
+        @CommandLine.Option(names = "--timer", paramLabel = "SECONDS",
+                description = "Run the object's onTimer every SECONDS (sets aso.timerInterval; nodes run it at most once a second).")
+        Double timer;
+
         @CommandLine.Mixin
         ItemCommand.Target target = new ItemCommand.Target();
 
@@ -50,6 +54,9 @@ final class ObjectCommands {
 
         @Override
         public Integer call() {
+            if (timer != null && !(timer > 0)) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--timer must be a positive number of seconds");
+            }
             if (value == null && code == null) {
                 throw new CometException(ErrorCode.BAD_INPUT, "give --value, --code FILE.lua, or both");
             }
@@ -69,6 +76,9 @@ final class ObjectCommands {
             }
             if (value != null) {
                 source.append("aso.value = ").append(luaString(value)).append('\n');
+            }
+            if (timer != null) {
+                source.append("aso.timerInterval = ").append(timer).append('\n');
             }
             NodeId k = NodeId.ofKey(key);
             try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
@@ -122,12 +132,20 @@ final class ObjectCommands {
                 if (answers.isEmpty()) {
                     throw new CometException(ErrorCode.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
                 }
+                if (!all && !json && answers.get(0).error() != null) {
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "the replica at " + Writes.address(answers.get(0).replica())
+                            + " refused: " + answers.get(0).error());
+                }
                 if (json) {
                     List<Map<String, Object>> list = new ArrayList<>();
                     for (Node.ObjectAnswer a : answers) {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("node", Writes.address(a.replica()));
-                        m.put("value", readable(a.value()));
+                        if (a.error() != null) {
+                            m.put("error", a.error());
+                        } else {
+                            m.put("value", readable(a.value()));
+                        }
                         list.add(m);
                     }
                     Map<String, Object> out = new LinkedHashMap<>();
@@ -137,7 +155,7 @@ final class ObjectCommands {
                 } else {
                     for (Node.ObjectAnswer a : answers) {
                         Object v = readable(a.value());
-                        String text = v instanceof String s ? s : Json.compact(v);
+                        String text = a.error() != null ? "error " + a.error() : v instanceof String s ? s : Json.compact(v);
                         System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
                     }
                 }

@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.core.NodeConfig;
 import dev.comet.sim.SimConfig;
+import dev.comet.sim.ObjectReplication;
 import dev.comet.sim.Simulation;
 import picocli.CommandLine;
 
@@ -48,6 +49,36 @@ final class SimCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-replication", description = "Nodes neither republish nor hand items over on join.")
     boolean noReplication;
 
+    @CommandLine.Option(names = "--objects", defaultValue = "0",
+            description = "Instead of lookups: put this many active objects with a timer, then read each from all its replicas.")
+    int objects;
+
+    @CommandLine.Option(names = "--object-ttl", defaultValue = "86400", paramLabel = "SECONDS",
+            description = "Lifetime of the objects (default: ${DEFAULT-VALUE}).")
+    long objectTtl;
+
+    @CommandLine.Option(names = "--timer", defaultValue = "300", paramLabel = "SECONDS",
+            description = "The objects' aso.timerInterval (default: ${DEFAULT-VALUE}).")
+    long timer;
+
+    @CommandLine.Option(names = "--object-replication", defaultValue = "node", paramLabel = "node|none|self",
+            converter = ObjectReplicationConverter.class,
+            description = "node: the nodes re-store the objects (default); none: aso.defaultReplication = false; "
+                    + "self: that, and each replica's onTimer stores the object on the 7 closest nodes.")
+    ObjectReplication objectReplication;
+
+    /** Reads node|none|self, any case. */
+    static final class ObjectReplicationConverter implements CommandLine.ITypeConverter<ObjectReplication> {
+        @Override
+        public ObjectReplication convert(String value) {
+            try {
+                return ObjectReplication.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--object-replication must be node, none or self, got " + value);
+            }
+        }
+    }
+
     @CommandLine.Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -56,10 +87,18 @@ final class SimCommand implements Callable<Integer> {
         if (items < 0 || itemTtl < 1 || checkAfter < 0) {
             throw new CometException(ErrorCode.BAD_INPUT, "--items must not be negative, --item-ttl must be positive, --check-after not negative");
         }
+        if (objects < 0 || objectTtl < 1 || timer < 1) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--objects must not be negative, --object-ttl and --timer must be positive");
+        }
+        if (objects > 0 && items > 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "give --items or --objects, not both");
+        }
         SimConfig config = SimConfig.of(nodes, lookups, seed).withLoss(loss).withKill(kill).withChurn(churnMeanSession)
                 .withNodeConfig(NodeConfig.defaults().withReplication(!noReplication));
-        Map<String, Object> report = items > 0 ? new Simulation(config).runItems(items, itemTtl, checkAfter * 1000)
-                : new Simulation(config).run();
+        Simulation simulation = new Simulation(config);
+        Map<String, Object> report = items > 0 ? simulation.runItems(items, itemTtl, checkAfter * 1000)
+                : objects > 0 ? simulation.runObjects(objects, objectTtl, timer, checkAfter * 1000, objectReplication)
+                : simulation.run();
         if (json) {
             System.out.println(Json.write(report));
         } else {

@@ -117,6 +117,36 @@ class NodeProcessTest {
         assertThat(get.out().trim()).isEqualTo("still here after kill -9");
     }
 
+    @Test
+    void anObjectItsStateAndItsTimerSurviveKillNineAndRestart() throws Exception {
+        int port = freeUdpPorts(1)[0];
+        Path dataDir = tmp.resolve("objects");
+        startNode(port, null, dataDir);
+        String node = "127.0.0.1:" + port;
+        Path code = tmp.resolve("ticker.lua");
+        Files.writeString(code, "aso.timerInterval = 1\naso.ticks = 0\n"
+                + "function onTimer() self.ticks = self.ticks + 1 end\nfunction onGet() return self.ticks end\n");
+        CliRun put = CliRun.of("put", "ticker", "--code", code.toString(), "--replicas", "1", "--node", node);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> ticks(node) >= 3);
+        long beforeKill = ticks(node);
+
+        Process p = processes.get(0);
+        p.destroyForcibly(); // SIGKILL
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        startNode(port, null, dataDir);
+        long afterRestart = ticks(node);
+        assertThat(afterRestart).as("the state saved before the kill is back").isGreaterThanOrEqualTo(beforeKill);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ticks(node) >= afterRestart + 2);
+    }
+
+    /** The ticker object's count through {@code comet get}, or -1 when the get fails. */
+    private static long ticks(String node) {
+        CliRun get = CliRun.of("get", "ticker", "--node", node);
+        return get.exitCode() == 0 ? Long.parseLong(get.out().trim()) : -1;
+    }
+
     private void startNode(int port, String bootstrap, Path dataDir) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "node", "--bind", "127.0.0.1", "--port", Integer.toString(port),

@@ -1,13 +1,44 @@
 package dev.comet.aso;
 
 import dev.comet.id.NodeId;
+import dev.comet.routing.Contact;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * One handler invocation asked of an {@link AsoRuntime}: the object (key, code, last saved state or null for a new
- * object), the handler, the caller ({@code caller} table of DESIGN.md §4) and the handler's arguments.
+ * One handler invocation asked of an {@link AsoRuntime}.
+ *
+ * @param key       the object's key
+ * @param code      its code
+ * @param state     its last saved state, or null for an object new on this node (its chunk's own state)
+ * @param fresh     whether the object is new on this node: load it from {@code code} and {@code state} even if the
+ *                  runtime holds an older instance under this key
+ * @param handler   the handler to run: one of DESIGN.md §4, or the name a {@code comet.get} asked its answers for
+ * @param caller    who asked (the {@code caller} table), or null for a timer
+ * @param args      {@code onGet}'s arguments
+ * @param incoming  for {@code onUpdate}: the object that arrived (its code, and its state when a replica sent it)
+ * @param answer    for an answer handler: what the asked node answered
+ * @param neighbors what {@code comet.lookup()} answers: the Comet nodes this node knows closest to the key
+ * @param mayRequest false when a request sent by another object triggered this invocation (no amplification chains)
  */
-public record AsoCall(NodeId key, byte[] code, byte[] state, String handler, String callerIp, int callerPort,
-                      NodeId callerId, boolean replica, Map<String, byte[]> args) {
+public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, String handler, Caller caller,
+                      Map<String, byte[]> args, Incoming incoming, Answer answer, List<Contact> neighbors,
+                      boolean mayRequest) {
+    public AsoCall {
+        args = Map.copyOf(args);
+        neighbors = List.copyOf(neighbors);
+    }
+
+    /** The requester: its address and node id, whether it replicates the object, the object that sent it if any. */
+    public record Caller(String ip, int port, NodeId id, boolean replica, NodeId aso) {
+    }
+
+    /** The object a put brought for a key already stored here. */
+    public record Incoming(byte[] code, byte[] state) {
+    }
+
+    /** One node's answer to a {@code comet.get}: its value (bencodable) or why there is none. */
+    public record Answer(Contact from, Object value, String error) {
+    }
 }

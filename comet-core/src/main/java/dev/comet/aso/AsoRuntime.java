@@ -16,6 +16,13 @@ import java.util.function.Consumer;
 public interface AsoRuntime {
     void invoke(AsoCall call, Consumer<AsoOutcome> done);
 
+    /**
+     * Forgets any instance of {@code key} this runtime holds (the object was deleted, expired or its state could
+     * not be saved); the next call loads it from what the node stored. Ordered after calls already handed over.
+     */
+    default void forget(NodeId key) {
+    }
+
     /** What this runtime has done so far; safe to call from any thread. */
     default AsoStats stats() {
         return AsoStats.EMPTY;

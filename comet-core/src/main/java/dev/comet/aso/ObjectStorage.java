@@ -4,47 +4,72 @@ import dev.comet.bencode.Bencode;
 import dev.comet.bencode.BencodeLimits;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
+import dev.comet.storage.StoredRecord;
 import dev.comet.storage.Store;
 import dev.comet.storage.StoreKeys;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Active objects in a node's {@link Store}: under {@code 'A' + key}, a bencoded dictionary of the object's code and
- * its last saved state. Used only on its node's thread.
+ * Active objects in a node's {@link Store}: under {@code 'A' + key}, a bencoded dictionary of the object's code, its
+ * last saved state, its meta (timer interval, whether the node replicates it, its replica count) and, as the
+ * record's expiry, the end of its lifetime. Used only on its node's thread.
  */
 public final class ObjectStorage {
-    /** Bounds for reading back what this class wrote: a flat dictionary of two strings. */
+    /** Bounds for reading back what this class wrote: a flat dictionary of a few strings and integers. */
     private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 16);
 
     private final Store store;
 
-    /** One stored object: its code, its state (canonical bytes from the runtime) and when it expires. */
-    public record StoredObject(byte[] code, byte[] state, long expiresAtMillis) {
+    /** One stored object: its code, its state (canonical bytes from the runtime), meta and when it expires. */
+    public record StoredObject(NodeId key, byte[] code, byte[] state, ObjectMeta meta, int replicas, long expiresAtMillis) {
+        /** This object with another state and meta, the rest unchanged. */
+        public StoredObject with(byte[] newState, ObjectMeta newMeta) {
+            return new StoredObject(key, code, newState, newMeta, replicas, expiresAtMillis);
+        }
     }
 
     public ObjectStorage(Store store) {
         this.store = store;
     }
 
-    @SuppressWarnings("unchecked")
     public Optional<StoredObject> get(NodeId key, long now) {
-        return store.get(StoreKeys.of(StoreKeys.OBJECT, key), now).map(r -> {
-            Dict d = Dict.of((Map<String, Object>) Bencode.decode(r.value(), RECORD_LIMITS));
-            return new StoredObject(d.bytes("code"), d.bytes("state"), r.expiresAtMillis());
-        });
+        return store.get(StoreKeys.of(StoreKeys.OBJECT, key), now).map(this::decode);
     }
 
-    public void put(NodeId key, byte[] code, byte[] state, long expiresAtMillis) {
+    /** Up to {@code limit} live objects, in key order. */
+    public List<StoredObject> all(long now, int limit) {
+        List<StoredObject> out = new ArrayList<>();
+        for (StoredRecord r : store.scan(new byte[] {StoreKeys.OBJECT}, now, limit)) {
+            out.add(decode(r));
+        }
+        return out;
+    }
+
+    /** Stores or replaces the object; throws a StoreFullException when a new one does not fit the quota. */
+    public void put(StoredObject o) {
         TreeMap<String, Object> m = new TreeMap<>();
-        m.put("code", code);
-        m.put("state", state);
-        store.put(StoreKeys.of(StoreKeys.OBJECT, key), Bencode.encode(m), expiresAtMillis);
+        m.put("code", o.code());
+        m.put("state", o.state());
+        m.put("timer", o.meta().timerMillis());
+        m.put("replicate", o.meta().replicate() ? 1L : 0L);
+        m.put("replicas", (long) o.replicas());
+        store.put(StoreKeys.of(StoreKeys.OBJECT, o.key()), Bencode.encode(m), o.expiresAtMillis());
     }
 
     public boolean delete(NodeId key) {
         return store.delete(StoreKeys.of(StoreKeys.OBJECT, key));
+    }
+
+    @SuppressWarnings("unchecked")
+    private StoredObject decode(StoredRecord r) {
+        Dict d = Dict.of((Map<String, Object>) Bencode.decode(r.value(), RECORD_LIMITS));
+        ObjectMeta meta = new ObjectMeta(d.optionalInteger("timer", 0), d.optionalInteger("replicate", 1) == 1);
+        return new StoredObject(StoreKeys.id(r.key()), d.bytes("code"), d.bytes("state"), meta,
+                (int) d.optionalInteger("replicas", ObjectConfig.defaults().replicas()), r.expiresAtMillis());
     }
 }

@@ -6,7 +6,6 @@ import dev.comet.id.NodeId;
 import dev.comet.aso.AsoCall;
 import dev.comet.aso.AsoOutcome;
 import dev.comet.aso.AsoRuntime;
-import dev.comet.aso.ObjectStorage;
 import dev.comet.items.Item;
 import dev.comet.items.ItemStorage;
 import dev.comet.krpc.CompactInfo;
@@ -31,6 +30,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -54,18 +55,9 @@ public final class Node {
     private final TokenManager tokens;
     private final PeerStore peers;
     private final ItemStorage items;
-    private final ObjectStorage objects;
+    private final ActiveObjects objects;
     private final RttEstimator rtt;
     private final Map<Integer, PendingCall> pending = new HashMap<>();
-    /** Answers to recent comet_* queries by sender and transaction id (an empty array while the handler runs). */
-    private final Map<String, byte[]> objectReplies = new java.util.LinkedHashMap<>(64, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-            return size() > MAX_REMEMBERED_OBJECT_REPLIES;
-        }
-    };
-    private static final int MAX_REMEMBERED_OBJECT_REPLIES = 4096;
-    private static final byte[] IN_FLIGHT = new byte[0];
     /** Second-hand contacts being pinged before they may enter the table; bounded by {@link #MAX_VERIFYING}. */
     private final java.util.Set<NodeId> verifying = new java.util.HashSet<>();
     private static final int MAX_VERIFYING = 16;
@@ -107,7 +99,7 @@ public final class Node {
         this.tokens = new TokenManager(env.random());
         this.peers = new PeerStore(env.store(), config.peerTtlMillis(), config.maxPeersPerInfoHash());
         this.items = new ItemStorage(env.store());
-        this.objects = new ObjectStorage(env.store());
+        this.objects = new ActiveObjects(this, env, config);
         this.rtt = new RttEstimator(config.minRequestTimeoutMillis(), config.requestTimeoutMillis());
         this.nextTransaction = env.random().nextInt(1 << 16);
     }
@@ -171,6 +163,7 @@ public final class Node {
         tokenTimer = env.schedule(config.tokenRotationMillis(), this::rotateTokens);
         scheduleMaintenance();
         scheduleRepublish();
+        objects.resume();
         bootstrap();
     }
 
@@ -193,6 +186,7 @@ public final class Node {
             call.timer.cancel();
         }
         pending.clear();
+        objects.stop();
     }
 
     public NodeStats stats() {
@@ -228,8 +222,21 @@ public final class Node {
         });
     }
 
-    /** What a BEP 44 get found: the best verified item (highest seq for mutable ones), and the lookup behind it. */
-    public record ItemLookup(Optional<Item> item, LookupResult lookup, Map<NodeId, byte[]> tokens) {
+    /**
+     * What a BEP 44 get found: the best verified item (highest seq for mutable ones), the lookup behind it, the
+     * write tokens of the nodes that answered and which of them are Comet nodes (by their {@code v}).
+     */
+    public record ItemLookup(Optional<Item> item, LookupResult lookup, Map<NodeId, byte[]> tokens, Set<NodeId> comet) {
+        /** The {@code n} closest Comet nodes the lookup found, closest first: where an object's replicas go. */
+        public List<Contact> cometNodes(int n) {
+            List<Contact> out = new ArrayList<>();
+            for (Contact c : lookup.closest()) {
+                if (comet.contains(c.id()) && out.size() < n) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
     }
 
     /** Where a BEP 44 put went: the nodes that stored the item, and each refusal with its error. */
@@ -241,12 +248,25 @@ public final class Node {
      * (hash for an immutable item; signature, target and {@code salt} for a mutable one).
      */
     public void getItem(NodeId target, byte[] salt, Consumer<ItemLookup> done) {
+        itemLookup(target, salt, config.k(), done);
+    }
+
+    /** A BEP 44 get lookup for {@code key} that finds the {@code width} closest nodes with their write tokens. */
+    void tokenLookup(NodeId key, int width, Consumer<ItemLookup> done) {
+        itemLookup(key, null, width, done);
+    }
+
+    private void itemLookup(NodeId target, byte[] salt, int width, Consumer<ItemLookup> done) {
         Map<NodeId, byte[]> tokensByNode = new HashMap<>();
+        Set<NodeId> comet = new HashSet<>();
         Item[] best = {items.get(target, env.now()).orElse(null)};
         LookupTransport get = (to, t, reply) -> lookupStep(to, "get",
                 Dict.builder().put("id", id).put("target", t).build(), reply, (from, response) -> {
                     if (response.values().has("token")) {
                         tokensByNode.put(from.id(), response.values().bytes("token"));
+                    }
+                    if (speaksComet(response.version())) {
+                        comet.add(from.id());
                     }
                     if (response.values().has("v")) {
                         Item found = verifiedItem(response.values(), target, salt);
@@ -256,14 +276,16 @@ public final class Node {
                     }
                 });
         lookupsStarted++;
-        Lookup lookup = new Lookup(target, config.k(), config.alpha(), get, env::now, result -> {
+        Lookup lookup = new Lookup(target, width, config.alpha(), get, env::now, result -> {
             lookupsFinished++;
-            done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode));
+            done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode, comet));
         });
         if (!readOnly) {
             lookup.includeSelf(self);
+            tokensByNode.put(id, tokens.tokenFor(self.address().getAddress(), target));
+            comet.add(id);
         }
-        lookup.start(table.closest(target, config.k(), env.now()));
+        lookup.start(table.closest(target, width, env.now()));
     }
 
     /**
@@ -302,7 +324,7 @@ public final class Node {
     }
 
     /** Collects where one write went, and reports once every target has stored, refused or stayed silent. */
-    private static final class WriteRound {
+    static final class WriteRound {
         private final NodeId target;
         private final Consumer<ItemPut> done;
         private final List<Contact> stored = new ArrayList<>();
@@ -320,6 +342,11 @@ public final class Node {
 
         void stored(Contact c) {
             stored.add(c);
+            settle();
+        }
+
+        /** The target answered but had nothing to do (a delete of an object it does not hold). */
+        void absent() {
             settle();
         }
 
@@ -355,141 +382,38 @@ public final class Node {
         }
     }
 
-    /** One replica's answer to a comet_get. */
-    public record ObjectAnswer(Contact replica, Object value) {
+    /** One replica's answer to a comet_get: the value its onGet returned, or the error it answered with. */
+    public record ObjectAnswer(Contact replica, Object value, String error) {
+    }
+
+    /** What this node's active objects are doing: timers running, timer runs, timers refused, requests sent. */
+    public ObjectStats objectStats() {
+        return objects.stats();
     }
 
     /**
-     * Stores an active object ({@code code}) under {@code key} on the {@code replicas} closest nodes (this node
-     * included when it is one of them and not read-only), for {@code ttlSeconds} (-1: the nodes' default).
+     * Stores an active object ({@code code}) under {@code key} on the {@code replicas} Comet nodes closest to it
+     * (this node included when it is one of them and not read-only), for {@code ttlSeconds} (-1: the nodes'
+     * default).
      */
     public void putObject(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<ItemPut> done) {
-        getItem(key, null, found -> {
-            List<Contact> targets = found.lookup().closest().subList(0, Math.min(replicas, found.lookup().closest().size()));
-            WriteRound round = new WriteRound(key, targets.size(), done);
-            for (Contact c : targets) {
-                byte[] token = c.id().equals(id) ? tokens.tokenFor(self.address().getAddress(), key) : found.tokens().get(c.id());
-                if (token == null) {
-                    round.refused(c, "no write token");
-                    continue;
-                }
-                Dict.Builder args = Dict.builder().put("id", id).put("k", key).put("token", token).put("code", code);
-                if (ttlSeconds >= 0) {
-                    args.put("ttl", ttlSeconds);
-                }
-                sendQuery(c.address(), c.id(), "comet_put", args.build(), round.callback(c));
-            }
-        });
+        objects.put(key, code, replicas, ttlSeconds, done);
     }
 
     /**
-     * Runs {@code onGet} of the object under {@code key}: on the closest replica that answers ({@code all} false), or
-     * on every replica among the K closest nodes ({@code all} true), each answer with its node.
+     * Runs {@code onGet} of the object under {@code key}: on the closest replica that answers ({@code all} false),
+     * or on every replica among the closest Comet nodes ({@code all} true), each answer with its node.
      */
     public void getObject(NodeId key, Map<String, byte[]> handlerArgs, boolean all, Consumer<List<ObjectAnswer>> done) {
-        lookup(key, result -> {
-            List<Contact> candidates = result.closest();
-            Dict.Builder args = Dict.builder().put("id", id).put("k", key);
-            if (!handlerArgs.isEmpty()) {
-                args.put("a", new java.util.TreeMap<String, Object>(handlerArgs));
-            }
-            Dict query = args.build();
-            if (all) {
-                List<ObjectAnswer> answers = new ArrayList<>();
-                int[] outstanding = {candidates.size()};
-                if (candidates.isEmpty()) {
-                    done.accept(List.of());
-                    return;
-                }
-                for (Contact c : candidates) {
-                    askObject(c, query, answer -> {
-                        if (answer != null) {
-                            answers.add(answer);
-                        }
-                        if (--outstanding[0] == 0) {
-                            done.accept(List.copyOf(answers));
-                        }
-                    });
-                }
-            } else {
-                askInTurn(candidates, 0, query, done);
-            }
-        });
+        objects.get(key, handlerArgs, all, done);
     }
 
     /**
-     * Deletes the object under {@code key} from the K closest nodes (each runs its onDelete, which may refuse);
+     * Deletes the object under {@code key} from the closest Comet nodes (each runs its onDelete, which may refuse);
      * {@code done} gets the nodes that deleted it and the refusals.
      */
     public void deleteObject(NodeId key, Consumer<ItemPut> done) {
-        lookup(key, result -> {
-            List<Contact> targets = result.closest();
-            List<Contact> deleted = new ArrayList<>();
-            Map<Contact, String> refused = new HashMap<>();
-            int[] outstanding = {targets.size()};
-            if (targets.isEmpty()) {
-                done.accept(new ItemPut(key, List.of(), Map.of()));
-                return;
-            }
-            Dict query = Dict.builder().put("id", id).put("k", key).build();
-            for (Contact c : targets) {
-                sendQuery(c.address(), c.id(), "comet_delete", query, new QueryCallback() {
-                    @Override
-                    public void onResponse(Contact from, KrpcResponse response) {
-                        if (response.values().has("deleted")) {
-                            deleted.add(c);
-                        }
-                        settle();
-                    }
-
-                    @Override
-                    public void onError(KrpcError error) {
-                        refused.put(c, error.code() + " " + error.message());
-                        settle();
-                    }
-
-                    @Override
-                    public void onFailure() {
-                        settle();
-                    }
-
-                    private void settle() {
-                        if (--outstanding[0] == 0) {
-                            done.accept(new ItemPut(key, List.copyOf(deleted), Map.copyOf(refused)));
-                        }
-                    }
-                });
-            }
-        });
-    }
-
-    private void askInTurn(List<Contact> candidates, int index, Dict query, Consumer<List<ObjectAnswer>> done) {
-        if (index >= candidates.size()) {
-            done.accept(List.of());
-            return;
-        }
-        askObject(candidates.get(index), query, answer -> {
-            if (answer != null) {
-                done.accept(List.of(answer));
-            } else {
-                askInTurn(candidates, index + 1, query, done);
-            }
-        });
-    }
-
-    /** One comet_get; {@code done} gets the answer, or null when the node holds no such object or failed. */
-    private void askObject(Contact c, Dict query, Consumer<ObjectAnswer> done) {
-        sendQuery(c.address(), c.id(), "comet_get", query, new QueryCallback() {
-            @Override
-            public void onResponse(Contact from, KrpcResponse response) {
-                done.accept(response.values().has("found") ? new ObjectAnswer(c, response.values().map().get("v")) : null);
-            }
-
-            @Override
-            public void onFailure() {
-                done.accept(null);
-            }
-        });
+        objects.delete(key, done);
     }
 
     /** The item in a get response if it is valid for {@code target}, else null (a liar or a broken node). */
@@ -551,7 +475,7 @@ public final class Node {
                 learn(new Contact(sender, from), false, query.version());
             }
             if (query.method().startsWith("comet_")) {
-                onObjectQuery(from, query, sender);
+                objects.onQuery(from, query, sender);
                 return;
             }
             reply = switch (query.method()) {
@@ -569,165 +493,6 @@ public final class Node {
             return;
         }
         send(from, new KrpcResponse(query.transactionId(), reply, VERSION, from));
-    }
-
-    // ---------------------------------------------------------------- active objects (server side)
-
-    /**
-     * comet_put, comet_get, comet_delete: the handler runs in the node's {@link AsoRuntime}, off this thread, and the
-     * answer is sent when its outcome comes back (on this thread again).
-     */
-    /**
-     * A comet_* query runs a handler, which must not run twice for one request: a retry of a query still being
-     * handled is dropped, and a retry of one already answered gets the same answer again.
-     */
-    private void onObjectQuery(InetSocketAddress from, KrpcQuery query, NodeId sender) {
-        String requestKey = from + "/" + java.util.HexFormat.of().formatHex(query.transactionId());
-        byte[] earlier = objectReplies.get(requestKey);
-        if (earlier != null) {
-            if (earlier.length > 0) {
-                env.send(from, earlier);
-            }
-            return;
-        }
-        objectReplies.put(requestKey, IN_FLIGHT);
-        try {
-            handleObjectQuery(from, query, sender, requestKey);
-        } catch (CometException e) {
-            replyObject(from, requestKey, new KrpcError(query.transactionId(), e.code().krpcCode(), e.getMessage(), VERSION));
-        }
-    }
-
-    private void replyObject(InetSocketAddress to, String requestKey, KrpcMessage reply) {
-        byte[] datagram = codec.encode(reply);
-        objectReplies.put(requestKey, datagram);
-        if (reply instanceof KrpcError) {
-            errorRepliesSent++;
-        }
-        env.send(to, datagram);
-    }
-
-    private void handleObjectQuery(InetSocketAddress from, KrpcQuery query, NodeId sender, String requestKey) {
-        Dict args = query.arguments();
-        byte[] tid = query.transactionId();
-        NodeId key = args.id("k");
-        long now = env.now();
-        Optional<ObjectStorage.StoredObject> stored = objects.get(key, now);
-        java.util.function.Function<String, AsoCall> call = handler -> new AsoCall(key,
-                stored.map(ObjectStorage.StoredObject::code).orElse(null), stored.map(ObjectStorage.StoredObject::state).orElse(null),
-                handler, from.getAddress().getHostAddress(), from.getPort(), sender, args.optionalInteger("replica", 0) == 1,
-                handlerArgs(args));
-        switch (query.method()) {
-            case "comet_get" -> {
-                Dict.Builder reply = Dict.builder().put("id", id)
-                        .put("nodes", CompactInfo.nodes(table.closestAnswering(key, config.k(), now)));
-                if (stored.isEmpty()) {
-                    replyObject(from, requestKey, new KrpcResponse(tid, reply.build(), VERSION, from));
-                    return;
-                }
-                env.asoRuntime().invoke(call.apply("onGet"), outcome -> {
-                    if (!outcome.ok()) {
-                        replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
-                        return;
-                    }
-                    try {
-                        saveState(key, stored.get(), outcome);
-                    } catch (CometException e) {
-                        // the state it left does not fit the store: the get fails, the old state stays
-                        replyObject(from, requestKey, new KrpcError(tid, e.code().krpcCode(), e.getMessage(), VERSION));
-                        return;
-                    }
-                    reply.put("found", 1L);
-                    if (outcome.answer() != null) {
-                        reply.put("v", outcome.answer());
-                    }
-                    replyObject(from, requestKey, new KrpcResponse(tid, reply.build(), VERSION, from));
-                });
-            }
-            case "comet_put" -> {
-                if (!tokens.valid(args.bytes("token"), from.getAddress(), key)) {
-                    throw new CometException(ErrorCode.PROTOCOL, "bad token");
-                }
-                byte[] code = args.bytes("code");
-                long expiresAt = now + itemLifetimeMillis(args.optionalInteger("ttl", -1));
-                AsoCall first = stored.isPresent() ? call.apply("onUpdate")
-                        : new AsoCall(key, code, null, "onPut", from.getAddress().getHostAddress(), from.getPort(), sender,
-                        args.optionalInteger("replica", 0) == 1, Map.of());
-                env.asoRuntime().invoke(first, outcome -> {
-                    if (!outcome.ok()) {
-                        replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
-                    } else if (outcome.answeredFalse()) {
-                        replyObject(from, requestKey, new KrpcError(tid, ErrorCode.HANDLER_REFUSED.krpcCode(),
-                                (stored.isPresent() ? "onUpdate" : "onPut") + " refused the object", VERSION));
-                    } else if (stored.isPresent()) {
-                        // onUpdate said yes: the new object replaces this one, starting from its own chunk
-                        env.asoRuntime().invoke(new AsoCall(key, code, null, "onPut", from.getAddress().getHostAddress(),
-                                from.getPort(), sender, false, Map.of()), fresh -> finishPut(from, tid, requestKey, key, code, expiresAt, fresh));
-                    } else {
-                        finishPut(from, tid, requestKey, key, code, expiresAt, outcome);
-                    }
-                });
-            }
-            case "comet_delete" -> {
-                if (stored.isEmpty()) {
-                    replyObject(from, requestKey, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
-                    return;
-                }
-                env.asoRuntime().invoke(call.apply("onDelete"), outcome -> {
-                    if (!outcome.ok()) {
-                        replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
-                    } else if (outcome.answeredFalse()) {
-                        replyObject(from, requestKey, new KrpcError(tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onDelete refused the delete", VERSION));
-                    } else {
-                        objects.delete(key);
-                        replyObject(from, requestKey, new KrpcResponse(tid, Dict.builder().put("id", id).put("deleted", 1L).build(), VERSION, from));
-                    }
-                });
-            }
-            default -> throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
-        }
-    }
-
-    private void finishPut(InetSocketAddress from, byte[] tid, String requestKey, NodeId key, byte[] code, long expiresAt,
-                           AsoOutcome outcome) {
-        if (!outcome.ok()) {
-            replyObject(from, requestKey, new KrpcError(tid, outcome.errorCode(), outcome.error(), VERSION));
-            return;
-        }
-        if (outcome.answeredFalse()) {
-            replyObject(from, requestKey, new KrpcError(tid, ErrorCode.HANDLER_REFUSED.krpcCode(), "onPut refused the object", VERSION));
-            return;
-        }
-        try {
-            objects.put(key, code, outcome.state(), expiresAt);
-        } catch (CometException e) {
-            replyObject(from, requestKey, new KrpcError(tid, e.code().krpcCode(), e.getMessage(), VERSION));
-            return;
-        }
-        replyObject(from, requestKey, new KrpcResponse(tid, Dict.builder().put("id", id).build(), VERSION, from));
-    }
-
-    /** Keeps the state a handler left, unless the object asked to be deleted. */
-    private void saveState(NodeId key, ObjectStorage.StoredObject stored, AsoOutcome outcome) {
-        if (outcome.deleteSelf()) {
-            objects.delete(key);
-        } else if (outcome.state() != null && !java.util.Arrays.equals(outcome.state(), stored.state())) {
-            objects.put(key, stored.code(), outcome.state(), stored.expiresAtMillis());
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, byte[]> handlerArgs(Dict args) {
-        if (!args.has("a")) {
-            return Map.of();
-        }
-        Map<String, byte[]> out = new java.util.TreeMap<>();
-        args.dict("a").map().forEach((k, v) -> {
-            if (v instanceof byte[] b) {
-                out.put(k, b);
-            }
-        });
-        return out;
     }
 
     private Dict getPeers(InetSocketAddress from, NodeId infoHash) {
@@ -850,8 +615,12 @@ public final class Node {
         return call;
     }
 
+    private static boolean speaksComet(byte[] version) {
+        return version != null && version.length >= 2 && version[0] == 'C' && version[1] == 'M';
+    }
+
     private void learn(Contact contact, boolean responded, byte[] version) {
-        boolean comet = version != null && version.length >= 2 && version[0] == 'C' && version[1] == 'M';
+        boolean comet = speaksComet(version);
         RoutingTable.Entry before = responded ? table.entry(contact.id()) : null;
         boolean wasVerified = before != null && before.lastResponse() >= 0;
         Contact toPing = table.heardFrom(contact, responded, comet, env.now());
@@ -860,6 +629,9 @@ public final class Node {
         }
         if (responded && !wasVerified && table.entry(contact.id()) != null) {
             handOverItems(contact);
+            if (comet && !readOnly && config.replicate()) {
+                objects.handOver(contact);
+            }
         }
     }
 
@@ -910,7 +682,7 @@ public final class Node {
     }
 
     /** For requests whose outcome nobody waits for. */
-    private static final QueryCallback IGNORE = new QueryCallback() {
+    static final QueryCallback IGNORE = new QueryCallback() {
         @Override
         public void onResponse(Contact from, KrpcResponse response) {
         }
@@ -923,7 +695,7 @@ public final class Node {
     // ---------------------------------------------------------------- outgoing
 
     /** What a pending query's sender wants to hear; exactly one of onResponse/onFailure is called. */
-    private interface QueryCallback {
+    interface QueryCallback {
         void onResponse(Contact from, KrpcResponse response);
 
         /** Timed out after every attempt, or answered with an error (unless {@link #onError} is overridden). */
@@ -955,7 +727,7 @@ public final class Node {
         }
     }
 
-    private void sendQuery(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback) {
+    void sendQuery(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback) {
         if (stopped) {
             callback.onFailure();
             return;
@@ -1002,6 +774,26 @@ public final class Node {
 
     private void send(InetSocketAddress to, KrpcMessage message) {
         env.send(to, codec.encode(message));
+    }
+
+    byte[] encode(KrpcMessage message) {
+        return codec.encode(message);
+    }
+
+    /** Sends an encoded reply, counting error replies. */
+    void sent(InetSocketAddress to, byte[] datagram, boolean error) {
+        if (error) {
+            errorRepliesSent++;
+        }
+        env.send(to, datagram);
+    }
+
+    byte[] tokenFor(java.net.InetAddress address, NodeId target) {
+        return tokens.tokenFor(address, target);
+    }
+
+    boolean validToken(byte[] token, java.net.InetAddress address, NodeId target) {
+        return token != null && tokens.valid(token, address, target);
     }
 
     private void sendError(InetSocketAddress to, byte[] tid, int code, String message) {
@@ -1220,6 +1012,9 @@ public final class Node {
             if (secondsLeft > 0) {
                 putItem(stored.item(), secondsLeft, result -> { });
             }
+        }
+        if (!readOnly) {
+            objects.republish();
         }
         scheduleRepublish();
     }

@@ -2,6 +2,7 @@ package dev.comet.core;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.aso.ObjectConfig;
 import dev.comet.bencode.BencodeLimits;
 
 /**
@@ -36,6 +37,7 @@ import dev.comet.bencode.BencodeLimits;
  * @param maxStoreBytes           bytes (keys and values) the node's store holds at most
  * @param maxDatagramBytes        largest datagram decoded; larger ones are dropped
  * @param maxBencodeDepth         deepest nesting accepted in a datagram
+ * @param objects                 active objects: handler limits, replicas, lifetimes, timers ({@link ObjectConfig})
  */
 public record NodeConfig(
         int k,
@@ -61,7 +63,8 @@ public record NodeConfig(
         long maxStoreRecords,
         long maxStoreBytes,
         int maxDatagramBytes,
-        int maxBencodeDepth) {
+        int maxBencodeDepth,
+        ObjectConfig objects) {
 
     public NodeConfig {
         positive("k", k);
@@ -89,12 +92,15 @@ public record NodeConfig(
             throw new CometException(ErrorCode.BAD_INPUT, "maxDatagramBytes must be at least 512, got " + maxDatagramBytes);
         }
         positive("maxBencodeDepth", maxBencodeDepth);
+        if (objects == null) {
+            throw new CometException(ErrorCode.BAD_INPUT, "object settings are required");
+        }
     }
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
                 30 * 60_000L, 200, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
-                16 * 1024, 32);
+                16 * 1024, 32, ObjectConfig.defaults());
     }
 
     /** The bencode bounds every incoming datagram is decoded with. */
@@ -108,7 +114,7 @@ public record NodeConfig(
                 maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
                 tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
                 maxItemTtlMillis, republishIntervalMillis, replicate, maxHandOverScan, records, bytes, maxDatagramBytes,
-                maxBencodeDepth);
+                maxBencodeDepth, objects);
     }
 
     /** These settings with replication (republish and store-on-join) on or off. */
@@ -117,7 +123,16 @@ public record NodeConfig(
                 maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
                 tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
                 maxItemTtlMillis, republishIntervalMillis, on, maxHandOverScan, maxStoreRecords, maxStoreBytes,
-                maxDatagramBytes, maxBencodeDepth);
+                maxDatagramBytes, maxBencodeDepth, objects);
+    }
+
+    /** These settings with other object settings. */
+    public NodeConfig withObjects(ObjectConfig o) {
+        return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
+                maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
+                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
+                maxItemTtlMillis, republishIntervalMillis, replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes,
+                maxDatagramBytes, maxBencodeDepth, o);
     }
 
     private static void positive(String name, long value) {

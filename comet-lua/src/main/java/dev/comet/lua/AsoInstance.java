@@ -1,9 +1,13 @@
 package dev.comet.lua;
 
+import dev.comet.aso.AsoRequest;
+import dev.comet.aso.HandlerLimits;
+import dev.comet.routing.Contact;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
@@ -16,6 +20,7 @@ public final class AsoInstance {
     static final int MAX_LOG_LINE_BYTES = 512;
 
     final Globals env;
+    final byte[] code;
     final LuaTable aso;
     final AsoContext context;
     final Deque<String> log = new ArrayDeque<>();
@@ -27,7 +32,16 @@ public final class AsoInstance {
     long instructions;
     long errors;
 
-    AsoInstance(Globals env, LuaTable aso, AsoContext context) {
+    /** For the running invocation: what comet.lookup() answers, whether it may send, what it asked to send. */
+    List<Contact> neighbors = List.of();
+    boolean mayRequest = true;
+    final List<AsoRequest> requests = new ArrayList<>();
+    /** When this object's recent requests were asked for (the last second's), for the per-object rate. */
+    final ArrayDeque<Long> recentRequests = new ArrayDeque<>();
+    HandlerLimits limits;
+
+    AsoInstance(byte[] code, Globals env, LuaTable aso, AsoContext context) {
+        this.code = code;
         this.env = env;
         this.aso = aso;
         this.context = context;

@@ -1,13 +1,18 @@
 package dev.comet.lua;
 
+import dev.comet.aso.AsoRequest;
+
+import java.util.List;
+
 import org.luaj.vm2.LuaValue;
 
 /**
  * How one handler invocation ended: its answer or its error (a Lua error with its line, or the {@link Limit} it
- * hit), what it used, and whether it asked to delete its object. A failed invocation changed no saved state.
+ * hit), what it used, whether it asked to delete its object, and the requests it asked the node to send. A failed
+ * invocation changed no saved state and sends nothing.
  */
 public record InvocationResult(LuaValue value, String error, Limit limit, long instructions, long allocatedBytes,
-                               long nanos, boolean deleteSelf) {
+                               long nanos, boolean deleteSelf, List<AsoRequest> requests) {
     public boolean ok() {
         return error == null;
     }

@@ -8,7 +8,10 @@ public enum Limit {
     CALL_DEPTH(323, "call depth limit exceeded"),
     STRING_SIZE(324, "string size limit exceeded"),
     STATE_SIZE(325, "state size limit exceeded"),
-    CODE_SIZE(326, "code size limit exceeded");
+    CODE_SIZE(326, "code size limit exceeded"),
+    REQUESTS(327, "request limit exceeded"),
+    REQUEST_RATE(328, "request rate limit exceeded"),
+    CHAINED_REQUEST(329, "a handler run for another object's request may not send requests");
 
     private final int code;
     private final String message;

@@ -1,11 +1,14 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerLimits;
+
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.AsoCall;
 import dev.comet.aso.AsoOutcome;
 import dev.comet.aso.AsoRuntime;
 import dev.comet.aso.AsoStats;
+import dev.comet.aso.ObjectMeta;
 import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
 import org.luaj.vm2.LuaTable;
@@ -34,7 +37,7 @@ import java.util.function.LongSupplier;
  * or an update).
  */
 public final class LuaAsoRuntime implements AsoRuntime {
-    private final SandboxPool pool;
+    private final SandboxExecutor pool;
     private final Executor nodeThread;
     private final HandlerLimits limits;
     private final String nodeIp;
@@ -52,7 +55,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private record Cached(byte[] code, AsoInstance instance) {
     }
 
-    public LuaAsoRuntime(SandboxPool pool, Executor nodeThread, HandlerLimits limits, String nodeIp, NodeId nodeId,
+    public LuaAsoRuntime(SandboxExecutor pool, Executor nodeThread, HandlerLimits limits, String nodeIp, NodeId nodeId,
                          LongSupplier clock) {
         this.pool = pool;
         this.nodeThread = nodeThread;
@@ -97,33 +100,39 @@ public final class LuaAsoRuntime implements AsoRuntime {
         });
     }
 
+    @Override
+    public void forget(NodeId key) {
+        pool.submit(key.toHex(), sandbox -> cache.remove(key));
+    }
+
     private AsoOutcome run(Sandbox sandbox, AsoCall call, long seed) {
         AsoInstance instance;
+        LuaValue[] args;
         try {
             instance = instanceFor(sandbox, call);
+            args = arguments(sandbox, call);
         } catch (CometException e) {
             return AsoOutcome.failed(ErrorCode.HANDLER_REFUSED.krpcCode(), e.getMessage());
         }
-        if ("onPut".equals(call.handler()) && call.state() == null && Sandbox.handler(instance, "onPut") == null) {
-            return new AsoOutcome(true, null, false, instance.savedState(), 0, null, false);
+        if (Sandbox.handler(instance, call.handler()) == null) {
+            // no such handler: a put is taken, a get answers aso.value, anything else does nothing
+            Object answer = "onGet".equals(call.handler()) ? toBencodable(instance.aso.get("value"), 0) : null;
+            return new AsoOutcome(true, answer, false, instance.savedState(), meta(instance), 0, null, false, List.of(), 0);
         }
-        LuaValue[] args = arguments(call, instance);
-        if ("onGet".equals(call.handler()) && Sandbox.handler(instance, "onGet") == null) {
-            // no onGet: the requester sees aso.value
-            LuaValue value = instance.aso.get("value");
-            return new AsoOutcome(true, toBencodable(value, 0), false, instance.savedState(), 0, null, false);
-        }
+        instance.neighbors = call.neighbors();
+        instance.mayRequest = call.mayRequest();
         InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
         count(instance, r);
         if (!r.ok()) {
             int code = r.limit() != null ? r.limit().code() : ErrorCode.HANDLER_REFUSED.krpcCode();
-            return AsoOutcome.failed(code, call.handler() + ": " + r.error());
+            return AsoOutcome.failed(code, call.handler() + ": " + r.error(), r.instructions());
         }
         boolean refused = r.value().isboolean() && !r.value().toboolean();
         if (refused) {
             refusals.increment();
         }
-        return new AsoOutcome(true, toBencodable(r.value(), 0), refused, instance.savedState(), 0, null, r.deleteSelf());
+        return new AsoOutcome(true, toBencodable(r.value(), 0), refused, instance.savedState(), meta(instance), 0, null,
+                r.deleteSelf(), r.requests(), r.instructions());
     }
 
     private void count(AsoInstance instance, InvocationResult r) {
@@ -141,37 +150,100 @@ public final class LuaAsoRuntime implements AsoRuntime {
         }
     }
 
-    /** The cached instance when it holds exactly the stored code and state; otherwise a fresh load of them. */
+    /** What the node must know of the object without running it: its timer and whether it replicates itself. */
+    private static ObjectMeta meta(AsoInstance instance) {
+        LuaValue interval = instance.aso.rawget("timerInterval");
+        long timerMillis = interval.isnumber() && interval.todouble() > 0
+                ? (long) Math.min(interval.todouble() * 1000, 365L * 24 * 3_600_000) : 0;
+        boolean replicate = !instance.aso.rawget("defaultReplication").eq_b(LuaValue.FALSE);
+        return new ObjectMeta(timerMillis, replicate);
+    }
+
+    /**
+     * The instance that runs this call. This runtime's cached instance is the object's live state (invocations of
+     * one object are serialised here, so it is never behind the node's store); the object is loaded from the
+     * call only when it is new on this node, when nothing is cached (after a restart) or when its code changed.
+     */
     private AsoInstance instanceFor(Sandbox sandbox, AsoCall call) {
         Cached cached = cache.get(call.key());
-        if (call.state() != null && cached != null && Arrays.equals(cached.code(), call.code())
-                && Arrays.equals(cached.instance().savedState, call.state())) {
+        if (!call.fresh() && cached != null && Arrays.equals(cached.code(), call.code())) {
             return cached.instance();
         }
-        AsoContext context = new AsoContext(nodeIp, nodeId, call.key().toHex(), clock);
-        AsoInstance instance = sandbox.load(new String(call.code(), StandardCharsets.UTF_8), "=" + call.key().toHex(),
-                call.state(), context, limits);
+        AsoInstance instance = load(sandbox, call.key(), call.code(), call.state());
         cache.put(call.key(), new Cached(call.code(), instance));
         return instance;
     }
 
-    private static LuaValue[] arguments(AsoCall call, AsoInstance instance) {
+    private AsoInstance load(Sandbox sandbox, NodeId key, byte[] code, byte[] state) {
+        AsoContext context = new AsoContext(nodeIp, nodeId, key.toHex(), clock);
+        return sandbox.load(new String(code, StandardCharsets.UTF_8), "=" + key.toHex(), state, context, limits);
+    }
+
+    private LuaValue[] arguments(Sandbox sandbox, AsoCall call) {
         LuaTable caller = new LuaTable();
-        caller.set("ip", call.callerIp());
-        caller.set("port", call.callerPort());
-        caller.set("id", call.callerId() == null ? "" : call.callerId().toHex());
-        caller.set("replica", LuaValue.valueOf(call.replica()));
+        AsoCall.Caller c = call.caller();
+        if (c != null) {
+            caller.set("ip", c.ip());
+            caller.set("port", c.port());
+            caller.set("id", c.id() == null ? "" : c.id().toHex());
+            caller.set("replica", LuaValue.valueOf(c.replica()));
+            if (c.aso() != null) {
+                caller.set("aso", c.aso().toHex());
+            }
+        }
+        if (call.answer() != null) {
+            AsoCall.Answer a = call.answer();
+            LuaTable from = new LuaTable();
+            from.set("ip", a.from().address().getAddress().getHostAddress());
+            from.set("port", a.from().address().getPort());
+            from.set("id", a.from().id().toHex());
+            return new LuaValue[] {from, fromBencodable(a.value(), 0), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error())};
+        }
         switch (call.handler()) {
             case "onGet": {
                 LuaTable a = new LuaTable();
                 call.args().forEach((k, v) -> a.set(k, LuaValue.valueOf(v)));
                 return new LuaValue[] {caller, a};
             }
+            case "onUpdate": {
+                if (call.incoming() == null) {
+                    return new LuaValue[] {caller, new LuaTable()};
+                }
+                // the incoming object's state as its own chunk (and a replica's state) make it, without its functions
+                AsoInstance incoming = load(sandbox, call.key(), call.incoming().code(), call.incoming().state());
+                return new LuaValue[] {caller, StateCodec.decode(incoming.savedState, 32)};
+            }
             case "onTimer":
                 return new LuaValue[0];
             default:
                 return new LuaValue[] {caller};
         }
+    }
+
+    /** A bencoded answer as a Lua value: strings, integers, array tables for lists, tables for dictionaries. */
+    @SuppressWarnings("unchecked")
+    static LuaValue fromBencodable(Object v, int depth) {
+        if (v == null || depth > 16) {
+            return LuaValue.NIL;
+        }
+        if (v instanceof byte[] b) {
+            return LuaValue.valueOf(b);
+        }
+        if (v instanceof Long l) {
+            return LuaValue.valueOf(l);
+        }
+        LuaTable t = new LuaTable();
+        if (v instanceof List<?> list) {
+            int i = 1;
+            for (Object item : list) {
+                t.set(i++, fromBencodable(item, depth + 1));
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
+                t.set(LuaValue.valueOf(e.getKey().getBytes(StandardCharsets.ISO_8859_1)), fromBencodable(e.getValue(), depth + 1));
+            }
+        }
+        return t;
     }
 
     /** A Lua answer as a bencodable value: strings, integers, lists (array tables), dictionaries; null for nil. */

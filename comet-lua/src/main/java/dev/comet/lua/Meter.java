@@ -1,5 +1,7 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerLimits;
+
 import java.lang.management.ManagementFactory;
 
 /**

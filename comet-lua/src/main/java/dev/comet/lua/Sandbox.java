@@ -2,6 +2,8 @@ package dev.comet.lua;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.aso.AsoRequest;
+import dev.comet.aso.HandlerLimits;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
 import org.luaj.vm2.LoadState;
@@ -93,7 +95,7 @@ public final class Sandbox {
 
         LuaTable aso = new LuaTable();
         Globals env = environment(aso);
-        AsoInstance instance = new AsoInstance(env, aso, context);
+        AsoInstance instance = new AsoInstance(code.getBytes(java.nio.charset.StandardCharsets.UTF_8), env, aso, context);
         LuaTable comet = cometTable(instance);
         env.set("comet", readOnly(comet));
         // the Comet paper's names, as globals too
@@ -123,7 +125,7 @@ public final class Sandbox {
         checkThread();
         LuaValue function = handler(object, handler);
         if (function == null) {
-            return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false);
+            return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false, List.of());
         }
         boolean method = object.aso.rawget(handler).isfunction();
         Varargs callArgs = method ? LuaValue.varargsOf(object.aso, LuaValue.varargsOf(args)) : LuaValue.varargsOf(args);
@@ -146,6 +148,8 @@ public final class Sandbox {
         CURRENT.set(meter);
         metering.begin(meter);
         object.deleteRequested = false;
+        object.limits = limits;
+        object.requests.clear();
         LuaValue value = LuaValue.NIL;
         String error = null;
         Limit limit = null;
@@ -184,12 +188,21 @@ public final class Sandbox {
             CURRENT.remove();
             metering.reset();
         }
+        List<AsoRequest> requests = List.of();
         if (error != null) {
             restore(object);
             object.deleteRequested = false;
+        } else if (!object.requests.isEmpty()) {
+            requests = new java.util.ArrayList<>();
+            for (AsoRequest r : object.requests) {
+                // a replica put carries the state the handler left, not the one it had when it asked
+                requests.add(r instanceof AsoRequest.Put p && p.replica()
+                        ? new AsoRequest.Put(p.key(), p.code(), object.savedState.clone(), true, p.to()) : r);
+            }
         }
+        object.requests.clear();
         return new InvocationResult(error == null ? value : LuaValue.NIL, error, limit, meter.instructions(),
-                meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested);
+                meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested, requests);
     }
 
     private void restore(AsoInstance object) {
@@ -342,6 +355,26 @@ public final class Sandbox {
         comet.set("getASOKey", asoKey);
         comet.set("deleteSelf", deleteSelf);
         comet.set("log", log);
+        comet.set("lookup", new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return ObjectRequests.lookup(instance);
+            }
+        });
+        comet.set("put", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                ObjectRequests.put(instance, args);
+                return LuaValue.NONE;
+            }
+        });
+        comet.set("get", new VarArgFunction() {
+            @Override
+            public Varargs invoke(Varargs args) {
+                ObjectRequests.get(instance, args);
+                return LuaValue.NONE;
+            }
+        });
         return comet;
     }
 

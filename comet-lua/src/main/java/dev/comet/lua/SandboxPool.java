@@ -17,7 +17,7 @@ import java.util.function.Function;
  * one at a time in arrival order while different objects run in parallel. Each worker's queue is bounded; a full
  * queue refuses new work with an error instead of growing.
  */
-public final class SandboxPool implements AutoCloseable {
+public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private volatile boolean closed;
 
@@ -42,6 +42,7 @@ public final class SandboxPool implements AutoCloseable {
      * Runs {@code task} with the sandbox of the worker that {@code key} is pinned to. Completes exceptionally with a
      * CometException when the worker's queue is full or the pool is closed.
      */
+    @Override
     public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {

@@ -1,5 +1,7 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerLimits;
+
 import dev.comet.aso.AsoCall;
 import dev.comet.aso.AsoOutcome;
 import dev.comet.aso.AsoStats;
@@ -19,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The runtime of a real node: outcomes, statistics and an object's report as its owner reads it. */
 class LuaAsoRuntimeTest {
     private final SandboxPool pool = new SandboxPool(2, 100);
-    private final LuaAsoRuntime runtime = new LuaAsoRuntime(pool, Runnable::run, HandlerLimits.defaults(),
+    /** A long wall-time backstop: the looping handler must stop on instructions, also on a cold, busy JVM. */
+    private final LuaAsoRuntime runtime = new LuaAsoRuntime(pool, Runnable::run, HandlerLimits.defaults().withWallMillis(10_000),
             "127.0.0.1", NodeId.ofKey("node"), () -> 1_000L);
 
     @AfterEach
@@ -29,8 +32,8 @@ class LuaAsoRuntimeTest {
 
     private AsoOutcome invoke(NodeId key, String code, byte[] state, String handler) throws Exception {
         CompletableFuture<AsoOutcome> done = new CompletableFuture<>();
-        runtime.invoke(new AsoCall(key, code.getBytes(StandardCharsets.UTF_8), state, handler, "127.0.0.1", 1, null,
-                false, Map.of()), done::complete);
+        runtime.invoke(new AsoCall(key, code.getBytes(StandardCharsets.UTF_8), state, state == null, handler,
+                new AsoCall.Caller("127.0.0.1", 1, null, false, null), Map.of(), null, null, List.of(), true), done::complete);
         return done.get(5, TimeUnit.SECONDS);
     }
 

@@ -1,5 +1,7 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerLimits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -401,12 +403,7 @@ class MeteredLibrariesTest {
      * The default limits with a longer wall-time backstop: these tests check that the library functions' own
      * metering stops each attack with its own limit, which a busy build machine could otherwise pre-empt with TIME.
      */
-    private static final HandlerLimits LIMITS = withLongerWallTime(HandlerLimits.defaults());
-
-    private static HandlerLimits withLongerWallTime(HandlerLimits d) {
-        return new HandlerLimits(d.instructions(), d.allocatedBytes(), 10_000, d.callDepth(), d.stringBytes(),
-                d.stateBytes(), d.codeBytes());
-    }
+    private static final HandlerLimits LIMITS = HandlerLimits.defaults().withWallMillis(10_000);
 
     private Globals globals;
     private Meter meter;

@@ -1,5 +1,7 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerLimits;
+
 import dev.comet.CometException;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaValue;

@@ -59,7 +59,9 @@ public final class BlockingKrpcClient implements AutoCloseable {
      * answer to it (response or error), or empty if none came within 2 s. Other datagrams are skipped.
      */
     public Optional<KrpcMessage> query(InetSocketAddress to, String method, Dict args) throws IOException {
-        byte[] tid = {(byte) 'c', (byte) nextTransaction++};
+        // two bytes that do not repeat for 65,536 queries: a node answers a repeated (address, t) from memory
+        int n = nextTransaction++;
+        byte[] tid = {(byte) (n >>> 8), (byte) n};
         send(to, CODEC.encode(new KrpcQuery(tid, method, args, new byte[] {'T', 'S', 0, 1}, true)));
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (true) {

@@ -126,6 +126,7 @@ public final class SimNetwork {
         private final Store store;
         private boolean alive = true;
         private Receiver receiver;
+        private dev.comet.aso.AsoRuntime objects = dev.comet.aso.AsoRuntime.NONE;
 
         private Host(InetSocketAddress address, Store store) {
             this.address = address;
@@ -143,6 +144,16 @@ public final class SimNetwork {
         /** Where datagrams addressed to this host go. */
         public void bind(Receiver receiver) {
             this.receiver = receiver;
+        }
+
+        /** Where the node on this host runs its active objects (none until set). */
+        public void runObjects(dev.comet.aso.AsoRuntime runtime) {
+            this.objects = runtime;
+        }
+
+        @Override
+        public dev.comet.aso.AsoRuntime asoRuntime() {
+            return objects;
         }
 
         /** Takes the host off the network at once: its timers stop and datagrams to it are lost. */

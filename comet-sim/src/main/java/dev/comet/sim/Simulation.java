@@ -5,6 +5,7 @@ import dev.comet.core.NodeConfig;
 import dev.comet.storage.InMemoryStore;
 import dev.comet.id.NodeId;
 import dev.comet.lookup.LookupReport;
+import dev.comet.lua.SandboxExecutor;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ public final class Simulation {
     private final SimConfig config;
     private final SimNetwork network;
     private final List<SimNode> live = new ArrayList<>();
+    /** One sandbox for every simulated node's handlers: the simulator has one thread. */
+    private final SandboxExecutor sandboxes = SandboxExecutor.inline();
     private int readyNodes;
     private int departures;
     private int arrivals;
@@ -180,6 +183,105 @@ public final class Simulation {
         return out;
     }
 
+    /**
+     * The object workload of issue #4: once the network has settled, {@code objects} active objects with a timer
+     * every {@code timerSeconds} and a lifetime of {@code ttlSeconds} are put from random nodes, replicated as
+     * {@code replication} says. After {@code checkAfterMillis}
+     * of virtual time a random live node reads every object from all its replicas. An object is readable when
+     * some replica answers; a replica's timer runs when the replica, holding the object for over two intervals,
+     * ran its onTimer itself within the last two intervals.
+     */
+    public Map<String, Object> runObjects(int objects, long ttlSeconds, long timerSeconds, long checkAfterMillis,
+                                          ObjectReplication replication) {
+        long wallStart = System.nanoTime();
+        HeapMeter.reset();
+        buildAndSettle();
+
+        int[] acknowledged = {0};
+        List<NodeId> keys = new ArrayList<>();
+        for (int i = 0; i < objects; i++) {
+            NodeId key = NodeId.ofKey("object " + i + " of seed " + config.seed());
+            keys.add(key);
+            String code = "aso.value = 'object " + i + "'\n"
+                    + "aso.timerInterval = " + timerSeconds + "\n"
+                    + (replication == ObjectReplication.NODE ? "" : "aso.defaultReplication = false\n")
+                    + "aso.ticks = 0\n"
+                    + "function onPut() self.heldSince = comet.systemTime() end\n"
+                    + "function onTimer() self.ticks = self.ticks + 1 self.lastTick = comet.systemTime() "
+                    + "self.tickedOn = comet.nodeID()\n"
+                    + (replication == ObjectReplication.SELF ? ObjectReplication.SELF_REPLICATION : "")
+                    + "end\n"
+                    + "function onGet() return {self.value, self.heldSince, self.lastTick or -1, self.tickedOn or ''} end\n";
+            live.get(network.random().nextInt(live.size())).node().putObject(key,
+                    code.getBytes(java.nio.charset.StandardCharsets.UTF_8), config.nodeConfig().objects().replicas(),
+                    ttlSeconds, put -> {
+                        if (!put.stored().isEmpty()) {
+                            acknowledged[0]++;
+                        }
+                    });
+        }
+        network.runUntil(network.now() + checkAfterMillis);
+
+        long now = network.now();
+        long window = 2 * timerSeconds * 1000;
+        int[] finished = {0};
+        int[] readable = {0};
+        int[] holders = {0};
+        int[] settledHolders = {0};
+        int[] ticking = {0};
+        SimNode reader = randomReadyNode();
+        for (int i = 0; i < objects; i++) {
+            String value = "object " + i;
+            NodeId key = keys.get(i);
+            network.schedule(i * 10L, () -> reader.node().getObject(key, Map.of(), true, answers -> {
+                finished[0]++;
+                boolean found = false;
+                for (Node.ObjectAnswer a : answers) {
+                    if (!(a.value() instanceof List<?> fields) || fields.size() != 4) {
+                        continue;
+                    }
+                    found |= java.util.Arrays.equals((byte[]) fields.get(0), value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    holders[0]++;
+                    long heldSince = (Long) fields.get(1);
+                    long lastTick = (Long) fields.get(2);
+                    String tickedOn = new String((byte[]) fields.get(3), java.nio.charset.StandardCharsets.UTF_8);
+                    if (network.now() - heldSince > window) {
+                        settledHolders[0]++;
+                        if (tickedOn.equals(a.replica().id().toHex()) && network.now() - lastTick <= window) {
+                            ticking[0]++;
+                        }
+                    }
+                }
+                if (found) {
+                    readable[0]++;
+                }
+            }));
+        }
+        network.runUntil(() -> finished[0] == objects, network.now() + objects * 10L + 600_000);
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("nodes", config.nodes());
+        out.put("objects", objects);
+        out.put("objects_acknowledged", acknowledged[0]);
+        out.put("object_ttl_seconds", ttlSeconds);
+        out.put("timer_seconds", timerSeconds);
+        out.put("checked_after_seconds", checkAfterMillis / 1000);
+        out.put("replication", replication.name().toLowerCase(java.util.Locale.ROOT));
+        out.put("objects_readable", readable[0]);
+        out.put("objects_lost_fraction", objects == 0 ? 0 : Math.round(10_000.0 * (objects - readable[0]) / objects) / 10_000.0);
+        out.put("replicas_answering", holders[0]);
+        out.put("replicas_holding_over_two_intervals", settledHolders[0]);
+        out.put("replicas_with_running_timer", ticking[0]);
+        out.put("reads_unfinished", objects - finished[0]);
+        out.put("churn_departures", departures);
+        out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
+        out.put("peak_heap_mb", HeapMeter.peakMegabytes());
+        out.put("seed", config.seed());
+        out.put("datagrams", network.datagramsSent());
+        out.put("virtual_seconds", network.now() / 1000);
+        return out;
+    }
+
     /** Builds the network, starts churn if configured, and lets it run for the settle time. */
     private void buildAndSettle() {
         build();
@@ -203,7 +305,9 @@ public final class Simulation {
     private SimNode join() {
         NodeConfig nodeConfig = config.nodeConfig();
         SimNetwork.Host host = network.newHost(new InMemoryStore(nodeConfig.maxStoreRecords(), nodeConfig.maxStoreBytes()));
-        Node node = new Node(NodeId.random(network.random()), host.address(), config.nodeConfig(), host);
+        NodeId id = NodeId.random(network.random());
+        host.runObjects(new SimAsoRuntime(sandboxes, host, id, nodeConfig.objects().limits()));
+        Node node = new Node(id, host.address(), config.nodeConfig(), host);
         host.bind(node::onDatagram);
         List<java.net.InetSocketAddress> bootstrap = live.isEmpty() ? List.of() : List.of(randomReadyNode().host().address());
         SimNode simNode = new SimNode(node, host);

@@ -1,0 +1,35 @@
+package dev.comet.lua;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Where handler invocations run: a {@link SandboxPool} of worker threads for a real node, or {@link #inline()} on
+ * the caller's thread for the simulator (which charges virtual time for them instead).
+ */
+public interface SandboxExecutor {
+    /** Runs {@code task} with the sandbox that object {@code key} is pinned to. */
+    <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task);
+
+    /**
+     * One sandbox, created on and used only from the first thread that submits: tasks run at once, on that thread.
+     * For the single-threaded simulator.
+     */
+    static SandboxExecutor inline() {
+        return new SandboxExecutor() {
+            private Sandbox sandbox;
+
+            @Override
+            public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
+                if (sandbox == null) {
+                    sandbox = new Sandbox();
+                }
+                try {
+                    return CompletableFuture.completedFuture(task.apply(sandbox));
+                } catch (RuntimeException | LimitExceeded | StackOverflowError e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,218 @@
+package dev.comet.sim;
+
+import dev.comet.aso.ObjectConfig;
+import dev.comet.core.Node;
+import dev.comet.core.NodeConfig;
+import dev.comet.id.NodeId;
+import dev.comet.lua.SandboxExecutor;
+import dev.comet.storage.InMemoryStore;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Active objects on the real node code in a small simulated network: timers, requests from handlers and their
+ * limits, onUpdate's incoming object, self-deletion, the timer budget. Deterministic: every failure names its seed.
+ */
+class ActiveObjectsSimTest {
+    private static final long SEED = 7;
+
+    private final SimNetwork network = new SimNetwork(SEED, 0, 5, 20);
+    private final SandboxExecutor sandboxes = SandboxExecutor.inline();
+    private final List<Node> nodes = new ArrayList<>();
+
+    private void start(int count, NodeConfig config) {
+        for (int i = 0; i < count; i++) {
+            SimNetwork.Host host = network.newHost(new InMemoryStore(10_000, 16 << 20));
+            NodeId id = NodeId.random(network.random());
+            host.runObjects(new SimAsoRuntime(sandboxes, host, id, config.objects().limits()));
+            Node node = new Node(id, host.address(), config, host);
+            host.bind(node::onDatagram);
+            List<InetSocketAddress> bootstrap = nodes.isEmpty() ? List.of() : List.of(nodes.get(0).self().address());
+            nodes.add(node);
+            node.start(bootstrap);
+        }
+        network.runUntil(network.now() + 60_000);
+    }
+
+    private Node.ItemPut put(Node from, String key, String code, int replicas) {
+        Node.ItemPut[] result = {null};
+        from.putObject(NodeId.ofKey(key), code.getBytes(StandardCharsets.UTF_8), replicas, -1, r -> result[0] = r);
+        assertThat(network.runUntil(() -> result[0] != null, network.now() + 60_000)).as("seed %d: put answered", SEED).isTrue();
+        return result[0];
+    }
+
+    private List<Node.ObjectAnswer> get(Node from, String key, boolean all) {
+        List<List<Node.ObjectAnswer>> result = new ArrayList<>();
+        from.getObject(NodeId.ofKey(key), Map.of(), all, result::add);
+        assertThat(network.runUntil(() -> !result.isEmpty(), network.now() + 60_000)).as("seed %d: get answered", SEED).isTrue();
+        return result.get(0);
+    }
+
+    private static String text(Object bencoded) {
+        return new String((byte[]) bencoded, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aTimerRunsEveryIntervalOnEveryReplicaAndNeverFasterThanTheNodeMinimum() {
+        start(12, NodeConfig.defaults());
+        put(nodes.get(3), "ticker", "aso.timerInterval = 10 aso.ticks = 0 "
+                + "function onTimer() self.ticks = self.ticks + 1 end function onGet() return self.ticks end", 3);
+        put(nodes.get(3), "hasty", "aso.timerInterval = 0.01 aso.ticks = 0 "
+                + "function onTimer() self.ticks = self.ticks + 1 end function onGet() return self.ticks end", 1);
+        long start = network.now();
+        network.runUntil(start + 100_500);
+        List<Node.ObjectAnswer> answers = get(nodes.get(0), "ticker", true);
+        assertThat(answers).as("seed %d", SEED).hasSize(3);
+        for (Node.ObjectAnswer a : answers) {
+            assertThat((Long) a.value()).as("seed %d: ticks of a replica in 100 s at 10 s", SEED).isBetween(9L, 10L);
+        }
+        long hasty = (Long) get(nodes.get(0), "hasty", false).get(0).value();
+        assertThat(hasty).as("seed %d: a 10 ms timer runs at the 1 s minimum", SEED).isBetween(99L, 101L);
+        int timers = nodes.stream().mapToInt(n -> n.objectStats().timers()).sum();
+        assertThat(timers).as("seed %d", SEED).isEqualTo(4);
+    }
+
+    @Test
+    void aDeletedObjectStopsItsTimer() {
+        start(8, NodeConfig.defaults());
+        put(nodes.get(1), "shortlived", "aso.timerInterval = 5 aso.ticks = 0 "
+                + "function onTimer() self.ticks = self.ticks + 1 if self.ticks == 3 then comet.deleteSelf() end end", 2);
+        network.runUntil(network.now() + 60_000);
+        assertThat(get(nodes.get(0), "shortlived", true)).as("seed %d: gone after its third tick", SEED).isEmpty();
+        assertThat(nodes.stream().mapToInt(n -> n.objectStats().timers()).sum()).as("seed %d", SEED).isZero();
+        assertThat(nodes.stream().mapToLong(n -> n.objectStats().timerRuns()).sum()).as("seed %d", SEED).isEqualTo(6);
+    }
+
+    @Test
+    void aNodeRefusesTheObjectThatWouldExceedItsTimerBudget() {
+        start(1, NodeConfig.defaults().withObjects(ObjectConfig.defaults().withMaxTimers(2)));
+        Node node = nodes.get(0);
+        String ticker = "aso.timerInterval = 60 function onTimer() end";
+        assertThat(put(node, "t1", ticker, 1).stored()).hasSize(1);
+        assertThat(put(node, "t2", ticker, 1).stored()).hasSize(1);
+        Node.ItemPut third = put(node, "t3", ticker, 1);
+        assertThat(third.stored()).as("seed %d", SEED).isEmpty();
+        assertThat(third.refused().values()).singleElement().asString().startsWith("311 ");
+        assertThat(put(node, "plain", "aso.value = 1", 1).stored()).as("objects without a timer still fit").hasSize(1);
+        assertThat(node.objectStats().timersRefused()).isEqualTo(1);
+    }
+
+    @Test
+    void aHandlerAsksOtherNodesAndGetsTheAnswersAsCallsOfItsHandler() {
+        start(10, NodeConfig.defaults());
+        put(nodes.get(2), "target", "aso.value = 'pong'", 10);
+        String asker = """
+                aso.answers = {}
+                aso.errors = 0
+                function onGet(caller, args)
+                  if args.go then
+                    local nodes = comet.lookup()
+                    local some = {}
+                    for i = 1, math.min(3, #nodes) do some[i] = nodes[i] end
+                    comet.get('target', some, 'onAnswer')
+                  end
+                  return #self.answers
+                end
+                function onAnswer(from, value, err)
+                  if value then self.answers[#self.answers + 1] = value else self.errors = self.errors + 1 end
+                end
+                """;
+        put(nodes.get(2), "asker", asker, 1);
+        List<List<Node.ObjectAnswer>> started = new ArrayList<>();
+        nodes.get(5).getObject(NodeId.ofKey("asker"), Map.of("go", "1".getBytes(StandardCharsets.UTF_8)), false, started::add);
+        network.runUntil(network.now() + 30_000);
+        assertThat(started).hasSize(1);
+        List<Node.ObjectAnswer> after = get(nodes.get(5), "asker", false);
+        assertThat((Long) after.get(0).value()).as("seed %d: three nodes answered 'pong'", SEED).isEqualTo(3L);
+        assertThat(nodes.stream().mapToLong(n -> n.objectStats().requestsSent()).sum()).isEqualTo(3);
+    }
+
+    @Test
+    void aHandlerRunForAnotherObjectsRequestMayNotSendRequests() {
+        start(10, NodeConfig.defaults());
+        // the target's onGet would forward every get: an amplification chain the node must stop
+        put(nodes.get(2), "forwarder", "function onGet() comet.get(self, comet.lookup(), 'onGet') return 'sent' end", 8);
+        String asker = """
+                aso.errors = {}
+                function onTimer()
+                  local nodes = comet.lookup()
+                  comet.get('forwarder', {nodes[1]}, 'onAnswer')
+                  aso.timerInterval = 0
+                end
+                aso.timerInterval = 1
+                function onAnswer(from, value, err) if err then self.errors[#self.errors + 1] = err end end
+                function onGet() return self.errors end
+                """;
+        put(nodes.get(4), "asker", asker, 1);
+        network.runUntil(network.now() + 30_000);
+        Object errors = get(nodes.get(0), "asker", false).get(0).value();
+        assertThat(errors).as("seed %d", SEED).isInstanceOf(List.class);
+        assertThat((List<?>) errors).singleElement().satisfies(e -> assertThat(text(e)).startsWith("329 "));
+    }
+
+    @Test
+    void onUpdateSeesTheIncomingObjectAndMayMergeItIntoTheOneHeld() {
+        start(6, NodeConfig.defaults());
+        String counter = """
+                aso.total = %d
+                function onUpdate(caller, incoming)
+                  self.total = self.total + incoming.total
+                  return false
+                end
+                function onGet() return self.total end
+                """;
+        put(nodes.get(1), "merge", counter.formatted(5), 2);
+        Node.ItemPut second = put(nodes.get(3), "merge", counter.formatted(7), 2);
+        assertThat(second.refused().values()).as("seed %d: onUpdate kept the held object", SEED)
+                .allSatisfy(e -> assertThat(e).startsWith("330 "));
+        for (Node.ObjectAnswer a : get(nodes.get(0), "merge", true)) {
+            assertThat(a.value()).as("seed %d: 5 + 7 on %s", SEED, a.replica()).isEqualTo(12L);
+        }
+    }
+
+    @Test
+    void aPutWithNewCodeReplacesTheObjectWhenOnUpdateSaysYes() {
+        start(6, NodeConfig.defaults());
+        put(nodes.get(1), "versioned", "aso.value = 'v1' function onUpdate(caller, incoming) return incoming.version == 2 end", 3);
+        put(nodes.get(2), "versioned", "aso.value = 'v2' aso.version = 2", 3);
+        for (Node.ObjectAnswer a : get(nodes.get(0), "versioned", true)) {
+            assertThat(text(a.value())).as("seed %d", SEED).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void requestLimitsStopAFloodWithTheirOwnErrors() {
+        start(12, NodeConfig.defaults());
+        put(nodes.get(0), "flood", """
+                function onGet(caller, args)
+                  local nodes = comet.lookup()
+                  if args.mode == 'wide' then
+                    comet.get(self, nodes, 'onAnswer')
+                  else
+                    for i = 1, 4 do comet.get(self, {nodes[i]}, 'onAnswer') end
+                  end
+                  return 'sent'
+                end
+                function onAnswer() end
+                """, 1);
+        List<List<Node.ObjectAnswer>> wide = new ArrayList<>();
+        nodes.get(3).getObject(NodeId.ofKey("flood"), Map.of("mode", "wide".getBytes(StandardCharsets.UTF_8)), false, wide::add);
+        network.runUntil(() -> !wide.isEmpty(), network.now() + 30_000);
+        assertThat(wide.get(0)).singleElement().satisfies(a -> assertThat(a.error()).startsWith("327 "));
+        // 4 + 4 within a second is fine, the third invocation's requests exceed 10 per second
+        List<String> outcomes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            nodes.get(3).getObject(NodeId.ofKey("flood"), Map.of(), false, r -> outcomes.add(
+                    r.get(0).error() == null ? text(r.get(0).value()) : r.get(0).error().substring(0, 3)));
+        }
+        network.runUntil(() -> outcomes.size() == 3, network.now() + 30_000);
+        assertThat(outcomes).as("seed %d", SEED).containsExactlyInAnyOrder("sent", "sent", "328");
+    }
+}

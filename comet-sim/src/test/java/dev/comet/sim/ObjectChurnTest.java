@@ -1,0 +1,47 @@
+package dev.comet.sim;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue #4: active objects under churn (mean session 30 virtual minutes) keep their data and their timers when
+ * replicated, by the nodes or by themselves; left to the nodes they were first put on, they die out.
+ */
+class ObjectChurnTest {
+    private static final long SEED = 1;
+    private static final long SIX_HOURS = 6 * 3_600_000L;
+
+    @Test
+    void objectsAndTheirTimersSurviveSixHoursOfChurn() {
+        SimConfig config = SimConfig.of(1000, 0, SEED).withChurn(1800);
+        Map<String, Object> r = new Simulation(config).runObjects(200, 24 * 3600, 300, SIX_HOURS, ObjectReplication.NODE);
+        System.out.println("objects replicated by the nodes: " + r);
+        assertThat(r.get("objects_readable")).as("seed %d: %s", SEED, r).isEqualTo(200);
+        assertThat((Integer) r.get("churn_departures")).as("seed %d", SEED).isGreaterThan(10_000);
+        assertThat((Integer) r.get("replicas_holding_over_two_intervals")).as("seed %d: %s", SEED, r).isGreaterThan(200);
+        assertThat(r.get("replicas_with_running_timer")).as("seed %d: %s", SEED, r)
+                .isEqualTo(r.get("replicas_holding_over_two_intervals"));
+    }
+
+    @Test
+    void objectsThatReplicateThemselvesInOnTimerSurvive() {
+        SimConfig config = SimConfig.of(300, 0, SEED).withChurn(1800);
+        Map<String, Object> r = new Simulation(config).runObjects(50, 24 * 3600, 300, SIX_HOURS, ObjectReplication.SELF);
+        System.out.println("objects replicating themselves: " + r);
+        assertThat(r.get("objects_readable")).as("seed %d: %s", SEED, r).isEqualTo(50);
+        assertThat(r.get("replicas_with_running_timer")).as("seed %d: %s", SEED, r)
+                .isEqualTo(r.get("replicas_holding_over_two_intervals"));
+    }
+
+    @Test
+    void objectsWithoutReplicationDieOut() {
+        SimConfig config = SimConfig.of(300, 0, SEED).withChurn(1800);
+        Map<String, Object> r = new Simulation(config).runObjects(50, 24 * 3600, 300, SIX_HOURS, ObjectReplication.NONE);
+        System.out.println("objects without replication: " + r);
+        assertThat((Double) r.get("objects_lost_fraction")).as("seed %d: %s", SEED, r).isGreaterThan(0.9);
+        assertThat(r.get("objects_acknowledged")).as("seed %d: %s", SEED, r).isEqualTo(50);
+    }
+}
