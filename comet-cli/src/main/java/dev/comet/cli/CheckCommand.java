@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.lua.AsoContext;
 import dev.comet.lua.AsoInstance;
+import dev.comet.aso.AsoRequest;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.InvocationResult;
 import dev.comet.lua.LuaValues;
@@ -75,6 +76,10 @@ final class CheckCommand implements Callable<Integer> {
             if (r.ok()) {
                 System.out.println(handler + " #" + i + ": " + LuaValues.render(r.value()) + " " + used
                         + (r.deleteSelf() ? " [deleteSelf]" : ""));
+                for (AsoRequest request : r.requests()) {
+                    // there is no network here: comet.lookup() is empty, so requests name no nodes
+                    System.out.println("  asks: " + describe(request));
+                }
             } else {
                 failed = true;
                 System.out.println(handler + " #" + i + " failed: " + r.error() + " " + used);
@@ -85,6 +90,15 @@ final class CheckCommand implements Callable<Integer> {
             System.out.println("log: " + line);
         }
         return failed ? Main.EXIT_FAILURE : 0;
+    }
+
+    private static String describe(AsoRequest request) {
+        if (request instanceof AsoRequest.Put p) {
+            return (p.replica() ? "put of itself" : "put of a new object " + p.key().toHex()) + " on "
+                    + p.to().size() + " node(s)";
+        }
+        AsoRequest.Get g = (AsoRequest.Get) request;
+        return "get of " + g.key().toHex() + " from " + g.to().size() + " node(s), answers to " + g.handler();
     }
 
     private LuaValue[] arguments(String handler, AsoInstance object) {

@@ -39,6 +39,10 @@ final class ItemCommand implements Runnable {
 
         @CommandLine.Option(names = "--data-dir", description = "Use an embedded node on this data directory instead.")
         Path dataDir;
+
+        @CommandLine.Option(names = "--bootstrap", paramLabel = "HOST:PORT[,HOST:PORT…]",
+                description = "Use an embedded node (in memory, or on --data-dir) that joins the network through these nodes.")
+        String bootstrap;
     }
 
     @CommandLine.Command(name = "put", mixinStandardHelpOptions = true,
@@ -89,7 +93,7 @@ final class ItemCommand implements Runnable {
             }
             Ed25519.RawKeyPair keys = keyFile != null ? KeyFile.read(keyFile) : null;
             byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
-            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+            try (NodeConnection connection = NodeConnection.open(target)) {
                 Item item;
                 if (kind.immutable != null) {
                     item = Item.immutable(Bencode.encode(kind.immutable));
@@ -155,7 +159,7 @@ final class ItemCommand implements Runnable {
         public Integer call() {
             byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
             NodeId wanted = resolveTarget(saltBytes);
-            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+            try (NodeConnection connection = NodeConnection.open(target)) {
                 Node.ItemLookup found = NodeConnection.await(connection.node().getItem(wanted, saltBytes),
                         OPERATION_TIMEOUT_SECONDS, "the get");
                 Item item = found.item().orElseThrow(() -> new CometException(ErrorCode.NOT_FOUND,

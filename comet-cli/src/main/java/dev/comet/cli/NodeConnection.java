@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The node a client command works through: a short-lived node that joins the network of a running node
- * ({@code --node HOST:PORT}), or an embedded node on a data directory ({@code --data-dir}) that stores locally.
+ * The node a client command works through: a short-lived read-only node that joins the network of a running node
+ * ({@code --node HOST:PORT}), or an embedded full node, in memory or on a data directory ({@code --data-dir}), alone
+ * or joining a network ({@code --bootstrap}).
  */
 final class NodeConnection implements AutoCloseable {
     private static final long JOIN_TIMEOUT_SECONDS = 15;
@@ -31,31 +32,44 @@ final class NodeConnection implements AutoCloseable {
         this.node = node;
     }
 
-    static NodeConnection open(String nodeAddress, Path dataDir) {
-        if ((nodeAddress == null) == (dataDir == null)) {
-            throw new CometException(ErrorCode.BAD_INPUT,
-                    "give either --node HOST:PORT (a running node to join through) or --data-dir DIR (an embedded node)");
+    static NodeConnection open(ItemCommand.Target target) {
+        String nodeAddress = target.node;
+        Path dataDir = target.dataDir;
+        boolean embedded = dataDir != null || target.bootstrap != null;
+        if ((nodeAddress == null) == !embedded) {
+            throw new CometException(ErrorCode.BAD_INPUT, "give either --node HOST:PORT (a running node to join through) "
+                    + "or an embedded node: --data-dir DIR and/or --bootstrap HOST:PORT");
         }
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         try {
             InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             if (nodeAddress != null) {
-                InetSocketAddress target = Addresses.parse(nodeAddress);
-                if (target.isUnresolved()) {
-                    throw new CometException(ErrorCode.BAD_INPUT, "node host " + target.getHostString() + " does not resolve");
+                InetSocketAddress through = Addresses.parse(nodeAddress);
+                if (through.isUnresolved()) {
+                    throw new CometException(ErrorCode.BAD_INPUT, "node host " + through.getHostString() + " does not resolve");
                 }
-                if (!target.getAddress().isLoopbackAddress()) {
+                if (!through.getAddress().isLoopbackAddress()) {
                     bind = new InetSocketAddress(0);
                 }
-                UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), List.of(target), null, true);
+                UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), List.of(through), null, true);
                 NodeConnection connection = new NodeConnection(group, node);
                 connection.awaitJoined(nodeAddress);
                 return connection;
             }
-            UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), List.of(), new DataDirectory(dataDir), false,
-                    LuaRuntimes.factory());
+            List<InetSocketAddress> bootstrap = List.of();
+            if (target.bootstrap != null) {
+                bootstrap = Addresses.parseList(target.bootstrap, new java.io.PrintWriter(System.err, true));
+                if (bootstrap.isEmpty()) {
+                    throw new CometException(ErrorCode.BAD_INPUT, "--bootstrap names no reachable address");
+                }
+                if (bootstrap.stream().noneMatch(a -> a.getAddress().isLoopbackAddress())) {
+                    bind = new InetSocketAddress(0);
+                }
+            }
+            UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), bootstrap,
+                    dataDir == null ? null : new DataDirectory(dataDir), false, LuaRuntimes.factory());
             NodeConnection connection = new NodeConnection(group, node);
-            connection.awaitJoined("the embedded node");
+            connection.awaitJoined(target.bootstrap != null ? target.bootstrap : "the embedded node");
             return connection;
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);

@@ -81,7 +81,7 @@ final class ObjectCommands {
                 source.append("aso.timerInterval = ").append(timer).append('\n');
             }
             NodeId k = NodeId.ofKey(key);
-            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+            try (NodeConnection connection = NodeConnection.open(target)) {
                 Node.ItemPut put = NodeConnection.await(connection.node().putObject(k,
                         source.toString().getBytes(StandardCharsets.UTF_8), replicas, ttl == null ? -1 : ttl), TIMEOUT_SECONDS, "the put");
                 if (json) {
@@ -126,7 +126,7 @@ final class ObjectCommands {
             Map<String, byte[]> handlerArgs = new TreeMap<>();
             args.forEach((k, v) -> handlerArgs.put(k, v.getBytes(StandardCharsets.UTF_8)));
             NodeId k = NodeId.ofKey(key);
-            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+            try (NodeConnection connection = NodeConnection.open(target)) {
                 List<Node.ObjectAnswer> answers = NodeConnection.await(connection.node().getObject(k, handlerArgs, all),
                         TIMEOUT_SECONDS, "the get");
                 if (answers.isEmpty()) {
@@ -176,7 +176,7 @@ final class ObjectCommands {
         @Override
         public Integer call() {
             NodeId k = NodeId.ofKey(key);
-            try (NodeConnection connection = NodeConnection.open(target.node, target.dataDir)) {
+            try (NodeConnection connection = NodeConnection.open(target)) {
                 Node.ItemPut deleted = NodeConnection.await(connection.node().deleteObject(k), TIMEOUT_SECONDS, "the delete");
                 System.out.println("deleted from " + deleted.stored().size() + " node(s)" + Writes.refusals(deleted));
                 if (deleted.stored().isEmpty() && !deleted.refused().isEmpty()) {

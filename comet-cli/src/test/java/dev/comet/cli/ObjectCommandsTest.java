@@ -76,4 +76,29 @@ class ObjectCommandsTest {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("onPut refused the object");
     }
+
+    @Test
+    void anEmbeddedNodeJoiningThroughBootstrapReadsAndWrites() {
+        CliRun put = CliRun.of("put", "via-bootstrap", "--value", "joined", "--timer", "3600", "--bootstrap", entry);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        CliRun get = CliRun.of("get", "via-bootstrap", "--node", other);
+        assertThat(get.out().trim()).isEqualTo("joined");
+        CliRun both = CliRun.of("get", "via-bootstrap", "--node", other, "--bootstrap", entry);
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("give either --node HOST:PORT");
+    }
+
+    @Test
+    void aHandlerErrorIsTheReplicasAnswer() throws Exception {
+        Path guarded = tmp.resolve("guarded.lua");
+        Files.writeString(guarded, "aso.value = 'secret'\n"
+                + "function onGet(caller, args) if args.password ~= 'open sesame' then error('wrong password', 0) end "
+                + "return self.value end\n");
+        assertThat(CliRun.of("put", "guarded", "--code", guarded.toString(), "--node", entry).exitCode()).isZero();
+        CliRun wrong = CliRun.of("get", "guarded", "--arg", "password=guess", "--node", other);
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.err()).endsWith("refused: 330 onGet: object:2 wrong password\n");
+        CliRun right = CliRun.of("get", "guarded", "--arg", "password=open sesame", "--node", other);
+        assertThat(right.out().trim()).isEqualTo("secret");
+    }
 }

@@ -176,7 +176,8 @@ public final class LuaAsoRuntime implements AsoRuntime {
 
     private AsoInstance load(Sandbox sandbox, NodeId key, byte[] code, byte[] state) {
         AsoContext context = new AsoContext(nodeIp, nodeId, key.toHex(), clock);
-        return sandbox.load(new String(code, StandardCharsets.UTF_8), "=" + key.toHex(), state, context, limits);
+        // the requester knows the key: errors name the chunk "object" and its line
+        return sandbox.load(new String(code, StandardCharsets.UTF_8), "object", state, context, limits);
     }
 
     private LuaValue[] arguments(Sandbox sandbox, AsoCall call) {

@@ -167,7 +167,7 @@ public final class Sandbox {
                 error = tripped.getMessage();
                 limit = tripped.limit();
             } else {
-                error = e.getMessage();
+                error = luaMessage(e);
             }
         } catch (StateException e) {
             // the state could not be encoded (size, functions, cycles)
@@ -203,6 +203,13 @@ public final class Sandbox {
         object.requests.clear();
         return new InvocationResult(error == null ? value : LuaValue.NIL, error, limit, meter.instructions(),
                 meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested, requests);
+    }
+
+    /** A Lua error as one line for people: its position and message, without LuaJ's trailing traceback. */
+    static String luaMessage(LuaError e) {
+        String m = String.valueOf(e.getMessage());
+        int traceback = m.indexOf("\nstack traceback");
+        return (traceback >= 0 ? m.substring(0, traceback) : m).strip();
     }
 
     private void restore(AsoInstance object) {
