@@ -95,6 +95,11 @@ public final class Node {
     private long internalErrors;
     private long lookupsStarted;
     private long lookupsFinished;
+    private long lookupHops;
+    /** Queries received by method, for metrics; methods outside {@link #COUNTED_METHODS} count as "other". */
+    private final Map<String, Long> queriesByMethod = new java.util.TreeMap<>();
+    private static final java.util.Set<String> COUNTED_METHODS = java.util.Set.of("ping", "find_node", "get_peers",
+            "announce_peer", "get", "put", "comet_put", "comet_get", "comet_delete");
 
     /** A node with id {@code id} that others reach at {@code address}. */
     public Node(NodeId id, InetSocketAddress address, NodeConfig config, Environment env) {
@@ -200,11 +205,22 @@ public final class Node {
                 malformedDropped, unsolicitedDropped, errorRepliesSent, internalErrors, lookupsStarted, lookupsFinished);
     }
 
+    /** Queries received so far by method ("other" for methods we do not know); a copy. */
+    public Map<String, Long> queriesByMethod() {
+        return Map.copyOf(queriesByMethod);
+    }
+
+    /** Hops of every finished lookup added up (divided by lookupsFinished: the mean). */
+    public long lookupHops() {
+        return lookupHops;
+    }
+
     /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */
     public void lookup(NodeId target, Consumer<LookupResult> done) {
         lookupsStarted++;
         Lookup lookup = new Lookup(target, config.k(), config.alpha(), this::requestNodes, env::now, result -> {
             lookupsFinished++;
+            lookupHops += result.hops();
             done.accept(result);
         });
         if (!readOnly) {
@@ -258,6 +274,7 @@ public final class Node {
         lookupsStarted++;
         Lookup lookup = new Lookup(target, config.k(), config.alpha(), get, env::now, result -> {
             lookupsFinished++;
+            lookupHops += result.hops();
             done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode));
         });
         if (!readOnly) {
@@ -355,8 +372,14 @@ public final class Node {
         }
     }
 
-    /** One replica's answer to a comet_get. */
-    public record ObjectAnswer(Contact replica, Object value) {
+    /**
+     * One replica's answer to a comet_get: its value, or the error its handler ended with (a KRPC code ≥ 300 and
+     * message, e.g. "330 onGet: wrong password"), null when it answered.
+     */
+    public record ObjectAnswer(Contact replica, Object value, String error) {
+        public ObjectAnswer(Contact replica, Object value) {
+            this(replica, value, null);
+        }
     }
 
     /**
@@ -477,12 +500,21 @@ public final class Node {
         });
     }
 
-    /** One comet_get; {@code done} gets the answer, or null when the node holds no such object or failed. */
+    /**
+     * One comet_get; {@code done} gets the answer, the refusal of its handler (Comet codes ≥ 300: the object is
+     * there and said no, so asking the next replica would not help), or null when the node holds no such object or
+     * failed.
+     */
     private void askObject(Contact c, Dict query, Consumer<ObjectAnswer> done) {
         sendQuery(c.address(), c.id(), "comet_get", query, new QueryCallback() {
             @Override
             public void onResponse(Contact from, KrpcResponse response) {
                 done.accept(response.values().has("found") ? new ObjectAnswer(c, response.values().map().get("v")) : null);
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+                done.accept(error.code() >= 300 ? new ObjectAnswer(c, null, error.code() + " " + error.message()) : null);
             }
 
             @Override
@@ -542,6 +574,7 @@ public final class Node {
 
     private void onQuery(InetSocketAddress from, KrpcQuery query) {
         queriesReceived++;
+        queriesByMethod.merge(COUNTED_METHODS.contains(query.method()) ? query.method() : "other", 1L, Long::sum);
         Dict args = query.arguments();
         Dict reply;
         try {
