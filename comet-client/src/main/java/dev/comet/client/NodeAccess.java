@@ -84,7 +84,7 @@ public final class NodeAccess {
             }
             if (answers.stream().noneMatch(Answer::ok)) {
                 String error = answers.get(0).error();
-                throw new CometClientException(ApiError.ofRefusal(error), "'" + key + "': " + error);
+                throw new CometClientException(ApiError.ofRefusal(error), "'" + key + "': " + error.strip());
             }
             return new GetResult(key, k.toHex(), answers);
         });

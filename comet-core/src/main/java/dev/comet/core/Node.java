@@ -615,7 +615,10 @@ public final class Node {
      * handled is dropped, and a retry of one already answered gets the same answer again.
      */
     private void onObjectQuery(InetSocketAddress from, KrpcQuery query, NodeId sender) {
-        String requestKey = from + "/" + java.util.HexFormat.of().formatHex(query.transactionId());
+        // transaction ids are 16 bits and wrap within seconds under load: a retry is the same query again, so the
+        // key holds the query's content too, and a new query that reuses an old id is not answered from the cache
+        String requestKey = from + "/" + java.util.HexFormat.of().formatHex(query.transactionId()) + "/" + query.method()
+                + "/" + java.util.Arrays.hashCode(dev.comet.bencode.Bencode.encode(query.arguments().map()));
         byte[] earlier = objectReplies.get(requestKey);
         if (earlier != null) {
             if (earlier.length > 0) {
