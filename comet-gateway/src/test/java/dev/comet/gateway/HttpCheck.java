@@ -2,6 +2,7 @@ package dev.comet.gateway;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 
@@ -40,6 +41,9 @@ final class HttpCheck {
             throw new AssertionError(e);
         }
         assertMatchesSpec(method, path, response);
+        if (response.statusCode() / 100 == 2) {
+            assertRequestMatchesSpec(method, path, body);
+        }
         return response;
     }
 
@@ -57,22 +61,45 @@ final class HttpCheck {
         }
     }
 
-    /** Fails when the response's status, content type or body is not what docs/openapi.yaml says for the route. */
-    static void assertMatchesSpec(String method, String path, HttpResponse<String> response) {
-        String pathOnly = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        // a key may hold slashes, which OpenAPI path templates cannot: match the route with them escaped
-        for (String prefix : new String[] {"/v1/node/objects/", "/v1/objects/"}) {
-            if (pathOnly.startsWith(prefix)) {
-                pathOnly = prefix + pathOnly.substring(prefix.length()).replace("/", "%2F");
-                break;
+    /** Fails when a request the gateway accepted is not one docs/openapi.yaml describes (body and parameters). */
+    static void assertRequestMatchesSpec(String method, String path, String body) {
+        String[] parts = path.split("\\?", 2);
+        SimpleRequest.Builder r = new SimpleRequest.Builder(method, specPath(parts[0]));
+        if (body != null) {
+            r.withBody(body).withContentType("application/json");
+        }
+        if (parts.length > 1) {
+            for (String pair : parts[1].split("&")) {
+                String[] kv = pair.split("=", 2);
+                r.withQueryParam(java.net.URLDecoder.decode(kv[0], java.nio.charset.StandardCharsets.UTF_8),
+                        kv.length > 1 ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8) : "");
             }
         }
+        ValidationReport report = OPENAPI.validateRequest(r.build());
+        // errors only: OpenAPI cannot name the arg.NAME parameters (the validator notes each as unexpected)
+        assertThat(report.getMessages()).as("request %s %s %s", method, path, body)
+                .noneMatch(m -> m.getLevel() == ValidationReport.Level.ERROR);
+    }
+
+    /** Fails when the response's status, content type or body is not what docs/openapi.yaml says for the route. */
+    static void assertMatchesSpec(String method, String path, HttpResponse<String> response) {
+        String pathOnly = specPath(path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
         SimpleResponse.Builder r = SimpleResponse.Builder.status(response.statusCode()).withBody(response.body());
         response.headers().firstValue("Content-Type").ifPresent(ct -> r.withContentType(ct.split(";")[0]));
         ValidationReport report = OPENAPI.validateResponse(pathOnly,
                 Request.Method.valueOf(method), r.build());
         assertThat(report.getMessages()).as("%s %s -> %d %s", method, path, response.statusCode(), response.body()).isEmpty();
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /** A key may hold slashes, which OpenAPI path templates cannot: the route's path with them escaped. */
+    private static String specPath(String path) {
+        for (String prefix : new String[] {"/v1/node/objects/", "/v1/objects/"}) {
+            if (path.startsWith(prefix)) {
+                return prefix + path.substring(prefix.length()).replace("/", "%2F");
+            }
+        }
+        return path;
     }
 
     static Path spec() {
