@@ -2,7 +2,8 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
-import dev.comet.core.NodeConfig;
+import dev.comet.gateway.Gateway;
+import dev.comet.gateway.GatewayConfig;
 import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import dev.comet.sim.HeapMeter;
@@ -36,6 +37,13 @@ final class ClusterCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--json", description = "Print the self test report as one JSON object.")
     boolean json;
 
+    @CommandLine.Option(names = "--http-port", defaultValue = "${env:COMET_HTTP_PORT:-8080}",
+            description = "Port of the gateway on the first node, 0 for a free one, -1 for none (default: ${DEFAULT-VALUE}; not with --selftest).")
+    int httpPort;
+
+    @CommandLine.Mixin
+    ConfigOptions config = new ConfigOptions();
+
     @Override
     public Integer call() throws InterruptedException {
         if (nodes < 1) {
@@ -46,7 +54,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
         long wallStart = System.nanoTime();
         HeapMeter.reset();
-        LocalCluster cluster = LocalCluster.start(nodes, basePort, NodeConfig.defaults(), LuaRuntimes.factory());
+        LocalCluster cluster = LocalCluster.start(nodes, basePort, config.nodeConfig(), LuaRuntimes.factory(config.nodeConfig()));
         try {
             cluster.awaitFormed(60_000);
             if (!selftest) {
@@ -54,10 +62,16 @@ final class ClusterCommand implements Callable<Integer> {
                     InetSocketAddress a = n.address();
                     System.out.println(n.id().toHex() + " " + a.getAddress().getHostAddress() + ":" + a.getPort());
                 }
-                System.out.println("comet cluster: " + nodes + " nodes up; Ctrl-C to stop");
+                Gateway gateway = httpPort < 0 ? null : Gateway.start(cluster.nodes().get(0),
+                        GatewayConfig.defaults().withAddress("127.0.0.1", httpPort));
+                System.out.println("comet cluster: " + nodes + " nodes up" + (gateway == null ? "" : ", gateway " + gateway.url())
+                        + "; Ctrl-C to stop");
                 System.out.flush();
                 CountDownLatch stop = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    if (gateway != null) {
+                        gateway.close();
+                    }
                     cluster.close();
                     stop.countDown();
                 }, "comet-shutdown"));

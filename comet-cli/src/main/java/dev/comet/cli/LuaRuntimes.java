@@ -1,24 +1,19 @@
 package dev.comet.cli;
 
 import dev.comet.aso.AsoRuntimeFactory;
-import dev.comet.aso.HandlerLimits;
-import dev.comet.lua.LuaAsoRuntime;
-import dev.comet.lua.SandboxPool;
+import dev.comet.client.SharedLuaRuntime;
 
-/** The Lua runtime the CLI's nodes run active objects in: one pool of sandboxes shared by the process's nodes. */
+/** The Lua runtime the CLI's nodes run active objects in: the process's one shared pool of sandboxes. */
 final class LuaRuntimes {
-    private static final int QUEUE_PER_WORKER = 10_000;
-    private static SandboxPool pool;
-
     private LuaRuntimes() {
     }
 
-    static synchronized AsoRuntimeFactory factory() {
-        if (pool == null) {
-            pool = new SandboxPool(Runtime.getRuntime().availableProcessors(), QUEUE_PER_WORKER);
-        }
-        SandboxPool shared = pool;
-        return (nodeThread, id, address, clock) -> new LuaAsoRuntime(shared, nodeThread, HandlerLimits.defaults(),
-                address.getAddress().getHostAddress(), id, clock);
+    static AsoRuntimeFactory factory() {
+        return SharedLuaRuntime.factory();
+    }
+
+    /** Runtimes with the handler limits of {@code config}. */
+    static AsoRuntimeFactory factory(dev.comet.core.NodeConfig config) {
+        return SharedLuaRuntime.factory(config.objects().limits());
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 /** Entry point of {@code bin/comet}: dispatches to the subcommands and maps errors to exit codes once. */
 @CommandLine.Command(name = "comet", mixinStandardHelpOptions = true, version = "comet 0.1.0",
         description = "Comet: an active distributed key-value store on a Mainline-compatible Kademlia DHT.",
-        subcommands = {NodeCommand.class, ClusterCommand.class, SimCommand.class, ItemCommand.class, KeygenCommand.class, BenchCommand.class, CheckCommand.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Delete.class})
+        subcommands = {DemoCommand.class, NodeCommand.class, ClusterCommand.class, SimCommand.class, ItemCommand.class, KeygenCommand.class, BenchCommand.class, CheckCommand.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Delete.class})
 public final class Main implements Runnable {
     /** Exit code for bad input (wrong arguments, invalid values). */
     public static final int EXIT_BAD_INPUT = 2;
@@ -15,6 +15,16 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Logs at INFO instead of the quiet default (WARN); COMET_LOG_LEVEL=DEBUG shows everything. */
+    @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Log what the node does (INFO); quiet by default.")
+    void verbose(boolean on) {
+        if (on) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                    .setLevel(ch.qos.logback.classic.Level.INFO);
+        }
+    }
 
     @Override
     public void run() {

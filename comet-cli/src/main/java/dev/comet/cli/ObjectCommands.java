@@ -2,6 +2,8 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.client.ObjectSource;
+import dev.comet.client.PlainValues;
 import dev.comet.core.Node;
 import dev.comet.id.NodeId;
 import picocli.CommandLine;
@@ -44,7 +46,7 @@ final class ObjectCommands {
 
         @CommandLine.Option(names = "--timer", paramLabel = "SECONDS",
                 description = "Run the object's onTimer every SECONDS (sets aso.timerInterval; nodes run it at most once a second).")
-        Double timer;
+        Long timer;
 
         @CommandLine.Mixin
         ItemCommand.Target target = new ItemCommand.Target();
@@ -54,7 +56,7 @@ final class ObjectCommands {
 
         @Override
         public Integer call() {
-            if (timer != null && !(timer > 0)) {
+            if (timer != null && timer < 1) {
                 throw new CometException(ErrorCode.BAD_INPUT, "--timer must be a positive number of seconds");
             }
             if (value == null && code == null) {
@@ -66,24 +68,18 @@ final class ObjectCommands {
             if (ttl != null && ttl < 1) {
                 throw new CometException(ErrorCode.BAD_INPUT, "--ttl must be at least 1 second");
             }
-            StringBuilder source = new StringBuilder();
+            String codeText = null;
             if (code != null) {
                 try {
-                    source.append(Files.readString(code, StandardCharsets.UTF_8)).append('\n');
+                    codeText = Files.readString(code, StandardCharsets.UTF_8);
                 } catch (IOException e) {
                     throw new CometException(ErrorCode.BAD_INPUT, "cannot read " + code + ": " + e.getMessage());
                 }
             }
-            if (value != null) {
-                source.append("aso.value = ").append(luaString(value)).append('\n');
-            }
-            if (timer != null) {
-                source.append("aso.timerInterval = ").append(timer).append('\n');
-            }
+            byte[] source = ObjectSource.of(codeText, value, timer);
             NodeId k = NodeId.ofKey(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                Node.ItemPut put = NodeConnection.await(connection.node().putObject(k,
-                        source.toString().getBytes(StandardCharsets.UTF_8), replicas, ttl == null ? -1 : ttl), TIMEOUT_SECONDS, "the put");
+                Node.ItemPut put = NodeConnection.await(connection.node().putObject(k, source, replicas, ttl == null ? -1 : ttl), TIMEOUT_SECONDS, "the put");
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("key", key);
@@ -132,20 +128,15 @@ final class ObjectCommands {
                 if (answers.isEmpty()) {
                     throw new CometException(ErrorCode.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
                 }
-                if (!all && !json && answers.get(0).error() != null) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "the replica at " + Writes.address(answers.get(0).replica())
-                            + " refused: " + answers.get(0).error());
+                if (answers.stream().allMatch(a -> a.error() != null)) {
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "'" + key + "': " + answers.get(0).error());
                 }
                 if (json) {
                     List<Map<String, Object>> list = new ArrayList<>();
                     for (Node.ObjectAnswer a : answers) {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("node", Writes.address(a.replica()));
-                        if (a.error() != null) {
-                            m.put("error", a.error());
-                        } else {
-                            m.put("value", readable(a.value()));
-                        }
+                        m.put(a.error() == null ? "value" : "error", a.error() == null ? PlainValues.of(a.value()) : a.error());
                         list.add(m);
                     }
                     Map<String, Object> out = new LinkedHashMap<>();
@@ -154,8 +145,8 @@ final class ObjectCommands {
                     System.out.println(Json.write(out));
                 } else {
                     for (Node.ObjectAnswer a : answers) {
-                        Object v = readable(a.value());
-                        String text = a.error() != null ? "error " + a.error() : v instanceof String s ? s : Json.compact(v);
+                        Object v = PlainValues.of(a.value());
+                        String text = a.error() != null ? "error: " + a.error() : v instanceof String s ? s : Json.compact(v);
                         System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
                     }
                 }
@@ -185,39 +176,5 @@ final class ObjectCommands {
                 return 0;
             }
         }
-    }
-
-    /** A bencoded answer for people: byte strings as text, lists and dictionaries kept. */
-    static Object readable(Object v) {
-        if (v instanceof byte[] b) {
-            return new String(b, StandardCharsets.UTF_8);
-        }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            l.forEach(x -> out.add(readable(x)));
-            return out;
-        }
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new TreeMap<>();
-            m.forEach((k, x) -> out.put(String.valueOf(k), readable(x)));
-            return out;
-        }
-        return v;
-    }
-
-    /** {@code s} as a Lua string literal. */
-    static String luaString(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c == '"' || c == '\\') {
-                out.append('\\').append((char) c);
-            } else if (c < 0x20 || c == 0x7f) {
-                out.append('\\').append(c);
-            } else {
-                out.append((char) c);
-            }
-        }
-        return new String(out.append('"').toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 }

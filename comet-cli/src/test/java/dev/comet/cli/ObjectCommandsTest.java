@@ -97,7 +97,7 @@ class ObjectCommandsTest {
         assertThat(CliRun.of("put", "guarded", "--code", guarded.toString(), "--node", entry).exitCode()).isZero();
         CliRun wrong = CliRun.of("get", "guarded", "--arg", "password=guess", "--node", other);
         assertThat(wrong.exitCode()).isEqualTo(1);
-        assertThat(wrong.err()).endsWith("refused: 330 onGet: object:2 wrong password\n");
+        assertThat(wrong.err()).endsWith("'guarded': 330 onGet: object:2 wrong password\n");
         CliRun right = CliRun.of("get", "guarded", "--arg", "password=open sesame", "--node", other);
         assertThat(right.out().trim()).isEqualTo("secret");
     }

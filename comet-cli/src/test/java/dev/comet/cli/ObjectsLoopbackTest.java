@@ -121,4 +121,23 @@ class ObjectsLoopbackTest {
         List<Node.ObjectAnswer> next = cluster.nodes().get(8).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS);
         assertThat((Long) ((List<?>) next.get(0).value()).get(1)).isEqualTo(3L);
     }
+
+    @Test
+    void aNewQueryThatReusesATransactionIdIsNotAnsweredFromTheRetryCache() throws Exception {
+        // 16-bit transaction ids wrap within seconds under load (found by the gateway load test)
+        NodeId key = NodeId.ofKey("tid reuse");
+        cluster.nodes().get(2).putObject(key, "function onGet(caller, args) return args.x end".getBytes(StandardCharsets.UTF_8), 1, -1)
+                .get(30, TimeUnit.SECONDS);
+        java.net.InetSocketAddress replica = cluster.nodes().get(6).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS)
+                .get(0).replica().address();
+        try (dev.comet.runtime.BlockingKrpcClient client = new dev.comet.runtime.BlockingKrpcClient()) {
+            for (String x : List.of("one", "two")) {
+                client.send(replica, dev.comet.runtime.BlockingKrpcClient.CODEC.encode(new dev.comet.krpc.KrpcQuery(new byte[] {7, 7},
+                        "comet_get", dev.comet.krpc.Dict.builder().put("id", client.id()).put("k", key)
+                        .put("a", new java.util.TreeMap<String, Object>(Map.of("x", x.getBytes(StandardCharsets.UTF_8)))).build(), null, true)));
+                dev.comet.krpc.KrpcResponse r = (dev.comet.krpc.KrpcResponse) client.receive(5000).orElseThrow();
+                assertThat(new String((byte[]) r.values().map().get("v"), StandardCharsets.UTF_8)).isEqualTo(x);
+            }
+        }
+    }
 }

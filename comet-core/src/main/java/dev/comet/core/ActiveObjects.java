@@ -104,7 +104,10 @@ final class ActiveObjects {
      * handled is dropped, and a retry of one already answered gets the same answer again.
      */
     void onQuery(InetSocketAddress from, KrpcQuery query, NodeId sender) {
-        String requestKey = from + "/" + HexFormat.of().formatHex(query.transactionId());
+        // transaction ids are 16 bits and wrap within seconds under load: a retry is the same query again, so the
+        // key holds the query's content too, and a new query that reuses an old id is not answered from memory
+        String requestKey = from + "/" + HexFormat.of().formatHex(query.transactionId()) + "/" + query.method() + "/"
+                + Arrays.hashCode(dev.comet.bencode.Bencode.encode(query.arguments().map()));
         byte[] earlier = replies.get(requestKey);
         if (earlier != null) {
             if (earlier.length > 0) {
@@ -711,8 +714,9 @@ final class ActiveObjects {
 
             @Override
             public void onError(KrpcError error) {
-                // the replica holds the object and its handler said no: that is its answer
-                done.accept(new Node.ObjectAnswer(c, null, error.code() + " " + error.message()));
+                // a Comet refusal (≥ 300): the replica holds the object and its handler said no, which is its answer;
+                // anything else (a failing or foreign node) sends the reader on to the next replica
+                done.accept(error.code() >= 300 ? new Node.ObjectAnswer(c, null, error.code() + " " + error.message()) : null);
             }
 
             @Override

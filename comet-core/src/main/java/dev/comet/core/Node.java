@@ -87,6 +87,11 @@ public final class Node {
     private long internalErrors;
     private long lookupsStarted;
     private long lookupsFinished;
+    private long lookupHops;
+    /** Queries received by method, for metrics; methods outside {@link #COUNTED_METHODS} count as "other". */
+    private final Map<String, Long> queriesByMethod = new java.util.TreeMap<>();
+    private static final java.util.Set<String> COUNTED_METHODS = java.util.Set.of("ping", "find_node", "get_peers",
+            "announce_peer", "get", "put", "comet_put", "comet_get", "comet_delete");
 
     /** A node with id {@code id} that others reach at {@code address}. */
     public Node(NodeId id, InetSocketAddress address, NodeConfig config, Environment env) {
@@ -194,11 +199,22 @@ public final class Node {
                 malformedDropped, unsolicitedDropped, errorRepliesSent, internalErrors, lookupsStarted, lookupsFinished);
     }
 
+    /** Queries received so far by method ("other" for methods we do not know); a copy. */
+    public Map<String, Long> queriesByMethod() {
+        return Map.copyOf(queriesByMethod);
+    }
+
+    /** Hops of every finished lookup added up (divided by lookupsFinished: the mean). */
+    public long lookupHops() {
+        return lookupHops;
+    }
+
     /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */
     public void lookup(NodeId target, Consumer<LookupResult> done) {
         lookupsStarted++;
         Lookup lookup = new Lookup(target, config.k(), config.alpha(), this::requestNodes, env::now, result -> {
             lookupsFinished++;
+            lookupHops += result.hops();
             done.accept(result);
         });
         if (!readOnly) {
@@ -278,6 +294,7 @@ public final class Node {
         lookupsStarted++;
         Lookup lookup = new Lookup(target, width, config.alpha(), get, env::now, result -> {
             lookupsFinished++;
+            lookupHops += result.hops();
             done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode, comet));
         });
         if (!readOnly) {
@@ -382,8 +399,14 @@ public final class Node {
         }
     }
 
-    /** One replica's answer to a comet_get: the value its onGet returned, or the error it answered with. */
+    /**
+     * One replica's answer to a comet_get: its value, or the error its handler ended with (a KRPC code ≥ 300 and
+     * message, e.g. "330 onGet: wrong password"), null when it answered.
+     */
     public record ObjectAnswer(Contact replica, Object value, String error) {
+        public ObjectAnswer(Contact replica, Object value) {
+            this(replica, value, null);
+        }
     }
 
     /** What this node's active objects are doing: timers running, timer runs, timers refused, requests sent. */
@@ -466,6 +489,7 @@ public final class Node {
 
     private void onQuery(InetSocketAddress from, KrpcQuery query) {
         queriesReceived++;
+        queriesByMethod.merge(COUNTED_METHODS.contains(query.method()) ? query.method() : "other", 1L, Long::sum);
         Dict args = query.arguments();
         Dict reply;
         try {

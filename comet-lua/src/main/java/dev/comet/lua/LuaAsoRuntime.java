@@ -262,29 +262,17 @@ public final class LuaAsoRuntime implements AsoRuntime {
             case LuaValue.TBOOLEAN:
                 return v.toboolean() ? 1L : 0L;
             case LuaValue.TTABLE: {
-                LuaTable t = (LuaTable) v;
-                int n = t.rawlen();
                 List<Object> list = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    Object item = toBencodable(t.rawget(i), depth + 1);
-                    list.add(item == null ? new byte[0] : item);
-                }
                 TreeMap<String, Object> map = new TreeMap<>();
-                LuaValue k = LuaValue.NIL;
-                while (true) {
-                    Varargs next = t.next(k);
-                    k = next.arg1();
-                    if (k.isnil()) {
-                        break;
-                    }
-                    if (k.isinttype() && k.toint() >= 1 && k.toint() <= n) {
-                        continue;
-                    }
-                    Object item = toBencodable(next.arg(2), depth + 1);
+                LuaValues.forEachEntry((LuaTable) v, element -> {
+                    Object item = toBencodable(element, depth + 1);
+                    list.add(item == null ? new byte[0] : item);
+                }, (k, value) -> {
+                    Object item = toBencodable(value, depth + 1);
                     if (item != null) {
                         map.put(new String(k.tojstring().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1), item);
                     }
-                }
+                });
                 return map.isEmpty() ? list : map;
             }
             default:

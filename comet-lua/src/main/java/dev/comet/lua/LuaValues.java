@@ -42,32 +42,38 @@ public final class LuaValues {
                 if (depth >= MAX_DEPTH) {
                     return "{…}";
                 }
-                LuaTable t = (LuaTable) v;
-                int n = t.rawlen();
                 List<Object> list = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    list.add(toPlain(t.rawget(i), depth + 1));
-                }
                 java.util.TreeMap<String, Object> map = new java.util.TreeMap<>();
-                LuaValue k = LuaValue.NIL;
-                while (true) {
-                    Varargs next = t.next(k);
-                    k = next.arg1();
-                    if (k.isnil()) {
-                        break;
-                    }
-                    if (k.isinttype() && k.toint() >= 1 && k.toint() <= n) {
-                        continue;
-                    }
-                    Object item = toPlain(next.arg(2), depth + 1);
+                forEachEntry((LuaTable) v, element -> list.add(toPlain(element, depth + 1)), (k, value) -> {
+                    Object item = toPlain(value, depth + 1);
                     if (item != null) {
                         map.put(k.tojstring(), item);
                     }
-                }
+                });
                 return map.isEmpty() ? list : map;
             }
             default:
                 return null;
+        }
+    }
+
+    /** Visits a table's array part (1 to {@code #t}, in order), then each of its other entries once. */
+    static void forEachEntry(LuaTable t, java.util.function.Consumer<LuaValue> element,
+                             java.util.function.BiConsumer<LuaValue, LuaValue> keyed) {
+        int n = t.rawlen();
+        for (int i = 1; i <= n; i++) {
+            element.accept(t.rawget(i));
+        }
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs next = t.next(k);
+            k = next.arg1();
+            if (k.isnil()) {
+                return;
+            }
+            if (!(k.isinttype() && k.toint() >= 1 && k.toint() <= n)) {
+                keyed.accept(k, next.arg(2));
+            }
         }
     }
 
@@ -91,24 +97,13 @@ public final class LuaValues {
             return;
         }
         out.append('{');
-        int n = t.rawlen();
         List<String> parts = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            StringBuilder sb = new StringBuilder();
-            render(t.rawget(i), sb, depth + 1);
-            parts.add(sb.toString());
-        }
         List<String> keyed = new ArrayList<>();
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs next = t.next(k);
-            k = next.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            if (k.isint() && k.toint() >= 1 && k.toint() <= n) {
-                continue;
-            }
+        forEachEntry(t, element -> {
+            StringBuilder sb = new StringBuilder();
+            render(element, sb, depth + 1);
+            parts.add(sb.toString());
+        }, (k, value) -> {
             StringBuilder sb = new StringBuilder();
             if (k.type() == LuaValue.TSTRING && k.tojstring().matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 sb.append(k.tojstring());
@@ -118,9 +113,9 @@ public final class LuaValues {
                 sb.append(']');
             }
             sb.append(" = ");
-            render(next.arg(2), sb, depth + 1);
+            render(value, sb, depth + 1);
             keyed.add(sb.toString());
-        }
+        });
         java.util.Collections.sort(keyed);
         parts.addAll(keyed);
         out.append(String.join(", ", parts)).append('}');

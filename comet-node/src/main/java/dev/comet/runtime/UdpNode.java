@@ -141,6 +141,11 @@ public final class UdpNode implements AutoCloseable {
         return node.self().address();
     }
 
+    /** The settings this node runs with. */
+    public NodeConfig config() {
+        return node.config();
+    }
+
     /** Where this node's active objects run (for their statistics and per-object reports). */
     public AsoRuntime asoRuntime() {
         return runtime;
@@ -208,6 +213,11 @@ public final class UdpNode implements AutoCloseable {
         CompletableFuture<Node.ItemPut> result = new CompletableFuture<>();
         loop.execute(() -> node.deleteObject(key, result::complete));
         return result;
+    }
+
+    /** How much of its quota the node's store uses (read on the node's thread). */
+    public CompletableFuture<dev.comet.storage.StoreUsage> storeUsage() {
+        return call(n -> store.usage());
     }
 
     /** Completes once the node has finished its first bootstrap round. */

@@ -174,12 +174,7 @@ public final class Simulation {
         out.put("readers_with_failed_reads", failingReaders.size());
         out.put("items_readable_everywhere", everywhere);
         out.put("readers", readers.size());
-        out.put("churn_departures", departures);
-        out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
-        out.put("peak_heap_mb", HeapMeter.peakMegabytes());
-        out.put("seed", config.seed());
-        out.put("datagrams", network.datagramsSent());
-        out.put("virtual_seconds", network.now() / 1000);
+        putRunFields(out, wallStart);
         return out;
     }
 
@@ -273,13 +268,18 @@ public final class Simulation {
         out.put("replicas_holding_over_two_intervals", settledHolders[0]);
         out.put("replicas_with_running_timer", ticking[0]);
         out.put("reads_unfinished", objects - finished[0]);
+        putRunFields(out, wallStart);
+        return out;
+    }
+
+    /** The fields every workload's report ends with: churn, wall time, memory, seed, traffic, virtual time. */
+    private void putRunFields(Map<String, Object> out, long wallStart) {
         out.put("churn_departures", departures);
         out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
         out.put("peak_heap_mb", HeapMeter.peakMegabytes());
         out.put("seed", config.seed());
         out.put("datagrams", network.datagramsSent());
         out.put("virtual_seconds", network.now() / 1000);
-        return out;
     }
 
     /** Builds the network, starts churn if configured, and lets it run for the settle time. */

@@ -1,0 +1,45 @@
+package dev.comet.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code comet demo}, as the README's first command: every example behaves, the report says so, exit code 0. */
+class DemoCommandTest {
+    @Test
+    void theDemoExercisesEveryExampleAndReportsIt() {
+        CliRun run = CliRun.of("demo", "--http-port", "0");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("20 nodes up, gateway http://127.0.0.1:")
+                .containsPattern("ok  get-counter \\(examples/seed.lua\\): stored on 8 replicas; 3 gets counted \\[1, 2, 3\\]")
+                .contains("ok  one-time value (examples/one-time.lua): first read: \"the launch code is 0000\"; second read: 404")
+                .containsPattern("ok  self-destructing value \\(examples/self-destruct.lua\\): read at once: \"a short-lived secret\"; gone \\d+\\.\\d s after")
+                .contains("ok  password-protected value (examples/password.lua): no password: 422 refused; wrong password: 422 refused")
+                .contains("all 4 examples behaved as expected")
+                .contains("curl -s http://127.0.0.1:");
+    }
+
+    @Test
+    void theJsonReportListsEachExample() throws Exception {
+        CliRun run = CliRun.of("demo", "--http-port", "0", "--nodes", "8", "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(run.out());
+        assertThat(report.get("nodes").asInt()).isEqualTo(8);
+        assertThat(report.get("gateway").asText()).startsWith("http://127.0.0.1:");
+        assertThat(report.get("examples")).hasSize(4);
+        report.get("examples").forEach(e -> assertThat(e.get("result").asText()).isEqualTo("ok"));
+        assertThat(report.get("wall_seconds").asDouble()).isLessThan(60);
+    }
+
+    @Test
+    void aPortInUseIsAClearFailure() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliRun run = CliRun.of("demo", "--http-port", Integer.toString(taken.getLocalPort()), "--nodes", "2");
+            assertThat(run.exitCode()).isEqualTo(Main.EXIT_FAILURE);
+            assertThat(run.err()).contains("comet: cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+}

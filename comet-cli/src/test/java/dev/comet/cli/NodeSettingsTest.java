@@ -1,0 +1,91 @@
+package dev.comet.cli;
+
+import dev.comet.CometException;
+import dev.comet.core.NodeConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Node settings: defaults, then the file, then COMET_* variables, then --set flags. */
+class NodeSettingsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void flagsBeatTheEnvironmentWhichBeatsTheFile() throws Exception {
+        Path file = dir.resolve("comet.properties");
+        Files.writeString(file, "# a node's settings\nk = 12\nalpha = 5\nmaxStoreBytes = 1_000_000\nreplicate = false\n");
+        NodeConfig config = NodeSettings.resolve(file, Map.of("COMET_ALPHA", "4", "COMET_K", "10", "PATH", "/bin"),
+                Map.of("k", "16"));
+        assertThat(config.k()).isEqualTo(16);
+        assertThat(config.alpha()).isEqualTo(4);
+        assertThat(config.maxStoreBytes()).isEqualTo(1_000_000L);
+        assertThat(config.replicate()).isFalse();
+        assertThat(config.maxDatagramBytes()).isEqualTo(NodeConfig.defaults().maxDatagramBytes());
+    }
+
+    @Test
+    void nothingGivenIsTheDefaults() {
+        assertThat(NodeSettings.resolve(null, Map.of(), Map.of())).isEqualTo(NodeConfig.defaults());
+    }
+
+    @Test
+    void badSettingsAreBadInputNamingTheKey() throws Exception {
+        Path file = dir.resolve("typo.properties");
+        Files.writeString(file, "maxStoreByte = 5\n");
+        assertThatThrownBy(() -> NodeSettings.resolve(file, Map.of(), Map.of()))
+                .isInstanceOf(CometException.class).hasMessageContaining("unknown setting 'maxStoreByte'").hasMessageContaining("maxStoreBytes");
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of(), Map.of("k", "eight")))
+                .hasMessageContaining("k must be a whole number, got 'eight'");
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of("COMET_REPLICATE", "yes"), Map.of()))
+                .hasMessageContaining("replicate must be true or false");
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of(), Map.of("k", "0"))).hasMessageContaining("k must be positive");
+        assertThatThrownBy(() -> NodeSettings.resolve(dir.resolve("missing"), Map.of(), Map.of()))
+                .hasMessageContaining("cannot read config file");
+    }
+
+    @Test
+    void environmentNamesAreUpperSnakeCase() {
+        assertThat(NodeSettings.envName("maxStoreBytes")).isEqualTo("COMET_MAX_STORE_BYTES");
+        assertThat(NodeSettings.envName("k")).isEqualTo("COMET_K");
+        assertThat(NodeSettings.envName("objects.limits.requestsPerSecond")).isEqualTo("COMET_OBJECTS_LIMITS_REQUESTS_PER_SECOND");
+    }
+
+    @Test
+    void objectSettingsAndHandlerLimitsAreNestedKeys() {
+        NodeConfig config = NodeSettings.resolve(null, Map.of("COMET_OBJECTS_MAX_TIMERS", "5"),
+                Map.of("objects.limits.instructions", "2000", "objects.replicas", "3"));
+        assertThat(config.objects().maxTimers()).isEqualTo(5);
+        assertThat(config.objects().replicas()).isEqualTo(3);
+        assertThat(config.objects().limits().instructions()).isEqualTo(2000);
+        assertThat(config.objects().limits().stateBytes()).isEqualTo(NodeConfig.defaults().objects().limits().stateBytes());
+        assertThat(NodeSettings.keys()).containsKey("objects.limits.wallMillis").doesNotContainKey("objects");
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of(), Map.of("objects.replicas", "21")))
+                .hasMessageContaining("replicas must be 1 to 20");
+    }
+
+    @Test
+    void everySettingIsDocumentedWithItsEnvironmentVariable() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.exists(root.resolve("docs/operations.md"))) {
+            root = root.getParent();
+        }
+        String doc = Files.readString(root.resolve("docs/operations.md"));
+        for (String key : NodeSettings.keys().keySet()) {
+            assertThat(doc).as("docs/operations.md documents " + key).contains("`" + key + "`").contains("`" + NodeSettings.envName(key) + "`");
+        }
+    }
+
+    @Test
+    void theCommandLineRejectsAnUnknownSetting() {
+        CliRun run = CliRun.of("cluster", "--nodes", "2", "--selftest", "--lookups", "1", "--set", "colour=red");
+        assertThat(run.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(run.err()).contains("unknown setting 'colour' in --set");
+    }
+}

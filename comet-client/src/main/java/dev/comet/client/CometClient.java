@@ -1,0 +1,39 @@
+package dev.comet.client;
+
+import java.util.Map;
+
+/**
+ * The small Java API of Comet: store an active object under a key, read it through its {@code onGet}, delete it,
+ * and store and fetch BEP 44 items. Two implementations pass the same contract tests: {@link EmbeddedCometClient}
+ * (a node in this JVM) and {@link HttpCometClient} (a node's HTTP gateway). Every method blocks until the
+ * operation is done and throws {@link CometClientException} (with its {@link ApiError}) when it fails.
+ */
+public interface CometClient extends AutoCloseable {
+    /** Stores {@code spec} on the replicas closest to SHA-1(key); fails when none stored it. */
+    WriteResult put(String key, ObjectSpec spec);
+
+    /**
+     * Runs {@code onGet(caller, args)} on the closest replica that answers ({@code all} false), or on every
+     * replica ({@code all} true); {@link ApiError#NOT_FOUND} when none holds the key, {@link ApiError#REFUSED}
+     * when every answer is a handler's refusal.
+     */
+    GetResult get(String key, Map<String, String> args, boolean all);
+
+    /** {@link #get(String, Map, boolean)} without arguments, from the closest replica. */
+    default GetResult get(String key) {
+        return get(key, Map.of(), false);
+    }
+
+    /** Deletes the key from its replicas (each runs {@code onDelete}, which may refuse). */
+    WriteResult delete(String key);
+
+    /** Stores a BEP 44 item on the K closest nodes to its target. */
+    WriteResult putItem(ItemSpec item);
+
+    /** Fetches the item under {@code targetHex} (40 hex digits); {@code salt} for a salted mutable item, else null. */
+    ItemResult getItem(String targetHex, String salt);
+
+    /** Releases what the client holds (its node, or its HTTP connections). */
+    @Override
+    void close();
+}

@@ -1,0 +1,120 @@
+package dev.comet.client;
+
+import dev.comet.CometException;
+import dev.comet.core.NodeConfig;
+import dev.comet.runtime.DataDirectory;
+import dev.comet.runtime.UdpNode;
+import io.netty.channel.nio.NioEventLoopGroup;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link CometClient} that is itself a full node in this JVM: it joins the network of the given bootstrap nodes
+ * (or runs alone, storing everything itself) and runs active objects in the process's shared Lua pool. It owns
+ * its node and event loop and closes both.
+ */
+public final class EmbeddedCometClient implements CometClient {
+    /** How long an operation may take before it fails with {@link ApiError#UNAVAILABLE}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final NioEventLoopGroup group;
+    private final UdpNode node;
+    private final NodeAccess access;
+
+    private EmbeddedCometClient(NioEventLoopGroup group, UdpNode node, Duration timeout) {
+        this.group = group;
+        this.node = node;
+        this.access = new NodeAccess(node, timeout);
+    }
+
+    /** A node on 127.0.0.1 (a free port) that joins through {@code bootstrap}, with default settings. */
+    public static EmbeddedCometClient join(List<InetSocketAddress> bootstrap) {
+        return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), bootstrap, NodeConfig.defaults(), null,
+                DEFAULT_TIMEOUT);
+    }
+
+    /** A node on 127.0.0.1 that runs alone: its own network of one, holding every object it stores. */
+    public static EmbeddedCometClient alone() {
+        return join(List.of());
+    }
+
+    /**
+     * A node bound to {@code bind} that joins through {@code bootstrap} (empty: alone), keeps its id, contacts and
+     * data in {@code dataDir} (null: in memory) and fails operations after {@code timeout}. Returns once the node
+     * has finished its first bootstrap round.
+     */
+    public static EmbeddedCometClient start(InetSocketAddress bind, List<InetSocketAddress> bootstrap, NodeConfig config,
+                                            Path dataDir, Duration timeout) {
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            UdpNode node = UdpNode.start(group, bind, config, bootstrap, dataDir == null ? null : new DataDirectory(dataDir),
+                    false, SharedLuaRuntime.factory());
+            EmbeddedCometClient client = new EmbeddedCometClient(group, node, timeout);
+            try {
+                node.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                client.close();
+                throw new CometClientException(ApiError.UNAVAILABLE, "the embedded node did not join within " + timeout.toSeconds() + " s");
+            }
+            return client;
+        } catch (CometException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw ApiError.exception(e);
+        }
+    }
+
+    /** The node this client runs (its address is a bootstrap for others). */
+    public UdpNode node() {
+        return node;
+    }
+
+    @Override
+    public WriteResult put(String key, ObjectSpec spec) {
+        return await(() -> access.put(key, spec));
+    }
+
+    @Override
+    public GetResult get(String key, Map<String, String> args, boolean all) {
+        return await(() -> access.get(key, args, all));
+    }
+
+    @Override
+    public WriteResult delete(String key) {
+        return await(() -> access.delete(key));
+    }
+
+    @Override
+    public WriteResult putItem(ItemSpec item) {
+        return await(() -> access.putItem(item));
+    }
+
+    @Override
+    public ItemResult getItem(String targetHex, String salt) {
+        return await(() -> access.getItem(targetHex, salt));
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Runs an operation and waits for it (NodeAccess bounds the wait), with its failure as the client's exception. */
+    private static <T> T await(java.util.function.Supplier<CompletableFuture<T>> operation) {
+        try {
+            return operation.get().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CometClientException(ApiError.UNAVAILABLE, "interrupted");
+        } catch (Exception e) {
+            throw NodeAccess.failure(e);
+        }
+    }
+}

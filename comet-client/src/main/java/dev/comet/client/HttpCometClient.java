@@ -1,0 +1,138 @@
+package dev.comet.client;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A {@link CometClient} that talks to a node's HTTP gateway (JDK HttpClient, JSON with Jackson). Errors come
+ * back as the gateway's {@code {error, message}} and are thrown as {@link CometClientException} with the same
+ * {@link ApiError} the embedded client would throw. Thread-safe; one client can serve many threads.
+ */
+public final class HttpCometClient implements CometClient {
+    /** JSON as the gateway writes it: no null fields, and integers read as Long like the embedded client's answers. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final URI base;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    /** A client of the gateway at {@code base} (e.g. {@code http://127.0.0.1:8080}), waiting up to {@code timeout}. */
+    public HttpCometClient(URI base, Duration timeout) {
+        String b = base.toString();
+        this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** A client of the gateway at {@code base}, waiting up to a minute for an answer. */
+    public HttpCometClient(URI base) {
+        this(base, Duration.ofSeconds(60));
+    }
+
+    @Override
+    public WriteResult put(String key, ObjectSpec spec) {
+        return send(request("/v1/objects/" + pathOf(key)).PUT(body(spec)), WriteResult.class);
+    }
+
+    @Override
+    public GetResult get(String key, Map<String, String> args, boolean all) {
+        StringJoiner query = new StringJoiner("&", "?", "");
+        args.forEach((name, value) -> query.add("arg." + queryOf(name) + "=" + queryOf(value)));
+        if (all) {
+            query.add("all=true");
+        }
+        return send(request("/v1/objects/" + pathOf(key) + (query.length() > 1 ? query : "")).GET(), GetResult.class);
+    }
+
+    @Override
+    public WriteResult delete(String key) {
+        return send(request("/v1/objects/" + pathOf(key)).DELETE(), WriteResult.class);
+    }
+
+    @Override
+    public WriteResult putItem(ItemSpec item) {
+        return send(request("/v1/items").PUT(body(item)), WriteResult.class);
+    }
+
+    @Override
+    public ItemResult getItem(String targetHex, String salt) {
+        return send(request("/v1/items/" + queryOf(targetHex) + (salt == null ? "" : "?salt=" + queryOf(salt))).GET(),
+                ItemResult.class);
+    }
+
+    /** The gateway's node: id, address, uptime, routing table and store. */
+    public NodeStatus node() {
+        return send(request("/v1/node").GET(), NodeStatus.class);
+    }
+
+    /** Nothing to release: the JDK client's connections close when it is collected. */
+    @Override
+    public void close() {
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Accept", "application/json");
+    }
+
+    private static HttpRequest.BodyPublisher body(Object value) {
+        try {
+            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new CometClientException(ApiError.BAD_INPUT, "cannot write the request as JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private <T> T send(HttpRequest.Builder builder, Class<T> type) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(builder.header("Content-Type", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CometClientException(ApiError.UNAVAILABLE, "cannot reach the gateway at " + base + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CometClientException(ApiError.UNAVAILABLE, "interrupted");
+        }
+        try {
+            if (response.statusCode() / 100 == 2) {
+                return JSON.readValue(response.body(), type);
+            }
+            JsonNode error = JSON.readTree(response.body());
+            throw new CometClientException(ApiError.fromCode(error.path("error").asText()), error.path("message").asText());
+        } catch (JsonProcessingException e) {
+            throw new CometClientException(ApiError.INTERNAL, "the gateway answered " + response.statusCode()
+                    + " with a body that is not the JSON expected");
+        }
+    }
+
+    /** A key as a URL path: each segment percent-encoded, slashes kept (the gateway's route takes them). */
+    static String pathOf(String key) {
+        NodeAccess.keyId(key); // an empty or huge key fails here as it would in the gateway (an empty one has no route)
+        StringJoiner path = new StringJoiner("/");
+        for (String segment : key.split("/", -1)) {
+            path.add(queryOf(segment));
+        }
+        return path.toString();
+    }
+
+    private static String queryOf(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

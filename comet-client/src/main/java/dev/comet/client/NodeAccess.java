@@ -1,0 +1,237 @@
+package dev.comet.client;
+
+import dev.comet.CometException;
+import dev.comet.aso.ObjectReport;
+import dev.comet.bencode.Bencode;
+import dev.comet.core.Node;
+import dev.comet.id.NodeId;
+import dev.comet.items.Item;
+import dev.comet.aso.HandlerLimits;
+import dev.comet.routing.Contact;
+import dev.comet.routing.RoutingTable;
+import dev.comet.runtime.UdpNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one adapter between client-facing code (the gateway, the embedded client) and a {@link UdpNode}: turns
+ * keys, specs and args into node calls and the node's answers into plain result records, and every failure into
+ * a {@link CometClientException}. Futures fail with that exception (possibly wrapped in a CompletionException;
+ * {@link #failure} unwraps it). Stateless apart from the node it wraps, which it does not own.
+ */
+public final class NodeAccess {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAccess.class);
+    private static final HexFormat HEX = HexFormat.of();
+    /** Longest key accepted, in UTF-8 bytes (keys are hashed, but must fit in a URL and a log line). */
+    public static final int MAX_KEY_BYTES = 1024;
+    /** Room a comet_put needs besides the code: ids, key, token, ttl and the KRPC envelope. */
+    private static final int DATAGRAM_OVERHEAD = 512;
+
+    private final UdpNode node;
+    private final Duration timeout;
+    private final long startedAtMillis = System.currentTimeMillis();
+
+    /** Access to {@code node}; every operation fails with {@link ApiError#UNAVAILABLE} after {@code timeout}. */
+    public NodeAccess(UdpNode node, Duration timeout) {
+        this.node = node;
+        this.timeout = timeout;
+    }
+
+    public UdpNode node() {
+        return node;
+    }
+
+    /** Stores an object; fails when no replica took it, with the kind of the first refusal. */
+    public CompletableFuture<WriteResult> put(String key, ObjectSpec spec) {
+        NodeId k = keyId(key);
+        spec.validate();
+        byte[] source = ObjectSource.of(spec);
+        int most = Math.min(HandlerLimits.defaults().codeBytes(), node.config().maxDatagramBytes() - DATAGRAM_OVERHEAD);
+        if (source.length > most) {
+            // a comet_put carries the code in one datagram: a larger one would be dropped on the way as "no answer"
+            throw new CometClientException(ApiError.TOO_LARGE, "the object's code and value are " + source.length
+                    + " bytes; at most " + most + " fit");
+        }
+        return timed(node.putObject(k, source, spec.replicaCount(), spec.ttl()), "the put")
+                .thenApply(put -> requireStored(key, write(key, put), "stored the object"));
+    }
+
+    /** Runs onGet on the closest replica or on all; fails with NOT_FOUND or, when every answer is a refusal, its kind. */
+    public CompletableFuture<GetResult> get(String key, Map<String, String> args, boolean all) {
+        NodeId k = keyId(key);
+        Map<String, byte[]> handlerArgs = new TreeMap<>();
+        args.forEach((name, v) -> handlerArgs.put(name, v.getBytes(StandardCharsets.UTF_8)));
+        return timed(node.getObject(k, handlerArgs, all), "the get").thenApply(found -> {
+            if (found.isEmpty()) {
+                throw new CometClientException(ApiError.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
+            }
+            List<Answer> answers = new ArrayList<>();
+            for (Node.ObjectAnswer a : found) {
+                answers.add(new Answer(address(a.replica()), PlainValues.of(a.value()), a.error()));
+            }
+            if (answers.stream().noneMatch(Answer::ok)) {
+                String error = answers.get(0).error();
+                throw new CometClientException(ApiError.ofRefusal(error), "'" + key + "': " + error.strip());
+            }
+            return new GetResult(key, k.toHex(), answers);
+        });
+    }
+
+    /** Deletes an object; NOT_FOUND when no replica held it, the refusal's kind when every holder refused. */
+    public CompletableFuture<WriteResult> delete(String key) {
+        NodeId k = keyId(key);
+        return timed(node.deleteObject(k), "the delete").thenApply(deleted -> {
+            WriteResult result = write(key, deleted);
+            if (result.stored().isEmpty() && result.refused().isEmpty()) {
+                throw new CometClientException(ApiError.NOT_FOUND, "no replica holds '" + key + "' (target " + k.toHex() + ")");
+            }
+            return requireStored(key, result, "deleted the object");
+        });
+    }
+
+    /** Stores a BEP 44 item on the K closest nodes. */
+    public CompletableFuture<WriteResult> putItem(ItemSpec spec) {
+        Item item = spec.toItem();
+        return timed(node.putItem(item, spec.ttl()), "the item put")
+                .thenApply(put -> requireStored(null, write(null, put), "stored the item"));
+    }
+
+    /** Fetches and verifies the item under {@code targetHex}. */
+    public CompletableFuture<ItemResult> getItem(String targetHex, String salt) {
+        NodeId target = NodeId.fromBytes(ItemSpec.hex("target", targetHex, NodeId.BYTES));
+        byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
+        return timed(node.getItem(target, saltBytes), "the item get").thenApply(found -> {
+            Item item = found.item().orElseThrow(() -> new CometClientException(ApiError.NOT_FOUND,
+                    "no item found for target " + target.toHex() + " (asked " + found.lookup().closest().size() + " nodes)"));
+            Object value = Bencode.decode(item.value());
+            String text = value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
+                    : new String(item.value(), StandardCharsets.ISO_8859_1);
+            return item.isMutable() ? new ItemResult(target.toHex(), text, item.seq(), HEX.formatHex(item.publicKey()))
+                    : new ItemResult(target.toHex(), text, null, null);
+        });
+    }
+
+    /** This node: id, address, uptime, routing table and store. */
+    public CompletableFuture<NodeStatus> status() {
+        CompletableFuture<NodeStatus.Routing> routing = node.call(n -> {
+            RoutingTable table = n.routingTable();
+            int comet = 0;
+            for (int i = 0; i < table.bucketCount(); i++) {
+                for (RoutingTable.Entry e : table.bucket(i)) {
+                    comet += e.speaksComet() ? 1 : 0;
+                }
+            }
+            return new NodeStatus.Routing(table.size(), comet, table.bucketCount());
+        });
+        return timed(routing.thenCombine(node.storeUsage(), (r, u) -> new NodeStatus(node.id().toHex(),
+                address(node.address()), (System.currentTimeMillis() - startedAtMillis) / 1000, r,
+                new NodeStatus.Storage(u.records(), u.bytes(), u.maxRecords(), u.maxBytes()))), "the status");
+    }
+
+    /** This node's own replica of {@code key} as its runtime holds it; NOT_FOUND when it holds none loaded. */
+    public CompletableFuture<ObjectReport> report(String key) {
+        NodeId k = keyId(key);
+        return timed(node.asoRuntime().report(k), "the report").thenApply((Optional<ObjectReport> r) -> r.orElseThrow(
+                () -> new CometClientException(ApiError.NOT_FOUND, "this node holds no loaded replica of '" + key + "'")));
+    }
+
+    /** Everything the node counts, in one snapshot taken on its thread. */
+    public CompletableFuture<NodeCounters> counters() {
+        return timed(node.call(n -> new Counted(n.stats(), n.queriesByMethod(), n.lookupHops()))
+                .thenCombine(node.storeUsage(), (c, usage) -> new NodeCounters(c.stats(), c.byMethod(), c.hops(), usage,
+                        node.asoRuntime().stats())), "the counters");
+    }
+
+    /** The part of {@link NodeCounters} read on the node's thread. */
+    private record Counted(dev.comet.core.NodeStats stats, Map<String, Long> byMethod, long hops) {
+    }
+
+    /**
+     * The {@link CometClientException} behind a failed operation: its own, a {@link CometException}'s mapping, a
+     * timeout as UNAVAILABLE, and anything else (a bug) as INTERNAL with no detail for the client (logged here).
+     */
+    public static CometClientException failure(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CometClientException e) {
+            return e;
+        }
+        if (cause instanceof CometException e) {
+            return ApiError.exception(e);
+        }
+        if (cause instanceof TimeoutException) {
+            return new CometClientException(ApiError.UNAVAILABLE, "the operation did not finish in time");
+        }
+        LOG.error("internal error", cause);
+        return new CometClientException(ApiError.INTERNAL, "internal error");
+    }
+
+    /** The key's id, SHA-1 of its UTF-8 bytes; BAD_INPUT for an empty key, TOO_LARGE for a huge one. */
+    public static NodeId keyId(String key) {
+        if (key == null || key.isEmpty()) {
+            throw new CometClientException(ApiError.BAD_INPUT, "the key must not be empty");
+        }
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw new CometClientException(ApiError.TOO_LARGE, "a key is at most " + MAX_KEY_BYTES + " bytes");
+        }
+        return NodeId.ofKey(key);
+    }
+
+    private <T> CompletableFuture<T> timed(CompletableFuture<T> f, String what) {
+        return f.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).exceptionally(t -> {
+            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            if (cause instanceof TimeoutException) {
+                throw new CometClientException(ApiError.UNAVAILABLE, what + " did not finish within " + timeout.toSeconds() + " s");
+            }
+            throw failure(cause);
+        });
+    }
+
+    private static WriteResult write(String key, Node.ItemPut put) {
+        List<String> stored = new ArrayList<>();
+        put.stored().forEach(c -> stored.add(address(c)));
+        Map<String, String> refused = new TreeMap<>();
+        put.refused().forEach((c, why) -> refused.put(address(c), why));
+        return new WriteResult(key, put.target().toHex(), stored, refused);
+    }
+
+    /** {@code result} when some node took the write; otherwise the failure of the most telling refusal. */
+    private static WriteResult requireStored(String key, WriteResult result, String what) {
+        if (!result.stored().isEmpty()) {
+            return result;
+        }
+        String subject = key == null ? "target " + result.target() : "'" + key + "'";
+        if (result.refused().isEmpty()) {
+            throw new CometClientException(ApiError.UNAVAILABLE, "no node was reached for " + subject);
+        }
+        // a handler's or store's own refusal says more than a node that did not answer
+        String why = new TreeMap<>(result.refused()).values().stream()
+                .filter(r -> ApiError.ofRefusal(r) != ApiError.UNAVAILABLE).findFirst()
+                .orElse(result.refused().values().iterator().next());
+        throw new CometClientException(ApiError.ofRefusal(why), "no node " + what + " for " + subject + ": " + why);
+    }
+
+    static String address(Contact c) {
+        return address(c.address());
+    }
+
+    private static String address(java.net.InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+}

@@ -1,0 +1,246 @@
+package dev.comet.gateway;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.comet.client.ApiError;
+import dev.comet.client.CometClientException;
+import dev.comet.client.ItemSpec;
+import dev.comet.client.NodeAccess;
+import dev.comet.client.ObjectSpec;
+import dev.comet.runtime.UdpNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+/**
+ * A node's HTTP/JSON gateway (docs/openapi.yaml): objects, items, node status, per-object reports and Prometheus
+ * metrics over Javalin. It does the DHT work for its clients through {@link NodeAccess}; every failure becomes a
+ * JSON {@code {error, message}} with the status of its {@link ApiError}, never a stack trace. Owns its Javalin
+ * server; not the node.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** Strict input: unknown fields, numbers for strings and fractions for integers are errors. */
+    private static final ObjectMapper INPUT = JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .build();
+    private static final ObjectMapper OUTPUT = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Javalin app;
+    private final NodeAccess access;
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final Semaphore inFlight;
+
+    private Gateway(UdpNode node, GatewayConfig config) {
+        this.config = config;
+        this.access = new NodeAccess(node, config.requestTimeout());
+        this.inFlight = new Semaphore(config.maxInFlight());
+        this.app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.http.maxRequestSize = config.maxBodyBytes();
+            c.jsonMapper(new JavalinJackson(OUTPUT, false));
+            c.router.ignoreTrailingSlashes = true;
+        });
+        app.put("/v1/objects/<key>", limited(ctx -> access.put(ctx.pathParam("key"), body(ctx, ObjectSpec.class))));
+        app.get("/v1/objects/<key>", limited(ctx -> {
+            Map<String, String> args = new TreeMap<>();
+            boolean all = false;
+            for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
+                String value = p.getValue().isEmpty() ? "" : p.getValue().get(0);
+                if (p.getKey().startsWith("arg.") && p.getKey().length() > 4) {
+                    args.put(p.getKey().substring(4), value);
+                } else if (p.getKey().equals("all")) {
+                    all = bool("all", value);
+                } else {
+                    throw bad("unknown query parameter '" + p.getKey() + "' (use arg.NAME=VALUE and all=true|false)");
+                }
+            }
+            return access.get(ctx.pathParam("key"), args, all);
+        }));
+        app.delete("/v1/objects/<key>", limited(ctx -> access.delete(ctx.pathParam("key"))));
+        app.get("/v1/items/{target}", limited(ctx -> {
+            for (String name : ctx.queryParamMap().keySet()) {
+                if (!name.equals("salt")) {
+                    throw bad("unknown query parameter '" + name + "' (only salt)");
+                }
+            }
+            return access.getItem(ctx.pathParam("target"), ctx.queryParam("salt"));
+        }));
+        app.put("/v1/items", limited(ctx -> access.putItem(body(ctx, ItemSpec.class))));
+        app.get("/v1/node", limited(ctx -> access.status()));
+        app.get("/v1/node/objects/<key>", limited(ctx -> access.report(ctx.pathParam("key"))));
+        app.get("/metrics", limited(ctx -> access.counters().thenApply(metrics::scrape)));
+        app.exception(Exception.class, (e, ctx) -> fail(ctx, failure(e)));
+        // a request no route matched (ours answer their own 404s as JSON already)
+        app.error(404, ctx -> {
+            if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
+                fail(ctx, new CometClientException(ApiError.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()));
+            }
+        });
+    }
+
+    /** Starts a gateway for {@code node} on {@code config}'s address and port. */
+    public static Gateway start(UdpNode node, GatewayConfig config) {
+        Gateway gateway = new Gateway(node, config);
+        try {
+            gateway.app.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            gateway.app.stop();
+            throw new dev.comet.CometException(dev.comet.ErrorCode.IO,
+                    "cannot serve HTTP on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        LOG.info("gateway of node {} on {}", node.id().toHex(), gateway.url());
+        return gateway;
+    }
+
+    /** The port the gateway listens on (the one chosen when the config asked for 0). */
+    public int port() {
+        return app.port();
+    }
+
+    /** The gateway's base URL, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /** The permits of requests in flight (tests take them all to see the 429). */
+    Semaphore inFlight() {
+        return inFlight;
+    }
+
+    /** A route's work: the future of what to answer (a record as JSON, or a String as Prometheus text). */
+    private interface Operation {
+        CompletableFuture<?> start(Context ctx);
+    }
+
+    /**
+     * A handler running {@code operation} when fewer than maxInFlight requests are running (429 otherwise), and
+     * answering its result or failure when it completes; counted in the metrics by route and status.
+     */
+    private io.javalin.http.Handler limited(Operation operation) {
+        return ctx -> {
+            long started = System.nanoTime();
+            if (!inFlight.tryAcquire()) {
+                ctx.header("Retry-After", "1");
+                fail(ctx, new CometClientException(ApiError.RATE_LIMITED,
+                        "the gateway is serving " + config.maxInFlight() + " requests; retry in a moment"));
+                count(ctx, started);
+                return;
+            }
+            CompletableFuture<?> work;
+            try {
+                work = operation.start(ctx);
+            } catch (RuntimeException e) {
+                inFlight.release();
+                fail(ctx, failure(e));
+                count(ctx, started);
+                return;
+            }
+            ctx.future(() -> work.handle((result, failure) -> {
+                inFlight.release();
+                if (failure != null) {
+                    fail(ctx, NodeAccess.failure(failure));
+                } else if (result instanceof String text) {
+                    ctx.contentType(PROMETHEUS_TEXT).result(text);
+                } else {
+                    ctx.json(result);
+                }
+                count(ctx, started);
+                return null;
+            }));
+        };
+    }
+
+    /** Javalin's own refusals (body too large) as their kind; everything else as {@link NodeAccess#failure}. */
+    private CometClientException failure(Throwable e) {
+        if (e instanceof HttpResponseException h) {
+            return new CometClientException(statusKind(h.getStatus()), h.getStatus() == 413
+                    ? "the request body is larger than " + config.maxBodyBytes() + " bytes" : h.getMessage());
+        }
+        return NodeAccess.failure(e);
+    }
+
+    private void count(Context ctx, long startedNanos) {
+        metrics.request(ctx.endpointHandlerPath(), ctx.method().name(), ctx.statusCode(),
+                Duration.ofNanos(System.nanoTime() - startedNanos));
+    }
+
+    private static void fail(Context ctx, CometClientException e) {
+        ctx.status(e.error().status()).json(new ErrorBody(e.error().code(), e.getMessage()));
+    }
+
+    /** The request body as {@code type}: 400 for a missing body, bad JSON, wrong types or unknown fields. */
+    private static <T> T body(Context ctx, Class<T> type) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length == 0) {
+            throw bad("the request needs a JSON body");
+        }
+        try {
+            T value = INPUT.readValue(bytes, type);
+            if (value == null) {
+                throw bad("the request body must be a JSON object");
+            }
+            return value;
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw bad("unknown field '" + e.getPropertyName() + "'");
+        } catch (JsonProcessingException e) {
+            throw bad("bad JSON body: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw bad("cannot read the request body");
+        }
+    }
+
+    private static boolean bool(String name, String value) {
+        return switch (value) {
+            case "true", "" -> true;
+            case "false" -> false;
+            default -> throw bad(name + " must be true or false, got '" + value + "'");
+        };
+    }
+
+    private static ApiError statusKind(int status) {
+        for (ApiError e : ApiError.values()) {
+            if (e.status() == status) {
+                return e;
+            }
+        }
+        return status < 500 ? ApiError.BAD_INPUT : ApiError.INTERNAL;
+    }
+
+    private static CometClientException bad(String message) {
+        return new CometClientException(ApiError.BAD_INPUT, message);
+    }
+
+}

@@ -1,0 +1,85 @@
+package dev.comet.gateway;
+
+import dev.comet.client.NodeCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A node's metrics in a Micrometer Prometheus registry: the node's counters (read from the latest
+ * {@link NodeCounters} snapshot, which {@link #scrape} refreshes first) and the gateway's own requests by route,
+ * method and status. Owner of the registry and of the snapshot: this class; safe from any thread.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicReference<NodeCounters> latest = new AtomicReference<>();
+
+    public GatewayMetrics() {
+        rpc("in", "query", c -> c.stats().queriesReceived());
+        rpc("in", "malformed", c -> c.stats().malformedDropped());
+        rpc("in", "unsolicited", c -> c.stats().unsolicitedDropped());
+        rpc("in", "error_reply_sent", c -> c.stats().errorRepliesSent());
+        rpc("out", "query", c -> c.stats().queriesSent());
+        rpc("out", "response", c -> c.stats().responsesReceived());
+        rpc("out", "error", c -> c.stats().errorsReceived());
+        rpc("out", "retry", c -> c.stats().retries());
+        rpc("out", "timeout", c -> c.stats().timeouts());
+        counter("comet.internal.errors", "bugs caught in the node (each answered with a server error)", Tags.empty(),
+                c -> c.stats().internalErrors());
+        counter("comet.lookups.started", "iterative lookups started", Tags.empty(), c -> c.stats().lookupsStarted());
+        counter("comet.lookups.finished", "iterative lookups finished", Tags.empty(), c -> c.stats().lookupsFinished());
+        counter("comet.lookup.hops", "hops of finished lookups added up (divide by lookups finished: the mean)",
+                Tags.empty(), NodeCounters::lookupHops);
+        gauge("comet.store.records", "records in the node's store", c -> c.store().records());
+        gauge("comet.store.bytes", "bytes (keys and values) in the node's store", c -> c.store().bytes());
+        gauge("comet.store.max.records", "the store's record quota", c -> c.store().maxRecords());
+        gauge("comet.store.max.bytes", "the store's byte quota", c -> c.store().maxBytes());
+        counter("comet.handler.invocations", "active-object handler invocations", Tags.empty(), c -> c.objects().invocations());
+        counter("comet.handler.instructions", "Lua instructions handlers ran", Tags.empty(), c -> c.objects().instructions());
+        counter("comet.handler.allocated.bytes", "bytes handlers allocated", Tags.empty(), c -> c.objects().allocatedBytes());
+        counter("comet.handler.refusals", "handlers that answered false", Tags.empty(), c -> c.objects().refusals());
+        counter("comet.handler.errors", "handlers that failed (an error or a limit)", Tags.empty(), c -> c.objects().errors());
+    }
+
+    /** Prometheus text of every metric, after taking {@code counters} as the node's current numbers. */
+    public String scrape(NodeCounters counters) {
+        latest.set(counters);
+        // methods and limits appear as the node meets them; registering again returns the existing meter
+        counters.queriesByMethod().keySet().forEach(method -> counter("comet.rpc.queries.received",
+                "KRPC queries received by method", Tags.of("method", method), c -> c.queriesByMethod().getOrDefault(method, 0L)));
+        counters.objects().limitsHit().keySet().forEach(limit -> counter("comet.handler.limits.hit",
+                "handler invocations stopped by a sandbox limit", Tags.of("limit", limit),
+                c -> c.objects().limitsHit().getOrDefault(limit, 0L)));
+        return registry.scrape();
+    }
+
+    /** Counts one gateway request: its route pattern, HTTP method, status and duration. */
+    public void request(String route, String method, int status, Duration took) {
+        Timer.builder("comet.gateway.requests").description("HTTP requests the gateway answered")
+                .tags("route", route, "method", method, "status", Integer.toString(status))
+                .register(registry).record(took);
+    }
+
+    private void rpc(String direction, String outcome, ToDoubleFunction<NodeCounters> f) {
+        counter("comet.rpc.messages", "KRPC messages by direction (in: to this node, out: its own queries) and outcome",
+                Tags.of("direction", direction, "outcome", outcome), f);
+    }
+
+    private void counter(String name, String help, Tags tags, ToDoubleFunction<NodeCounters> f) {
+        FunctionCounter.builder(name, latest, ref -> ref.get() == null ? 0 : f.applyAsDouble(ref.get()))
+                .description(help).tags(tags).register(registry);
+    }
+
+    private void gauge(String name, String help, ToDoubleFunction<NodeCounters> f) {
+        Gauge.builder(name, latest, ref -> ref.get() == null ? 0 : f.applyAsDouble(ref.get()))
+                .description(help).register(registry);
+    }
+
+}

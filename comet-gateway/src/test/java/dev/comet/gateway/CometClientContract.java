@@ -1,0 +1,146 @@
+package dev.comet.gateway;
+
+import dev.comet.client.ApiError;
+import dev.comet.client.CometClient;
+import dev.comet.client.CometClientException;
+import dev.comet.client.GetResult;
+import dev.comet.client.ItemResult;
+import dev.comet.client.ItemSpec;
+import dev.comet.client.ObjectSpec;
+import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.WriteResult;
+import dev.comet.core.NodeConfig;
+import dev.comet.id.NodeId;
+import dev.comet.items.Ed25519;
+import dev.comet.runtime.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link CometClient} must do, run against each implementation on an 8-node loopback cluster:
+ * the same results and the same {@link ApiError} for the same requests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class CometClientContract {
+    private LocalCluster cluster;
+    private CometClient client;
+    /** Keys are unique per implementation, so the two suites never see each other's objects. */
+    private final String prefix = getClass().getSimpleName() + "/";
+
+    /** A client of this implementation working through {@code cluster}. */
+    abstract CometClient open(LocalCluster cluster);
+
+    /** Releases what {@link #open} started besides the client. */
+    void release() {
+    }
+
+    @BeforeAll
+    void start() {
+        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), SharedLuaRuntime.factory());
+        cluster.awaitFormed(30_000);
+        client = open(cluster);
+    }
+
+    @AfterAll
+    void stop() {
+        client.close();
+        release();
+        cluster.close();
+    }
+
+    @Test
+    void aValueComesBackAsItWasStored() {
+        WriteResult put = client.put(prefix + "note", ObjectSpec.ofValue("just a value").withReplicas(3));
+        assertThat(put.key()).isEqualTo(prefix + "note");
+        assertThat(put.target()).isEqualTo(NodeId.ofKey(prefix + "note").toHex());
+        assertThat(put.stored()).hasSize(3);
+        assertThat(put.refused()).isEmpty();
+        assertThat(client.get(prefix + "note").value()).isEqualTo("just a value");
+    }
+
+    @Test
+    void theSeedCountsItsGets() {
+        client.put(prefix + "seed", ObjectSpec.ofCode(HttpCheck.read("examples/seed.lua")).withReplicas(1));
+        assertThat(client.get(prefix + "seed").value()).isEqualTo(List.of("Hello world!", 1L));
+        assertThat(client.get(prefix + "seed").value()).isEqualTo(List.of("Hello world!", 2L));
+    }
+
+    @Test
+    void allAsksEveryReplica() {
+        client.put(prefix + "everywhere", ObjectSpec.ofValue("here").withReplicas(4));
+        GetResult all = client.get(prefix + "everywhere", Map.of(), true);
+        assertThat(all.answers()).hasSize(4);
+        Set<String> nodes = all.answers().stream().map(a -> a.node()).collect(Collectors.toSet());
+        assertThat(nodes).hasSize(4);
+        assertThat(all.answers()).allSatisfy(a -> assertThat(a.value()).isEqualTo("here"));
+    }
+
+    @Test
+    void argumentsReachOnGetAndARefusalIsRefused() {
+        client.put(prefix + "treasure", ObjectSpec.ofCode(HttpCheck.read("examples/password.lua")));
+        assertThat(client.get(prefix + "treasure", Map.of("password", "open sesame"), false).value())
+                .isEqualTo("the treasure is under the old oak");
+        assertThatThrownBy(() -> client.get(prefix + "treasure", Map.of("password", "guess"), false))
+                .isInstanceOfSatisfying(CometClientException.class, e -> {
+                    assertThat(e.error()).isEqualTo(ApiError.REFUSED);
+                    assertThat(e.getMessage()).contains("wrong password");
+                });
+    }
+
+    @Test
+    void aDeletedKeyIsNotFound() {
+        client.put(prefix + "doomed", ObjectSpec.ofValue("bye").withReplicas(2));
+        assertThat(client.delete(prefix + "doomed").stored()).hasSize(2);
+        assertError(() -> client.get(prefix + "doomed"), ApiError.NOT_FOUND);
+        assertError(() -> client.delete(prefix + "doomed"), ApiError.NOT_FOUND);
+        assertError(() -> client.get(prefix + "never stored"), ApiError.NOT_FOUND);
+    }
+
+    @Test
+    void aRefusingOnPutIsRefused() {
+        assertError(() -> client.put(prefix + "stubborn", ObjectSpec.ofCode("function onPut() return false end")),
+                ApiError.REFUSED);
+    }
+
+    @Test
+    void badInputIsBadInput() {
+        assertError(() -> client.put(prefix + "x", ObjectSpec.ofValue("v").withReplicas(0)), ApiError.BAD_INPUT);
+        assertError(() -> client.put(prefix + "x", new ObjectSpec(null, null, null, null, null)), ApiError.BAD_INPUT);
+        assertError(() -> client.put("", ObjectSpec.ofValue("v")), ApiError.BAD_INPUT);
+        assertError(() -> client.getItem("not hex", null), ApiError.BAD_INPUT);
+        assertError(() -> client.put(prefix + "big", ObjectSpec.ofValue("b".repeat(40_000))), ApiError.TOO_LARGE);
+    }
+
+    @Test
+    void itemsRoundTripImmutableAndSigned() {
+        WriteResult put = client.putItem(ItemSpec.immutable("hello items"));
+        assertThat(put.key()).isNull();
+        assertThat(put.stored()).isNotEmpty();
+        ItemResult got = client.getItem(put.target(), null);
+        assertThat(got).isEqualTo(new ItemResult(put.target(), "hello items", null, null));
+
+        Ed25519.RawKeyPair keys = Ed25519.generate(new SecureRandom());
+        ItemSpec signed = ItemSpec.signed(keys, prefix, 7, "v7");
+        WriteResult mutable = client.putItem(signed);
+        assertThat(client.getItem(mutable.target(), prefix))
+                .isEqualTo(new ItemResult(mutable.target(), "v7", 7L, signed.publicKey()));
+        assertError(() -> client.putItem(ItemSpec.immutable("z".repeat(1200))), ApiError.TOO_LARGE);
+        assertError(() -> client.getItem("ab".repeat(20), null), ApiError.NOT_FOUND);
+    }
+
+    private static void assertError(Runnable call, ApiError expected) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(CometClientException.class,
+                e -> assertThat(e.error()).as(e.getMessage()).isEqualTo(expected));
+    }
+}

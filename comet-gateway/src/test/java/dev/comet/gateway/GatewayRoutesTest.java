@@ -1,0 +1,249 @@
+package dev.comet.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comet.client.ItemSpec;
+import dev.comet.client.SharedLuaRuntime;
+import dev.comet.core.NodeConfig;
+import dev.comet.items.Ed25519;
+import dev.comet.runtime.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every gateway route and error status, over real HTTP against an 8-node loopback cluster, checked against the spec. */
+class GatewayRoutesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalCluster cluster;
+    private static Gateway gateway;
+    private static String url;
+
+    @BeforeAll
+    static void start() {
+        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), SharedLuaRuntime.factory());
+        cluster.awaitFormed(30_000);
+        gateway = Gateway.start(cluster.nodes().get(0), GatewayConfig.defaults().withAddress("127.0.0.1", 0));
+        url = gateway.url();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        cluster.close();
+    }
+
+    @Test
+    void theSeedCountsTheGetsOfTheReplicaThatAnswers() throws Exception {
+        JsonNode put = ok("PUT", "/v1/objects/hello", body(Map.of("code", HttpCheck.read("examples/seed.lua"), "replicas", 8)));
+        assertThat(put.get("key").asText()).isEqualTo("hello");
+        assertThat(put.get("target").asText()).isEqualTo(dev.comet.id.NodeId.ofKey("hello").toHex());
+        assertThat(put.get("stored")).hasSize(8);
+        assertThat(put.get("refused")).isEmpty();
+        JsonNode first = ok("GET", "/v1/objects/hello", null);
+        assertThat(first.get("answers")).hasSize(1);
+        assertThat(first.get("answers").get(0).get("value").get(0).asText()).isEqualTo("Hello world!");
+        long count = first.get("answers").get(0).get("value").get(1).asLong();
+        JsonNode second = ok("GET", "/v1/objects/hello?all=false", null);
+        assertThat(second.get("answers").get(0).get("value").get(1).asLong()).isEqualTo(count + 1);
+        JsonNode all = ok("GET", "/v1/objects/hello?all=true", null);
+        assertThat(all.get("answers")).hasSize(8);
+        all.get("answers").forEach(a -> assertThat(a.get("node").asText()).matches("127\\.0\\.0\\.1:\\d+"));
+    }
+
+    @Test
+    void aValueWithoutCodeIsAnsweredAsItIs() throws Exception {
+        ok("PUT", "/v1/objects/plain%20note", body(Map.of("value", "just a value", "replicas", 3, "ttlSeconds", 600)));
+        assertThat(ok("GET", "/v1/objects/plain%20note", null).get("answers").get(0).get("value").asText()).isEqualTo("just a value");
+    }
+
+    @Test
+    void keysMayHoldSlashes() throws Exception {
+        ok("PUT", "/v1/objects/users/ada/profile", body(Map.of("value", "Ada")));
+        JsonNode got = ok("GET", "/v1/objects/users/ada/profile", null);
+        assertThat(got.get("key").asText()).isEqualTo("users/ada/profile");
+        assertThat(got.get("target").asText()).isEqualTo(dev.comet.id.NodeId.ofKey("users/ada/profile").toHex());
+    }
+
+    @Test
+    void thePasswordArgumentOpensTheValueAndAWrongOneIsRefused() throws Exception {
+        ok("PUT", "/v1/objects/treasure", body(Map.of("code", HttpCheck.read("examples/password.lua"))));
+        JsonNode opened = ok("GET", "/v1/objects/treasure?arg.password=open%20sesame", null);
+        assertThat(opened.get("answers").get(0).get("value").asText()).isEqualTo("the treasure is under the old oak");
+        JsonNode refused = error("GET", "/v1/objects/treasure?arg.password=guess", null, 422, "refused");
+        assertThat(refused.get("message").asText()).contains("wrong password");
+        error("GET", "/v1/objects/treasure", null, 422, "refused");
+    }
+
+    @Test
+    void aDeletedObjectIsGoneAndDeletingItAgainIsNotFound() throws Exception {
+        ok("PUT", "/v1/objects/doomed", body(Map.of("value", "bye", "replicas", 4)));
+        JsonNode deleted = ok("DELETE", "/v1/objects/doomed", null);
+        assertThat(deleted.get("stored")).hasSize(4);
+        error("GET", "/v1/objects/doomed", null, 404, "not_found");
+        error("DELETE", "/v1/objects/doomed", null, 404, "not_found");
+    }
+
+    @Test
+    void handlerRefusalsAreUnprocessable() throws Exception {
+        JsonNode put = error("PUT", "/v1/objects/stubborn", body(Map.of("code", "function onPut() return false end")), 422, "refused");
+        assertThat(put.get("message").asText()).contains("330").contains("onPut refused");
+        ok("PUT", "/v1/objects/keeper", body(Map.of("code", "aso.value = 'kept'\nfunction onDelete() return false end")));
+        assertThat(error("DELETE", "/v1/objects/keeper", null, 422, "refused").get("message").asText()).contains("onDelete refused");
+        ok("PUT", "/v1/objects/looper", body(Map.of("code", "function onGet() while true do end end", "replicas", 2)));
+        // the loop is stopped by the instruction limit, or by the wall-time backstop on a busy machine
+        assertThat(error("GET", "/v1/objects/looper", null, 422, "refused").get("message").asText())
+                .containsPattern("32[02] onGet: (instruction|time) limit exceeded");
+    }
+
+    @Test
+    void badInputIsABadRequestNamingTheProblem() throws Exception {
+        assertThat(error("PUT", "/v1/objects/x", "{not json", 400, "bad_input").get("message").asText()).contains("bad JSON");
+        assertThat(error("PUT", "/v1/objects/x", "{\"value\":\"v\",\"colour\":\"red\"}", 400, "bad_input").get("message").asText())
+                .contains("unknown field 'colour'");
+        error("PUT", "/v1/objects/x", "{\"value\":\"v\",\"replicas\":\"many\"}", 400, "bad_input");
+        error("PUT", "/v1/objects/x", "{\"value\":\"v\",\"replicas\":2.5}", 400, "bad_input");
+        error("PUT", "/v1/objects/x", "{\"value\":7}", 400, "bad_input");
+        error("PUT", "/v1/objects/x", "[1,2]", 400, "bad_input");
+        error("PUT", "/v1/objects/x", "null", 400, "bad_input");
+        assertThat(error("PUT", "/v1/objects/x", "", 400, "bad_input").get("message").asText()).contains("JSON body");
+        assertThat(error("PUT", "/v1/objects/x", "{}", 400, "bad_input").get("message").asText()).contains("value, code");
+        assertThat(error("PUT", "/v1/objects/x", "{\"value\":\"v\",\"replicas\":0}", 400, "bad_input").get("message").asText())
+                .contains("replicas must be 1 to 20");
+        error("PUT", "/v1/objects/x", "{\"value\":\"v\",\"ttlSeconds\":-5}", 400, "bad_input");
+        assertThat(error("GET", "/v1/objects/x?all=maybe", null, 400, "bad_input").get("message").asText()).contains("all must be");
+        assertThat(error("GET", "/v1/objects/x?colour=red", null, 400, "bad_input").get("message").asText()).contains("colour");
+        assertThat(error("GET", "/v1/items/not-hex", null, 400, "bad_input").get("message").asText()).contains("40 hex digits");
+        error("GET", "/v1/items/" + "zz".repeat(20), null, 400, "bad_input");
+        error("PUT", "/v1/items", "{\"value\":\"v\",\"publicKey\":\"abc\",\"signature\":\"00\",\"seq\":1}", 400, "bad_input");
+        error("PUT", "/v1/items", "{\"seq\":1}", 400, "bad_input");
+    }
+
+    @Test
+    void oversizedInputIsTooLarge() throws Exception {
+        String huge = "x".repeat(70 * 1024);
+        assertThat(error("PUT", "/v1/objects/big", body(Map.of("value", huge)), 413, "too_large").get("message").asText())
+                .contains("larger than");
+        // within the body limit, but over the sandbox's 16 KiB of code: every replica refuses with 326
+        String bigCode = "aso.value = '" + "y".repeat(20 * 1024) + "'";
+        error("PUT", "/v1/objects/bigcode", body(Map.of("code", bigCode)), 413, "too_large");
+        error("PUT", "/v1/items", body(Map.of("value", "z".repeat(1200))), 413, "too_large");
+        error("GET", "/v1/objects/" + "k".repeat(1100), null, 413, "too_large");
+    }
+
+    @Test
+    void unknownRoutesAreJsonNotFound() throws Exception {
+        HttpResponse<String> r = HttpCheck.sendUnchecked(url, "GET", "/v1/nothing-here", null);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void itemsAreStoredAndFetchedImmutableAndSigned() throws Exception {
+        JsonNode put = ok("PUT", "/v1/items", body(Map.of("value", "hello items")));
+        String target = put.get("target").asText();
+        assertThat(put.get("stored").size()).isGreaterThan(0);
+        JsonNode got = ok("GET", "/v1/items/" + target, null);
+        assertThat(got.get("value").asText()).isEqualTo("hello items");
+        assertThat(got.has("seq")).isFalse();
+
+        Ed25519.RawKeyPair keys = Ed25519.generate(new SecureRandom());
+        ItemSpec signed = ItemSpec.signed(keys, "profile", 3, "v3");
+        JsonNode mutable = ok("PUT", "/v1/items", JSON.writeValueAsString(Map.of("value", signed.value(),
+                "publicKey", signed.publicKey(), "signature", signed.signature(), "seq", 3, "salt", "profile")));
+        JsonNode fetched = ok("GET", "/v1/items/" + mutable.get("target").asText() + "?salt=profile", null);
+        assertThat(fetched.get("value").asText()).isEqualTo("v3");
+        assertThat(fetched.get("seq").asLong()).isEqualTo(3);
+        assertThat(fetched.get("publicKey").asText()).isEqualTo(signed.publicKey());
+
+        String forged = JSON.writeValueAsString(Map.of("value", "v4", "publicKey", signed.publicKey(),
+                "signature", signed.signature(), "seq", 4, "salt", "profile"));
+        assertThat(error("PUT", "/v1/items", forged, 400, "bad_input").get("message").asText()).contains("signature");
+        error("GET", "/v1/items/" + "ab".repeat(20), null, 404, "not_found");
+    }
+
+    @Test
+    void theNodeDescribesItselfAndItsReplicas() throws Exception {
+        JsonNode node = ok("GET", "/v1/node", null);
+        assertThat(node.get("id").asText()).isEqualTo(cluster.nodes().get(0).id().toHex());
+        assertThat(node.get("routing").get("contacts").asInt()).isGreaterThanOrEqualTo(7);
+        assertThat(node.get("routing").get("cometContacts").asInt()).isGreaterThanOrEqualTo(7);
+        // every node of 8 takes an object with 8 replicas, this one too, and loads it to run onPut
+        ok("PUT", "/v1/objects/reported", body(Map.of("code", "aso.value = 'r'\nfunction onPut() comet.log('stored here') end", "replicas", 8)));
+        JsonNode report = ok("GET", "/v1/node/objects/reported", null);
+        assertThat(report.get("key").asText()).isEqualTo(dev.comet.id.NodeId.ofKey("reported").toHex());
+        assertThat(report.get("handlers").toString()).contains("onPut");
+        assertThat(report.get("log").toString()).contains("stored here");
+        assertThat(report.get("state").get("value").asText()).isEqualTo("r");
+        assertThat(ok("GET", "/v1/node", null).get("store").get("records").asLong()).isGreaterThan(0);
+        error("GET", "/v1/node/objects/never-stored", null, 404, "not_found");
+    }
+
+    @Test
+    void metricsAreInPrometheusText() throws Exception {
+        // onPut runs on every replica, this gateway's node among the 8
+        ok("PUT", "/v1/objects/counted", body(Map.of("code", "aso.value = 'c'\nfunction onPut() end", "replicas", 8)));
+        ok("GET", "/v1/objects/counted", null);
+        HttpResponse<String> r = HttpCheck.send(url, "GET", "/metrics", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+        assertThat(r.body())
+                .contains("comet_rpc_messages_total{direction=\"out\",outcome=\"query\"}")
+                .contains("comet_rpc_queries_received_total{method=\"comet_put\"}")
+                .contains("comet_lookups_finished_total")
+                .contains("comet_lookup_hops_total")
+                .contains("comet_store_records")
+                .contains("comet_store_bytes")
+                .contains("comet_handler_invocations_total")
+                .contains("comet_handler_instructions_total")
+                .contains("comet_handler_errors_total")
+                .contains("comet_internal_errors_total")
+                .contains("comet_gateway_requests_seconds_count{method=\"PUT\",route=\"/v1/objects/<key>\",status=\"200\"}");
+        assertThat(metric(r.body(), "comet_handler_invocations_total")).isGreaterThan(0);
+        assertThat(metric(r.body(), "comet_store_records")).isGreaterThan(0);
+    }
+
+    @Test
+    void aFullGatewayAnswersTooManyRequests() throws Exception {
+        int slots = gateway.inFlight().availablePermits();
+        gateway.inFlight().acquire(slots);
+        try {
+            HttpResponse<String> r = HttpCheck.send(url, "GET", "/v1/node", null);
+            assertThat(r.statusCode()).isEqualTo(429);
+            assertThat(r.headers().firstValue("Retry-After")).contains("1");
+            assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("rate_limited");
+        } finally {
+            gateway.inFlight().release(slots);
+        }
+        ok("GET", "/v1/node", null);
+    }
+
+    static double metric(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static JsonNode ok(String method, String path, String body) throws Exception {
+        HttpResponse<String> r = HttpCheck.send(url, method, path, body);
+        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode error(String method, String path, String body, int status, String error) throws Exception {
+        HttpResponse<String> r = HttpCheck.send(url, method, path, body);
+        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(status);
+        JsonNode json = JSON.readTree(r.body());
+        assertThat(json.get("error").asText()).isEqualTo(error);
+        assertThat(json.get("message").asText()).isNotBlank();
+        return json;
+    }
+
+    static String body(Map<String, ?> fields) throws Exception {
+        return JSON.writeValueAsString(fields);
+    }
+}
