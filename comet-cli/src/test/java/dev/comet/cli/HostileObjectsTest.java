@@ -310,9 +310,10 @@ class HostileObjectsTest {
                 Map<Limit, Long> before = limitsHit(node);
                 assertThat(put(key, c.code(), 1).stored()).extracting(Contact::id).containsExactly(node.id());
                 whileServing(node, () -> limitsHit(node).get(limit) > before.get(limit));
+                Map<Limit, Long> after = limitsHit(node);
                 Map<Limit, Long> expected = new EnumMap<>(before);
-                expected.put(limit, limitsHit(node).get(limit));
-                assertThat(limitsHit(node)).as("only %s was hit (%s)", limit, c.reason()).isEqualTo(expected);
+                expected.put(limit, after.get(limit));
+                assertThat(after).as("only %s was hit (%s)", limit, c.reason()).isEqualTo(expected);
                 assertThat(client.deleteObject(NodeId.ofKey(key)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stored())
                         .extracting(Contact::id).containsExactly(node.id());
             }
