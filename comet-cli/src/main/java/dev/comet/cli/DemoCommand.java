@@ -2,6 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.client.Answer;
 import dev.comet.client.ApiError;
 import dev.comet.client.CometClientException;
 import dev.comet.client.GetResult;
@@ -34,8 +35,10 @@ import java.util.concurrent.CountDownLatch;
         description = "Start a local cluster with an HTTP gateway, publish the example objects (examples/*.lua), "
                 + "exercise them over HTTP and report what each did.")
 final class DemoCommand implements Callable<Integer> {
-    /** How long the self-destructing value may take past its own lifetime before the demo calls it broken. */
-    private static final Duration EXPIRY_GRACE = Duration.ofSeconds(10);
+    /** When the self-destructing value (3 s lifetime, a 1 s timer) must be gone without anyone reading it. */
+    private static final Duration LIFETIME_AND_A_TICK = Duration.ofMillis(4_500);
+    /** How long the ticker's 1 s timers run before the demo reads their counts. */
+    private static final Duration TICKS = Duration.ofMillis(3_500);
 
     @CommandLine.Option(names = "--nodes", defaultValue = "20", description = "Nodes of the cluster (default: ${DEFAULT-VALUE}).")
     int nodes;
@@ -78,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
             steps.add(oneTime(http));
             steps.add(selfDestruct(http));
             steps.add(password(http));
+            steps.add(ticker(http));
             double seconds = Math.round((System.nanoTime() - started) / 1e7) / 100.0;
             report(out, steps, gateway.url(), seconds);
             if (keepRunning) {
@@ -138,18 +142,30 @@ final class DemoCommand implements Callable<Integer> {
         long stored = System.nanoTime();
         Object before = http.get("demo/short-lived").value();
         expect("a short-lived secret".equals(before), "self-destructing value: the first read answered " + before);
-        long deadline = stored + Duration.ofMillis(3_000).plus(EXPIRY_GRACE).toNanos();
-        while (true) {
-            Thread.sleep(250); // polling a real HTTP API, as a user's script would
-            String now = stateOf(http, "demo/short-lived");
-            if (!now.equals("value")) {
-                double after = Math.round((System.nanoTime() - stored) / 1e8) / 10.0;
-                expect(after >= 2.9, "self-destructing value: gone after " + after + " s, before its 3 s lifetime");
-                return new Step("self-destructing value", "self-destruct.lua", "read at once: \"" + before
-                        + "\"; gone " + after + " s after it was stored (lifetime 3 s; it deleted itself on the next read)");
-            }
-            expect(System.nanoTime() < deadline, "self-destructing value: still answering 13 s after it was stored");
+        // no read until well past its lifetime: only its own timer can have deleted it
+        Thread.sleep(Math.max(0, stored / 1_000_000 + LIFETIME_AND_A_TICK.toMillis() - System.nanoTime() / 1_000_000));
+        String after = stateOf(http, "demo/short-lived");
+        double seconds = Math.round((System.nanoTime() - stored) / 1e8) / 10.0;
+        expect(after.equals("gone"), "self-destructing value: " + seconds + " s after it was stored its timer had not "
+                + "deleted it (the read found it " + after + ")");
+        return new Step("self-destructing value", "self-destruct.lua", "read at once: \"" + before
+                + "\"; gone when read " + seconds + " s after it was stored (lifetime 3 s; its onTimer deleted it)");
+    }
+
+    /** Timers: every replica runs the object's onTimer itself, on its own state. */
+    private static Step ticker(HttpCometClient http) throws InterruptedException {
+        http.put("demo/ticker", new ObjectSpec(null, example("ticker.lua"), 3, null, 1L));
+        Thread.sleep(TICKS.toMillis()); // the timers' work is what this step shows
+        GetResult all = http.get("demo/ticker", Map.of(), true);
+        List<Object> ticks = new ArrayList<>();
+        for (Answer a : all.answers()) {
+            Object n = a.value() instanceof Map<?, ?> m ? m.get("ticks") : null;
+            expect(n instanceof Long t && t >= 2, "ticker: a replica answered " + a.value() + ", expected at least 2 ticks");
+            ticks.add(n);
         }
+        expect(all.answers().size() == 3, "ticker: " + all.answers().size() + " of 3 replicas answered");
+        return new Step("ticker", "ticker.lua", "timer every 1 s on 3 replicas; after " + TICKS.toSeconds()
+                + " s each had run its own onTimer: ticks " + ticks);
     }
 
     /** A value only a reader with the right password gets. */

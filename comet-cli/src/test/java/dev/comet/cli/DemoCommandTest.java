@@ -16,9 +16,12 @@ class DemoCommandTest {
                 .contains("20 nodes up, gateway http://127.0.0.1:")
                 .containsPattern("ok  get-counter \\(examples/seed.lua\\): stored on 8 replicas; 3 gets counted \\[1, 2, 3\\]")
                 .contains("ok  one-time value (examples/one-time.lua): first read: \"the launch code is 0000\"; second read: 404")
-                .containsPattern("ok  self-destructing value \\(examples/self-destruct.lua\\): read at once: \"a short-lived secret\"; gone \\d+\\.\\d s after")
+                .containsPattern("ok  self-destructing value \\(examples/self-destruct.lua\\): read at once: \"a short-lived secret\"; "
+                        + "gone when read \\d+\\.\\d s after it was stored \\(lifetime 3 s; its onTimer deleted it\\)")
+                .containsPattern("ok  ticker \\(examples/ticker.lua\\): timer every 1 s on 3 replicas; after 3 s each had run its own "
+                        + "onTimer: ticks \\[[2-4], [2-4], [2-4]\\]")
                 .contains("ok  password-protected value (examples/password.lua): no password: 422 refused; wrong password: 422 refused")
-                .contains("all 4 examples behaved as expected")
+                .contains("all 5 examples behaved as expected")
                 .contains("curl -s http://127.0.0.1:");
     }
 
@@ -29,7 +32,7 @@ class DemoCommandTest {
         JsonNode report = new ObjectMapper().readTree(run.out());
         assertThat(report.get("nodes").asInt()).isEqualTo(8);
         assertThat(report.get("gateway").asText()).startsWith("http://127.0.0.1:");
-        assertThat(report.get("examples")).hasSize(4);
+        assertThat(report.get("examples")).hasSize(5);
         report.get("examples").forEach(e -> assertThat(e.get("result").asText()).isEqualTo("ok"));
         assertThat(report.get("wall_seconds").asDouble()).isLessThan(60);
     }

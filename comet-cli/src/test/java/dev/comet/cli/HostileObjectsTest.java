@@ -176,8 +176,8 @@ class HostileObjectsTest {
                         320, INSTRUCTIONS),
                 get("loop after a caught limit", onGet("pcall(function() while true do end end) while true do end"),
                         320, INSTRUCTIONS),
-                // a limit hit while the code is loaded is a load failure: 330 naming the limit (docs/protocol.md §3.7)
-                put("loop in the chunk", "while true do end", 330, "330 the object's code failed when it was loaded: "
+                // a limit hit while the code is loaded is that limit's own error (docs/protocol.md §3.7)
+                put("loop in the chunk", "while true do end", 320, "320 the object's code failed when it was loaded: "
                         + "instruction limit exceeded"),
                 put("loop in onPut", "function onPut(caller) while true do end end", 320,
                         "320 onPut: instruction limit exceeded"),
@@ -260,15 +260,15 @@ class HostileObjectsTest {
                 // state and code size
                 get("state-size bomb", onGet("self.big = ('x'):rep(20000)"), 325, STATE_SIZE),
                 get("state of many small fields", onGet("for i = 1, 5000 do self['f' .. i] = i end"), 325, STATE_SIZE),
-                put("state-size bomb in the chunk", "aso.big = ('x'):rep(20000)", 330,
-                        "330 the object's code failed when it was loaded: state size limit exceeded"),
+                put("state-size bomb in the chunk", "aso.big = ('x'):rep(20000)", 325,
+                        "325 the object's code failed when it was loaded: state size limit exceeded"),
                 get("deeply nested state", onGet("local t = self for i = 1, 100 do t.x = {} t = t.x end"), 330, "deep"),
                 get("state with a cycle", onGet("self.a = {} self.a.b = self.a"), 330, "state field"),
                 get("code-size bomb through comet.put", onGet("comet.put('child', ('x'):rep(20000), {comet.lookup()[1]})"),
                         326, "326 onGet: code size limit exceeded"),
                 new Case("code-size bomb through a client put", Trigger.PUT, true,
-                        "-- " + "x".repeat(3_000) + "\nfunction onGet() end", 330,
-                        "330 code size limit exceeded: code is over 2048 bytes"),
+                        "-- " + "x".repeat(3_000) + "\nfunction onGet() end", 326,
+                        "326 code size limit exceeded: code is over 2048 bytes"),
                 put("one concatenation of 300 operands",
                         "local a = 'x'\nreturn a" + " .. a".repeat(299), 330, "chunk has too many syntax levels"),
                 // request floods

@@ -111,6 +111,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
         try {
             instance = instanceFor(sandbox, call);
             args = arguments(sandbox, call);
+        } catch (LoadLimitException e) {
+            // a load that hit a limit is that limit's error, counted like one hit by a handler
+            errors.increment();
+            limitsHit.get(e.limit()).increment();
+            return AsoOutcome.failed(e.limit().code(), e.getMessage());
         } catch (CometException e) {
             return AsoOutcome.failed(ErrorCode.HANDLER_REFUSED.krpcCode(), e.getMessage());
         }

@@ -76,12 +76,12 @@ public final class Sandbox {
     /**
      * Loads an object: checks and compiles {@code code} (text only), runs the chunk once with {@code aso}/{@code self}
      * in scope under {@code limits}, then lays {@code state} (when not null) over the instance. Throws a
-     * CometException for code that does not compile or fails, or a {@link LimitExceeded} converted to one.
+     * CometException for code that does not compile or fails, a {@link LoadLimitException} for one that hits a limit.
      */
     public AsoInstance load(String code, String name, byte[] state, AsoContext context, HandlerLimits limits) {
         checkThread();
         if (code.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.codeBytes()) {
-            throw new CometException(ErrorCode.BAD_INPUT, Limit.CODE_SIZE.message() + ": code is over " + limits.codeBytes() + " bytes");
+            throw new LoadLimitException(Limit.CODE_SIZE, Limit.CODE_SIZE.message() + ": code is over " + limits.codeBytes() + " bytes");
         }
         Prototype prototype;
         try {
@@ -106,7 +106,9 @@ public final class Sandbox {
         LuaValue chunk = new org.luaj.vm2.LuaClosure(prototype, env);
         InvocationResult result = run(instance, chunk, LuaValue.NONE, limits);
         if (!result.ok()) {
-            throw new CometException(ErrorCode.BAD_INPUT, "the object's code failed when it was loaded: " + result.error());
+            String message = "the object's code failed when it was loaded: " + result.error();
+            throw result.limit() != null ? new LoadLimitException(result.limit(), message)
+                    : new CometException(ErrorCode.BAD_INPUT, message);
         }
         if (state != null) {
             clearState(aso);
