@@ -264,15 +264,19 @@ public final class Node {
      * (hash for an immutable item; signature, target and {@code salt} for a mutable one).
      */
     public void getItem(NodeId target, byte[] salt, Consumer<ItemLookup> done) {
-        itemLookup(target, salt, config.k(), done);
+        itemLookup(target, salt, config.k(), false, done);
     }
 
-    /** A BEP 44 get lookup for {@code key} that finds the {@code width} closest nodes with their write tokens. */
+    /**
+     * A BEP 44 get lookup for {@code key} that finds the {@code width} closest Comet nodes (by the {@code v} of their
+     * answers) with their write tokens; other nodes it meets are followed, never counted: where an object's
+     * replicas go.
+     */
     void tokenLookup(NodeId key, int width, Consumer<ItemLookup> done) {
-        itemLookup(key, null, width, done);
+        itemLookup(key, null, width, true, done);
     }
 
-    private void itemLookup(NodeId target, byte[] salt, int width, Consumer<ItemLookup> done) {
+    private void itemLookup(NodeId target, byte[] salt, int width, boolean cometOnly, Consumer<ItemLookup> done) {
         Map<NodeId, byte[]> tokensByNode = new HashMap<>();
         Set<NodeId> comet = new HashSet<>();
         Item[] best = {items.get(target, env.now()).orElse(null)};
@@ -290,6 +294,7 @@ public final class Node {
                             best[0] = found;
                         }
                     }
+                    return !cometOnly || speaksComet(response.version());
                 });
         lookupsStarted++;
         Lookup lookup = new Lookup(target, width, config.alpha(), get, env::now, result -> {
@@ -831,25 +836,30 @@ public final class Node {
 
     /**
      * One step of a lookup: sends {@code method} to {@code to}, hands the response to {@code inspect} and the
-     * {@code nodes} it carries to the lookup.
+     * {@code nodes} it carries to the lookup; {@code inspect} says whether the answer counts among the closest.
      */
     private void lookupStep(Contact to, String method, Dict args, LookupTransport.Reply reply,
-                            java.util.function.BiConsumer<Contact, KrpcResponse> inspect) {
+                            java.util.function.BiPredicate<Contact, KrpcResponse> inspect) {
         sendQuery(to.address(), to.id(), method, args, new QueryCallback() {
             @Override
             public void onResponse(Contact from, KrpcResponse response) {
                 List<Contact> nodes;
+                boolean counts;
                 try {
                     nodes = response.values().has("nodes")
                             ? CompactInfo.nodes(response.values().bytes("nodes")) : List.of();
-                    inspect.accept(from, response);
+                    counts = inspect.test(from, response);
                     verifyNewcomers(nodes);
                 } catch (CometException e) {
                     malformedDropped++;
                     reply.failed();
                     return;
                 }
-                reply.responded(from, nodes);
+                if (counts) {
+                    reply.responded(from, nodes);
+                } else {
+                    reply.respondedNotCounting(from, nodes);
+                }
             }
 
             @Override
@@ -866,7 +876,7 @@ public final class Node {
 
     /** The find_node step of a lookup ({@link LookupTransport}). */
     private void requestNodes(Contact to, NodeId target, LookupTransport.Reply reply) {
-        lookupStep(to, "find_node", Dict.builder().put("id", id).put("target", target).build(), reply, (from, r) -> { });
+        lookupStep(to, "find_node", Dict.builder().put("id", id).put("target", target).build(), reply, (from, r) -> true);
     }
 
     /**

@@ -12,14 +12,15 @@ import java.util.function.LongSupplier;
 
 /**
  * One iterative Kademlia lookup: keeps up to α requests in flight to the closest contacts not yet asked, and ends
- * when the K closest contacts that have not failed have all answered.
+ * when the K closest contacts that have not failed have all answered. A contact whose answer does not count (one
+ * that is not what the lookup looks for) is followed but left out, like one that failed.
  *
  * <p>A contact whose first attempt went unanswered counts as stalled: it stays in the running (a late answer still
  * counts) but frees its slot, so one slow or dead node never holds the lookup back. Owned by the node that started
  * it and driven on that node's thread.
  */
 public final class Lookup {
-    private enum State { FRESH, IN_FLIGHT, STALLED, RESPONDED, FAILED }
+    private enum State { FRESH, IN_FLIGHT, STALLED, RESPONDED, NOT_COUNTING, FAILED }
 
     private static final class Candidate {
         Contact contact;
@@ -133,6 +134,7 @@ public final class Lookup {
             }
             switch (c.state) {
                 case FAILED:
+                case NOT_COUNTING:
                     continue;
                 case RESPONDED:
                     break;
@@ -178,11 +180,20 @@ public final class Lookup {
 
             @Override
             public void responded(Contact from, List<Contact> nodes) {
+                answered(State.RESPONDED, nodes);
+            }
+
+            @Override
+            public void respondedNotCounting(Contact from, List<Contact> nodes) {
+                answered(State.NOT_COUNTING, nodes);
+            }
+
+            private void answered(State state, List<Contact> nodes) {
                 if (settled) {
                     return;
                 }
                 settled = true;
-                c.state = State.RESPONDED;
+                c.state = state;
                 if (!finished) {
                     for (Contact n : nodes) {
                         add(n, c.hop + 1);

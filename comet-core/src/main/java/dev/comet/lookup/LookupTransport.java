@@ -14,6 +14,12 @@ public interface LookupTransport {
         /** The contact answered with these nodes; {@code from} carries the id it answered with. */
         void responded(Contact from, List<Contact> nodes);
 
+        /**
+         * The contact answered but is not what the lookup looks for (a node that does not speak Comet, for a lookup
+         * of an object's replicas): the nodes it gave are followed, but it is not among the closest found.
+         */
+        void respondedNotCounting(Contact from, List<Contact> nodes);
+
         /** The request was sent again after a silent attempt: the contact is slow, maybe dead. */
         void retried();
 

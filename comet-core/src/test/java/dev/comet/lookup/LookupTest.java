@@ -58,9 +58,9 @@ class LookupTest {
     /**
      * The fate a node has in a run: it answers, answers after one retry, never answers (retried, then failed), its
      * request fails at once, inside {@code request} (as {@code Node} does when it cannot send), or it answers at
-     * once, inside {@code request}.
+     * once, inside {@code request}, or it answers but is not what the lookup looks for (a non-Comet node).
      */
-    enum Behaviour { ANSWERS, SLOW, DEAD, REFUSED, IMMEDIATE }
+    enum Behaviour { ANSWERS, SLOW, DEAD, REFUSED, IMMEDIATE, FOREIGN }
 
     /**
      * A network of fake nodes. {@code answer} gives what a node answers for a target; replies wait in a pool and
@@ -114,10 +114,14 @@ class LookupTest {
                 List<Contact> nodes = answer.apply(to, target);
                 named.addAll(nodes);
                 answered.add(to.id());
-                reply.responded(to, nodes);
+                if (behaviour.get(to.id()) == Behaviour.FOREIGN) {
+                    reply.respondedNotCounting(to, nodes);
+                } else {
+                    reply.responded(to, nodes);
+                }
             };
             switch (behaviour.getOrDefault(to.id(), Behaviour.ANSWERS)) {
-                case ANSWERS -> pool.add(respond);
+                case ANSWERS, FOREIGN -> pool.add(respond);
                 case IMMEDIATE -> respond.run();
                 case SLOW -> pool.add(() -> {
                     stall(state, reply);
@@ -282,6 +286,36 @@ class LookupTest {
         assertThat(run.result().closest()).allSatisfy(c -> assertThat(transport.answered).contains(c.id()));
         assertThat(run.result().closest()).containsExactlyElementsOf(closest(target, heard, k));
         assertThat(run.result().hops()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Property(tries = 100)
+    void answersThatDoNotCountAreFollowedButLeftOut(@ForAll long seed, @ForAll @IntRange(min = 3, max = 10) int k,
+                                                   @ForAll @IntRange(min = 1, max = 4) int alpha) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Contact> network = randomNetwork(rng, NETWORK);
+        NodeId target = NodeId.random(rng);
+        FakeTransport transport = new FakeTransport(alpha, fullKnowledge(network, k), rng.nextLong());
+        // half the network, and most of the true closest, answer without counting (like nodes that are not Comet)
+        Set<Contact> foreign = new HashSet<>();
+        for (Contact c : network) {
+            if (rng.nextBoolean()) {
+                foreign.add(c);
+            }
+        }
+        List<Contact> trueClosest = closest(target, network, k);
+        foreign.addAll(trueClosest.subList(0, k - 1));
+        foreign.remove(trueClosest.get(k - 1));
+        foreign.forEach(c -> transport.set(c.id(), Behaviour.FOREIGN));
+        List<Contact> seeds = randomSeeds(network, k, rng);
+        Run run = run(target, k, alpha, transport, seeds, null);
+
+        // the result may hold fewer than K when fewer counting nodes were ever named
+        assertThat(run.result().closest()).doesNotContainAnyElementsOf(foreign).isNotEmpty();
+        Set<Contact> heardCounting = new LinkedHashSet<>(seeds);
+        heardCounting.addAll(run.namedAtFinish());
+        heardCounting.removeAll(foreign);
+        assertThat(run.result().closest()).containsExactlyElementsOf(closest(target, heardCounting, k));
+        assertThat(run.result().closest()).contains(trueClosest.get(k - 1));
     }
 
     /*

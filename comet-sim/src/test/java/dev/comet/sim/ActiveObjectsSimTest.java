@@ -5,6 +5,12 @@ import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
 import dev.comet.lua.SandboxExecutor;
+import dev.comet.bencode.BencodeLimits;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcCodec;
+import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcQuery;
+import dev.comet.krpc.KrpcResponse;
 import dev.comet.storage.InMemoryStore;
 import org.junit.jupiter.api.Test;
 
@@ -214,5 +220,61 @@ class ActiveObjectsSimTest {
         }
         network.runUntil(() -> outcomes.size() == 3, network.now() + 30_000);
         assertThat(outcomes).as("seed %d", SEED).containsExactlyInAnyOrder("sent", "sent", "328");
+    }
+
+    /**
+     * A Mainline node that is not Comet (its {@code v} is libtorrent's): it answers ping, find_node and get like
+     * one, and counts any comet_* query it receives, which it would answer with 204.
+     */
+    private static final class ForeignNode {
+        final SimNetwork.Host host;
+        final NodeId id;
+        final KrpcCodec codec = new KrpcCodec(BencodeLimits.DEFAULT);
+        int cometQueries;
+
+        ForeignNode(SimNetwork network) {
+            host = network.newHost(new InMemoryStore(10, 1 << 10));
+            id = NodeId.random(network.random());
+            host.bind(this::receive);
+        }
+
+        void receive(InetSocketAddress from, byte[] datagram) {
+            if (!(codec.decode(datagram) instanceof KrpcQuery q)) {
+                return;
+            }
+            byte[] libtorrent = {'L', 'T', 2, 0};
+            if (q.method().startsWith("comet_")) {
+                cometQueries++;
+                host.send(from, codec.encode(new KrpcError(q.transactionId(), 204, "unknown method", libtorrent)));
+                return;
+            }
+            Dict values = Dict.builder().put("id", id).put("nodes", new byte[0]).put("token", new byte[] {1, 2, 3, 4}).build();
+            host.send(from, codec.encode(new KrpcResponse(q.transactionId(), values, libtorrent, from)));
+        }
+    }
+
+    @Test
+    void replicasAndCometQueriesGoOnlyToCometNodes() {
+        start(6, NodeConfig.defaults());
+        List<ForeignNode> foreign = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ForeignNode f = new ForeignNode(network);
+            foreign.add(f);
+            // a query makes each Comet node verify it and take it into its routing table
+            for (Node n : nodes) {
+                f.host.send(n.self().address(), f.codec.encode(new KrpcQuery(new byte[] {9, (byte) i}, "ping",
+                        Dict.builder().put("id", f.id).build(), new byte[] {'L', 'T', 2, 0})));
+            }
+        }
+        network.runUntil(network.now() + 30_000);
+        for (Node n : nodes) {
+            assertThat(n.routingTable().size()).as("seed %d: %s knows the foreign nodes", SEED, n.id()).isEqualTo(5 + 4);
+        }
+        Node.ItemPut put = put(nodes.get(2), "comet only", "aso.value = 'here'", 8);
+        assertThat(put.stored()).as("seed %d: all six Comet nodes and nothing else", SEED).hasSize(6);
+        assertThat(put.refused()).as("seed %d", SEED).isEmpty();
+        assertThat(get(nodes.get(4), "comet only", true)).hasSize(6);
+        assertThat(text(get(nodes.get(5), "comet only", false).get(0).value())).isEqualTo("here");
+        assertThat(foreign).as("seed %d: no comet_* query reached a foreign node", SEED).allSatisfy(f -> assertThat(f.cometQueries).isZero());
     }
 }
