@@ -190,14 +190,7 @@ final class BenchCommand implements Runnable {
                 throw new CometException(ErrorCode.BAD_INPUT, "--clients and --seconds must be positive");
             }
             NodeId key = NodeId.ofKey("bench seed example");
-            byte[] code = """
-                    aso.value = "Hello world!"
-                    aso.getCount = 0
-                    function onGet()
-                      self.getCount = self.getCount + 1
-                      return {self.value, self.getCount}
-                    end
-                    """.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] code = DemoCommand.example("seed.lua").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             io.netty.channel.nio.NioEventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
             long[][] latencies = new long[clients][];
             int[] counts = new int[clients];
