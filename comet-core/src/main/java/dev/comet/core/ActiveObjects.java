@@ -386,18 +386,7 @@ final class ActiveObjects {
 
     /** What comet.lookup() answers for {@code key}: the Comet nodes this node knows closest to it, itself excluded. */
     List<Contact> neighbors(NodeId key) {
-        RoutingTable table = node.routingTable();
-        List<Contact> out = new ArrayList<>();
-        for (Contact c : table.closestAnswering(key, 4 * ObjectConfig.MAX_REPLICAS, env.now())) {
-            RoutingTable.Entry e = table.entry(c.id());
-            if (e != null && e.speaksComet()) {
-                out.add(c);
-                if (out.size() == ObjectConfig.MAX_REPLICAS) {
-                    break;
-                }
-            }
-        }
-        return out;
+        return node.routingTable().closestAnsweringComet(key, ObjectConfig.MAX_REPLICAS, env.now());
     }
 
     // ---------------------------------------------------------------- timers

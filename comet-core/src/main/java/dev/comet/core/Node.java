@@ -280,8 +280,12 @@ public final class Node {
         Map<NodeId, byte[]> tokensByNode = new HashMap<>();
         Set<NodeId> comet = new HashSet<>();
         Item[] best = {items.get(target, env.now()).orElse(null)};
-        LookupTransport get = (to, t, reply) -> lookupStep(to, "get",
-                Dict.builder().put("id", id).put("target", t).build(), reply, (from, response) -> {
+        Dict.Builder args = Dict.builder().put("id", id).put("target", target);
+        if (cometOnly) {
+            args.put("cm", 1L);
+        }
+        Dict query = args.build();
+        LookupTransport get = (to, t, reply) -> lookupStep(to, "get", query, reply, (from, response) -> {
                     if (response.values().has("token")) {
                         tokensByNode.put(from.id(), response.values().bytes("token"));
                     }
@@ -558,9 +562,14 @@ public final class Node {
     /** BEP 44 get: a write token, the closest nodes, and the item if this node holds a newer one than asked for. */
     private Dict getItem(InetSocketAddress from, Dict args) {
         NodeId target = args.id("target");
+        // Comet's object lookups ask for Comet nodes only ("cm" = 1), so they find replicas among Comet nodes even
+        // where other Mainline nodes are closer; other implementations ignore the argument
+        List<Contact> closest = args.optionalInteger("cm", 0) == 1
+                ? table.closestAnsweringComet(target, config.k(), env.now())
+                : table.closestAnswering(target, config.k(), env.now());
         Dict.Builder reply = Dict.builder().put("id", id)
                 .put("token", tokens.tokenFor(from.getAddress(), target))
-                .put("nodes", CompactInfo.nodes(table.closestAnswering(target, config.k(), env.now())));
+                .put("nodes", CompactInfo.nodes(closest));
         Optional<Item> item = items.get(target, env.now());
         if (item.isPresent()) {
             long newerThan = args.optionalInteger("seq", Long.MIN_VALUE);

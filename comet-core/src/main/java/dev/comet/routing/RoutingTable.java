@@ -174,14 +174,23 @@ public final class RoutingTable {
      * tells others (BEP 5 says good nodes), so a contact that only ever sent queries is not passed on.
      */
     public List<Contact> closestAnswering(NodeId target, int n, long now) {
-        return closest(target, n, true);
+        return closest(target, n, true, false);
+    }
+
+    /** As {@link #closestAnswering}, of the contacts that identified themselves as Comet nodes only. */
+    public List<Contact> closestAnsweringComet(NodeId target, int n, long now) {
+        return closest(target, n, true, true);
     }
 
     private List<Contact> closest(NodeId target, int n, boolean answeredOnly) {
+        return closest(target, n, answeredOnly, false);
+    }
+
+    private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly) {
         List<Entry> all = new ArrayList<>(size());
         for (Bucket b : buckets) {
             for (Entry e : b.entries) {
-                if (liveness(e, 0) != Liveness.BAD && (!answeredOnly || e.lastResponse >= 0)) {
+                if (liveness(e, 0) != Liveness.BAD && (!answeredOnly || e.lastResponse >= 0) && (!cometOnly || e.speaksComet)) {
                     all.add(e);
                 }
             }

@@ -9,6 +9,7 @@ import dev.comet.bencode.BencodeLimits;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcCodec;
 import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcMessage;
 import dev.comet.krpc.KrpcQuery;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.storage.InMemoryStore;
@@ -231,6 +232,7 @@ class ActiveObjectsSimTest {
         final NodeId id;
         final KrpcCodec codec = new KrpcCodec(BencodeLimits.DEFAULT);
         int cometQueries;
+        final List<KrpcResponse> responses = new ArrayList<>();
 
         ForeignNode(SimNetwork network) {
             host = network.newHost(new InMemoryStore(10, 1 << 10));
@@ -239,7 +241,11 @@ class ActiveObjectsSimTest {
         }
 
         void receive(InetSocketAddress from, byte[] datagram) {
-            if (!(codec.decode(datagram) instanceof KrpcQuery q)) {
+            KrpcMessage message = codec.decode(datagram);
+            if (message instanceof KrpcResponse r) {
+                responses.add(r);
+            }
+            if (!(message instanceof KrpcQuery q)) {
                 return;
             }
             byte[] libtorrent = {'L', 'T', 2, 0};
@@ -276,5 +282,27 @@ class ActiveObjectsSimTest {
         assertThat(get(nodes.get(4), "comet only", true)).hasSize(6);
         assertThat(text(get(nodes.get(5), "comet only", false).get(0).value())).isEqualTo("here");
         assertThat(foreign).as("seed %d: no comet_* query reached a foreign node", SEED).allSatisfy(f -> assertThat(f.cometQueries).isZero());
+
+        // a get that asks for Comet nodes ("cm" = 1) is answered with Comet nodes only; a plain one with all
+        ForeignNode asker = foreign.get(0);
+        NodeId target = NodeId.ofKey("comet only");
+        asker.responses.clear(); // the answers to its pings
+        for (long cm : new long[] {1, 0}) {
+            asker.host.send(nodes.get(0).self().address(), asker.codec.encode(new KrpcQuery(new byte[] {7, (byte) cm}, "get",
+                    Dict.builder().put("id", asker.id).put("target", target).put("cm", cm).build(), new byte[] {'L', 'T', 2, 0})));
+        }
+        network.runUntil(network.now() + 1_000);
+        assertThat(asker.responses).hasSize(2);
+        java.util.Set<NodeId> foreignIds = new java.util.HashSet<>();
+        foreign.forEach(f -> foreignIds.add(f.id));
+        for (KrpcResponse r : asker.responses) {
+            List<NodeId> named = dev.comet.krpc.CompactInfo.nodes(r.values().bytes("nodes")).stream()
+                    .map(dev.comet.routing.Contact::id).toList();
+            if (r.transactionId()[1] == 1) {
+                assertThat(named).as("seed %d: Comet nodes only", SEED).hasSize(5).doesNotContainAnyElementsOf(foreignIds);
+            } else {
+                assertThat(named).as("seed %d: the closest of all", SEED).hasSize(8).containsAnyElementsOf(foreignIds);
+            }
+        }
     }
 }
