@@ -24,6 +24,8 @@ public enum ErrorCode {
     STORE_FULL(310),
     /** Comet: the node already runs as many object timers as it allows; an object with one more is refused. */
     TIMERS_FULL(311),
+    /** Comet: the node's handlers have used their instruction budget for this second; new invocations wait for the next. */
+    HANDLERS_BUSY(312),
     /** Comet: a handler refused the request (answered false) or failed; the message says which and why. */
     HANDLER_REFUSED(330),
     /** Comet: this node cannot run active objects. */

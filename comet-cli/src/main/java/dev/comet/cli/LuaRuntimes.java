@@ -12,8 +12,8 @@ final class LuaRuntimes {
         return SharedLuaRuntime.factory();
     }
 
-    /** Runtimes with the handler limits of {@code config}. */
+    /** Runtimes with the handler limits and instruction budget of {@code config}. */
     static AsoRuntimeFactory factory(dev.comet.core.NodeConfig config) {
-        return SharedLuaRuntime.factory(config.objects().limits());
+        return SharedLuaRuntime.factory(config.objects());
     }
 }

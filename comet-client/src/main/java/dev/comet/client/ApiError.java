@@ -63,12 +63,14 @@ public enum ApiError {
             case HANDLER_REFUSED, NO_RUNTIME, CAS_MISMATCH, SEQ_TOO_LOW, TIMERS_FULL -> REFUSED;
             case STORE_FULL -> STORE_FULL;
             case TIMEOUT -> UNAVAILABLE;
+            case HANDLERS_BUSY -> RATE_LIMITED;
             case GENERIC, SERVER, IO -> INTERNAL;
         };
     }
 
     /**
-     * The kind of a KRPC error code a remote node answered with: 310 (store full) → {@link #STORE_FULL}; 326 (code
+     * The kind of a KRPC error code a remote node answered with: 310 (store full) → {@link #STORE_FULL}; 312 (the
+     * node's handlers are busy for this second) → {@link #RATE_LIMITED}; 326 (code
      * size) and BEP 44's 205/207 → {@link #TOO_LARGE}; any other Comet code ≥ 300 (refusals, limits, seq/cas) →
      * {@link #REFUSED}; 203/206 → {@link #BAD_INPUT}; the rest (201, 202, 204: a failing or foreign node) →
      * {@link #UNAVAILABLE}.
@@ -79,6 +81,9 @@ public enum ApiError {
         }
         if (krpcCode == CODE_SIZE || krpcCode == ErrorCode.ITEM_TOO_BIG.krpcCode() || krpcCode == ErrorCode.SALT_TOO_BIG.krpcCode()) {
             return TOO_LARGE;
+        }
+        if (krpcCode == ErrorCode.HANDLERS_BUSY.krpcCode()) {
+            return RATE_LIMITED;
         }
         if (krpcCode >= 300) {
             return REFUSED;

@@ -1,7 +1,7 @@
 package dev.comet.client;
 
 import dev.comet.aso.AsoRuntimeFactory;
-import dev.comet.aso.HandlerLimits;
+import dev.comet.aso.ObjectConfig;
 import dev.comet.lua.LuaAsoRuntime;
 import dev.comet.lua.SandboxPool;
 
@@ -17,18 +17,22 @@ public final class SharedLuaRuntime {
     private SharedLuaRuntime() {
     }
 
-    /** A factory of runtimes that run objects in the shared pool with the default handler limits. */
+    /** A factory of runtimes that run objects in the shared pool with the default limits and budget. */
     public static AsoRuntimeFactory factory() {
-        return factory(HandlerLimits.defaults());
+        return factory(ObjectConfig.defaults());
     }
 
-    /** A factory of runtimes that run objects in the shared pool with {@code limits} (a node's configured ones). */
-    public static synchronized AsoRuntimeFactory factory(HandlerLimits limits) {
+    /**
+     * A factory of runtimes that run objects in the shared pool with a node's configured handler limits and
+     * node-wide instruction budget.
+     */
+    public static synchronized AsoRuntimeFactory factory(ObjectConfig objects) {
         if (pool == null) {
             pool = new SandboxPool(Runtime.getRuntime().availableProcessors(), QUEUE_PER_WORKER);
         }
         SandboxPool shared = pool;
-        return (nodeThread, id, address, clock) -> new LuaAsoRuntime(shared, nodeThread, limits,
+        return (nodeThread, id, address, clock) -> new LuaAsoRuntime(shared, nodeThread, objects.limits(),
+                objects.instructionsPerSecond(),
                 address.getAddress().getHostAddress(), id, clock);
     }
 }

@@ -622,7 +622,7 @@ final class ActiveObjects {
             }
             Dict query = args.build();
             if (!all) {
-                askInTurn(candidates, 0, query, done);
+                askInTurn(candidates, 0, query, null, done);
                 return;
             }
             List<Node.ObjectAnswer> answers = new ArrayList<>();
@@ -631,13 +631,16 @@ final class ActiveObjects {
                 done.accept(List.of());
                 return;
             }
+            Node.ObjectAnswer[] firstFailure = {null};
             for (Contact c : candidates) {
                 askObject(c, query, answer -> {
-                    if (answer != null) {
+                    if (answer != null && answer.failed()) {
+                        firstFailure[0] = firstFailure[0] == null ? answer : firstFailure[0];
+                    } else if (answer != null) {
                         answers.add(answer);
                     }
                     if (--outstanding[0] == 0) {
-                        done.accept(List.copyOf(answers));
+                        done.accept(answers.isEmpty() && firstFailure[0] != null ? List.of(firstFailure[0]) : List.copyOf(answers));
                     }
                 });
             }
@@ -678,21 +681,31 @@ final class ActiveObjects {
         });
     }
 
-    private void askInTurn(List<Contact> candidates, int index, Dict query, Consumer<List<Node.ObjectAnswer>> done) {
+    /**
+     * Asks the candidates one at a time, closest first, until one answers. When none holds the object the answer is
+     * empty; when some could not be asked (silent, or too busy: errors below 300), the first such failure is the
+     * answer, so a reader can tell "nowhere" from "not reachable now".
+     */
+    private void askInTurn(List<Contact> candidates, int index, Dict query, Node.ObjectAnswer firstFailure,
+                           Consumer<List<Node.ObjectAnswer>> done) {
         if (index >= candidates.size()) {
-            done.accept(List.of());
+            done.accept(firstFailure == null ? List.of() : List.of(firstFailure));
             return;
         }
         askObject(candidates.get(index), query, answer -> {
-            if (answer != null) {
+            if (answer != null && !answer.failed()) {
                 done.accept(List.of(answer));
             } else {
-                askInTurn(candidates, index + 1, query, done);
+                askInTurn(candidates, index + 1, query, firstFailure != null ? firstFailure : answer, done);
             }
         });
     }
 
-    /** One comet_get; {@code done} gets the answer, or null when the node holds no such object or failed. */
+    /**
+     * One comet_get; {@code done} gets the answer, the refusal of its handler (Comet codes ≥ 300: the object is
+     * there and said no, so asking the next replica would not help), a failure (no answer, or an error below 300),
+     * or null when the node holds no such object.
+     */
     private void askObject(Contact c, Dict query, Consumer<Node.ObjectAnswer> done) {
         node.sendQuery(c.address(), c.id(), "comet_get", query, new Node.QueryCallback() {
             @Override
@@ -703,14 +716,12 @@ final class ActiveObjects {
 
             @Override
             public void onError(KrpcError error) {
-                // a Comet refusal (≥ 300): the replica holds the object and its handler said no, which is its answer;
-                // anything else (a failing or foreign node) sends the reader on to the next replica
-                done.accept(error.code() >= 300 ? new Node.ObjectAnswer(c, null, error.code() + " " + error.message()) : null);
+                done.accept(new Node.ObjectAnswer(c, null, error.code() + " " + error.message()));
             }
 
             @Override
             public void onFailure() {
-                done.accept(null);
+                done.accept(new Node.ObjectAnswer(c, null, Node.ObjectAnswer.NO_ANSWER));
             }
         });
     }

@@ -410,11 +410,31 @@ public final class Node {
 
     /**
      * One replica's answer to a comet_get: its value, or the error its handler ended with (a KRPC code ≥ 300 and
-     * message, e.g. "330 onGet: wrong password"), null when it answered.
+     * message, e.g. "330 onGet: wrong password"), null when it answered; or, when no replica answered, why the
+     * first one asked could not ({@link #failed()}).
      */
     public record ObjectAnswer(Contact replica, Object value, String error) {
+        /** The error of a replica that did not answer in time. */
+        public static final String NO_ANSWER = "no answer";
+
         public ObjectAnswer(Contact replica, Object value) {
             this(replica, value, null);
+        }
+
+        /**
+         * True when the replica could not be asked: it stayed silent or answered an error below 300 (busy, failing,
+         * not a Comet node), so whether it holds the object is unknown. A refusal (≥ 300) is an answer.
+         */
+        public boolean failed() {
+            if (error == null) {
+                return false;
+            }
+            int space = error.indexOf(' ');
+            try {
+                return Integer.parseInt(space < 0 ? error : error.substring(0, space)) < 300;
+            } catch (NumberFormatException e) {
+                return true;
+            }
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +46,10 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private final LongSupplier clock;
     private final Map<NodeId, Cached> cache = new ConcurrentHashMap<>();
     private long seeds;
+    private final long instructionsPerSecond;
+    /** The second (of the clock) the budget counts, and the instructions used in it; shared by every worker. */
+    private final AtomicLong budgetSecond = new AtomicLong(Long.MIN_VALUE);
+    private final AtomicLong budgetUsed = new AtomicLong();
     private final LongAdder invocations = new LongAdder();
     private final LongAdder instructions = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
@@ -55,8 +60,19 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private record Cached(byte[] code, AsoInstance instance) {
     }
 
+    /** A runtime without a node-wide instruction budget (each invocation is still limited). */
     public LuaAsoRuntime(SandboxExecutor pool, Executor nodeThread, HandlerLimits limits, String nodeIp, NodeId nodeId,
                          LongSupplier clock) {
+        this(pool, nodeThread, limits, Long.MAX_VALUE, nodeIp, nodeId, clock);
+    }
+
+    /**
+     * A runtime whose handlers together run at most {@code instructionsPerSecond} instructions in any second of
+     * {@code clock}; past it, new invocations are refused with {@link ErrorCode#HANDLERS_BUSY} until the next one.
+     */
+    public LuaAsoRuntime(SandboxExecutor pool, Executor nodeThread, HandlerLimits limits, long instructionsPerSecond,
+                         String nodeIp, NodeId nodeId, LongSupplier clock) {
+        this.instructionsPerSecond = instructionsPerSecond;
         this.pool = pool;
         this.nodeThread = nodeThread;
         this.limits = limits;
@@ -91,6 +107,13 @@ public final class LuaAsoRuntime implements AsoRuntime {
 
     @Override
     public void invoke(AsoCall call, Consumer<AsoOutcome> done) {
+        if (overBudget()) {
+            refusals.increment();
+            nodeThread.execute(() -> done.accept(AsoOutcome.failed(ErrorCode.HANDLERS_BUSY.krpcCode(),
+                    "this node's handlers have run their " + instructionsPerSecond
+                            + " instructions for this second; try again in a second")));
+            return;
+        }
         long seed = ++seeds;
         pool.submit(call.key().toHex(), sandbox -> run(sandbox, call, seed)).whenComplete((outcome, failure) -> {
             AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(ErrorCode.SERVER.krpcCode(),
@@ -140,7 +163,18 @@ public final class LuaAsoRuntime implements AsoRuntime {
                 r.deleteSelf(), r.requests(), r.instructions());
     }
 
+    /** Whether the node-wide instruction budget of the current second is used up (a new second starts afresh). */
+    private boolean overBudget() {
+        long second = Math.floorDiv(clock.getAsLong(), 1000);
+        long counted = budgetSecond.get();
+        if (counted != second && budgetSecond.compareAndSet(counted, second)) {
+            budgetUsed.set(0);
+        }
+        return budgetUsed.get() >= instructionsPerSecond;
+    }
+
     private void count(AsoInstance instance, InvocationResult r) {
+        budgetUsed.addAndGet(r.instructions());
         invocations.increment();
         instructions.add(r.instructions());
         allocatedBytes.add(r.allocatedBytes());

@@ -73,4 +73,26 @@ class LuaAsoRuntimeTest {
         assertThat(runtime.stats().refusals()).isEqualTo(1);
         assertThat(List.of(put.ok())).containsExactly(true);
     }
+
+    @Test
+    void theNodeWideInstructionBudgetRefusesNewWorkUntilTheNextSecond() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(10_000);
+        LuaAsoRuntime budgeted = new LuaAsoRuntime(pool, Runnable::run, HandlerLimits.defaults().withWallMillis(10_000),
+                1_500_000, "127.0.0.1", NodeId.ofKey("node"), now::get);
+        NodeId key = NodeId.ofKey("spinner");
+        byte[] code = "function onGet() while true do end end".getBytes(StandardCharsets.UTF_8);
+        java.util.function.Supplier<AsoOutcome> get = () -> {
+            CompletableFuture<AsoOutcome> done = new CompletableFuture<>();
+            budgeted.invoke(new AsoCall(key, code, null, false, "onGet", new AsoCall.Caller("127.0.0.1", 1, null, false, null),
+                    Map.of(), null, null, List.of(), true), done::complete);
+            return done.join();
+        };
+        assertThat(get.get().errorCode()).isEqualTo(Limit.INSTRUCTIONS.code()); // 1M of the 1.5M used
+        assertThat(get.get().errorCode()).isEqualTo(Limit.INSTRUCTIONS.code()); // started under budget, ends over it
+        AsoOutcome refused = get.get();
+        assertThat(refused.errorCode()).isEqualTo(dev.comet.ErrorCode.HANDLERS_BUSY.krpcCode());
+        assertThat(refused.error()).contains("1500000 instructions for this second");
+        now.addAndGet(1_000);
+        assertThat(get.get().errorCode()).as("a new second, a new budget").isEqualTo(Limit.INSTRUCTIONS.code());
+    }
 }

@@ -224,20 +224,34 @@ class ActiveObjectsSimTest {
     }
 
     /**
-     * A Mainline node that is not Comet (its {@code v} is libtorrent's): it answers ping, find_node and get like
-     * one, and counts any comet_* query it receives, which it would answer with 204.
+     * A node of our own making: it answers ping, find_node and get like any Mainline node, under version
+     * {@code v}, and counts the comet_* queries it receives; it answers them with 204 (a foreign node) or not at
+     * all (a Comet node that went silent).
      */
-    private static final class ForeignNode {
+    private static final class FakeNode {
+        static final byte[] LIBTORRENT = {'L', 'T', 2, 0};
         final SimNetwork.Host host;
         final NodeId id;
+        final byte[] version;
+        final boolean answersComet;
         final KrpcCodec codec = new KrpcCodec(BencodeLimits.DEFAULT);
-        int cometQueries;
         final List<KrpcResponse> responses = new ArrayList<>();
+        int cometQueries;
 
-        ForeignNode(SimNetwork network) {
+        FakeNode(SimNetwork network, byte[] version, boolean answersComet) {
             host = network.newHost(new InMemoryStore(10, 1 << 10));
             id = NodeId.random(network.random());
+            this.version = version;
+            this.answersComet = answersComet;
             host.bind(this::receive);
+        }
+
+        /** Makes every node of {@code nodes} take it into its routing table (a query, then their verifying ping). */
+        void introduceTo(List<Node> nodes) {
+            for (Node n : nodes) {
+                host.send(n.self().address(), codec.encode(new KrpcQuery(new byte[] {9, 9}, "ping",
+                        Dict.builder().put("id", id).build(), version)));
+            }
         }
 
         void receive(InetSocketAddress from, byte[] datagram) {
@@ -248,29 +262,43 @@ class ActiveObjectsSimTest {
             if (!(message instanceof KrpcQuery q)) {
                 return;
             }
-            byte[] libtorrent = {'L', 'T', 2, 0};
             if (q.method().startsWith("comet_")) {
                 cometQueries++;
-                host.send(from, codec.encode(new KrpcError(q.transactionId(), 204, "unknown method", libtorrent)));
+                if (answersComet) {
+                    host.send(from, codec.encode(new KrpcError(q.transactionId(), 204, "unknown method", version)));
+                }
                 return;
             }
             Dict values = Dict.builder().put("id", id).put("nodes", new byte[0]).put("token", new byte[] {1, 2, 3, 4}).build();
-            host.send(from, codec.encode(new KrpcResponse(q.transactionId(), values, libtorrent, from)));
+            host.send(from, codec.encode(new KrpcResponse(q.transactionId(), values, version, from)));
         }
+    }
+
+    @Test
+    void aReadThatReachesNoReplicaSaysSoInsteadOfNotFound() {
+        start(5, NodeConfig.defaults());
+        FakeNode silent = new FakeNode(network, Node.VERSION, false);
+        silent.introduceTo(nodes);
+        network.runUntil(network.now() + 30_000);
+        assertThat(get(nodes.get(1), "never stored", false)).as("seed %d", SEED).singleElement().satisfies(a -> {
+            assertThat(a.replica().id()).isEqualTo(silent.id);
+            assertThat(a.error()).isEqualTo(Node.ObjectAnswer.NO_ANSWER);
+            assertThat(a.failed()).isTrue();
+        });
+        assertThat(silent.cometQueries).as("asked, and asked again").isGreaterThanOrEqualTo(1);
+        put(nodes.get(1), "stored", "aso.value = 'here'", 8);
+        assertThat(get(nodes.get(2), "stored", false)).as("seed %d: the holders answer past the silent one", SEED)
+                .singleElement().satisfies(a -> assertThat(text(a.value())).isEqualTo("here"));
     }
 
     @Test
     void replicasAndCometQueriesGoOnlyToCometNodes() {
         start(6, NodeConfig.defaults());
-        List<ForeignNode> foreign = new ArrayList<>();
+        List<FakeNode> foreign = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            ForeignNode f = new ForeignNode(network);
+            FakeNode f = new FakeNode(network, FakeNode.LIBTORRENT, true);
             foreign.add(f);
-            // a query makes each Comet node verify it and take it into its routing table
-            for (Node n : nodes) {
-                f.host.send(n.self().address(), f.codec.encode(new KrpcQuery(new byte[] {9, (byte) i}, "ping",
-                        Dict.builder().put("id", f.id).build(), new byte[] {'L', 'T', 2, 0})));
-            }
+            f.introduceTo(nodes);
         }
         network.runUntil(network.now() + 30_000);
         for (Node n : nodes) {
@@ -284,12 +312,12 @@ class ActiveObjectsSimTest {
         assertThat(foreign).as("seed %d: no comet_* query reached a foreign node", SEED).allSatisfy(f -> assertThat(f.cometQueries).isZero());
 
         // a get that asks for Comet nodes ("cm" = 1) is answered with Comet nodes only; a plain one with all
-        ForeignNode asker = foreign.get(0);
+        FakeNode asker = foreign.get(0);
         NodeId target = NodeId.ofKey("comet only");
         asker.responses.clear(); // the answers to its pings
         for (long cm : new long[] {1, 0}) {
             asker.host.send(nodes.get(0).self().address(), asker.codec.encode(new KrpcQuery(new byte[] {7, (byte) cm}, "get",
-                    Dict.builder().put("id", asker.id).put("target", target).put("cm", cm).build(), new byte[] {'L', 'T', 2, 0})));
+                    Dict.builder().put("id", asker.id).put("target", target).put("cm", cm).build(), FakeNode.LIBTORRENT)));
         }
         network.runUntil(network.now() + 1_000);
         assertThat(asker.responses).hasSize(2);
