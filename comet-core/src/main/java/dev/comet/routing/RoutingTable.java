@@ -166,7 +166,7 @@ public final class RoutingTable {
 
     /** The {@code n} non-bad contacts closest to {@code target}, closest first: where a lookup starts. */
     public List<Contact> closest(NodeId target, int n, long now) {
-        return closest(target, n, false);
+        return closest(target, n, false, false);
     }
 
     /**
@@ -182,26 +182,29 @@ public final class RoutingTable {
         return closest(target, n, true, true);
     }
 
-    private List<Contact> closest(NodeId target, int n, boolean answeredOnly) {
-        return closest(target, n, answeredOnly, false);
-    }
-
     private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly) {
-        List<Entry> all = new ArrayList<>(size());
+        // every reply asks this: keep the n closest so far in order, instead of sorting the whole table
+        Comparator<NodeId> byDistance = target.byDistance();
+        Contact[] best = new Contact[n];
+        int count = 0;
         for (Bucket b : buckets) {
             for (Entry e : b.entries) {
-                if (liveness(e, 0) != Liveness.BAD && (!answeredOnly || e.lastResponse >= 0) && (!cometOnly || e.speaksComet)) {
-                    all.add(e);
+                if (liveness(e, 0) == Liveness.BAD || answeredOnly && e.lastResponse < 0 || cometOnly && !e.speaksComet) {
+                    continue;
                 }
+                NodeId id = e.contact.id();
+                if (count == n && (n == 0 || byDistance.compare(id, best[n - 1].id()) >= 0)) {
+                    continue;
+                }
+                int at = count < n ? count++ : n - 1;
+                while (at > 0 && byDistance.compare(id, best[at - 1].id()) < 0) {
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                best[at] = e.contact;
             }
         }
-        Comparator<NodeId> byDistance = target.byDistance();
-        all.sort((a, b) -> byDistance.compare(a.contact.id(), b.contact.id()));
-        List<Contact> out = new ArrayList<>(Math.min(n, all.size()));
-        for (int i = 0; i < all.size() && i < n; i++) {
-            out.add(all.get(i).contact);
-        }
-        return out;
+        return List.of(count == n ? best : java.util.Arrays.copyOf(best, count));
     }
 
     /**

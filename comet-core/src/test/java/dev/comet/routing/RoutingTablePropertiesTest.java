@@ -209,6 +209,13 @@ class RoutingTablePropertiesTest {
         for (int i = 1; i < closest.size(); i++) {
             assertThat(target.compareDistance(closest.get(i - 1).id(), closest.get(i).id())).isNegative();
         }
+        // closestAnswering() and closestAnsweringComet(): the same, of the entries that answered (and speak Comet)
+        assertThat(table.closestAnswering(target, n, now)).containsExactlyElementsOf(nonBad.stream()
+                .filter(e -> e.lastResponse() >= 0).map(Entry::contact)
+                .sorted((a, b) -> target.compareDistance(a.id(), b.id())).limit(n).toList());
+        assertThat(table.closestAnsweringComet(target, n, now)).containsExactlyElementsOf(nonBad.stream()
+                .filter(e -> e.lastResponse() >= 0 && e.speaksComet()).map(Entry::contact)
+                .sorted((a, b) -> target.compareDistance(a.id(), b.id())).limit(n).toList());
     }
 
     @Property(tries = 200)
