@@ -3,6 +3,7 @@ package dev.comet.cli;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
+import dev.comet.client.SharedLuaRuntime;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
@@ -190,13 +191,13 @@ final class BenchCommand implements Runnable {
                 throw new CometException(ErrorCode.BAD_INPUT, "--clients and --seconds must be positive");
             }
             NodeId key = NodeId.ofKey("bench seed example");
-            byte[] code = DemoCommand.example("seed.lua").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] code = Examples.read("seed.lua").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             io.netty.channel.nio.NioEventLoopGroup group = new io.netty.channel.nio.NioEventLoopGroup(1);
             long[][] latencies = new long[clients][];
             int[] counts = new int[clients];
             long[] failures = new long[clients];
             try (UdpNode node = UdpNode.start(group, new java.net.InetSocketAddress("127.0.0.1", 0), NodeConfig.defaults(),
-                    List.of(), null, false, LuaRuntimes.factory())) {
+                    List.of(), null, false, SharedLuaRuntime.factory())) {
                 NodeConnection.await(node.ready(), 30, "the node");
                 Node.ItemPut put = NodeConnection.await(node.putObject(key, code, 1, -1), 30, "the put");
                 if (put.stored().isEmpty()) {

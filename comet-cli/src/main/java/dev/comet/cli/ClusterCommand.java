@@ -2,6 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.client.SharedLuaRuntime;
 import dev.comet.gateway.Gateway;
 import dev.comet.gateway.GatewayConfig;
 import dev.comet.runtime.LocalCluster;
@@ -54,7 +55,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
         long wallStart = System.nanoTime();
         HeapMeter.reset();
-        LocalCluster cluster = LocalCluster.start(nodes, basePort, config.nodeConfig(), LuaRuntimes.factory(config.nodeConfig()));
+        LocalCluster cluster = LocalCluster.start(nodes, basePort, config.nodeConfig(), SharedLuaRuntime.factory(config.nodeConfig().objects()));
         try {
             cluster.awaitFormed(60_000);
             if (!selftest) {

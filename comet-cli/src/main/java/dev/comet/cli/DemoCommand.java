@@ -8,17 +8,15 @@ import dev.comet.client.CometClientException;
 import dev.comet.client.GetResult;
 import dev.comet.client.HttpCometClient;
 import dev.comet.client.ObjectSpec;
+import dev.comet.client.SharedLuaRuntime;
 import dev.comet.client.WriteResult;
 import dev.comet.gateway.Gateway;
 import dev.comet.gateway.GatewayConfig;
 import dev.comet.runtime.LocalCluster;
 import picocli.CommandLine;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!json) {
             out.println("comet demo: starting " + nodes + " nodes on 127.0.0.1 …");
         }
-        LocalCluster cluster = LocalCluster.start(nodes, 0, config.nodeConfig(), LuaRuntimes.factory(config.nodeConfig()));
+        LocalCluster cluster = LocalCluster.start(nodes, 0, config.nodeConfig(), SharedLuaRuntime.factory(config.nodeConfig().objects()));
         Gateway gateway = null;
         try {
             cluster.awaitFormed(30_000);
@@ -109,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The seed: each replica counts the gets it serves. */
     private static Step getCounter(HttpCometClient http) {
-        WriteResult put = http.put("demo/hello", ObjectSpec.ofCode(example("seed.lua")).withReplicas(8));
+        WriteResult put = http.put("demo/hello", ObjectSpec.ofCode(Examples.read("seed.lua")).withReplicas(8));
         List<Object> counts = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             List<?> answer = (List<?>) http.get("demo/hello").value();
@@ -128,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** A value that the first read takes away. */
     private static Step oneTime(HttpCometClient http) {
-        http.put("demo/one-time", ObjectSpec.ofCode(example("one-time.lua")).withReplicas(1));
+        http.put("demo/one-time", ObjectSpec.ofCode(Examples.read("one-time.lua")).withReplicas(1));
         Object first = http.get("demo/one-time").value();
         expect("the launch code is 0000".equals(first), "one-time: the first read answered " + first);
         ApiError second = errorOf(() -> http.get("demo/one-time"));
@@ -138,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** A value that deletes itself a few seconds after it was stored. */
     private static Step selfDestruct(HttpCometClient http) throws InterruptedException {
-        http.put("demo/short-lived", ObjectSpec.ofCode(example("self-destruct.lua")).withReplicas(1));
+        http.put("demo/short-lived", ObjectSpec.ofCode(Examples.read("self-destruct.lua")).withReplicas(1));
         long stored = System.nanoTime();
         Object before = http.get("demo/short-lived").value();
         expect("a short-lived secret".equals(before), "self-destructing value: the first read answered " + before);
@@ -154,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Timers: every replica runs the object's onTimer itself, on its own state. */
     private static Step ticker(HttpCometClient http) throws InterruptedException {
-        http.put("demo/ticker", new ObjectSpec(null, example("ticker.lua"), 3, null, 1L));
+        http.put("demo/ticker", new ObjectSpec(null, Examples.read("ticker.lua"), 3, null, 1L));
         Thread.sleep(TICKS.toMillis()); // the timers' work is what this step shows
         GetResult all = http.get("demo/ticker", Map.of(), true);
         List<Object> ticks = new ArrayList<>();
@@ -170,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** A value only a reader with the right password gets. */
     private static Step password(HttpCometClient http) {
-        http.put("demo/treasure", ObjectSpec.ofCode(example("password.lua")));
+        http.put("demo/treasure", ObjectSpec.ofCode(Examples.read("password.lua")));
         ApiError none = errorOf(() -> http.get("demo/treasure"));
         ApiError wrong = errorOf(() -> http.get("demo/treasure", Map.of("password", "let me in"), false));
         expect(none == ApiError.REFUSED && wrong == ApiError.REFUSED,
@@ -228,18 +226,6 @@ final class DemoCommand implements Callable<Integer> {
     private static void expect(boolean holds, String failure) {
         if (!holds) {
             throw new CometException(ErrorCode.SERVER, "demo failed: " + failure);
-        }
-    }
-
-    /** An example shipped in the jar (examples/ of the repository). */
-    static String example(String name) {
-        try (InputStream in = DemoCommand.class.getResourceAsStream("/examples/" + name)) {
-            if (in == null) {
-                throw new CometException(ErrorCode.IO, "example " + name + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CometException(ErrorCode.IO, "cannot read example " + name + ": " + e.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.client.SharedLuaRuntime;
 import dev.comet.gateway.Gateway;
 import dev.comet.gateway.GatewayConfig;
 import dev.comet.runtime.DataDirectory;
@@ -67,7 +68,7 @@ final class NodeCommand implements Callable<Integer> {
         UdpNode node;
         try {
             node = UdpNode.start(group, new InetSocketAddress(address, port), config.nodeConfig(),
-                    Addresses.parseList(bootstrap, spec.commandLine().getErr()), data, false, LuaRuntimes.factory(config.nodeConfig()));
+                    Addresses.parseList(bootstrap, spec.commandLine().getErr()), data, false, SharedLuaRuntime.factory(config.nodeConfig().objects()));
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;

@@ -100,14 +100,13 @@ final class ActiveObjects {
     // ---------------------------------------------------------------- server side
 
     /**
-     * A comet_* query runs a handler, which must not run twice for one request: a retry of a query still being
-     * handled is dropped, and a retry of one already answered gets the same answer again.
+     * A comet_* query ({@code datagram} as it arrived) runs a handler, which must not run twice for one request: a
+     * retry of a query still being handled is dropped, and a retry of one already answered gets the same answer again.
      */
-    void onQuery(InetSocketAddress from, KrpcQuery query, NodeId sender) {
-        // transaction ids are 16 bits and wrap within seconds under load: a retry is the same query again, so the
-        // key holds the query's content too, and a new query that reuses an old id is not answered from memory
-        String requestKey = from + "/" + HexFormat.of().formatHex(query.transactionId()) + "/" + query.method() + "/"
-                + Arrays.hashCode(dev.comet.bencode.Bencode.encode(query.arguments().map()));
+    void onQuery(InetSocketAddress from, KrpcQuery query, byte[] datagram, NodeId sender) {
+        // transaction ids are 16 bits and wrap within seconds under load: a retry is the same datagram again, so the
+        // key holds a hash of its bytes too, and a new query that reuses an old id is not answered from memory
+        String requestKey = from + "/" + HexFormat.of().formatHex(query.transactionId()) + "/" + Arrays.hashCode(datagram);
         byte[] earlier = replies.get(requestKey);
         if (earlier != null) {
             if (earlier.length > 0) {
@@ -242,15 +241,16 @@ final class ActiveObjects {
         // only a replica brings state: a client's object starts from what its chunk makes
         byte[] incomingState = caller.replica() && args.has("state") ? args.bytes("state") : null;
         int replicas = (int) Math.max(1, Math.min(ObjectConfig.MAX_REPLICAS, args.optionalInteger("n", settings.replicas())));
-        long expiresAt = env.now() + lifetimeMillis(args.optionalInteger("ttl", -1));
+        long expiresAt = env.now() + Node.lifetimeMillis(args.optionalInteger("ttl", -1), settings.ttlMillis(),
+                settings.maxTtlMillis());
         StoredObject incoming = new StoredObject(key, code, incomingState, ObjectMeta.NONE, replicas, expiresAt);
         if (stored.isEmpty()) {
             create(incoming, caller, mayRequest, reply);
             return;
         }
         StoredObject held = stored.get();
-        AsoCall update = new AsoCall(key, held.code(), held.state(), false, "onUpdate", caller, Map.of(),
-                new AsoCall.Incoming(code, incomingState), null, neighbors(key), mayRequest);
+        AsoCall update = call(held, "onUpdate", caller, Map.of(), null, new AsoCall.Incoming(code, incomingState),
+                mayRequest);
         runtime().invoke(update, outcome -> {
             if (!outcome.ok()) {
                 reply.failed(outcome);
@@ -363,14 +363,6 @@ final class ActiveObjects {
                 neighbors(o.key()), mayRequest);
     }
 
-    /** A requested lifetime in seconds (-1: none) as milliseconds within the node's bounds. */
-    private long lifetimeMillis(long ttlSeconds) {
-        if (ttlSeconds < 0) {
-            return settings.ttlMillis();
-        }
-        return Math.max(1_000, Math.min(settings.maxTtlMillis() / 1000, ttlSeconds) * 1000);
-    }
-
     private static Map<String, byte[]> handlerArgs(Dict args) {
         if (!args.has("a")) {
             return Map.of();
@@ -434,14 +426,19 @@ final class ActiveObjects {
 
     /** Sends what a handler of {@code owner} asked for; answers to its gets come back as calls of its handler. */
     private void send(NodeId owner, List<AsoRequest> requests) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        long now = env.now();
+        // a put travels with the sender's remaining lifetime and replica count
+        Optional<StoredObject> sender = objects.get(owner, now);
+        long ttl = sender.map(o -> (o.expiresAtMillis() - now) / 1000).orElse(settings.ttlMillis() / 1000);
+        int replicas = sender.map(StoredObject::replicas).orElse(settings.replicas());
         for (AsoRequest r : requests) {
             for (Contact to : r.to()) {
                 requestsSent++;
                 if (r instanceof AsoRequest.Put p) {
-                    long ttl = objects.get(owner, env.now()).map(o -> (o.expiresAtMillis() - env.now()) / 1000)
-                            .orElse(settings.ttlMillis() / 1000);
-                    storeOn(to, p.key(), p.code(), p.replica() ? p.state() : null, p.replica(), ttl,
-                            objects.get(owner, env.now()).map(StoredObject::replicas).orElse(settings.replicas()), owner);
+                    storeOn(to, p.key(), p.code(), p.replica() ? p.state() : null, p.replica(), ttl, replicas, owner);
                 } else if (r instanceof AsoRequest.Get g) {
                     ask(owner, to, g);
                 }
@@ -469,7 +466,7 @@ final class ActiveObjects {
 
             @Override
             public void onFailure() {
-                answer(owner, g.handler(), new AsoCall.Answer(to, null, "no answer"));
+                answer(owner, g.handler(), new AsoCall.Answer(to, null, Node.NO_ANSWER));
             }
         });
     }
@@ -721,7 +718,7 @@ final class ActiveObjects {
 
             @Override
             public void onFailure() {
-                done.accept(new Node.ObjectAnswer(c, null, Node.ObjectAnswer.NO_ANSWER));
+                done.accept(new Node.ObjectAnswer(c, null, Node.NO_ANSWER));
             }
         });
     }

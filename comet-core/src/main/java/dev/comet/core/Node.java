@@ -46,6 +46,9 @@ public final class Node {
     /** Our KRPC client version: "CM" and a two-byte version, how other Comet nodes recognise us. */
     public static final byte[] VERSION = {'C', 'M', 0, 1};
 
+    /** What a write or a read reports for a node that did not answer in time. */
+    public static final String NO_ANSWER = "no answer";
+
     private final NodeId id;
     private final Contact self;
     private final NodeConfig config;
@@ -396,7 +399,7 @@ public final class Node {
 
                 @Override
                 public void onFailure() {
-                    refused(c, "no answer");
+                    refused(c, NO_ANSWER);
                 }
             };
         }
@@ -414,9 +417,6 @@ public final class Node {
      * first one asked could not ({@link #failed()}).
      */
     public record ObjectAnswer(Contact replica, Object value, String error) {
-        /** The error of a replica that did not answer in time. */
-        public static final String NO_ANSWER = "no answer";
-
         public ObjectAnswer(Contact replica, Object value) {
             this(replica, value, null);
         }
@@ -501,7 +501,7 @@ public final class Node {
         }
         try {
             if (message instanceof KrpcQuery q) {
-                onQuery(from, q);
+                onQuery(from, q, datagram);
             } else if (message instanceof KrpcResponse r) {
                 onResponse(from, r);
             } else if (message instanceof KrpcError e) {
@@ -516,7 +516,7 @@ public final class Node {
         }
     }
 
-    private void onQuery(InetSocketAddress from, KrpcQuery query) {
+    private void onQuery(InetSocketAddress from, KrpcQuery query, byte[] datagram) {
         queriesReceived++;
         queriesByMethod.merge(COUNTED_METHODS.contains(query.method()) ? query.method() : "other", 1L, Long::sum);
         Dict args = query.arguments();
@@ -528,7 +528,7 @@ public final class Node {
                 learn(new Contact(sender, from), false, query.version());
             }
             if (query.method().startsWith("comet_")) {
-                objects.onQuery(from, query, sender);
+                objects.onQuery(from, query, datagram, sender);
                 return;
             }
             reply = switch (query.method()) {
@@ -619,10 +619,18 @@ public final class Node {
 
     /** A requested lifetime in seconds (-1: none) as milliseconds within the node's bounds. */
     private long itemLifetimeMillis(long ttlSeconds) {
+        return lifetimeMillis(ttlSeconds, config.itemTtlMillis(), config.maxItemTtlMillis());
+    }
+
+    /**
+     * A lifetime a writer asked for, in seconds, as milliseconds: {@code defaultMillis} when it asked for none (a
+     * negative value), otherwise between 1 s and {@code maxMillis}. Items and objects share the rule.
+     */
+    static long lifetimeMillis(long ttlSeconds, long defaultMillis, long maxMillis) {
         if (ttlSeconds < 0) {
-            return config.itemTtlMillis();
+            return defaultMillis;
         }
-        return Math.max(1_000, Math.min(config.maxItemTtlMillis() / 1000, ttlSeconds) * 1000);
+        return Math.max(1_000, Math.min(maxMillis / 1000, ttlSeconds) * 1000);
     }
 
     private void onResponse(InetSocketAddress from, KrpcResponse response) {

@@ -57,13 +57,8 @@ public final class LuaValues {
         }
     }
 
-    /** Visits a table's array part (1 to {@code #t}, in order), then each of its other entries once. */
-    static void forEachEntry(LuaTable t, java.util.function.Consumer<LuaValue> element,
-                             java.util.function.BiConsumer<LuaValue, LuaValue> keyed) {
-        int n = t.rawlen();
-        for (int i = 1; i <= n; i++) {
-            element.accept(t.rawget(i));
-        }
+    /** Visits every entry of {@code t} once, in LuaJ's {@code next} order (raw: no metamethods). */
+    static void forEachPair(LuaTable t, java.util.function.BiConsumer<LuaValue, LuaValue> pair) {
         LuaValue k = LuaValue.NIL;
         while (true) {
             Varargs next = t.next(k);
@@ -71,10 +66,22 @@ public final class LuaValues {
             if (k.isnil()) {
                 return;
             }
-            if (!(k.isinttype() && k.toint() >= 1 && k.toint() <= n)) {
-                keyed.accept(k, next.arg(2));
-            }
+            pair.accept(k, next.arg(2));
         }
+    }
+
+    /** Visits a table's array part (1 to {@code #t}, in order), then each of its other entries once. */
+    static void forEachEntry(LuaTable t, java.util.function.Consumer<LuaValue> element,
+                             java.util.function.BiConsumer<LuaValue, LuaValue> keyed) {
+        int n = t.rawlen();
+        for (int i = 1; i <= n; i++) {
+            element.accept(t.rawget(i));
+        }
+        forEachPair(t, (k, v) -> {
+            if (!(k.isinttype() && k.toint() >= 1 && k.toint() <= n)) {
+                keyed.accept(k, v);
+            }
+        });
     }
 
     private static void render(LuaValue v, StringBuilder out, int depth) {

@@ -71,19 +71,12 @@ final class ObjectRequests {
         }
         Map<String, byte[]> getArgs = new TreeMap<>();
         if (!args.arg(4).isnil()) {
-            LuaTable t = args.arg(4).checktable();
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs next = t.next(k);
-                k = next.arg1();
-                if (k.isnil()) {
-                    break;
-                }
+            LuaValues.forEachPair(args.arg(4).checktable(), (k, v) -> {
                 if (getArgs.size() >= 32) {
                     throw new LuaError("comet.get: at most 32 arguments");
                 }
-                getArgs.put(k.checkjstring(), bytes(next.arg(2).checkstring()));
-            }
+                getArgs.put(k.checkjstring(), bytes(v.checkstring()));
+            });
         }
         admit(instance, to.size());
         instance.requests.add(new AsoRequest.Get(key, getArgs, handler, to));

@@ -223,18 +223,12 @@ public final class Sandbox {
     }
 
     private static void clearState(LuaTable aso) {
-        LuaValue key = LuaValue.NIL;
         List<LuaValue> stateKeys = new java.util.ArrayList<>();
-        while (true) {
-            Varargs next = aso.next(key);
-            key = next.arg1();
-            if (key.isnil()) {
-                break;
-            }
-            if (!next.arg(2).isfunction()) {
+        LuaValues.forEachPair(aso, (key, value) -> {
+            if (!value.isfunction()) {
                 stateKeys.add(key);
             }
-        }
+        });
         for (LuaValue k : stateKeys) {
             aso.rawset(k, LuaValue.NIL);
         }
@@ -263,15 +257,7 @@ public final class Sandbox {
     /** The math library with random and randomseed bound to the object's per-invocation generator. */
     private LuaTable objectMath(AsoInstance instance) {
         LuaTable math = new LuaTable();
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs next = mathLib.next(k);
-            k = next.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            math.set(k, next.arg(2));
-        }
+        LuaValues.forEachPair(mathLib, math::set);
         math.set("random", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {

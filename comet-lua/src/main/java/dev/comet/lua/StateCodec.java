@@ -110,18 +110,12 @@ public final class StateCodec {
         Objects.requireNonNull(aso, "aso");
         LuaTable decoded = decode(state, maxDepth);
         List<LuaValue> methods = new ArrayList<>();
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs e = aso.next(k);
-            k = e.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            if (e.arg(2).type() == LuaValue.TFUNCTION && decoded.rawget(k).isnil()) {
+        LuaValues.forEachPair(aso, (k, v) -> {
+            if (v.type() == LuaValue.TFUNCTION && decoded.rawget(k).isnil()) {
                 methods.add(k);
-                methods.add(e.arg(2));
+                methods.add(v);
             }
-        }
+        });
         // Rebuild aso in place rather than removing and overwriting fields, because of two LuaJ 3.0.1 table bugs:
         // a removed hash key leaves a dead slot that a later rehash moving every live key into the array part
         // writes into an empty hash (ArrayIndexOutOfBoundsException, also from Lua code: t.x=1 t.x=nil t[1]=1
@@ -131,15 +125,7 @@ public final class StateCodec {
         for (int i = 0; i < methods.size(); i += 2) {
             aso.rawset(methods.get(i), methods.get(i + 1));
         }
-        k = LuaValue.NIL;
-        while (true) {
-            Varargs e = decoded.next(k);
-            k = e.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            aso.rawset(k, e.arg(2));
-        }
+        LuaValues.forEachPair(decoded, aso::rawset);
     }
 
     private static void checkLimits(int maxBytes, int maxDepth) {

@@ -282,7 +282,7 @@ class ActiveObjectsSimTest {
         network.runUntil(network.now() + 30_000);
         assertThat(get(nodes.get(1), "never stored", false)).as("seed %d", SEED).singleElement().satisfies(a -> {
             assertThat(a.replica().id()).isEqualTo(silent.id);
-            assertThat(a.error()).isEqualTo(Node.ObjectAnswer.NO_ANSWER);
+            assertThat(a.error()).isEqualTo(Node.NO_ANSWER);
             assertThat(a.failed()).isTrue();
         });
         assertThat(silent.cometQueries).as("asked, and asked again").isGreaterThanOrEqualTo(1);
