@@ -2,7 +2,7 @@ package dev.comet;
 
 /**
  * The one error type Comet code throws: a machine-readable {@link ErrorCode} and a message a person can read.
- * Each edge (KRPC error reply, CLI exit code, later HTTP status) maps it once.
+ * Each edge (KRPC error reply, CLI exit code, HTTP status) maps its kind once.
  */
 public class CometException extends RuntimeException {
     private final ErrorCode code;
@@ -19,5 +19,10 @@ public class CometException extends RuntimeException {
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** This exception as an error value. */
+    public CometError error() {
+        return new CometError(code, getMessage() == null ? code.meaning() : getMessage());
     }
 }

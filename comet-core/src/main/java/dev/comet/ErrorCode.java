@@ -1,51 +1,154 @@
 package dev.comet;
 
-/** Comet's error codes; {@link #krpcCode()} is the number sent in a KRPC error reply (BEP 5, and ≥ 300 for Comet's own). */
+/**
+ * The catalogue of every error Comet can produce: a code of its own (no two meanings share one), a {@link Kind} that
+ * each edge maps once (KRPC reply, HTTP status, CLI exit code), a one-line meaning and what the user can do about
+ * it. Codes below 900 travel in KRPC error replies as they are (BEP 5: 201–204, BEP 44: 205–207 and 301–302,
+ * Comet: 310–339); codes from 900 are local and are never sent, a relay would send {@link #krpcCode()}.
+ * {@code docs/errors.md} is checked against this list by a test.
+ */
 public enum ErrorCode {
-    /** BEP 5 201: generic error. */
-    GENERIC(201),
-    /** BEP 5 202: the server failed. */
-    SERVER(202),
-    /** BEP 5 203: malformed packet, invalid arguments or bad token. */
-    PROTOCOL(203),
-    /** BEP 5 204: method unknown. */
-    METHOD_UNKNOWN(204),
-    /** BEP 44 205: the bencoded value is over 1,000 bytes. */
-    ITEM_TOO_BIG(205),
-    /** BEP 44 206: the signature does not verify. */
-    INVALID_SIGNATURE(206),
-    /** BEP 44 207: the salt is over 64 bytes. */
-    SALT_TOO_BIG(207),
-    /** BEP 44 301: the stored sequence number is not the {@code cas} the writer expected. */
-    CAS_MISMATCH(301),
-    /** BEP 44 302: the sequence number is lower than the stored one (or equal with another value). */
-    SEQ_TOO_LOW(302),
-    /** Comet: the node's store quota is used up; nothing already stored was dropped for the new record. */
-    STORE_FULL(310),
-    /** Comet: the node already runs as many object timers as it allows; an object with one more is refused. */
-    TIMERS_FULL(311),
-    /** Comet: the node's handlers have used their instruction budget for this second; new invocations wait for the next. */
-    HANDLERS_BUSY(312),
-    /** Comet: a handler refused the request (answered false) or failed; the message says which and why. */
-    HANDLER_REFUSED(330),
-    /** Comet: this node cannot run active objects. */
-    NO_RUNTIME(331),
-    /** What was asked for does not exist (an item nobody holds); relayed as a generic error. */
-    NOT_FOUND(201),
-    /** A request got no answer in time; local only, sent as a generic error if ever relayed. */
-    TIMEOUT(201),
-    /** The user gave bad input (command line, configuration); relayed as a protocol error. */
-    BAD_INPUT(203),
-    /** An I/O failure of the local runtime (socket, data directory); relayed as a server error. */
-    IO(202);
+    GENERIC(201, Kind.UNAVAILABLE, "a node answered with a generic error",
+            "The node that answered could not do it; try again, or through another node."),
+    SERVER(202, Kind.UNAVAILABLE, "a node failed while serving the request",
+            "The node that answered failed; try again, or through another node."),
+    PROTOCOL(203, Kind.BAD_INPUT, "a malformed packet, invalid arguments or a bad write token",
+            "A query was malformed or its token expired; a client retries with a fresh lookup."),
+    METHOD_UNKNOWN(204, Kind.UNAVAILABLE, "the node does not know the method",
+            "The node is not a Comet node (or an older one); ask Comet nodes."),
+    ITEM_TOO_BIG(205, Kind.TOO_LARGE, "a BEP 44 value is over 1,000 bytes",
+            "Store a smaller value, or store an active object instead."),
+    INVALID_SIGNATURE(206, Kind.BAD_INPUT, "a signature does not verify",
+            "Sign with the key the item or object names, over exactly the fields it stores."),
+    SALT_TOO_BIG(207, Kind.TOO_LARGE, "a salt is over 64 bytes", "Use a salt of at most 64 bytes."),
+    CAS_MISMATCH(301, Kind.REFUSED, "the stored sequence number is not the one the writer expected (cas)",
+            "Read the item again, and write with its current seq as cas."),
+    SEQ_TOO_LOW(302, Kind.REFUSED, "the sequence number is lower than the stored one",
+            "Write with a seq higher than the stored one."),
+    STORE_FULL(310, Kind.FULL, "the node's store quota is used up; nothing stored was dropped for the new record",
+            "Store on other nodes, delete what you no longer need, or raise the node's store quota."),
+    TIMERS_FULL(311, Kind.FULL, "the node already runs as many object timers as it allows",
+            "Use a longer timer or fewer timed objects, or raise objects.maxTimers on the node."),
+    HANDLERS_BUSY(312, Kind.BUSY, "the node's handlers have used their instruction budget for this second",
+            "Try again in a second; the node is busy, not broken."),
+    INSTRUCTION_LIMIT(320, Kind.LIMIT, "a handler ran over its instruction limit",
+            "Make the handler do less per call, or raise objects.limits.instructions on your own nodes."),
+    MEMORY_LIMIT(321, Kind.LIMIT, "a handler allocated over its memory limit", "Allocate less per call."),
+    TIME_LIMIT(322, Kind.LIMIT, "a handler ran over its wall-time backstop", "Make the handler do less per call."),
+    CALL_DEPTH_LIMIT(323, Kind.LIMIT, "a handler nested calls deeper than allowed", "Recurse less deeply."),
+    STRING_SIZE_LIMIT(324, Kind.LIMIT, "a handler built a string over the size limit", "Build smaller strings."),
+    STATE_SIZE_LIMIT(325, Kind.LIMIT, "the object's state grew over the state limit", "Keep less in aso."),
+    CODE_SIZE_LIMIT(326, Kind.TOO_LARGE, "the object's code is over the code size limit", "Ship less code."),
+    REQUEST_LIMIT(327, Kind.LIMIT, "a handler asked for more requests than one invocation may send",
+            "Send fewer comet.put/comet.get requests per call."),
+    REQUEST_RATE_LIMIT(328, Kind.LIMIT, "an object sent requests faster than its rate limit",
+            "Send requests less often (e.g. from a slower timer)."),
+    CHAINED_REQUEST(329, Kind.LIMIT, "a handler run for another object's request may not send requests",
+            "Send requests from your own handlers only; chains of objects asking objects are refused."),
+    HANDLER_REFUSED(330, Kind.REFUSED, "a handler refused the request (answered false) or failed",
+            "Read the message: it is the handler's own reason or its Lua error."),
+    NO_RUNTIME(331, Kind.UNAVAILABLE, "the node cannot run active objects", "Use a node that runs objects."),
+    CODE_INVALID(332, Kind.BAD_INPUT, "the object's code does not compile or fails when it is loaded",
+            "Fix the code; try it with 'comet check FILE.lua' before publishing."),
+    ANSWER_TOO_BIG(333, Kind.LIMIT, "a handler's answer does not fit in one datagram",
+            "Answer with less data (or page it with onGet arguments)."),
+    NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
+            "Check the key (or target), or store it first; it may have expired or been deleted."),
+    NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",
+            "The nodes asked are gone or unreachable; try again later or bootstrap from other nodes."),
+    TIMEOUT(903, Kind.UNAVAILABLE, "the operation did not finish in time",
+            "The network is slow or the nodes are gone; try again, or wait longer."),
+    NO_WRITE_TOKEN(904, Kind.UNAVAILABLE, "a node gave no write token, so nothing could be stored there",
+            "Try again: the node may have restarted or not be a storing node."),
+    BAD_INPUT(905, Kind.BAD_INPUT, "bad input: arguments, configuration or a request body",
+            "Read the message, which names the input and what it must be."),
+    IO(906, Kind.INTERNAL, "an I/O failure of the local runtime (socket, data directory)",
+            "Check the port, the data directory and its permissions and free space."),
+    INTERNAL(907, Kind.INTERNAL, "an internal error (a bug); the detail is in the node's log",
+            "Report it with the node's log; the operation may be retried."),
+    OVERLOADED(908, Kind.RATE_LIMITED, "the gateway has as many requests in flight as it allows",
+            "Retry after a moment, or send fewer requests at once.");
 
-    private final int krpcCode;
-
-    ErrorCode(int krpcCode) {
-        this.krpcCode = krpcCode;
+    /**
+     * What kind of failure an error is, for the edges: each edge (HTTP status, CLI exit code) maps a kind once.
+     */
+    public enum Kind {
+        /** The request was malformed or out of range: the caller must change it. */
+        BAD_INPUT,
+        /** The request or a value in it is too large. */
+        TOO_LARGE,
+        /** Nothing is stored under the key. */
+        NOT_FOUND,
+        /** The object (its handler) or a BEP 44 rule said no. */
+        REFUSED,
+        /** A handler hit one of the sandbox's limits. */
+        LIMIT,
+        /** No node could be reached or asked in time; nothing says the request was wrong. */
+        UNAVAILABLE,
+        /** The node is at its capacity for now; try again shortly. */
+        BUSY,
+        /** The node is full (store or timers); trying again soon will not help. */
+        FULL,
+        /** The caller sent too much at once. */
+        RATE_LIMITED,
+        /** A bug or a local failure; no detail leaves the node. */
+        INTERNAL
     }
 
+    private final int code;
+    private final Kind kind;
+    private final String meaning;
+    private final String remedy;
+
+    ErrorCode(int code, Kind kind, String meaning, String remedy) {
+        this.code = code;
+        this.kind = kind;
+        this.meaning = meaning;
+        this.remedy = remedy;
+    }
+
+    /** This error's own number, unique in the catalogue. */
+    public int code() {
+        return code;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** What the error means, in one line. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** What the user can do about it. */
+    public String remedy() {
+        return remedy;
+    }
+
+    /** True for errors that travel in KRPC replies with their own code. */
+    public boolean onTheWire() {
+        return code < 900;
+    }
+
+    /**
+     * The code sent in a KRPC error reply: the error's own for wire errors; a local error that ever had to be
+     * relayed is a generic (201) or server (202) error.
+     */
     public int krpcCode() {
-        return krpcCode;
+        if (onTheWire()) {
+            return code;
+        }
+        return kind == Kind.INTERNAL ? SERVER.code : GENERIC.code;
+    }
+
+    /** The entry a KRPC error code received from a node stands for; {@link #GENERIC} for a code we do not know. */
+    public static ErrorCode ofKrpc(int krpcCode) {
+        for (ErrorCode c : values()) {
+            if (c.code == krpcCode && c.onTheWire()) {
+                return c;
+            }
+        }
+        return GENERIC;
     }
 }

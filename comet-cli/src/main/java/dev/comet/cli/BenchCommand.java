@@ -1,5 +1,6 @@
 package dev.comet.cli;
 
+import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
@@ -85,9 +86,9 @@ final class BenchCommand implements Runnable {
                     Item item = Item.immutable(Bencode.encode("bench item " + i + " " + random.nextLong()));
                     UdpNode writer = all.get(random.nextInt(all.size()));
                     long t0 = System.nanoTime();
-                    Node.ItemPut put = NodeConnection.await(writer.putItem(item, -1), 60, "a put");
+                    WriteOutcome put = NodeConnection.await(writer.putItem(item, -1), 60, "a put");
                     putMicros[i] = (System.nanoTime() - t0) / 1_000;
-                    if (put.stored().isEmpty()) {
+                    if (put.accepted().isEmpty()) {
                         throw new CometException(ErrorCode.SERVER, "a put was stored nowhere: " + put.refused());
                     }
                     UdpNode reader = all.get(random.nextInt(all.size()));
@@ -199,8 +200,8 @@ final class BenchCommand implements Runnable {
             try (UdpNode node = UdpNode.start(group, new java.net.InetSocketAddress("127.0.0.1", 0), NodeConfig.defaults(),
                     List.of(), null, false, SharedLuaRuntime.factory())) {
                 NodeConnection.await(node.ready(), 30, "the node");
-                Node.ItemPut put = NodeConnection.await(node.putObject(key, code, 1, -1), 30, "the put");
-                if (put.stored().isEmpty()) {
+                WriteOutcome put = NodeConnection.await(node.putObject(key, code, 1, -1), 30, "the put");
+                if (put.accepted().isEmpty()) {
                     throw new CometException(ErrorCode.SERVER, "the node did not store the object: " + put.refused());
                 }
                 long end = System.nanoTime() + seconds * 1_000_000_000L;

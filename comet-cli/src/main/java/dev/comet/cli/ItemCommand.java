@@ -1,5 +1,6 @@
 package dev.comet.cli;
 
+import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
@@ -102,10 +103,10 @@ final class ItemCommand implements Runnable {
                     item = Item.signed(keys, saltBytes, sequence, Bencode.encode(kind.mutable));
                 }
                 item.validate();
-                Node.ItemPut put = NodeConnection.await(connection.node().putItem(item, ttl == null ? -1 : ttl),
+                WriteOutcome put = NodeConnection.await(connection.node().putItem(item, ttl == null ? -1 : ttl),
                         OPERATION_TIMEOUT_SECONDS, "the put");
                 print(item, put);
-                if (put.stored().isEmpty()) {
+                if (put.accepted().isEmpty()) {
                     throw new CometException(ErrorCode.SERVER, "no node stored the item" + Writes.refusals(put));
                 }
                 return 0;
@@ -118,7 +119,7 @@ final class ItemCommand implements Runnable {
             return found.item().map(i -> i.seq() + 1).orElse(1L);
         }
 
-        private void print(Item item, Node.ItemPut put) {
+        private void print(Item item, WriteOutcome put) {
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", put.target().toHex());
@@ -126,12 +127,12 @@ final class ItemCommand implements Runnable {
                     m.put("public_key", HEX.formatHex(item.publicKey()));
                     m.put("seq", item.seq());
                 }
-                m.put("stored", Writes.addresses(put.stored()));
+                m.put("stored", Writes.addresses(put.accepted()));
                 m.put("refused", Writes.refusedByAddress(put));
                 System.out.println(Json.write(m));
             } else {
                 System.out.println(put.target().toHex());
-                System.err.println("stored on " + put.stored().size() + " node(s)"
+                System.err.println("stored on " + put.accepted().size() + " node(s)"
                         + (item.isMutable() ? ", seq " + item.seq() : "") + Writes.refusals(put));
             }
         }

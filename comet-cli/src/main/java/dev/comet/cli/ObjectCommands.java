@@ -1,5 +1,7 @@
 package dev.comet.cli;
 
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.client.ObjectSource;
@@ -79,19 +81,19 @@ final class ObjectCommands {
             byte[] source = ObjectSource.of(codeText, value, timer);
             NodeId k = NodeId.ofKey(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                Node.ItemPut put = NodeConnection.await(connection.node().putObject(k, source, replicas, ttl == null ? -1 : ttl), TIMEOUT_SECONDS, "the put");
+                WriteOutcome put = NodeConnection.await(connection.node().putObject(k, source, replicas, ttl == null ? -1 : ttl), TIMEOUT_SECONDS, "the put");
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("key", key);
                     m.put("target", k.toHex());
-                    m.put("stored", Writes.addresses(put.stored()));
+                    m.put("stored", Writes.addresses(put.accepted()));
                     m.put("refused", Writes.refusedByAddress(put));
                     System.out.println(Json.write(m));
                 } else {
                     System.out.println(k.toHex());
-                    System.err.println("stored on " + put.stored().size() + " node(s)" + Writes.refusals(put));
+                    System.err.println("stored on " + put.accepted().size() + " node(s)" + Writes.refusals(put));
                 }
-                if (put.stored().isEmpty()) {
+                if (put.accepted().isEmpty()) {
                     throw new CometException(ErrorCode.HANDLER_REFUSED, "no node stored the object" + Writes.refusals(put));
                 }
                 return 0;
@@ -123,7 +125,7 @@ final class ObjectCommands {
             args.forEach((k, v) -> handlerArgs.put(k, v.getBytes(StandardCharsets.UTF_8)));
             NodeId k = NodeId.ofKey(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                List<Node.ObjectAnswer> answers = NodeConnection.await(connection.node().getObject(k, handlerArgs, all),
+                List<ObjectAnswer> answers = NodeConnection.await(connection.node().getObject(k, handlerArgs, all),
                         TIMEOUT_SECONDS, "the get");
                 if (answers.isEmpty()) {
                     throw new CometException(ErrorCode.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
@@ -133,7 +135,7 @@ final class ObjectCommands {
                 }
                 if (json) {
                     List<Map<String, Object>> list = new ArrayList<>();
-                    for (Node.ObjectAnswer a : answers) {
+                    for (ObjectAnswer a : answers) {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("node", Writes.address(a.replica()));
                         m.put(a.error() == null ? "value" : "error", a.error() == null ? PlainValues.of(a.value()) : a.error());
@@ -144,7 +146,7 @@ final class ObjectCommands {
                     out.put("answers", list);
                     System.out.println(Json.write(out));
                 } else {
-                    for (Node.ObjectAnswer a : answers) {
+                    for (ObjectAnswer a : answers) {
                         Object v = PlainValues.of(a.value());
                         String text = a.error() != null ? "error: " + a.error() : v instanceof String s ? s : Json.compact(v);
                         System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
@@ -168,9 +170,9 @@ final class ObjectCommands {
         public Integer call() {
             NodeId k = NodeId.ofKey(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                Node.ItemPut deleted = NodeConnection.await(connection.node().deleteObject(k), TIMEOUT_SECONDS, "the delete");
-                System.out.println("deleted from " + deleted.stored().size() + " node(s)" + Writes.refusals(deleted));
-                if (deleted.stored().isEmpty() && !deleted.refused().isEmpty()) {
+                WriteOutcome deleted = NodeConnection.await(connection.node().deleteObject(k), TIMEOUT_SECONDS, "the delete");
+                System.out.println("deleted from " + deleted.accepted().size() + " node(s)" + Writes.refusals(deleted));
+                if (deleted.accepted().isEmpty() && !deleted.refused().isEmpty()) {
                     throw new CometException(ErrorCode.HANDLER_REFUSED, "every replica refused the delete" + Writes.refusals(deleted));
                 }
                 return 0;

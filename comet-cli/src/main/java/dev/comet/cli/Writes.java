@@ -1,5 +1,6 @@
 package dev.comet.cli;
 
+import dev.comet.core.WriteOutcome;
 import dev.comet.core.Node;
 import dev.comet.routing.Contact;
 
@@ -24,14 +25,14 @@ final class Writes {
     }
 
     /** Refusals by address, sorted, for JSON output. */
-    static Map<String, String> refusedByAddress(Node.ItemPut put) {
+    static Map<String, String> refusedByAddress(WriteOutcome put) {
         Map<String, String> refused = new TreeMap<>();
-        put.refused().forEach((c, why) -> refused.put(address(c), why));
+        put.refused().forEach((c, why) -> refused.put(address(c), why.toString()));
         return refused;
     }
 
     /** {@code "; refused by ADDR (why) …"}, or empty when nobody refused. */
-    static String refusals(Node.ItemPut put) {
+    static String refusals(WriteOutcome put) {
         if (put.refused().isEmpty()) {
             return "";
         }

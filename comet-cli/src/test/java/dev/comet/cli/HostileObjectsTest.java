@@ -1,5 +1,7 @@
 package dev.comet.cli;
 
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
 import dev.comet.aso.AsoStats;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectConfig;
@@ -103,7 +105,7 @@ class HostileObjectsTest {
         strict = cluster.nodes().get(STRICT_INDEX);
         for (UdpNode node : List.of(victim, strict)) {
             String key = keyOn(node, BENIGN_WORKER, "benign");
-            assertThat(put(key, BENIGN, 1).stored()).extracting(Contact::id).containsExactly(node.id());
+            assertThat(put(key, BENIGN, 1).accepted()).extracting(Contact::id).containsExactly(node.id());
             BENIGN_KEYS.put(node, NodeId.ofKey(key));
             benignGet(node).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
@@ -247,7 +249,7 @@ class HostileObjectsTest {
                         onGet("return load(string.char(27, 76, 117, 97, 82, 0, 1, 4, 4, 4, 8, 0))"), 330, CALL_NIL),
                 get("a loader through _ENV and _G",
                         onGet("return (rawget(_ENV, 'load') or rawget(_G, 'loadstring'))('return 1')"), 330, CALL_NIL),
-                put("bytecode as the object's code", "\u001bLuaR\u0000\u0001\u0004\u0004\u0004\u0008\u0000", 330,
+                put("bytecode as the object's code", "\u001bLuaR\u0000\u0001\u0004\u0004\u0004\u0008\u0000", 332,
                         "does not compile"),
                 get("the string metatable's __index", onGet("getmetatable('').__index.rep = nil"), 330,
                         "index expected, got nil"),
@@ -270,7 +272,7 @@ class HostileObjectsTest {
                         "-- " + "x".repeat(3_000) + "\nfunction onGet() end", 326,
                         "326 code size limit exceeded: code is over 2048 bytes"),
                 put("one concatenation of 300 operands",
-                        "local a = 'x'\nreturn a" + " .. a".repeat(299), 330, "chunk has too many syntax levels"),
+                        "local a = 'x'\nreturn a" + " .. a".repeat(299), 332, "chunk has too many syntax levels"),
                 // request floods
                 get("comet.get to 9 nodes", onGet("local n = comet.lookup() "
                         + "for i = 1, 9 do comet.get('anything', {n[1]}, 'onAnswer') end") + ON_ANSWER, 327, REQUESTS),
@@ -292,29 +294,29 @@ class HostileObjectsTest {
         byte[] code = c.code().getBytes(UTF_8);
         switch (c.trigger()) {
             case PUT -> {
-                Node.ItemPut put = whileServing(node, client.putObject(NodeId.ofKey(key), code, 1, -1));
-                assertThat(put.stored()).as("stored").isEmpty();
+                WriteOutcome put = whileServing(node, client.putObject(NodeId.ofKey(key), code, 1, -1));
+                assertThat(put.accepted()).as("stored").isEmpty();
                 assertThat(put.refused()).hasSize(1);
-                assertError(c, put.refused().values().iterator().next());
+                assertError(c, put.refused().values().iterator().next().toString());
             }
             case GET -> {
-                assertThat(put(key, c.code(), 1).stored()).extracting(Contact::id).containsExactly(node.id());
-                List<Node.ObjectAnswer> answers = whileServing(node, client.getObject(NodeId.ofKey(key), Map.of(), false));
+                assertThat(put(key, c.code(), 1).accepted()).extracting(Contact::id).containsExactly(node.id());
+                List<ObjectAnswer> answers = whileServing(node, client.getObject(NodeId.ofKey(key), Map.of(), false));
                 assertThat(answers).hasSize(1);
                 assertThat(answers.get(0).replica().id()).isEqualTo(node.id());
-                assertError(c, answers.get(0).error());
+                assertError(c, String.valueOf(answers.get(0).error()));
             }
             case TIMER -> {
                 // a timer's failure reaches no requester: it is counted under its limit in the node's metrics
                 Limit limit = limitOf(c.errorCode());
                 Map<Limit, Long> before = limitsHit(node);
-                assertThat(put(key, c.code(), 1).stored()).extracting(Contact::id).containsExactly(node.id());
+                assertThat(put(key, c.code(), 1).accepted()).extracting(Contact::id).containsExactly(node.id());
                 whileServing(node, () -> limitsHit(node).get(limit) > before.get(limit));
                 Map<Limit, Long> after = limitsHit(node);
                 Map<Limit, Long> expected = new EnumMap<>(before);
                 expected.put(limit, after.get(limit));
                 assertThat(after).as("only %s was hit (%s)", limit, c.reason()).isEqualTo(expected);
-                assertThat(client.deleteObject(NodeId.ofKey(key)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stored())
+                assertThat(client.deleteObject(NodeId.ofKey(key)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).accepted())
                         .extracting(Contact::id).containsExactly(node.id());
             }
         }
@@ -338,14 +340,14 @@ class HostileObjectsTest {
         String key = keyOn(victim, HOSTILE_WORKER, "request rate");
         String code = onGet("local n = comet.lookup() for i = 1, 6 do comet.get('anything', {n[1]}, 'onAnswer') end "
                 + "return 'sent'") + ON_ANSWER;
-        assertThat(put(key, code, 1).stored()).extracting(Contact::id).containsExactly(victim.id());
+        assertThat(put(key, code, 1).accepted()).extracting(Contact::id).containsExactly(victim.id());
         // two gets at once: six requests each are within the 8 of one invocation, twelve are over 10 in one second
-        CompletableFuture<List<Node.ObjectAnswer>> first = client.getObject(NodeId.ofKey(key), Map.of(), false);
-        CompletableFuture<List<Node.ObjectAnswer>> second = client.getObject(NodeId.ofKey(key), Map.of(), false);
+        CompletableFuture<List<ObjectAnswer>> first = client.getObject(NodeId.ofKey(key), Map.of(), false);
+        CompletableFuture<List<ObjectAnswer>> second = client.getObject(NodeId.ofKey(key), Map.of(), false);
         whileServing(victim, CompletableFuture.allOf(first, second));
         List<String> outcomes = new ArrayList<>();
-        for (Node.ObjectAnswer a : List.of(first.get().get(0), second.get().get(0))) {
-            outcomes.add(a.error() != null ? a.error() : new String((byte[]) a.value(), UTF_8));
+        for (ObjectAnswer a : List.of(first.get().get(0), second.get().get(0))) {
+            outcomes.add(a.error() != null ? a.error().toString() : new String((byte[]) a.value(), UTF_8));
         }
         assertThat(outcomes).containsExactlyInAnyOrder("sent",
                 "328 onGet: request rate limit exceeded: more than 10 requests in one second from this object");
@@ -367,7 +369,7 @@ class HostileObjectsTest {
                   if err and err:find('^329') then self.chained = err end
                 end
                 """;
-        assertThat(put(key, code, 2).stored()).hasSize(2).extracting(Contact::id).contains(victim.id());
+        assertThat(put(key, code, 2).accepted()).hasSize(2).extracting(Contact::id).contains(victim.id());
         assertChainRefused(key, Map.of());
     }
 
@@ -376,7 +378,7 @@ class HostileObjectsTest {
     void aHandlerRunForAnotherObjectsGetMayNotSend() throws Exception {
         String forwarder = keyOn(cluster.nodes().get(2), HOSTILE_WORKER, "forwards gets");
         assertThat(put(forwarder, "function onGet() comet.get('anything', comet.lookup(), 'onAnswer') return 'sent' end"
-                + ON_ANSWER, 1).stored()).hasSize(1);
+                + ON_ANSWER, 1).accepted()).hasSize(1);
         // asked by a client, the forwarder may send
         assertThat(client.getObject(NodeId.ofKey(forwarder), Map.of(), false).get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .singleElement().satisfies(a -> assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("sent"));
@@ -391,7 +393,7 @@ class HostileObjectsTest {
                   if err and err:find('^329') then self.chained = err end
                 end
                 """;
-        assertThat(put(asker, code, 1).stored()).extracting(Contact::id).containsExactly(victim.id());
+        assertThat(put(asker, code, 1).accepted()).extracting(Contact::id).containsExactly(victim.id());
         // asked by another object, it may not
         assertChainRefused(asker, Map.of("ask", forwarder.getBytes(UTF_8)));
     }
@@ -402,7 +404,7 @@ class HostileObjectsTest {
         String[] seen = {""};
         whileServing(victim, () -> {
             try {
-                Node.ObjectAnswer a = client.getObject(NodeId.ofKey(key), args, false)
+                ObjectAnswer a = client.getObject(NodeId.ofKey(key), args, false)
                         .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(0);
                 assertThat(a.error()).isNull();
                 seen[0] = new String((byte[]) a.value(), UTF_8);
@@ -424,7 +426,7 @@ class HostileObjectsTest {
                 function onTimer() if #self.ticks < 3 then self.ticks[#self.ticks + 1] = comet.systemTime() end end
                 function onGet() return self.ticks end
                 """;
-        assertThat(put(key, code, 1).stored()).extracting(Contact::id).containsExactly(victim.id());
+        assertThat(put(key, code, 1).accepted()).extracting(Contact::id).containsExactly(victim.id());
         List<Long> ticks = new ArrayList<>();
         whileServing(victim, () -> {
             ticks.clear();
@@ -442,7 +444,7 @@ class HostileObjectsTest {
         // as the scheduler and the clock handlers read are different clocks)
         assertThat(ticks.get(1) - ticks.get(0)).isGreaterThanOrEqualTo(990);
         assertThat(ticks.get(2) - ticks.get(1)).isGreaterThanOrEqualTo(990);
-        assertThat(client.deleteObject(NodeId.ofKey(key)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stored()).hasSize(1);
+        assertThat(client.deleteObject(NodeId.ofKey(key)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).accepted()).hasSize(1);
     }
 
     @Test
@@ -451,16 +453,16 @@ class HostileObjectsTest {
         int running = victim.call(n -> n.objectStats().timers()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         String code = "aso.timerInterval = 60\nfunction onTimer() end";
         List<String> keys = new ArrayList<>();
-        List<Node.ItemPut> puts = new ArrayList<>();
+        List<WriteOutcome> puts = new ArrayList<>();
         for (int i = 0; i < MAX_TIMERS - running + 2; i++) {
             keys.add(keyOn(victim, HOSTILE_WORKER, "timer flood " + i));
             puts.add(whileServing(victim, client.putObject(NodeId.ofKey(keys.get(i)), code.getBytes(UTF_8), 1, -1)));
         }
         for (int i = 0; i < puts.size(); i++) {
             if (i < MAX_TIMERS - running) {
-                assertThat(puts.get(i).stored()).as("put %d", i).extracting(Contact::id).containsExactly(victim.id());
+                assertThat(puts.get(i).accepted()).as("put %d", i).extracting(Contact::id).containsExactly(victim.id());
             } else {
-                assertThat(puts.get(i).refused().values()).as("put %d", i).containsExactly(
+                assertThat(puts.get(i).refused().values()).as("put %d", i).extracting(Object::toString).containsExactly(
                         "311 this node already runs " + MAX_TIMERS + " object timers, its maximum");
             }
         }
@@ -477,7 +479,7 @@ class HostileObjectsTest {
         // both on the same worker, so in the same sandbox: the strongest case for a leak between objects
         String secret = keyOn(victim, HOSTILE_WORKER, "secret");
         assertThat(put(secret, "aso.secret = 's3cret'\n"
-                + onGet("return {aso.secret, string.rep('a', 2), tostring(leaked)}"), 1).stored()).hasSize(1);
+                + onGet("return {aso.secret, string.rep('a', 2), tostring(leaked)}"), 1).accepted()).hasSize(1);
         String thief = keyOn(victim, HOSTILE_WORKER, "thief");
         String code = onGet("""
                 leaked = 'from the thief'
@@ -497,8 +499,8 @@ class HostileObjectsTest {
                 end
                 return 'found ' .. #found
                 """);
-        assertThat(put(thief, code, 1).stored()).hasSize(1);
-        Node.ObjectAnswer stolen = whileServing(victim, client.getObject(NodeId.ofKey(thief), Map.of(), false)).get(0);
+        assertThat(put(thief, code, 1).accepted()).hasSize(1);
+        ObjectAnswer stolen = whileServing(victim, client.getObject(NodeId.ofKey(thief), Map.of(), false)).get(0);
         assertThat(stolen.error()).isNull();
         assertThat(new String((byte[]) stolen.value(), UTF_8)).isEqualTo("found 0");
         // the thief's global and its rawset reached its own environment only
@@ -512,7 +514,7 @@ class HostileObjectsTest {
     void theNodesAreHealthyAndTheHeapReturnsToItsBaseline() throws Exception {
         // both workers still run (an escaped Error would have ended one) and both nodes still answer
         String other = keyOn(victim, HOSTILE_WORKER, "after the suite");
-        assertThat(put(other, "aso.value = 'still here'", 1).stored()).hasSize(1);
+        assertThat(put(other, "aso.value = 'still here'", 1).accepted()).hasSize(1);
         assertThat(client.getObject(NodeId.ofKey(other), Map.of(), false).get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .singleElement().satisfies(a -> assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("still here"));
         benignGet(victim).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -556,7 +558,7 @@ class HostileObjectsTest {
                 }));
     }
 
-    private static Node.ItemPut put(String key, String code, int replicas) throws Exception {
+    private static WriteOutcome put(String key, String code, int replicas) throws Exception {
         return client.putObject(NodeId.ofKey(key), code.getBytes(UTF_8), replicas, -1).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 

@@ -1,5 +1,7 @@
 package dev.comet.cli;
 
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
@@ -54,23 +56,23 @@ class ObjectsLoopbackTest {
     void theSeedExampleCountsGetsPerReplica() throws Exception {
         List<UdpNode> nodes = cluster.nodes();
         NodeId key = NodeId.ofKey("hello");
-        Node.ItemPut put = nodes.get(3).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 8, -1).get(30, TimeUnit.SECONDS);
+        WriteOutcome put = nodes.get(3).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 8, -1).get(30, TimeUnit.SECONDS);
         assertThat(put.refused()).isEmpty();
-        assertThat(put.stored()).hasSize(8);
+        assertThat(put.accepted()).hasSize(8);
 
         Random random = new Random(5);
         for (int i = 1; i <= 100; i++) {
-            List<Node.ObjectAnswer> answers = nodes.get(random.nextInt(nodes.size())).getObject(key, Map.of(), false)
+            List<ObjectAnswer> answers = nodes.get(random.nextInt(nodes.size())).getObject(key, Map.of(), false)
                     .get(30, TimeUnit.SECONDS);
             assertThat(answers).as("get %d", i).hasSize(1);
             List<?> value = (List<?>) answers.get(0).value();
             assertThat(new String((byte[]) value.get(0), StandardCharsets.UTF_8)).isEqualTo("Hello world!");
             assertThat((Long) value.get(1)).isPositive();
         }
-        List<Node.ObjectAnswer> all = nodes.get(11).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> all = nodes.get(11).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
         assertThat(all).hasSize(8);
         long sum = 0;
-        for (Node.ObjectAnswer a : all) {
+        for (ObjectAnswer a : all) {
             sum += (Long) ((List<?>) a.value()).get(1);
         }
         // every get ran onGet on exactly one replica; the final read ran it once on each of the 8
@@ -80,10 +82,10 @@ class ObjectsLoopbackTest {
     @Test
     void aRefusingOnPutKeepsTheObjectOut() throws Exception {
         NodeId key = NodeId.ofKey("refuser");
-        Node.ItemPut put = cluster.nodes().get(0).putObject(key,
+        WriteOutcome put = cluster.nodes().get(0).putObject(key,
                 "function onPut(caller) return false end".getBytes(StandardCharsets.UTF_8), 3, -1).get(30, TimeUnit.SECONDS);
-        assertThat(put.stored()).isEmpty();
-        assertThat(put.refused().values()).allSatisfy(reason -> assertThat(reason).startsWith("330").contains("onPut refused"));
+        assertThat(put.accepted()).isEmpty();
+        assertThat(put.refused().values()).allSatisfy(reason -> assertThat(reason.toString()).startsWith("330").contains("onPut refused"));
         assertThat(cluster.nodes().get(5).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS)).isEmpty();
     }
 
@@ -94,11 +96,11 @@ class ObjectsLoopbackTest {
                 .get(30, TimeUnit.SECONDS);
         // the looping replica's answer is the limit's error, and the node keeps serving
         assertThat(cluster.nodes().get(2).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS)).singleElement()
-                .satisfies(a -> assertThat(a.error()).startsWith("320 onGet: instruction limit exceeded"));
+                .satisfies(a -> assertThat(a.error().toString()).startsWith("320 onGet: instruction limit exceeded"));
         NodeId benign = NodeId.ofKey("benign");
         cluster.nodes().get(1).putObject(benign, "aso.value = 'fine'".getBytes(StandardCharsets.UTF_8), 2, -1)
                 .get(30, TimeUnit.SECONDS);
-        List<Node.ObjectAnswer> answers = cluster.nodes().get(9).getObject(benign, Map.of(), false).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> answers = cluster.nodes().get(9).getObject(benign, Map.of(), false).get(30, TimeUnit.SECONDS);
         assertThat(new String((byte[]) answers.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("fine");
     }
 
@@ -106,7 +108,7 @@ class ObjectsLoopbackTest {
     void aRetriedQueryRunsTheHandlerOnceAndGetsTheSameAnswer() throws Exception {
         NodeId key = NodeId.ofKey("counted once");
         cluster.nodes().get(4).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 1, -1).get(30, TimeUnit.SECONDS);
-        Node.ObjectAnswer first = cluster.nodes().get(8).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS).get(0);
+        ObjectAnswer first = cluster.nodes().get(8).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS).get(0);
         java.net.InetSocketAddress replica = first.replica().address();
         try (dev.comet.runtime.BlockingKrpcClient client = new dev.comet.runtime.BlockingKrpcClient()) {
             byte[] query = dev.comet.runtime.BlockingKrpcClient.CODEC.encode(new dev.comet.krpc.KrpcQuery(new byte[] {9, 9},
@@ -118,7 +120,7 @@ class ObjectsLoopbackTest {
             assertThat((Long) ((List<?>) b.values().map().get("v")).get(1))
                     .isEqualTo((Long) ((List<?>) a.values().map().get("v")).get(1)).isEqualTo(2L);
         }
-        List<Node.ObjectAnswer> next = cluster.nodes().get(8).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> next = cluster.nodes().get(8).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS);
         assertThat((Long) ((List<?>) next.get(0).value()).get(1)).isEqualTo(3L);
     }
 

@@ -54,61 +54,22 @@ public enum ApiError {
         return INTERNAL;
     }
 
-    /** The kind of a local {@link CometException}. */
+    /** The client's kind of an error of the catalogue: one mapping, by the error's kind. */
     public static ApiError of(ErrorCode code) {
-        return switch (code) {
-            case BAD_INPUT, PROTOCOL, METHOD_UNKNOWN, INVALID_SIGNATURE -> BAD_INPUT;
+        return switch (code.kind()) {
+            case BAD_INPUT -> BAD_INPUT;
+            case TOO_LARGE -> TOO_LARGE;
             case NOT_FOUND -> NOT_FOUND;
-            case ITEM_TOO_BIG, SALT_TOO_BIG -> TOO_LARGE;
-            case HANDLER_REFUSED, NO_RUNTIME, CAS_MISMATCH, SEQ_TOO_LOW, TIMERS_FULL -> REFUSED;
-            case STORE_FULL -> STORE_FULL;
-            case TIMEOUT -> UNAVAILABLE;
-            case HANDLERS_BUSY -> RATE_LIMITED;
-            case GENERIC, SERVER, IO -> INTERNAL;
+            case REFUSED, LIMIT -> REFUSED;
+            case UNAVAILABLE, BUSY -> UNAVAILABLE;
+            case FULL -> STORE_FULL;
+            case RATE_LIMITED -> RATE_LIMITED;
+            case INTERNAL -> INTERNAL;
         };
-    }
-
-    /**
-     * The kind of a KRPC error code a remote node answered with: 310 (store full) → {@link #STORE_FULL}; 312 (the
-     * node's handlers are busy for this second) → {@link #RATE_LIMITED}; 326 (code
-     * size) and BEP 44's 205/207 → {@link #TOO_LARGE}; any other Comet code ≥ 300 (refusals, limits, seq/cas) →
-     * {@link #REFUSED}; 203/206 → {@link #BAD_INPUT}; the rest (201, 202, 204: a failing or foreign node) →
-     * {@link #UNAVAILABLE}.
-     */
-    public static ApiError ofKrpc(int krpcCode) {
-        if (krpcCode == ErrorCode.STORE_FULL.krpcCode()) {
-            return STORE_FULL;
-        }
-        if (krpcCode == CODE_SIZE || krpcCode == ErrorCode.ITEM_TOO_BIG.krpcCode() || krpcCode == ErrorCode.SALT_TOO_BIG.krpcCode()) {
-            return TOO_LARGE;
-        }
-        if (krpcCode == ErrorCode.HANDLERS_BUSY.krpcCode()) {
-            return RATE_LIMITED;
-        }
-        if (krpcCode >= 300) {
-            return REFUSED;
-        }
-        if (krpcCode == ErrorCode.PROTOCOL.krpcCode() || krpcCode == ErrorCode.INVALID_SIGNATURE.krpcCode()) {
-            return BAD_INPUT;
-        }
-        return UNAVAILABLE;
-    }
-
-    /** The kind of a refusal string of a write ("330 onPut refused the object"); {@link #UNAVAILABLE} without a code. */
-    public static ApiError ofRefusal(String refusal) {
-        int space = refusal.indexOf(' ');
-        try {
-            return ofKrpc(Integer.parseInt(space < 0 ? refusal : refusal.substring(0, space)));
-        } catch (NumberFormatException e) {
-            return UNAVAILABLE; // "no answer", "no write token": the node was not reachable in time
-        }
     }
 
     /** The exception for {@code e}: its kind, and its message (which Comet writes for people). */
     public static CometClientException exception(CometException e) {
         return new CometClientException(of(e.code()), e.getMessage());
     }
-
-    /** KRPC code of the sandbox's code size limit (comet-lua's Limit.CODE_SIZE). */
-    private static final int CODE_SIZE = 326;
 }

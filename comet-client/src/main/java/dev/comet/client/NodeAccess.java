@@ -1,5 +1,8 @@
 package dev.comet.client;
 
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
+import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.aso.ObjectReport;
 import dev.comet.bencode.Bencode;
@@ -66,7 +69,7 @@ public final class NodeAccess {
                     + " bytes; at most " + most + " fit");
         }
         return timed(node.putObject(k, source, spec.replicaCount(), spec.ttl()), "the put")
-                .thenApply(put -> requireStored(key, write(key, put), "stored the object"));
+                .thenApply(put -> requireStored(key, put, "stored the object"));
     }
 
     /** Runs onGet on the closest replica or on all; fails with NOT_FOUND or, when every answer is a refusal, its kind. */
@@ -79,12 +82,13 @@ public final class NodeAccess {
                 throw new CometClientException(ApiError.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
             }
             List<Answer> answers = new ArrayList<>();
-            for (Node.ObjectAnswer a : found) {
-                answers.add(new Answer(address(a.replica()), PlainValues.of(a.value()), a.error()));
+            for (ObjectAnswer a : found) {
+                answers.add(new Answer(address(a.replica()), PlainValues.of(a.value()),
+                        a.error() == null ? null : a.error().toString()));
             }
-            if (answers.stream().noneMatch(Answer::ok)) {
-                String error = answers.get(0).error();
-                throw new CometClientException(ApiError.ofRefusal(error), "'" + key + "': " + error.strip());
+            if (found.stream().allMatch(a -> a.error() != null)) {
+                CometError error = found.get(0).error();
+                throw new CometClientException(ApiError.of(error.code()), "'" + key + "': " + error);
             }
             return new GetResult(key, k.toHex(), answers);
         });
@@ -94,11 +98,10 @@ public final class NodeAccess {
     public CompletableFuture<WriteResult> delete(String key) {
         NodeId k = keyId(key);
         return timed(node.deleteObject(k), "the delete").thenApply(deleted -> {
-            WriteResult result = write(key, deleted);
-            if (result.stored().isEmpty() && result.refused().isEmpty()) {
+            if (deleted.accepted().isEmpty() && deleted.refused().isEmpty()) {
                 throw new CometClientException(ApiError.NOT_FOUND, "no replica holds '" + key + "' (target " + k.toHex() + ")");
             }
-            return requireStored(key, result, "deleted the object");
+            return requireStored(key, deleted, "deleted the object");
         });
     }
 
@@ -106,7 +109,7 @@ public final class NodeAccess {
     public CompletableFuture<WriteResult> putItem(ItemSpec spec) {
         Item item = spec.toItem();
         return timed(node.putItem(item, spec.ttl()), "the item put")
-                .thenApply(put -> requireStored(null, write(null, put), "stored the item"));
+                .thenApply(put -> requireStored(null, put, "stored the item"));
     }
 
     /** Fetches and verifies the item under {@code targetHex}. */
@@ -202,28 +205,31 @@ public final class NodeAccess {
         });
     }
 
-    private static WriteResult write(String key, Node.ItemPut put) {
+    private static WriteResult write(String key, WriteOutcome put) {
         List<String> stored = new ArrayList<>();
-        put.stored().forEach(c -> stored.add(address(c)));
+        put.accepted().forEach(c -> stored.add(address(c)));
         Map<String, String> refused = new TreeMap<>();
-        put.refused().forEach((c, why) -> refused.put(address(c), why));
+        put.refused().forEach((c, why) -> refused.put(address(c), why.toString()));
         return new WriteResult(key, put.target().toHex(), stored, refused);
     }
 
-    /** {@code result} when some node took the write; otherwise the failure of the most telling refusal. */
-    private static WriteResult requireStored(String key, WriteResult result, String what) {
-        if (!result.stored().isEmpty()) {
+    /** Where the write went, when some node took it; otherwise the failure of the most telling refusal. */
+    private static WriteResult requireStored(String key, WriteOutcome outcome, String what) {
+        WriteResult result = write(key, outcome);
+        if (!outcome.accepted().isEmpty()) {
             return result;
         }
         String subject = key == null ? "target " + result.target() : "'" + key + "'";
-        if (result.refused().isEmpty()) {
+        if (outcome.refused().isEmpty()) {
             throw new CometClientException(ApiError.UNAVAILABLE, "no node was reached for " + subject);
         }
-        // a handler's or store's own refusal says more than a node that did not answer
-        String why = new TreeMap<>(result.refused()).values().stream()
-                .filter(r -> ApiError.ofRefusal(r) != ApiError.UNAVAILABLE).findFirst()
-                .orElse(result.refused().values().iterator().next());
-        throw new CometClientException(ApiError.ofRefusal(why), "no node " + what + " for " + subject + ": " + why);
+        // a handler's or store's own refusal says more than a node that did not answer; the lowest address first,
+        // so the same refusals give the same error
+        Map<String, CometError> byAddress = new TreeMap<>();
+        outcome.refused().forEach((c, why) -> byAddress.put(address(c), why));
+        CometError why = byAddress.values().stream().filter(r -> ApiError.of(r.code()) != ApiError.UNAVAILABLE)
+                .findFirst().orElse(byAddress.values().iterator().next());
+        throw new CometClientException(ApiError.of(why.code()), "no node " + what + " for " + subject + ": " + why);
     }
 
     static String address(Contact c) {

@@ -39,6 +39,6 @@ public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, Stri
     }
 
     /** One node's answer to a {@code comet.get}: its value (bencodable) or why there is none. */
-    public record Answer(Contact from, Object value, String error) {
+    public record Answer(Contact from, Object value, dev.comet.CometError error) {
     }
 }

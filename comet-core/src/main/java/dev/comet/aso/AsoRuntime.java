@@ -34,6 +34,6 @@ public interface AsoRuntime {
     }
 
     /** For nodes without a runtime: every call is refused. */
-    AsoRuntime NONE = (call, done) -> done.accept(AsoOutcome.failed(ErrorCode.NO_RUNTIME.krpcCode(),
+    AsoRuntime NONE = (call, done) -> done.accept(AsoOutcome.failed(ErrorCode.NO_RUNTIME,
             "this node runs no active objects"));
 }

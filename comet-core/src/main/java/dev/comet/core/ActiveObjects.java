@@ -1,5 +1,6 @@
 package dev.comet.core;
 
+import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.AsoCall;
@@ -44,8 +45,6 @@ final class ActiveObjects {
     /** Answers to recent comet_* queries remembered so a retry is answered without running a handler twice. */
     private static final int MAX_REMEMBERED_REPLIES = 4096;
     private static final byte[] IN_FLIGHT = new byte[0];
-    /** Longest error message sent in a reply, in characters (a datagram must carry it). */
-    private static final int MAX_ERROR_CHARS = 1_000;
 
     private final Node node;
     private final Environment env;
@@ -119,7 +118,7 @@ final class ActiveObjects {
         try {
             handle(from, query, sender, reply);
         } catch (CometException e) {
-            reply.error(e.code().krpcCode(), e.getMessage());
+            reply.error(e.error());
         }
     }
 
@@ -139,21 +138,24 @@ final class ActiveObjects {
             send(new KrpcResponse(tid, values, Node.VERSION, to));
         }
 
-        void error(int code, String message) {
+        void error(CometError error) {
             // a handler's error message can be long (a Lua error carries its value): keep the reply small
-            String bounded = message.length() > MAX_ERROR_CHARS ? message.substring(0, MAX_ERROR_CHARS) + "…" : message;
-            send(new KrpcError(tid, code, bounded, Node.VERSION));
+            send(new KrpcError(tid, error.code().krpcCode(), CometError.bounded(error.message()), Node.VERSION));
+        }
+
+        void error(ErrorCode code, String message) {
+            error(new CometError(code, message));
         }
 
         void failed(AsoOutcome outcome) {
-            error(outcome.errorCode(), outcome.error());
+            error(outcome.error());
         }
 
         private void send(KrpcMessage message) {
             byte[] datagram = node.encode(message);
             if (datagram.length > config.maxDatagramBytes() && message instanceof KrpcResponse) {
                 // an answer a datagram cannot carry: say so instead of sending what the requester would drop
-                datagram = node.encode(new KrpcError(tid, ErrorCode.HANDLER_REFUSED.krpcCode(),
+                datagram = node.encode(new KrpcError(tid, ErrorCode.ANSWER_TOO_BIG.krpcCode(),
                         "the handler's answer is over " + config.maxDatagramBytes() + " bytes", Node.VERSION));
             }
             replies.put(requestKey, datagram);
@@ -191,7 +193,7 @@ final class ActiveObjects {
                         apply(call, outcome);
                     } catch (CometException e) {
                         // the state it left does not fit the store: the get fails, the old state stays
-                        reply.error(e.code().krpcCode(), e.getMessage());
+                        reply.error(e.error());
                         return;
                     }
                     values.put("found", 1L);
@@ -213,7 +215,7 @@ final class ActiveObjects {
                         reply.failed(outcome);
                     } else if (outcome.answeredFalse()) {
                         apply(call, outcome);
-                        reply.error(ErrorCode.HANDLER_REFUSED.krpcCode(), "onDelete refused the delete");
+                        reply.error(ErrorCode.HANDLER_REFUSED, "onDelete refused the delete");
                     } else {
                         remove(key);
                         send(key, outcome.requests());
@@ -269,11 +271,11 @@ final class ActiveObjects {
                             objects.put(new StoredObject(key, o.code(), o.state(), o.meta(), o.replicas(), expiresAt)));
                 }
             } catch (CometException e) {
-                reply.error(e.code().krpcCode(), e.getMessage());
+                reply.error(e.error());
                 return;
             }
             if (outcome.answeredFalse()) {
-                reply.error(ErrorCode.HANDLER_REFUSED.krpcCode(), "onUpdate kept the object held here");
+                reply.error(ErrorCode.HANDLER_REFUSED, "onUpdate kept the object held here");
             } else {
                 reply.ok(Dict.builder().put("id", node.id()).build());
             }
@@ -292,14 +294,14 @@ final class ActiveObjects {
             }
             if (outcome.answeredFalse()) {
                 runtime().forget(o.key());
-                reply.error(ErrorCode.HANDLER_REFUSED.krpcCode(), "onPut refused the object");
+                reply.error(ErrorCode.HANDLER_REFUSED, "onPut refused the object");
                 return;
             }
             long timer = outcome.meta().timerMillis();
             if (timer > 0 && !timers.containsKey(o.key()) && timers.size() >= settings.maxTimers()) {
                 timersRefused++;
                 runtime().forget(o.key());
-                reply.error(ErrorCode.TIMERS_FULL.krpcCode(), "this node already runs " + settings.maxTimers()
+                reply.error(ErrorCode.TIMERS_FULL, "this node already runs " + settings.maxTimers()
                         + " object timers, its maximum");
                 return;
             }
@@ -307,7 +309,7 @@ final class ActiveObjects {
                 objects.put(o.with(outcome.state(), outcome.meta()));
             } catch (StoreFullException e) {
                 runtime().forget(o.key());
-                reply.error(e.code().krpcCode(), e.getMessage());
+                reply.error(e.error());
                 return;
             }
             if (outcome.deleteSelf()) {
@@ -456,12 +458,12 @@ final class ActiveObjects {
             public void onResponse(Contact from, KrpcResponse response) {
                 boolean found = response.values().has("found");
                 answer(owner, g.handler(), new AsoCall.Answer(to, found ? response.values().map().get("v") : null,
-                        found ? null : "no such object"));
+                        found ? null : new CometError(ErrorCode.NOT_FOUND, "no such object")));
             }
 
             @Override
             public void onError(KrpcError error) {
-                answer(owner, g.handler(), new AsoCall.Answer(to, null, error.code() + " " + error.message()));
+                answer(owner, g.handler(), new AsoCall.Answer(to, null, CometError.ofKrpc(error.code(), error.message())));
             }
 
             @Override
@@ -587,7 +589,7 @@ final class ActiveObjects {
      * Stores an object on the {@code replicas} Comet nodes closest to {@code key} (this node included when it is
      * one of them), for {@code ttlSeconds} (-1: the nodes' default).
      */
-    void put(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<Node.ItemPut> done) {
+    void put(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<WriteOutcome> done) {
         if (replicas < 1 || replicas > ObjectConfig.MAX_REPLICAS) {
             throw new CometException(ErrorCode.BAD_INPUT, "replicas must be 1 to " + ObjectConfig.MAX_REPLICAS + ", got " + replicas);
         }
@@ -597,7 +599,7 @@ final class ActiveObjects {
             for (Contact c : targets) {
                 byte[] token = found.tokens().get(c.id());
                 if (token == null) {
-                    round.refused(c, "no write token");
+                    round.refused(c, CometError.of(ErrorCode.NO_WRITE_TOKEN));
                     continue;
                 }
                 node.sendQuery(c.address(), c.id(), "comet_put",
@@ -610,7 +612,7 @@ final class ActiveObjects {
      * Runs onGet of the object under {@code key}: on the closest replica that answers ({@code all} false), or on
      * every replica among the closest Comet nodes ({@code all} true), each answer with its node.
      */
-    void get(NodeId key, Map<String, byte[]> handlerArgs, boolean all, Consumer<List<Node.ObjectAnswer>> done) {
+    void get(NodeId key, Map<String, byte[]> handlerArgs, boolean all, Consumer<List<ObjectAnswer>> done) {
         node.tokenLookup(key, all ? ObjectConfig.MAX_REPLICAS : config.k(), found -> {
             List<Contact> candidates = found.cometNodes(ObjectConfig.MAX_REPLICAS);
             Dict.Builder args = Dict.builder().put("id", node.id()).put("k", key);
@@ -622,13 +624,13 @@ final class ActiveObjects {
                 askInTurn(candidates, 0, query, null, done);
                 return;
             }
-            List<Node.ObjectAnswer> answers = new ArrayList<>();
+            List<ObjectAnswer> answers = new ArrayList<>();
             int[] outstanding = {candidates.size()};
             if (candidates.isEmpty()) {
                 done.accept(List.of());
                 return;
             }
-            Node.ObjectAnswer[] firstFailure = {null};
+            ObjectAnswer[] firstFailure = {null};
             for (Contact c : candidates) {
                 askObject(c, query, answer -> {
                     if (answer != null && answer.failed()) {
@@ -648,7 +650,7 @@ final class ActiveObjects {
      * Deletes the object under {@code key} from the closest Comet nodes (each runs its onDelete, which may
      * refuse); {@code done} gets the nodes that deleted it and the refusals.
      */
-    void delete(NodeId key, Consumer<Node.ItemPut> done) {
+    void delete(NodeId key, Consumer<WriteOutcome> done) {
         node.tokenLookup(key, ObjectConfig.MAX_REPLICAS, found -> {
             List<Contact> targets = found.cometNodes(ObjectConfig.MAX_REPLICAS);
             Dict query = Dict.builder().put("id", node.id()).put("k", key).build();
@@ -666,7 +668,7 @@ final class ActiveObjects {
 
                     @Override
                     public void onError(KrpcError error) {
-                        round.refused(c, error.code() + " " + error.message());
+                        round.refused(c, CometError.ofKrpc(error.code(), error.message()));
                     }
 
                     @Override
@@ -683,8 +685,8 @@ final class ActiveObjects {
      * empty; when some could not be asked (silent, or too busy: errors below 300), the first such failure is the
      * answer, so a reader can tell "nowhere" from "not reachable now".
      */
-    private void askInTurn(List<Contact> candidates, int index, Dict query, Node.ObjectAnswer firstFailure,
-                           Consumer<List<Node.ObjectAnswer>> done) {
+    private void askInTurn(List<Contact> candidates, int index, Dict query, ObjectAnswer firstFailure,
+                           Consumer<List<ObjectAnswer>> done) {
         if (index >= candidates.size()) {
             done.accept(firstFailure == null ? List.of() : List.of(firstFailure));
             return;
@@ -703,22 +705,22 @@ final class ActiveObjects {
      * there and said no, so asking the next replica would not help), a failure (no answer, or an error below 300),
      * or null when the node holds no such object.
      */
-    private void askObject(Contact c, Dict query, Consumer<Node.ObjectAnswer> done) {
+    private void askObject(Contact c, Dict query, Consumer<ObjectAnswer> done) {
         node.sendQuery(c.address(), c.id(), "comet_get", query, new Node.QueryCallback() {
             @Override
             public void onResponse(Contact from, KrpcResponse response) {
                 done.accept(response.values().has("found")
-                        ? new Node.ObjectAnswer(c, response.values().map().get("v"), null) : null);
+                        ? new ObjectAnswer(c, response.values().map().get("v"), null) : null);
             }
 
             @Override
             public void onError(KrpcError error) {
-                done.accept(new Node.ObjectAnswer(c, null, error.code() + " " + error.message()));
+                done.accept(new ObjectAnswer(c, null, CometError.ofKrpc(error.code(), error.message())));
             }
 
             @Override
             public void onFailure() {
-                done.accept(new Node.ObjectAnswer(c, null, Node.NO_ANSWER));
+                done.accept(new ObjectAnswer(c, null, Node.NO_ANSWER));
             }
         });
     }

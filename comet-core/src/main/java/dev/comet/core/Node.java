@@ -1,5 +1,6 @@
 package dev.comet.core;
 
+import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.id.NodeId;
@@ -47,7 +48,7 @@ public final class Node {
     public static final byte[] VERSION = {'C', 'M', 0, 1};
 
     /** What a write or a read reports for a node that did not answer in time. */
-    public static final String NO_ANSWER = "no answer";
+    static final CometError NO_ANSWER = CometError.of(ErrorCode.NO_ANSWER);
 
     private final NodeId id;
     private final Contact self;
@@ -258,10 +259,6 @@ public final class Node {
         }
     }
 
-    /** Where a BEP 44 put went: the nodes that stored the item, and each refusal with its error. */
-    public record ItemPut(NodeId target, List<Contact> stored, Map<Contact, String> refused) {
-    }
-
     /**
      * Looks up {@code target} with BEP 44 get queries and returns the best item the closest nodes hold, verified
      * (hash for an immutable item; signature, target and {@code salt} for a mutable one).
@@ -321,7 +318,7 @@ public final class Node {
      * Stores {@code item} on the K closest nodes to its target (this node included when it is one of them), for
      * {@code ttlSeconds} (-1: each node's default).
      */
-    public void putItem(Item item, long ttlSeconds, Consumer<ItemPut> done) {
+    public void putItem(Item item, long ttlSeconds, Consumer<WriteOutcome> done) {
         item.validate();
         NodeId target = item.target();
         getItem(target, item.salt(), found -> {
@@ -333,13 +330,13 @@ public final class Node {
                         items.put(item, null, env.now(), env.now() + itemLifetimeMillis(ttlSeconds));
                         round.stored(c);
                     } catch (CometException e) {
-                        round.refused(c, e.code().krpcCode() + " " + e.getMessage());
+                        round.refused(c, e.error());
                     }
                     continue;
                 }
                 byte[] token = found.tokens().get(c.id());
                 if (token == null) {
-                    round.refused(c, "no write token");
+                    round.refused(c, CometError.of(ErrorCode.NO_WRITE_TOKEN));
                     continue;
                 }
                 Dict.Builder args = Dict.builder().put("id", id).put("token", token);
@@ -355,17 +352,17 @@ public final class Node {
     /** Collects where one write went, and reports once every target has stored, refused or stayed silent. */
     static final class WriteRound {
         private final NodeId target;
-        private final Consumer<ItemPut> done;
+        private final Consumer<WriteOutcome> done;
         private final List<Contact> stored = new ArrayList<>();
-        private final Map<Contact, String> refused = new HashMap<>();
+        private final Map<Contact, CometError> refused = new HashMap<>();
         private int outstanding;
 
-        WriteRound(NodeId target, int targets, Consumer<ItemPut> done) {
+        WriteRound(NodeId target, int targets, Consumer<WriteOutcome> done) {
             this.target = target;
             this.done = done;
             this.outstanding = targets;
             if (targets == 0) {
-                done.accept(new ItemPut(target, List.of(), Map.of()));
+                done.accept(new WriteOutcome(target, List.of(), Map.of()));
             }
         }
 
@@ -379,7 +376,7 @@ public final class Node {
             settle();
         }
 
-        void refused(Contact c, String why) {
+        void refused(Contact c, CometError why) {
             refused.put(c, why);
             settle();
         }
@@ -394,7 +391,7 @@ public final class Node {
 
                 @Override
                 public void onError(KrpcError error) {
-                    refused(c, error.code() + " " + error.message());
+                    refused(c, CometError.ofKrpc(error.code(), error.message()));
                 }
 
                 @Override
@@ -406,34 +403,7 @@ public final class Node {
 
         private void settle() {
             if (--outstanding == 0) {
-                done.accept(new ItemPut(target, List.copyOf(stored), Map.copyOf(refused)));
-            }
-        }
-    }
-
-    /**
-     * One replica's answer to a comet_get: its value, or the error its handler ended with (a KRPC code ≥ 300 and
-     * message, e.g. "330 onGet: wrong password"), null when it answered; or, when no replica answered, why the
-     * first one asked could not ({@link #failed()}).
-     */
-    public record ObjectAnswer(Contact replica, Object value, String error) {
-        public ObjectAnswer(Contact replica, Object value) {
-            this(replica, value, null);
-        }
-
-        /**
-         * True when the replica could not be asked: it stayed silent or answered an error below 300 (busy, failing,
-         * not a Comet node), so whether it holds the object is unknown. A refusal (≥ 300) is an answer.
-         */
-        public boolean failed() {
-            if (error == null) {
-                return false;
-            }
-            int space = error.indexOf(' ');
-            try {
-                return Integer.parseInt(space < 0 ? error : error.substring(0, space)) < 300;
-            } catch (NumberFormatException e) {
-                return true;
+                done.accept(new WriteOutcome(target, stored, refused));
             }
         }
     }
@@ -448,7 +418,7 @@ public final class Node {
      * (this node included when it is one of them and not read-only), for {@code ttlSeconds} (-1: the nodes'
      * default).
      */
-    public void putObject(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<ItemPut> done) {
+    public void putObject(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<WriteOutcome> done) {
         objects.put(key, code, replicas, ttlSeconds, done);
     }
 
@@ -464,7 +434,7 @@ public final class Node {
      * Deletes the object under {@code key} from the closest Comet nodes (each runs its onDelete, which may refuse);
      * {@code done} gets the nodes that deleted it and the refusals.
      */
-    public void deleteObject(NodeId key, Consumer<ItemPut> done) {
+    public void deleteObject(NodeId key, Consumer<WriteOutcome> done) {
         objects.delete(key, done);
     }
 

@@ -11,7 +11,7 @@ public final class LoadLimitException extends CometException {
     private final Limit limit;
 
     public LoadLimitException(Limit limit, String message) {
-        super(ErrorCode.BAD_INPUT, message);
+        super(limit.errorCode(), message);
         this.limit = limit;
     }
 

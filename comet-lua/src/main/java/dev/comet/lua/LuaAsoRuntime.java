@@ -2,6 +2,7 @@ package dev.comet.lua;
 
 import dev.comet.aso.HandlerLimits;
 
+import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.AsoCall;
@@ -14,6 +15,8 @@ import dev.comet.id.NodeId;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import java.util.function.LongSupplier;
  * or an update).
  */
 public final class LuaAsoRuntime implements AsoRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(LuaAsoRuntime.class);
     private final SandboxExecutor pool;
     private final Executor nodeThread;
     private final HandlerLimits limits;
@@ -109,18 +113,30 @@ public final class LuaAsoRuntime implements AsoRuntime {
     public void invoke(AsoCall call, Consumer<AsoOutcome> done) {
         if (overBudget()) {
             refusals.increment();
-            nodeThread.execute(() -> done.accept(AsoOutcome.failed(ErrorCode.HANDLERS_BUSY.krpcCode(),
+            nodeThread.execute(() -> done.accept(AsoOutcome.failed(ErrorCode.HANDLERS_BUSY,
                     "this node's handlers have run their " + instructionsPerSecond
                             + " instructions for this second; try again in a second")));
             return;
         }
         long seed = ++seeds;
         pool.submit(call.key().toHex(), sandbox -> run(sandbox, call, seed)).whenComplete((outcome, failure) -> {
-            AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(ErrorCode.SERVER.krpcCode(),
-                    failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                            ? c.getCause().getMessage() : String.valueOf(failure.getMessage()));
+            AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(failureOf(failure), 0);
             nodeThread.execute(() -> done.accept(result));
         });
+    }
+
+    /**
+     * The error a requester gets when the pool could not run an invocation: the pool's own refusal (full, closed),
+     * or, for anything else (a bug), an internal error whose text stays on this node.
+     */
+    private static CometError failureOf(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                ? c.getCause() : failure;
+        if (cause instanceof CometException e) {
+            return e.error();
+        }
+        LOG.error("a handler invocation failed outside the sandbox", cause);
+        return CometError.of(ErrorCode.INTERNAL);
     }
 
     @Override
@@ -138,28 +154,28 @@ public final class LuaAsoRuntime implements AsoRuntime {
             // a load that hit a limit is that limit's error, counted like one hit by a handler
             errors.increment();
             limitsHit.get(e.limit()).increment();
-            return AsoOutcome.failed(e.limit().code(), e.getMessage());
+            return AsoOutcome.failed(e.limit().errorCode(), e.getMessage());
         } catch (CometException e) {
-            return AsoOutcome.failed(ErrorCode.HANDLER_REFUSED.krpcCode(), e.getMessage());
+            return AsoOutcome.failed(e.error(), 0);
         }
         if (Sandbox.handler(instance, call.handler()) == null) {
             // no such handler: a put is taken, a get answers aso.value, anything else does nothing
             Object answer = "onGet".equals(call.handler()) ? toBencodable(instance.aso.get("value"), 0) : null;
-            return new AsoOutcome(true, answer, false, instance.savedState(), meta(instance), 0, null, false, List.of(), 0);
+            return new AsoOutcome(true, answer, false, instance.savedState(), meta(instance), null, false, List.of(), 0);
         }
         instance.neighbors = call.neighbors();
         instance.mayRequest = call.mayRequest();
         InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
         count(instance, r);
         if (!r.ok()) {
-            int code = r.limit() != null ? r.limit().code() : ErrorCode.HANDLER_REFUSED.krpcCode();
-            return AsoOutcome.failed(code, call.handler() + ": " + r.error(), r.instructions());
+            ErrorCode code = r.limit() != null ? r.limit().errorCode() : ErrorCode.HANDLER_REFUSED;
+            return AsoOutcome.failed(new CometError(code, call.handler() + ": " + r.error()), r.instructions());
         }
         boolean refused = r.value().isboolean() && !r.value().toboolean();
         if (refused) {
             refusals.increment();
         }
-        return new AsoOutcome(true, toBencodable(r.value(), 0), refused, instance.savedState(), meta(instance), 0, null,
+        return new AsoOutcome(true, toBencodable(r.value(), 0), refused, instance.savedState(), meta(instance), null,
                 r.deleteSelf(), r.requests(), r.instructions());
     }
 
@@ -237,7 +253,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
             from.set("ip", a.from().address().getAddress().getHostAddress());
             from.set("port", a.from().address().getPort());
             from.set("id", a.from().id().toHex());
-            return new LuaValue[] {from, fromBencodable(a.value(), 0), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error())};
+            return new LuaValue[] {from, fromBencodable(a.value(), 0), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error().toString())};
         }
         switch (call.handler()) {
             case "onGet": {

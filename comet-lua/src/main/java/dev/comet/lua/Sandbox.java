@@ -87,9 +87,9 @@ public final class Sandbox {
         try {
             prototype = host.compilePrototype(new StringReader(code), name);
         } catch (LuaError e) {
-            throw new CometException(ErrorCode.BAD_INPUT, "does not compile: " + e.getMessage());
+            throw new CometException(ErrorCode.CODE_INVALID, "does not compile: " + e.getMessage());
         } catch (java.io.IOException e) {
-            throw new CometException(ErrorCode.BAD_INPUT, "cannot read code: " + e.getMessage());
+            throw new CometException(ErrorCode.CODE_INVALID, "cannot read code: " + e.getMessage());
         }
         refuseWideConcat(prototype);
 
@@ -108,7 +108,7 @@ public final class Sandbox {
         if (!result.ok()) {
             String message = "the object's code failed when it was loaded: " + result.error();
             throw result.limit() != null ? new LoadLimitException(result.limit(), message)
-                    : new CometException(ErrorCode.BAD_INPUT, message);
+                    : new CometException(ErrorCode.CODE_INVALID, message);
         }
         if (state != null) {
             clearState(aso);
@@ -420,7 +420,7 @@ public final class Sandbox {
         for (int instruction : p.code) {
             if (Lua.GET_OPCODE(instruction) == Lua.OP_CONCAT
                     && Lua.GETARG_C(instruction) - Lua.GETARG_B(instruction) + 1 > MAX_CONCAT_OPERANDS) {
-                throw new CometException(ErrorCode.BAD_INPUT, "refused: one concatenation of more than "
+                throw new CometException(ErrorCode.CODE_INVALID, "refused: one concatenation of more than "
                         + MAX_CONCAT_OPERANDS + " operands");
             }
         }

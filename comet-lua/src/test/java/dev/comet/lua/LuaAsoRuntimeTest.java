@@ -48,7 +48,7 @@ class LuaAsoRuntimeTest {
         assertThat(get.answer()).isEqualTo(1L);
         AsoOutcome loop = invoke(key, code, get.state(), "onDelete");
         assertThat(loop.ok()).isFalse();
-        assertThat(loop.errorCode()).isEqualTo(Limit.INSTRUCTIONS.code());
+        assertThat(loop.error().code()).isEqualTo(Limit.INSTRUCTIONS.errorCode());
 
         AsoStats stats = runtime.stats();
         assertThat(stats.invocations()).isEqualTo(2);
@@ -87,12 +87,12 @@ class LuaAsoRuntimeTest {
                     Map.of(), null, null, List.of(), true), done::complete);
             return done.join();
         };
-        assertThat(get.get().errorCode()).isEqualTo(Limit.INSTRUCTIONS.code()); // 1M of the 1.5M used
-        assertThat(get.get().errorCode()).isEqualTo(Limit.INSTRUCTIONS.code()); // started under budget, ends over it
+        assertThat(get.get().error().code()).isEqualTo(Limit.INSTRUCTIONS.errorCode()); // 1M of the 1.5M used
+        assertThat(get.get().error().code()).isEqualTo(Limit.INSTRUCTIONS.errorCode()); // started under budget, ends over it
         AsoOutcome refused = get.get();
-        assertThat(refused.errorCode()).isEqualTo(dev.comet.ErrorCode.HANDLERS_BUSY.krpcCode());
-        assertThat(refused.error()).contains("1500000 instructions for this second");
+        assertThat(refused.error().code()).isEqualTo(dev.comet.ErrorCode.HANDLERS_BUSY);
+        assertThat(refused.error().message()).contains("1500000 instructions for this second");
         now.addAndGet(1_000);
-        assertThat(get.get().errorCode()).as("a new second, a new budget").isEqualTo(Limit.INSTRUCTIONS.code());
+        assertThat(get.get().error().code()).as("a new second, a new budget").isEqualTo(Limit.INSTRUCTIONS.errorCode());
     }
 }

@@ -1,5 +1,7 @@
 package dev.comet.runtime;
 
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.AsoRuntime;
@@ -182,8 +184,8 @@ public final class UdpNode implements AutoCloseable {
     }
 
     /** A BEP 44 put on the K closest nodes (see {@link Node#putItem}); fails at once for an invalid item. */
-    public CompletableFuture<Node.ItemPut> putItem(Item item, long ttlSeconds) {
-        CompletableFuture<Node.ItemPut> result = new CompletableFuture<>();
+    public CompletableFuture<WriteOutcome> putItem(Item item, long ttlSeconds) {
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
         loop.execute(() -> {
             try {
                 node.putItem(item, ttlSeconds, result::complete);
@@ -195,22 +197,22 @@ public final class UdpNode implements AutoCloseable {
     }
 
     /** Stores an active object on {@code replicas} nodes (see {@link Node#putObject}). */
-    public CompletableFuture<Node.ItemPut> putObject(NodeId key, byte[] code, int replicas, long ttlSeconds) {
-        CompletableFuture<Node.ItemPut> result = new CompletableFuture<>();
+    public CompletableFuture<WriteOutcome> putObject(NodeId key, byte[] code, int replicas, long ttlSeconds) {
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
         loop.execute(() -> node.putObject(key, code, replicas, ttlSeconds, result::complete));
         return result;
     }
 
     /** Runs onGet of an object on the closest replica, or on all (see {@link Node#getObject}). */
-    public CompletableFuture<List<Node.ObjectAnswer>> getObject(NodeId key, java.util.Map<String, byte[]> args, boolean all) {
-        CompletableFuture<List<Node.ObjectAnswer>> result = new CompletableFuture<>();
+    public CompletableFuture<List<ObjectAnswer>> getObject(NodeId key, java.util.Map<String, byte[]> args, boolean all) {
+        CompletableFuture<List<ObjectAnswer>> result = new CompletableFuture<>();
         loop.execute(() -> node.getObject(key, args, all, result::complete));
         return result;
     }
 
     /** Deletes an object from the K closest nodes (see {@link Node#deleteObject}). */
-    public CompletableFuture<Node.ItemPut> deleteObject(NodeId key) {
-        CompletableFuture<Node.ItemPut> result = new CompletableFuture<>();
+    public CompletableFuture<WriteOutcome> deleteObject(NodeId key) {
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
         loop.execute(() -> node.deleteObject(key, result::complete));
         return result;
     }

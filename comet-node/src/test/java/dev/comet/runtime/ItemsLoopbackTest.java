@@ -1,5 +1,7 @@
 package dev.comet.runtime;
 
+import dev.comet.ErrorCode;
+import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
@@ -51,9 +53,9 @@ class ItemsLoopbackTest {
     void immutableItemRoundTripsAcrossTheCluster() throws Exception {
         List<UdpNode> nodes = cluster.nodes();
         Item item = Item.immutable(Bencode.encode("hello, immutable world"));
-        Node.ItemPut put = nodes.get(3).putItem(item, -1).get(30, TimeUnit.SECONDS);
+        WriteOutcome put = nodes.get(3).putItem(item, -1).get(30, TimeUnit.SECONDS);
         assertThat(put.target()).isEqualTo(NodeId.sha1(item.value()));
-        assertThat(put.stored()).hasSize(8);
+        assertThat(put.accepted()).hasSize(8);
         assertThat(put.refused()).isEmpty();
         for (UdpNode reader : List.of(nodes.get(0), nodes.get(11), nodes.get(19))) {
             Node.ItemLookup got = reader.getItem(put.target(), null).get(30, TimeUnit.SECONDS);
@@ -68,19 +70,19 @@ class ItemsLoopbackTest {
         Ed25519.RawKeyPair keys = Ed25519.generate(new SecureRandom());
         byte[] salt = "profile".getBytes(StandardCharsets.UTF_8);
         nodes.get(1).putItem(Item.signed(keys, salt, 1, Bencode.encode("version one")), -1).get(30, TimeUnit.SECONDS);
-        Node.ItemPut second = nodes.get(2).putItem(Item.signed(keys, salt, 2, Bencode.encode("version two")), -1)
+        WriteOutcome second = nodes.get(2).putItem(Item.signed(keys, salt, 2, Bencode.encode("version two")), -1)
                 .get(30, TimeUnit.SECONDS);
-        assertThat(second.stored()).hasSize(8);
+        assertThat(second.accepted()).hasSize(8);
         Node.ItemLookup got = nodes.get(17).getItem(Item.mutableTarget(keys.publicKey(), salt), salt).get(30, TimeUnit.SECONDS);
         assertThat(got.item()).isPresent();
         assertThat(got.item().get().seq()).isEqualTo(2);
         assertThat(got.item().get().value()).isEqualTo(Bencode.encode("version two"));
 
         // an older version is refused everywhere with 302
-        Node.ItemPut stale = nodes.get(5).putItem(Item.signed(keys, salt, 1, Bencode.encode("version one")), -1)
+        WriteOutcome stale = nodes.get(5).putItem(Item.signed(keys, salt, 1, Bencode.encode("version one")), -1)
                 .get(30, TimeUnit.SECONDS);
-        assertThat(stale.stored()).isEmpty();
-        assertThat(stale.refused().values()).allSatisfy(reason -> assertThat(reason).startsWith("302"));
+        assertThat(stale.accepted()).isEmpty();
+        assertThat(stale.refused().values()).allSatisfy(reason -> assertThat(reason.code()).isEqualTo(ErrorCode.SEQ_TOO_LOW));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.comet.sim;
 
+import dev.comet.core.ObjectAnswer;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.storage.InMemoryStore;
@@ -94,7 +95,7 @@ public final class Simulation {
                     dev.comet.bencode.Bencode.encode("item " + i + " of seed " + config.seed()));
             stored.add(item);
             live.get(network.random().nextInt(live.size())).node().putItem(item, ttlSeconds, put -> {
-                if (!put.stored().isEmpty()) {
+                if (!put.accepted().isEmpty()) {
                     acknowledged[0]++;
                 }
             });
@@ -210,7 +211,7 @@ public final class Simulation {
             live.get(network.random().nextInt(live.size())).node().putObject(key,
                     code.getBytes(java.nio.charset.StandardCharsets.UTF_8), config.nodeConfig().objects().replicas(),
                     ttlSeconds, put -> {
-                        if (!put.stored().isEmpty()) {
+                        if (!put.accepted().isEmpty()) {
                             acknowledged[0]++;
                         }
                     });
@@ -231,7 +232,7 @@ public final class Simulation {
             network.schedule(i * 10L, () -> reader.node().getObject(key, Map.of(), true, answers -> {
                 finished[0]++;
                 boolean found = false;
-                for (Node.ObjectAnswer a : answers) {
+                for (ObjectAnswer a : answers) {
                     if (!(a.value() instanceof List<?> fields) || fields.size() != 4) {
                         continue;
                     }

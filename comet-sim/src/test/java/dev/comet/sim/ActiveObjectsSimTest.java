@@ -1,5 +1,7 @@
 package dev.comet.sim;
 
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
@@ -48,15 +50,15 @@ class ActiveObjectsSimTest {
         network.runUntil(network.now() + 60_000);
     }
 
-    private Node.ItemPut put(Node from, String key, String code, int replicas) {
-        Node.ItemPut[] result = {null};
+    private WriteOutcome put(Node from, String key, String code, int replicas) {
+        WriteOutcome[] result = {null};
         from.putObject(NodeId.ofKey(key), code.getBytes(StandardCharsets.UTF_8), replicas, -1, r -> result[0] = r);
         assertThat(network.runUntil(() -> result[0] != null, network.now() + 60_000)).as("seed %d: put answered", SEED).isTrue();
         return result[0];
     }
 
-    private List<Node.ObjectAnswer> get(Node from, String key, boolean all) {
-        List<List<Node.ObjectAnswer>> result = new ArrayList<>();
+    private List<ObjectAnswer> get(Node from, String key, boolean all) {
+        List<List<ObjectAnswer>> result = new ArrayList<>();
         from.getObject(NodeId.ofKey(key), Map.of(), all, result::add);
         assertThat(network.runUntil(() -> !result.isEmpty(), network.now() + 60_000)).as("seed %d: get answered", SEED).isTrue();
         return result.get(0);
@@ -75,9 +77,9 @@ class ActiveObjectsSimTest {
                 + "function onTimer() self.ticks = self.ticks + 1 end function onGet() return self.ticks end", 1);
         long start = network.now();
         network.runUntil(start + 100_500);
-        List<Node.ObjectAnswer> answers = get(nodes.get(0), "ticker", true);
+        List<ObjectAnswer> answers = get(nodes.get(0), "ticker", true);
         assertThat(answers).as("seed %d", SEED).hasSize(3);
-        for (Node.ObjectAnswer a : answers) {
+        for (ObjectAnswer a : answers) {
             assertThat((Long) a.value()).as("seed %d: ticks of a replica in 100 s at 10 s", SEED).isBetween(9L, 10L);
         }
         long hasty = (Long) get(nodes.get(0), "hasty", false).get(0).value();
@@ -102,12 +104,12 @@ class ActiveObjectsSimTest {
         start(1, NodeConfig.defaults().withObjects(ObjectConfig.defaults().withMaxTimers(2)));
         Node node = nodes.get(0);
         String ticker = "aso.timerInterval = 60 function onTimer() end";
-        assertThat(put(node, "t1", ticker, 1).stored()).hasSize(1);
-        assertThat(put(node, "t2", ticker, 1).stored()).hasSize(1);
-        Node.ItemPut third = put(node, "t3", ticker, 1);
-        assertThat(third.stored()).as("seed %d", SEED).isEmpty();
+        assertThat(put(node, "t1", ticker, 1).accepted()).hasSize(1);
+        assertThat(put(node, "t2", ticker, 1).accepted()).hasSize(1);
+        WriteOutcome third = put(node, "t3", ticker, 1);
+        assertThat(third.accepted()).as("seed %d", SEED).isEmpty();
         assertThat(third.refused().values()).singleElement().asString().startsWith("311 ");
-        assertThat(put(node, "plain", "aso.value = 1", 1).stored()).as("objects without a timer still fit").hasSize(1);
+        assertThat(put(node, "plain", "aso.value = 1", 1).accepted()).as("objects without a timer still fit").hasSize(1);
         assertThat(node.objectStats().timersRefused()).isEqualTo(1);
     }
 
@@ -132,11 +134,11 @@ class ActiveObjectsSimTest {
                 end
                 """;
         put(nodes.get(2), "asker", asker, 1);
-        List<List<Node.ObjectAnswer>> started = new ArrayList<>();
+        List<List<ObjectAnswer>> started = new ArrayList<>();
         nodes.get(5).getObject(NodeId.ofKey("asker"), Map.of("go", "1".getBytes(StandardCharsets.UTF_8)), false, started::add);
         network.runUntil(network.now() + 30_000);
         assertThat(started).hasSize(1);
-        List<Node.ObjectAnswer> after = get(nodes.get(5), "asker", false);
+        List<ObjectAnswer> after = get(nodes.get(5), "asker", false);
         assertThat((Long) after.get(0).value()).as("seed %d: three nodes answered 'pong'", SEED).isEqualTo(3L);
         assertThat(nodes.stream().mapToLong(n -> n.objectStats().requestsSent()).sum()).isEqualTo(3);
     }
@@ -176,10 +178,10 @@ class ActiveObjectsSimTest {
                 function onGet() return self.total end
                 """;
         put(nodes.get(1), "merge", counter.formatted(5), 2);
-        Node.ItemPut second = put(nodes.get(3), "merge", counter.formatted(7), 2);
+        WriteOutcome second = put(nodes.get(3), "merge", counter.formatted(7), 2);
         assertThat(second.refused().values()).as("seed %d: onUpdate kept the held object", SEED)
-                .allSatisfy(e -> assertThat(e).startsWith("330 "));
-        for (Node.ObjectAnswer a : get(nodes.get(0), "merge", true)) {
+                .allSatisfy(e -> assertThat(e.toString()).startsWith("330 "));
+        for (ObjectAnswer a : get(nodes.get(0), "merge", true)) {
             assertThat(a.value()).as("seed %d: 5 + 7 on %s", SEED, a.replica()).isEqualTo(12L);
         }
     }
@@ -189,7 +191,7 @@ class ActiveObjectsSimTest {
         start(6, NodeConfig.defaults());
         put(nodes.get(1), "versioned", "aso.value = 'v1' function onUpdate(caller, incoming) return incoming.version == 2 end", 3);
         put(nodes.get(2), "versioned", "aso.value = 'v2' aso.version = 2", 3);
-        for (Node.ObjectAnswer a : get(nodes.get(0), "versioned", true)) {
+        for (ObjectAnswer a : get(nodes.get(0), "versioned", true)) {
             assertThat(text(a.value())).as("seed %d", SEED).isEqualTo("v2");
         }
     }
@@ -209,15 +211,15 @@ class ActiveObjectsSimTest {
                 end
                 function onAnswer() end
                 """, 1);
-        List<List<Node.ObjectAnswer>> wide = new ArrayList<>();
+        List<List<ObjectAnswer>> wide = new ArrayList<>();
         nodes.get(3).getObject(NodeId.ofKey("flood"), Map.of("mode", "wide".getBytes(StandardCharsets.UTF_8)), false, wide::add);
         network.runUntil(() -> !wide.isEmpty(), network.now() + 30_000);
-        assertThat(wide.get(0)).singleElement().satisfies(a -> assertThat(a.error()).startsWith("327 "));
+        assertThat(wide.get(0)).singleElement().satisfies(a -> assertThat(a.error().toString()).startsWith("327 "));
         // 4 + 4 within a second is fine, the third invocation's requests exceed 10 per second
         List<String> outcomes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             nodes.get(3).getObject(NodeId.ofKey("flood"), Map.of(), false, r -> outcomes.add(
-                    r.get(0).error() == null ? text(r.get(0).value()) : r.get(0).error().substring(0, 3)));
+                    r.get(0).error() == null ? text(r.get(0).value()) : r.get(0).error().toString().substring(0, 3)));
         }
         network.runUntil(() -> outcomes.size() == 3, network.now() + 30_000);
         assertThat(outcomes).as("seed %d", SEED).containsExactlyInAnyOrder("sent", "sent", "328");
@@ -282,7 +284,7 @@ class ActiveObjectsSimTest {
         network.runUntil(network.now() + 30_000);
         assertThat(get(nodes.get(1), "never stored", false)).as("seed %d", SEED).singleElement().satisfies(a -> {
             assertThat(a.replica().id()).isEqualTo(silent.id);
-            assertThat(a.error()).isEqualTo(Node.NO_ANSWER);
+            assertThat(a.error().code()).isEqualTo(dev.comet.ErrorCode.NO_ANSWER);
             assertThat(a.failed()).isTrue();
         });
         assertThat(silent.cometQueries).as("asked, and asked again").isGreaterThanOrEqualTo(1);
@@ -304,8 +306,8 @@ class ActiveObjectsSimTest {
         for (Node n : nodes) {
             assertThat(n.routingTable().size()).as("seed %d: %s knows the foreign nodes", SEED, n.id()).isEqualTo(5 + 4);
         }
-        Node.ItemPut put = put(nodes.get(2), "comet only", "aso.value = 'here'", 8);
-        assertThat(put.stored()).as("seed %d: all six Comet nodes and nothing else", SEED).hasSize(6);
+        WriteOutcome put = put(nodes.get(2), "comet only", "aso.value = 'here'", 8);
+        assertThat(put.accepted()).as("seed %d: all six Comet nodes and nothing else", SEED).hasSize(6);
         assertThat(put.refused()).as("seed %d", SEED).isEmpty();
         assertThat(get(nodes.get(4), "comet only", true)).hasSize(6);
         assertThat(text(get(nodes.get(5), "comet only", false).get(0).value())).isEqualTo("here");
