@@ -1,5 +1,6 @@
 package dev.comet.cli;
 
+import dev.comet.core.ItemLookup;
 import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
@@ -94,7 +95,7 @@ final class BenchCommand implements Runnable {
                     UdpNode reader = all.get(random.nextInt(all.size()));
                     NodeId target = put.target();
                     long t1 = System.nanoTime();
-                    Node.ItemLookup got = NodeConnection.await(reader.getItem(target, null), 60, "a get");
+                    ItemLookup got = NodeConnection.await(reader.getItem(target, null), 60, "a get");
                     getMicros[i] = (System.nanoTime() - t1) / 1_000;
                     if (got.item().isPresent()) {
                         found++;

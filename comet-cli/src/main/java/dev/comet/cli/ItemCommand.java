@@ -1,5 +1,6 @@
 package dev.comet.cli;
 
+import dev.comet.core.ItemLookup;
 import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
@@ -115,7 +116,7 @@ final class ItemCommand implements Runnable {
 
         private long nextSeq(NodeConnection connection, Ed25519.RawKeyPair keys, byte[] saltBytes) {
             NodeId t = Item.mutableTarget(keys.publicKey(), saltBytes);
-            Node.ItemLookup found = NodeConnection.await(connection.node().getItem(t, saltBytes), OPERATION_TIMEOUT_SECONDS, "the lookup of the current seq");
+            ItemLookup found = NodeConnection.await(connection.node().getItem(t, saltBytes), OPERATION_TIMEOUT_SECONDS, "the lookup of the current seq");
             return found.item().map(i -> i.seq() + 1).orElse(1L);
         }
 
@@ -161,7 +162,7 @@ final class ItemCommand implements Runnable {
             byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
             NodeId wanted = resolveTarget(saltBytes);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                Node.ItemLookup found = NodeConnection.await(connection.node().getItem(wanted, saltBytes),
+                ItemLookup found = NodeConnection.await(connection.node().getItem(wanted, saltBytes),
                         OPERATION_TIMEOUT_SECONDS, "the get");
                 Item item = found.item().orElseThrow(() -> new CometException(ErrorCode.NOT_FOUND,
                         "no item found for target " + wanted.toHex() + " (asked " + found.lookup().closest().size() + " nodes)"));

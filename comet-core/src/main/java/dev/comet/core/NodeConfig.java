@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.routing.RoutingSettings;
 
 /**
  * Every protocol setting a user might tune, with the defaults of {@link #defaults()}. Times are in milliseconds.
@@ -139,5 +140,11 @@ public record NodeConfig(
         if (value <= 0) {
             throw new CometException(ErrorCode.BAD_INPUT, name + " must be positive, got " + value);
         }
+    }
+
+    /** The settings of the routing table. */
+    public RoutingSettings routing() {
+        return new RoutingSettings(k, replacementCacheSize, maxFailures, questionableAfterMillis, bucketRefreshMillis,
+                requestTimeoutMillis * requestAttempts);
     }
 }

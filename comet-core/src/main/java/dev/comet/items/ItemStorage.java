@@ -60,6 +60,12 @@ public final class ItemStorage {
         return store.get(StoreKeys.of(StoreKeys.ITEM, target), now).map(r -> decode(r.value()));
     }
 
+    /** The item under {@code target} with its expiry, if one is stored and live. */
+    public Optional<StoredItem> stored(NodeId target, long now) {
+        return store.get(StoreKeys.of(StoreKeys.ITEM, target), now)
+                .map(r -> new StoredItem(decode(r.value()), r.expiresAtMillis()));
+    }
+
     /** Live items with their expiry, for republishing. */
     public List<StoredItem> all(long now, int limit) {
         List<StoredItem> out = new ArrayList<>();

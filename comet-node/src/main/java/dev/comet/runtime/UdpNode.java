@@ -1,5 +1,6 @@
 package dev.comet.runtime;
 
+import dev.comet.core.ItemLookup;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
@@ -177,8 +178,8 @@ public final class UdpNode implements AutoCloseable {
     }
 
     /** A BEP 44 get through the DHT (see {@link Node#getItem}). */
-    public CompletableFuture<Node.ItemLookup> getItem(NodeId target, byte[] salt) {
-        CompletableFuture<Node.ItemLookup> result = new CompletableFuture<>();
+    public CompletableFuture<ItemLookup> getItem(NodeId target, byte[] salt) {
+        CompletableFuture<ItemLookup> result = new CompletableFuture<>();
         loop.execute(() -> node.getItem(target, salt, result::complete));
         return result;
     }

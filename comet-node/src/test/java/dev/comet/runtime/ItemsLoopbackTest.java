@@ -1,5 +1,6 @@
 package dev.comet.runtime;
 
+import dev.comet.core.ItemLookup;
 import dev.comet.ErrorCode;
 import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
@@ -58,7 +59,7 @@ class ItemsLoopbackTest {
         assertThat(put.accepted()).hasSize(8);
         assertThat(put.refused()).isEmpty();
         for (UdpNode reader : List.of(nodes.get(0), nodes.get(11), nodes.get(19))) {
-            Node.ItemLookup got = reader.getItem(put.target(), null).get(30, TimeUnit.SECONDS);
+            ItemLookup got = reader.getItem(put.target(), null).get(30, TimeUnit.SECONDS);
             assertThat(got.item()).isPresent();
             assertThat(got.item().get().value()).isEqualTo(item.value());
         }
@@ -73,7 +74,7 @@ class ItemsLoopbackTest {
         WriteOutcome second = nodes.get(2).putItem(Item.signed(keys, salt, 2, Bencode.encode("version two")), -1)
                 .get(30, TimeUnit.SECONDS);
         assertThat(second.accepted()).hasSize(8);
-        Node.ItemLookup got = nodes.get(17).getItem(Item.mutableTarget(keys.publicKey(), salt), salt).get(30, TimeUnit.SECONDS);
+        ItemLookup got = nodes.get(17).getItem(Item.mutableTarget(keys.publicKey(), salt), salt).get(30, TimeUnit.SECONDS);
         assertThat(got.item()).isPresent();
         assertThat(got.item().get().seq()).isEqualTo(2);
         assertThat(got.item().get().value()).isEqualTo(Bencode.encode("version two"));
@@ -95,7 +96,7 @@ class ItemsLoopbackTest {
 
     @Test
     void missingItemIsEmpty() throws Exception {
-        Node.ItemLookup got = cluster.nodes().get(4).getItem(NodeId.ofKey("nobody stored this"), null).get(30, TimeUnit.SECONDS);
+        ItemLookup got = cluster.nodes().get(4).getItem(NodeId.ofKey("nobody stored this"), null).get(30, TimeUnit.SECONDS);
         assertThat(got.item()).isEmpty();
         assertThat(got.lookup().closest()).hasSize(8);
     }

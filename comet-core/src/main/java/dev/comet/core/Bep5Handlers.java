@@ -1,0 +1,76 @@
+package dev.comet.core;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.id.NodeId;
+import dev.comet.krpc.CompactInfo;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.TokenManager;
+import dev.comet.peers.PeerStore;
+import dev.comet.routing.RoutingTable;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node's answers to the BEP 5 queries: {@code ping}, {@code find_node}, {@code get_peers} and
+ * {@code announce_peer}. Owns no state of its own: it reads the routing table and the write tokens and keeps
+ * announced peers in the {@link PeerStore}.
+ */
+final class Bep5Handlers {
+    private final NodeId id;
+    private final NodeConfig config;
+    private final Environment env;
+    private final RoutingTable table;
+    private final TokenManager tokens;
+    private final PeerStore peers;
+
+    Bep5Handlers(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens, PeerStore peers) {
+        this.id = id;
+        this.config = config;
+        this.env = env;
+        this.table = table;
+        this.tokens = tokens;
+        this.peers = peers;
+    }
+
+    void registerWith(QueryDispatch dispatch) {
+        dispatch.register("ping", (from, args) -> Dict.builder().put("id", id).build());
+        dispatch.register("find_node", (from, args) -> Dict.builder().put("id", id)
+                .put("nodes", CompactInfo.nodes(table.closestAnswering(args.id("target"), config.k(), env.now()))).build());
+        dispatch.register("get_peers", (from, args) -> getPeers(from, args.id("info_hash")));
+        dispatch.register("announce_peer", this::announcePeer);
+    }
+
+    private Dict getPeers(InetSocketAddress from, NodeId infoHash) {
+        Dict.Builder reply = Dict.builder().put("id", id)
+                .put("token", tokens.tokenFor(from.getAddress(), infoHash))
+                .put("nodes", CompactInfo.nodes(table.closestAnswering(infoHash, config.k(), env.now())));
+        List<InetSocketAddress> found = peers.peers(infoHash, config.maxPeersPerReply(), env.now());
+        if (!found.isEmpty()) {
+            List<Object> values = new ArrayList<>(found.size());
+            for (InetSocketAddress p : found) {
+                if (CompactInfo.encodable(p)) {
+                    values.add(CompactInfo.peer(p));
+                }
+            }
+            reply.put("values", values);
+        }
+        return reply.build();
+    }
+
+    private Dict announcePeer(InetSocketAddress from, Dict args) {
+        NodeId infoHash = args.id("info_hash");
+        if (!tokens.valid(args.bytes("token"), from.getAddress(), infoHash)) {
+            throw new CometException(ErrorCode.PROTOCOL, "bad token");
+        }
+        boolean implied = args.optionalInteger("implied_port", 0) != 0;
+        long port = implied ? from.getPort() : args.integer("port");
+        if (port < 1 || port > 65535) {
+            throw new CometException(ErrorCode.PROTOCOL, "port out of range: " + port);
+        }
+        peers.announce(infoHash, new InetSocketAddress(from.getAddress(), (int) port), env.now());
+        return Dict.builder().put("id", id).build();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.comet.core;
+
+import dev.comet.id.NodeId;
+import dev.comet.krpc.Dict;
+
+/**
+ * The arguments of a {@code comet_put} (docs/protocol.md), written in one place for the three senders: a client's
+ * put, a replica's re-store and a handler's {@code comet.put}.
+ */
+final class CometPut {
+    private CometPut() {
+    }
+
+    /**
+     * A put of {@code code} under {@code key} with {@code token}. A {@code replica} put carries the sender's
+     * {@code state}; {@code ttlSeconds} of -1 leaves the lifetime to the receiver; {@code sender} (or null) marks a
+     * put a handler of that object asked for.
+     */
+    static Dict args(NodeId self, NodeId key, byte[] token, byte[] code, byte[] state, boolean replica, long ttlSeconds,
+                     int replicas, NodeId sender) {
+        Dict.Builder args = Dict.builder().put("id", self).put("k", key).put("token", token).put("code", code)
+                .put("n", (long) replicas);
+        if (ttlSeconds >= 0) {
+            args.put("ttl", ttlSeconds);
+        }
+        if (replica) {
+            args.put("replica", 1L);
+            if (state != null) {
+                args.put("state", state);
+            }
+        }
+        if (sender != null) {
+            args.put("aso", sender);
+        }
+        return args.build();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.comet.core;
+
+import dev.comet.CometError;
+import dev.comet.ErrorCode;
+import dev.comet.aso.AsoCall;
+import dev.comet.aso.AsoRequest;
+import dev.comet.aso.ObjectConfig;
+import dev.comet.aso.ObjectStorage;
+import dev.comet.aso.ObjectStorage.StoredObject;
+import dev.comet.id.NodeId;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.routing.Contact;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Sends the requests a handler asked for ({@code comet.put}, {@code comet.get}) once its invocation succeeded,
+ * marked with the asking object so that the handlers they trigger may not ask further. Answers to a
+ * {@code comet.get} go to the {@link Answers} listener, which runs the named handler. Owns the count of requests
+ * sent.
+ */
+final class HandlerRequests {
+    /** Hears each answer to a handler's {@code comet.get}. */
+    interface Answers {
+        void answered(NodeId owner, String handler, AsoCall.Answer answer);
+    }
+
+    private final NodeId id;
+    private final Environment env;
+    private final ObjectConfig settings;
+    private final ObjectStorage objects;
+    private final Transactions transactions;
+    private final RemoteStore remote;
+    private Answers answers;
+    private long sent;
+
+    HandlerRequests(NodeId id, Environment env, ObjectConfig settings, ObjectStorage objects, Transactions transactions,
+                    RemoteStore remote) {
+        this.id = id;
+        this.env = env;
+        this.settings = settings;
+        this.objects = objects;
+        this.transactions = transactions;
+        this.remote = remote;
+    }
+
+    void onAnswer(Answers answers) {
+        this.answers = answers;
+    }
+
+    /** Sends what a handler of {@code owner} asked for. */
+    void send(NodeId owner, List<AsoRequest> requests) {
+        if (requests.isEmpty()) {
+            return;
+        }
+        long now = env.now();
+        // a put travels with the sender's remaining lifetime and replica count
+        Optional<StoredObject> sender = objects.get(owner, now);
+        long ttl = sender.map(o -> (o.expiresAtMillis() - now) / 1000).orElse(settings.ttlMillis() / 1000);
+        int replicas = sender.map(StoredObject::replicas).orElse(settings.replicas());
+        for (AsoRequest r : requests) {
+            for (Contact to : r.to()) {
+                sent++;
+                if (r instanceof AsoRequest.Put p) {
+                    if (ttl > 0) {
+                        byte[] state = p.replica() ? p.state() : null;
+                        remote.storeOn(to, p.key(), "comet_put", token -> CometPut.args(id, p.key(), token, p.code(),
+                                state, p.replica(), ttl, replicas, owner));
+                    }
+                } else if (r instanceof AsoRequest.Get g) {
+                    ask(owner, to, g);
+                }
+            }
+        }
+    }
+
+    private void ask(NodeId owner, Contact to, AsoRequest.Get g) {
+        Dict.Builder args = Dict.builder().put("id", id).put("k", g.key()).put("aso", owner);
+        if (!g.args().isEmpty()) {
+            args.put("a", new TreeMap<String, Object>(g.args()));
+        }
+        transactions.send(to.address(), to.id(), "comet_get", args.build(), new QueryCallback() {
+            @Override
+            public void onResponse(Contact from, KrpcResponse response) {
+                boolean found = response.values().has("found");
+                answers.answered(owner, g.handler(), new AsoCall.Answer(to, found ? response.values().map().get("v") : null,
+                        found ? null : new CometError(ErrorCode.NOT_FOUND, "no such object")));
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+                answers.answered(owner, g.handler(), new AsoCall.Answer(to, null,
+                        CometError.ofKrpc(error.code(), error.message())));
+            }
+
+            @Override
+            public void onFailure() {
+                answers.answered(owner, g.handler(), new AsoCall.Answer(to, null, Transactions.NO_ANSWER));
+            }
+        });
+    }
+
+    long sent() {
+        return sent;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.comet.core;
+
+import dev.comet.CometException;
+import dev.comet.id.NodeId;
+import dev.comet.items.Item;
+import dev.comet.items.ItemStorage;
+import dev.comet.krpc.ClientVersion;
+import dev.comet.krpc.CompactInfo;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.krpc.TokenManager;
+import dev.comet.lookup.Lookup;
+import dev.comet.lookup.LookupResult;
+import dev.comet.lookup.LookupTransport;
+import dev.comet.routing.Contact;
+import dev.comet.routing.RoutingTable;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+
+/**
+ * Runs the node's iterative lookups over {@link Transactions}: {@code find_node} lookups (joins, bucket refresh)
+ * and BEP 44 {@code get} lookups that also collect write tokens, the best item and which nodes speak Comet (item
+ * reads and writes, and the search for an object's replicas). Owns the lookup counters. Every node an answer names
+ * goes to the {@link HeardOf} listener, which decides whether to verify it.
+ */
+final class Lookups {
+    /** Hears of the nodes named in lookup answers (second-hand contacts). */
+    interface HeardOf {
+        void heardOf(List<Contact> nodes);
+    }
+
+    private final Contact self;
+    private final NodeConfig config;
+    private final Environment env;
+    private final RoutingTable table;
+    private final TokenManager tokens;
+    private final ItemStorage items;
+    private final Transactions transactions;
+    private final HeardOf heardOf;
+    private boolean readOnly;
+
+    private long started;
+    private long finished;
+    private long hops;
+    private long malformedDropped;
+
+    Lookups(Contact self, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens, ItemStorage items,
+            Transactions transactions, HeardOf heardOf) {
+        this.self = self;
+        this.config = config;
+        this.env = env;
+        this.table = table;
+        this.tokens = tokens;
+        this.items = items;
+        this.transactions = transactions;
+        this.heardOf = heardOf;
+    }
+
+    /** A read-only node never counts itself among the closest nodes of a lookup. */
+    void setReadOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */
+    void findNode(NodeId target, Consumer<LookupResult> done) {
+        LookupTransport transport = (to, t, reply) -> step(to, "find_node",
+                Dict.builder().put("id", self.id()).put("target", t).build(), reply, (from, r) -> true);
+        run(target, config.k(), transport, done);
+    }
+
+    /**
+     * A BEP 44 get lookup for {@code target} that finds the {@code width} closest nodes, with their tokens and the
+     * best item verified against {@code salt}; with {@code cometOnly} only Comet nodes' answers count (others are
+     * followed, never counted) and the query asks Comet nodes to name Comet nodes only ({@code cm = 1}).
+     */
+    void get(NodeId target, byte[] salt, int width, boolean cometOnly, Consumer<ItemLookup> done) {
+        Map<NodeId, byte[]> tokensByNode = new HashMap<>();
+        Set<NodeId> comet = new HashSet<>();
+        Item[] best = {items.get(target, env.now()).orElse(null)};
+        Dict.Builder args = Dict.builder().put("id", self.id()).put("target", target);
+        if (cometOnly) {
+            args.put("cm", 1L);
+        }
+        Dict query = args.build();
+        LookupTransport transport = (to, t, reply) -> step(to, "get", query, reply, (from, response) -> {
+            if (response.values().has("token")) {
+                tokensByNode.put(from.id(), response.values().bytes("token"));
+            }
+            if (ClientVersion.isComet(response.version())) {
+                comet.add(from.id());
+            }
+            if (response.values().has("v")) {
+                Item found = verifiedItem(response.values(), target, salt);
+                if (found != null && (best[0] == null || found.seq() > best[0].seq())) {
+                    best[0] = found;
+                }
+            }
+            return !cometOnly || ClientVersion.isComet(response.version());
+        });
+        if (!readOnly) {
+            tokensByNode.put(self.id(), tokens.tokenFor(self.address().getAddress(), target));
+            comet.add(self.id());
+        }
+        run(target, width, transport,
+                result -> done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode, comet)));
+    }
+
+    private void run(NodeId target, int width, LookupTransport transport, Consumer<LookupResult> done) {
+        started++;
+        Lookup lookup = new Lookup(target, width, config.alpha(), transport, env::now, result -> {
+            finished++;
+            hops += result.hops();
+            done.accept(result);
+        });
+        if (!readOnly) {
+            lookup.includeSelf(self);
+        }
+        lookup.start(table.closest(target, width, env.now()));
+    }
+
+    /**
+     * One step of a lookup: sends {@code method} to {@code to}, hands the response to {@code inspect} and the
+     * {@code nodes} it carries to the lookup; {@code inspect} says whether the answer counts among the closest.
+     */
+    private void step(Contact to, String method, Dict args, LookupTransport.Reply reply,
+                      BiPredicate<Contact, KrpcResponse> inspect) {
+        transactions.send(to.address(), to.id(), method, args, new QueryCallback() {
+            @Override
+            public void onResponse(Contact from, KrpcResponse response) {
+                List<Contact> nodes;
+                boolean counts;
+                try {
+                    nodes = response.values().has("nodes")
+                            ? CompactInfo.nodes(response.values().bytes("nodes")) : List.of();
+                    counts = inspect.test(from, response);
+                    heardOf.heardOf(nodes);
+                } catch (CometException e) {
+                    malformedDropped++;
+                    reply.failed();
+                    return;
+                }
+                if (counts) {
+                    reply.responded(from, nodes);
+                } else {
+                    reply.respondedNotCounting(from, nodes);
+                }
+            }
+
+            @Override
+            public void onFailure() {
+                reply.failed();
+            }
+
+            @Override
+            public void onRetry() {
+                reply.retried();
+            }
+        });
+    }
+
+    /** The item in a get response if it is valid for {@code target}, else null (a liar or a broken node). */
+    private static Item verifiedItem(Dict values, NodeId target, byte[] salt) {
+        try {
+            Item item = ItemStorage.fromFields(values, salt).validate();
+            return item.target().equals(target) ? item : null;
+        } catch (CometException e) {
+            return null;
+        }
+    }
+
+    long started() {
+        return started;
+    }
+
+    long finished() {
+        return finished;
+    }
+
+    long hops() {
+        return hops;
+    }
+
+    long malformedDropped() {
+        return malformedDropped;
+    }
+}

@@ -1,0 +1,259 @@
+package dev.comet.core;
+
+import dev.comet.id.NodeId;
+import dev.comet.krpc.ClientVersion;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.routing.Contact;
+import dev.comet.routing.RoutingTable;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How the node finds and keeps its place in the network: it learns contacts from every message into the
+ * {@link RoutingTable}, verifies second-hand contacts while the table is young, joins through bootstrap addresses
+ * (self lookup, then a lookup per bucket that is not full), rejoins while it knows fewer than K nodes, and keeps
+ * the table fresh (bucket refresh, pings of questionable contacts). Owns the bootstrap addresses, the contacts
+ * being verified, the join state and the maintenance and bootstrap timers. Tells its {@link Listener} of every
+ * contact newly verified (where replication hands over records) and of every maintenance tick.
+ */
+final class Membership {
+    /** Second-hand contacts pinged at once before they may enter the table. */
+    private static final int MAX_VERIFYING = 16;
+
+    /** Hears what membership learns. */
+    interface Listener {
+        /** {@code contact} answered us for the first time since it entered the table. */
+        void verified(Contact contact, boolean speaksComet);
+
+        /** The periodic maintenance runs now (storage upkeep rides on it). */
+        void maintenance(long now);
+    }
+
+    private final NodeId id;
+    private final NodeConfig config;
+    private final Environment env;
+    private final RoutingTable table;
+    private final Transactions transactions;
+    private final Lookups lookups;
+    private final Listener listener;
+    private final Set<NodeId> verifying = new HashSet<>();
+    private final List<Runnable> readyListeners = new ArrayList<>();
+    private final List<InetSocketAddress> bootstrapAddresses = new ArrayList<>();
+    private boolean stopped;
+    private boolean bootstrapping;
+    private boolean ready;
+    private long rejoinDelayMillis;
+    private Environment.Timer maintenanceTimer;
+    private Environment.Timer bootstrapTimer;
+
+    Membership(NodeId id, NodeConfig config, Environment env, RoutingTable table, Transactions transactions,
+               Lookups lookups, Listener listener) {
+        this.id = id;
+        this.config = config;
+        this.env = env;
+        this.table = table;
+        this.transactions = transactions;
+        this.lookups = lookups;
+        this.listener = listener;
+    }
+
+    /** Starts maintenance; {@link #join} follows once the other parts have started. */
+    void startMaintenance() {
+        scheduleMaintenance();
+    }
+
+    /** Joins the network through {@code bootstrap}; with none, the node is the first of its network and ready. */
+    void join(Collection<InetSocketAddress> bootstrap) {
+        bootstrapAddresses.addAll(bootstrap);
+        bootstrap();
+    }
+
+    void stop() {
+        stopped = true;
+        if (maintenanceTimer != null) {
+            maintenanceTimer.cancel();
+        }
+        if (bootstrapTimer != null) {
+            bootstrapTimer.cancel();
+        }
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    void whenReady(Runnable listener) {
+        if (ready) {
+            listener.run();
+        } else {
+            readyListeners.add(listener);
+        }
+    }
+
+    /**
+     * A message from {@code contact}: an answer to our query ({@code responded}) or a query of its own. An answer
+     * from a contact the table did not hold as verified tells the listener.
+     */
+    void heardFrom(Contact contact, boolean responded, byte[] version) {
+        boolean comet = ClientVersion.isComet(version);
+        RoutingTable.Entry before = responded ? table.entry(contact.id()) : null;
+        boolean wasVerified = before != null && before.lastResponse() >= 0;
+        Contact toPing = table.heardFrom(contact, responded, comet, env.now());
+        if (toPing != null) {
+            ping(toPing);
+        }
+        if (responded && !wasVerified && table.entry(contact.id()) != null) {
+            listener.verified(contact, comet);
+        }
+    }
+
+    /** The node {@code id} failed to answer. */
+    void failed(NodeId failedId) {
+        table.failed(failedId, env.now());
+    }
+
+    /**
+     * While this node knows fewer than K others, pings contacts heard of second hand whose buckets have room: only
+     * contacts that answered us enter the table, and without this a node of a young network would never meet the
+     * nodes its lookups did not need to ask. Past K the table fills from traffic as usual (measured: verifying
+     * always made lookups converge on fewer answers, mean overlap after killing 20 % fell from 0.99 to 0.95).
+     */
+    void verifyNewcomers(List<Contact> heardOf) {
+        if (table.size() >= config.k()) {
+            return;
+        }
+        for (Contact c : heardOf) {
+            if (verifying.size() >= MAX_VERIFYING) {
+                return;
+            }
+            if (table.wants(c.id()) && verifying.add(c.id())) {
+                transactions.send(c.address(), c.id(), "ping", Dict.builder().put("id", id).build(), new QueryCallback() {
+                    @Override
+                    public void onResponse(Contact from, KrpcResponse response) {
+                        verifying.remove(c.id());
+                    }
+
+                    @Override
+                    public void onFailure() {
+                        verifying.remove(c.id());
+                    }
+                });
+            }
+        }
+    }
+
+    private void ping(Contact contact) {
+        transactions.send(contact.address(), contact.id(), "ping", Dict.builder().put("id", id).build(),
+                QueryCallback.IGNORE);
+    }
+
+    private void bootstrap() {
+        if (stopped) {
+            return;
+        }
+        if (bootstrapAddresses.isEmpty()) {
+            becomeReady();
+            return;
+        }
+        bootstrapping = true;
+        boolean[] joined = {false};
+        Countdown silent = new Countdown(bootstrapAddresses.size(), () -> {
+            if (!joined[0]) {
+                // nobody answered: try again later; a node that never joined is not ready
+                bootstrapTimer = env.schedule(config.bootstrapRetryMillis(), this::bootstrap);
+            }
+        });
+        for (InetSocketAddress address : bootstrapAddresses) {
+            transactions.send(address, null, "find_node", Dict.builder().put("id", id).put("target", id).build(),
+                    new QueryCallback() {
+                        @Override
+                        public void onResponse(Contact from, KrpcResponse response) {
+                            if (!joined[0]) {
+                                joined[0] = true;
+                                joinThroughSelfLookup();
+                            }
+                            silent.countDown();
+                        }
+
+                        @Override
+                        public void onFailure() {
+                            silent.countDown();
+                        }
+                    });
+        }
+    }
+
+    /** Self lookup, then one lookup for each bucket that is not full: how a new node fills its table. */
+    private void joinThroughSelfLookup() {
+        lookups.findNode(id, self -> {
+            List<NodeId> targets = table.refreshTargets(env.now(), true, env.random());
+            Countdown refreshed = new Countdown(targets.size(), this::joined);
+            for (NodeId target : targets) {
+                lookups.findNode(target, result -> refreshed.countDown());
+            }
+        });
+    }
+
+    /**
+     * A join round is over. A node that joined a young network may know fewer than K others: it repeats the round
+     * with a growing pause (bootstrap retry interval, doubling up to the maintenance interval) until it knows K,
+     * instead of waiting for the 15-minute bucket refresh.
+     */
+    private void joined() {
+        bootstrapping = false;
+        becomeReady();
+        if (table.size() < config.k() && !stopped) {
+            rejoinDelayMillis = rejoinDelayMillis == 0 ? config.bootstrapRetryMillis()
+                    : Math.min(2 * rejoinDelayMillis, config.maintenanceIntervalMillis());
+            bootstrapTimer = env.schedule(rejoinDelayMillis, () -> {
+                if (!stopped && !bootstrapping && table.size() < config.k()) {
+                    bootstrapping = true;
+                    joinThroughSelfLookup();
+                }
+            });
+        }
+    }
+
+    private void becomeReady() {
+        if (ready) {
+            return;
+        }
+        ready = true;
+        List<Runnable> listeners = new ArrayList<>(readyListeners);
+        readyListeners.clear();
+        for (Runnable r : listeners) {
+            r.run();
+        }
+    }
+
+    private void scheduleMaintenance() {
+        // jitter spreads the maintenance of many nodes started together
+        long delay = config.maintenanceIntervalMillis() / 2 + env.random().nextLong(config.maintenanceIntervalMillis());
+        maintenanceTimer = env.schedule(delay, this::maintain);
+    }
+
+    private void maintain() {
+        if (stopped) {
+            return;
+        }
+        long now = env.now();
+        listener.maintenance(now);
+        if (table.size() == 0 && !bootstrapping && !bootstrapAddresses.isEmpty()) {
+            bootstrap();
+        } else if (!bootstrapping) {
+            for (NodeId target : table.refreshTargets(now, false, env.random())) {
+                lookups.findNode(target, result -> { });
+            }
+            for (Contact c : table.questionableContacts(now)) {
+                ping(c);
+            }
+        }
+        scheduleMaintenance();
+    }
+}

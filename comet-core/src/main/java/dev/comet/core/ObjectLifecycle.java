@@ -1,0 +1,272 @@
+package dev.comet.core;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.aso.AsoCall;
+import dev.comet.aso.AsoOutcome;
+import dev.comet.aso.AsoRuntime;
+import dev.comet.aso.ObjectConfig;
+import dev.comet.aso.ObjectStorage;
+import dev.comet.aso.ObjectStorage.StoredObject;
+import dev.comet.id.NodeId;
+import dev.comet.krpc.Dict;
+import dev.comet.routing.Contact;
+import dev.comet.routing.RoutingTable;
+import dev.comet.storage.StoreFullException;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The life of the active objects held on this node (DESIGN.md §4): runs their handlers in the node's
+ * {@link AsoRuntime} and keeps what the handlers leave. A first store runs onPut; a put for a held key runs
+ * onUpdate; a get runs onGet; a delete runs onDelete; a due timer runs onTimer; an answer to a handler's
+ * {@code comet.get} runs the handler it named. Owns the objects' records in the store; the timers and the handlers'
+ * requests are its {@link ObjectTimers} and {@link HandlerRequests}.
+ */
+final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers {
+    private final NodeId id;
+    private final Environment env;
+    private final ObjectConfig settings;
+    private final RoutingTable table;
+    private final ObjectStorage objects;
+    private final ObjectTimers timers;
+    private final HandlerRequests requests;
+    private long timerRuns;
+
+    ObjectLifecycle(NodeId id, Environment env, ObjectConfig settings, RoutingTable table, ObjectStorage objects,
+                    ObjectTimers timers, HandlerRequests requests) {
+        this.id = id;
+        this.env = env;
+        this.settings = settings;
+        this.table = table;
+        this.objects = objects;
+        this.timers = timers;
+        this.requests = requests;
+        timers.onDue(this);
+        requests.onAnswer(this);
+    }
+
+    /** After a restart: the timers of the objects this node still holds run again. */
+    void resume() {
+        for (StoredObject o : objects.all(env.now(), Integer.MAX_VALUE)) {
+            timers.update(o.key(), o.meta().timerMillis());
+        }
+    }
+
+    private AsoRuntime runtime() {
+        return env.asoRuntime();
+    }
+
+    /** Runs onGet of {@code held}; the reply is {@code values} with its answer, or the handler's error. */
+    void get(StoredObject held, AsoCall.Caller caller, Map<String, byte[]> args, boolean mayRequest, Dict.Builder values,
+             ObjectReply reply) {
+        AsoCall call = call(held, "onGet", caller, args, null, null, mayRequest);
+        runtime().invoke(call, outcome -> {
+            if (!outcome.ok()) {
+                reply.failed(outcome);
+                return;
+            }
+            try {
+                apply(call, outcome);
+            } catch (CometException e) {
+                // the state it left does not fit the store: the get fails, the old state stays
+                reply.error(e.error());
+                return;
+            }
+            values.put("found", 1L);
+            if (outcome.answer() != null) {
+                values.put("v", outcome.answer());
+            }
+            reply.ok(values.build());
+        });
+    }
+
+    /** Runs onDelete of {@code held}, and removes it unless the handler refuses. */
+    void delete(StoredObject held, AsoCall.Caller caller, boolean mayRequest, ObjectReply reply) {
+        AsoCall call = call(held, "onDelete", caller, Map.of(), null, null, mayRequest);
+        runtime().invoke(call, outcome -> {
+            if (!outcome.ok()) {
+                reply.failed(outcome);
+            } else if (outcome.answeredFalse()) {
+                apply(call, outcome);
+                reply.error(ErrorCode.HANDLER_REFUSED, "onDelete refused the delete");
+            } else {
+                remove(held.key());
+                requests.send(held.key(), outcome.requests());
+                reply.ok(Dict.builder().put("id", id).put("deleted", 1L).build());
+            }
+        });
+    }
+
+    /**
+     * A put of {@code incoming}: a first store runs onPut; a put for a key held here runs onUpdate with the incoming
+     * object, which takes it ({@code true}), keeps this one ({@code false}, after merging what it likes) or leaves it
+     * to the default: a replica re-storing the same code keeps the copy here (each replica keeps its own state, and
+     * the lifetime is extended to the incoming one), anything else replaces it.
+     */
+    void put(StoredObject incoming, Optional<StoredObject> stored, AsoCall.Caller caller, boolean mayRequest,
+             ObjectReply reply) {
+        if (stored.isEmpty()) {
+            create(incoming, caller, mayRequest, reply);
+            return;
+        }
+        StoredObject held = stored.get();
+        NodeId key = incoming.key();
+        long expiresAt = incoming.expiresAtMillis();
+        AsoCall update = call(held, "onUpdate", caller, Map.of(), null,
+                new AsoCall.Incoming(incoming.code(), incoming.state()), mayRequest);
+        runtime().invoke(update, outcome -> {
+            if (!outcome.ok()) {
+                reply.failed(outcome);
+                return;
+            }
+            boolean keep = outcome.answeredFalse()
+                    || outcome.answer() == null && caller.replica() && Arrays.equals(held.code(), incoming.code());
+            if (!keep) {
+                create(incoming, caller, mayRequest, reply);
+                return;
+            }
+            try {
+                apply(update, outcome);
+                if (!outcome.answeredFalse()) {
+                    objects.get(key, env.now()).filter(o -> o.expiresAtMillis() < expiresAt).ifPresent(o ->
+                            objects.put(new StoredObject(key, o.code(), o.state(), o.meta(), o.replicas(), expiresAt)));
+                }
+            } catch (CometException e) {
+                reply.error(e.error());
+                return;
+            }
+            if (outcome.answeredFalse()) {
+                reply.error(ErrorCode.HANDLER_REFUSED, "onUpdate kept the object held here");
+            } else {
+                reply.ok(Dict.builder().put("id", id).build());
+            }
+        });
+    }
+
+    /** Stores {@code o} as a new object on this node once its onPut accepts it. */
+    private void create(StoredObject o, AsoCall.Caller caller, boolean mayRequest, ObjectReply reply) {
+        AsoCall call = new AsoCall(o.key(), o.code(), o.state(), true, "onPut", caller, Map.of(), null, null,
+                neighbors(o.key()), mayRequest);
+        runtime().invoke(call, outcome -> {
+            if (!outcome.ok()) {
+                runtime().forget(o.key());
+                reply.failed(outcome);
+                return;
+            }
+            if (outcome.answeredFalse()) {
+                runtime().forget(o.key());
+                reply.error(ErrorCode.HANDLER_REFUSED, "onPut refused the object");
+                return;
+            }
+            long timer = outcome.meta().timerMillis();
+            if (timer > 0 && timers.full(o.key())) {
+                timers.refuse();
+                runtime().forget(o.key());
+                reply.error(ErrorCode.TIMERS_FULL, "this node already runs " + settings.maxTimers()
+                        + " object timers, its maximum");
+                return;
+            }
+            try {
+                objects.put(o.with(outcome.state(), outcome.meta()));
+            } catch (StoreFullException e) {
+                runtime().forget(o.key());
+                reply.error(e.error());
+                return;
+            }
+            if (outcome.deleteSelf()) {
+                remove(o.key());
+            } else {
+                timers.update(o.key(), timer);
+            }
+            requests.send(o.key(), outcome.requests());
+            reply.ok(Dict.builder().put("id", id).build());
+        });
+    }
+
+    /** A timer is due: onTimer runs; a failed run does not stop the timer, {@code comet.deleteSelf()} does. */
+    @Override
+    public void due(NodeId key, long interval) {
+        Optional<StoredObject> stored = objects.get(key, env.now());
+        if (stored.isEmpty()) {
+            runtime().forget(key); // expired
+            return;
+        }
+        timerRuns++;
+        AsoCall call = call(stored.get(), "onTimer", null, Map.of(), null, null, true);
+        runtime().invoke(call, outcome -> {
+            if (outcome.ok()) {
+                apply(call, outcome);
+            } else if (objects.get(key, env.now()).isPresent()) {
+                timers.update(key, interval);
+            }
+        });
+    }
+
+    /** An answer to a handler's {@code comet.get}: the handler it named runs with it. */
+    @Override
+    public void answered(NodeId owner, String handler, AsoCall.Answer answer) {
+        Optional<StoredObject> stored = objects.get(owner, env.now());
+        if (stored.isEmpty()) {
+            return;
+        }
+        AsoCall call = call(stored.get(), handler, null, Map.of(), answer, null, true);
+        runtime().invoke(call, outcome -> {
+            if (outcome.ok()) {
+                apply(call, outcome);
+            }
+        });
+    }
+
+    /**
+     * Keeps what a successful invocation left: its state and meta (or the object's removal when it asked to be
+     * deleted), its timer, and the requests it asked for. Nothing is kept when the object was deleted or replaced
+     * while the handler ran. Throws a CometException when the new state does not fit the store (it stays as it was).
+     */
+    private void apply(AsoCall call, AsoOutcome outcome) {
+        Optional<StoredObject> current = objects.get(call.key(), env.now());
+        if (current.isEmpty() || !Arrays.equals(current.get().code(), call.code())) {
+            return;
+        }
+        if (outcome.deleteSelf()) {
+            remove(call.key());
+            requests.send(call.key(), outcome.requests());
+            return;
+        }
+        StoredObject o = current.get();
+        if (!Arrays.equals(outcome.state(), o.state()) || !outcome.meta().equals(o.meta())) {
+            try {
+                objects.put(o.with(outcome.state(), outcome.meta()));
+            } catch (StoreFullException e) {
+                runtime().forget(call.key()); // the runtime's instance is ahead of the store: reload next time
+                throw e;
+            }
+        }
+        timers.update(call.key(), outcome.meta().timerMillis());
+        requests.send(call.key(), outcome.requests());
+    }
+
+    long timerRuns() {
+        return timerRuns;
+    }
+
+    private void remove(NodeId key) {
+        objects.delete(key);
+        timers.cancel(key);
+        runtime().forget(key);
+    }
+
+    private AsoCall call(StoredObject o, String handler, AsoCall.Caller caller, Map<String, byte[]> args,
+                         AsoCall.Answer answer, AsoCall.Incoming incoming, boolean mayRequest) {
+        return new AsoCall(o.key(), o.code(), o.state(), false, handler, caller, args, incoming, answer,
+                neighbors(o.key()), mayRequest);
+    }
+
+    /** What comet.lookup() answers for {@code key}: the Comet nodes this node knows closest to it, itself excluded. */
+    private List<Contact> neighbors(NodeId key) {
+        return table.closestAnsweringComet(key, ObjectConfig.MAX_REPLICAS, env.now());
+    }
+}

@@ -1,0 +1,190 @@
+package dev.comet.core;
+
+import dev.comet.CometError;
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.aso.AsoCall;
+import dev.comet.aso.ObjectConfig;
+import dev.comet.aso.ObjectMeta;
+import dev.comet.aso.ObjectStorage;
+import dev.comet.aso.ObjectStorage.StoredObject;
+import dev.comet.id.NodeId;
+import dev.comet.krpc.ClientVersion;
+import dev.comet.krpc.CompactInfo;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcMessage;
+import dev.comet.krpc.KrpcQuery;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.krpc.TokenManager;
+import dev.comet.routing.RoutingTable;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The server side of {@code comet_put}, {@code comet_get} and {@code comet_delete} (docs/protocol.md): reads a
+ * query, hands it to the {@link ObjectLifecycle} and sends the answer when its handler has run. A handler must not
+ * run twice for one request, so it owns the memory of recent answers: a retry of a query still being handled is
+ * dropped, and a retry of one already answered gets the same answer again.
+ */
+final class ObjectQueries implements QueryDispatch.DeferredHandler {
+    /** Answers to recent comet_* queries remembered so a retry is answered without running a handler twice. */
+    private static final int MAX_REMEMBERED_REPLIES = 4096;
+    private static final byte[] IN_FLIGHT = new byte[0];
+
+    private final NodeId id;
+    private final NodeConfig config;
+    private final ObjectConfig settings;
+    private final Environment env;
+    private final RoutingTable table;
+    private final TokenManager tokens;
+    private final ObjectStorage objects;
+    private final ObjectLifecycle lifecycle;
+    private final QueryDispatch dispatch;
+    private final Map<String, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > MAX_REMEMBERED_REPLIES;
+        }
+    };
+
+    ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
+                  ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch) {
+        this.id = id;
+        this.config = config;
+        this.settings = config.objects();
+        this.env = env;
+        this.table = table;
+        this.tokens = tokens;
+        this.objects = objects;
+        this.lifecycle = lifecycle;
+        this.dispatch = dispatch;
+        for (String method : new String[] {"comet_put", "comet_get", "comet_delete"}) {
+            dispatch.registerDeferred(method, this);
+        }
+    }
+
+    @Override
+    public void handle(InetSocketAddress from, KrpcQuery query, byte[] datagram, NodeId sender) {
+        // transaction ids are 16 bits and wrap within seconds under load: a retry is the same datagram again, so the
+        // key holds a hash of its bytes too, and a new query that reuses an old id is not answered from memory
+        String requestKey = from + "/" + HexFormat.of().formatHex(query.transactionId()) + "/" + Arrays.hashCode(datagram);
+        byte[] earlier = replies.get(requestKey);
+        if (earlier != null) {
+            if (earlier.length > 0) {
+                env.send(from, earlier);
+            }
+            return;
+        }
+        replies.put(requestKey, IN_FLIGHT);
+        Reply reply = new Reply(from, query.transactionId(), requestKey);
+        try {
+            handle(from, query, sender, reply);
+        } catch (CometException e) {
+            reply.error(e.error());
+        }
+    }
+
+    private void handle(InetSocketAddress from, KrpcQuery query, NodeId sender, Reply reply) {
+        Dict args = query.arguments();
+        NodeId key = args.id("k");
+        long now = env.now();
+        Optional<StoredObject> stored = objects.get(key, now);
+        NodeId senderObject = args.has("aso") ? args.id("aso") : null;
+        boolean replica = args.optionalInteger("replica", 0) == 1;
+        AsoCall.Caller caller = new AsoCall.Caller(from.getAddress().getHostAddress(), from.getPort(), sender, replica,
+                senderObject);
+        // a request another object sent may not make this node send more (no amplification chains)
+        boolean mayRequest = senderObject == null;
+        switch (query.method()) {
+            case "comet_get" -> {
+                Dict.Builder values = Dict.builder().put("id", id)
+                        .put("token", tokens.tokenFor(from.getAddress(), key))
+                        .put("nodes", CompactInfo.nodes(table.closestAnswering(key, config.k(), now)));
+                if (stored.isEmpty()) {
+                    reply.ok(values.build());
+                } else {
+                    lifecycle.get(stored.get(), caller, handlerArgs(args), mayRequest, values, reply);
+                }
+            }
+            case "comet_put" -> {
+                if (!tokens.valid(args.bytes("token"), from.getAddress(), key)) {
+                    throw new CometException(ErrorCode.PROTOCOL, "bad token");
+                }
+                lifecycle.put(incoming(key, args, caller), stored, caller, mayRequest, reply);
+            }
+            case "comet_delete" -> {
+                if (stored.isEmpty()) {
+                    reply.ok(Dict.builder().put("id", id).build());
+                } else {
+                    lifecycle.delete(stored.get(), caller, mayRequest, reply);
+                }
+            }
+            default -> throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
+        }
+    }
+
+    /** The object a comet_put brings; only a replica brings state, a client's object starts from its chunk. */
+    private StoredObject incoming(NodeId key, Dict args, AsoCall.Caller caller) {
+        byte[] code = args.bytes("code");
+        byte[] state = caller.replica() && args.has("state") ? args.bytes("state") : null;
+        int replicas = (int) Math.max(1, Math.min(ObjectConfig.MAX_REPLICAS, args.optionalInteger("n", settings.replicas())));
+        long expiresAt = env.now() + Lifetimes.millis(args.optionalInteger("ttl", -1), settings.ttlMillis(),
+                settings.maxTtlMillis());
+        return new StoredObject(key, code, state, ObjectMeta.NONE, replicas, expiresAt);
+    }
+
+    private static Map<String, byte[]> handlerArgs(Dict args) {
+        if (!args.has("a")) {
+            return Map.of();
+        }
+        Map<String, byte[]> out = new TreeMap<>();
+        args.dict("a").map().forEach((k, v) -> {
+            if (v instanceof byte[] b) {
+                out.put(k, b);
+            }
+        });
+        return out;
+    }
+
+    /** Where the answer to one comet_* query goes; it is remembered for retries. */
+    private final class Reply implements ObjectReply {
+        final InetSocketAddress to;
+        final byte[] tid;
+        final String requestKey;
+
+        Reply(InetSocketAddress to, byte[] tid, String requestKey) {
+            this.to = to;
+            this.tid = tid;
+            this.requestKey = requestKey;
+        }
+
+        @Override
+        public void ok(Dict values) {
+            send(new KrpcResponse(tid, values, ClientVersion.COMET, to));
+        }
+
+        @Override
+        public void error(CometError error) {
+            // a handler's error message can be long (a Lua error carries its value): keep the reply small
+            send(new KrpcError(tid, error.code().krpcCode(), CometError.bounded(error.message()), ClientVersion.COMET));
+        }
+
+        private void send(KrpcMessage message) {
+            byte[] datagram = dispatch.encode(message);
+            if (datagram.length > config.maxDatagramBytes() && message instanceof KrpcResponse) {
+                // an answer a datagram cannot carry: say so instead of sending what the requester would drop
+                datagram = dispatch.encode(new KrpcError(tid, ErrorCode.ANSWER_TOO_BIG.krpcCode(),
+                        "the handler's answer is over " + config.maxDatagramBytes() + " bytes", ClientVersion.COMET));
+            }
+            replies.put(requestKey, datagram);
+            dispatch.reply(to, datagram, message instanceof KrpcError);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.comet.core;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.id.NodeId;
+import dev.comet.krpc.ClientVersion;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcCodec;
+import dev.comet.krpc.KrpcDecodeException;
+import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcMessage;
+import dev.comet.krpc.KrpcQuery;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.routing.Contact;
+
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Where every datagram enters the node: decodes it, hands responses and errors to {@link Transactions}, routes a
+ * query to the handler of its method and sends the reply or the error. Owns the method table and the counters of
+ * queries received (by method), datagrams dropped as malformed, error replies sent and internal errors. A bug in a
+ * handler becomes a 202 with no detail: exception text never leaves the node.
+ */
+final class QueryDispatch {
+    /** Methods counted by name in the metrics; others count as "other". */
+    private static final Set<String> COUNTED_METHODS = Set.of("ping", "find_node", "get_peers", "announce_peer",
+            "get", "put", "comet_put", "comet_get", "comet_delete");
+
+    /** Answers a query at once: the values of the reply, or a CometException for an error reply. */
+    interface Handler {
+        Dict answer(InetSocketAddress from, Dict args);
+    }
+
+    /**
+     * Answers a query later (when a Lua handler has run): it sends its own reply through
+     * {@link QueryDispatch#reply}. {@code datagram} is the query as it arrived.
+     */
+    interface DeferredHandler {
+        void handle(InetSocketAddress from, KrpcQuery query, byte[] datagram, NodeId sender);
+    }
+
+    /** Hears of every node that queried us (not read-only ones: BEP 43 keeps them out of routing tables). */
+    interface Listener {
+        void queried(Contact contact, byte[] version);
+    }
+
+    private final NodeConfig config;
+    private final Environment env;
+    private final KrpcCodec codec;
+    private final Transactions transactions;
+    private final Listener listener;
+    private final Map<String, Handler> handlers = new HashMap<>();
+    private final Map<String, DeferredHandler> deferred = new HashMap<>();
+    private boolean stopped;
+
+    private long queriesReceived;
+    private final Map<String, Long> queriesByMethod = new TreeMap<>();
+    private long malformedDropped;
+    private long errorRepliesSent;
+    private long internalErrors;
+
+    QueryDispatch(NodeConfig config, Environment env, KrpcCodec codec, Transactions transactions, Listener listener) {
+        this.config = config;
+        this.env = env;
+        this.codec = codec;
+        this.transactions = transactions;
+        this.listener = listener;
+    }
+
+    void register(String method, Handler handler) {
+        handlers.put(method, handler);
+    }
+
+    void registerDeferred(String method, DeferredHandler handler) {
+        deferred.put(method, handler);
+    }
+
+    /** Later datagrams are ignored. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** A datagram arrived from {@code from}. Never throws: bad input is answered with an error or dropped. */
+    void onDatagram(InetSocketAddress from, byte[] datagram) {
+        if (stopped) {
+            return;
+        }
+        if (datagram.length > config.maxDatagramBytes()) {
+            malformedDropped++;
+            return;
+        }
+        KrpcMessage message;
+        try {
+            message = codec.decode(datagram);
+        } catch (KrpcDecodeException e) {
+            malformedDropped++;
+            if (e.replyTo() != null) {
+                sendError(from, e.replyTo(), ErrorCode.PROTOCOL.krpcCode(), e.getMessage());
+            }
+            return;
+        }
+        try {
+            if (message instanceof KrpcQuery q) {
+                onQuery(from, q, datagram);
+            } else if (message instanceof KrpcResponse r) {
+                transactions.onResponse(from, r);
+            } else if (message instanceof KrpcError e) {
+                transactions.onError(from, e);
+            }
+        } catch (RuntimeException e) {
+            // a bug of ours must not take the node down, and must not go unseen
+            internalErrors++;
+            if (message instanceof KrpcQuery q) {
+                sendError(from, q.transactionId(), ErrorCode.INTERNAL.krpcCode(), "server error");
+            }
+        }
+    }
+
+    private void onQuery(InetSocketAddress from, KrpcQuery query, byte[] datagram) {
+        queriesReceived++;
+        queriesByMethod.merge(COUNTED_METHODS.contains(query.method()) ? query.method() : "other", 1L, Long::sum);
+        Dict reply;
+        try {
+            NodeId sender = query.arguments().id("id");
+            if (!query.readOnly()) {
+                listener.queried(new Contact(sender, from), query.version());
+            }
+            DeferredHandler later = deferred.get(query.method());
+            if (later != null) {
+                later.handle(from, query, datagram, sender);
+                return;
+            }
+            Handler handler = handlers.get(query.method());
+            if (handler == null) {
+                throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
+            }
+            reply = handler.answer(from, query.arguments());
+        } catch (CometException e) {
+            sendError(from, query.transactionId(), e.code().krpcCode(), e.getMessage());
+            return;
+        }
+        env.send(from, codec.encode(new KrpcResponse(query.transactionId(), reply, ClientVersion.COMET, from)));
+    }
+
+    private void sendError(InetSocketAddress to, byte[] tid, int code, String message) {
+        errorRepliesSent++;
+        env.send(to, codec.encode(new KrpcError(tid, code, message, ClientVersion.COMET)));
+    }
+
+    byte[] encode(KrpcMessage message) {
+        return codec.encode(message);
+    }
+
+    /** Sends a deferred handler's encoded reply, counting error replies. */
+    void reply(InetSocketAddress to, byte[] datagram, boolean error) {
+        if (error) {
+            errorRepliesSent++;
+        }
+        env.send(to, datagram);
+    }
+
+    long queriesReceived() {
+        return queriesReceived;
+    }
+
+    Map<String, Long> queriesByMethod() {
+        return Map.copyOf(queriesByMethod);
+    }
+
+    long malformedDropped() {
+        return malformedDropped;
+    }
+
+    long errorRepliesSent() {
+        return errorRepliesSent;
+    }
+
+    long internalErrors() {
+        return internalErrors;
+    }
+}
