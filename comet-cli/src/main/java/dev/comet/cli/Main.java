@@ -41,7 +41,7 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof CometException ce) {
                 commandLine.getErr().println("comet: " + ce.getMessage());
-                return ce.code() == dev.comet.ErrorCode.BAD_INPUT ? EXIT_BAD_INPUT : EXIT_FAILURE;
+                return ce.code().kind() == dev.comet.ErrorCode.Kind.BAD_INPUT ? EXIT_BAD_INPUT : EXIT_FAILURE;
             }
             commandLine.getErr().println("comet: unexpected error: " + e);
             return EXIT_FAILURE;
