@@ -8,7 +8,7 @@ import dev.comet.client.CometClientException;
 import dev.comet.client.GetResult;
 import dev.comet.client.HttpCometClient;
 import dev.comet.client.ObjectSpec;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.client.WriteResult;
 import dev.comet.gateway.Gateway;
 import dev.comet.gateway.GatewayConfig;
@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!json) {
             out.println("comet demo: starting " + nodes + " nodes on 127.0.0.1 …");
         }
-        LocalCluster cluster = LocalCluster.start(nodes, 0, config.nodeConfig(), SharedLuaRuntime.factory(config.nodeConfig().objects()));
+        LocalCluster cluster = LocalCluster.start(nodes, 0, config.nodeConfig(), LuaRuntimePool.factory(config.nodeConfig().objects()));
         Gateway gateway = null;
         try {
             cluster.awaitFormed(30_000);
