@@ -52,8 +52,8 @@ class HostileObjectsTest {
      * The strict node's limits: an instruction budget no loop reaches, so the wall time (200 ms) ends one; and a
      * code limit below the datagram size, so a client's put can carry code over it.
      */
-    private static final HandlerLimits STRICT_LIMITS = new HandlerLimits(1_000_000_000_000L, 4L << 20, 200, 200,
-            1 << 20, 16 << 10, 2 << 10, 8, 10);
+    private static final HandlerLimits STRICT_LIMITS = HandlerLimits.builder().instructions(1_000_000_000_000L)
+            .wallMillis(200).codeBytes(2 << 10).build();
     private static final int MAX_TIMERS = 3;
     private static final int NODES = 4;
     private static final int STRICT_INDEX = 3;
@@ -588,12 +588,7 @@ class HostileObjectsTest {
 
     private static NodeConfig withRequestTimeout(NodeConfig d, long minMillis, long maxMillis) {
         // a handler may run up to the 5 s backstop on a cold JVM: the requester must not give up on the node first
-        return new NodeConfig(d.k(), d.alpha(), d.replacementCacheSize(), maxMillis, minMillis, d.requestAttempts(),
-                d.maxFailures(), d.questionableAfterMillis(), d.bucketRefreshMillis(), d.maintenanceIntervalMillis(),
-                d.bootstrapRetryMillis(), d.tokenRotationMillis(), d.peerTtlMillis(), d.maxPeersPerInfoHash(),
-                d.maxPeersPerReply(), d.itemTtlMillis(), d.maxItemTtlMillis(), d.republishIntervalMillis(), d.replicate(),
-                d.maxHandOverScan(), d.maxStoreRecords(), d.maxStoreBytes(), d.maxDatagramBytes(), d.maxBencodeDepth(),
-                d.objects());
+        return d.toBuilder().requestTimeoutMillis(maxMillis).minRequestTimeoutMillis(minMillis).build();
     }
 
     private static long usedHeapAfterGc() {

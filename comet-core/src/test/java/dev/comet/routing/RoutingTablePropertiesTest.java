@@ -9,7 +9,6 @@ import dev.comet.routing.RoutingTable.Liveness;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,31 +34,9 @@ class RoutingTablePropertiesTest {
 
     private static final long MINUTE = 60_000L;
 
-    /**
-     * Defaults with a chosen K, replacement cache size and failure limit. Built by component name, so that the test
-     * survives new settings being added to the record.
-     */
+    /** Defaults with a chosen K, replacement cache size and failure limit. */
     private static NodeConfig config(int k, int replacements, int maxFailures) {
-        Map<String, Object> overrides = Map.of("k", k, "replacementCacheSize", replacements, "maxFailures", maxFailures);
-        NodeConfig defaults = NodeConfig.defaults();
-        try {
-            RecordComponent[] components = NodeConfig.class.getRecordComponents();
-            Object[] values = new Object[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            for (int i = 0; i < components.length; i++) {
-                types[i] = components[i].getType();
-                values[i] = overrides.containsKey(components[i].getName())
-                        ? overrides.get(components[i].getName())
-                        : components[i].getAccessor().invoke(defaults);
-            }
-            NodeConfig config = NodeConfig.class.getDeclaredConstructor(types).newInstance(values);
-            assertThat(config.k()).isEqualTo(k);
-            assertThat(config.replacementCacheSize()).isEqualTo(replacements);
-            assertThat(config.maxFailures()).isEqualTo(maxFailures);
-            return config;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return NodeConfig.builder().k(k).replacementCacheSize(replacements).maxFailures(maxFailures).build();
     }
 
     private static InetSocketAddress address(int host, int port) {
