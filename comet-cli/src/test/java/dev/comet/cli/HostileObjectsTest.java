@@ -12,6 +12,7 @@ import dev.comet.lua.SandboxPool;
 import dev.comet.routing.Contact;
 import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
+import dev.comet.testing.Heap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -111,7 +112,7 @@ class HostileObjectsTest {
         }
         // one attack before the baseline, so that class loading and JIT warm-up are not counted as growth
         put(keyOn(victim, HOSTILE_WORKER, "warm-up"), "while true do end", 1);
-        baselineHeap = usedHeapAfterGc();
+        baselineHeap = Heap.settledBaseline();
     }
 
     @AfterAll
@@ -521,7 +522,7 @@ class HostileObjectsTest {
         benignGet(strict).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(UNCAUGHT).as("errors that escaped to a thread's top").isEmpty();
 
-        long after = usedHeapAfterGc();
+        long after = Heap.usedAfterGcUpTo(baselineHeap + HEAP_MARGIN_BYTES);
         System.out.printf("hostile suite: %d benign gets, all answered; used heap after GC: baseline %.1f MiB, "
                         + "after %.1f MiB, growth %.1f MiB (allowed %d MiB)%n", BENIGN_GETS.get(), baselineHeap / 1048576.0,
                 after / 1048576.0, (after - baselineHeap) / 1048576.0, HEAP_MARGIN_BYTES >> 20);
@@ -591,13 +592,5 @@ class HostileObjectsTest {
     private static NodeConfig withRequestTimeout(NodeConfig d, long minMillis, long maxMillis) {
         // a handler may run up to the 5 s backstop on a cold JVM: the requester must not give up on the node first
         return d.toBuilder().requestTimeoutMillis(maxMillis).minRequestTimeoutMillis(minMillis).build();
-    }
-
-    private static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 }
