@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.routing.RoutingSettings;
 
 /**
  * Every protocol setting a user might tune, with the defaults of {@link #defaults()}. Times are in milliseconds.
@@ -64,7 +65,7 @@ public record NodeConfig(
         long maxStoreBytes,
         int maxDatagramBytes,
         int maxBencodeDepth,
-        ObjectConfig objects) {
+        ObjectConfig objects) implements RoutingSettings {
 
     public NodeConfig {
         positive("k", k);

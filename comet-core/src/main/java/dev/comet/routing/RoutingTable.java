@@ -1,6 +1,5 @@
 package dev.comet.routing;
 
-import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
 
 import java.util.ArrayDeque;
@@ -23,12 +22,12 @@ public final class RoutingTable {
     public enum Liveness { GOOD, QUESTIONABLE, BAD }
 
     private final NodeId self;
-    private final NodeConfig config;
+    private final RoutingSettings config;
     private final List<Bucket> buckets = new ArrayList<>();
     /** Which id each address of the main table belongs to: one address holds one id. */
     private final java.util.Map<java.net.InetSocketAddress, NodeId> idByAddress = new java.util.HashMap<>();
 
-    public RoutingTable(NodeId self, NodeConfig config, long now) {
+    public RoutingTable(NodeId self, RoutingSettings config, long now) {
         this.self = self;
         this.config = config;
         buckets.add(new Bucket(now));

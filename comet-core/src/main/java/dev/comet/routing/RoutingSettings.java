@@ -1,0 +1,28 @@
+package dev.comet.routing;
+
+/**
+ * The settings a {@link RoutingTable} reads (NodeConfig documents each and implements this): declared here so that
+ * the routing package does not depend on the core package that uses it.
+ */
+public interface RoutingSettings {
+    /** Bucket size (Kademlia K). */
+    int k();
+
+    /** Candidates kept per bucket to replace contacts that go bad. */
+    int replacementCacheSize();
+
+    /** Consecutive failed requests after which a contact is bad. */
+    int maxFailures();
+
+    /** Silence after which a good contact becomes questionable, in milliseconds. */
+    long questionableAfterMillis();
+
+    /** Inactivity after which a bucket is refreshed, in milliseconds. */
+    long bucketRefreshMillis();
+
+    /** Longest wait for one attempt of a request, in milliseconds. */
+    long requestTimeoutMillis();
+
+    /** Sends of one request before it counts as failed. */
+    int requestAttempts();
+}
