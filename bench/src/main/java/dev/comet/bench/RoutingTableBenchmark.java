@@ -40,7 +40,7 @@ public class RoutingTableBenchmark {
     @Setup
     public void setUp() throws UnknownHostException {
         SplittableRandom random = new SplittableRandom(1);
-        table = new RoutingTable(NodeId.random(random), NodeConfig.defaults().routing(), 0);
+        table = new RoutingTable(NodeId.random(random), NodeConfig.defaults(), 0);
         for (int i = 0; i < 20_000; i++) {
             byte[] ip = {10, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i};
             Contact c = new Contact(NodeId.random(random), new InetSocketAddress(InetAddress.getByAddress(ip), 6881));

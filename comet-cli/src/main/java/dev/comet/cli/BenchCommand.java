@@ -5,7 +5,7 @@ import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
@@ -199,7 +199,7 @@ final class BenchCommand implements Runnable {
             int[] counts = new int[clients];
             long[] failures = new long[clients];
             try (UdpNode node = UdpNode.start(group, new java.net.InetSocketAddress("127.0.0.1", 0), NodeConfig.defaults(),
-                    List.of(), null, false, SharedLuaRuntime.factory())) {
+                    List.of(), null, false, LuaRuntimePool.factory())) {
                 NodeConnection.await(node.ready(), 30, "the node");
                 WriteOutcome put = NodeConnection.await(node.putObject(key, code, 1, -1), 30, "the put");
                 if (put.accepted().isEmpty()) {

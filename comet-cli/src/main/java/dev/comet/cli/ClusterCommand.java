@@ -2,7 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.gateway.Gateway;
 import dev.comet.gateway.GatewayConfig;
 import dev.comet.runtime.LocalCluster;
@@ -55,7 +55,7 @@ final class ClusterCommand implements Callable<Integer> {
         }
         long wallStart = System.nanoTime();
         HeapMeter.reset();
-        LocalCluster cluster = LocalCluster.start(nodes, basePort, config.nodeConfig(), SharedLuaRuntime.factory(config.nodeConfig().objects()));
+        LocalCluster cluster = LocalCluster.start(nodes, basePort, config.nodeConfig(), LuaRuntimePool.factory(config.nodeConfig().objects()));
         try {
             cluster.awaitFormed(60_000);
             if (!selftest) {

@@ -2,7 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.gateway.Gateway;
 import dev.comet.gateway.GatewayConfig;
 import dev.comet.runtime.DataDirectory;
@@ -68,7 +68,7 @@ final class NodeCommand implements Callable<Integer> {
         UdpNode node;
         try {
             node = UdpNode.start(group, new InetSocketAddress(address, port), config.nodeConfig(),
-                    Addresses.parseList(bootstrap, spec.commandLine().getErr()), data, false, SharedLuaRuntime.factory(config.nodeConfig().objects()));
+                    Addresses.parseList(bootstrap, spec.commandLine().getErr()), data, false, LuaRuntimePool.factory(config.nodeConfig().objects()));
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;

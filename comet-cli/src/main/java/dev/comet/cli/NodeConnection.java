@@ -2,7 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.DataDirectory;
 import dev.comet.runtime.UdpNode;
@@ -68,7 +68,7 @@ final class NodeConnection implements AutoCloseable {
                 }
             }
             UdpNode node = UdpNode.start(group, bind, NodeConfig.defaults(), bootstrap,
-                    dataDir == null ? null : new DataDirectory(dataDir), false, SharedLuaRuntime.factory());
+                    dataDir == null ? null : new DataDirectory(dataDir), false, LuaRuntimePool.factory());
             NodeConnection connection = new NodeConnection(group, node);
             connection.awaitJoined(target.bootstrap != null ? target.bootstrap : "the embedded node");
             return connection;

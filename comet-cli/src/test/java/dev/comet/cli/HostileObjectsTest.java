@@ -14,6 +14,7 @@ import dev.comet.lua.SandboxPool;
 import dev.comet.routing.Contact;
 import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
+import dev.comet.testing.Heap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -37,6 +39,7 @@ import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue #4's hostile-handler suite against real nodes over UDP: each attack ends with its own error code while a
@@ -54,8 +57,8 @@ class HostileObjectsTest {
      * The strict node's limits: an instruction budget no loop reaches, so the wall time (200 ms) ends one; and a
      * code limit below the datagram size, so a client's put can carry code over it.
      */
-    private static final HandlerLimits STRICT_LIMITS = new HandlerLimits(1_000_000_000_000L, 4L << 20, 200, 200,
-            1 << 20, 16 << 10, 2 << 10, 8, 10);
+    private static final HandlerLimits STRICT_LIMITS = HandlerLimits.builder().instructions(1_000_000_000_000L)
+            .wallMillis(200).codeBytes(2 << 10).build();
     private static final int MAX_TIMERS = 3;
     private static final int NODES = 4;
     private static final int STRICT_INDEX = 3;
@@ -111,7 +114,7 @@ class HostileObjectsTest {
         }
         // one attack before the baseline, so that class loading and JIT warm-up are not counted as growth
         put(keyOn(victim, HOSTILE_WORKER, "warm-up"), "while true do end", 1);
-        baselineHeap = usedHeapAfterGc();
+        baselineHeap = Heap.settledBaseline();
     }
 
     @AfterAll
@@ -521,7 +524,7 @@ class HostileObjectsTest {
         benignGet(strict).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(UNCAUGHT).as("errors that escaped to a thread's top").isEmpty();
 
-        long after = usedHeapAfterGc();
+        long after = Heap.usedAfterGcUpTo(baselineHeap + HEAP_MARGIN_BYTES);
         System.out.printf("hostile suite: %d benign gets, all answered; used heap after GC: baseline %.1f MiB, "
                         + "after %.1f MiB, growth %.1f MiB (allowed %d MiB)%n", BENIGN_GETS.get(), baselineHeap / 1048576.0,
                 after / 1048576.0, (after - baselineHeap) / 1048576.0, HEAP_MARGIN_BYTES >> 20);
@@ -534,12 +537,12 @@ class HostileObjectsTest {
      * Runs benign gets on {@code node}, one after another, until {@code done} says the attack is over: the first
      * starts together with the attack, and every one must answer with its own value.
      */
-    private static void whileServing(UdpNode node, BooleanSupplier done) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        do {
-            benignGet(node).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            assertThat(System.nanoTime()).as("the attack ended in time").isLessThan(deadline);
-        } while (!done.getAsBoolean());
+    private static void whileServing(UdpNode node, BooleanSupplier done) {
+        await("the attack ends while the node serves a benign object").atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                    benignGet(node).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return done.getAsBoolean();
+                });
     }
 
     private static <T> T whileServing(UdpNode node, CompletableFuture<T> attack) throws Exception {
@@ -590,19 +593,6 @@ class HostileObjectsTest {
 
     private static NodeConfig withRequestTimeout(NodeConfig d, long minMillis, long maxMillis) {
         // a handler may run up to the 5 s backstop on a cold JVM: the requester must not give up on the node first
-        return new NodeConfig(d.k(), d.alpha(), d.replacementCacheSize(), maxMillis, minMillis, d.requestAttempts(),
-                d.maxFailures(), d.questionableAfterMillis(), d.bucketRefreshMillis(), d.maintenanceIntervalMillis(),
-                d.bootstrapRetryMillis(), d.tokenRotationMillis(), d.peerTtlMillis(), d.maxPeersPerInfoHash(),
-                d.maxPeersPerReply(), d.itemTtlMillis(), d.maxItemTtlMillis(), d.republishIntervalMillis(), d.replicate(),
-                d.maxHandOverScan(), d.maxStoreRecords(), d.maxStoreBytes(), d.maxDatagramBytes(), d.maxBencodeDepth(),
-                d.objects());
-    }
-
-    private static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return rt.totalMemory() - rt.freeMemory();
+        return d.toBuilder().requestTimeoutMillis(maxMillis).minRequestTimeoutMillis(minMillis).build();
     }
 }

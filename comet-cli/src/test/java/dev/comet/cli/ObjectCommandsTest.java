@@ -1,6 +1,6 @@
 package dev.comet.cli;
 
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -24,7 +24,7 @@ class ObjectCommandsTest {
 
     @BeforeAll
     static void startCluster() {
-        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), SharedLuaRuntime.factory());
+        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
         cluster.awaitFormed(30_000);
         entry = "127.0.0.1:" + cluster.nodes().get(0).address().getPort();
         other = "127.0.0.1:" + cluster.nodes().get(6).address().getPort();

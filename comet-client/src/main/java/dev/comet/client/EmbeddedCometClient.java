@@ -55,7 +55,7 @@ public final class EmbeddedCometClient implements CometClient {
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         try {
             UdpNode node = UdpNode.start(group, bind, config, bootstrap, dataDir == null ? null : new DataDirectory(dataDir),
-                    false, SharedLuaRuntime.factory());
+                    false, LuaRuntimePool.factory());
             EmbeddedCometClient client = new EmbeddedCometClient(group, node, timeout);
             try {
                 node.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -31,9 +31,95 @@ public record HandlerLimits(long instructions, long allocatedBytes, long wallMil
         return new HandlerLimits(1_000_000, 4L << 20, 100, 200, 1 << 20, 16 << 10, 16 << 10, 8, 10);
     }
 
+    /** A builder that starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder that starts from these limits: change a few, keep the rest. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** These limits with another wall-time backstop (the simulator, whose time is virtual, lifts it). */
     public HandlerLimits withWallMillis(long millis) {
-        return new HandlerLimits(instructions, allocatedBytes, millis, callDepth, stringBytes, stateBytes, codeBytes,
-                requestsPerInvocation, requestsPerSecond);
+        return toBuilder().wallMillis(millis).build();
+    }
+
+    /**
+     * Limits changed one at a time, naming what changes; {@link #build()} checks them as the constructor does.
+     */
+    public static final class Builder {
+        private long instructions;
+        private long allocatedBytes;
+        private long wallMillis;
+        private int callDepth;
+        private int stringBytes;
+        private int stateBytes;
+        private int codeBytes;
+        private int requestsPerInvocation;
+        private int requestsPerSecond;
+
+        private Builder(HandlerLimits c) {
+            instructions = c.instructions;
+            allocatedBytes = c.allocatedBytes;
+            wallMillis = c.wallMillis;
+            callDepth = c.callDepth;
+            stringBytes = c.stringBytes;
+            stateBytes = c.stateBytes;
+            codeBytes = c.codeBytes;
+            requestsPerInvocation = c.requestsPerInvocation;
+            requestsPerSecond = c.requestsPerSecond;
+        }
+
+        public Builder instructions(long value) {
+            instructions = value;
+            return this;
+        }
+
+        public Builder allocatedBytes(long value) {
+            allocatedBytes = value;
+            return this;
+        }
+
+        public Builder wallMillis(long value) {
+            wallMillis = value;
+            return this;
+        }
+
+        public Builder callDepth(int value) {
+            callDepth = value;
+            return this;
+        }
+
+        public Builder stringBytes(int value) {
+            stringBytes = value;
+            return this;
+        }
+
+        public Builder stateBytes(int value) {
+            stateBytes = value;
+            return this;
+        }
+
+        public Builder codeBytes(int value) {
+            codeBytes = value;
+            return this;
+        }
+
+        public Builder requestsPerInvocation(int value) {
+            requestsPerInvocation = value;
+            return this;
+        }
+
+        public Builder requestsPerSecond(int value) {
+            requestsPerSecond = value;
+            return this;
+        }
+
+        public HandlerLimits build() {
+            return new HandlerLimits(instructions, allocatedBytes, wallMillis, callDepth, stringBytes, stateBytes,
+                    codeBytes, requestsPerInvocation, requestsPerSecond);
+        }
     }
 }

@@ -38,15 +38,88 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
         return new ObjectConfig(HandlerLimits.defaults(), 8, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 1_000, 10_000, 200_000_000L);
     }
 
+    /** A builder that starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder that starts from these settings: change a few, keep the rest. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     public ObjectConfig withLimits(HandlerLimits l) {
-        return new ObjectConfig(l, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers, instructionsPerSecond);
+        return toBuilder().limits(l).build();
     }
 
     public ObjectConfig withMaxTimers(int n) {
-        return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, n, instructionsPerSecond);
+        return toBuilder().maxTimers(n).build();
     }
 
     public ObjectConfig withInstructionsPerSecond(long n) {
-        return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers, n);
+        return toBuilder().instructionsPerSecond(n).build();
+    }
+
+    /**
+     * Object settings changed one at a time, naming what changes; {@link #build()} checks them as the constructor does.
+     */
+    public static final class Builder {
+        private HandlerLimits limits;
+        private int replicas;
+        private long ttlMillis;
+        private long maxTtlMillis;
+        private long minTimerIntervalMillis;
+        private int maxTimers;
+        private long instructionsPerSecond;
+
+        private Builder(ObjectConfig c) {
+            limits = c.limits;
+            replicas = c.replicas;
+            ttlMillis = c.ttlMillis;
+            maxTtlMillis = c.maxTtlMillis;
+            minTimerIntervalMillis = c.minTimerIntervalMillis;
+            maxTimers = c.maxTimers;
+            instructionsPerSecond = c.instructionsPerSecond;
+        }
+
+        public Builder limits(HandlerLimits value) {
+            limits = value;
+            return this;
+        }
+
+        public Builder replicas(int value) {
+            replicas = value;
+            return this;
+        }
+
+        public Builder ttlMillis(long value) {
+            ttlMillis = value;
+            return this;
+        }
+
+        public Builder maxTtlMillis(long value) {
+            maxTtlMillis = value;
+            return this;
+        }
+
+        public Builder minTimerIntervalMillis(long value) {
+            minTimerIntervalMillis = value;
+            return this;
+        }
+
+        public Builder maxTimers(int value) {
+            maxTimers = value;
+            return this;
+        }
+
+        public Builder instructionsPerSecond(long value) {
+            instructionsPerSecond = value;
+            return this;
+        }
+
+        public ObjectConfig build() {
+            return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers,
+                    instructionsPerSecond);
+        }
     }
 }

@@ -60,7 +60,7 @@ public final class Node {
         this.config = config;
         this.env = env;
         KrpcCodec codec = new KrpcCodec(config.bencodeLimits());
-        this.table = new RoutingTable(id, config.routing(), env.now());
+        this.table = new RoutingTable(id, config, env.now());
         this.tokens = new TokenManager(env.random());
         PeerStore peers = new PeerStore(env.store(), config.peerTtlMillis(), config.maxPeersPerInfoHash());
         ItemStorage items = new ItemStorage(env.store());

@@ -65,7 +65,7 @@ public record NodeConfig(
         long maxStoreBytes,
         int maxDatagramBytes,
         int maxBencodeDepth,
-        ObjectConfig objects) {
+        ObjectConfig objects) implements RoutingSettings {
 
     public NodeConfig {
         positive("k", k);
@@ -109,31 +109,29 @@ public record NodeConfig(
         return new BencodeLimits(maxBencodeDepth, maxDatagramBytes, maxDatagramBytes, maxDatagramBytes);
     }
 
+    /** A builder that starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return defaults().toBuilder();
+    }
+
+    /** A builder that starts from these settings: change a few, keep the rest. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** These settings with another store quota. */
     public NodeConfig withStoreQuota(long records, long bytes) {
-        return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
-                maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
-                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
-                maxItemTtlMillis, republishIntervalMillis, replicate, maxHandOverScan, records, bytes, maxDatagramBytes,
-                maxBencodeDepth, objects);
+        return toBuilder().maxStoreRecords(records).maxStoreBytes(bytes).build();
     }
 
     /** These settings with replication (republish and store-on-join) on or off. */
     public NodeConfig withReplication(boolean on) {
-        return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
-                maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
-                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
-                maxItemTtlMillis, republishIntervalMillis, on, maxHandOverScan, maxStoreRecords, maxStoreBytes,
-                maxDatagramBytes, maxBencodeDepth, objects);
+        return toBuilder().replicate(on).build();
     }
 
     /** These settings with other object settings. */
     public NodeConfig withObjects(ObjectConfig o) {
-        return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis, requestAttempts,
-                maxFailures, questionableAfterMillis, bucketRefreshMillis, maintenanceIntervalMillis, bootstrapRetryMillis,
-                tokenRotationMillis, peerTtlMillis, maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis,
-                maxItemTtlMillis, republishIntervalMillis, replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes,
-                maxDatagramBytes, maxBencodeDepth, o);
+        return toBuilder().objects(o).build();
     }
 
     private static void positive(String name, long value) {
@@ -141,10 +139,197 @@ public record NodeConfig(
             throw new CometException(ErrorCode.BAD_INPUT, name + " must be positive, got " + value);
         }
     }
+    /**
+     * Settings changed one field at a time, so that callers name what they change instead of repeating every
+     * other field; {@link #build()} checks them as the record's constructor does.
+     */
+    public static final class Builder {
+        private int k;
+        private int alpha;
+        private int replacementCacheSize;
+        private long requestTimeoutMillis;
+        private long minRequestTimeoutMillis;
+        private int requestAttempts;
+        private int maxFailures;
+        private long questionableAfterMillis;
+        private long bucketRefreshMillis;
+        private long maintenanceIntervalMillis;
+        private long bootstrapRetryMillis;
+        private long tokenRotationMillis;
+        private long peerTtlMillis;
+        private int maxPeersPerInfoHash;
+        private int maxPeersPerReply;
+        private long itemTtlMillis;
+        private long maxItemTtlMillis;
+        private long republishIntervalMillis;
+        private boolean replicate;
+        private int maxHandOverScan;
+        private long maxStoreRecords;
+        private long maxStoreBytes;
+        private int maxDatagramBytes;
+        private int maxBencodeDepth;
+        private ObjectConfig objects;
 
-    /** The settings of the routing table. */
-    public RoutingSettings routing() {
-        return new RoutingSettings(k, replacementCacheSize, maxFailures, questionableAfterMillis, bucketRefreshMillis,
-                requestTimeoutMillis * requestAttempts);
+        private Builder(NodeConfig c) {
+            k = c.k;
+            alpha = c.alpha;
+            replacementCacheSize = c.replacementCacheSize;
+            requestTimeoutMillis = c.requestTimeoutMillis;
+            minRequestTimeoutMillis = c.minRequestTimeoutMillis;
+            requestAttempts = c.requestAttempts;
+            maxFailures = c.maxFailures;
+            questionableAfterMillis = c.questionableAfterMillis;
+            bucketRefreshMillis = c.bucketRefreshMillis;
+            maintenanceIntervalMillis = c.maintenanceIntervalMillis;
+            bootstrapRetryMillis = c.bootstrapRetryMillis;
+            tokenRotationMillis = c.tokenRotationMillis;
+            peerTtlMillis = c.peerTtlMillis;
+            maxPeersPerInfoHash = c.maxPeersPerInfoHash;
+            maxPeersPerReply = c.maxPeersPerReply;
+            itemTtlMillis = c.itemTtlMillis;
+            maxItemTtlMillis = c.maxItemTtlMillis;
+            republishIntervalMillis = c.republishIntervalMillis;
+            replicate = c.replicate;
+            maxHandOverScan = c.maxHandOverScan;
+            maxStoreRecords = c.maxStoreRecords;
+            maxStoreBytes = c.maxStoreBytes;
+            maxDatagramBytes = c.maxDatagramBytes;
+            maxBencodeDepth = c.maxBencodeDepth;
+            objects = c.objects;
+        }
+
+        public Builder k(int value) {
+            k = value;
+            return this;
+        }
+
+        public Builder alpha(int value) {
+            alpha = value;
+            return this;
+        }
+
+        public Builder replacementCacheSize(int value) {
+            replacementCacheSize = value;
+            return this;
+        }
+
+        public Builder requestTimeoutMillis(long value) {
+            requestTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder minRequestTimeoutMillis(long value) {
+            minRequestTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder requestAttempts(int value) {
+            requestAttempts = value;
+            return this;
+        }
+
+        public Builder maxFailures(int value) {
+            maxFailures = value;
+            return this;
+        }
+
+        public Builder questionableAfterMillis(long value) {
+            questionableAfterMillis = value;
+            return this;
+        }
+
+        public Builder bucketRefreshMillis(long value) {
+            bucketRefreshMillis = value;
+            return this;
+        }
+
+        public Builder maintenanceIntervalMillis(long value) {
+            maintenanceIntervalMillis = value;
+            return this;
+        }
+
+        public Builder bootstrapRetryMillis(long value) {
+            bootstrapRetryMillis = value;
+            return this;
+        }
+
+        public Builder tokenRotationMillis(long value) {
+            tokenRotationMillis = value;
+            return this;
+        }
+
+        public Builder peerTtlMillis(long value) {
+            peerTtlMillis = value;
+            return this;
+        }
+
+        public Builder maxPeersPerInfoHash(int value) {
+            maxPeersPerInfoHash = value;
+            return this;
+        }
+
+        public Builder maxPeersPerReply(int value) {
+            maxPeersPerReply = value;
+            return this;
+        }
+
+        public Builder itemTtlMillis(long value) {
+            itemTtlMillis = value;
+            return this;
+        }
+
+        public Builder maxItemTtlMillis(long value) {
+            maxItemTtlMillis = value;
+            return this;
+        }
+
+        public Builder republishIntervalMillis(long value) {
+            republishIntervalMillis = value;
+            return this;
+        }
+
+        public Builder replicate(boolean value) {
+            replicate = value;
+            return this;
+        }
+
+        public Builder maxHandOverScan(int value) {
+            maxHandOverScan = value;
+            return this;
+        }
+
+        public Builder maxStoreRecords(long value) {
+            maxStoreRecords = value;
+            return this;
+        }
+
+        public Builder maxStoreBytes(long value) {
+            maxStoreBytes = value;
+            return this;
+        }
+
+        public Builder maxDatagramBytes(int value) {
+            maxDatagramBytes = value;
+            return this;
+        }
+
+        public Builder maxBencodeDepth(int value) {
+            maxBencodeDepth = value;
+            return this;
+        }
+
+        public Builder objects(ObjectConfig value) {
+            objects = value;
+            return this;
+        }
+
+        public NodeConfig build() {
+            return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis,
+                    requestAttempts, maxFailures, questionableAfterMillis, bucketRefreshMillis,
+                    maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis,
+                    maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis, maxItemTtlMillis, republishIntervalMillis,
+                    replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes, maxDatagramBytes, maxBencodeDepth,
+                    objects);
+        }
     }
 }

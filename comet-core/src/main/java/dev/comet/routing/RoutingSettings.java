@@ -1,15 +1,28 @@
 package dev.comet.routing;
 
 /**
- * The settings a {@link RoutingTable} runs with (the node's config hands them over; documented there).
- *
- * @param k                       bucket size
- * @param replacementCacheSize    candidates kept per bucket to replace nodes that go bad
- * @param maxFailures             consecutive failed requests after which a contact is bad
- * @param questionableAfterMillis silence after which a good contact becomes questionable
- * @param bucketRefreshMillis     a bucket with no activity this long is refreshed by a lookup
- * @param pingPatienceMillis      how long a ping of a questionable contact may stay unanswered before another is sent
+ * The settings a {@link RoutingTable} reads (NodeConfig documents each and implements this): declared here so that
+ * the routing package does not depend on the core package that uses it.
  */
-public record RoutingSettings(int k, int replacementCacheSize, int maxFailures, long questionableAfterMillis,
-                              long bucketRefreshMillis, long pingPatienceMillis) {
+public interface RoutingSettings {
+    /** Bucket size (Kademlia K). */
+    int k();
+
+    /** Candidates kept per bucket to replace contacts that go bad. */
+    int replacementCacheSize();
+
+    /** Consecutive failed requests after which a contact is bad. */
+    int maxFailures();
+
+    /** Silence after which a good contact becomes questionable, in milliseconds. */
+    long questionableAfterMillis();
+
+    /** Inactivity after which a bucket is refreshed, in milliseconds. */
+    long bucketRefreshMillis();
+
+    /** Longest wait for one attempt of a request, in milliseconds. */
+    long requestTimeoutMillis();
+
+    /** Sends of one request before it counts as failed. */
+    int requestAttempts();
 }

@@ -331,7 +331,7 @@ public final class RoutingTable {
     private Entry stalestQuestionable(Bucket bucket, long now) {
         Entry stalest = null;
         for (Entry e : bucket.entries) {
-            boolean pingPending = e.pingSentAt >= 0 && now - e.pingSentAt < config.pingPatienceMillis();
+            boolean pingPending = e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.requestAttempts();
             if (liveness(e, now) == Liveness.QUESTIONABLE && !pingPending
                     && (stalest == null || e.lastSeen < stalest.lastSeen)) {
                 stalest = e;

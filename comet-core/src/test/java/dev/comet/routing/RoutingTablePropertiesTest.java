@@ -9,7 +9,6 @@ import dev.comet.routing.RoutingTable.Liveness;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,31 +34,9 @@ class RoutingTablePropertiesTest {
 
     private static final long MINUTE = 60_000L;
 
-    /**
-     * Defaults with a chosen K, replacement cache size and failure limit. Built by component name, so that the test
-     * survives new settings being added to the record.
-     */
+    /** Defaults with a chosen K, replacement cache size and failure limit. */
     private static NodeConfig config(int k, int replacements, int maxFailures) {
-        Map<String, Object> overrides = Map.of("k", k, "replacementCacheSize", replacements, "maxFailures", maxFailures);
-        NodeConfig defaults = NodeConfig.defaults();
-        try {
-            RecordComponent[] components = NodeConfig.class.getRecordComponents();
-            Object[] values = new Object[components.length];
-            Class<?>[] types = new Class<?>[components.length];
-            for (int i = 0; i < components.length; i++) {
-                types[i] = components[i].getType();
-                values[i] = overrides.containsKey(components[i].getName())
-                        ? overrides.get(components[i].getName())
-                        : components[i].getAccessor().invoke(defaults);
-            }
-            NodeConfig config = NodeConfig.class.getDeclaredConstructor(types).newInstance(values);
-            assertThat(config.k()).isEqualTo(k);
-            assertThat(config.replacementCacheSize()).isEqualTo(replacements);
-            assertThat(config.maxFailures()).isEqualTo(maxFailures);
-            return config;
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return NodeConfig.builder().k(k).replacementCacheSize(replacements).maxFailures(maxFailures).build();
     }
 
     private static InetSocketAddress address(int host, int port) {
@@ -108,7 +85,7 @@ class RoutingTablePropertiesTest {
     private static void run(NodeConfig config, long selfSeed, List<Op> ops, long targetSeed) {
         NodeId self = NodeId.random(new SplittableRandom(selfSeed));
         long now = 1_000;
-        RoutingTable table = new RoutingTable(self, config.routing(), now);
+        RoutingTable table = new RoutingTable(self, config, now);
         List<NodeId> known = new ArrayList<>();
         Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
         SplittableRandom targets = new SplittableRandom(targetSeed);
@@ -236,7 +213,7 @@ class RoutingTablePropertiesTest {
         NodeConfig config = NodeConfig.defaults();
         SplittableRandom rng = new SplittableRandom(2024);
         NodeId self = NodeId.random(rng);
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         List<NodeId> known = new ArrayList<>();
         long now = 0;
         for (int i = 0; i < 5_000; i++) {
@@ -291,7 +268,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void aFullFarBucketCachesNewcomersAndAsksToPingAQuestionableContact() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, false);
         // once their verification pings have had all their attempts, the unverified contacts are questionable
         long now = verificationOver() + 100;
@@ -325,7 +302,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void aPingPendsForAllAttemptsBeforeTheSameContactIsOfferedAgain() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, false);
         long start = verificationOver() + 100;
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, start)).isEqualTo(far.get(0));
@@ -336,7 +313,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void aFullBucketOfGoodContactsAsksForNoPing() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         fillFarBucket(table, true);
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100)).isNull();
         assertThat(table.heardFrom(contactWithPrefix(0), true, false, 101)).isNull();
@@ -350,7 +327,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void aContactFailingMaxFailuresTimesIsReplacedByAReplacement() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, true);
         Contact replacement = contactWithPrefix(0);
         table.heardFrom(replacement, true, false, 100);
@@ -376,7 +353,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void aBadContactWithoutReplacementStaysButIsNotOffered() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, true);
         Contact victim = far.get(0);
         long now = 100;
@@ -397,7 +374,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void aVerifiedNewcomerReplacesABadEntry() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, true);
         Contact victim = far.get(2);
         long now = 100;
@@ -425,7 +402,7 @@ class RoutingTablePropertiesTest {
     @Example
     void aReplacementThatAnswersIsPromotedWhenRoomAppears() {
         // the replacement cache entry of an id is reused when the id gets into the table
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         List<Contact> far = fillFarBucket(table, true);
         Contact cached = contactWithPrefix(0);
         table.heardFrom(cached, true, true, 100);
@@ -442,7 +419,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void refreshTargetsFallInsideEachIdleBucket() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         long now = 0;
         // enough contacts at every prefix length up to 12 to split the table a dozen times
         for (int p = 0; p <= 12; p++) {
@@ -488,7 +465,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void refreshTargetsIncludeUnderfilledBucketsWhenAsked() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         for (int i = 0; i < config.k(); i++) {
             table.heardFrom(contactWithPrefix(0), true, false, 1);
         }
@@ -502,7 +479,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void aKnownIdAtAnotherAddressIsNotMovedWhileTheOldEntryIsGood() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         Contact original = contactWithPrefix(0);
         table.heardFrom(original, true, false, 10);
         Contact impostor = new Contact(original.id(), address(9999, 4444));
@@ -532,7 +509,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void theOwnIdIsNeverAdded() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         assertThat(table.heardFrom(new Contact(self, address(1, 1)), true, true, 1)).isNull();
         assertThat(table.size()).isZero();
         assertThat(table.entry(self)).isNull();
@@ -541,7 +518,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void livenessFollowsBep5() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         Contact queried = contactWithPrefix(0);
         Contact answered = contactWithPrefix(1);
         table.heardFrom(queried, false, false, 0);
@@ -559,7 +536,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void oneAddressHoldsOneId() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         Contact first = contactWithPrefix(3);
         table.heardFrom(first, true, false, 1);
         // another id claimed from the same socket by a mere query is ignored
@@ -577,7 +554,7 @@ class RoutingTablePropertiesTest {
 
     @Example
     void contactsThatNeverAnsweredAreNotPassedOnAndGoBadWhenTheirVerificationFails() {
-        RoutingTable table = new RoutingTable(self, config.routing(), 0);
+        RoutingTable table = new RoutingTable(self, config, 0);
         Contact answered = contactWithPrefix(2);
         Contact onlyAsked = contactWithPrefix(4);
         table.heardFrom(answered, true, false, 1);

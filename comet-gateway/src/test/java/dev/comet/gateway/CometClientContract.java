@@ -7,7 +7,7 @@ import dev.comet.client.GetResult;
 import dev.comet.client.ItemResult;
 import dev.comet.client.ItemSpec;
 import dev.comet.client.ObjectSpec;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.client.WriteResult;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
@@ -47,7 +47,7 @@ abstract class CometClientContract {
 
     @BeforeAll
     void start() {
-        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), SharedLuaRuntime.factory());
+        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
         cluster.awaitFormed(30_000);
         client = open(cluster);
     }

@@ -2,7 +2,7 @@ package dev.comet.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -57,7 +57,7 @@ class GatewayFailuresTest {
 
     private Gateway gatewayOn(NodeConfig config, boolean readOnly) throws Exception {
         UdpNode node = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config, List.of(),
-                null, readOnly, SharedLuaRuntime.factory());
+                null, readOnly, LuaRuntimePool.factory());
         open.add(node);
         node.ready().get(10, TimeUnit.SECONDS);
         Gateway gateway = Gateway.start(node, GatewayConfig.defaults().withAddress("127.0.0.1", 0));

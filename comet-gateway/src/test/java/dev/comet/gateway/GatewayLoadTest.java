@@ -2,7 +2,7 @@ package dev.comet.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.LocalCluster;
 import org.junit.jupiter.api.Tag;
@@ -46,7 +46,7 @@ class GatewayLoadTest {
 
     @Test
     void twoHundredClientsForTwentySecondsGetAnswersAndTheNodeStaysHealthy() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(5, 0, NodeConfig.defaults(), SharedLuaRuntime.factory());
+        try (LocalCluster cluster = LocalCluster.start(5, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
              AutoCloseableGateway g = new AutoCloseableGateway(cluster)) {
             String url = g.gateway.url();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

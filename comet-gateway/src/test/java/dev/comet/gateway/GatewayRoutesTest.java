@@ -3,7 +3,7 @@ package dev.comet.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comet.client.ItemSpec;
-import dev.comet.client.SharedLuaRuntime;
+import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.NodeConfig;
 import dev.comet.items.Ed25519;
 import dev.comet.runtime.LocalCluster;
@@ -26,7 +26,7 @@ class GatewayRoutesTest {
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), SharedLuaRuntime.factory());
+        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
         cluster.awaitFormed(30_000);
         gateway = Gateway.start(cluster.nodes().get(0), GatewayConfig.defaults().withAddress("127.0.0.1", 0));
         url = gateway.url();

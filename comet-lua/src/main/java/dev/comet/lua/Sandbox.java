@@ -283,14 +283,15 @@ public final class Sandbox {
                 }
             }
         });
-        math.set("randomseed", new OneArgSeed(instance));
+        math.set("randomseed", new MathRandomSeed(instance));
         return math;
     }
 
-    private static final class OneArgSeed extends VarArgFunction {
+    /** {@code math.randomseed(x)}: reseeds the generator of this object that its {@code math.random} draws from. */
+    private static final class MathRandomSeed extends VarArgFunction {
         private final AsoInstance instance;
 
-        OneArgSeed(AsoInstance instance) {
+        MathRandomSeed(AsoInstance instance) {
             this.instance = instance;
         }
 

@@ -3,6 +3,7 @@ package dev.comet.lua;
 import dev.comet.aso.HandlerLimits;
 
 import dev.comet.CometException;
+import dev.comet.testing.Heap;
 import org.junit.jupiter.api.Test;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -30,12 +31,24 @@ class SandboxTest {
         return get(load("function onGet()\n" + body + "\nend"));
     }
 
+    /**
+     * The attack ends with one of {@code limits}, its error names that limit, and the meter counted what the limit
+     * measures: an instruction limit is hit once the count passes it, and a memory or string bomb is stopped before
+     * it allocated more than one largest string past its allowance (allocations are charged before they happen).
+     */
     private void assertStopped(String body, Limit... limits) {
-        long t0 = System.nanoTime();
         InvocationResult r = run(body);
         assertThat(r.ok()).as("should have been stopped: %s", body).isFalse();
         assertThat(r.limit()).as("limit for %s (error: %s)", body, r.error()).isIn((Object[]) limits);
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("stopped quickly").isLessThan(5_000);
+        assertThat(r.error()).as("error for %s", body).startsWith(r.limit().message());
+        switch (r.limit()) {
+            case INSTRUCTIONS -> assertThat(r.instructions()).as("instructions counted for %s", body)
+                    .isGreaterThan(LIMITS.instructions());
+            case MEMORY, STRING_SIZE -> assertThat(r.allocatedBytes()).as("bytes allocated by %s", body)
+                    .isLessThanOrEqualTo(LIMITS.allocatedBytes() + LIMITS.stringBytes());
+            default -> {
+            }
+        }
     }
 
     @Test
@@ -291,22 +304,15 @@ class SandboxTest {
                 "local t = {} local i = 0 while true do i = i + 1 t[i] = {i, i, i} end",
                 "return table.unpack({}, 1, 1e8)", "local s = ('x'):rep(100000) return s:gsub('x', ('y'):rep(1000))"};
         run(attacks[0]); // warm up class loading before the baseline
-        long baseline = usedHeapAfterGc();
+        long baseline = Heap.settledBaseline();
         for (int round = 0; round < 10; round++) {
             for (String attack : attacks) {
                 assertThat(run(attack).ok()).isFalse();
             }
         }
-        long after = usedHeapAfterGc();
         // each attack was allowed 4 MiB; none of it may stay reachable
+        long bound = baseline + (32L << 20) - 1;
+        long after = Heap.usedAfterGcUpTo(bound);
         assertThat(after - baseline).as("heap growth in bytes").isLessThan(32L << 20);
-    }
-
-    private static long usedHeapAfterGc() {
-        Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-        return rt.totalMemory() - rt.freeMemory();
     }
 }

@@ -16,6 +16,7 @@ import dev.comet.krpc.KrpcQuery;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.storage.InMemoryStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * limits, onUpdate's incoming object, self-deletion, the timer budget. Deterministic: every failure names its seed.
  */
 class ActiveObjectsSimTest {
-    private static final long SEED = 7;
+    /** 7 unless {@code -Dcomet.sim.seed} says otherwise; every failure names it. */
+    @RegisterExtension
+    static final SimSeed SIM_SEED = new SimSeed(7);
+    private static final long SEED = SIM_SEED.seed();
 
     private final SimNetwork network = new SimNetwork(SEED, 0, 5, 20);
     private final SandboxExecutor sandboxes = SandboxExecutor.inline();

@@ -1,6 +1,7 @@
 package dev.comet.sim;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -11,7 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Each failure names its seed.
  */
 class ItemChurnTest {
-    private static final long SEED = Long.getLong("comet.sim.seed", 1L);
+    /** 1 unless {@code -Dcomet.sim.seed} says otherwise; every failure names it. */
+    @RegisterExtension
+    static final SimSeed SIM_SEED = new SimSeed(1);
+    private static final long SEED = SIM_SEED.seed();
 
     @Test
     void itemsWithATwelveHourLifetimeAreStillReadableAfterSixHoursOfChurn() {

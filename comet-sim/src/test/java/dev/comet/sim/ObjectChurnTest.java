@@ -1,6 +1,7 @@
 package dev.comet.sim;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -11,7 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * replicated, by the nodes or by themselves; left to the nodes they were first put on, they die out.
  */
 class ObjectChurnTest {
-    private static final long SEED = 1;
+    /** 1 unless {@code -Dcomet.sim.seed} says otherwise; every failure names it. */
+    @RegisterExtension
+    static final SimSeed SIM_SEED = new SimSeed(1);
+    private static final long SEED = SIM_SEED.seed();
     private static final long SIX_HOURS = 6 * 3_600_000L;
 
     @Test

@@ -1,6 +1,7 @@
 package dev.comet.sim;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,7 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Lookups on 1,000 simulated nodes, with and without faults (issue #2's simulation checks). Each failure names its seed. */
 class SimulationTest {
-    private static final long SEED = Long.getLong("comet.sim.seed", 1L);
+    /** 1 unless {@code -Dcomet.sim.seed} says otherwise; every failure names it. */
+    @RegisterExtension
+    static final SimSeed SIM_SEED = new SimSeed(1);
+    private static final long SEED = SIM_SEED.seed();
 
     @Test
     void thousandNodesWithoutFaultsAlwaysFindTheClosestNodeInFewHops() {

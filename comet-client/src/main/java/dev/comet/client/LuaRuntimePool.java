@@ -6,15 +6,16 @@ import dev.comet.lua.LuaAsoRuntime;
 import dev.comet.lua.SandboxPool;
 
 /**
- * The Lua runtime for nodes of this process: one pool of sandboxes shared by all of them (a cluster's 20 nodes
- * do not each start a pool). Owner of the pool: this class; it lives as long as the process.
+ * The process-wide pool of Lua sandboxes and the factory of the nodes' runtimes that run in it: every node of
+ * this process gets its own runtime, all of them share the one pool (a cluster's 20 nodes do not each start a
+ * pool). Owner of the pool: this class; it lives as long as the process.
  */
-public final class SharedLuaRuntime {
+public final class LuaRuntimePool {
     /** Queued invocations per worker before new work is refused (the node answers with an error). */
     private static final int QUEUE_PER_WORKER = 10_000;
     private static SandboxPool pool;
 
-    private SharedLuaRuntime() {
+    private LuaRuntimePool() {
     }
 
     /** A factory of runtimes that run objects in the shared pool with the default limits and budget. */
