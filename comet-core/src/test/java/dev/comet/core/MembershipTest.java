@@ -1,0 +1,144 @@
+package dev.comet.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.comet.id.NodeId;
+import dev.comet.krpc.CompactInfo;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcMessage;
+import dev.comet.routing.RoutingTable;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Membership, through Node: joining (ready or not), learning contacts from answers and queries, verification. */
+class MembershipTest {
+    private final NodeUnderTest n = NodeUnderTest.withDefaults();
+    private final NodeConfig config = n.node.config();
+    private final Peer bootstrap = new Peer(NodeId.ofKey("bootstrap"), 10);
+    private final Peer a = new Peer(NodeId.ofKey("peer a"), 11);
+
+    /** The bootstrap peer answers every query the node sent it and has not had answered, naming no other node. */
+    private int answerAllFromBootstrap(int answeredSoFar) {
+        List<FakeEnvironment.Sent> sent = n.env.sent(s -> s.to().equals(bootstrap.address) && s.method() != null);
+        for (FakeEnvironment.Sent s : sent.subList(answeredSoFar, sent.size())) {
+            n.answer(bootstrap, s, Dict.builder().put("nodes", new byte[0]));
+        }
+        return sent.size();
+    }
+
+    @Test
+    void aNodeStartedWithoutBootstrapAddressesIsReadyAtOnce() {
+        AtomicInteger readyCalls = new AtomicInteger();
+        n.node.whenReady(readyCalls::incrementAndGet);
+
+        n.node.start(List.of());
+
+        assertThat(n.node.isReady()).isTrue();
+        assertThat(readyCalls).hasValue(1);
+        n.node.whenReady(readyCalls::incrementAndGet);
+        assertThat(readyCalls).hasValue(2);
+    }
+
+    @Test
+    void aNodeWhoseBootstrapNeverAnswersIsNotReadyAndTriesAgainAfterTheRetryPause() {
+        n.node.start(List.of(bootstrap.address));
+        long giveUp = config.requestTimeoutMillis() * config.requestAttempts();
+
+        n.env.advance(giveUp + config.bootstrapRetryMillis() - 1);
+        assertThat(n.queriesTo(bootstrap, "find_node")).hasSize(config.requestAttempts());
+        assertThat(n.node.isReady()).isFalse();
+
+        n.env.advance(1);
+        List<FakeEnvironment.Sent> sends = n.queriesTo(bootstrap, "find_node");
+        assertThat(sends).hasSize(config.requestAttempts() + 1);
+        assertThat(NodeUnderTest.query(sends.get(sends.size() - 1)).arguments().id("target")).isEqualTo(n.id());
+        assertThat(n.node.isReady()).isFalse();
+    }
+
+    @Test
+    void aNodeJoinsThroughABootstrapNodeThatAnswersAndBecomesReady() {
+        n.node.start(List.of(bootstrap.address));
+        assertThat(n.node.isReady()).isFalse();
+
+        int answered = 0;
+        for (int round = 0; round < 10 && !n.node.isReady(); round++) {
+            answered = answerAllFromBootstrap(answered);
+        }
+
+        assertThat(n.node.isReady()).isTrue();
+        assertThat(n.node.routingTable().entry(bootstrap.id).lastResponse()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aContactThatAnswersEntersTheRoutingTableAsVerified() {
+        n.learn(a);
+
+        RoutingTable.Entry entry = n.node.routingTable().entry(a.id);
+        assertThat(entry).isNotNull();
+        assertThat(entry.lastResponse()).isEqualTo(n.env.now());
+        assertThat(entry.speaksComet()).isTrue();
+    }
+
+    @Test
+    void aContactThatOnlyQueriesUsIsNotVerifiedAndGetsPingedBack() {
+        n.askOk(a, "ping", a.args().build());
+
+        RoutingTable.Entry entry = n.node.routingTable().entry(a.id);
+        assertThat(entry).isNotNull();
+        assertThat(entry.lastResponse()).isEqualTo(-1);
+        assertThat(n.onlyQueryTo(a, "ping")).isNotNull();
+
+        n.answer(a, n.onlyQueryTo(a, "ping"), Dict.builder());
+        assertThat(n.node.routingTable().entry(a.id).lastResponse()).isEqualTo(n.env.now());
+    }
+
+    @Test
+    void aReadOnlyQuerierIsAnsweredButNotLearnt() {
+        List<KrpcMessage> replies = n.deliver(a, a.query(new byte[] {9, 9}, "ping", a.args().build(), true));
+
+        assertThat(replies).hasSize(1);
+        assertThat(n.node.routingTable().entry(a.id)).isNull();
+        assertThat(n.env.sent(s -> "ping".equals(s.method()))).isEmpty();
+    }
+
+    @Test
+    void aPlainMainlineContactIsNotTakenForACometNode() {
+        Peer mainline = new Peer(NodeId.ofKey("libtorrent"), 12);
+        mainline.version = "LT\u0001\u0002".getBytes(StandardCharsets.ISO_8859_1);
+
+        n.learn(mainline);
+
+        assertThat(n.node.routingTable().entry(mainline.id).speaksComet()).isFalse();
+    }
+
+    @Test
+    void nodesHeardOfSecondHandAreVerifiedBeforeEnteringTheTable() {
+        Peer heardOf = new Peer(NodeId.ofKey("heard of"), 13);
+        n.learn(a);
+        n.node.lookup(NodeId.ofKey("target"), r -> { });
+
+        n.answer(a, n.onlyQueryTo(a, "find_node"), Dict.builder().put("nodes", CompactInfo.nodes(List.of(heardOf.contact()))));
+
+        assertThat(n.node.routingTable().entry(heardOf.id)).isNull();
+        FakeEnvironment.Sent verification = n.onlyQueryTo(heardOf, "ping");
+        n.answer(heardOf, verification, Dict.builder());
+        assertThat(n.node.routingTable().entry(heardOf.id).lastResponse()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aContactThatFailsMaxFailuresTimesIsNoLongerHandedToOthers() {
+        n.learn(a);
+        for (int i = 0; i < config.maxFailures(); i++) {
+            n.node.lookup(NodeId.ofKey("target " + i), r -> { });
+            n.env.advance(config.requestTimeoutMillis() * config.requestAttempts());
+        }
+        Peer asker = new Peer(NodeId.ofKey("asker"), 14);
+
+        Dict reply = n.askOk(asker, "find_node", asker.args().put("target", a.id).build());
+
+        assertThat(CompactInfo.nodes(reply.bytes("nodes"))).doesNotContain(a.contact());
+    }
+}

@@ -1,0 +1,188 @@
+package dev.comet.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.comet.aso.ObjectMeta;
+import dev.comet.aso.ObjectStorage;
+import dev.comet.aso.ObjectStorage.StoredObject;
+import dev.comet.bencode.Bencode;
+import dev.comet.id.NodeId;
+import dev.comet.items.Item;
+import dev.comet.items.ItemStorage;
+import dev.comet.krpc.Dict;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Replication, through Node: store-on-join to newly verified contacts, and the hourly (jittered) republish. */
+class ReplicationTest {
+    private static final long TWO_HOURS = 2 * 3_600_000L;
+    private static final byte[] TOKEN = "token-42".getBytes(StandardCharsets.UTF_8);
+
+    private final Item item = Item.immutable(Bencode.encode("replicate me".getBytes(StandardCharsets.UTF_8)));
+    private final NodeId objectKey = NodeId.ofKey("an object");
+    private final byte[] code = "return {}".getBytes(StandardCharsets.UTF_8);
+    private final byte[] state = "counter=3".getBytes(StandardCharsets.UTF_8);
+    private final Peer a = new Peer(NodeId.ofKey("peer a"), 10);
+
+    private static void holdItem(NodeUnderTest n, Item item) {
+        new ItemStorage(n.env.store()).put(item, null, n.env.now(), n.env.now() + TWO_HOURS);
+    }
+
+    private void holdObject(NodeUnderTest n, ObjectMeta meta) {
+        new ObjectStorage(n.env.store()).put(new StoredObject(objectKey, code, state, meta, 3, n.env.now() + TWO_HOURS));
+    }
+
+    /** The BEP 44 get queries for {@code target} the node sent to {@code peer} (a retry, the same bytes, counts once). */
+    private static List<FakeEnvironment.Sent> getsFor(NodeUnderTest n, Peer peer, NodeId target) {
+        return n.distinctQueriesTo(peer, "get").stream()
+                .filter(s -> NodeUnderTest.query(s).arguments().id("target").equals(target)).toList();
+    }
+
+    /** {@code id} with bit {@code bit} (0: the most significant) flipped. */
+    private static NodeId flip(NodeId id, int bit) {
+        byte[] b = id.toBytes();
+        b[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
+        return NodeId.fromBytes(b);
+    }
+
+    @Test
+    void aHeldItemIsHandedToANewlyVerifiedContactWithItsRemainingLifetime() {
+        NodeUnderTest n = NodeUnderTest.withDefaults();
+        holdItem(n, item);
+        n.env.advance(100_000);
+
+        n.learn(a);
+        List<FakeEnvironment.Sent> gets = getsFor(n, a, item.target());
+        assertThat(gets).hasSize(1);
+        assertThat(n.queriesTo(a, "put")).isEmpty();
+
+        n.answer(a, gets.get(0), Dict.builder().put("token", TOKEN));
+
+        Dict put = NodeUnderTest.query(n.onlyQueryTo(a, "put")).arguments();
+        assertThat(put.bytes("token")).isEqualTo(TOKEN);
+        assertThat(Bencode.encode(put.map().get("v"))).isEqualTo(item.value());
+        assertThat(put.integer("ttl")).isEqualTo((TWO_HOURS - 100_000) / 1000);
+    }
+
+    @Test
+    void aNewcomerThatIsNotAmongTheKClosestGetsNothing() {
+        NodeId key = item.target();
+        NodeUnderTest n = new NodeUnderTest(flip(key, 0), Configs.defaultsWith("k", 2), new FakeEnvironment(7));
+        Peer near1 = new Peer(flip(key, 159), 21);
+        Peer near2 = new Peer(flip(key, 158), 22);
+        Peer far = new Peer(flip(n.id(), 159), 23);
+        holdItem(n, item);
+
+        n.learn(near1);
+        n.learn(near2);
+        n.learn(far);
+
+        assertThat(n.node.routingTable().entry(far.id)).as("far is in the table").isNotNull();
+        assertThat(getsFor(n, near1, key)).hasSize(1);
+        assertThat(getsFor(n, near2, key)).hasSize(1);
+        assertThat(getsFor(n, far, key)).isEmpty();
+    }
+
+    @Test
+    void objectsAreHandedToCometContactsOnlyAndItemsToAnyContact() {
+        NodeUnderTest n = NodeUnderTest.withDefaults();
+        holdItem(n, item);
+        holdObject(n, ObjectMeta.NONE);
+        Peer mainline = new Peer(NodeId.ofKey("libtorrent"), 11);
+        mainline.version = null;
+
+        n.learn(mainline);
+        n.learn(a);
+
+        assertThat(getsFor(n, mainline, item.target())).hasSize(1);
+        assertThat(getsFor(n, mainline, objectKey)).isEmpty();
+        assertThat(getsFor(n, a, item.target())).hasSize(1);
+        assertThat(getsFor(n, a, objectKey)).hasSize(1);
+    }
+
+    @Test
+    void aHandedOverObjectTravelsAsAReplicaWithItsStateLifetimeAndReplicaCount() {
+        NodeUnderTest n = NodeUnderTest.withDefaults();
+        holdObject(n, ObjectMeta.NONE);
+
+        n.learn(a);
+        n.answer(a, getsFor(n, a, objectKey).get(0), Dict.builder().put("token", TOKEN));
+
+        Dict put = NodeUnderTest.query(n.onlyQueryTo(a, "comet_put")).arguments();
+        assertThat(put.id("k")).isEqualTo(objectKey);
+        assertThat(put.bytes("code")).isEqualTo(code);
+        assertThat(put.bytes("state")).isEqualTo(state);
+        assertThat(put.integer("replica")).isEqualTo(1);
+        assertThat(put.integer("n")).isEqualTo(3);
+        assertThat(put.integer("ttl")).isEqualTo(TWO_HOURS / 1000);
+        assertThat(n.node.objectStats().replicaStores()).isEqualTo(1);
+    }
+
+    @Test
+    void anObjectThatReplicatesItselfIsNotHandedOver() {
+        NodeUnderTest n = NodeUnderTest.withDefaults();
+        holdObject(n, new ObjectMeta(0, false));
+
+        n.learn(a);
+
+        assertThat(getsFor(n, a, objectKey)).isEmpty();
+    }
+
+    @Test
+    void nothingIsHandedOverWithReplicationOffOrOnAReadOnlyNode() {
+        NodeUnderTest off = NodeUnderTest.with(NodeConfig.defaults().withReplication(false));
+        holdItem(off, item);
+        off.learn(a);
+        assertThat(off.queriesTo(a, "get")).isEmpty();
+
+        NodeUnderTest readOnly = NodeUnderTest.withDefaults();
+        readOnly.node.setReadOnly(true);
+        holdItem(readOnly, item);
+        readOnly.learn(a);
+        assertThat(readOnly.queriesTo(a, "get")).isEmpty();
+    }
+
+    @Test
+    void republishLooksUpEachHeldItemAfterTheIntervalWithJitterAndStoresItWithItsRemainingLifetime() {
+        long interval = 10_000;
+        NodeUnderTest n = NodeUnderTest.with(Configs.defaultsWith("republishIntervalMillis", interval,
+                "maintenanceIntervalMillis", 600_000L));
+        n.started();
+        n.learn(a);
+        holdItem(n, item);
+        long stored = n.env.now();
+
+        n.env.advance(interval * 9 / 10 - 1);
+        assertThat(getsFor(n, a, item.target())).isEmpty();
+        n.env.advance(interval / 5 + 1);
+        List<FakeEnvironment.Sent> gets = getsFor(n, a, item.target());
+        assertThat(gets).hasSize(1);
+
+        n.env.advance(5);
+        n.answer(a, gets.get(0), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
+
+        Dict put = NodeUnderTest.query(n.onlyQueryTo(a, "put")).arguments();
+        assertThat(put.bytes("token")).isEqualTo(TOKEN);
+        assertThat(put.integer("ttl")).isEqualTo((stored + TWO_HOURS - n.env.now()) / 1000);
+    }
+
+    @Test
+    void republishRunsAgainEveryInterval() {
+        long interval = 10_000;
+        NodeUnderTest n = NodeUnderTest.with(Configs.defaultsWith("republishIntervalMillis", interval,
+                "maintenanceIntervalMillis", 600_000L));
+        n.started();
+        n.learn(a);
+        holdItem(n, item);
+
+        for (int round = 1; round <= 3; round++) {
+            n.env.advance(interval * 11 / 10);
+            List<FakeEnvironment.Sent> gets = getsFor(n, a, item.target());
+            assertThat(gets).hasSize(round);
+            n.answer(a, gets.get(round - 1), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
+        }
+        assertThat(n.distinctQueriesTo(a, "put")).hasSize(3);
+    }
+}
