@@ -91,7 +91,12 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
             if (!outcome.ok()) {
                 reply.failed(outcome);
             } else if (outcome.answeredFalse()) {
-                apply(call, outcome);
+                try {
+                    apply(call, outcome);
+                } catch (CometException e) {
+                    reply.error(e.error()); // the refusal stands; the state it left does not fit, the old one stays
+                    return;
+                }
                 reply.error(ErrorCode.HANDLER_REFUSED, "onDelete refused the delete");
             } else {
                 remove(held.key());
@@ -198,9 +203,10 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         timerRuns++;
         AsoCall call = call(stored.get(), "onTimer", null, Map.of(), null, null, true);
         runtime().invoke(call, outcome -> {
-            if (outcome.ok()) {
-                apply(call, outcome);
-            } else if (objects.get(key, env.now()).isPresent()) {
+            if (outcome.ok() && keptAfter(call, outcome)) {
+                return;
+            }
+            if (objects.get(key, env.now()).isPresent()) {
                 timers.update(key, interval);
             }
         });
@@ -216,9 +222,22 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         AsoCall call = call(stored.get(), handler, null, Map.of(), answer, null, true);
         runtime().invoke(call, outcome -> {
             if (outcome.ok()) {
-                apply(call, outcome);
+                keptAfter(call, outcome);
             }
         });
+    }
+
+    /**
+     * {@link #apply} for an invocation nobody waits for (a timer, an answer): false when what it left could not be
+     * kept (its state does not fit the store), which then counts as a failed run.
+     */
+    private boolean keptAfter(AsoCall call, AsoOutcome outcome) {
+        try {
+            apply(call, outcome);
+            return true;
+        } catch (CometException e) {
+            return false;
+        }
     }
 
     /**

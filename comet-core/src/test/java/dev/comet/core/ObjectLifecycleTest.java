@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** ObjectLifecycle, through Node and a scripted runtime: which handler runs when, what is kept, and object timers. */
@@ -252,13 +251,9 @@ class ObjectLifecycleTest {
     }
 
     /*
-     * The two tests below fail on the code as it is (see the report of issue #9): when the state an invocation leaves
-     * does not fit the store, ObjectLifecycle.apply throws StoreFullException, and only get and the onUpdate path
-     * catch it. From due (onTimer) and from delete (onDelete answering false) it escapes the runtime's callback on the
-     * node's thread: the timer is never set again, and the delete is never answered (its retries are dropped as "in
-     * flight"). In the simulator the exception aborts the whole run.
+     * When the state an invocation leaves does not fit the store, the run fails like any other: a timer keeps
+     * running, and a refused delete is still answered (these escaped the node's thread before issue #9).
      */
-    @Disabled("bug found by issue #9: StoreFullException from apply() escapes due(); the timer stops")
     @Test
     void aTimerRunWhoseStateDoesNotFitTheStoreDoesNotStopTheTimer() {
         ScriptedAsoRuntime rt = new ScriptedAsoRuntime();
@@ -278,7 +273,6 @@ class ObjectLifecycleTest {
         assertThat(rt.callsOf("onTimer")).hasSize(2);
     }
 
-    @Disabled("bug found by issue #9: StoreFullException from apply() escapes delete(); the query is never answered")
     @Test
     void aRefusedDeleteWhoseStateDoesNotFitTheStoreIsStillAnswered() {
         ScriptedAsoRuntime rt = new ScriptedAsoRuntime();

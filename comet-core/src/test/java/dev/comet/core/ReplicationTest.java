@@ -69,7 +69,7 @@ class ReplicationTest {
     @Test
     void aNewcomerThatIsNotAmongTheKClosestGetsNothing() {
         NodeId key = item.target();
-        NodeUnderTest n = new NodeUnderTest(flip(key, 0), Configs.defaultsWith("k", 2), new FakeEnvironment(7));
+        NodeUnderTest n = new NodeUnderTest(flip(key, 0), NodeConfig.builder().k(2).build(), new FakeEnvironment(7));
         Peer near1 = new Peer(flip(key, 159), 21);
         Peer near2 = new Peer(flip(key, 158), 22);
         Peer far = new Peer(flip(n.id(), 159), 23);
@@ -147,8 +147,8 @@ class ReplicationTest {
     @Test
     void republishLooksUpEachHeldItemAfterTheIntervalWithJitterAndStoresItWithItsRemainingLifetime() {
         long interval = 10_000;
-        NodeUnderTest n = NodeUnderTest.with(Configs.defaultsWith("republishIntervalMillis", interval,
-                "maintenanceIntervalMillis", 600_000L));
+        NodeUnderTest n = NodeUnderTest.with(NodeConfig.builder().republishIntervalMillis(interval)
+                .maintenanceIntervalMillis(600_000L).build());
         n.started();
         n.learn(a);
         holdItem(n, item);
@@ -171,8 +171,8 @@ class ReplicationTest {
     @Test
     void republishRunsAgainEveryInterval() {
         long interval = 10_000;
-        NodeUnderTest n = NodeUnderTest.with(Configs.defaultsWith("republishIntervalMillis", interval,
-                "maintenanceIntervalMillis", 600_000L));
+        NodeUnderTest n = NodeUnderTest.with(NodeConfig.builder().republishIntervalMillis(interval)
+                .maintenanceIntervalMillis(600_000L).build());
         n.started();
         n.learn(a);
         holdItem(n, item);
