@@ -26,12 +26,12 @@ public final class EmbeddedCometClient implements CometClient {
 
     private final NioEventLoopGroup group;
     private final UdpNode node;
-    private final NodeAccess access;
+    private final NodeOperations operations;
 
     private EmbeddedCometClient(NioEventLoopGroup group, UdpNode node, Duration timeout) {
         this.group = group;
         this.node = node;
-        this.access = new NodeAccess(node, timeout);
+        this.operations = new NodeOperations(node, timeout);
     }
 
     /** A node on 127.0.0.1 (a free port) that joins through {@code bootstrap}, with default settings. */
@@ -77,27 +77,27 @@ public final class EmbeddedCometClient implements CometClient {
 
     @Override
     public WriteResult put(String key, ObjectSpec spec) {
-        return await(() -> access.put(key, spec));
+        return await(() -> operations.put(key, spec));
     }
 
     @Override
     public GetResult get(String key, Map<String, String> args, boolean all) {
-        return await(() -> access.get(key, args, all));
+        return await(() -> operations.get(key, args, all));
     }
 
     @Override
     public WriteResult delete(String key) {
-        return await(() -> access.delete(key));
+        return await(() -> operations.delete(key));
     }
 
     @Override
     public WriteResult putItem(ItemSpec item) {
-        return await(() -> access.putItem(item));
+        return await(() -> operations.putItem(item));
     }
 
     @Override
     public ItemResult getItem(String targetHex, String salt) {
-        return await(() -> access.getItem(targetHex, salt));
+        return await(() -> operations.getItem(targetHex, salt));
     }
 
     @Override
@@ -106,7 +106,7 @@ public final class EmbeddedCometClient implements CometClient {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Runs an operation and waits for it (NodeAccess bounds the wait), with its failure as the client's exception. */
+    /** Runs an operation and waits for it (NodeOperations bounds the wait), with its failure as the client's exception. */
     private static <T> T await(java.util.function.Supplier<CompletableFuture<T>> operation) {
         try {
             return operation.get().get();
@@ -114,7 +114,7 @@ public final class EmbeddedCometClient implements CometClient {
             Thread.currentThread().interrupt();
             throw new CometClientException(ApiError.UNAVAILABLE, "interrupted");
         } catch (Exception e) {
-            throw NodeAccess.failure(e);
+            throw NodeOperations.failure(e);
         }
     }
 }

@@ -124,7 +124,7 @@ public final class HttpCometClient implements CometClient {
 
     /** A key as a URL path: each segment percent-encoded, slashes kept (the gateway's route takes them). */
     static String pathOf(String key) {
-        NodeAccess.keyId(key); // an empty or huge key fails here as it would in the gateway (an empty one has no route)
+        NodeOperations.keyId(key); // an empty or huge key fails here as it would in the gateway (an empty one has no route)
         StringJoiner path = new StringJoiner("/");
         for (String segment : key.split("/", -1)) {
             path.add(queryOf(segment));

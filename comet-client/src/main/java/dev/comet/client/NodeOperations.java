@@ -30,13 +30,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The one adapter between client-facing code (the gateway, the embedded client) and a {@link UdpNode}: turns
- * keys, specs and args into node calls and the node's answers into plain result records, and every failure into
+ * Carries out client operations (object put, get and delete, item put and get, status) on a {@link UdpNode}: the
+ * one path the gateway, the embedded client and the CLI share. Turns keys, specs and args into node calls and the node's answers into plain result records, and every failure into
  * a {@link CometClientException}. Futures fail with that exception (possibly wrapped in a CompletionException;
  * {@link #failure} unwraps it). Stateless apart from the node it wraps, which it does not own.
  */
-public final class NodeAccess {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeAccess.class);
+public final class NodeOperations {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOperations.class);
     private static final HexFormat HEX = HexFormat.of();
     /** Longest key accepted, in UTF-8 bytes (keys are hashed, but must fit in a URL and a log line). */
     public static final int MAX_KEY_BYTES = 1024;
@@ -47,8 +47,8 @@ public final class NodeAccess {
     private final Duration timeout;
     private final long startedAtMillis = System.currentTimeMillis();
 
-    /** Access to {@code node}; every operation fails with {@link ApiError#UNAVAILABLE} after {@code timeout}. */
-    public NodeAccess(UdpNode node, Duration timeout) {
+    /** Operations on {@code node}; every operation fails with {@link ApiError#UNAVAILABLE} after {@code timeout}. */
+    public NodeOperations(UdpNode node, Duration timeout) {
         this.node = node;
         this.timeout = timeout;
     }
