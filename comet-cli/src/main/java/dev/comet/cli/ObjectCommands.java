@@ -5,7 +5,7 @@ import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.client.ObjectSource;
-import dev.comet.client.PlainValues;
+import dev.comet.client.BencodeToJson;
 import dev.comet.core.Node;
 import dev.comet.id.NodeId;
 import picocli.CommandLine;
@@ -138,7 +138,7 @@ final class ObjectCommands {
                     for (ObjectAnswer a : answers) {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("node", Writes.address(a.replica()));
-                        m.put(a.error() == null ? "value" : "error", a.error() == null ? PlainValues.of(a.value()) : a.error());
+                        m.put(a.error() == null ? "value" : "error", a.error() == null ? BencodeToJson.convert(a.value()) : a.error());
                         list.add(m);
                     }
                     Map<String, Object> out = new LinkedHashMap<>();
@@ -147,7 +147,7 @@ final class ObjectCommands {
                     System.out.println(Json.write(out));
                 } else {
                     for (ObjectAnswer a : answers) {
-                        Object v = PlainValues.of(a.value());
+                        Object v = BencodeToJson.convert(a.value());
                         String text = a.error() != null ? "error: " + a.error() : v instanceof String s ? s : Json.compact(v);
                         System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
                     }

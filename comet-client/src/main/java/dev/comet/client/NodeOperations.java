@@ -83,7 +83,7 @@ public final class NodeOperations {
             }
             List<Answer> answers = new ArrayList<>();
             for (ObjectAnswer a : found) {
-                answers.add(new Answer(address(a.replica()), PlainValues.of(a.value()),
+                answers.add(new Answer(address(a.replica()), BencodeToJson.convert(a.value()),
                         a.error() == null ? null : a.error().toString()));
             }
             if (found.stream().allMatch(a -> a.error() != null)) {
