@@ -41,7 +41,7 @@ final class BenchCommand implements Runnable {
     }
 
     static void emit(Map<String, Object> result, Path out) {
-        String json = Json.write(result);
+        String json = JsonPrinter.write(result);
         System.out.println(json);
         if (out != null) {
             try {

@@ -198,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
             steps.forEach(s -> list.add(Map.of("name", s.name(), "file", "examples/" + s.file(), "result", "ok", "saw", s.saw())));
             m.put("examples", list);
             m.put("wall_seconds", seconds);
-            out.println(Json.write(m));
+            out.println(JsonPrinter.write(m));
             return;
         }
         out.println("comet demo: " + nodes + " nodes up, gateway " + url);

@@ -129,7 +129,7 @@ final class ItemCommand implements Runnable {
                 }
                 m.put("stored", Writes.addresses(put.accepted()));
                 m.put("refused", Writes.refusedByAddress(put));
-                System.out.println(Json.write(m));
+                System.out.println(JsonPrinter.write(m));
             } else {
                 System.out.println(put.target().toHex());
                 System.err.println("stored on " + put.accepted().size() + " node(s)"
@@ -208,7 +208,7 @@ final class ItemCommand implements Runnable {
                     m.put("public_key", HEX.formatHex(item.publicKey()));
                     m.put("seq", item.seq());
                 }
-                System.out.println(Json.write(m));
+                System.out.println(JsonPrinter.write(m));
             } else {
                 System.out.println(text);
                 if (item.isMutable()) {

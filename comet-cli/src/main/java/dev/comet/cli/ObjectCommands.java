@@ -88,7 +88,7 @@ final class ObjectCommands {
                     m.put("target", k.toHex());
                     m.put("stored", Writes.addresses(put.accepted()));
                     m.put("refused", Writes.refusedByAddress(put));
-                    System.out.println(Json.write(m));
+                    System.out.println(JsonPrinter.write(m));
                 } else {
                     System.out.println(k.toHex());
                     System.err.println("stored on " + put.accepted().size() + " node(s)" + Writes.refusals(put));
@@ -144,11 +144,11 @@ final class ObjectCommands {
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("key", key);
                     out.put("answers", list);
-                    System.out.println(Json.write(out));
+                    System.out.println(JsonPrinter.write(out));
                 } else {
                     for (ObjectAnswer a : answers) {
                         Object v = BencodeToJson.convert(a.value());
-                        String text = a.error() != null ? "error: " + a.error() : v instanceof String s ? s : Json.compact(v);
+                        String text = a.error() != null ? "error: " + a.error() : v instanceof String s ? s : JsonPrinter.compact(v);
                         System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
                     }
                 }
