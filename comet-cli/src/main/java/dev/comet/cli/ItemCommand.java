@@ -107,7 +107,7 @@ final class ItemCommand implements Runnable {
                         OPERATION_TIMEOUT_SECONDS, "the put");
                 print(item, put);
                 if (put.accepted().isEmpty()) {
-                    throw new CometException(ErrorCode.SERVER, "no node stored the item" + Writes.refusals(put));
+                    throw new CometException(ErrorCode.SERVER, "no node stored the item" + WritePrinter.refusals(put));
                 }
                 return 0;
             }
@@ -127,13 +127,13 @@ final class ItemCommand implements Runnable {
                     m.put("public_key", HEX.formatHex(item.publicKey()));
                     m.put("seq", item.seq());
                 }
-                m.put("stored", Writes.addresses(put.accepted()));
-                m.put("refused", Writes.refusedByAddress(put));
+                m.put("stored", WritePrinter.addresses(put.accepted()));
+                m.put("refused", WritePrinter.refusedByAddress(put));
                 System.out.println(JsonPrinter.write(m));
             } else {
                 System.out.println(put.target().toHex());
                 System.err.println("stored on " + put.accepted().size() + " node(s)"
-                        + (item.isMutable() ? ", seq " + item.seq() : "") + Writes.refusals(put));
+                        + (item.isMutable() ? ", seq " + item.seq() : "") + WritePrinter.refusals(put));
             }
         }
     }

@@ -86,15 +86,15 @@ final class ObjectCommands {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("key", key);
                     m.put("target", k.toHex());
-                    m.put("stored", Writes.addresses(put.accepted()));
-                    m.put("refused", Writes.refusedByAddress(put));
+                    m.put("stored", WritePrinter.addresses(put.accepted()));
+                    m.put("refused", WritePrinter.refusedByAddress(put));
                     System.out.println(JsonPrinter.write(m));
                 } else {
                     System.out.println(k.toHex());
-                    System.err.println("stored on " + put.accepted().size() + " node(s)" + Writes.refusals(put));
+                    System.err.println("stored on " + put.accepted().size() + " node(s)" + WritePrinter.refusals(put));
                 }
                 if (put.accepted().isEmpty()) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "no node stored the object" + Writes.refusals(put));
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "no node stored the object" + WritePrinter.refusals(put));
                 }
                 return 0;
             }
@@ -137,7 +137,7 @@ final class ObjectCommands {
                     List<Map<String, Object>> list = new ArrayList<>();
                     for (ObjectAnswer a : answers) {
                         Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("node", Writes.address(a.replica()));
+                        m.put("node", WritePrinter.address(a.replica()));
                         m.put(a.error() == null ? "value" : "error", a.error() == null ? BencodeToJson.convert(a.value()) : a.error());
                         list.add(m);
                     }
@@ -149,7 +149,7 @@ final class ObjectCommands {
                     for (ObjectAnswer a : answers) {
                         Object v = BencodeToJson.convert(a.value());
                         String text = a.error() != null ? "error: " + a.error() : v instanceof String s ? s : JsonPrinter.compact(v);
-                        System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
+                        System.out.println(all ? WritePrinter.address(a.replica()) + " " + text : text);
                     }
                 }
                 return 0;
@@ -171,9 +171,9 @@ final class ObjectCommands {
             NodeId k = NodeId.ofKey(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
                 WriteOutcome deleted = NodeConnection.await(connection.node().deleteObject(k), TIMEOUT_SECONDS, "the delete");
-                System.out.println("deleted from " + deleted.accepted().size() + " node(s)" + Writes.refusals(deleted));
+                System.out.println("deleted from " + deleted.accepted().size() + " node(s)" + WritePrinter.refusals(deleted));
                 if (deleted.accepted().isEmpty() && !deleted.refused().isEmpty()) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "every replica refused the delete" + Writes.refusals(deleted));
+                    throw new CometException(ErrorCode.HANDLER_REFUSED, "every replica refused the delete" + WritePrinter.refusals(deleted));
                 }
                 return 0;
             }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** How the CLI prints where a write (item, object, delete) went: addresses and refusals. */
-final class Writes {
-    private Writes() {
+final class WritePrinter {
+    private WritePrinter() {
     }
 
     static String address(Contact c) {
