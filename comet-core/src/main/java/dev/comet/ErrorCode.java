@@ -67,7 +67,14 @@ public enum ErrorCode {
     INTERNAL(907, Kind.INTERNAL, "an internal error (a bug); the detail is in the node's log",
             "Report it with the node's log; the operation may be retried."),
     OVERLOADED(908, Kind.RATE_LIMITED, "the gateway has as many requests in flight as it allows",
-            "Retry after a moment, or send fewer requests at once.");
+            "Retry after a moment, or send fewer requests at once."),
+    REQUEST_TOO_LARGE(909, Kind.TOO_LARGE, "a request, its key or the object it stores is larger than accepted",
+            "Send less: a key is at most 1,024 bytes, an object's code and value must fit in one datagram, and a "
+                    + "request body in the gateway's maxBodyBytes (64 KiB by default)."),
+    NO_SUCH_ROUTE(910, Kind.NOT_FOUND, "the HTTP gateway has no such route",
+            "Check the method and path against docs/openapi.yaml."),
+    GATEWAY_UNREACHABLE(911, Kind.UNAVAILABLE, "the HTTP client could not reach the gateway",
+            "Check the gateway's URL, and that its node runs with --http-port.");
 
     /**
      * What kind of failure an error is, for the edges: each edge (HTTP status, CLI exit code) maps a kind once.
@@ -140,6 +147,16 @@ public enum ErrorCode {
             return code;
         }
         return kind == Kind.INTERNAL ? SERVER.code : GENERIC.code;
+    }
+
+    /** The entry with the number {@code code}, if the catalogue has one (the gateway's error bodies carry it). */
+    public static java.util.Optional<ErrorCode> byCode(int code) {
+        for (ErrorCode c : values()) {
+            if (c.code == code) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The entry a KRPC error code received from a node stands for; {@link #GENERIC} for a code we do not know. */

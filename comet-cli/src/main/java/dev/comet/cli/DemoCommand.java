@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } catch (CometClientException e) {
-            throw new CometException(ErrorCode.SERVER, "demo failed: the gateway answered " + e.error().code() + ": " + e.getMessage());
+            throw new CometException(e.code(), "demo failed: the gateway answered " + e.error().code() + ": " + e.getMessage());
         } finally {
             if (!keepRunning) {
                 if (gateway != null) {
@@ -225,7 +225,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void expect(boolean holds, String failure) {
         if (!holds) {
-            throw new CometException(ErrorCode.SERVER, "demo failed: " + failure);
+            throw new CometException(ErrorCode.INTERNAL, "demo failed: " + failure);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.comet.client;
 
 import dev.comet.CometException;
+import dev.comet.ErrorCode;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.DataDirectory;
 import dev.comet.runtime.UdpNode;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * its node and event loop and closes both.
  */
 public final class EmbeddedCometClient implements CometClient {
-    /** How long an operation may take before it fails with {@link ApiError#UNAVAILABLE}. */
+    /** How long an operation may take before it fails with {@link ErrorCode#TIMEOUT} (unavailable). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final NioEventLoopGroup group;
@@ -61,12 +62,12 @@ public final class EmbeddedCometClient implements CometClient {
                 node.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 client.close();
-                throw new CometClientException(ApiError.UNAVAILABLE, "the embedded node did not join within " + timeout.toSeconds() + " s");
+                throw new CometClientException(ErrorCode.TIMEOUT, "the embedded node did not join within " + timeout.toSeconds() + " s");
             }
             return client;
         } catch (CometException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw ApiError.exception(e);
+            throw CometClientException.of(e);
         }
     }
 
@@ -108,13 +109,12 @@ public final class EmbeddedCometClient implements CometClient {
 
     /** Runs an operation and waits for it (NodeOperations bounds the wait), with its failure as the client's exception. */
     private static <T> T await(java.util.function.Supplier<CompletableFuture<T>> operation) {
+        CompletableFuture<T> started;
         try {
-            return operation.get().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CometClientException(ApiError.UNAVAILABLE, "interrupted");
-        } catch (Exception e) {
+            started = operation.get();
+        } catch (RuntimeException e) {
             throw NodeOperations.failure(e);
         }
+        return NodeOperations.await(started);
     }
 }

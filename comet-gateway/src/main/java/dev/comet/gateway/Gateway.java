@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.comet.ErrorCode;
 import dev.comet.client.ApiError;
 import dev.comet.client.CometClientException;
 import dev.comet.client.ItemSpec;
@@ -32,7 +33,7 @@ import java.util.concurrent.Semaphore;
 /**
  * A node's HTTP/JSON gateway (docs/openapi.yaml): objects, items, node status, per-object reports and Prometheus
  * metrics over Javalin. It does the DHT work for its clients through {@link NodeOperations}; every failure becomes a
- * JSON {@code {error, message}} with the status of its {@link ApiError}, never a stack trace. Owns its Javalin
+ * JSON {@link ErrorBody} with the status of its kind ({@link ApiError}), never a stack trace. Owns its Javalin
  * server; not the node.
  */
 public final class Gateway implements AutoCloseable {
@@ -100,7 +101,7 @@ public final class Gateway implements AutoCloseable {
         // a request no route matched (ours answer their own 404s as JSON already)
         app.error(404, ctx -> {
             if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
-                fail(ctx, new CometClientException(ApiError.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()));
+                fail(ctx, new CometClientException(ErrorCode.NO_SUCH_ROUTE, "no route " + ctx.method() + " " + ctx.path()));
             }
         });
     }
@@ -153,8 +154,7 @@ public final class Gateway implements AutoCloseable {
         return ctx -> {
             long started = System.nanoTime();
             if (!inFlight.tryAcquire()) {
-                ctx.header("Retry-After", "1");
-                fail(ctx, new CometClientException(ApiError.RATE_LIMITED,
+                fail(ctx, new CometClientException(ErrorCode.OVERLOADED,
                         "the gateway is serving " + config.maxInFlight() + " requests; retry in a moment"));
                 count(ctx, started);
                 return;
@@ -183,11 +183,15 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    /** Javalin's own refusals (body too large) as their kind; everything else as {@link NodeOperations#failure}. */
+    /** Javalin's own refusals (body too large) as catalogue errors; everything else as {@link NodeOperations#failure}. */
     private CometClientException failure(Throwable e) {
         if (e instanceof HttpResponseException h) {
-            return new CometClientException(statusKind(h.getStatus()), h.getStatus() == 413
-                    ? "the request body is larger than " + config.maxBodyBytes() + " bytes" : h.getMessage());
+            if (h.getStatus() == 413) {
+                return new CometClientException(ErrorCode.REQUEST_TOO_LARGE,
+                        "the request body is larger than " + config.maxBodyBytes() + " bytes");
+            }
+            return new CometClientException(h.getStatus() < 500 ? ErrorCode.BAD_INPUT : ErrorCode.INTERNAL,
+                    h.getStatus() < 500 ? h.getMessage() : "internal error");
         }
         return NodeOperations.failure(e);
     }
@@ -197,8 +201,13 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
+    /** Answers {@code e}: the status of its kind, {@code Retry-After} for a busy node or gateway, and its body. */
     private static void fail(Context ctx, CometClientException e) {
-        ctx.status(e.error().status()).json(new ErrorBody(e.error().code(), e.getMessage()));
+        ApiError kind = e.error();
+        if (kind.retryLater()) {
+            ctx.header("Retry-After", Integer.toString(ApiError.RETRY_AFTER_SECONDS));
+        }
+        ctx.status(kind.status()).json(ErrorBody.of(e.toError()));
     }
 
     /** The request body as {@code type}: 400 for a missing body, bad JSON, wrong types or unknown fields. */
@@ -230,17 +239,8 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    private static ApiError statusKind(int status) {
-        for (ApiError e : ApiError.values()) {
-            if (e.status() == status) {
-                return e;
-            }
-        }
-        return status < 500 ? ApiError.BAD_INPUT : ApiError.INTERNAL;
-    }
-
     private static CometClientException bad(String message) {
-        return new CometClientException(ApiError.BAD_INPUT, message);
+        return new CometClientException(ErrorCode.BAD_INPUT, message);
     }
 
 }
