@@ -38,7 +38,8 @@ public enum ErrorCode {
     CALL_DEPTH_LIMIT(323, Kind.LIMIT, "a handler nested calls deeper than allowed", "Recurse less deeply."),
     STRING_SIZE_LIMIT(324, Kind.LIMIT, "a handler built a string over the size limit", "Build smaller strings."),
     STATE_SIZE_LIMIT(325, Kind.LIMIT, "the object's state grew over the state limit", "Keep less in aso."),
-    CODE_SIZE_LIMIT(326, Kind.TOO_LARGE, "the object's code is over the code size limit", "Ship less code."),
+    CODE_SIZE_LIMIT(326, Kind.TOO_LARGE, "the object's code (a given value is part of it) is over the code size limit",
+            "Ship less code or a smaller value (16 KiB by default); split large data over several objects."),
     REQUEST_LIMIT(327, Kind.LIMIT, "a handler asked for more requests than one invocation may send",
             "Send fewer comet.put/comet.get requests per call."),
     REQUEST_RATE_LIMIT(328, Kind.LIMIT, "an object sent requests faster than its rate limit",
@@ -80,26 +81,27 @@ public enum ErrorCode {
      * What kind of failure an error is, for the edges: each edge (HTTP status, CLI exit code) maps a kind once.
      */
     public enum Kind {
-        /** The request was malformed or out of range: the caller must change it. */
-        BAD_INPUT,
-        /** The request or a value in it is too large. */
-        TOO_LARGE,
-        /** Nothing is stored under the key. */
-        NOT_FOUND,
-        /** The object (its handler) or a BEP 44 rule said no. */
-        REFUSED,
-        /** A handler hit one of the sandbox's limits. */
-        LIMIT,
-        /** No node could be reached or asked in time; nothing says the request was wrong. */
-        UNAVAILABLE,
-        /** The node is at its capacity for now; try again shortly. */
-        BUSY,
-        /** The node is full (store or timers); trying again soon will not help. */
-        FULL,
-        /** The caller sent too much at once. */
-        RATE_LIMITED,
-        /** A bug or a local failure; no detail leaves the node. */
-        INTERNAL
+        BAD_INPUT("the request is malformed or out of range: the caller must change it"),
+        TOO_LARGE("the request or a value in it is too large"),
+        NOT_FOUND("nothing is stored under the key or target"),
+        REFUSED("the object (its handler) or a BEP 44 rule said no"),
+        LIMIT("a handler hit one of the sandbox's limits"),
+        UNAVAILABLE("no node could be reached or asked in time; nothing says the request was wrong"),
+        BUSY("the node is at its capacity for this second; try again shortly"),
+        FULL("the node is full (store or timers); trying again soon will not help"),
+        RATE_LIMITED("the caller sent too much at once"),
+        INTERNAL("a bug or a local failure; no detail leaves the node");
+
+        private final String meaning;
+
+        Kind(String meaning) {
+            this.meaning = meaning;
+        }
+
+        /** What errors of this kind have in common, in one line. */
+        public String meaning() {
+            return meaning;
+        }
     }
 
     private final int code;
