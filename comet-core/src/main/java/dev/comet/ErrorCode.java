@@ -38,7 +38,8 @@ public enum ErrorCode {
     CALL_DEPTH_LIMIT(323, Kind.LIMIT, "a handler nested calls deeper than allowed", "Recurse less deeply."),
     STRING_SIZE_LIMIT(324, Kind.LIMIT, "a handler built a string over the size limit", "Build smaller strings."),
     STATE_SIZE_LIMIT(325, Kind.LIMIT, "the object's state grew over the state limit", "Keep less in aso."),
-    CODE_SIZE_LIMIT(326, Kind.TOO_LARGE, "the object's code is over the code size limit", "Ship less code."),
+    CODE_SIZE_LIMIT(326, Kind.TOO_LARGE, "the object's code (a given value is part of it) is over the code size limit",
+            "Ship less code or a smaller value (16 KiB by default); split large data over several objects."),
     REQUEST_LIMIT(327, Kind.LIMIT, "a handler asked for more requests than one invocation may send",
             "Send fewer comet.put/comet.get requests per call."),
     REQUEST_RATE_LIMIT(328, Kind.LIMIT, "an object sent requests faster than its rate limit",
@@ -67,32 +68,40 @@ public enum ErrorCode {
     INTERNAL(907, Kind.INTERNAL, "an internal error (a bug); the detail is in the node's log",
             "Report it with the node's log; the operation may be retried."),
     OVERLOADED(908, Kind.RATE_LIMITED, "the gateway has as many requests in flight as it allows",
-            "Retry after a moment, or send fewer requests at once.");
+            "Retry after a moment, or send fewer requests at once."),
+    REQUEST_TOO_LARGE(909, Kind.TOO_LARGE, "a request, its key or the object it stores is larger than accepted",
+            "Send less: a key is at most 1,024 bytes, an object's code and value must fit in one datagram, and a "
+                    + "request body in the gateway's maxBodyBytes (64 KiB by default)."),
+    NO_SUCH_ROUTE(910, Kind.NOT_FOUND, "the HTTP gateway has no such route",
+            "Check the method and path against docs/openapi.yaml."),
+    GATEWAY_UNREACHABLE(911, Kind.UNAVAILABLE, "the HTTP client could not reach the gateway",
+            "Check the gateway's URL, and that its node runs with --http-port.");
 
     /**
      * What kind of failure an error is, for the edges: each edge (HTTP status, CLI exit code) maps a kind once.
      */
     public enum Kind {
-        /** The request was malformed or out of range: the caller must change it. */
-        BAD_INPUT,
-        /** The request or a value in it is too large. */
-        TOO_LARGE,
-        /** Nothing is stored under the key. */
-        NOT_FOUND,
-        /** The object (its handler) or a BEP 44 rule said no. */
-        REFUSED,
-        /** A handler hit one of the sandbox's limits. */
-        LIMIT,
-        /** No node could be reached or asked in time; nothing says the request was wrong. */
-        UNAVAILABLE,
-        /** The node is at its capacity for now; try again shortly. */
-        BUSY,
-        /** The node is full (store or timers); trying again soon will not help. */
-        FULL,
-        /** The caller sent too much at once. */
-        RATE_LIMITED,
-        /** A bug or a local failure; no detail leaves the node. */
-        INTERNAL
+        BAD_INPUT("the request is malformed or out of range: the caller must change it"),
+        TOO_LARGE("the request or a value in it is too large"),
+        NOT_FOUND("nothing is stored under the key or target"),
+        REFUSED("the object (its handler) or a BEP 44 rule said no"),
+        LIMIT("a handler hit one of the sandbox's limits"),
+        UNAVAILABLE("no node could be reached or asked in time; nothing says the request was wrong"),
+        BUSY("the node is at its capacity for this second; try again shortly"),
+        FULL("the node is full (store or timers); trying again soon will not help"),
+        RATE_LIMITED("the caller sent too much at once"),
+        INTERNAL("a bug or a local failure; no detail leaves the node");
+
+        private final String meaning;
+
+        Kind(String meaning) {
+            this.meaning = meaning;
+        }
+
+        /** What errors of this kind have in common, in one line. */
+        public String meaning() {
+            return meaning;
+        }
     }
 
     private final int code;
@@ -140,6 +149,16 @@ public enum ErrorCode {
             return code;
         }
         return kind == Kind.INTERNAL ? SERVER.code : GENERIC.code;
+    }
+
+    /** The entry with the number {@code code}, if the catalogue has one (the gateway's error bodies carry it). */
+    public static java.util.Optional<ErrorCode> byCode(int code) {
+        for (ErrorCode c : values()) {
+            if (c.code == code) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The entry a KRPC error code received from a node stands for; {@link #GENERIC} for a code we do not know. */

@@ -42,7 +42,7 @@ final class BenchCommand implements Runnable {
     }
 
     static void emit(Map<String, Object> result, Path out) {
-        String json = Json.write(result);
+        String json = JsonPrinter.write(result);
         System.out.println(json);
         if (out != null) {
             try {
@@ -90,7 +90,7 @@ final class BenchCommand implements Runnable {
                     WriteOutcome put = NodeConnection.await(writer.putItem(item, -1), 60, "a put");
                     putMicros[i] = (System.nanoTime() - t0) / 1_000;
                     if (put.accepted().isEmpty()) {
-                        throw new CometException(ErrorCode.SERVER, "a put was stored nowhere: " + put.refused());
+                        throw new CometException(ErrorCode.INTERNAL, "a put was stored nowhere: " + put.refused());
                     }
                     UdpNode reader = all.get(random.nextInt(all.size()));
                     NodeId target = put.target();
@@ -203,7 +203,7 @@ final class BenchCommand implements Runnable {
                 NodeConnection.await(node.ready(), 30, "the node");
                 WriteOutcome put = NodeConnection.await(node.putObject(key, code, 1, -1), 30, "the put");
                 if (put.accepted().isEmpty()) {
-                    throw new CometException(ErrorCode.SERVER, "the node did not store the object: " + put.refused());
+                    throw new CometException(ErrorCode.INTERNAL, "the node did not store the object: " + put.refused());
                 }
                 long end = System.nanoTime() + seconds * 1_000_000_000L;
                 List<Thread> threads = new java.util.ArrayList<>();

@@ -68,7 +68,7 @@ final class CheckCommand implements Callable<Integer> {
                 () -> start);
         AsoInstance object = sandbox.load(code, "@" + file.getFileName(), null, context, limits);
         System.out.println("handlers: " + String.join(", ", object.handlers()));
-        boolean failed = false;
+        ExitStatus status = ExitStatus.SUCCESS;
         for (int i = 1; i <= times; i++) {
             InvocationResult r = sandbox.invoke(object, handler, arguments(handler, object), i, limits);
             String used = String.format("(%d instructions, %d bytes, %.2f ms)", r.instructions(), r.allocatedBytes(),
@@ -81,7 +81,10 @@ final class CheckCommand implements Callable<Integer> {
                     System.out.println("  asks: " + describe(request));
                 }
             } else {
-                failed = true;
+                if (status == ExitStatus.SUCCESS) {
+                    // the first failure decides the exit status: what a node would answer (330, or the limit's code)
+                    status = ExitStatus.of(r.limit() != null ? r.limit().errorCode() : ErrorCode.HANDLER_REFUSED);
+                }
                 System.out.println(handler + " #" + i + " failed: " + r.error() + " " + used);
             }
         }
@@ -89,7 +92,7 @@ final class CheckCommand implements Callable<Integer> {
         for (String line : object.log()) {
             System.out.println("log: " + line);
         }
-        return failed ? Main.EXIT_FAILURE : 0;
+        return status.code();
     }
 
     private static String describe(AsoRequest request) {

@@ -85,7 +85,7 @@ final class ClusterCommand implements Callable<Integer> {
             report.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
             report.put("peak_heap_mb", HeapMeter.peakMegabytes());
             if (json) {
-                System.out.println(Json.write(report));
+                System.out.println(JsonPrinter.write(report));
             } else {
                 report.forEach((k, v) -> System.out.printf("%-20s %s%n", k, v));
             }

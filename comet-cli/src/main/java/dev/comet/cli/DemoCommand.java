@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } catch (CometClientException e) {
-            throw new CometException(ErrorCode.SERVER, "demo failed: the gateway answered " + e.error().code() + ": " + e.getMessage());
+            throw new CometException(e.code(), "demo failed: the gateway answered " + e.error().code() + ": " + e.getMessage());
         } finally {
             if (!keepRunning) {
                 if (gateway != null) {
@@ -216,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
             steps.forEach(s -> list.add(Map.of("name", s.name(), "file", "examples/" + s.file(), "result", "ok", "saw", s.saw())));
             m.put("examples", list);
             m.put("wall_seconds", seconds);
-            out.println(Json.write(m));
+            out.println(JsonPrinter.write(m));
             return;
         }
         out.println("comet demo: " + nodes + " nodes up, gateway " + url);
@@ -243,7 +243,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void expect(boolean holds, String failure) {
         if (!holds) {
-            throw new CometException(ErrorCode.SERVER, "demo failed: " + failure);
+            throw new CometException(ErrorCode.INTERNAL, "demo failed: " + failure);
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.comet.cli;
 
-import dev.comet.core.ItemLookup;
-import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
-import dev.comet.bencode.Bencode;
-import dev.comet.core.Node;
+import dev.comet.client.ItemSpec;
+import dev.comet.client.NodeOperations;
+import dev.comet.client.WriteResult;
 import dev.comet.id.NodeId;
 import dev.comet.items.Ed25519;
 import dev.comet.items.Item;
@@ -18,13 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code comet item put|get}: BEP 44 items, through a running node's network or an embedded node. */
+/**
+ * {@code comet item put|get}: BEP 44 items, through a running node's network or an embedded node, by the same
+ * {@link NodeOperations} as the gateway and the Java client.
+ */
 @CommandLine.Command(name = "item", mixinStandardHelpOptions = true,
         description = "Store and fetch BEP 44 items (immutable, or mutable and signed).",
         subcommands = {ItemCommand.Put.class, ItemCommand.Get.class})
 final class ItemCommand implements Runnable {
     private static final HexFormat HEX = HexFormat.of();
-    private static final long OPERATION_TIMEOUT_SECONDS = 60;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -87,54 +88,42 @@ final class ItemCommand implements Runnable {
             if (kind.mutable != null && keyFile == null) {
                 throw new CometException(ErrorCode.BAD_INPUT, "--mutable needs --key-file (create one with 'comet keygen --out FILE')");
             }
-            if (ttl != null && ttl < 1) {
-                throw new CometException(ErrorCode.BAD_INPUT, "--ttl must be at least 1 second");
-            }
-            if (seq != null && seq < 0) {
-                throw new CometException(ErrorCode.BAD_INPUT, "--seq must not be negative");
-            }
             Ed25519.RawKeyPair keys = keyFile != null ? KeyFile.read(keyFile) : null;
-            byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
+            // checked before joining, so bad input fails at once; the put checks again, by the same rules
+            spec(keys, seq == null ? 0 : seq).toItem();
             try (NodeConnection connection = NodeConnection.open(target)) {
-                Item item;
-                if (kind.immutable != null) {
-                    item = Item.immutable(Bencode.encode(kind.immutable));
-                } else {
-                    long sequence = seq != null ? seq : nextSeq(connection, keys, saltBytes);
-                    item = Item.signed(keys, saltBytes, sequence, Bencode.encode(kind.mutable));
-                }
-                item.validate();
-                WriteOutcome put = NodeConnection.await(connection.node().putItem(item, ttl == null ? -1 : ttl),
-                        OPERATION_TIMEOUT_SECONDS, "the put");
-                print(item, put);
-                if (put.accepted().isEmpty()) {
-                    throw new CometException(ErrorCode.SERVER, "no node stored the item" + Writes.refusals(put));
-                }
+                long sequence = seq != null ? seq : kind.mutable == null ? 0 : NodeOperations.await(connection.operations()
+                        .nextSeq(keys.publicKey(), salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8)));
+                ItemSpec spec = spec(keys, sequence);
+                WriteResult put = NodeOperations.await(connection.operations().putItem(spec));
+                print(spec, put);
                 return 0;
             }
         }
 
-        private long nextSeq(NodeConnection connection, Ed25519.RawKeyPair keys, byte[] saltBytes) {
-            NodeId t = Item.mutableTarget(keys.publicKey(), saltBytes);
-            ItemLookup found = NodeConnection.await(connection.node().getItem(t, saltBytes), OPERATION_TIMEOUT_SECONDS, "the lookup of the current seq");
-            return found.item().map(i -> i.seq() + 1).orElse(1L);
+        /** The item to store: the immutable value, or the mutable one signed with {@code keys} as version {@code sequence}. */
+        private ItemSpec spec(Ed25519.RawKeyPair keys, long sequence) {
+            ItemSpec spec = kind.immutable != null ? ItemSpec.immutable(kind.immutable)
+                    : ItemSpec.signed(keys, salt, sequence, kind.mutable);
+            return ttl == null ? spec : spec.withTtlSeconds(ttl);
         }
 
-        private void print(Item item, WriteOutcome put) {
+        private void print(ItemSpec item, WriteResult put) {
+            boolean mutable = item.publicKey() != null;
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("target", put.target().toHex());
-                if (item.isMutable()) {
-                    m.put("public_key", HEX.formatHex(item.publicKey()));
+                m.put("target", put.target());
+                if (mutable) {
+                    m.put("public_key", item.publicKey());
                     m.put("seq", item.seq());
                 }
-                m.put("stored", Writes.addresses(put.accepted()));
-                m.put("refused", Writes.refusedByAddress(put));
-                System.out.println(Json.write(m));
+                m.put("stored", put.stored());
+                m.put("refused", WritePrinter.refusedByAddress(put));
+                System.out.println(JsonPrinter.write(m));
             } else {
-                System.out.println(put.target().toHex());
-                System.err.println("stored on " + put.accepted().size() + " node(s)"
-                        + (item.isMutable() ? ", seq " + item.seq() : "") + Writes.refusals(put));
+                System.out.println(put.target());
+                System.err.println("stored on " + put.stored().size() + " node(s)"
+                        + (mutable ? ", seq " + item.seq() : "") + WritePrinter.refusals(put));
             }
         }
     }
@@ -162,11 +151,7 @@ final class ItemCommand implements Runnable {
             byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
             NodeId wanted = resolveTarget(saltBytes);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                ItemLookup found = NodeConnection.await(connection.node().getItem(wanted, saltBytes),
-                        OPERATION_TIMEOUT_SECONDS, "the get");
-                Item item = found.item().orElseThrow(() -> new CometException(ErrorCode.NOT_FOUND,
-                        "no item found for target " + wanted.toHex() + " (asked " + found.lookup().closest().size() + " nodes)"));
-                print(wanted, item);
+                print(wanted, NodeOperations.await(connection.operations().findItem(wanted, saltBytes)));
                 return 0;
             }
         }
@@ -198,8 +183,7 @@ final class ItemCommand implements Runnable {
         }
 
         private void print(NodeId wanted, Item item) {
-            Object value = Bencode.decode(item.value());
-            String text = value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : new String(item.value(), StandardCharsets.ISO_8859_1);
+            String text = NodeOperations.textOf(item);
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("target", wanted.toHex());
@@ -209,7 +193,7 @@ final class ItemCommand implements Runnable {
                     m.put("public_key", HEX.formatHex(item.publicKey()));
                     m.put("seq", item.seq());
                 }
-                System.out.println(Json.write(m));
+                System.out.println(JsonPrinter.write(m));
             } else {
                 System.out.println(text);
                 if (item.isMutable()) {

@@ -23,7 +23,7 @@ final class KeyFile {
     }
 
     static void write(Path file, Ed25519.RawKeyPair keys) {
-        String json = Json.write(Map.of("type", "ed25519", "seed", HEX.formatHex(keys.seed()),
+        String json = JsonPrinter.write(Map.of("type", "ed25519", "seed", HEX.formatHex(keys.seed()),
                 "public_key", HEX.formatHex(keys.publicKey())));
         try {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -29,7 +29,7 @@ final class KeygenCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("public_key", publicKey);
             m.put("key_file", out.toString());
-            System.out.println(Json.write(m));
+            System.out.println(JsonPrinter.write(m));
         } else {
             System.out.println(publicKey);
         }

@@ -1,18 +1,16 @@
 package dev.comet.cli;
 
+import dev.comet.CometError;
 import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.client.CometClientException;
 import picocli.CommandLine;
 
-/** Entry point of {@code bin/comet}: dispatches to the subcommands and maps errors to exit codes once. */
+/** Entry point of {@code bin/comet}: dispatches to the subcommands and maps errors to exit codes once ({@link ExitStatus}). */
 @CommandLine.Command(name = "comet", mixinStandardHelpOptions = true, version = "comet 0.1.0",
         description = "Comet: an active distributed key-value store on a Mainline-compatible Kademlia DHT.",
         subcommands = {DemoCommand.class, NodeCommand.class, ClusterCommand.class, SimCommand.class, ItemCommand.class, KeygenCommand.class, BenchCommand.class, CheckCommand.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Delete.class})
 public final class Main implements Runnable {
-    /** Exit code for bad input (wrong arguments, invalid values). */
-    public static final int EXIT_BAD_INPUT = 2;
-    /** Exit code for a failure while running (network, data directory, a check that did not pass). */
-    public static final int EXIT_FAILURE = 1;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -38,20 +36,35 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code, never throwing. */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        documentExitCodes(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof CometException ce) {
-                commandLine.getErr().println("comet: " + ce.getMessage());
-                return ce.code().kind() == dev.comet.ErrorCode.Kind.BAD_INPUT ? EXIT_BAD_INPUT : EXIT_FAILURE;
-            }
-            commandLine.getErr().println("comet: unexpected error: " + e);
-            return EXIT_FAILURE;
+            CometError error = errorOf(e);
+            commandLine.getErr().println("comet: " + error.message());
+            return ExitStatus.of(error.code()).code();
         });
         cli.setParameterExceptionHandler((e, parsed) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println("comet: " + e.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-            return EXIT_BAD_INPUT;
+            return ExitStatus.BAD_INPUT.code();
         });
         return cli.execute(args);
+    }
+
+    /** The error a command failed with: Comet's own, or an unexpected one (a bug) as an internal error. */
+    private static CometError errorOf(Exception e) {
+        if (e instanceof CometException ce) {
+            return ce.error();
+        }
+        if (e instanceof CometClientException ce) {
+            return ce.toError();
+        }
+        return new CometError(ErrorCode.INTERNAL, "unexpected error: " + e);
+    }
+
+    /** Lists the exit codes at the end of every command's --help. */
+    private static void documentExitCodes(CommandLine command) {
+        command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitStatus.helpList());
+        command.getSubcommands().values().forEach(Main::documentExitCodes);
     }
 }

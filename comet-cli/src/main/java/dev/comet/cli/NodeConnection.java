@@ -2,6 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.client.NodeOperations;
 import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.DataDirectory;
@@ -11,6 +12,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,13 +26,17 @@ import java.util.concurrent.TimeoutException;
  */
 final class NodeConnection implements AutoCloseable {
     private static final long JOIN_TIMEOUT_SECONDS = 15;
+    /** Longest a put, get or delete may take once joined (a lookup, then the writes or handler runs). */
+    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(60);
 
     private final NioEventLoopGroup group;
     private final UdpNode node;
+    private final NodeOperations operations;
 
     private NodeConnection(NioEventLoopGroup group, UdpNode node) {
         this.group = group;
         this.node = node;
+        this.operations = new NodeOperations(node, OPERATION_TIMEOUT);
     }
 
     static NodeConnection open(ItemCommand.Target target) {
@@ -78,8 +84,9 @@ final class NodeConnection implements AutoCloseable {
         }
     }
 
-    UdpNode node() {
-        return node;
+    /** The client operations (objects, items) through this node: the same path as the gateway's. */
+    NodeOperations operations() {
+        return operations;
     }
 
     /** Waits for {@code future}, turning a timeout or failure into a clear CometException. */
@@ -92,7 +99,7 @@ final class NodeConnection implements AutoCloseable {
             if (e.getCause() instanceof CometException ce) {
                 throw ce;
             }
-            throw new CometException(ErrorCode.SERVER, what + " failed: " + e.getCause());
+            throw new CometException(ErrorCode.INTERNAL, what + " failed: " + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CometException(ErrorCode.TIMEOUT, "interrupted during " + what);
@@ -108,7 +115,7 @@ final class NodeConnection implements AutoCloseable {
                     + JOIN_TIMEOUT_SECONDS + " s");
         } catch (ExecutionException | InterruptedException e) {
             close();
-            throw new CometException(ErrorCode.SERVER, "could not join the network through " + through + ": " + e);
+            throw new CometException(ErrorCode.INTERNAL, "could not join the network through " + through + ": " + e);
         }
     }
 

@@ -1,13 +1,12 @@
 package dev.comet.cli;
 
-import dev.comet.core.ObjectAnswer;
-import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
-import dev.comet.client.ObjectSource;
-import dev.comet.client.PlainValues;
-import dev.comet.core.Node;
-import dev.comet.id.NodeId;
+import dev.comet.client.Answer;
+import dev.comet.client.GetResult;
+import dev.comet.client.NodeOperations;
+import dev.comet.client.ObjectSpec;
+import dev.comet.client.WriteResult;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -18,13 +17,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** {@code comet put|get|delete}: active objects (a value and optional Lua handlers) stored under a user key. */
+/**
+ * {@code comet put|get|delete}: active objects (a value and optional Lua handlers) stored under a user key, through
+ * the same {@link NodeOperations} as the gateway and the Java client, so each outcome means the same everywhere.
+ */
 final class ObjectCommands {
-    private static final long TIMEOUT_SECONDS = 60;
-
     private ObjectCommands() {
     }
 
@@ -40,7 +39,8 @@ final class ObjectCommands {
         @CommandLine.Option(names = "--code", paramLabel = "FILE.lua", description = "The object's Lua code.")
         Path code;
 
-        @CommandLine.Option(names = "--replicas", defaultValue = "8", description = "Replicas, 1 to 20 (default: ${DEFAULT-VALUE}).")
+        @CommandLine.Option(names = "--replicas", defaultValue = "" + ObjectSpec.DEFAULT_REPLICAS,
+                description = "Replicas, 1 to " + ObjectSpec.MAX_REPLICAS + " (default: ${DEFAULT-VALUE}).")
         int replicas;
 
         @CommandLine.Option(names = "--ttl", paramLabel = "SECONDS", description = "Lifetime (default: the nodes', 2 h).")
@@ -58,17 +58,8 @@ final class ObjectCommands {
 
         @Override
         public Integer call() {
-            if (timer != null && timer < 1) {
-                throw new CometException(ErrorCode.BAD_INPUT, "--timer must be a positive number of seconds");
-            }
             if (value == null && code == null) {
                 throw new CometException(ErrorCode.BAD_INPUT, "give --value, --code FILE.lua, or both");
-            }
-            if (replicas < 1 || replicas > 20) {
-                throw new CometException(ErrorCode.BAD_INPUT, "--replicas must be 1 to 20, got " + replicas);
-            }
-            if (ttl != null && ttl < 1) {
-                throw new CometException(ErrorCode.BAD_INPUT, "--ttl must be at least 1 second");
             }
             String codeText = null;
             if (code != null) {
@@ -78,23 +69,21 @@ final class ObjectCommands {
                     throw new CometException(ErrorCode.BAD_INPUT, "cannot read " + code + ": " + e.getMessage());
                 }
             }
-            byte[] source = ObjectSource.of(codeText, value, timer);
-            NodeId k = NodeId.ofKey(key);
+            // checked before joining, so bad input fails at once; the operation checks again, by the same rules
+            ObjectSpec spec = new ObjectSpec(value, codeText, replicas, ttl, timer).validate();
+            NodeOperations.keyId(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                WriteOutcome put = NodeConnection.await(connection.node().putObject(k, source, replicas, ttl == null ? -1 : ttl), TIMEOUT_SECONDS, "the put");
+                WriteResult put = NodeOperations.await(connection.operations().put(key, spec));
                 if (json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("key", key);
-                    m.put("target", k.toHex());
-                    m.put("stored", Writes.addresses(put.accepted()));
-                    m.put("refused", Writes.refusedByAddress(put));
-                    System.out.println(Json.write(m));
+                    m.put("target", put.target());
+                    m.put("stored", put.stored());
+                    m.put("refused", WritePrinter.refusedByAddress(put));
+                    System.out.println(JsonPrinter.write(m));
                 } else {
-                    System.out.println(k.toHex());
-                    System.err.println("stored on " + put.accepted().size() + " node(s)" + Writes.refusals(put));
-                }
-                if (put.accepted().isEmpty()) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "no node stored the object" + Writes.refusals(put));
+                    System.out.println(put.target());
+                    System.err.println("stored on " + put.stored().size() + " node(s)" + WritePrinter.refusals(put));
                 }
                 return 0;
             }
@@ -121,35 +110,26 @@ final class ObjectCommands {
 
         @Override
         public Integer call() {
-            Map<String, byte[]> handlerArgs = new TreeMap<>();
-            args.forEach((k, v) -> handlerArgs.put(k, v.getBytes(StandardCharsets.UTF_8)));
-            NodeId k = NodeId.ofKey(key);
+            NodeOperations.keyId(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                List<ObjectAnswer> answers = NodeConnection.await(connection.node().getObject(k, handlerArgs, all),
-                        TIMEOUT_SECONDS, "the get");
-                if (answers.isEmpty()) {
-                    throw new CometException(ErrorCode.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
-                }
-                if (answers.stream().allMatch(a -> a.error() != null)) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "'" + key + "': " + answers.get(0).error());
-                }
+                GetResult got = NodeOperations.await(connection.operations().get(key, args, all));
                 if (json) {
                     List<Map<String, Object>> list = new ArrayList<>();
-                    for (ObjectAnswer a : answers) {
+                    for (Answer a : got.answers()) {
                         Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("node", Writes.address(a.replica()));
-                        m.put(a.error() == null ? "value" : "error", a.error() == null ? PlainValues.of(a.value()) : a.error());
+                        m.put("node", a.node());
+                        m.put(a.ok() ? "value" : "error", a.ok() ? a.value() : a.error());
                         list.add(m);
                     }
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("key", key);
                     out.put("answers", list);
-                    System.out.println(Json.write(out));
+                    System.out.println(JsonPrinter.write(out));
                 } else {
-                    for (ObjectAnswer a : answers) {
-                        Object v = PlainValues.of(a.value());
-                        String text = a.error() != null ? "error: " + a.error() : v instanceof String s ? s : Json.compact(v);
-                        System.out.println(all ? Writes.address(a.replica()) + " " + text : text);
+                    for (Answer a : got.answers()) {
+                        Object v = a.value();
+                        String text = !a.ok() ? "error: " + a.error() : v instanceof String s ? s : JsonPrinter.compact(v);
+                        System.out.println(all ? a.node() + " " + text : text);
                     }
                 }
                 return 0;
@@ -168,13 +148,10 @@ final class ObjectCommands {
 
         @Override
         public Integer call() {
-            NodeId k = NodeId.ofKey(key);
+            NodeOperations.keyId(key);
             try (NodeConnection connection = NodeConnection.open(target)) {
-                WriteOutcome deleted = NodeConnection.await(connection.node().deleteObject(k), TIMEOUT_SECONDS, "the delete");
-                System.out.println("deleted from " + deleted.accepted().size() + " node(s)" + Writes.refusals(deleted));
-                if (deleted.accepted().isEmpty() && !deleted.refused().isEmpty()) {
-                    throw new CometException(ErrorCode.HANDLER_REFUSED, "every replica refused the delete" + Writes.refusals(deleted));
-                }
+                WriteResult deleted = NodeOperations.await(connection.operations().delete(key));
+                System.out.println("deleted from " + deleted.stored().size() + " node(s)" + WritePrinter.refusals(deleted));
                 return 0;
             }
         }

@@ -100,7 +100,7 @@ final class SimCommand implements Callable<Integer> {
                 : objects > 0 ? simulation.runObjects(objects, objectTtl, timer, checkAfter * 1000, objectReplication)
                 : simulation.run();
         if (json) {
-            System.out.println(Json.write(report));
+            System.out.println(JsonPrinter.write(report));
         } else {
             report.forEach((k, v) -> System.out.printf("%-20s %s%n", k, v));
         }

@@ -50,7 +50,7 @@ class CheckCommandTest {
     void aLuaErrorIsReportedWithItsLineAndANonZeroExit() throws Exception {
         Path f = file("broken.lua", "aso.n = 0\nfunction onGet()\n  self.n = self.n + 1\n  error('no such thing')\nend\n");
         CliRun r = CliRun.of("check", f.toString());
-        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.exitCode()).as("a failing handler is a refusal, as a node would answer it").isEqualTo(ExitStatus.REFUSED.code());
         assertThat(r.out()).contains("onGet #1 failed:").contains("broken.lua:4").contains("no such thing")
                 .contains("state: {n = 0}");
     }
@@ -59,7 +59,7 @@ class CheckCommandTest {
     void aRunawayHandlerIsStoppedByItsLimit() throws Exception {
         Path f = file("loop.lua", "function onTimer() while true do end end");
         CliRun r = CliRun.of("check", f.toString(), "--event", "timer");
-        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.exitCode()).isEqualTo(ExitStatus.LIMIT.code());
         assertThat(r.out()).containsPattern("onTimer #1 failed: (instruction|time) limit exceeded");
     }
 

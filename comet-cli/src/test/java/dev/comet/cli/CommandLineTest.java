@@ -11,11 +11,16 @@ class CommandLineTest {
     }
 
     @Test
-    void everyCommandHasHelp() {
-        for (String command : new String[] {"node", "cluster", "sim", "item", "keygen", "bench", "check", "put", "get", "delete"}) {
-            CliRun r = run(command, "--help");
+    void everyCommandHasHelpListingTheExitCodes() {
+        for (String command : new String[] {"node", "cluster", "sim", "item", "item put", "item get", "keygen", "bench",
+                "check", "put", "get", "delete", "demo"}) {
+            String[] args = (command + " --help").split(" ");
+            CliRun r = run(args);
             assertThat(r.exitCode()).as(command).isZero();
-            assertThat(r.out()).as(command).contains("Usage: comet " + command);
+            assertThat(r.out()).as(command).contains("Usage: comet " + command).contains("Exit codes:");
+            for (ExitStatus s : ExitStatus.values()) {
+                assertThat(r.out()).as(command).containsPattern("(?m)^\\s+" + s.code() + "\\s+" + java.util.regex.Pattern.quote(s.description()));
+            }
         }
     }
 

@@ -45,7 +45,7 @@ class DemoCommandTest {
     void aPortInUseIsAClearFailure() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             CliRun run = CliRun.of("demo", "--http-port", Integer.toString(taken.getLocalPort()), "--nodes", "2");
-            assertThat(run.exitCode()).isEqualTo(Main.EXIT_FAILURE);
+            assertThat(run.exitCode()).isEqualTo(ExitStatus.INTERNAL.code());
             assertThat(run.err()).contains("comet: cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort());
         }
     }

@@ -73,11 +73,11 @@ class ItemCommandTest {
     @Test
     void clearErrorsForBadItemsUnknownTargetsAndUnreachableNodes() {
         CliRun big = CliRun.of("item", "put", "--immutable", "x".repeat(1200), "--node", entry);
-        assertThat(big.exitCode()).isEqualTo(1);
+        assertThat(big.exitCode()).isEqualTo(ExitStatus.BAD_INPUT.code());
         assertThat(big.err()).contains("too big").doesNotContain("\tat ");
 
         CliRun missing = CliRun.of("item", "get", "00".repeat(20), "--node", entry);
-        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.exitCode()).isEqualTo(ExitStatus.NOT_FOUND.code());
         assertThat(missing.err()).contains("no item found for target");
 
         CliRun badTarget = CliRun.of("item", "get", "xyz", "--node", entry);

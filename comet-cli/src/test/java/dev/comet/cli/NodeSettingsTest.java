@@ -85,7 +85,7 @@ class NodeSettingsTest {
     @Test
     void theCommandLineRejectsAnUnknownSetting() {
         CliRun run = CliRun.of("cluster", "--nodes", "2", "--selftest", "--lookups", "1", "--set", "colour=red");
-        assertThat(run.exitCode()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(run.exitCode()).isEqualTo(ExitStatus.BAD_INPUT.code());
         assertThat(run.err()).contains("unknown setting 'colour' in --set");
     }
 }

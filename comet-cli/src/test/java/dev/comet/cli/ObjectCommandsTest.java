@@ -56,8 +56,11 @@ class ObjectCommandsTest {
         assertThat(delete.exitCode()).as(delete.err()).isZero();
         assertThat(delete.out()).contains("deleted from 3 node(s)");
         CliRun gone = CliRun.of("get", "greeter", "--node", other);
-        assertThat(gone.exitCode()).isEqualTo(1);
+        assertThat(gone.exitCode()).isEqualTo(ExitStatus.NOT_FOUND.code());
         assertThat(gone.err()).contains("no replica of 'greeter' answered");
+        CliRun again = CliRun.of("delete", "greeter", "--node", entry);
+        assertThat(again.exitCode()).as(again.err()).isEqualTo(ExitStatus.NOT_FOUND.code());
+        assertThat(again.err()).contains("no replica holds 'greeter'");
     }
 
     @Test
@@ -74,7 +77,7 @@ class ObjectCommandsTest {
         Path refuser = tmp.resolve("refuser.lua");
         Files.writeString(refuser, "function onPut() return false end");
         CliRun refused = CliRun.of("put", "r", "--code", refuser.toString(), "--node", entry);
-        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.exitCode()).isEqualTo(ExitStatus.REFUSED.code());
         assertThat(refused.err()).contains("onPut refused the object");
     }
 
@@ -97,7 +100,7 @@ class ObjectCommandsTest {
                 + "return self.value end\n");
         assertThat(CliRun.of("put", "guarded", "--code", guarded.toString(), "--node", entry).exitCode()).isZero();
         CliRun wrong = CliRun.of("get", "guarded", "--arg", "password=guess", "--node", other);
-        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.exitCode()).isEqualTo(ExitStatus.REFUSED.code());
         assertThat(wrong.err()).endsWith("'guarded': 330 onGet: object:2 wrong password\n");
         CliRun right = CliRun.of("get", "guarded", "--arg", "password=open sesame", "--node", other);
         assertThat(right.out().trim()).isEqualTo("secret");

@@ -1,32 +1,38 @@
 package dev.comet.client;
 
-import dev.comet.CometException;
 import dev.comet.ErrorCode;
 
 import java.util.Locale;
 
 /**
- * The kinds of failure a Comet client sees, each with its HTTP status: the one place where Comet's error codes
- * ({@link ErrorCode}, KRPC codes from remote nodes) become what a client is told. The gateway answers with
- * {@link #status()} and {@code {"error": name(), "message": …}}; both clients throw {@link CometClientException}.
+ * The HTTP edge of the error catalogue: one constant per {@link ErrorCode.Kind}, each with its status. The gateway
+ * answers an error with {@link #status()} and {@code {"error": code(), "code": N, "name": …, "message": …}}; both
+ * clients throw {@link CometClientException}, whose {@link CometClientException#error()} is one of these.
  */
 public enum ApiError {
-    /** Malformed input: bad JSON, wrong types, bad hex, values out of range, an invalid signature. */
+    /** Malformed input: bad JSON, wrong types, bad hex, values out of range, an invalid signature, code that does not compile. */
     BAD_INPUT(400),
     /** No replica holds the key (or no node holds the item), or the route does not exist. */
     NOT_FOUND(404),
-    /** The request or its value is too large (body, code, BEP 44 value or salt). */
+    /** The request or its value is too large (body, key, code, BEP 44 value or salt). */
     TOO_LARGE(413),
-    /** A handler refused (answered false or failed), hit a sandbox limit, or a BEP 44 seq/cas check failed. */
+    /** A handler refused (answered false or failed), or a BEP 44 seq/cas check failed. */
     REFUSED(422),
-    /** The gateway is at its limit of requests in flight; retry after a moment. */
+    /** A handler hit one of the sandbox's limits (instructions, memory, requests, …). */
+    LIMIT(422),
+    /** The gateway is at its limit of requests in flight; retry after {@code Retry-After}. */
     RATE_LIMITED(429),
     /** A bug of the gateway or node; the message carries no detail (it is logged on the node). */
     INTERNAL(500),
     /** No replica could be reached, or the operation did not finish in time. */
     UNAVAILABLE(503),
-    /** The nodes' stores are full (KRPC 310): nothing was stored. */
-    STORE_FULL(507);
+    /** The node's handlers have spent their instruction budget for this second; retry after {@code Retry-After}. */
+    BUSY(503),
+    /** A node is full: its store quota or its object timers are used up; nothing was stored. */
+    FULL(507);
+
+    /** Seconds a client should wait before retrying a {@link #BUSY} or {@link #RATE_LIMITED} request. */
+    public static final int RETRY_AFTER_SECONDS = 1;
 
     private final int status;
 
@@ -44,32 +50,29 @@ public enum ApiError {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The kind named by an {@code error} field; {@link #INTERNAL} for a name this client does not know. */
-    public static ApiError fromCode(String code) {
-        for (ApiError e : values()) {
-            if (e.code().equals(code)) {
-                return e;
-            }
-        }
-        return INTERNAL;
+    /** True when the answer carries {@code Retry-After}: the node or gateway is busy for a moment, not broken. */
+    public boolean retryLater() {
+        return this == BUSY || this == RATE_LIMITED;
     }
 
-    /** The client's kind of an error of the catalogue: one mapping, by the error's kind. */
-    public static ApiError of(ErrorCode code) {
-        return switch (code.kind()) {
+    /** The one mapping of the HTTP edge: an error's kind to its status and {@code error} name. */
+    public static ApiError of(ErrorCode.Kind kind) {
+        return switch (kind) {
             case BAD_INPUT -> BAD_INPUT;
             case TOO_LARGE -> TOO_LARGE;
             case NOT_FOUND -> NOT_FOUND;
-            case REFUSED, LIMIT -> REFUSED;
-            case UNAVAILABLE, BUSY -> UNAVAILABLE;
-            case FULL -> STORE_FULL;
+            case REFUSED -> REFUSED;
+            case LIMIT -> LIMIT;
+            case UNAVAILABLE -> UNAVAILABLE;
+            case BUSY -> BUSY;
+            case FULL -> FULL;
             case RATE_LIMITED -> RATE_LIMITED;
             case INTERNAL -> INTERNAL;
         };
     }
 
-    /** The exception for {@code e}: its kind, and its message (which Comet writes for people). */
-    public static CometClientException exception(CometException e) {
-        return new CometClientException(of(e.code()), e.getMessage());
+    /** The kind at the HTTP edge of a catalogue entry. */
+    public static ApiError of(ErrorCode code) {
+        return of(code.kind());
     }
 }

@@ -6,7 +6,8 @@ import java.util.Map;
  * The small Java API of Comet: store an active object under a key, read it through its {@code onGet}, delete it,
  * and store and fetch BEP 44 items. Two implementations pass the same contract tests: {@link EmbeddedCometClient}
  * (a node in this JVM) and {@link HttpCometClient} (a node's HTTP gateway). Every method blocks until the
- * operation is done and throws {@link CometClientException} (with its {@link ApiError}) when it fails.
+ * operation is done and throws {@link CometClientException} when it fails: its {@code code()} is the catalogue
+ * entry (docs/errors.md), its {@code error()} that entry's kind ({@link ApiError}).
  */
 public interface CometClient extends AutoCloseable {
     /** Stores {@code spec} on the replicas closest to SHA-1(key); fails when none stored it. */
@@ -15,7 +16,7 @@ public interface CometClient extends AutoCloseable {
     /**
      * Runs {@code onGet(caller, args)} on the closest replica that answers ({@code all} false), or on every
      * replica ({@code all} true); {@link ApiError#NOT_FOUND} when none holds the key, {@link ApiError#REFUSED}
-     * when every answer is a handler's refusal.
+     * or {@link ApiError#LIMIT} when every answer is a handler's refusal or a limit it hit.
      */
     GetResult get(String key, Map<String, String> args, boolean all);
 

@@ -1,6 +1,7 @@
 package dev.comet.client;
 
 import dev.comet.CometException;
+import dev.comet.ErrorCode;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.DataDirectory;
 import dev.comet.runtime.UdpNode;
@@ -21,17 +22,17 @@ import java.util.concurrent.TimeUnit;
  * its node and event loop and closes both.
  */
 public final class EmbeddedCometClient implements CometClient {
-    /** How long an operation may take before it fails with {@link ApiError#UNAVAILABLE}. */
+    /** How long an operation may take before it fails with {@link ErrorCode#TIMEOUT} (unavailable). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     private final NioEventLoopGroup group;
     private final UdpNode node;
-    private final NodeAccess access;
+    private final NodeOperations operations;
 
     private EmbeddedCometClient(NioEventLoopGroup group, UdpNode node, Duration timeout) {
         this.group = group;
         this.node = node;
-        this.access = new NodeAccess(node, timeout);
+        this.operations = new NodeOperations(node, timeout);
     }
 
     /** A node on 127.0.0.1 (a free port) that joins through {@code bootstrap}, with default settings. */
@@ -61,12 +62,12 @@ public final class EmbeddedCometClient implements CometClient {
                 node.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 client.close();
-                throw new CometClientException(ApiError.UNAVAILABLE, "the embedded node did not join within " + timeout.toSeconds() + " s");
+                throw new CometClientException(ErrorCode.TIMEOUT, "the embedded node did not join within " + timeout.toSeconds() + " s");
             }
             return client;
         } catch (CometException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw ApiError.exception(e);
+            throw CometClientException.of(e);
         }
     }
 
@@ -77,27 +78,27 @@ public final class EmbeddedCometClient implements CometClient {
 
     @Override
     public WriteResult put(String key, ObjectSpec spec) {
-        return await(() -> access.put(key, spec));
+        return await(() -> operations.put(key, spec));
     }
 
     @Override
     public GetResult get(String key, Map<String, String> args, boolean all) {
-        return await(() -> access.get(key, args, all));
+        return await(() -> operations.get(key, args, all));
     }
 
     @Override
     public WriteResult delete(String key) {
-        return await(() -> access.delete(key));
+        return await(() -> operations.delete(key));
     }
 
     @Override
     public WriteResult putItem(ItemSpec item) {
-        return await(() -> access.putItem(item));
+        return await(() -> operations.putItem(item));
     }
 
     @Override
     public ItemResult getItem(String targetHex, String salt) {
-        return await(() -> access.getItem(targetHex, salt));
+        return await(() -> operations.getItem(targetHex, salt));
     }
 
     @Override
@@ -106,15 +107,14 @@ public final class EmbeddedCometClient implements CometClient {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    /** Runs an operation and waits for it (NodeAccess bounds the wait), with its failure as the client's exception. */
+    /** Runs an operation and waits for it (NodeOperations bounds the wait), with its failure as the client's exception. */
     private static <T> T await(java.util.function.Supplier<CompletableFuture<T>> operation) {
+        CompletableFuture<T> started;
         try {
-            return operation.get().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CometClientException(ApiError.UNAVAILABLE, "interrupted");
-        } catch (Exception e) {
-            throw NodeAccess.failure(e);
+            started = operation.get();
+        } catch (RuntimeException e) {
+            throw NodeOperations.failure(e);
         }
+        return NodeOperations.await(started);
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comet.CometError;
+import dev.comet.ErrorCode;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +21,8 @@ import java.util.StringJoiner;
 
 /**
  * A {@link CometClient} that talks to a node's HTTP gateway (JDK HttpClient, JSON with Jackson). Errors come
- * back as the gateway's {@code {error, message}} and are thrown as {@link CometClientException} with the same
- * {@link ApiError} the embedded client would throw. Thread-safe; one client can serve many threads.
+ * back as the gateway's {@code {error, code, name, message}} and are thrown as {@link CometClientException} with
+ * the same catalogue entry the embedded client would throw. Thread-safe; one client can serve many threads.
  */
 public final class HttpCometClient implements CometClient {
     /** JSON as the gateway writes it: no null fields, and integers read as Long like the embedded client's answers. */
@@ -95,7 +97,7 @@ public final class HttpCometClient implements CometClient {
         try {
             return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(value));
         } catch (JsonProcessingException e) {
-            throw new CometClientException(ApiError.BAD_INPUT, "cannot write the request as JSON: " + e.getOriginalMessage());
+            throw new CometClientException(ErrorCode.BAD_INPUT, "cannot write the request as JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -105,26 +107,34 @@ public final class HttpCometClient implements CometClient {
             response = http.send(builder.header("Content-Type", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CometClientException(ApiError.UNAVAILABLE, "cannot reach the gateway at " + base + ": " + e);
+            throw new CometClientException(ErrorCode.GATEWAY_UNREACHABLE, "cannot reach the gateway at " + base + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CometClientException(ApiError.UNAVAILABLE, "interrupted");
+            throw new CometClientException(ErrorCode.TIMEOUT, "interrupted while waiting for the gateway");
         }
         try {
             if (response.statusCode() / 100 == 2) {
                 return JSON.readValue(response.body(), type);
             }
-            JsonNode error = JSON.readTree(response.body());
-            throw new CometClientException(ApiError.fromCode(error.path("error").asText()), error.path("message").asText());
+            throw new CometClientException(errorOf(response.statusCode(), JSON.readTree(response.body())));
         } catch (JsonProcessingException e) {
-            throw new CometClientException(ApiError.INTERNAL, "the gateway answered " + response.statusCode()
+            throw new CometClientException(ErrorCode.INTERNAL, "the gateway answered " + response.statusCode()
                     + " with a body that is not the JSON expected");
         }
     }
 
+    /** The error a gateway's JSON error body carries: its catalogue code and message, read as fields. */
+    private static CometError errorOf(int status, JsonNode body) {
+        String message = body.path("message").asText("");
+        return ErrorCode.byCode(body.path("code").asInt(-1))
+                .map(code -> new CometError(code, message))
+                .orElseGet(() -> new CometError(ErrorCode.INTERNAL, "the gateway answered " + status
+                        + " with an error this client does not know: " + CometError.bounded(message)));
+    }
+
     /** A key as a URL path: each segment percent-encoded, slashes kept (the gateway's route takes them). */
     static String pathOf(String key) {
-        NodeAccess.keyId(key); // an empty or huge key fails here as it would in the gateway (an empty one has no route)
+        NodeOperations.keyId(key); // an empty or huge key fails here as it would in the gateway (an empty one has no route)
         StringJoiner path = new StringJoiner("/");
         for (String segment : key.split("/", -1)) {
             path.add(queryOf(segment));

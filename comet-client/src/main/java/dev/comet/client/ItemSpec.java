@@ -1,5 +1,7 @@
 package dev.comet.client;
 
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
 import dev.comet.items.Ed25519;
 import dev.comet.items.Item;
@@ -32,41 +34,49 @@ public record ItemSpec(String value, String publicKey, String signature, Long se
         return new ItemSpec(value, HEX.formatHex(item.publicKey()), HEX.formatHex(item.signature()), seq, salt, null);
     }
 
+    /** This spec with a lifetime of {@code seconds} asked of the storing nodes. */
+    public ItemSpec withTtlSeconds(long seconds) {
+        return new ItemSpec(value, publicKey, signature, seq, salt, seconds);
+    }
+
     /** The item this spec describes, validated (size, salt, signature); {@link CometClientException} otherwise. */
     public Item toItem() {
         if (value == null) {
-            throw new CometClientException(ApiError.BAD_INPUT, "an item needs a value");
+            throw new CometClientException(ErrorCode.BAD_INPUT, "an item needs a value");
         }
         byte[] bencoded = Bencode.encode(value);
         Item item;
         if (publicKey == null) {
             if (signature != null || seq != null || salt != null) {
-                throw new CometClientException(ApiError.BAD_INPUT, "signature, seq and salt need a publicKey (mutable item)");
+                throw new CometClientException(ErrorCode.BAD_INPUT, "signature, seq and salt need a publicKey (mutable item)");
             }
             item = Item.immutable(bencoded);
         } else {
             if (signature == null || seq == null) {
-                throw new CometClientException(ApiError.BAD_INPUT, "a mutable item needs publicKey, signature and seq");
+                throw new CometClientException(ErrorCode.BAD_INPUT, "a mutable item needs publicKey, signature and seq");
+            }
+            if (seq < 0) {
+                throw new CometClientException(ErrorCode.BAD_INPUT, "seq must not be negative, got " + seq);
             }
             item = new Item(bencoded, hex("publicKey", publicKey, Ed25519.PUBLIC_KEY_BYTES),
                     salt == null ? null : salt.getBytes(StandardCharsets.UTF_8), seq, hex("signature", signature, Ed25519.SIGNATURE_BYTES));
         }
         try {
             return item.validate();
-        } catch (dev.comet.CometException e) {
-            throw ApiError.exception(e);
+        } catch (CometException e) {
+            throw CometClientException.of(e);
         }
     }
 
     /** The lifetime in seconds, -1 for the nodes' default. */
     public long ttl() {
         if (ttlSeconds != null && ttlSeconds < 1) {
-            throw new CometClientException(ApiError.BAD_INPUT, "ttlSeconds must be at least 1, got " + ttlSeconds);
+            throw new CometClientException(ErrorCode.BAD_INPUT, "ttlSeconds must be at least 1, got " + ttlSeconds);
         }
         return ttlSeconds == null ? -1 : ttlSeconds;
     }
 
-    /** {@code text} as {@code bytes} bytes of hex; {@link ApiError#BAD_INPUT} naming {@code field} otherwise. */
+    /** {@code text} as {@code bytes} bytes of hex; {@link ErrorCode#BAD_INPUT} naming {@code field} otherwise. */
     static byte[] hex(String field, String text, int bytes) {
         try {
             byte[] out = HEX.parseHex(text);
@@ -76,6 +86,6 @@ public record ItemSpec(String value, String publicKey, String signature, Long se
         } catch (IllegalArgumentException e) {
             // reported below with the field's name
         }
-        throw new CometClientException(ApiError.BAD_INPUT, field + " must be " + (2 * bytes) + " hex digits");
+        throw new CometClientException(ErrorCode.BAD_INPUT, field + " must be " + (2 * bytes) + " hex digits");
     }
 }

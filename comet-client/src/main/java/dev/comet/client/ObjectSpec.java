@@ -1,5 +1,8 @@
 package dev.comet.client;
 
+import dev.comet.ErrorCode;
+import dev.comet.aso.ObjectConfig;
+
 /**
  * What to store under a key: a value (becomes {@code aso.value}), Lua code with handlers, or both; the number of
  * replicas (1–20, default 8), a lifetime and a timer interval ({@code aso.timerInterval}, for {@code onTimer}).
@@ -14,8 +17,8 @@ package dev.comet.client;
 public record ObjectSpec(String value, String code, Integer replicas, Long ttlSeconds, Long timerSeconds) {
     /** Replicas when none are asked for (DESIGN.md §4.2: K). */
     public static final int DEFAULT_REPLICAS = 8;
-    /** The most replicas an object may ask for. */
-    public static final int MAX_REPLICAS = 20;
+    /** The most replicas an object may ask for: the nodes' own bound. */
+    public static final int MAX_REPLICAS = ObjectConfig.MAX_REPLICAS;
 
     /** Just a value: {@code onGet} answers it. */
     public static ObjectSpec ofValue(String value) {
@@ -37,7 +40,7 @@ public record ObjectSpec(String value, String code, Integer replicas, Long ttlSe
         return new ObjectSpec(value, code, replicas, seconds, timerSeconds);
     }
 
-    /** Checks the fields; throws {@link ApiError#BAD_INPUT} naming the first wrong one. */
+    /** Checks the fields; throws {@link ErrorCode#BAD_INPUT} naming the first wrong one. */
     public ObjectSpec validate() {
         if (value == null && code == null) {
             throw bad("give a value, code, or both");
@@ -65,6 +68,6 @@ public record ObjectSpec(String value, String code, Integer replicas, Long ttlSe
     }
 
     private static CometClientException bad(String message) {
-        return new CometClientException(ApiError.BAD_INPUT, message);
+        return new CometClientException(ErrorCode.BAD_INPUT, message);
     }
 }

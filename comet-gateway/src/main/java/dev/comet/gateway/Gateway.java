@@ -9,10 +9,11 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.comet.ErrorCode;
 import dev.comet.client.ApiError;
 import dev.comet.client.CometClientException;
 import dev.comet.client.ItemSpec;
-import dev.comet.client.NodeAccess;
+import dev.comet.client.NodeOperations;
 import dev.comet.client.ObjectSpec;
 import dev.comet.runtime.UdpNode;
 import io.javalin.Javalin;
@@ -31,8 +32,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * A node's HTTP/JSON gateway (docs/openapi.yaml): objects, items, node status, per-object reports and Prometheus
- * metrics over Javalin. It does the DHT work for its clients through {@link NodeAccess}; every failure becomes a
- * JSON {@code {error, message}} with the status of its {@link ApiError}, never a stack trace. Owns its Javalin
+ * metrics over Javalin. It does the DHT work for its clients through {@link NodeOperations}; every failure becomes a
+ * JSON {@link ErrorBody} with the status of its kind ({@link ApiError}), never a stack trace. Owns its Javalin
  * server; not the node.
  */
 public final class Gateway implements AutoCloseable {
@@ -52,14 +53,14 @@ public final class Gateway implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Javalin app;
-    private final NodeAccess access;
+    private final NodeOperations operations;
     private final GatewayConfig config;
     private final GatewayMetrics metrics = new GatewayMetrics();
     private final Semaphore inFlight;
 
     private Gateway(UdpNode node, GatewayConfig config) {
         this.config = config;
-        this.access = new NodeAccess(node, config.requestTimeout());
+        this.operations = new NodeOperations(node, config.requestTimeout());
         this.inFlight = new Semaphore(config.maxInFlight());
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -67,7 +68,7 @@ public final class Gateway implements AutoCloseable {
             c.jsonMapper(new JavalinJackson(OUTPUT, false));
             c.router.ignoreTrailingSlashes = true;
         });
-        app.put("/v1/objects/<key>", limited(ctx -> access.put(ctx.pathParam("key"), body(ctx, ObjectSpec.class))));
+        app.put("/v1/objects/<key>", limited(ctx -> operations.put(ctx.pathParam("key"), body(ctx, ObjectSpec.class))));
         app.get("/v1/objects/<key>", limited(ctx -> {
             Map<String, String> args = new TreeMap<>();
             boolean all = false;
@@ -81,26 +82,26 @@ public final class Gateway implements AutoCloseable {
                     throw bad("unknown query parameter '" + p.getKey() + "' (use arg.NAME=VALUE and all=true|false)");
                 }
             }
-            return access.get(ctx.pathParam("key"), args, all);
+            return operations.get(ctx.pathParam("key"), args, all);
         }));
-        app.delete("/v1/objects/<key>", limited(ctx -> access.delete(ctx.pathParam("key"))));
+        app.delete("/v1/objects/<key>", limited(ctx -> operations.delete(ctx.pathParam("key"))));
         app.get("/v1/items/{target}", limited(ctx -> {
             for (String name : ctx.queryParamMap().keySet()) {
                 if (!name.equals("salt")) {
                     throw bad("unknown query parameter '" + name + "' (only salt)");
                 }
             }
-            return access.getItem(ctx.pathParam("target"), ctx.queryParam("salt"));
+            return operations.getItem(ctx.pathParam("target"), ctx.queryParam("salt"));
         }));
-        app.put("/v1/items", limited(ctx -> access.putItem(body(ctx, ItemSpec.class))));
-        app.get("/v1/node", limited(ctx -> access.status()));
-        app.get("/v1/node/objects/<key>", limited(ctx -> access.report(ctx.pathParam("key"))));
-        app.get("/metrics", limited(ctx -> access.counters().thenApply(metrics::scrape)));
+        app.put("/v1/items", limited(ctx -> operations.putItem(body(ctx, ItemSpec.class))));
+        app.get("/v1/node", limited(ctx -> operations.status()));
+        app.get("/v1/node/objects/<key>", limited(ctx -> operations.report(ctx.pathParam("key"))));
+        app.get("/metrics", limited(ctx -> operations.counters().thenApply(metrics::scrape)));
         app.exception(Exception.class, (e, ctx) -> fail(ctx, failure(e)));
         // a request no route matched (ours answer their own 404s as JSON already)
         app.error(404, ctx -> {
             if (!String.valueOf(ctx.res().getContentType()).startsWith("application/json")) {
-                fail(ctx, new CometClientException(ApiError.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()));
+                fail(ctx, new CometClientException(ErrorCode.NO_SUCH_ROUTE, "no route " + ctx.method() + " " + ctx.path()));
             }
         });
     }
@@ -153,8 +154,7 @@ public final class Gateway implements AutoCloseable {
         return ctx -> {
             long started = System.nanoTime();
             if (!inFlight.tryAcquire()) {
-                ctx.header("Retry-After", "1");
-                fail(ctx, new CometClientException(ApiError.RATE_LIMITED,
+                fail(ctx, new CometClientException(ErrorCode.OVERLOADED,
                         "the gateway is serving " + config.maxInFlight() + " requests; retry in a moment"));
                 count(ctx, started);
                 return;
@@ -171,7 +171,7 @@ public final class Gateway implements AutoCloseable {
             ctx.future(() -> work.handle((result, failure) -> {
                 inFlight.release();
                 if (failure != null) {
-                    fail(ctx, NodeAccess.failure(failure));
+                    fail(ctx, NodeOperations.failure(failure));
                 } else if (result instanceof String text) {
                     ctx.contentType(PROMETHEUS_TEXT).result(text);
                 } else {
@@ -183,13 +183,17 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    /** Javalin's own refusals (body too large) as their kind; everything else as {@link NodeAccess#failure}. */
+    /** Javalin's own refusals (body too large) as catalogue errors; everything else as {@link NodeOperations#failure}. */
     private CometClientException failure(Throwable e) {
         if (e instanceof HttpResponseException h) {
-            return new CometClientException(statusKind(h.getStatus()), h.getStatus() == 413
-                    ? "the request body is larger than " + config.maxBodyBytes() + " bytes" : h.getMessage());
+            if (h.getStatus() == 413) {
+                return new CometClientException(ErrorCode.REQUEST_TOO_LARGE,
+                        "the request body is larger than " + config.maxBodyBytes() + " bytes");
+            }
+            return new CometClientException(h.getStatus() < 500 ? ErrorCode.BAD_INPUT : ErrorCode.INTERNAL,
+                    h.getStatus() < 500 ? h.getMessage() : "internal error");
         }
-        return NodeAccess.failure(e);
+        return NodeOperations.failure(e);
     }
 
     private void count(Context ctx, long startedNanos) {
@@ -197,8 +201,13 @@ public final class Gateway implements AutoCloseable {
                 Duration.ofNanos(System.nanoTime() - startedNanos));
     }
 
+    /** Answers {@code e}: the status of its kind, {@code Retry-After} for a busy node or gateway, and its body. */
     private static void fail(Context ctx, CometClientException e) {
-        ctx.status(e.error().status()).json(new ErrorBody(e.error().code(), e.getMessage()));
+        ApiError kind = e.error();
+        if (kind.retryLater()) {
+            ctx.header("Retry-After", Integer.toString(ApiError.RETRY_AFTER_SECONDS));
+        }
+        ctx.status(kind.status()).json(ErrorBody.of(e.toError()));
     }
 
     /** The request body as {@code type}: 400 for a missing body, bad JSON, wrong types or unknown fields. */
@@ -230,17 +239,8 @@ public final class Gateway implements AutoCloseable {
         };
     }
 
-    private static ApiError statusKind(int status) {
-        for (ApiError e : ApiError.values()) {
-            if (e.status() == status) {
-                return e;
-            }
-        }
-        return status < 500 ? ApiError.BAD_INPUT : ApiError.INTERNAL;
-    }
-
     private static CometClientException bad(String message) {
-        return new CometClientException(ApiError.BAD_INPUT, message);
+        return new CometClientException(ErrorCode.BAD_INPUT, message);
     }
 
 }

@@ -49,6 +49,7 @@ public final class ClientExample {
                 comet.get("vault", Map.of("pin", "0000"), false);
             } catch (CometClientException e) {
                 System.out.println(e.error());                            // REFUSED (the message says why)
+                System.out.println(e.code().code() + " " + e.code());     // 330 HANDLER_REFUSED (docs/errors.md)
             }
 
             comet.delete("greeting");

@@ -22,7 +22,7 @@ class ClientExampleTest {
             System.setOut(old);
         }
         assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
-                "Hello world!", "2", "gold", "REFUSED", "true");
+                "Hello world!", "2", "gold", "REFUSED", "330 HANDLER_REFUSED", "true");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.comet.gateway;
 
+import dev.comet.ErrorCode;
 import dev.comet.client.ApiError;
 import dev.comet.client.CometClient;
 import dev.comet.client.CometClientException;
@@ -102,24 +103,25 @@ abstract class CometClientContract {
     void aDeletedKeyIsNotFound() {
         client.put(prefix + "doomed", ObjectSpec.ofValue("bye").withReplicas(2));
         assertThat(client.delete(prefix + "doomed").stored()).hasSize(2);
-        assertError(() -> client.get(prefix + "doomed"), ApiError.NOT_FOUND);
-        assertError(() -> client.delete(prefix + "doomed"), ApiError.NOT_FOUND);
-        assertError(() -> client.get(prefix + "never stored"), ApiError.NOT_FOUND);
+        assertError(() -> client.get(prefix + "doomed"), ErrorCode.NOT_FOUND);
+        assertError(() -> client.delete(prefix + "doomed"), ErrorCode.NOT_FOUND);
+        assertError(() -> client.get(prefix + "never stored"), ErrorCode.NOT_FOUND);
     }
 
     @Test
     void aRefusingOnPutIsRefused() {
         assertError(() -> client.put(prefix + "stubborn", ObjectSpec.ofCode("function onPut() return false end")),
-                ApiError.REFUSED);
+                ErrorCode.HANDLER_REFUSED);
     }
 
     @Test
     void badInputIsBadInput() {
-        assertError(() -> client.put(prefix + "x", ObjectSpec.ofValue("v").withReplicas(0)), ApiError.BAD_INPUT);
-        assertError(() -> client.put(prefix + "x", new ObjectSpec(null, null, null, null, null)), ApiError.BAD_INPUT);
-        assertError(() -> client.put("", ObjectSpec.ofValue("v")), ApiError.BAD_INPUT);
-        assertError(() -> client.getItem("not hex", null), ApiError.BAD_INPUT);
-        assertError(() -> client.put(prefix + "big", ObjectSpec.ofValue("b".repeat(40_000))), ApiError.TOO_LARGE);
+        assertError(() -> client.put(prefix + "x", ObjectSpec.ofValue("v").withReplicas(0)), ErrorCode.BAD_INPUT);
+        assertError(() -> client.put(prefix + "x", new ObjectSpec(null, null, null, null, null)), ErrorCode.BAD_INPUT);
+        assertError(() -> client.put("", ObjectSpec.ofValue("v")), ErrorCode.BAD_INPUT);
+        assertError(() -> client.getItem("not hex", null), ErrorCode.BAD_INPUT);
+        assertError(() -> client.put(prefix + "big", ObjectSpec.ofValue("b".repeat(40_000))), ErrorCode.CODE_SIZE_LIMIT);
+        assertError(() -> client.put(prefix + "broken", ObjectSpec.ofCode("function onGet( return end")), ErrorCode.CODE_INVALID);
     }
 
     @Test
@@ -135,12 +137,15 @@ abstract class CometClientContract {
         WriteResult mutable = client.putItem(signed);
         assertThat(client.getItem(mutable.target(), prefix))
                 .isEqualTo(new ItemResult(mutable.target(), "v7", 7L, signed.publicKey()));
-        assertError(() -> client.putItem(ItemSpec.immutable("z".repeat(1200))), ApiError.TOO_LARGE);
-        assertError(() -> client.getItem("ab".repeat(20), null), ApiError.NOT_FOUND);
+        assertError(() -> client.putItem(ItemSpec.immutable("z".repeat(1200))), ErrorCode.ITEM_TOO_BIG);
+        assertError(() -> client.getItem("ab".repeat(20), null), ErrorCode.NOT_FOUND);
     }
 
-    private static void assertError(Runnable call, ApiError expected) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(CometClientException.class,
-                e -> assertThat(e.error()).as(e.getMessage()).isEqualTo(expected));
+    /** Both clients fail with the same catalogue entry, and so the same kind. */
+    private static void assertError(Runnable call, ErrorCode expected) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(CometClientException.class, e -> {
+            assertThat(e.code()).as(e.getMessage()).isEqualTo(expected);
+            assertThat(e.error()).isEqualTo(ApiError.of(expected.kind()));
+        });
     }
 }

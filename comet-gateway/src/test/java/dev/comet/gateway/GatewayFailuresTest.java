@@ -2,7 +2,12 @@ package dev.comet.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comet.aso.AsoRuntimeFactory;
+import dev.comet.aso.HandlerLimits;
+import dev.comet.aso.ObjectConfig;
 import dev.comet.client.LuaRuntimePool;
+import dev.comet.lua.LuaAsoRuntime;
+import dev.comet.lua.SandboxPool;
 import dev.comet.core.NodeConfig;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -18,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The statuses only a crippled network shows: 503 when no replica is reachable, 507 when the stores are full. */
+/**
+ * The statuses only a crippled network or a node at capacity shows: 503 when no replica is reachable or the node's
+ * handlers are busy, 507 when its store or timers are full; never a 4xx that blames the client.
+ */
 class GatewayFailuresTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final NioEventLoopGroup group = new NioEventLoopGroup(1);
@@ -45,8 +53,37 @@ class GatewayFailuresTest {
     void aFullStoreIsInsufficientStorage() throws Exception {
         Gateway gateway = gatewayOn(NodeConfig.defaults().withStoreQuota(1, 1 << 20), false);
         assertThat(HttpCheck.send(gateway.url(), "PUT", "/v1/objects/first", "{\"value\":\"v\"}").statusCode()).isEqualTo(200);
-        JsonNode error = error(gateway, "PUT", "/v1/objects/second", "{\"value\":\"v\"}", 507, "store_full");
+        JsonNode error = error(gateway, "PUT", "/v1/objects/second", "{\"value\":\"v\"}", 507, "full");
         assertThat(error.get("message").asText()).contains("310");
+        assertThat(error.get("name").asText()).isEqualTo("STORE_FULL");
+    }
+
+    @Test
+    void fullTimersAreInsufficientStorage() throws Exception {
+        Gateway gateway = gatewayOn(NodeConfig.defaults().withObjects(ObjectConfig.defaults().withMaxTimers(0)), false);
+        JsonNode error = error(gateway, "PUT", "/v1/objects/ticking",
+                "{\"code\":\"function onTimer() end\",\"timerSeconds\":60}", 507, "full");
+        assertThat(error.get("code").asInt()).isEqualTo(311);
+        assertThat(error.get("name").asText()).isEqualTo("TIMERS_FULL");
+    }
+
+    @Test
+    void aSpentHandlerBudgetIsBusyWithRetryAfter() throws Exception {
+        // a budget of one instruction in a second that never ends: the first onGet runs and spends it, the next is
+        // refused until the clock turns (it does not here, so the test does not depend on timing)
+        SandboxPool pool = new SandboxPool(1, 16);
+        open.add(pool::close);
+        AsoRuntimeFactory frozenBudget = (nodeThread, id, address, clock) -> new LuaAsoRuntime(pool, nodeThread,
+                HandlerLimits.defaults(), 1, address.getAddress().getHostAddress(), id, () -> 0L);
+        Gateway gateway = gatewayOn(NodeConfig.defaults(), false, frozenBudget);
+        HttpResponse<String> put = HttpCheck.send(gateway.url(), "PUT", "/v1/objects/counter",
+                "{\"code\":\"aso.n = 0 function onGet() self.n = self.n + 1 return self.n end\"}");
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertThat(HttpCheck.send(gateway.url(), "GET", "/v1/objects/counter", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> busy = HttpCheck.send(gateway.url(), "GET", "/v1/objects/counter", null);
+        JsonNode error = HttpCheck.errorBody(busy, 503, "busy");
+        assertThat(error.get("name").asText()).isEqualTo("HANDLERS_BUSY");
+        assertThat(busy.headers().firstValue("Retry-After")).contains("1");
     }
 
     private static List<AutoCloseable> reversed(List<AutoCloseable> list) {
@@ -56,8 +93,12 @@ class GatewayFailuresTest {
     }
 
     private Gateway gatewayOn(NodeConfig config, boolean readOnly) throws Exception {
+        return gatewayOn(config, readOnly, LuaRuntimePool.factory(config.objects()));
+    }
+
+    private Gateway gatewayOn(NodeConfig config, boolean readOnly, AsoRuntimeFactory runtimes) throws Exception {
         UdpNode node = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config, List.of(),
-                null, readOnly, LuaRuntimePool.factory());
+                null, readOnly, runtimes);
         open.add(node);
         node.ready().get(10, TimeUnit.SECONDS);
         Gateway gateway = Gateway.start(node, GatewayConfig.defaults().withAddress("127.0.0.1", 0));
@@ -65,11 +106,7 @@ class GatewayFailuresTest {
         return gateway;
     }
 
-    private static JsonNode error(Gateway gateway, String method, String path, String body, int status, String error) throws Exception {
-        HttpResponse<String> r = HttpCheck.send(gateway.url(), method, path, body);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        JsonNode json = JSON.readTree(r.body());
-        assertThat(json.get("error").asText()).isEqualTo(error);
-        return json;
+    private static JsonNode error(Gateway gateway, String method, String path, String body, int status, String error) {
+        return HttpCheck.errorBody(HttpCheck.send(gateway.url(), method, path, body), status, error);
     }
 }

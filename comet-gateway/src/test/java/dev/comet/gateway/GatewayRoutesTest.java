@@ -97,8 +97,17 @@ class GatewayRoutesTest {
         assertThat(error("DELETE", "/v1/objects/keeper", null, 422, "refused").get("message").asText()).contains("onDelete refused");
         ok("PUT", "/v1/objects/looper", body(Map.of("code", "function onGet() while true do end end", "replicas", 2)));
         // the loop is stopped by the instruction limit, or by the wall-time backstop on a busy machine
-        assertThat(error("GET", "/v1/objects/looper", null, 422, "refused").get("message").asText())
-                .containsPattern("32[02] onGet: (instruction|time) limit exceeded");
+        JsonNode limit = error("GET", "/v1/objects/looper", null, 422, "limit");
+        assertThat(limit.get("message").asText()).containsPattern("32[02] onGet: (instruction|time) limit exceeded");
+        assertThat(limit.get("name").asText()).isIn("INSTRUCTION_LIMIT", "TIME_LIMIT");
+    }
+
+    @Test
+    void codeThatDoesNotCompileIsBadInput() throws Exception {
+        JsonNode syntax = error("PUT", "/v1/objects/broken", body(Map.of("code", "function onGet( return end")), 400, "bad_input");
+        assertThat(syntax.get("code").asInt()).isEqualTo(332);
+        assertThat(syntax.get("name").asText()).isEqualTo("CODE_INVALID");
+        assertThat(syntax.get("message").asText()).contains("does not compile");
     }
 
     @Test
@@ -139,8 +148,7 @@ class GatewayRoutesTest {
     @Test
     void unknownRoutesAreJsonNotFound() throws Exception {
         HttpResponse<String> r = HttpCheck.sendUnchecked(url, "GET", "/v1/nothing-here", null);
-        assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("not_found");
+        assertThat(HttpCheck.errorBody(r, 404, "not_found").get("name").asText()).isEqualTo("NO_SUCH_ROUTE");
     }
 
     @Test
@@ -214,9 +222,8 @@ class GatewayRoutesTest {
         gateway.inFlight().acquire(slots);
         try {
             HttpResponse<String> r = HttpCheck.send(url, "GET", "/v1/node", null);
-            assertThat(r.statusCode()).isEqualTo(429);
             assertThat(r.headers().firstValue("Retry-After")).contains("1");
-            assertThat(JSON.readTree(r.body()).get("error").asText()).isEqualTo("rate_limited");
+            assertThat(HttpCheck.errorBody(r, 429, "rate_limited").get("name").asText()).isEqualTo("OVERLOADED");
         } finally {
             gateway.inFlight().release(slots);
         }
@@ -235,12 +242,7 @@ class GatewayRoutesTest {
     }
 
     private static JsonNode error(String method, String path, String body, int status, String error) throws Exception {
-        HttpResponse<String> r = HttpCheck.send(url, method, path, body);
-        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(status);
-        JsonNode json = JSON.readTree(r.body());
-        assertThat(json.get("error").asText()).isEqualTo(error);
-        assertThat(json.get("message").asText()).isNotBlank();
-        return json;
+        return HttpCheck.errorBody(HttpCheck.send(url, method, path, body), status, error);
     }
 
     static String body(Map<String, ?> fields) throws Exception {

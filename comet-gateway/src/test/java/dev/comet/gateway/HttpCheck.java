@@ -5,6 +5,10 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.comet.ErrorCode;
+import dev.comet.client.ApiError;
 
 import java.io.IOException;
 import java.net.URI;
@@ -90,6 +94,28 @@ final class HttpCheck {
                 Request.Method.valueOf(method), r.build());
         assertThat(report.getMessages()).as("%s %s -> %d %s", method, path, response.statusCode(), response.body()).isEmpty();
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    /**
+     * The JSON error body of {@code response} after checking it is {@code status} with kind {@code error}, and that
+     * its {@code code} and {@code name} are one entry of the catalogue whose kind is that status and kind.
+     */
+    static JsonNode errorBody(HttpResponse<String> response, int status, String error) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+        assertThat(json.get("error").asText()).as(response.body()).isEqualTo(error);
+        assertThat(json.get("message").asText()).isNotBlank();
+        ErrorCode entry = ErrorCode.byCode(json.get("code").asInt()).orElseThrow(
+                () -> new AssertionError("no catalogue entry for the code of " + response.body()));
+        assertThat(json.get("name").asText()).isEqualTo(entry.name());
+        assertThat(ApiError.of(entry).code()).as("the kind of %s", entry).isEqualTo(error);
+        assertThat(ApiError.of(entry).status()).isEqualTo(status);
+        return json;
     }
 
     /** A key may hold slashes, which OpenAPI path templates cannot: the route's path with them escaped. */

@@ -1,9 +1,10 @@
 package dev.comet.client;
 
-import dev.comet.core.ObjectAnswer;
-import dev.comet.core.WriteOutcome;
 import dev.comet.CometError;
 import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
 import dev.comet.aso.ObjectReport;
 import dev.comet.bencode.Bencode;
 import dev.comet.core.Node;
@@ -30,13 +31,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The one adapter between client-facing code (the gateway, the embedded client) and a {@link UdpNode}: turns
- * keys, specs and args into node calls and the node's answers into plain result records, and every failure into
+ * Carries out client operations (object put, get and delete, item put and get, status) on a {@link UdpNode}: the
+ * one path the gateway, the embedded client and the CLI share. Turns keys, specs and args into node calls and the node's answers into plain result records, and every failure into
  * a {@link CometClientException}. Futures fail with that exception (possibly wrapped in a CompletionException;
  * {@link #failure} unwraps it). Stateless apart from the node it wraps, which it does not own.
  */
-public final class NodeAccess {
-    private static final Logger LOG = LoggerFactory.getLogger(NodeAccess.class);
+public final class NodeOperations {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeOperations.class);
     private static final HexFormat HEX = HexFormat.of();
     /** Longest key accepted, in UTF-8 bytes (keys are hashed, but must fit in a URL and a log line). */
     public static final int MAX_KEY_BYTES = 1024;
@@ -47,8 +48,8 @@ public final class NodeAccess {
     private final Duration timeout;
     private final long startedAtMillis = System.currentTimeMillis();
 
-    /** Access to {@code node}; every operation fails with {@link ApiError#UNAVAILABLE} after {@code timeout}. */
-    public NodeAccess(UdpNode node, Duration timeout) {
+    /** Operations on {@code node}; every operation fails with {@link ErrorCode#TIMEOUT} after {@code timeout}. */
+    public NodeOperations(UdpNode node, Duration timeout) {
         this.node = node;
         this.timeout = timeout;
     }
@@ -62,33 +63,38 @@ public final class NodeAccess {
         NodeId k = keyId(key);
         spec.validate();
         byte[] source = ObjectSource.of(spec);
-        int most = Math.min(HandlerLimits.defaults().codeBytes(), node.config().maxDatagramBytes() - DATAGRAM_OVERHEAD);
+        int codeLimit = HandlerLimits.defaults().codeBytes();
+        int most = Math.min(codeLimit, node.config().maxDatagramBytes() - DATAGRAM_OVERHEAD);
         if (source.length > most) {
             // a comet_put carries the code in one datagram: a larger one would be dropped on the way as "no answer"
-            throw new CometClientException(ApiError.TOO_LARGE, "the object's code and value are " + source.length
-                    + " bytes; at most " + most + " fit");
+            throw new CometClientException(source.length > codeLimit ? ErrorCode.CODE_SIZE_LIMIT : ErrorCode.REQUEST_TOO_LARGE,
+                    "the object's code and value are " + source.length + " bytes; at most " + most + " fit");
         }
         return timed(node.putObject(k, source, spec.replicaCount(), spec.ttl()), "the put")
                 .thenApply(put -> requireStored(key, put, "stored the object"));
     }
 
-    /** Runs onGet on the closest replica or on all; fails with NOT_FOUND or, when every answer is a refusal, its kind. */
+    /**
+     * Runs onGet on the closest replica or on all; fails with NOT_FOUND when no replica holds the key or, when every
+     * answer is an error, with the most telling one (a replica's own refusal or limit before a replica that could
+     * not be asked).
+     */
     public CompletableFuture<GetResult> get(String key, Map<String, String> args, boolean all) {
         NodeId k = keyId(key);
         Map<String, byte[]> handlerArgs = new TreeMap<>();
         args.forEach((name, v) -> handlerArgs.put(name, v.getBytes(StandardCharsets.UTF_8)));
         return timed(node.getObject(k, handlerArgs, all), "the get").thenApply(found -> {
             if (found.isEmpty()) {
-                throw new CometClientException(ApiError.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
+                throw new CometClientException(ErrorCode.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
             }
             List<Answer> answers = new ArrayList<>();
             for (ObjectAnswer a : found) {
-                answers.add(new Answer(address(a.replica()), PlainValues.of(a.value()),
+                answers.add(new Answer(address(a.replica()), BencodeToJson.convert(a.value()),
                         a.error() == null ? null : a.error().toString()));
             }
             if (found.stream().allMatch(a -> a.error() != null)) {
-                CometError error = found.get(0).error();
-                throw new CometClientException(ApiError.of(error.code()), "'" + key + "': " + error);
+                CometError error = mostTelling(found.stream().map(ObjectAnswer::error).toList());
+                throw new CometClientException(new CometError(error.code(), "'" + key + "': " + error));
             }
             return new GetResult(key, k.toHex(), answers);
         });
@@ -99,7 +105,7 @@ public final class NodeAccess {
         NodeId k = keyId(key);
         return timed(node.deleteObject(k), "the delete").thenApply(deleted -> {
             if (deleted.accepted().isEmpty() && deleted.refused().isEmpty()) {
-                throw new CometClientException(ApiError.NOT_FOUND, "no replica holds '" + key + "' (target " + k.toHex() + ")");
+                throw new CometClientException(ErrorCode.NOT_FOUND, "no replica holds '" + key + "' (target " + k.toHex() + ")");
             }
             return requireStored(key, deleted, "deleted the object");
         });
@@ -116,15 +122,31 @@ public final class NodeAccess {
     public CompletableFuture<ItemResult> getItem(String targetHex, String salt) {
         NodeId target = NodeId.fromBytes(ItemSpec.hex("target", targetHex, NodeId.BYTES));
         byte[] saltBytes = salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
-        return timed(node.getItem(target, saltBytes), "the item get").thenApply(found -> {
-            Item item = found.item().orElseThrow(() -> new CometClientException(ApiError.NOT_FOUND,
-                    "no item found for target " + target.toHex() + " (asked " + found.lookup().closest().size() + " nodes)"));
-            Object value = Bencode.decode(item.value());
-            String text = value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
-                    : new String(item.value(), StandardCharsets.ISO_8859_1);
+        return findItem(target, saltBytes).thenApply(item -> {
+            String text = textOf(item);
             return item.isMutable() ? new ItemResult(target.toHex(), text, item.seq(), HEX.formatHex(item.publicKey()))
                     : new ItemResult(target.toHex(), text, null, null);
         });
+    }
+
+    /** The verified item under {@code target} (a mutable one's {@code salt} may be empty); NOT_FOUND when no node has it. */
+    public CompletableFuture<Item> findItem(NodeId target, byte[] salt) {
+        return timed(node.getItem(target, salt), "the item get").thenApply(found -> found.item().orElseThrow(
+                () -> new CometClientException(ErrorCode.NOT_FOUND, "no item found for target " + target.toHex()
+                        + " (asked " + found.lookup().closest().size() + " nodes)")));
+    }
+
+    /** The seq the next version of a mutable item must carry: the highest found in the DHT + 1, or 1 for a new one. */
+    public CompletableFuture<Long> nextSeq(byte[] publicKey, byte[] salt) {
+        return timed(node.getItem(Item.mutableTarget(publicKey, salt), salt), "the lookup of the current seq")
+                .thenApply(found -> found.item().map(i -> i.seq() + 1).orElse(1L));
+    }
+
+    /** An item's value as text: a string value as UTF-8, another bencoded value as its bencoding read as ISO-8859-1. */
+    public static String textOf(Item item) {
+        Object value = Bencode.decode(item.value());
+        return value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
+                : new String(item.value(), StandardCharsets.ISO_8859_1);
     }
 
     /** This node: id, address, uptime, routing table and store. */
@@ -148,7 +170,7 @@ public final class NodeAccess {
     public CompletableFuture<ObjectReport> report(String key) {
         NodeId k = keyId(key);
         return timed(node.asoRuntime().report(k), "the report").thenApply((Optional<ObjectReport> r) -> r.orElseThrow(
-                () -> new CometClientException(ApiError.NOT_FOUND, "this node holds no loaded replica of '" + key + "'")));
+                () -> new CometClientException(ErrorCode.NOT_FOUND, "this node holds no loaded replica of '" + key + "'")));
     }
 
     /** Everything the node counts, in one snapshot taken on its thread. */
@@ -163,8 +185,23 @@ public final class NodeAccess {
     }
 
     /**
-     * The {@link CometClientException} behind a failed operation: its own, a {@link CometException}'s mapping, a
-     * timeout as UNAVAILABLE, and anything else (a bug) as INTERNAL with no detail for the client (logged here).
+     * Waits for an operation of this class (each is bounded by its timeout) and returns its result, or throws its
+     * failure as a {@link CometClientException}.
+     */
+    public static <T> T await(CompletableFuture<T> operation) {
+        try {
+            return operation.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CometClientException(ErrorCode.TIMEOUT, "interrupted while waiting for the node");
+        } catch (ExecutionException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * The {@link CometClientException} behind a failed operation: its own, a {@link CometException}'s error, a
+     * timeout as TIMEOUT, and anything else (a bug) as INTERNAL with no detail for the client (logged here).
      */
     public static CometClientException failure(Throwable t) {
         Throwable cause = t;
@@ -175,22 +212,22 @@ public final class NodeAccess {
             return e;
         }
         if (cause instanceof CometException e) {
-            return ApiError.exception(e);
+            return CometClientException.of(e);
         }
         if (cause instanceof TimeoutException) {
-            return new CometClientException(ApiError.UNAVAILABLE, "the operation did not finish in time");
+            return new CometClientException(ErrorCode.TIMEOUT, "the operation did not finish in time");
         }
         LOG.error("internal error", cause);
-        return new CometClientException(ApiError.INTERNAL, "internal error");
+        return new CometClientException(ErrorCode.INTERNAL, "internal error");
     }
 
-    /** The key's id, SHA-1 of its UTF-8 bytes; BAD_INPUT for an empty key, TOO_LARGE for a huge one. */
+    /** The key's id, SHA-1 of its UTF-8 bytes; BAD_INPUT for an empty key, REQUEST_TOO_LARGE for a huge one. */
     public static NodeId keyId(String key) {
         if (key == null || key.isEmpty()) {
-            throw new CometClientException(ApiError.BAD_INPUT, "the key must not be empty");
+            throw new CometClientException(ErrorCode.BAD_INPUT, "the key must not be empty");
         }
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            throw new CometClientException(ApiError.TOO_LARGE, "a key is at most " + MAX_KEY_BYTES + " bytes");
+            throw new CometClientException(ErrorCode.REQUEST_TOO_LARGE, "a key is at most " + MAX_KEY_BYTES + " bytes");
         }
         return NodeId.ofKey(key);
     }
@@ -199,7 +236,7 @@ public final class NodeAccess {
         return f.orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).exceptionally(t -> {
             Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
             if (cause instanceof TimeoutException) {
-                throw new CometClientException(ApiError.UNAVAILABLE, what + " did not finish within " + timeout.toSeconds() + " s");
+                throw new CometClientException(ErrorCode.TIMEOUT, what + " did not finish within " + timeout.toSeconds() + " s");
             }
             throw failure(cause);
         });
@@ -221,15 +258,18 @@ public final class NodeAccess {
         }
         String subject = key == null ? "target " + result.target() : "'" + key + "'";
         if (outcome.refused().isEmpty()) {
-            throw new CometClientException(ApiError.UNAVAILABLE, "no node was reached for " + subject);
+            throw new CometClientException(ErrorCode.NO_ANSWER, "no node was reached for " + subject);
         }
-        // a handler's or store's own refusal says more than a node that did not answer; the lowest address first,
-        // so the same refusals give the same error
+        // the lowest address first, so the same refusals give the same error
         Map<String, CometError> byAddress = new TreeMap<>();
         outcome.refused().forEach((c, why) -> byAddress.put(address(c), why));
-        CometError why = byAddress.values().stream().filter(r -> ApiError.of(r.code()) != ApiError.UNAVAILABLE)
-                .findFirst().orElse(byAddress.values().iterator().next());
-        throw new CometClientException(ApiError.of(why.code()), "no node " + what + " for " + subject + ": " + why);
+        CometError why = mostTelling(List.copyOf(byAddress.values()));
+        throw new CometClientException(new CometError(why.code(), "no node " + what + " for " + subject + ": " + why));
+    }
+
+    /** A node's own refusal, limit or full store says more than a node that could not be asked: the first such, else the first. */
+    private static CometError mostTelling(List<CometError> errors) {
+        return errors.stream().filter(e -> e.kind() != ErrorCode.Kind.UNAVAILABLE).findFirst().orElse(errors.get(0));
     }
 
     static String address(Contact c) {

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** The CLI's one JSON writer. */
-final class Json {
+/** The CLI's one JSON printer: indented for reports, compact for values printed among other text. */
+final class JsonPrinter {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
+    private JsonPrinter() {
     }
 
     private static final ObjectMapper COMPACT = new ObjectMapper();
