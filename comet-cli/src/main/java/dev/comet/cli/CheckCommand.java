@@ -4,6 +4,8 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.lua.AsoContext;
 import dev.comet.lua.AsoInstance;
+import dev.comet.lua.ConversionException;
+import dev.comet.lua.LuaExport;
 import dev.comet.aso.AsoRequest;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.InvocationResult;
@@ -73,7 +75,11 @@ final class CheckCommand implements Callable<Integer> {
             InvocationResult r = sandbox.invoke(object, handler, arguments(handler, object), i, limits);
             String used = String.format("(%d instructions, %d bytes, %.2f ms)", r.instructions(), r.allocatedBytes(),
                     r.nanos() / 1e6);
-            if (r.ok()) {
+            String refused = r.ok() ? unsendable(r.value()) : null;
+            if (refused != null) {
+                failed = true;
+                System.out.println(handler + " #" + i + " failed: " + refused + " " + used);
+            } else if (r.ok()) {
                 System.out.println(handler + " #" + i + ": " + LuaValues.render(r.value()) + " " + used
                         + (r.deleteSelf() ? " [deleteSelf]" : ""));
                 for (AsoRequest request : r.requests()) {
@@ -82,7 +88,8 @@ final class CheckCommand implements Callable<Integer> {
                 }
             } else {
                 failed = true;
-                System.out.println(handler + " #" + i + " failed: " + r.error() + " " + used);
+                int errorCode = r.limit() != null ? r.limit().code() : ErrorCode.HANDLER_REFUSED.code();
+                System.out.println(handler + " #" + i + " failed: " + errorCode + " " + r.error() + " " + used);
             }
         }
         System.out.println("state: " + LuaValues.render(StateCodec.decode(object.savedState(), 16)));
@@ -90,6 +97,19 @@ final class CheckCommand implements Callable<Integer> {
             System.out.println("log: " + line);
         }
         return failed ? Main.EXIT_FAILURE : 0;
+    }
+
+    /**
+     * Why a node could not send {@code answer} (its code and message, as the requester would get them), or null:
+     * {@code check} converts it as the node does, so a cyclic or oversized answer is an error here too.
+     */
+    private static String unsendable(LuaValue answer) {
+        try {
+            LuaExport.answer(answer);
+            return null;
+        } catch (ConversionException e) {
+            return e.code().code() + " " + e.getMessage();
+        }
     }
 
     private static String describe(AsoRequest request) {
