@@ -1,9 +1,12 @@
 package dev.comet.cli;
 
+import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.lua.AsoContext;
 import dev.comet.lua.AsoInstance;
+import dev.comet.lua.ConversionException;
+import dev.comet.lua.LuaExport;
 import dev.comet.aso.AsoRequest;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.InvocationResult;
@@ -73,7 +76,13 @@ final class CheckCommand implements Callable<Integer> {
             InvocationResult r = sandbox.invoke(object, handler, arguments(handler, object), i, limits);
             String used = String.format("(%d instructions, %d bytes, %.2f ms)", r.instructions(), r.allocatedBytes(),
                     r.nanos() / 1e6);
-            if (r.ok()) {
+            CometError refused = r.ok() ? unsendable(r.value()) : null;
+            if (refused != null) {
+                if (status == ExitStatus.SUCCESS) {
+                    status = ExitStatus.of(refused.code());
+                }
+                System.out.println(handler + " #" + i + " failed: " + refused + " " + used);
+            } else if (r.ok()) {
                 System.out.println(handler + " #" + i + ": " + LuaValues.render(r.value()) + " " + used
                         + (r.deleteSelf() ? " [deleteSelf]" : ""));
                 for (AsoRequest request : r.requests()) {
@@ -81,11 +90,12 @@ final class CheckCommand implements Callable<Integer> {
                     System.out.println("  asks: " + describe(request));
                 }
             } else {
+                ErrorCode errorCode = r.limit() != null ? r.limit().errorCode() : ErrorCode.HANDLER_REFUSED;
                 if (status == ExitStatus.SUCCESS) {
                     // the first failure decides the exit status: what a node would answer (330, or the limit's code)
-                    status = ExitStatus.of(r.limit() != null ? r.limit().errorCode() : ErrorCode.HANDLER_REFUSED);
+                    status = ExitStatus.of(errorCode);
                 }
-                System.out.println(handler + " #" + i + " failed: " + r.error() + " " + used);
+                System.out.println(handler + " #" + i + " failed: " + errorCode.code() + " " + r.error() + " " + used);
             }
         }
         System.out.println("state: " + LuaValues.render(StateCodec.decode(object.savedState(), 16)));
@@ -93,6 +103,19 @@ final class CheckCommand implements Callable<Integer> {
             System.out.println("log: " + line);
         }
         return status.code();
+    }
+
+    /**
+     * Why a node could not send {@code answer} (its code and message, as the requester would get them), or null:
+     * {@code check} converts it as the node does, so a cyclic or oversized answer is an error here too.
+     */
+    private static CometError unsendable(LuaValue answer) {
+        try {
+            LuaExport.answer(answer);
+            return null;
+        } catch (ConversionException e) {
+            return new CometError(e.code(), e.getMessage());
+        }
     }
 
     private static String describe(AsoRequest request) {

@@ -51,7 +51,7 @@ class CheckCommandTest {
         Path f = file("broken.lua", "aso.n = 0\nfunction onGet()\n  self.n = self.n + 1\n  error('no such thing')\nend\n");
         CliRun r = CliRun.of("check", f.toString());
         assertThat(r.exitCode()).as("a failing handler is a refusal, as a node would answer it").isEqualTo(ExitStatus.REFUSED.code());
-        assertThat(r.out()).contains("onGet #1 failed:").contains("broken.lua:4").contains("no such thing")
+        assertThat(r.out()).contains("onGet #1 failed: 330 ").contains("broken.lua:4").contains("no such thing")
                 .contains("state: {n = 0}");
     }
 
@@ -60,7 +60,7 @@ class CheckCommandTest {
         Path f = file("loop.lua", "function onTimer() while true do end end");
         CliRun r = CliRun.of("check", f.toString(), "--event", "timer");
         assertThat(r.exitCode()).isEqualTo(ExitStatus.LIMIT.code());
-        assertThat(r.out()).containsPattern("onTimer #1 failed: (instruction|time) limit exceeded");
+        assertThat(r.out()).containsPattern("onTimer #1 failed: (320 instruction|322 time) limit exceeded");
     }
 
     @Test
@@ -71,5 +71,30 @@ class CheckCommandTest {
         assertThat(r.err()).contains("does not compile").contains("syntax.lua:1").doesNotContain("\tat ");
         assertThat(CliRun.of("check", tmp.resolve("missing.lua").toString()).err()).contains("cannot read");
         assertThat(CliRun.of("check", f.toString(), "--event", "explode").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void aCyclicAnswerIsAnErrorNotARendering() throws Exception {
+        Path f = file("cycle.lua", "function onGet() local t = {1} t.me = t return t end");
+        CliRun r = CliRun.of("check", f.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitStatus.REFUSED.code());
+        assertThat(r.out()).contains("onGet #1 failed: 330 the answer is a table that contains itself: cycles cannot be "
+                + "converted").doesNotContain("…");
+    }
+
+    @Test
+    void anAnswerOfSharedTablesIsRefusedAsTheNodeWould() throws Exception {
+        Path f = file("shared.lua", "function onGet() local t = 'x' for i = 1, 16 do t = {t, t, t, t} end return t end");
+        CliRun r = CliRun.of("check", f.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitStatus.LIMIT.code());
+        assertThat(r.out()).contains("onGet #1 failed: 333 the answer is over 65507 bytes");
+    }
+
+    @Test
+    void aHandlerThatIsNotAFunctionIsABadInput() throws Exception {
+        Path f = file("five.lua", "onGet = 5");
+        CliRun r = CliRun.of("check", f.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("refused: onGet is a number, not a function");
     }
 }

@@ -285,7 +285,33 @@ class HostileObjectsTest {
                         + "for i = 1, 9 do n[i] = comet.lookup()[1] end comet.get('anything', n, 'onAnswer')") + ON_ANSWER,
                         327, REQUESTS),
                 timer("request flood from onTimer", "local n = comet.lookup() "
-                        + "for i = 1, 9 do comet.put(self, {n[1]}) end", 327, Limit.REQUESTS.message()));
+                        + "for i = 1, 9 do comet.put(self, {n[1]}) end", 327, Limit.REQUESTS.message()),
+                // conversions out of Lua (issue #10): counted in values, bytes and depth, shared tables and strings
+                // each time they are reached; cycles refused
+                get("an answer of shared subtables", onGet("local t = 'x' for i = 1, 16 do t = {t, t, t, t} end return t"),
+                        333, "333 onGet: the answer is over 65507 bytes"),
+                get("an answer of shared subtables 17 deep",
+                        onGet("local t = 'x' for i = 1, 17 do t = {t, t, t, t} end return t"), 333,
+                        "333 onGet: the answer nests tables deeper than 16 levels"),
+                get("an answer of functions, shared", onGet("local t = {} for i = 1, 100 do t['f' .. i] = function() end "
+                        + "end local w = {} for i = 1, 1000 do w[i] = t end return w"), 333,
+                        "333 onGet: the answer has more than 32753 values"),
+                get("a 1 MiB string many times in an answer",
+                        onGet("local s = ('x'):rep(2^20) return {s, s, s, s, s, s, s, s}"), 333,
+                        "333 onGet: the answer is over 65507 bytes"),
+                get("a cyclic answer", onGet("local t = {} t[1] = t return t"), 330,
+                        "330 onGet: the answer is a table that contains itself: cycles cannot be converted"),
+                get("_G as the answer", onGet("return _G"), 330, "330 onGet: the answer is a table that contains itself"),
+                get("library tables in the state", onGet("self.lib = string self.api = comet self.env = _G"), 330,
+                        "330 onGet: state field 'api' is a table with a metatable"),
+                get("_G in the state", onGet("self.env = _G"), 330,
+                        "330 onGet: state field 'env._G' is a table already stored elsewhere in the state"),
+                get("a 1 MiB string many times in comet.get's arguments", onGet("local s = ('x'):rep(2^20) local a = {} "
+                        + "for i = 1, 32 do a['k' .. i] = s end comet.get('other', {}, 'onAnswer', a)") + ON_ANSWER,
+                        330, "330 onGet: object:2 comet.get: the arguments are over 8192 bytes together"),
+                // a handler name bound to a non-function would answer as if it were missing: refused when stored
+                put("onGet is a number", "onGet = 5", 332, "332 refused: onGet is a number, not a function"),
+                put("onTimer is a string", "aso.onTimer = 'soon'", 332, "332 refused: onTimer is a string, not a function"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -510,6 +536,26 @@ class HostileObjectsTest {
         List<?> value = (List<?>) client.getObject(NodeId.ofKey(secret), Map.of(), false)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(0).value();
         assertThat(value).extracting(v -> new String((byte[]) v, UTF_8)).containsExactly("s3cret", "aa", "nil");
+    }
+
+    @Test
+    @Order(8)
+    void noLuaRunsOutsideAMeterAndLogLinesAreBounded() throws Exception {
+        // without onGet the node answers aso.value, read raw: the metatable's looping __index never runs
+        String spinner = keyOn(victim, HOSTILE_WORKER, "metatable on aso");
+        assertThat(put(spinner, "setmetatable(aso, {__index = function() while true do end end, "
+                + "__len = function() while true do end end, __eq = function() while true do end end})", 1).accepted())
+                .extracting(Contact::id).containsExactly(victim.id());
+        ObjectAnswer answer = whileServing(victim, client.getObject(NodeId.ofKey(spinner), Map.of(), false)).get(0);
+        assertThat(answer.error()).isNull();
+        assertThat(answer.value()).isNull();
+        // a 1 MiB string given to comet.log many times costs only the 512 bytes each line keeps
+        String logger = keyOn(victim, HOSTILE_WORKER, "log flood");
+        assertThat(put(logger, onGet("local s = ('x'):rep(2^20) for i = 1, 200 do comet.log(s, s, s, s, s, s, s, s) end "
+                + "return 'logged'"), 1).accepted()).extracting(Contact::id).containsExactly(victim.id());
+        ObjectAnswer logged = whileServing(victim, client.getObject(NodeId.ofKey(logger), Map.of(), false)).get(0);
+        assertThat(logged.error()).isNull();
+        assertThat(new String((byte[]) logged.value(), UTF_8)).isEqualTo("logged");
     }
 
     @Test

@@ -14,12 +14,10 @@ import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.EnumMap;
@@ -159,12 +157,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
             return AsoOutcome.failed(e.error(), 0);
         }
         if (Sandbox.handler(instance, call.handler()) == null) {
-            // no such handler: a put is taken, a get answers aso.value, anything else does nothing
-            Object answer = "onGet".equals(call.handler()) ? toBencodable(instance.aso.get("value"), 0) : null;
-            return new AsoOutcome(true, answer, false, instance.savedState(), meta(instance), null, false, List.of(), 0);
+            return withoutHandler(instance, call);
         }
         instance.neighbors = call.neighbors();
         instance.mayRequest = call.mayRequest();
+        byte[] before = instance.savedState;
         InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
         count(instance, r);
         if (!r.ok()) {
@@ -175,8 +172,38 @@ public final class LuaAsoRuntime implements AsoRuntime {
         if (refused) {
             refusals.increment();
         }
-        return new AsoOutcome(true, toBencodable(r.value(), 0), refused, instance.savedState(), meta(instance), null,
+        Object answer;
+        try {
+            answer = LuaExport.answer(r.value());
+        } catch (ConversionException e) {
+            // an answer that cannot be sent fails the invocation: its state goes back to what it was before
+            errors.increment();
+            instance.errors++;
+            StateCodec.decodeInto(before, instance.aso, Sandbox.MAX_STATE_DEPTH);
+            instance.savedState = before;
+            return AsoOutcome.failed(new CometError(e.code(), call.handler() + ": " + e.getMessage()), r.instructions());
+        }
+        return new AsoOutcome(true, answer, refused, instance.savedState(), meta(instance), null,
                 r.deleteSelf(), r.requests(), r.instructions());
+    }
+
+    /**
+     * A call of a handler the object does not define: a put is taken, a get answers {@code aso.value}, anything else
+     * does nothing. The value is read raw: a metatable on {@code aso} runs nothing here, outside any meter. A
+     * handler name bound to something other than a function is an error, not a missing handler.
+     */
+    private static AsoOutcome withoutHandler(AsoInstance instance, AsoCall call) {
+        String notAFunction = Sandbox.notAFunction(instance, call.handler());
+        if (notAFunction != null) {
+            return AsoOutcome.failed(new CometError(ErrorCode.HANDLER_REFUSED, call.handler() + ": " + notAFunction), 0);
+        }
+        Object answer;
+        try {
+            answer = "onGet".equals(call.handler()) ? LuaExport.answer(instance.aso.rawget("value")) : null;
+        } catch (ConversionException e) {
+            return AsoOutcome.failed(new CometError(e.code(), call.handler() + ": " + e.getMessage()), 0);
+        }
+        return new AsoOutcome(true, answer, false, instance.savedState(), meta(instance), null, false, List.of(), 0);
     }
 
     /** Whether the node-wide instruction budget of the current second is used up (a new second starts afresh). */
@@ -210,7 +237,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         LuaValue interval = instance.aso.rawget("timerInterval");
         long timerMillis = interval.isnumber() && interval.todouble() > 0
                 ? (long) Math.min(interval.todouble() * 1000, 365L * 24 * 3_600_000) : 0;
-        boolean replicate = !instance.aso.rawget("defaultReplication").eq_b(LuaValue.FALSE);
+        boolean replicate = !instance.aso.rawget("defaultReplication").raweq(LuaValue.FALSE);
         return new ObjectMeta(timerMillis, replicate);
     }
 
@@ -300,38 +327,5 @@ public final class LuaAsoRuntime implements AsoRuntime {
             }
         }
         return t;
-    }
-
-    /** A Lua answer as a bencodable value: strings, integers, lists (array tables), dictionaries; null for nil. */
-    static Object toBencodable(LuaValue v, int depth) {
-        if (depth > 16) {
-            return "…".getBytes(StandardCharsets.UTF_8);
-        }
-        switch (v.type()) {
-            case LuaValue.TSTRING:
-                return v.checkstring().m_length == 0 ? new byte[0] : Arrays.copyOfRange(v.checkstring().m_bytes,
-                        v.checkstring().m_offset, v.checkstring().m_offset + v.checkstring().m_length);
-            case LuaValue.TNUMBER:
-                return v.isinttype() || v.todouble() == Math.rint(v.todouble()) && Math.abs(v.todouble()) < 9e15
-                        ? (Object) (long) v.todouble() : (Object) v.tojstring().getBytes(StandardCharsets.UTF_8);
-            case LuaValue.TBOOLEAN:
-                return v.toboolean() ? 1L : 0L;
-            case LuaValue.TTABLE: {
-                List<Object> list = new ArrayList<>();
-                TreeMap<String, Object> map = new TreeMap<>();
-                LuaValues.forEachEntry((LuaTable) v, element -> {
-                    Object item = toBencodable(element, depth + 1);
-                    list.add(item == null ? new byte[0] : item);
-                }, (k, value) -> {
-                    Object item = toBencodable(value, depth + 1);
-                    if (item != null) {
-                        map.put(new String(k.tojstring().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1), item);
-                    }
-                });
-                return map.isEmpty() ? list : map;
-            }
-            default:
-                return null;
-        }
     }
 }

@@ -15,46 +15,41 @@ public final class LuaValues {
     private LuaValues() {
     }
 
+    /**
+     * {@code value} as a Lua-like literal of at most {@value #MAX_CHARS} characters (then "…"); tables nested deeper
+     * than {@value #MAX_DEPTH} show as "{…}". Raw access only (no metamethod runs); the walk stops as soon as the
+     * text is long enough, however many times shared tables are reached.
+     *
+     * @throws ConversionException if {@code value} holds a cycle
+     */
     public static String render(LuaValue value) {
         StringBuilder out = new StringBuilder();
-        render(value, out, 0);
-        return out.length() > MAX_CHARS ? out.substring(0, MAX_CHARS) + "…" : out.toString();
+        LuaExport.Walk walk = new LuaExport.Walk("the value", Long.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE,
+                dev.comet.ErrorCode.ANSWER_TOO_BIG, dev.comet.ErrorCode.HANDLER_REFUSED);
+        try {
+            render(value, out, 0, walk);
+        } catch (Truncated e) {
+            return out.substring(0, MAX_CHARS) + "…";
+        }
+        return out.toString();
+    }
+
+    /** Stops a rendering whose text is long enough (cheap: no stack trace). */
+    private static final class Truncated extends RuntimeException {
+        Truncated() {
+            super(null, null, false, false);
+        }
     }
 
     /**
      * A Lua value as plain Java values for JSON: String, Long (integers), Double, Boolean, List (array tables) and
-     * Map (other tables, keys as strings); null for nil and for functions. Bounded in depth.
+     * Map (other tables, keys as strings); null for nil and for functions. Bounded in nodes, bytes and depth, see
+     * {@link LuaExport#plain}.
+     *
+     * @throws ConversionException if the value is over a bound or holds a cycle
      */
     public static Object toPlain(LuaValue v) {
-        return toPlain(v, 0);
-    }
-
-    private static Object toPlain(LuaValue v, int depth) {
-        switch (v.type()) {
-            case LuaValue.TSTRING:
-                return v.tojstring();
-            case LuaValue.TNUMBER:
-                return v.isinttype() || v.todouble() == Math.rint(v.todouble()) && Math.abs(v.todouble()) < 9e15
-                        ? (Object) (long) v.todouble() : (Object) v.todouble();
-            case LuaValue.TBOOLEAN:
-                return v.toboolean();
-            case LuaValue.TTABLE: {
-                if (depth >= MAX_DEPTH) {
-                    return "{…}";
-                }
-                List<Object> list = new ArrayList<>();
-                java.util.TreeMap<String, Object> map = new java.util.TreeMap<>();
-                forEachEntry((LuaTable) v, element -> list.add(toPlain(element, depth + 1)), (k, value) -> {
-                    Object item = toPlain(value, depth + 1);
-                    if (item != null) {
-                        map.put(k.tojstring(), item);
-                    }
-                });
-                return map.isEmpty() ? list : map;
-            }
-            default:
-                return null;
-        }
+        return LuaExport.plain(v);
     }
 
     /** Visits every entry of {@code t} once, in LuaJ's {@code next} order (raw: no metamethods). */
@@ -84,53 +79,79 @@ public final class LuaValues {
         });
     }
 
-    private static void render(LuaValue v, StringBuilder out, int depth) {
+    private static void render(LuaValue v, StringBuilder out, int depth, LuaExport.Walk walk) {
         if (out.length() > MAX_CHARS) {
-            return;
+            throw new Truncated();
         }
         switch (v.type()) {
-            case LuaValue.TSTRING -> quote(v.checkjstring(), out);
+            case LuaValue.TSTRING -> quote(v.checkstring(), out);
             case LuaValue.TNUMBER -> out.append(v.isint() ? Integer.toString(v.toint()) : v.tojstring());
-            case LuaValue.TTABLE -> table((LuaTable) v, out, depth);
+            case LuaValue.TTABLE -> table((LuaTable) v, out, depth, walk);
             case LuaValue.TNIL -> out.append("nil");
             case LuaValue.TBOOLEAN -> out.append(v.toboolean());
             default -> out.append(v.typename());
         }
     }
 
-    private static void table(LuaTable t, StringBuilder out, int depth) {
+    /** The array part in order, then the other entries sorted by their key's text, straight into {@code out}. */
+    private static void table(LuaTable t, StringBuilder out, int depth, LuaExport.Walk walk) {
         if (depth >= MAX_DEPTH) {
             out.append("{…}");
             return;
         }
+        walk.enter(t, depth + 1);
         out.append('{');
-        List<String> parts = new ArrayList<>();
-        List<String> keyed = new ArrayList<>();
+        List<LuaValue[]> keyed = new ArrayList<>();
+        boolean[] first = {true};
         forEachEntry(t, element -> {
-            StringBuilder sb = new StringBuilder();
-            render(element, sb, depth + 1);
-            parts.add(sb.toString());
-        }, (k, value) -> {
-            StringBuilder sb = new StringBuilder();
-            if (k.type() == LuaValue.TSTRING && k.tojstring().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                sb.append(k.tojstring());
-            } else {
-                sb.append('[');
-                render(k, sb, depth + 1);
-                sb.append(']');
+            if (!first[0]) {
+                out.append(", ");
             }
-            sb.append(" = ");
-            render(value, sb, depth + 1);
-            keyed.add(sb.toString());
-        });
-        java.util.Collections.sort(keyed);
-        parts.addAll(keyed);
-        out.append(String.join(", ", parts)).append('}');
+            first[0] = false;
+            render(element, out, depth + 1, walk);
+        }, (k, value) -> keyed.add(new LuaValue[] {k, value}));
+        List<String> names = new ArrayList<>(keyed.size());
+        for (LuaValue[] entry : keyed) {
+            names.add(keyText(entry[0]));
+        }
+        Integer[] order = new Integer[keyed.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(names::get));
+        for (int i : order) {
+            if (!first[0]) {
+                out.append(", ");
+            }
+            first[0] = false;
+            out.append(names.get(i)).append(" = ");
+            render(keyed.get(i)[1], out, depth + 1, walk);
+        }
+        out.append('}');
+        walk.leave(t);
     }
 
-    private static void quote(String s, StringBuilder out) {
+    /** A key as it is written in a table literal: a name, or a bracketed scalar (tables and functions by type). */
+    private static String keyText(LuaValue k) {
+        if (k.type() == LuaValue.TSTRING && k.rawlen() <= 64 && k.tojstring().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            return k.tojstring();
+        }
+        StringBuilder sb = new StringBuilder("[");
+        switch (k.type()) {
+            case LuaValue.TSTRING -> quote(k.checkstring().substring(0, Math.min(k.rawlen(), 64)), sb);
+            case LuaValue.TNUMBER -> sb.append(k.isint() ? Integer.toString(k.toint()) : k.tojstring());
+            case LuaValue.TBOOLEAN -> sb.append(k.toboolean());
+            default -> sb.append(k.typename());
+        }
+        return sb.append(']').toString();
+    }
+
+    /** A string literal; only as much of {@code s} is decoded as the rendering can still show. */
+    private static void quote(org.luaj.vm2.LuaString s, StringBuilder out) {
+        int room = Math.max(0, MAX_CHARS + 1 - out.length());
+        String text = s.substring(0, Math.min(s.rawlen(), room)).tojstring();
         out.append('"');
-        for (char c : s.toCharArray()) {
+        for (char c : text.toCharArray()) {
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -145,5 +166,8 @@ public final class LuaValues {
             }
         }
         out.append('"');
+        if (out.length() > MAX_CHARS) {
+            throw new Truncated();
+        }
     }
 }

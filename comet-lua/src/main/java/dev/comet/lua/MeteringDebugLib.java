@@ -57,7 +57,10 @@ final class MeteringDebugLib extends DebugLib {
     @Override
     public void onCall(LuaClosure c, Varargs varargs, LuaValue[] stack) {
         if (meter == null) {
-            return;
+            // Java reached an object's Lua outside an invocation (a metamethod, a handler called directly): it
+            // would run unmetered for as long as it likes, so it does not run. Thrown before LuaJ's try: no frame
+            // was pushed, and LuaJ does not wrap it.
+            throw new UnmeteredLua();
         }
         meter.check();
         // checked before pushing: LuaJ calls this outside its try, so a throw here gets no onReturn
@@ -85,7 +88,8 @@ final class MeteringDebugLib extends DebugLib {
     @Override
     public void onInstruction(int pc, Varargs v, int top) {
         if (meter == null) {
-            return;
+            // unreachable after onCall's refusal; kept so an instruction never runs unmetered whatever the path
+            throw new UnmeteredLua();
         }
         meter.check();
         if (++sinceCheck >= CHECK_EVERY) {

@@ -69,15 +69,9 @@ final class ObjectRequests {
         if (Sandbox.handler(instance, handler) == null) {
             throw new LuaError("comet.get: the object has no handler named '" + handler + "' for the answers");
         }
-        Map<String, byte[]> getArgs = new TreeMap<>();
-        if (!args.arg(4).isnil()) {
-            LuaValues.forEachPair(args.arg(4).checktable(), (k, v) -> {
-                if (getArgs.size() >= 32) {
-                    throw new LuaError("comet.get: at most 32 arguments");
-                }
-                getArgs.put(k.checkjstring(), bytes(v.checkstring()));
-            });
-        }
+        // counted before copied: the arguments travel in one query
+        Map<String, byte[]> getArgs = args.arg(4).isnil() ? new TreeMap<>()
+                : LuaExport.requestArguments(args.arg(4).checktable());
         admit(instance, to.size());
         instance.requests.add(new AsoRequest.Get(key, getArgs, handler, to));
     }

@@ -38,7 +38,7 @@ public final class Sandbox {
 
     /** Largest number of operands one CONCAT instruction may join; more is refused when the code is loaded. */
     static final int MAX_CONCAT_OPERANDS = 200;
-    private static final int MAX_STATE_DEPTH = 16;
+    static final int MAX_STATE_DEPTH = 16;
 
     private static final ThreadLocal<Meter> CURRENT = new ThreadLocal<>();
     private static final LuaTable SHARED_STRING_LIB;
@@ -114,8 +114,30 @@ public final class Sandbox {
             clearState(aso);
             StateCodec.decodeInto(state, aso, MAX_STATE_DEPTH);
         }
+        for (String handler : HANDLERS) {
+            String notAFunction = notAFunction(instance, handler);
+            if (notAFunction != null) {
+                // it would load and silently answer as if the handler were missing: say so when it is stored
+                throw new CometException(ErrorCode.CODE_INVALID, "refused: " + notAFunction);
+            }
+        }
         instance.savedState = StateCodec.encode(aso, limits.stateBytes(), MAX_STATE_DEPTH);
         return instance;
+    }
+
+    /**
+     * Why {@code handler} of {@code object} cannot run although the object names it ({@code onGet = 5}: "onGet is a
+     * number, not a function"), or null when it is a function or absent. Raw reads: no metamethod runs.
+     */
+    static String notAFunction(AsoInstance object, String handler) {
+        if (handler(object, handler) != null) {
+            return null;
+        }
+        LuaValue value = object.aso.rawget(handler);
+        if (value.isnil()) {
+            value = object.env.rawget(handler);
+        }
+        return value.isnil() ? null : handler + " is a " + value.typename() + ", not a function";
     }
 
     /**
@@ -323,16 +345,8 @@ public final class Sandbox {
         LuaFunction log = new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 1; i <= args.narg() && line.length() < AsoInstance.MAX_LOG_LINE_BYTES; i++) {
-                    if (i > 1) {
-                        line.append('\t');
-                    }
-                    LuaValue v = args.arg(i);
-                    line.append(v.isstring() ? v.tojstring() : v.typename().equals("table") ? "table" : v.tojstring());
-                }
-                String text = line.length() > AsoInstance.MAX_LOG_LINE_BYTES
-                        ? line.substring(0, AsoInstance.MAX_LOG_LINE_BYTES) : line.toString();
+                // bounded before anything is read: a huge string or many arguments cost only what the line keeps
+                String text = LuaExport.logLine(args, AsoInstance.MAX_LOG_LINE_BYTES);
                 currentMeter().charge(text.length());
                 instance.log.addLast(text);
                 while (instance.log.size() > AsoInstance.MAX_LOG_LINES) {
