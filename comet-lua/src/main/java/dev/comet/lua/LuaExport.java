@@ -215,7 +215,7 @@ public final class LuaExport {
                 LuaValues.forEachEntry(t, element -> list.add(plain(element, walk, depth + 1)), (k, value) -> {
                     Object item = plain(value, walk, depth + 1);
                     if (item != null) {
-                        walk.bytes(k.isstring() ? k.rawlen() : 24);
+                        walk.bytes(k.type() == LuaValue.TSTRING ? k.rawlen() : 24);
                         map.put(k.tojstring(), item);
                     }
                 });

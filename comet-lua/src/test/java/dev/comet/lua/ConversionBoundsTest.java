@@ -140,6 +140,15 @@ class ConversionBoundsTest {
     }
 
     @Test
+    void plainValuesKeepNumberKeysThatAreNotAnArray() {
+        LuaTable sparse = new LuaTable();
+        sparse.set(5, LuaValue.valueOf("five"));
+        sparse.set("name", LuaValue.valueOf("x"));
+        // a number key is not a string: its bytes are not read as a string's
+        assertThat(LuaValues.toPlain(sparse)).isEqualTo(Map.of("5", "five", "name", "x"));
+    }
+
+    @Test
     void plainValuesAndRenderingAreBoundedAndRefuseCycles() {
         LuaTable cycle = new LuaTable();
         cycle.set(1, cycle);
