@@ -83,7 +83,8 @@ final class Lookups {
     void get(NodeId target, byte[] salt, int width, boolean cometOnly, Consumer<ItemLookup> done) {
         Map<NodeId, byte[]> tokensByNode = new HashMap<>();
         Set<NodeId> comet = new HashSet<>();
-        Item[] best = {items.get(target, env.now()).orElse(null)};
+        // an object lookup wants tokens and Comet nodes, never an item: it spares the store read
+        Item[] best = {cometOnly ? null : items.get(target, env.now()).orElse(null)};
         Dict.Builder args = Dict.builder().put("id", self.id()).put("target", target);
         if (cometOnly) {
             args.put("cm", 1L);

@@ -104,7 +104,7 @@ public final class Node {
         });
         new Bep5Handlers(id, config, env, table, tokens, peers).registerWith(dispatch);
         itemService.registerWith(dispatch);
-        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch);
+        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch).registerWith(dispatch);
     }
 
     public NodeId id() {

@@ -65,6 +65,9 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.objects = objects;
         this.lifecycle = lifecycle;
         this.dispatch = dispatch;
+    }
+
+    void registerWith(QueryDispatch dispatch) {
         for (String method : new String[] {"comet_put", "comet_get", "comet_delete"}) {
             dispatch.registerDeferred(method, this);
         }

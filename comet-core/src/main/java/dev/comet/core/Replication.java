@@ -121,17 +121,18 @@ final class Replication {
             int replicas = kind.replicas(record);
             lookups.get(key, null, Math.max(config.k(), replicas), kind.cometOnly(), found -> {
                 List<Contact> targets = kind.cometOnly() ? found.cometNodes(replicas) : found.lookup().closest();
+                // the record as held when the lookup ends (an object's state may have moved on), read once for all
+                R latest = kind.current(key, env.now());
+                if (latest == null) {
+                    return;
+                }
+                long secondsLeft = (kind.expiresAtMillis(latest) - env.now()) / 1000;
                 for (Contact c : targets) {
                     byte[] token = found.tokens().get(c.id());
                     if (c.id().equals(self.id()) || token == null) {
                         continue;
                     }
-                    R latest = kind.current(key, env.now());
-                    if (latest == null) {
-                        return;
-                    }
                     kind.storeSent();
-                    long secondsLeft = (kind.expiresAtMillis(latest) - env.now()) / 1000;
                     transactions.send(c.address(), c.id(), kind.storeMethod(), kind.storeArgs(latest, token, secondsLeft),
                             QueryCallback.IGNORE);
                 }
