@@ -31,6 +31,8 @@ public enum ErrorCode {
             "Use a longer timer or fewer timed objects, or raise objects.maxTimers on the node."),
     HANDLERS_BUSY(312, Kind.BUSY, "the node's handlers have used their instruction budget for this second",
             "Try again in a second; the node is busy, not broken."),
+    OBJECT_MEMORY_FULL(313, Kind.FULL, "the node's objects use up its object memory budget; no object was dropped for the new one",
+            "Store on other nodes, delete objects you no longer need, or raise objects.objectMemoryBytes on the node."),
     INSTRUCTION_LIMIT(320, Kind.LIMIT, "a handler ran over its instruction limit",
             "Make the handler do less per call, or raise objects.limits.instructions on your own nodes."),
     MEMORY_LIMIT(321, Kind.LIMIT, "a handler allocated over its memory limit", "Allocate less per call."),

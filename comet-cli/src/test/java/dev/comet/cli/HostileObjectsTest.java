@@ -204,6 +204,22 @@ class HostileObjectsTest {
                 get("big strings built in a loop", onGet("for i = 1, 1e6 do local s = ('x'):rep(100000) end"),
                         321, MEMORY),
                 get("unpack 1e8", onGet("return table.unpack({}, 1, 1e8)"), 320, INSTRUCTIONS),
+                // issue #10, item 7: library functions charged by their arguments before they allocate or scan
+                get("string.byte of a megabyte", onGet("return #{('x'):rep(1000000):byte(1, -1)}"), 320, INSTRUCTIONS),
+                get("table.pack of a megabyte's bytes", onGet("return table.pack(('x'):rep(1000000):byte(1, -1)).n"),
+                        320, INSTRUCTIONS),
+                get("table.sort of long strings", onGet("local a, b = ('x'):rep(500000), ('x'):rep(499999) .. 'y' "
+                        + "local t = {} for i = 1, 2000 do t[i] = i % 2 == 0 and a or b end table.sort(t)"),
+                        320, INSTRUCTIONS),
+                get("error with a megabyte message", onGet("error(('x'):rep(1000000))"), 321, MEMORY),
+                get("error with a long message", onGet("error(('x'):rep(400000))"), 330, "xxx… (4000"),
+                // issue #10, item 3: an object keeps data in aso only
+                get("a hoard in a global", onGet("hoard = hoard or {} for i = 1, 1e9 do hoard[#hoard + 1] = {} end"),
+                        330, "cannot assign global 'hoard' after the object has loaded: an object keeps data in aso only"),
+                get("a hoard in a local of the chunk",
+                        "local hoard = {}\n" + onGet("for i = 1, 1e9 do hoard[#hoard + 1] = {} end"), 321, MEMORY),
+                get("a hoard in a function left on aso", onGet("local t = {} for i = 1, 1e9 do t[i] = {} "
+                        + "if i == 1 then aso.keep = function() return t end end end"), 321, MEMORY),
                 // recursion
                 get("plain recursion", onGet("local function f(n) return 1 + f(n + 1) end return f(1)"), 323, CALL_DEPTH),
                 get("tail recursion", onGet("local function f() return f() end return f()"), 321, MEMORY),
@@ -445,6 +461,61 @@ class HostileObjectsTest {
         assertThat(seen[0]).startsWith(expected);
     }
 
+    /**
+     * Issue #10, item 6: an answer may not ask again, or an object would keep itself running without a timer (and
+     * outside maxTimers) until it expired.
+     */
+    @Test
+    @Order(4)
+    void anAnswerCannotAskAgain() throws Exception {
+        String key = keyOn(victim, HOSTILE_WORKER, "self-sustaining");
+        String code = """
+                function onGet(caller, args)
+                  if args.go then comet.get(self, {comet.lookup()[1]}, 'onAnswer') end
+                  return 'asked'
+                end
+                function onAnswer(from, value, err) comet.get(self, {comet.lookup()[1]}, 'onAnswer') end
+                """;
+        assertThat(put(key, code, 1).accepted()).extracting(Contact::id).containsExactly(victim.id());
+        long sentBefore = victim.call(n -> n.objectStats().requestsSent()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<Limit, Long> before = limitsHit(victim);
+        assertThat(whileServing(victim, client.getObject(NodeId.ofKey(key), Map.of("go", "1".getBytes(UTF_8)), false)))
+                .singleElement().satisfies(a -> assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("asked"));
+        // the answer's handler ran and was stopped with 329 when it asked again
+        whileServing(victim, () -> limitsHit(victim).get(Limit.CHAINED_REQUEST) > before.get(Limit.CHAINED_REQUEST));
+        assertThat(limitsHit(victim).get(Limit.CHAINED_REQUEST)).isEqualTo(before.get(Limit.CHAINED_REQUEST) + 1);
+        assertThat(victim.call(n -> n.objectStats().requestsSent()).get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                .as("only onGet's request was sent").isEqualTo(sentBefore + 1);
+        assertThat(client.deleteObject(NodeId.ofKey(key)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).accepted()).hasSize(1);
+    }
+
+    /**
+     * Issue #10, item 3: what a handler hoards outside aso (a local of the chunk, a table it reaches, a function
+     * left on aso) ends with its invocation; 40 runs of 4 MiB each would otherwise stay on the heap.
+     */
+    @Test
+    @Order(4)
+    void hoardingOutsideAsoIsNotKeptAcrossInvocations() throws Exception {
+        String key = keyOn(victim, HOSTILE_WORKER, "hoarder");
+        String code = """
+                local hoard = {}
+                config = {}
+                function onGet()
+                  config[#config + 1] = hoard
+                  aso.keep = function() return hoard end
+                  for i = 1, 1e9 do hoard[#hoard + 1] = {} end
+                end
+                """;
+        assertThat(put(key, code, 1).accepted()).extracting(Contact::id).containsExactly(victim.id());
+        for (int i = 0; i < 40; i++) {
+            ObjectAnswer a = whileServing(victim, client.getObject(NodeId.ofKey(key), Map.of(), false)).get(0);
+            assertThat(String.valueOf(a.error())).as("get %d", i).startsWith(MEMORY);
+        }
+        long after = Heap.usedAfterGcUpTo(baselineHeap + HEAP_MARGIN_BYTES);
+        assertThat(after).as("used heap after 40 hoarding gets").isLessThanOrEqualTo(baselineHeap + HEAP_MARGIN_BYTES);
+        assertThat(client.deleteObject(NodeId.ofKey(key)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).accepted()).hasSize(1);
+    }
+
     @Test
     @Order(5)
     void aTinyTimerIntervalRunsAtTheNodeMinimum() throws Exception {
@@ -511,8 +582,9 @@ class HostileObjectsTest {
                 + onGet("return {aso.secret, string.rep('a', 2), tostring(leaked)}"), 1).accepted()).hasSize(1);
         String thief = keyOn(victim, HOSTILE_WORKER, "thief");
         String code = onGet("""
-                leaked = 'from the thief'
-                rawset(string, 'rep', function() return 'pwned' end)
+                -- both refused since issue #10 (an object keeps data in aso only); tried all the same
+                pcall(function() leaked = 'from the thief' end)
+                pcall(rawset, string, 'rep', function() return 'pwned' end)
                 local found, seen, queue = {}, {}, {_G, getmetatable(''), caller, args}
                 while #queue > 0 do
                   local t = table.remove(queue)
@@ -532,7 +604,7 @@ class HostileObjectsTest {
         ObjectAnswer stolen = whileServing(victim, client.getObject(NodeId.ofKey(thief), Map.of(), false)).get(0);
         assertThat(stolen.error()).isNull();
         assertThat(new String((byte[]) stolen.value(), UTF_8)).isEqualTo("found 0");
-        // the thief's global and its rawset reached its own environment only
+        // the thief's global and its rawset reached nothing
         List<?> value = (List<?>) client.getObject(NodeId.ofKey(secret), Map.of(), false)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(0).value();
         assertThat(value).extracting(v -> new String((byte[]) v, UTF_8)).containsExactly("s3cret", "aa", "nil");

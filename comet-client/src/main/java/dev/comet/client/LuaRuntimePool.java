@@ -24,16 +24,15 @@ public final class LuaRuntimePool {
     }
 
     /**
-     * A factory of runtimes that run objects in the shared pool with a node's configured handler limits and
-     * node-wide instruction budget.
+     * A factory of runtimes that run objects in the shared pool with a node's object settings: handler limits,
+     * node-wide instruction budget, object cache bounds and object memory budget.
      */
     public static synchronized AsoRuntimeFactory factory(ObjectConfig objects) {
         if (pool == null) {
             pool = new SandboxPool(Runtime.getRuntime().availableProcessors(), QUEUE_PER_WORKER);
         }
         SandboxPool shared = pool;
-        return (nodeThread, id, address, clock) -> new LuaAsoRuntime(shared, nodeThread, objects.limits(),
-                objects.instructionsPerSecond(),
+        return (nodeThread, id, address, clock) -> new LuaAsoRuntime(shared, nodeThread, objects,
                 address.getAddress().getHostAddress(), id, clock);
     }
 }

@@ -20,14 +20,24 @@ import java.util.Map;
  * @param incoming  for {@code onUpdate}: the object that arrived (its code, and its state when a replica sent it)
  * @param answer    for an answer handler: what the asked node answered
  * @param neighbors what {@code comet.lookup()} answers: the Comet nodes this node knows closest to the key
- * @param mayRequest false when a request sent by another object triggered this invocation (no amplification chains)
+ * @param mayRequest false when a request sent by another object triggered this invocation, or when it delivers an
+ *                   answer to this object's own request (no amplification chains, no self-sustaining chains)
+ * @param expiresAtMillis when the object expires on the node's clock ({@link Long#MAX_VALUE}: not said); the
+ *                   runtime drops what it holds of the object then, as the node never tells it of an expiry
  */
 public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, String handler, Caller caller,
                       Map<String, byte[]> args, Incoming incoming, Answer answer, List<Contact> neighbors,
-                      boolean mayRequest) {
+                      boolean mayRequest, long expiresAtMillis) {
     public AsoCall {
         args = Map.copyOf(args);
         neighbors = List.copyOf(neighbors);
+    }
+
+    /** A call that does not say when the object expires. */
+    public AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, String handler, Caller caller,
+                   Map<String, byte[]> args, Incoming incoming, Answer answer, List<Contact> neighbors,
+                   boolean mayRequest) {
+        this(key, code, state, fresh, handler, caller, args, incoming, answer, neighbors, mayRequest, Long.MAX_VALUE);
     }
 
     /** The requester: its address and node id, whether it replicates the object, the object that sent it if any. */

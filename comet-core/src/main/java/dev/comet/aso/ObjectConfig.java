@@ -15,9 +15,17 @@ import dev.comet.ErrorCode;
  * @param instructionsPerSecond  instructions all of the node's handlers may run in one second, together; past it
  *                               new invocations are refused until the next second (error 312; default 200,000,000,
  *                               a few cores' worth of metered Lua)
+ * @param maxCachedObjects       loaded objects the runtime keeps between invocations; past it the least recently
+ *                               used is dropped and loaded again from the store when next needed (default 10,000)
+ * @param maxCachedBytes         estimated heap those loaded objects may keep, together (default 64 MiB); past it
+ *                               the least recently used are dropped
+ * @param objectMemoryBytes      estimated bytes all the objects this node holds may retain, together (code,
+ *                               compiled code, state, a loaded instance); a new object that would go over it is
+ *                               refused (error 313; default 256 MiB)
  */
 public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, long maxTtlMillis,
-                           long minTimerIntervalMillis, int maxTimers, long instructionsPerSecond) {
+                           long minTimerIntervalMillis, int maxTimers, long instructionsPerSecond,
+                           int maxCachedObjects, long maxCachedBytes, long objectMemoryBytes) {
     public static final int MAX_REPLICAS = 20;
 
     public ObjectConfig {
@@ -28,14 +36,16 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             throw new CometException(ErrorCode.BAD_INPUT, "replicas must be 1 to " + MAX_REPLICAS + ", got " + replicas);
         }
         if (ttlMillis <= 0 || maxTtlMillis < ttlMillis || minTimerIntervalMillis <= 0 || maxTimers < 0
-                || instructionsPerSecond <= 0) {
+                || instructionsPerSecond <= 0 || maxCachedObjects < 1 || maxCachedBytes < 1 || objectMemoryBytes < 1) {
             throw new CometException(ErrorCode.BAD_INPUT,
-                    "object lifetimes and the timer interval must be positive (and the maximum lifetime at least the default)");
+                    "object lifetimes, the timer interval, the instruction budget and the object cache and memory "
+                            + "budgets must be positive (and the maximum lifetime at least the default)");
         }
     }
 
     public static ObjectConfig defaults() {
-        return new ObjectConfig(HandlerLimits.defaults(), 8, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 1_000, 10_000, 200_000_000L);
+        return new ObjectConfig(HandlerLimits.defaults(), 8, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 1_000, 10_000, 200_000_000L,
+                10_000, 64L << 20, 256L << 20);
     }
 
     /** A builder that starts from {@link #defaults()}. */
@@ -71,6 +81,9 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
         private long minTimerIntervalMillis;
         private int maxTimers;
         private long instructionsPerSecond;
+        private int maxCachedObjects;
+        private long maxCachedBytes;
+        private long objectMemoryBytes;
 
         private Builder(ObjectConfig c) {
             limits = c.limits;
@@ -80,6 +93,9 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             minTimerIntervalMillis = c.minTimerIntervalMillis;
             maxTimers = c.maxTimers;
             instructionsPerSecond = c.instructionsPerSecond;
+            maxCachedObjects = c.maxCachedObjects;
+            maxCachedBytes = c.maxCachedBytes;
+            objectMemoryBytes = c.objectMemoryBytes;
         }
 
         public Builder limits(HandlerLimits value) {
@@ -117,9 +133,24 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             return this;
         }
 
+        public Builder maxCachedObjects(int value) {
+            maxCachedObjects = value;
+            return this;
+        }
+
+        public Builder maxCachedBytes(long value) {
+            maxCachedBytes = value;
+            return this;
+        }
+
+        public Builder objectMemoryBytes(long value) {
+            objectMemoryBytes = value;
+            return this;
+        }
+
         public ObjectConfig build() {
             return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers,
-                    instructionsPerSecond);
+                    instructionsPerSecond, maxCachedObjects, maxCachedBytes, objectMemoryBytes);
         }
     }
 }

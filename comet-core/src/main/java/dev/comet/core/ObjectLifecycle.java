@@ -155,7 +155,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     /** Stores {@code o} as a new object on this node once its onPut accepts it. */
     private void create(StoredObject o, AsoCall.Caller caller, boolean mayRequest, ObjectReply reply) {
         AsoCall call = new AsoCall(o.key(), o.code(), o.state(), true, "onPut", caller, Map.of(), null, null,
-                neighbors(o.key()), mayRequest);
+                neighbors(o.key()), mayRequest, o.expiresAtMillis());
         runtime().invoke(call, outcome -> {
             if (!outcome.ok()) {
                 runtime().forget(o.key());
@@ -219,7 +219,9 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         if (stored.isEmpty()) {
             return;
         }
-        AsoCall call = call(stored.get(), handler, null, Map.of(), answer, null, true);
+        // an answer may not send requests of its own: otherwise onAnswer -> comet.get -> onAnswer keeps an object
+        // running without a timer (and outside maxTimers) until it expires (issue #10, item 6)
+        AsoCall call = call(stored.get(), handler, null, Map.of(), answer, null, false);
         runtime().invoke(call, outcome -> {
             if (outcome.ok()) {
                 keptAfter(call, outcome);
@@ -281,7 +283,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     private AsoCall call(StoredObject o, String handler, AsoCall.Caller caller, Map<String, byte[]> args,
                          AsoCall.Answer answer, AsoCall.Incoming incoming, boolean mayRequest) {
         return new AsoCall(o.key(), o.code(), o.state(), false, handler, caller, args, incoming, answer,
-                neighbors(o.key()), mayRequest);
+                neighbors(o.key()), mayRequest, o.expiresAtMillis());
     }
 
     /** What comet.lookup() answers for {@code key}: the Comet nodes this node knows closest to it, itself excluded. */

@@ -60,6 +60,21 @@ class HandlerRequestsTest {
         });
     }
 
+    /**
+     * Issue #10, item 6: an answer may not send requests of its own (the runtime refuses them with 329), or an
+     * object could keep itself running without a timer, outside maxTimers, by asking again from every answer.
+     */
+    @Test
+    void anAnswerToAHandlersGetMayNotSendRequests() {
+        runtime.on("onPut", call -> requesting(call, getOfOther()));
+        put();
+
+        n.answer(other, n.onlyQueryTo(other, "comet_get"), Dict.builder().put("found", 1L)
+                .put("v", "42".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(runtime.callsOf("onAnswer")).singleElement().extracting(AsoCall::mayRequest).isEqualTo(false);
+    }
+
     @Test
     void aSilentNodeIsAnsweredAsNoAnswerAndAMissingObjectAsNotFound() {
         Peer empty = new Peer(NodeId.ofKey("empty node"), 12);

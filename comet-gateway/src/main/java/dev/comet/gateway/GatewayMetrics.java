@@ -46,6 +46,12 @@ public final class GatewayMetrics {
         counter("comet.handler.allocated.bytes", "bytes handlers allocated", Tags.empty(), c -> c.objects().allocatedBytes());
         counter("comet.handler.refusals", "handlers that answered false", Tags.empty(), c -> c.objects().refusals());
         counter("comet.handler.errors", "handlers that failed (an error or a limit)", Tags.empty(), c -> c.objects().errors());
+        counter("comet.handler.abandoned", "invocations the watchdog stopped past their backstop (worker replaced)",
+                Tags.empty(), c -> c.objects().abandonedWorkers());
+        gauge("comet.objects.cached", "objects loaded in the handler runtime", c -> c.objects().cachedObjects());
+        gauge("comet.objects.cached.bytes", "estimated bytes of the loaded objects", c -> c.objects().cachedBytes());
+        gauge("comet.objects.memory.bytes", "estimated bytes the node's objects retain (objects.objectMemoryBytes)",
+                c -> c.objects().objectBytes());
     }
 
     /** Prometheus text of every metric, after taking {@code counters} as the node's current numbers. */

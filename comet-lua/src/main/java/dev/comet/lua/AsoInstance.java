@@ -25,6 +25,8 @@ public final class AsoInstance {
     final AsoContext context;
     final Deque<String> log = new ArrayDeque<>();
     byte[] savedState;
+    /** What the object keeps outside aso, as its chunk left it; null while it loads. */
+    RetainedData retained;
     boolean deleteRequested;
     java.util.Random random = new java.util.Random(0);
     /** What this instance's handlers used since it was loaded (for its owner's report). */

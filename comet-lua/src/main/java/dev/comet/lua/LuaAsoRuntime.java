@@ -9,6 +9,7 @@ import dev.comet.aso.AsoCall;
 import dev.comet.aso.AsoOutcome;
 import dev.comet.aso.AsoRuntime;
 import dev.comet.aso.AsoStats;
+import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectMeta;
 import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
@@ -34,9 +35,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The {@link AsoRuntime} of a real node: handlers run on a {@link SandboxPool}, objects pinned to workers by key,
- * and each outcome is handed back on the node's own thread through {@code nodeThread}. Loaded objects are cached
- * per key and reloaded when the node's stored code or state differs from what the cache holds (after a restart,
- * or an update).
+ * and each outcome is handed back on the node's own thread through {@code nodeThread}. Loaded objects are kept in
+ * a bounded {@link ObjectCache} and reloaded when the node's stored code differs from what the cache holds, when
+ * it was dropped (bounds, expiry) or when its worker was replaced. All Lua work is admitted against and charged
+ * to the node's {@link InstructionBudget}; new objects are admitted against its {@link ObjectMemoryBudget}; each
+ * invocation runs under the pool's watchdog.
  */
 public final class LuaAsoRuntime implements AsoRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LuaAsoRuntime.class);
@@ -46,12 +49,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private final String nodeIp;
     private final String nodeId;
     private final LongSupplier clock;
-    private final Map<NodeId, Cached> cache = new ConcurrentHashMap<>();
+    private final ObjectCache cache;
+    private final ObjectMemoryBudget memory;
+    private final InstructionBudget budget;
     private long seeds;
-    private final long instructionsPerSecond;
-    /** The second (of the clock) the budget counts, and the instructions used in it; shared by every worker. */
-    private final AtomicLong budgetSecond = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong budgetUsed = new AtomicLong();
+    private final LongAdder abandoned = new LongAdder();
     private final LongAdder invocations = new LongAdder();
     private final LongAdder instructions = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
@@ -59,25 +61,33 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private final LongAdder errors = new LongAdder();
     private final Map<Limit, LongAdder> limitsHit = new EnumMap<>(Limit.class);
 
-    private record Cached(byte[] code, AsoInstance instance) {
-    }
-
     /** A runtime without a node-wide instruction budget (each invocation is still limited). */
     public LuaAsoRuntime(SandboxExecutor pool, Executor nodeThread, HandlerLimits limits, String nodeIp, NodeId nodeId,
                          LongSupplier clock) {
         this(pool, nodeThread, limits, Long.MAX_VALUE, nodeIp, nodeId, clock);
     }
 
-    /**
-     * A runtime whose handlers together run at most {@code instructionsPerSecond} instructions in any second of
-     * {@code clock}; past it, new invocations are refused with {@link ErrorCode#HANDLERS_BUSY} until the next one.
-     */
+    /** A runtime with the default cache and object memory bounds. */
     public LuaAsoRuntime(SandboxExecutor pool, Executor nodeThread, HandlerLimits limits, long instructionsPerSecond,
                          String nodeIp, NodeId nodeId, LongSupplier clock) {
-        this.instructionsPerSecond = instructionsPerSecond;
+        this(pool, nodeThread, ObjectConfig.defaults().toBuilder().limits(limits)
+                .instructionsPerSecond(instructionsPerSecond).build(), nodeIp, nodeId, clock);
+    }
+
+    /**
+     * A runtime with a node's object settings: its handler limits; its handlers together run at most
+     * {@code instructionsPerSecond} instructions in any second of {@code clock} (past it, new invocations are
+     * refused with {@link ErrorCode#HANDLERS_BUSY}); it keeps at most {@code maxCachedObjects} loaded objects of
+     * {@code maxCachedBytes}; and refuses new objects past {@code objectMemoryBytes}.
+     */
+    public LuaAsoRuntime(SandboxExecutor pool, Executor nodeThread, ObjectConfig objects, String nodeIp,
+                         NodeId nodeId, LongSupplier clock) {
         this.pool = pool;
         this.nodeThread = nodeThread;
-        this.limits = limits;
+        this.limits = objects.limits();
+        this.cache = new ObjectCache(objects.maxCachedObjects(), objects.maxCachedBytes());
+        this.memory = new ObjectMemoryBudget(objects.objectMemoryBytes());
+        this.budget = new InstructionBudget(objects.instructionsPerSecond(), clock);
         this.nodeIp = nodeIp;
         this.nodeId = nodeId.toHex();
         this.clock = clock;
@@ -90,17 +100,18 @@ public final class LuaAsoRuntime implements AsoRuntime {
     public AsoStats stats() {
         Map<String, Long> hit = new TreeMap<>();
         limitsHit.forEach((limit, count) -> hit.put(limit.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
-        return new AsoStats(invocations.sum(), instructions.sum(), allocatedBytes.sum(), refusals.sum(), errors.sum(), hit);
+        return new AsoStats(invocations.sum(), instructions.sum(), allocatedBytes.sum(), refusals.sum(), errors.sum(), hit,
+                abandoned.sum(), cache.size(), cache.bytes(), memory.bytes());
     }
 
     @Override
     public CompletableFuture<Optional<ObjectReport>> report(NodeId key) {
         return pool.submit(key.toHex(), sandbox -> {
-            Cached cached = cache.get(key);
+            ObjectCache.Entry cached = cache.get(key, sandbox, clock.getAsLong());
             if (cached == null) {
                 return Optional.<ObjectReport>empty();
             }
-            AsoInstance i = cached.instance();
+            AsoInstance i = cached.instance;
             Object state = LuaValues.toPlain(StateCodec.decode(i.savedState, 32));
             return Optional.of(new ObjectReport(key.toHex(), i.handlers(), state, i.invocations, i.instructions,
                     i.errors, i.log()));
@@ -109,44 +120,119 @@ public final class LuaAsoRuntime implements AsoRuntime {
 
     @Override
     public void invoke(AsoCall call, Consumer<AsoOutcome> done) {
-        if (overBudget()) {
+        // admitted against what is queued already: the most this call may run is reserved until it ends
+        long reservation = limits.instructions() * runsAtMost(call);
+        if (!budget.reserve(reservation)) {
             refusals.increment();
             nodeThread.execute(() -> done.accept(AsoOutcome.failed(ErrorCode.HANDLERS_BUSY,
-                    "this node's handlers have run their " + instructionsPerSecond
+                    "this node's handlers have run their " + budget.perSecond()
                             + " instructions for this second; try again in a second")));
             return;
         }
         long seed = ++seeds;
-        pool.submit(call.key().toHex(), sandbox -> run(sandbox, call, seed)).whenComplete((outcome, failure) -> {
-            AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(failureOf(failure), 0);
+        // what the task ran, loads included; an invocation that never reports (abandoned) is charged its reservation
+        AtomicLong ran = new AtomicLong(reservation);
+        pool.submit(call.key().toHex(), backstopMillis(), sandbox -> {
+            long before = sandbox.instructionsRun();
+            try {
+                return run(sandbox, call, seed);
+            } finally {
+                ran.set(sandbox.instructionsRun() - before);
+            }
+        }).whenComplete((outcome, failure) -> {
+            budget.complete(reservation, ran.get());
+            instructions.add(ran.get());
+            AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(failureOf(call, failure), 0);
             nodeThread.execute(() -> done.accept(result));
         });
     }
 
+    /** Metered Lua runs one call may make: its handler, a load when the object is not loaded, the incoming object. */
+    private long runsAtMost(AsoCall call) {
+        long runs = 1;
+        if (call.fresh() || !cache.holds(call.key(), call.code())) {
+            runs++;
+        }
+        if ("onUpdate".equals(call.handler()) && call.incoming() != null) {
+            runs++;
+        }
+        return runs;
+    }
+
     /**
-     * The error a requester gets when the pool could not run an invocation: the pool's own refusal (full, closed),
-     * or, for anything else (a bug), an internal error whose text stays on this node.
+     * The watchdog's backstop for one invocation: every metered run it makes (load, incoming object, handler) may
+     * take the wall-time limit, and the meter checks it itself; the watchdog is for code the meter cannot see.
      */
-    private static CometError failureOf(Throwable failure) {
+    private long backstopMillis() {
+        return Math.multiplyExact(limits.wallMillis(), 3) + 100;
+    }
+
+    /**
+     * The error a requester gets when the pool could not run an invocation to its end: the watchdog's (322), an
+     * Error that escaped the sandbox (its limit's code), the pool's own refusal (full, closed), or, for anything
+     * else (a bug), an internal error whose text stays on this node.
+     */
+    private CometError failureOf(AsoCall call, Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                 ? c.getCause() : failure;
+        Limit limit = cause instanceof LimitExceeded l ? l.limit()
+                : cause instanceof InvocationAbandoned ? Limit.TIME
+                : cause instanceof CometException e ? limitOf(e.code()) : null;
+        if (limit != null) {
+            errors.increment();
+            limitsHit.get(limit).increment();
+            if (cause instanceof InvocationAbandoned) {
+                abandoned.increment();
+            }
+            return new CometError(limit.errorCode(), call.handler() + ": " + cause.getMessage());
+        }
         if (cause instanceof CometException e) {
+            if (e.code() == ErrorCode.INTERNAL) {
+                LOG.error("a handler invocation failed outside the sandbox", cause);
+                return CometError.of(ErrorCode.INTERNAL);
+            }
             return e.error();
         }
         LOG.error("a handler invocation failed outside the sandbox", cause);
         return CometError.of(ErrorCode.INTERNAL);
     }
 
+    private static Limit limitOf(ErrorCode code) {
+        for (Limit l : Limit.values()) {
+            if (l.errorCode() == code) {
+                return l;
+            }
+        }
+        return null;
+    }
+
     @Override
     public void forget(NodeId key) {
-        pool.submit(key.toHex(), sandbox -> cache.remove(key));
+        // at once, so a full queue cannot keep a deleted object's memory; and again after the calls already
+        // queued, which may have loaded it meanwhile
+        cache.remove(key);
+        memory.remove(key);
+        pool.submit(key.toHex(), sandbox -> {
+            cache.remove(key);
+            memory.remove(key);
+            return null;
+        });
     }
 
     private AsoOutcome run(Sandbox sandbox, AsoCall call, long seed) {
+        long now = clock.getAsLong();
+        if (!memory.count(call.key(), ObjectFootprint.of(call.code().length, call.state() == null ? 0 : call.state().length),
+                call.expiresAtMillis(), now, call.fresh())) {
+            return AsoOutcome.failed(ErrorCode.OBJECT_MEMORY_FULL, "this node's objects use their "
+                    + memory.maxBytes() + "-byte object memory budget (objects.objectMemoryBytes); "
+                    + "no object was dropped for this one");
+        }
+        ObjectCache.Entry entry;
         AsoInstance instance;
         LuaValue[] args;
         try {
-            instance = instanceFor(sandbox, call);
+            entry = instanceFor(sandbox, call, now);
+            instance = entry.instance;
             args = arguments(sandbox, call);
         } catch (LoadLimitException e) {
             // a load that hit a limit is that limit's error, counted like one hit by a handler
@@ -157,6 +243,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
             return AsoOutcome.failed(e.error(), 0);
         }
         if (Sandbox.handler(instance, call.handler()) == null) {
+            measure(call, entry, now);
             return withoutHandler(instance, call);
         }
         instance.neighbors = call.neighbors();
@@ -164,6 +251,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         byte[] before = instance.savedState;
         InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
         count(instance, r);
+        measure(call, entry, now);
         if (!r.ok()) {
             ErrorCode code = r.limit() != null ? r.limit().errorCode() : ErrorCode.HANDLER_REFUSED;
             return AsoOutcome.failed(new CometError(code, call.handler() + ": " + r.error()), r.instructions());
@@ -206,20 +294,15 @@ public final class LuaAsoRuntime implements AsoRuntime {
         return new AsoOutcome(true, answer, false, instance.savedState(), meta(instance), null, false, List.of(), 0);
     }
 
-    /** Whether the node-wide instruction budget of the current second is used up (a new second starts afresh). */
-    private boolean overBudget() {
-        long second = Math.floorDiv(clock.getAsLong(), 1000);
-        long counted = budgetSecond.get();
-        if (counted != second && budgetSecond.compareAndSet(counted, second)) {
-            budgetUsed.set(0);
-        }
-        return budgetUsed.get() >= instructionsPerSecond;
+    /** The object's estimated bytes and expiry after an invocation, for the cache and the memory budget. */
+    private void measure(AsoCall call, ObjectCache.Entry entry, long now) {
+        long footprint = ObjectFootprint.of(entry.code.length, entry.instance.savedState.length);
+        cache.update(call.key(), entry, footprint, call.expiresAtMillis());
+        memory.count(call.key(), footprint, call.expiresAtMillis(), now, false);
     }
 
     private void count(AsoInstance instance, InvocationResult r) {
-        budgetUsed.addAndGet(r.instructions());
         invocations.increment();
-        instructions.add(r.instructions());
         allocatedBytes.add(r.allocatedBytes());
         instance.invocations++;
         instance.instructions += r.instructions();
@@ -246,14 +329,16 @@ public final class LuaAsoRuntime implements AsoRuntime {
      * one object are serialised here, so it is never behind the node's store); the object is loaded from the
      * call only when it is new on this node, when nothing is cached (after a restart) or when its code changed.
      */
-    private AsoInstance instanceFor(Sandbox sandbox, AsoCall call) {
-        Cached cached = cache.get(call.key());
-        if (!call.fresh() && cached != null && Arrays.equals(cached.code(), call.code())) {
-            return cached.instance();
+    private ObjectCache.Entry instanceFor(Sandbox sandbox, AsoCall call, long now) {
+        ObjectCache.Entry cached = cache.get(call.key(), sandbox, now);
+        if (!call.fresh() && cached != null && Arrays.equals(cached.code, call.code())) {
+            return cached;
         }
         AsoInstance instance = load(sandbox, call.key(), call.code(), call.state());
-        cache.put(call.key(), new Cached(call.code(), instance));
-        return instance;
+        ObjectCache.Entry entry = new ObjectCache.Entry(sandbox, call.code(), instance,
+                ObjectFootprint.of(call.code().length, instance.savedState.length), call.expiresAtMillis());
+        cache.put(call.key(), entry, now);
+        return entry;
     }
 
     private AsoInstance load(Sandbox sandbox, NodeId key, byte[] code, byte[] state) {

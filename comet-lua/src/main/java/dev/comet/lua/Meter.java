@@ -20,6 +20,8 @@ public final class Meter {
     private final long threadId;
     private long instructions;
     private LimitExceeded tripped;
+    /** Set by the watchdog's thread when it gave up on this invocation; read at every checkpoint. */
+    private volatile boolean cancelled;
 
     public Meter(HandlerLimits limits) {
         this.limits = limits;
@@ -56,9 +58,20 @@ public final class Meter {
         }
     }
 
+    /**
+     * Stops this invocation at its next checkpoint with the time limit: the watchdog abandoned it. Safe to call
+     * from any thread.
+     */
+    void cancel() {
+        cancelled = true;
+    }
+
     /** Checks time and measured allocation; cheap enough to call every few dozen instructions. */
     public void checkpoint() {
         check();
+        if (cancelled) {
+            trip(Limit.TIME, "stopped by the watchdog");
+        }
         checkMemory();
         if (System.nanoTime() - startNanos > limits.wallMillis() * 1_000_000) {
             trip(Limit.TIME, limits.wallMillis() + " ms");

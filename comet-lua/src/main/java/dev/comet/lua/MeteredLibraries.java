@@ -3,6 +3,7 @@ package dev.comet.lua;
 import java.util.function.Supplier;
 
 import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -26,10 +27,16 @@ import org.luaj.vm2.lib.VarArgFunction;
  *   <li>table.concat: lengths summed and charged before building; one step per element.</li>
  *   <li>table.unpack: the count charged as steps, then its array as an allocation, before anything is built.</li>
  *   <li>table.insert / remove: the shift charged as steps.</li>
- *   <li>table.sort: n·log2(n) comparisons charged up front, further comparator calls as they happen; comparator
- *       errors propagate.</li>
+ *   <li>table.sort: n·log2(n) comparisons charged up front, further comparator calls as they happen, and the bytes
+ *       two strings may compare before they are compared; time and memory checked every 64 comparisons;
+ *       comparator errors propagate.</li>
+ *   <li>table.insert / remove / sort refuse the sandbox's read-only tables (their raw writes would go around the
+ *       lock).</li>
  * </ul>
- * Every other library function stays LuaJ's.
+ * LuaJ's own string.byte, char, sub, reverse, table.pack, math.max, min and the base functions error and tonumber
+ * stay in place behind a {@link Charged} wrapper that charges their cost, computed from their arguments, before they
+ * run (issue #10). Every other function an object can reach does constant work or walks only what has been charged
+ * already ({@code SandboxTest.everyLibraryFunctionIsChargedOrConstantCost} keeps the list).
  */
 public final class MeteredLibraries {
     /** Largest number of values table.unpack returns (the Lua 5.2 stack limit). */
@@ -88,6 +95,115 @@ public final class MeteredLibraries {
         table.set("insert", new Insert(meter));
         table.set("remove", new Remove(meter));
         table.set("sort", new Sort(meter));
+        // LuaJ's own implementations, charged before they run: their cost follows from their arguments
+        string.set("byte", new Charged(string.get("byte"), meter, MeteredLibraries::chargeByte));
+        string.set("char", new Charged(string.get("char"), meter, (m, args) -> {
+            m.charge(1 + (long) args.narg());
+            MeteredBuffer.allocation(m, args.narg());
+        }));
+        string.set("sub", new Charged(string.get("sub"), meter, MeteredLibraries::chargeSub));
+        string.set("reverse", new Charged(string.get("reverse"), meter, (m, args) -> {
+            LuaValue s = args.arg1();
+            long n = s.isstring() ? toLuaString(s).m_length : 0;
+            m.charge(1 + n / BYTES_PER_STEP);
+            MeteredBuffer.allocation(m, n);
+        }));
+        table.set("pack", new Charged(table.get("pack"), meter, (m, args) -> {
+            m.charge(1 + (long) args.narg());
+            MeteredBuffer.memory(m, VALUE_BYTES * args.narg());
+        }));
+    }
+
+    /**
+     * Charges the base functions an object's environment exposes whose cost grows with their arguments, in
+     * {@code globals} (a library table, still writable): {@code error} converts its message to a Java string (and
+     * pcall back), {@code tonumber} copies a numeral into a char array. The others are constant-cost, or walk only
+     * what the meter already charged (see {@code MeteredLibrariesTest.everyLibraryFunctionIsChargedOrConstantCost}).
+     */
+    public static void installBase(LuaTable globals, Supplier<Meter> meter) {
+        globals.set("error", new Charged(globals.get("error"), meter, (m, args) -> {
+            LuaValue message = args.arg1();
+            m.charge(1);
+            if (message.isstring()) {
+                // LuaJ turns the message into a Java string now (a char array, then a String: three bytes a byte),
+                // and a pcall that catches it back into a Lua string with its position (two or three more)
+                MeteredBuffer.memory(m, 6L * toLuaString(message).m_length);
+            }
+        }));
+        globals.set("tonumber", new Charged(globals.get("tonumber"), meter, (m, args) -> {
+            LuaValue v = args.arg1();
+            long n = v.type() == LuaValue.TSTRING ? v.rawlen() : 0;
+            m.charge(1 + n / BYTES_PER_STEP);
+            MeteredBuffer.memory(m, 4L * n);
+        }));
+    }
+
+    /** Charges math.max and math.min, which loop over their arguments, one step each. */
+    public static void installMath(LuaTable math, Supplier<Meter> meter) {
+        for (String name : new String[] {"max", "min"}) {
+            math.set(name, new Charged(math.get(name), meter, (m, args) -> m.charge(1 + (long) args.narg())));
+        }
+    }
+
+    /** Bytes of heap one Lua value takes in an array of results (a reference and, at worst, a boxed number). */
+    static final long VALUE_BYTES = 16;
+    /** Bytes a library function may scan or copy for one instruction's charge. */
+    static final long BYTES_PER_STEP = 64;
+
+    /** The 5.2 posrelat of an optional integer argument, or {@code absent} when the argument is none or nil. */
+    private static long position(Varargs args, int i, long absent, long length) {
+        LuaValue v = args.arg(i);
+        if (v.isnil()) {
+            return absent;
+        }
+        long pos = v.isnumber() ? (long) v.todouble() : absent;  // a bad argument fails in the function itself
+        return pos >= 0 ? pos : Math.max(0, length + pos + 1);
+    }
+
+    /** string.byte(s, i, j): one result per byte of the range, each a value in the result array. */
+    private static void chargeByte(Meter meter, Varargs args) {
+        LuaValue s = args.arg1();
+        long length = s.isstring() ? toLuaString(s).m_length : 0;
+        long from = Math.max(1, position(args, 2, 1, length));
+        long to = Math.min(length, position(args, 3, from, length));
+        long n = Math.max(0, to - from + 1);
+        meter.charge(1 + n);
+        MeteredBuffer.memory(meter, VALUE_BYTES * n);
+    }
+
+    /** string.sub(s, i, j): charged as a copy of the range (LuaJ shares the bytes of a long enough range). */
+    private static void chargeSub(Meter meter, Varargs args) {
+        LuaValue s = args.arg1();
+        long length = s.isstring() ? toLuaString(s).m_length : 0;
+        long from = Math.max(1, position(args, 2, 1, length));
+        long to = Math.min(length, position(args, 3, length, length));
+        long n = Math.max(0, to - from + 1);
+        meter.charge(1 + n / BYTES_PER_STEP);
+        MeteredBuffer.allocation(meter, n);
+    }
+
+    /** What a library function costs, computed from its arguments, charged before it runs. */
+    @FunctionalInterface
+    interface Cost {
+        void charge(Meter meter, Varargs args);
+    }
+
+    /** A LuaJ library function whose cost is charged to the current invocation's meter before it runs. */
+    private static final class Charged extends Metered {
+        private final LuaValue function;
+        private final Cost cost;
+
+        Charged(LuaValue function, Supplier<Meter> meters, Cost cost) {
+            super(((LuaFunction) function).name(), meters);
+            this.function = function;
+            this.cost = cost;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            cost.charge(meter(), args);
+            return function.invoke(args);
+        }
     }
 
     /** A library function that finds the current invocation's meter at every call. */
@@ -289,6 +405,14 @@ public final class MeteredLibraries {
         return n.toint();
     }
 
+    /** {@code t}, unless it is one of the sandbox's read-only tables, whose raw writes would go around the lock. */
+    static LuaTable writable(LuaTable t) {
+        if (Sandbox.isLocked(t)) {
+            throw luaError("attempt to modify a read-only table");
+        }
+        return t;
+    }
+
     private static final class Concat extends Metered {
         Concat(Supplier<Meter> m) {
             super("concat", m);
@@ -387,7 +511,7 @@ public final class MeteredLibraries {
         @Override
         public Varargs invoke(Varargs args) {
             Meter meter = meter();
-            LuaTable t = args.checktable(1);
+            LuaTable t = writable(args.checktable(1));
             int e = luaLength(t) + 1;  // first empty element
             int pos;
             switch (args.narg()) {
@@ -422,7 +546,7 @@ public final class MeteredLibraries {
         @Override
         public Varargs invoke(Varargs args) {
             Meter meter = meter();
-            LuaTable t = args.checktable(1);
+            LuaTable t = writable(args.checktable(1));
             int size = luaLength(t);
             int pos = args.optint(2, size);
             if (pos != size && (pos < 1 || pos > size + 1)) {
@@ -446,7 +570,7 @@ public final class MeteredLibraries {
         @Override
         public Varargs invoke(Varargs args) {
             Meter meter = meter();
-            LuaTable t = args.checktable(1);
+            LuaTable t = writable(args.checktable(1));
             int n = luaLength(t);
             LuaValue comparator = null;
             if (!args.isnoneornil(2)) {
@@ -479,9 +603,12 @@ public final class MeteredLibraries {
      * comparator gives some order, never an endless loop or an out-of-bounds access).
      */
     private static final class HeapSort {
+        /** Comparisons between two checks of time and memory (a power of two). */
+        private static final int CHECK_EVERY = 64;
         private final Meter meter;
         private final LuaValue comparator;
         private long prepaid;
+        private long comparisons;
 
         HeapSort(Meter meter, LuaValue comparator, long prepaid) {
             this.meter = meter;
@@ -525,7 +652,15 @@ public final class MeteredLibraries {
             if (--prepaid < 0) {
                 meter.charge(1);
             }
+            if ((++comparisons & (CHECK_EVERY - 1)) == 0) {
+                // time and memory too: a sort can compare long strings for a long time between two instructions
+                meter.checkpoint();
+            }
             if (comparator == null) {
+                if (x.type() == LuaValue.TSTRING && y.type() == LuaValue.TSTRING) {
+                    // comparing two long strings scans them: charged by the bytes it may compare, before it does
+                    meter.charge(Math.min(x.rawlen(), y.rawlen()) / BYTES_PER_STEP);
+                }
                 return lessThan(x, y);
             }
             return comparator.call(x, y).toboolean();
@@ -554,13 +689,11 @@ public final class MeteredLibraries {
     }
 
     private static int compareBytes(LuaString a, LuaString b) {
-        int n = Math.min(a.m_length, b.m_length);
-        for (int i = 0; i < n; i++) {
-            int d = (a.m_bytes[a.m_offset + i] & 0xFF) - (b.m_bytes[b.m_offset + i] & 0xFF);
-            if (d != 0) {
-                return d;
-            }
+        if (a == b) {
+            return 0;
         }
-        return a.m_length - b.m_length;
+        // the JDK's vectorised comparison: the bytes per charged step hold on a cold JVM too
+        return java.util.Arrays.compareUnsigned(a.m_bytes, a.m_offset, a.m_offset + a.m_length,
+                b.m_bytes, b.m_offset, b.m_offset + b.m_length);
     }
 }

@@ -78,7 +78,7 @@ final class ObjectRequests {
 
     private static void refuseChained(AsoInstance instance) {
         if (!instance.mayRequest) {
-            throw new LimitExceeded(Limit.CHAINED_REQUEST, "this invocation answers a request another object sent");
+            throw new LimitExceeded(Limit.CHAINED_REQUEST, "this invocation answers a request an object sent, or delivers an answer to one");
         }
     }
 

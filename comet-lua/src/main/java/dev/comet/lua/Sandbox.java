@@ -60,12 +60,41 @@ public final class Sandbox {
     private final LuaTable tableLib;
     private final LuaTable mathLib;
     private final Thread owner = Thread.currentThread();
+    /** The running invocation's meter, for the watchdog (another thread) to cancel. */
+    private volatile Meter active;
+    private volatile boolean abandoned;
+    /** Instructions every run on this sandbox used (loads included), for the node-wide budget. */
+    private long instructionsRun;
 
     public Sandbox() {
         host = libraryGlobals();
         stringLib = host.get("string").checktable();
         tableLib = host.get("table").checktable();
         mathLib = host.get("math").checktable();
+        Warmup.ensure(this);
+    }
+
+    /**
+     * Called by the pool's watchdog (from another thread) when this sandbox's worker is abandoned: the running
+     * invocation's meter is cancelled, so the thread stops at its next checkpoint if it ever gets back to Lua, and
+     * so is every later one.
+     */
+    void abandon() {
+        abandoned = true;
+        Meter m = active;
+        if (m != null) {
+            m.cancel();
+        }
+    }
+
+    /** Whether this sandbox's worker was replaced: objects loaded on it must be loaded again elsewhere. */
+    public boolean abandoned() {
+        return abandoned;
+    }
+
+    /** Instructions run on this sandbox so far, object loads included; read on the sandbox's thread. */
+    public long instructionsRun() {
+        return instructionsRun;
     }
 
     /** The meter of the invocation running on this thread, or null. */
@@ -122,6 +151,9 @@ public final class Sandbox {
             }
         }
         instance.savedState = StateCodec.encode(aso, limits.stateBytes(), MAX_STATE_DEPTH);
+        // from here on the object keeps data only in aso (docs/aso-api.md, "What an object keeps between invocations")
+        LuaTable globals = lockGlobals(env);
+        instance.retained = RetainedData.capture(env, globals, aso);
         return instance;
     }
 
@@ -163,12 +195,16 @@ public final class Sandbox {
         if (method.isfunction()) {
             return method;
         }
-        LuaValue global = object.env.rawget(handler);
+        LuaValue global = globalsOf(object.env).rawget(handler);
         return global.isfunction() ? global : null;
     }
 
     private InvocationResult run(AsoInstance object, LuaValue function, Varargs args, HandlerLimits limits) {
         Meter meter = new Meter(limits);
+        active = meter;
+        if (abandoned) {
+            meter.cancel();
+        }
         CURRENT.set(meter);
         metering.begin(meter);
         object.deleteRequested = false;
@@ -209,9 +245,16 @@ public final class Sandbox {
         } catch (RuntimeException e) {
             error = "handler failed: " + e;
         } finally {
+            if (object.retained != null) {
+                // what the invocation changed outside aso ends with it: counted, not checked (it is already done)
+                meter.record(object.retained.restore());
+            }
             CURRENT.remove();
             metering.reset();
+            active = null;
+            instructionsRun += meter.instructions();
         }
+        error = bounded(error);
         List<AsoRequest> requests = List.of();
         if (error != null) {
             restore(object);
@@ -234,6 +277,20 @@ public final class Sandbox {
         String m = String.valueOf(e.getMessage());
         int traceback = m.indexOf("\nstack traceback");
         return (traceback >= 0 ? m.substring(0, traceback) : m).strip();
+    }
+
+    /** Longest error message, in characters, that leaves the sandbox (a handler chooses its own with error()). */
+    static final int MAX_ERROR_CHARS = 512;
+
+    /**
+     * An error message cut to {@link #MAX_ERROR_CHARS}, saying how long it was: every error leaves the sandbox
+     * through here, so a requester, a log line or {@code comet check} never carries a handler's megabyte.
+     */
+    static String bounded(String message) {
+        if (message == null || message.length() <= MAX_ERROR_CHARS) {
+            return message;
+        }
+        return message.substring(0, MAX_ERROR_CHARS) + "… (" + message.length() + " characters)";
     }
 
     private void restore(AsoInstance object) {
@@ -261,9 +318,10 @@ public final class Sandbox {
         Globals env = new Globals();
         env.debuglib = metering;
         for (String name : new String[] {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen",
-                "rawset", "select", "tonumber", "tostring", "type", "getmetatable", "setmetatable"}) {
+                "select", "tonumber", "tostring", "type", "getmetatable", "setmetatable"}) {
             env.set(name, host.get(name));
         }
+        env.set("rawset", new RawSet(host.get("rawset")));
         env.set("_G", env);
         env.set("_VERSION", host.get("_VERSION"));
         env.set("pcall", new ProtectedCall());
@@ -403,15 +461,88 @@ public final class Sandbox {
         LuaTable proxy = new LuaTable();
         LuaTable meta = new LuaTable();
         meta.set(LuaValue.INDEX, library);
-        meta.set(LuaValue.NEWINDEX, new VarArgFunction() {
-            @Override
-            public Varargs invoke(Varargs args) {
-                throw new LuaError("attempt to modify a read-only table");
-            }
-        });
+        meta.set(LuaValue.NEWINDEX, new Refusal(false));
         meta.set(LuaValue.METATABLE, LuaValue.valueOf("locked"));
         proxy.setmetatable(meta);
         return proxy;
+    }
+
+    /**
+     * Locks an object's environment once its chunk has run: its globals move to a table reached only through the
+     * environment's locked metatable, so reading them works as before while assigning one (new or not) is a Lua
+     * error. An object keeps data only in {@code aso}, whose size the state limit bounds; a global would outlive
+     * the invocation unmeasured. Returns the table that now holds the globals.
+     */
+    static LuaTable lockGlobals(Globals env) {
+        LuaTable globals = new LuaTable();
+        List<LuaValue> keys = new java.util.ArrayList<>();
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = env.next(k);
+            k = n.arg1();
+            if (k.isnil()) {
+                break;
+            }
+            keys.add(k);
+            globals.rawset(k, n.arg(2));
+        }
+        for (LuaValue key : keys) {
+            env.rawset(key, LuaValue.NIL);
+        }
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, globals);
+        meta.rawset(LuaValue.NEWINDEX, new Refusal(true));
+        meta.rawset(LuaValue.METATABLE, LuaValue.valueOf("locked"));
+        env.setmetatable(meta);
+        return globals;
+    }
+
+    /** The table that holds an object's globals: the environment itself until it is locked. */
+    static LuaTable globalsOf(LuaTable env) {
+        LuaValue meta = env.getmetatable();
+        return isLocked(env) ? meta.rawget(LuaValue.INDEX).checktable() : env;
+    }
+
+    /** Whether {@code t} is one of the sandbox's read-only tables (a library view or a locked environment). */
+    static boolean isLocked(LuaValue t) {
+        LuaValue meta = t.getmetatable();
+        return meta != null && meta.rawget(LuaValue.NEWINDEX) instanceof Refusal;
+    }
+
+    /** The __newindex of the sandbox's read-only tables; its class marks them as such. */
+    private static final class Refusal extends VarArgFunction {
+        private final boolean globals;
+
+        Refusal(boolean globals) {
+            this.globals = globals;
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            if (globals) {
+                throw new LuaError("cannot assign global '" + bounded(args.arg(2).tojstring()) + "' after the object "
+                        + "has loaded: an object keeps data in aso only");
+            }
+            throw new LuaError("attempt to modify a read-only table");
+        }
+    }
+
+    /** rawset that refuses the sandbox's read-only tables, which it would otherwise write around. */
+    private static final class RawSet extends VarArgFunction {
+        private final LuaValue rawset;
+
+        RawSet(LuaValue rawset) {
+            this.rawset = rawset;
+            this.name = "rawset";
+        }
+
+        @Override
+        public Varargs invoke(Varargs args) {
+            if (isLocked(args.arg1())) {
+                throw new LuaError("attempt to modify a read-only table");
+            }
+            return rawset.invoke(args);
+        }
     }
 
     /** The host globals: the libraries a sandbox draws from, never exposed to objects as such. */
@@ -427,6 +558,8 @@ public final class Sandbox {
         LuaTable string = g.get("string").checktable();
         string.set("dump", LuaValue.NIL);
         MeteredLibraries.install(string, g.get("table").checktable(), Sandbox::currentMeter);
+        MeteredLibraries.installBase(g, Sandbox::currentMeter);
+        MeteredLibraries.installMath(g.get("math").checktable(), Sandbox::currentMeter);
         return g;
     }
 

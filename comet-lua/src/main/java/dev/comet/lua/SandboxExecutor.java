@@ -12,6 +12,15 @@ public interface SandboxExecutor {
     <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task);
 
     /**
+     * Runs {@code task} like {@link #submit(String, Function)}, with a wall-time backstop: an executor with a
+     * watchdog ({@link SandboxPool}) fails the task's future with {@link InvocationAbandoned} once it has run for
+     * {@code backstopMillis}. Without one (inline), the same as {@link #submit(String, Function)}.
+     */
+    default <T> CompletableFuture<T> submit(String key, long backstopMillis, Function<Sandbox, T> task) {
+        return submit(key, task);
+    }
+
+    /**
      * One sandbox, created on and used only from the first thread that submits: tasks run at once, on that thread.
      * For the single-threaded simulator.
      */
@@ -26,8 +35,13 @@ public interface SandboxExecutor {
                 }
                 try {
                     return CompletableFuture.completedFuture(task.apply(sandbox));
-                } catch (RuntimeException | LimitExceeded | StackOverflowError e) {
+                } catch (RuntimeException | LimitExceeded e) {
                     return CompletableFuture.failedFuture(e);
+                } catch (Throwable e) {
+                    // as in the pool: an Error outside the sandbox's own nets fails this task, and the sandbox is
+                    // not trusted with the next one
+                    sandbox = null;
+                    return CompletableFuture.failedFuture(SandboxPool.failure(e));
                 }
             }
         };

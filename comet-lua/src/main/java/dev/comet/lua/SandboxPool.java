@@ -3,22 +3,43 @@ package dev.comet.lua;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
  * A bounded pool of worker threads, each with its own {@link Sandbox} (DESIGN.md §2.2): handler invocations never
- * run on a node's event thread. An object is pinned to one worker by its key, so invocations of one object run
- * one at a time in arrival order while different objects run in parallel. Each worker's queue is bounded; a full
+ * run on a node's event thread. An object is pinned to one worker slot by its key, so invocations of one object run
+ * one at a time in arrival order while different objects run in parallel. Each slot's queue is bounded; a full
  * queue refuses new work with an error instead of growing.
+ *
+ * <p>Owns the worker threads, their sandboxes and the watchdog. Every task's future completes: with the task's
+ * value, with what it threw, or, when the task overruns its backstop, with {@link InvocationAbandoned} (322). A
+ * worker whose task overran, or raised an {@link Error} that is not a sandbox limit ({@code OutOfMemoryError},
+ * {@code StackOverflowError}, ...), is replaced by a fresh thread with a fresh sandbox that takes over the slot's
+ * queue; an overrunning thread is interrupted, its sandbox's running meter cancelled, and it is abandoned (a
+ * daemon, counted in {@link #abandonedThreads()}). Objects loaded on a replaced sandbox must be reloaded: callers
+ * tell by {@link Sandbox} identity.
  */
 public final class SandboxPool implements SandboxExecutor, AutoCloseable {
-    private final List<Worker> workers = new ArrayList<>();
+    /** Backstop of a task submitted without one (reports, cache upkeep): none of them runs Lua for long. */
+    static final long DEFAULT_BACKSTOP_MILLIS = 10_000;
+    /** How often the watchdog looks at the running tasks; an overrun is answered at most this much late. */
+    private static final long WATCHDOG_TICK_MILLIS = 10;
+
+    private final AtomicReferenceArray<Worker> workers;
+    private final ScheduledExecutorService watchdog;
+    private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
+    private final LongAdder abandonedCount = new LongAdder();
+    private final LongAdder replacedCount = new LongAdder();
     private volatile boolean closed;
 
     /** {@code threads} workers (default: the number of cores), each queueing at most {@code queueCapacity} tasks. */
@@ -26,40 +47,65 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         if (threads < 1 || queueCapacity < 1) {
             throw new CometException(ErrorCode.BAD_INPUT, "a sandbox pool needs at least one thread and a queue of one");
         }
+        workers = new AtomicReferenceArray<>(threads);
         for (int i = 0; i < threads; i++) {
-            Worker w = new Worker(i, queueCapacity);
-            workers.add(w);
+            Worker w = new Worker(i, new ArrayBlockingQueue<>(queueCapacity), 0);
+            workers.set(i, w);
             w.thread.start();
         }
+        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "comet-lua-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::checkOverruns, WATCHDOG_TICK_MILLIS, WATCHDOG_TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** The worker index that object {@code key} is pinned to. */
     public int workerOf(String key) {
-        return Math.floorMod(key.hashCode(), workers.size());
+        return Math.floorMod(key.hashCode(), workers.length());
+    }
+
+    /** Threads the watchdog abandoned (their task overran its backstop) since the pool started. */
+    public long abandonedThreads() {
+        return abandonedCount.sum();
+    }
+
+    /** Abandoned threads that have not ended yet (stuck in code that ignores interrupts). */
+    public int stuckThreads() {
+        abandoned.removeIf(t -> !t.isAlive());
+        return abandoned.size();
+    }
+
+    /** Workers replaced since the pool started: abandoned by the watchdog, or after an Error escaped a task. */
+    public long replacedWorkers() {
+        return replacedCount.sum();
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
+        return submit(key, DEFAULT_BACKSTOP_MILLIS, task);
     }
 
     /**
-     * Runs {@code task} with the sandbox of the worker that {@code key} is pinned to. Completes exceptionally with a
-     * CometException when the worker's queue is full or the pool is closed.
+     * Runs {@code task} with the sandbox of the worker that {@code key} is pinned to; if it runs for more than
+     * {@code backstopMillis} its future fails with {@link InvocationAbandoned} and the worker is replaced. Completes
+     * exceptionally with a CometException when the worker's queue is full or the pool is closed.
      */
     @Override
-    public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
+    public <T> CompletableFuture<T> submit(String key, long backstopMillis, Function<Sandbox, T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new CometException(ErrorCode.SERVER, "the sandbox pool is closed"));
             return result;
         }
-        Worker worker = workers.get(workerOf(key));
-        boolean queued = worker.queue.offer(() -> {
-            try {
-                result.complete(task.apply(worker.sandbox));
-            } catch (RuntimeException | LimitExceeded | StackOverflowError e) {
-                result.completeExceptionally(e);
-            }
-        });
-        if (!queued) {
+        int index = workerOf(key);
+        Worker worker = workers.get(index);
+        // the queue belongs to the slot: a replacement worker takes over the same one
+        if (!worker.queue.offer(new Task<>(task, result, backstopMillis))) {
             result.completeExceptionally(new CometException(ErrorCode.SERVER,
-                    "too many handler invocations waiting on worker " + worker.index + "; try again later"));
+                    "too many handler invocations waiting on worker " + index + "; try again later"));
         }
         return result;
     }
@@ -67,42 +113,208 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Worker w : workers) {
-            w.thread.interrupt();
+        watchdog.shutdownNow();
+        for (int i = 0; i < workers.length(); i++) {
+            workers.get(i).thread.interrupt();
         }
-        for (Worker w : workers) {
+        for (int i = 0; i < workers.length(); i++) {
             try {
-                w.thread.join(TimeUnit.SECONDS.toMillis(5));
+                workers.get(i).thread.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
         }
+        // tasks still queued would wait for ever: every future completes
+        for (int i = 0; i < workers.length(); i++) {
+            Task<?> t;
+            while ((t = workers.get(i).queue.poll()) != null) {
+                t.fail(new CometException(ErrorCode.SERVER, "the sandbox pool is closed"));
+            }
+        }
+    }
+
+    /**
+     * The watchdog's round. A scheduled task that throws is never run again, so nothing may escape it: a round that
+     * fails (no memory for a new thread, say) is retried at the next tick.
+     */
+    private void checkOverruns() {
+        try {
+            abandonOverruns();
+        } catch (Throwable e) {
+            // the next round looks again; a worker already retired here was replaced or is retried below
+        }
+    }
+
+    /** Abandons each worker whose running task is past its backstop. */
+    private void abandonOverruns() {
+        long now = System.nanoTime();
+        for (int i = 0; i < workers.length(); i++) {
+            Worker w = workers.get(i);
+            if (w.isRetired()) {
+                replace(w); // its replacement failed earlier (or is under way: then this does nothing)
+                continue;
+            }
+            Task<?> overrun = w.takeIfOverdue(now);
+            if (overrun == null) {
+                continue;
+            }
+            abandonedCount.increment();
+            abandoned.add(w.thread);
+            overrun.fail(new InvocationAbandoned(overrun.backstopMillis));
+            w.thread.interrupt();
+            w.sandbox.abandon();
+            replace(w);
+        }
+    }
+
+    /**
+     * Puts a fresh worker in {@code old}'s slot, on the same queue (unless the pool is closing); once per retired
+     * worker, as two workers on one queue would run one object's invocations out of order. If it fails (no thread
+     * could be made), the slot keeps the retired worker and the watchdog's next round tries again.
+     */
+    private void replace(Worker old) {
+        if (closed || !old.replaced.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Worker fresh = new Worker(old.index, old.queue, old.generation + 1);
+            fresh.thread.start();
+            workers.set(old.index, fresh);
+            replacedCount.increment();
+        } catch (Throwable e) {
+            old.replaced.set(false);
+            throw e;
+        }
+    }
+
+    /** One queued piece of work and the future it must complete, whatever happens. */
+    private static final class Task<T> {
+        final Function<Sandbox, T> function;
+        final CompletableFuture<T> result;
+        final long backstopMillis;
+        long deadlineNanos;
+
+        Task(Function<Sandbox, T> function, CompletableFuture<T> result, long backstopMillis) {
+            this.function = function;
+            this.result = result;
+            this.backstopMillis = backstopMillis;
+        }
+
+        /** Runs on {@code sandbox}; returns the Error that must retire the worker, or null. */
+        Throwable run(Sandbox sandbox) {
+            try {
+                result.complete(function.apply(sandbox));
+                return null;
+            } catch (RuntimeException | LimitExceeded e) {
+                result.completeExceptionally(e);
+                return null;
+            } catch (Throwable e) {
+                // an OutOfMemoryError or StackOverflowError outside the sandbox's own nets (or anything stranger):
+                // answer with the error, and do not trust this sandbox with the next task
+                fail(failure(e));
+                return e;
+            }
+        }
+
+        void fail(Throwable e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    /** What a requester is told of an Error that escaped a task. */
+    static CometException failure(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return new CometException(ErrorCode.MEMORY_LIMIT,
+                    Limit.MEMORY.message() + ": the JVM ran out of heap; the worker was replaced", e);
+        }
+        if (e instanceof StackOverflowError) {
+            return new CometException(ErrorCode.CALL_DEPTH_LIMIT,
+                    Limit.CALL_DEPTH.message() + ": the Java stack ran out; the worker was replaced", e);
+        }
+        return new CometException(ErrorCode.INTERNAL, "a handler invocation failed: " + e.getClass().getName(), e);
     }
 
     private final class Worker {
         final int index;
-        final BlockingQueue<Runnable> queue;
+        final int generation;
+        final BlockingQueue<Task<?>> queue;
         final Thread thread;
-        Sandbox sandbox;
+        volatile Sandbox sandbox;
+        /** The task running now (guarded by this), and whether this worker was retired. */
+        private Task<?> current;
+        private boolean retired;
+        /** Whether a successor took this (retired) worker's slot. */
+        final java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Worker(int index, int capacity) {
+        Worker(int index, BlockingQueue<Task<?>> queue, int generation) {
             this.index = index;
-            this.queue = new ArrayBlockingQueue<>(capacity);
-            this.thread = new Thread(this::loop, "comet-lua-" + index);
+            this.queue = queue;
+            this.generation = generation;
+            this.thread = new Thread(this::loop, "comet-lua-" + index + (generation == 0 ? "" : "." + generation));
             this.thread.setDaemon(true);
         }
 
+        synchronized boolean isRetired() {
+            return retired;
+        }
+
+        /** The running task if it is past its deadline: this worker is then retired (under the same lock). */
+        synchronized Task<?> takeIfOverdue(long now) {
+            if (retired || current == null || now - current.deadlineNanos < 0) {
+                return null;
+            }
+            Task<?> t = current;
+            current = null;
+            retired = true;
+            return t;
+        }
+
+        private void replaceOrLeaveToWatchdog() {
+            try {
+                replace(this);
+            } catch (Throwable e) {
+                // the watchdog's next round replaces this retired worker
+            }
+        }
+
         private void loop() {
-            sandbox = new Sandbox(); // created on, and so owned by, this thread
+            try {
+                sandbox = new Sandbox(); // created on, and so owned by, this thread
+            } catch (Throwable e) {
+                // cannot happen short of a broken JVM; leave the slot to a successor rather than to nobody
+                synchronized (this) {
+                    retired = true;
+                }
+                replaceOrLeaveToWatchdog();
+                return;
+            }
             while (!closed) {
-                Runnable task;
+                Task<?> task;
                 try {
                     task = queue.take();
                 } catch (InterruptedException e) {
                     return;
                 }
-                task.run();
+                synchronized (this) {
+                    task.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(task.backstopMillis);
+                    current = task;
+                }
+                Throwable fatal = task.run(sandbox);
+                synchronized (this) {
+                    if (retired) {
+                        return; // the watchdog answered this task and gave the slot to a successor
+                    }
+                    current = null;
+                    if (fatal != null) {
+                        retired = true;
+                    }
+                }
+                if (fatal != null) {
+                    sandbox.abandon();
+                    replaceOrLeaveToWatchdog();
+                    return;
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  */
 class MeteredLibrariesTest {
     /** Renders a call's results (or its error) as one line, the same way for every case. */
-    private static final String PRELUDE = """
+    static final String PRELUDE = """
             local function q(v)
               if type(v) == "string" then
                 local out = '"'
@@ -83,7 +83,7 @@ class MeteredLibrariesTest {
             """;
 
     /** {Lua expression, its results as the reference Lua 5.2.4 renders them}. */
-    private static final String[][] CASES = {
+    static final String[][] CASES = {
             {"string.find(\"hello world\", \"wor\")", "2: 7 9"},
             {"string.find(\"hello world\", \"o\", 6)", "2: 8 8"},
             {"string.find(\"hello world\", \"l+\")", "2: 3 4"},
@@ -420,6 +420,8 @@ class MeteredLibrariesTest {
         LoadState.install(globals);
         LuaC.install(globals);
         MeteredLibraries.install((LuaTable) globals.get("string"), (LuaTable) globals.get("table"), () -> meter);
+        MeteredLibraries.installBase(globals, () -> meter);
+        MeteredLibraries.installMath((LuaTable) globals.get("math"), () -> meter);
         // The string metatable is JVM-wide and LuaJ sets it only once: point method calls ("x"):rep(...) at this
         // test's string table, and put back whatever was there afterwards.
         previousStringMetatable = LuaString.s_metatable;
@@ -550,6 +552,31 @@ class MeteredLibrariesTest {
                 attack("insert at the front in a loop",
                         "local t = {} for i = 1, 5000 do t[i] = i end for i = 1, 100000 do table.insert(t, 1, i) end",
                         Limit.INSTRUCTIONS),
+                // issue #10, item 7: LuaJ's own functions, charged by their arguments before they allocate
+                attack("byte of a big string in a loop",
+                        "local s = ('x'):rep(200000) for i = 1, 100 do s:byte(1, -1) end", Limit.MEMORY),
+                attack("byte of a big string", "return ('x'):rep(1000000):byte(1, -1)", Limit.INSTRUCTIONS,
+                        Limit.MEMORY),
+                attack("pack of a big byte range",
+                        "return table.pack(('x'):rep(1000000):byte(1, -1))", Limit.INSTRUCTIONS, Limit.MEMORY),
+                attack("sub of big halves in a loop",
+                        "local s = ('x'):rep(1000000) for i = 1, 100 do s:sub(2, 499999) end", Limit.MEMORY),
+                attack("sub with negative positions in a loop",
+                        "local s = ('x'):rep(1000000) for i = 1, 100 do s:sub(-600000, -200000) end", Limit.MEMORY),
+                attack("reverse of a big string in a loop",
+                        "local s = ('x'):rep(1000000) for i = 1, 100 do s:reverse() end", Limit.MEMORY),
+                attack("char of many bytes in a loop", "local t = {} for i = 1, 10000 do t[i] = 65 end "
+                        + "for i = 1, 100000 do string.char(table.unpack(t, 1, 200)) end", Limit.INSTRUCTIONS, Limit.MEMORY),
+                attack("sort of long strings", "local a, b = ('x'):rep(500000), ('x'):rep(499999) .. 'y' "
+                        + "local t = {} for i = 1, 200 do t[i] = i % 2 == 0 and a or b end table.sort(t)",
+                        Limit.INSTRUCTIONS),
+                attack("error with a big message in a loop",
+                        "local s = ('x'):rep(1000000) for i = 1, 100 do pcall(error, s) end", Limit.MEMORY),
+                attack("tonumber of a long numeral in a loop",
+                        "local s = ('1'):rep(1000000) for i = 1, 100 do tonumber(s) end", Limit.MEMORY),
+                attack("max of many arguments in a loop", "local t = {} for i = 1, 10000 do t[i] = i end "
+                        + "local u = table.unpack for i = 1, 100000 do math.max(u(t, 1, 200)) end", Limit.INSTRUCTIONS,
+                        Limit.MEMORY),
                 attack("remove from the front in a loop",
                         "local t = {} for i = 1, 100000 do t[i] = i end for i = 1, 100000 do table.remove(t, 1) end",
                         Limit.INSTRUCTIONS));
@@ -585,6 +612,63 @@ class MeteredLibrariesTest {
         }
         // the violation is sticky: any further metered call fails the same way
         assertThatThrownBy(() -> run("return string.upper('x')")).isSameAs(thrown);
+    }
+
+    /**
+     * Issue #10, item 7: every LuaJ function left in place is charged by its arguments (one step per value or per
+     * {@link MeteredLibraries#BYTES_PER_STEP} bytes) before it runs.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("argumentCosts")
+    void luajsFunctionsAreChargedByTheirArguments(String call, long atLeast) {
+        run("big = ('7'):rep(100000) values = {} for i = 1, 5000 do values[i] = 65 end");
+        meter = new Meter(LIMITS);
+        run("return " + call);
+        assertThat(meter.instructions()).as(call).isGreaterThanOrEqualTo(atLeast);
+    }
+
+    static Stream<Arguments> argumentCosts() {
+        return Stream.of(
+                Arguments.of("big:byte(1, -1)", 100_000L),
+                Arguments.of("big:byte(-3000, -1)", 3_000L),
+                Arguments.of("string.char(table.unpack(values, 1, 200)) .. string.char(table.unpack(values, 1, 200))",
+                        400L + 2 * 200),
+                Arguments.of("big:sub(1, 64000) .. big:sub(-64000)", 2_000L),
+                Arguments.of("big:reverse()", 100_000 / MeteredLibraries.BYTES_PER_STEP),
+                Arguments.of("table.pack(table.unpack(values, 1, 200)) and table.pack(table.unpack(values, 1, 200))",
+                        400L + 2 * 200),
+                Arguments.of("math.max(table.unpack(values, 1, 200)) + math.min(table.unpack(values, 1, 200))",
+                        400L + 2 * 200),
+                Arguments.of("tonumber(big) and tonumber(big)", 2 * 100_000 / MeteredLibraries.BYTES_PER_STEP));
+    }
+
+    @Test
+    void luajsFunctionsKeepTheirResults() {
+        Varargs r = run("""
+                local s = 'hello'
+                return s:sub(2, 3), s:sub(-3), s:sub(0), s:sub(4, 100), s:sub(3, 2), select('#', s:byte(2, 4)),
+                       s:byte(-1), select('#', s:byte(10)), s:reverse(), string.char(104, 105),
+                       table.pack(1, nil, 3).n, math.max(3, 9, 2), math.min(3, 9, 2), tonumber('0x10'),
+                       pcall(error, 'plain', 0)
+                """);
+        assertThat(r.arg(1).tojstring()).isEqualTo("el");
+        assertThat(r.arg(2).tojstring()).isEqualTo("llo");
+        assertThat(r.arg(3).tojstring()).isEqualTo("hello");
+        assertThat(r.arg(4).tojstring()).isEqualTo("lo");
+        assertThat(r.arg(5).tojstring()).isEmpty();
+        assertThat(r.arg(6).toint()).isEqualTo(3);
+        assertThat(r.arg(7).toint()).isEqualTo('o');
+        assertThat(r.arg(8).toint()).isZero();
+        assertThat(r.arg(9).tojstring()).isEqualTo("olleh");
+        assertThat(r.arg(10).tojstring()).isEqualTo("hi");
+        assertThat(r.arg(11).toint()).isEqualTo(3);
+        assertThat(r.arg(12).toint()).isEqualTo(9);
+        assertThat(r.arg(13).toint()).isEqualTo(2);
+        assertThat(r.arg(14).toint()).isEqualTo(16);
+        assertThat(r.arg(15).toboolean()).isFalse();
+        assertThat(r.arg(16).tojstring()).isEqualTo("plain");
+        assertThat(catchThrowable(() -> run("return string.char(256)"))).isInstanceOf(LuaError.class)
+                .hasMessageContaining("bad argument #1");
     }
 
     @Test

@@ -170,6 +170,36 @@ class ActiveObjectsSimTest {
         assertThat((List<?>) errors).singleElement().satisfies(e -> assertThat(text(e)).startsWith("329 "));
     }
 
+    /**
+     * Issue #10, item 6: an object whose answer handler asks again would run for ever without a timer (about ten
+     * requests a second until it expires); an answer may not send requests, so the chain ends at its first link.
+     */
+    @Test
+    void anAnswerMayNotAskAgain() {
+        start(10, NodeConfig.defaults());
+        put(nodes.get(2), "self-sustaining", """
+                aso.answers = 0
+                function onGet(caller, args)
+                  if args.go then comet.get(self, {comet.lookup()[1]}, 'onAnswer') end
+                  return self.answers
+                end
+                function onAnswer(from, value, err)
+                  self.answers = self.answers + 1
+                  comet.get(self, {comet.lookup()[1]}, 'onAnswer')
+                end
+                """, 1);
+        long before = nodes.stream().mapToLong(n -> n.objectStats().requestsSent()).sum();
+        List<List<ObjectAnswer>> started = new ArrayList<>();
+        nodes.get(5).getObject(NodeId.ofKey("self-sustaining"), Map.of("go", "1".getBytes(StandardCharsets.UTF_8)),
+                false, started::add);
+        network.runUntil(network.now() + 60_000);
+        assertThat(started).hasSize(1);
+        assertThat(nodes.stream().mapToLong(n -> n.objectStats().requestsSent()).sum() - before)
+                .as("seed %d: only onGet's request was sent", SEED).isEqualTo(1);
+        // onAnswer ran, was stopped with 329 when it asked again, and what it changed was undone
+        assertThat(get(nodes.get(0), "self-sustaining", false).get(0).value()).as("seed %d", SEED).isEqualTo(0L);
+    }
+
     @Test
     void onUpdateSeesTheIncomingObjectAndMayMergeItIntoTheOneHeld() {
         start(6, NodeConfig.defaults());

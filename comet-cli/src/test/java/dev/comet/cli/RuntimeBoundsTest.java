@@ -1,0 +1,261 @@
+package dev.comet.cli;
+
+import dev.comet.aso.AsoStats;
+import dev.comet.aso.HandlerLimits;
+import dev.comet.aso.ObjectConfig;
+import dev.comet.core.NodeConfig;
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
+import dev.comet.id.NodeId;
+import dev.comet.lua.LuaAsoRuntime;
+import dev.comet.lua.Sandbox;
+import dev.comet.lua.SandboxExecutor;
+import dev.comet.lua.SandboxPool;
+import dev.comet.routing.Contact;
+import dev.comet.runtime.LocalCluster;
+import dev.comet.runtime.UdpNode;
+import dev.comet.testing.Heap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue #10 over UDP on real nodes: the watchdog answers an invocation wedged in Java code with 322 while the node
+ * keeps serving; the runtime's object cache and the heap stay bounded through 1,000 short-lived objects; a node
+ * whose object memory budget is full refuses new objects with 313.
+ */
+class RuntimeBoundsTest {
+    /**
+     * A wall-time backstop long enough that a cold JVM on a busy machine never stops a benign get with it (the
+     * watchdog then fires at 3 x 1 s + 100 ms); the requesters wait longer than that.
+     */
+    private static final HandlerLimits LIMITS = HandlerLimits.defaults().withWallMillis(1_000);
+    private static final int NODES = 3;
+    private static final int TINY_INDEX = 2;
+    private static final int HOSTILE_WORKER = 0;
+    private static final int BENIGN_WORKER = 1;
+    private static final long TIMEOUT_SECONDS = 30;
+    private static final long HEAP_MARGIN_BYTES = 32L << 20;
+    private static final String BENIGN = """
+            aso.served = 0
+            function onGet(caller, args)
+              self.served = self.served + 1
+              return 'benign ' .. args.n
+            end
+            """;
+    private static final String COUNTER = "aso.n = 0 function onGet() self.n = self.n + 1 return self.n end";
+
+    /** Keys whose next invocation spins in Java code (outside any meter) until its thread is interrupted. */
+    private static final Set<String> WEDGE = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger BENIGN_GETS = new AtomicInteger();
+    private static SandboxPool pool;
+    private static LocalCluster cluster;
+    private static UdpNode client;
+    private static UdpNode victim;
+    private static UdpNode tiny;
+    private static NodeId benign;
+    private static long tinyBudget;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pool = new SandboxPool(2, 10_000);
+        // a stand-in for a library call that never returns to the interpreter: the meter cannot see it, only the
+        // pool's watchdog can
+        SandboxExecutor wedging = new SandboxExecutor() {
+            @Override
+            public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
+                return pool.submit(key, task);
+            }
+
+            @Override
+            public <T> CompletableFuture<T> submit(String key, long backstopMillis, Function<Sandbox, T> task) {
+                return pool.submit(key, backstopMillis, sandbox -> {
+                    if (WEDGE.remove(key)) {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                    return task.apply(sandbox);
+                });
+            }
+        };
+        ObjectConfig objects = ObjectConfig.defaults().withLimits(LIMITS);
+        // the tiny node's budget holds two small objects
+        tinyBudget = 2 * (16 << 10) + 10_000;
+        ObjectConfig tinyObjects = objects.toBuilder().objectMemoryBytes(tinyBudget).build();
+        NodeConfig config = NodeConfig.defaults().toBuilder().requestTimeoutMillis(10_000).minRequestTimeoutMillis(5_000)
+                .build().withReplication(false).withObjects(objects);
+        AtomicInteger created = new AtomicInteger();
+        // LocalCluster starts its nodes one after another, so the runtime made third is the tiny node's
+        cluster = LocalCluster.start(NODES, 0, config, (nodeThread, id, address, clock) ->
+                new LuaAsoRuntime(wedging, nodeThread, created.getAndIncrement() == TINY_INDEX ? tinyObjects : objects,
+                        address.getAddress().getHostAddress(), id, clock));
+        cluster.awaitFormed(30_000);
+        client = cluster.nodes().get(0);
+        victim = cluster.nodes().get(1);
+        tiny = cluster.nodes().get(TINY_INDEX);
+        String key = keyOn(victim, BENIGN_WORKER, "benign");
+        assertThat(put(key, BENIGN, -1).accepted()).extracting(Contact::id).containsExactly(victim.id());
+        benign = NodeId.ofKey(key);
+        benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+        pool.close();
+    }
+
+    @Test
+    void anInvocationWedgedInJavaIsAnsweredWithTheTimeLimitAndTheNodeKeepsServing() throws Exception {
+        String key = keyOn(victim, HOSTILE_WORKER, "wedged");
+        String sameWorker = keyOn(victim, HOSTILE_WORKER, "behind the wedged one");
+        assertThat(put(key, COUNTER, -1).accepted()).extracting(Contact::id).containsExactly(victim.id());
+        assertThat(put(sameWorker, COUNTER, -1).accepted()).extracting(Contact::id).containsExactly(victim.id());
+        assertThat(get(key).value()).isEqualTo(1L);
+        long abandonedBefore = victim.asoRuntime().stats().abandonedWorkers();
+
+        WEDGE.add(NodeId.ofKey(key).toHex());
+        CompletableFuture<List<ObjectAnswer>> wedged = client.getObject(NodeId.ofKey(key), Map.of(), false);
+        // an object queued behind the wedged one on the same worker is served by its replacement
+        CompletableFuture<List<ObjectAnswer>> behind = client.getObject(NodeId.ofKey(sameWorker), Map.of(), false);
+        whileServing(() -> wedged.isDone() && behind.isDone());
+        ObjectAnswer answer = wedged.get().get(0);
+        assertThat(answer.replica().id()).isEqualTo(victim.id());
+        assertThat(String.valueOf(answer.error())).startsWith("322 onGet: time limit exceeded").contains("watchdog");
+        assertThat(behind.get().get(0).value()).isEqualTo(1L);
+
+        AsoStats stats = victim.asoRuntime().stats();
+        assertThat(stats.abandonedWorkers()).isEqualTo(abandonedBefore + 1);
+        assertThat(pool.abandonedThreads()).isGreaterThanOrEqualTo(1);
+        await().atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS).until(() -> pool.stuckThreads() == 0);
+        // the object is loaded again from the state the node kept (n = 1): the wedged get changed nothing
+        assertThat(get(key).value()).isEqualTo(2L);
+        benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Issue #10 item 4: 1,000 puts of distinct objects with a lifetime of 1 s and a get of each leave the
+     * runtime's cache empty of them once they have expired, and the heap back near where it was.
+     */
+    @Test
+    void athousandShortLivedObjectsLeaveTheCacheAndTheHeapBounded() throws Exception {
+        // one round before the baseline, so that class loading and JIT warm-up are not counted as growth
+        putAndGetShortLived("warm-up", 50);
+        await().atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100))
+                .until(() -> benignGetDone() && victim.asoRuntime().stats().cachedObjects() <= 3);
+        long baseline = Heap.settledBaseline();
+
+        putAndGetShortLived("short-lived", 1_000);
+        AsoStats during = victim.asoRuntime().stats();
+        System.out.printf("runtime cache after 1,000 short-lived objects: %d objects, %d bytes%n",
+                during.cachedObjects(), during.cachedBytes());
+        assertThat(during.cachedObjects()).isLessThanOrEqualTo(ObjectConfig.defaults().maxCachedObjects());
+        assertThat(during.cachedBytes()).isLessThanOrEqualTo(ObjectConfig.defaults().maxCachedBytes());
+        // once they have expired, the next invocations sweep them out: the benign object and few others remain
+        await().atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100))
+                .until(() -> benignGetDone() && victim.asoRuntime().stats().cachedObjects() <= 3);
+        AsoStats after = victim.asoRuntime().stats();
+        assertThat(after.objectBytes()).as("expired objects leave the object memory budget too")
+                .isLessThanOrEqualTo(3 * after.cachedBytes() + 1);
+        long used = Heap.usedAfterGcUpTo(baseline + HEAP_MARGIN_BYTES);
+        System.out.printf("1,000 short-lived objects: heap baseline %.1f MiB, after %.1f MiB%n",
+                baseline / 1048576.0, used / 1048576.0);
+        assertThat(used).isLessThanOrEqualTo(baseline + HEAP_MARGIN_BYTES);
+    }
+
+    /** Issue #10, memory per node: past its object memory budget a node refuses new objects with 313. */
+    @Test
+    void aNodeWhoseObjectMemoryBudgetIsFullRefusesNewObjects() throws Exception {
+        assertThat(put(keyOn(tiny, HOSTILE_WORKER, "fits 1"), COUNTER, -1).accepted()).extracting(Contact::id)
+                .containsExactly(tiny.id());
+        assertThat(put(keyOn(tiny, HOSTILE_WORKER, "fits 2"), COUNTER, -1).accepted()).extracting(Contact::id)
+                .containsExactly(tiny.id());
+        WriteOutcome refused = put(keyOn(tiny, HOSTILE_WORKER, "one too many"), COUNTER, -1);
+        assertThat(refused.accepted()).isEmpty();
+        assertThat(refused.refused().values()).extracting(Object::toString).singleElement().asString()
+                .startsWith("313 this node's objects use their " + tinyBudget + "-byte object memory budget")
+                .contains("objects.objectMemoryBytes");
+        // the objects it holds still answer
+        assertThat(get(keyOn(tiny, HOSTILE_WORKER, "fits 1")).value()).isEqualTo(1L);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void putAndGetShortLived(String name, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            String key = keyOn(victim, -1, name + " " + i);
+            assertThat(put(key, COUNTER, 1).accepted()).as("put %d", i).extracting(Contact::id)
+                    .containsExactly(victim.id());
+            ObjectAnswer a = get(key);
+            // read at once, it has not expired yet (unless this machine stalled for a second: then it is gone)
+            assertThat(a.error() == null ? a.value() : a.error().code().krpcCode()).as("get %d", i).isIn(1L, 901);
+        }
+    }
+
+    private static boolean benignGetDone() {
+        try {
+            benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void whileServing(BooleanSupplier done) {
+        await("the attack ends while the node serves a benign object").atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                    benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    return done.getAsBoolean();
+                });
+    }
+
+    private static CompletableFuture<Void> benignGet() {
+        int n = BENIGN_GETS.incrementAndGet();
+        return client.getObject(benign, Map.of("n", Integer.toString(n).getBytes(UTF_8)), false)
+                .thenAccept(answers -> assertThat(answers).as("benign get %d", n).singleElement().satisfies(a -> {
+                    assertThat(a.error()).isNull();
+                    assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("benign " + n);
+                }));
+    }
+
+    private static ObjectAnswer get(String key) throws Exception {
+        List<ObjectAnswer> answers = client.getObject(NodeId.ofKey(key), Map.of(), false)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        assertThat(answers).hasSize(1);
+        return answers.get(0);
+    }
+
+    private static WriteOutcome put(String key, String code, long ttlSeconds) throws Exception {
+        return client.putObject(NodeId.ofKey(key), code.getBytes(UTF_8), 1, ttlSeconds)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A key named after {@code name} that {@code node} is the closest to, on {@code worker} (-1: any). */
+    private static String keyOn(UdpNode node, int worker, String name) {
+        List<NodeId> ids = cluster.nodes().stream().map(UdpNode::id).toList();
+        for (int i = 0; ; i++) {
+            String candidate = name + " #" + i;
+            NodeId key = NodeId.ofKey(candidate);
+            if (ids.stream().min(key.byDistance()).orElseThrow().equals(node.id())
+                    && (worker < 0 || pool.workerOf(key.toHex()) == worker)) {
+                return candidate;
+            }
+        }
+    }
+}

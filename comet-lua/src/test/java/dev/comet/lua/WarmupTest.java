@@ -1,0 +1,54 @@
+package dev.comet.lua;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue #10: no class is initialised for the first time inside a handler, where a StackOverflowError in its static
+ * initialisation would leave it unusable for the rest of the JVM's life. A JVM of its own (this one has run other
+ * tests) logs every class it loads while {@link WarmupProbe} runs handlers after the warm-up: none may be loaded.
+ */
+class WarmupTest {
+    @Test
+    void handlersLoadNoClassAfterTheWarmUp() throws Exception {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        Process p = new ProcessBuilder(java, "-Xss1m", "-Xlog:class+load=info:stdout", "-cp",
+                System.getProperty("java.class.path"), WarmupProbe.class.getName())
+                .redirectErrorStream(true).start();
+        List<String> loaded = new ArrayList<>();
+        List<String> output = new ArrayList<>();
+        boolean between = false;
+        boolean done = false;
+        String running = "the Lua 5.2 cases";
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                output.add(line);
+                if (line.equals(WarmupProbe.WARMED)) {
+                    between = true;
+                } else if (line.equals(WarmupProbe.DONE)) {
+                    between = false;
+                    done = true;
+                } else if (between && line.contains("[class,load]")) {
+                    loaded.add(line.substring(line.indexOf("[class,load]") + "[class,load]".length()).strip()
+                            + " (in: " + running + ")");
+                } else if (between) {
+                    running = line;  // the probe names what it runs
+                }
+            }
+        }
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(done).as("the probe ran to its end:%n%s", String.join("\n",
+                output.subList(Math.max(0, output.size() - 30), output.size()))).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(loaded).as("classes first loaded by a handler after the warm-up").isEmpty();
+    }
+}
