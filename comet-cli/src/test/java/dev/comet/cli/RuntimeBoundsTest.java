@@ -45,8 +45,11 @@ class RuntimeBoundsTest {
      * watchdog then fires at 3 x 1 s + 100 ms); the requesters wait longer than that.
      */
     private static final HandlerLimits LIMITS = HandlerLimits.defaults().withWallMillis(1_000);
-    private static final int NODES = 3;
+    private static final int NODES = 4;
     private static final int TINY_INDEX = 2;
+    private static final int BUSY_INDEX = 3;
+    /** The busy node's instruction budget: ten invocations' worth of the default limit, in one second. */
+    private static final long BUSY_BUDGET = 10 * HandlerLimits.defaults().instructions();
     private static final int HOSTILE_WORKER = 0;
     private static final int BENIGN_WORKER = 1;
     private static final long TIMEOUT_SECONDS = 30;
@@ -68,6 +71,7 @@ class RuntimeBoundsTest {
     private static UdpNode client;
     private static UdpNode victim;
     private static UdpNode tiny;
+    private static UdpNode busy;
     private static NodeId benign;
     private static long tinyBudget;
 
@@ -98,17 +102,21 @@ class RuntimeBoundsTest {
         // the tiny node's budget holds two small objects
         tinyBudget = 2 * (16 << 10) + 10_000;
         ObjectConfig tinyObjects = objects.toBuilder().objectMemoryBytes(tinyBudget).build();
+        ObjectConfig busyObjects = objects.toBuilder().instructionsPerSecond(BUSY_BUDGET).build();
         NodeConfig config = NodeConfig.defaults().toBuilder().requestTimeoutMillis(10_000).minRequestTimeoutMillis(5_000)
                 .build().withReplication(false).withObjects(objects);
         AtomicInteger created = new AtomicInteger();
         // LocalCluster starts its nodes one after another, so the runtime made third is the tiny node's
-        cluster = LocalCluster.start(NODES, 0, config, (nodeThread, id, address, clock) ->
-                new LuaAsoRuntime(wedging, nodeThread, created.getAndIncrement() == TINY_INDEX ? tinyObjects : objects,
-                        address.getAddress().getHostAddress(), id, clock));
+        cluster = LocalCluster.start(NODES, 0, config, (nodeThread, id, address, clock) -> {
+            int index = created.getAndIncrement();
+            ObjectConfig own = index == TINY_INDEX ? tinyObjects : index == BUSY_INDEX ? busyObjects : objects;
+            return new LuaAsoRuntime(wedging, nodeThread, own, address.getAddress().getHostAddress(), id, clock);
+        });
         cluster.awaitFormed(30_000);
         client = cluster.nodes().get(0);
         victim = cluster.nodes().get(1);
         tiny = cluster.nodes().get(TINY_INDEX);
+        busy = cluster.nodes().get(BUSY_INDEX);
         String key = keyOn(victim, BENIGN_WORKER, "benign");
         assertThat(put(key, BENIGN, -1).accepted()).extracting(Contact::id).containsExactly(victim.id());
         benign = NodeId.ofKey(key);
@@ -193,6 +201,47 @@ class RuntimeBoundsTest {
                 .contains("objects.objectMemoryBytes");
         // the objects it holds still answer
         assertThat(get(keyOn(tiny, HOSTILE_WORKER, "fits 1")).value()).isEqualTo(1L);
+    }
+
+    /**
+     * Issue #10 item 5 over UDP: a burst of gets sent at once is admitted against what is already queued. Each get
+     * reserves its instruction limit when it is submitted, so the node's budget of ten limits' worth a second
+     * refuses the rest of the burst with 312 at once (checking the budget only at submission, as before, admitted
+     * the whole burst: none of it had run yet). The node answers again once the second has passed.
+     */
+    @Test
+    void aBurstOfGetsIsAdmittedAgainstTheInstructionsAlreadyReserved() throws Exception {
+        String heavy = keyOn(busy, -1, "heavy");
+        // about 160,000 instructions and no allocation (loop counters under 256 are LuaJ's cached integers): the
+        // burst queues on the object's one worker while each get runs
+        String code = "function onGet() for i = 1, 200 do for j = 1, 200 do local a, b, c = j, j, j end end "
+                + "return 'done' end";
+        assertThat(put(heavy, code, -1).accepted()).extracting(Contact::id).containsExactly(busy.id());
+        List<CompletableFuture<List<ObjectAnswer>>> burst = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            burst.add(client.getObject(NodeId.ofKey(heavy), Map.of(), false));
+        }
+        int answered = 0;
+        int refused = 0;
+        for (CompletableFuture<List<ObjectAnswer>> get : burst) {
+            ObjectAnswer a = get.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(0);
+            if (a.error() == null) {
+                assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("done");
+                answered++;
+            } else {
+                assertThat(a.error().code().krpcCode()).as("error of a refused get").isEqualTo(312);
+                assertThat(a.error().toString()).contains("have run their " + BUSY_BUDGET + " instructions");
+                refused++;
+            }
+        }
+        System.out.printf("a burst of 40 gets on a node with a budget of %d instructions a second: %d answered, "
+                + "%d refused with 312%n", BUSY_BUDGET, answered, refused);
+        assertThat(refused).as("gets refused with 312").isPositive();
+        assertThat(answered).as("gets answered").isPositive();
+        // the budget is per second: the object answers again afterwards
+        await().atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+                .until(() -> get(heavy).error() == null);
+        System.out.printf("instructions the busy node ran: %d%n", busy.asoRuntime().stats().instructions());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -69,18 +69,21 @@ class GatewayFailuresTest {
 
     @Test
     void aSpentHandlerBudgetIsBusyWithRetryAfter() throws Exception {
-        // a budget of one instruction in a second that never ends: the first onGet runs and spends it, the next is
-        // refused until the clock turns (it does not here, so the test does not depend on timing)
+        // a budget of two handler runs' instructions in a second that never ends (the clock is frozen, so the test
+        // does not depend on timing): loading the object spends a little of it, the first get spends a whole run's
+        // limit, and the next get cannot reserve a run's worth any more
+        HandlerLimits limits = HandlerLimits.defaults();
         SandboxPool pool = new SandboxPool(1, 16);
         open.add(pool::close);
         AsoRuntimeFactory frozenBudget = (nodeThread, id, address, clock) -> new LuaAsoRuntime(pool, nodeThread,
-                HandlerLimits.defaults(), 1, address.getAddress().getHostAddress(), id, () -> 0L);
+                limits, 2 * limits.instructions(), address.getAddress().getHostAddress(), id, () -> 0L);
         Gateway gateway = gatewayOn(NodeConfig.defaults(), false, frozenBudget);
-        HttpResponse<String> put = HttpCheck.send(gateway.url(), "PUT", "/v1/objects/counter",
-                "{\"code\":\"aso.n = 0 function onGet() self.n = self.n + 1 return self.n end\"}");
+        HttpResponse<String> put = HttpCheck.send(gateway.url(), "PUT", "/v1/objects/spender",
+                "{\"code\":\"aso.n = 0 function onGet() while true do end end\"}");
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-        assertThat(HttpCheck.send(gateway.url(), "GET", "/v1/objects/counter", null).statusCode()).isEqualTo(200);
-        HttpResponse<String> busy = HttpCheck.send(gateway.url(), "GET", "/v1/objects/counter", null);
+        HttpResponse<String> spent = HttpCheck.send(gateway.url(), "GET", "/v1/objects/spender", null);
+        assertThat(spent.body()).contains("\"code\":320");
+        HttpResponse<String> busy = HttpCheck.send(gateway.url(), "GET", "/v1/objects/spender", null);
         JsonNode error = HttpCheck.errorBody(busy, 503, "busy");
         assertThat(error.get("name").asText()).isEqualTo("HANDLERS_BUSY");
         assertThat(busy.headers().firstValue("Retry-After")).contains("1");
