@@ -95,7 +95,7 @@ public final class LuaExport {
             if (!open.add(t)) {
                 throw new ConversionException(shapeCode, what + " is a table that contains itself: cycles cannot be converted");
             }
-            if (Sandbox.isLocked(t)) {
+            if (ReadOnlyTables.isLocked(t)) {
                 // a library or the object's globals: their contents live behind a metatable, not in the table
                 throw new ConversionException(shapeCode, what + " holds a library or the global table (_G), "
                         + "which cannot be converted");

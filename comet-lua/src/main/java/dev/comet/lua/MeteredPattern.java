@@ -1,14 +1,13 @@
 package dev.comet.lua;
 
 import org.luaj.vm2.LuaError;
-import org.luaj.vm2.LuaInteger;
 import org.luaj.vm2.LuaString;
-import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
 
 /**
  * A Lua 5.2 pattern matcher (reference manual §6.4.1) that charges its work to a {@link Meter}: one step per matcher
- * step and per backtrack, plus the bytes it scans in character classes, balances and back-references.
+ * step and per backtrack, plus the bytes it scans in character classes, balances and back-references. Owns one
+ * subject, one pattern and the choice stack of the current search; the captures are its {@link PatternCaptures}, the
+ * batched charging its {@link PatternSteps}, and the string functions built on it are {@link PatternFunctions}.
  *
  * <p>The matcher is a backtracking search like the reference one, but it keeps its choice points on an explicit,
  * bounded stack instead of the Java stack: a pattern can never overflow the thread's stack, and one that nests too
@@ -18,15 +17,8 @@ import org.luaj.vm2.Varargs;
  * pathological pattern such as 1,000 times {@code a?} runs into the instruction limit rather than failing early.
  */
 final class MeteredPattern {
-    static final int MAX_CAPTURES = 32;
     /** Largest number of pending choice points and capture frames, the reference matcher's recursion depth. */
     static final int MAX_DEPTH = 5_000;
-
-    private static final int CAP_UNFINISHED = -1;
-    private static final int CAP_POSITION = -2;
-    /** Steps are charged to the meter in batches of this size. */
-    private static final int CHUNK = 1024;
-    private static final String SPECIALS = "^$*+?.([%-";
 
     // Frame kinds on the choice stack (stride 4: kind, a, b, c).
     private static final int F_UNDO_OPEN = 0;   // undo a capture opened by '(' on failure
@@ -35,11 +27,9 @@ final class MeteredPattern {
     private static final int F_GREEDY = 3;      // a = base position, b = ep (end of the single-char class), c = count
     private static final int F_LAZY = 4;        // a = subject position, b = p (class start), c = ep
 
-    private Meter meter;
-    private long pending;
-    private int flushes;
+    final PatternSteps steps;
+    final PatternCaptures captures;
 
-    final LuaString subject;
     private final byte[] src;
     private final int srcOff;
     final int srcLen;
@@ -49,15 +39,12 @@ final class MeteredPattern {
     private final int patEnd;
     final boolean anchor;
 
-    private int level;
-    private final int[] capInit = new int[MAX_CAPTURES];
-    private final int[] capLen = new int[MAX_CAPTURES];
     private int[] frames = new int[4 * 16];
     private int depth;
 
     MeteredPattern(Meter meter, LuaString subject, LuaString pattern, boolean anchors) {
-        this.meter = meter;
-        this.subject = subject;
+        this.steps = new PatternSteps(meter);
+        this.captures = new PatternCaptures(steps, subject);
         this.src = subject.m_bytes;
         this.srcOff = subject.m_offset;
         this.srcLen = subject.m_length;
@@ -69,223 +56,22 @@ final class MeteredPattern {
     }
 
     void useMeter(Meter m) {
-        this.meter = m;
+        steps.useMeter(m);
     }
-
-    // ------------------------------------------------------------------------------------------ library entry points
-
-    /** string.find (find = true) and string.match (find = false). */
-    static Varargs find(Meter meter, Varargs args, boolean find) {
-        LuaString s = MeteredLibraries.checkString(args, 1);
-        LuaString p = MeteredLibraries.checkString(args, 2);
-        int ls = s.m_length;
-        long init = posrelat(args.optlong(3, 1), ls);
-        if (init < 1) {
-            init = 1;
-        } else if (init > ls + 1L) {
-            return LuaValue.NIL;
-        }
-        if (find && (args.toboolean(4) || noSpecials(meter, p))) {
-            int at = plainFind(meter, s, (int) init - 1, p);
-            if (at < 0) {
-                return LuaValue.NIL;
-            }
-            return LuaValue.varargsOf(LuaInteger.valueOf(at + 1), LuaInteger.valueOf(at + p.m_length));
-        }
-        MeteredPattern m = new MeteredPattern(meter, s, p, true);
-        try {
-            int s1 = (int) init - 1;
-            do {
-                m.reset();
-                int e = m.match(s1);
-                if (e >= 0) {
-                    if (find) {
-                        return LuaValue.varargsOf(LuaInteger.valueOf(s1 + 1), LuaInteger.valueOf(e),
-                                m.captures(s1, e, false));
-                    }
-                    return m.captures(s1, e, true);
-                }
-            } while (s1++ < ls && !m.anchor);
-            return LuaValue.NIL;
-        } finally {
-            m.flush();
-        }
-    }
-
-    /** One step of a string.gmatch iteration from {@code from}; returns the captures and sets {@link #next}. */
-    Varargs gmatchStep(int from) {
-        try {
-            for (int s = from; s <= srcLen; s++) {
-                reset();
-                int e = match(s);
-                if (e >= 0) {
-                    next = e == s ? e + 1 : e;
-                    return captures(s, e, true);
-                }
-            }
-            next = srcLen + 1;
-            return LuaValue.NONE;
-        } finally {
-            flush();
-        }
-    }
-
-    /** Where the next gmatch step starts. */
-    int next;
-
-    /** string.gsub. */
-    static Varargs gsub(Meter meter, Varargs args) {
-        LuaString s = MeteredLibraries.checkString(args, 1);
-        LuaString p = MeteredLibraries.checkString(args, 2);
-        LuaValue repl = args.arg(3);
-        int tr = repl.type();
-        if (tr != LuaValue.TNUMBER && tr != LuaValue.TSTRING && tr != LuaValue.TFUNCTION && tr != LuaValue.TTABLE) {
-            throw MeteredLibraries.argError(3, "gsub", "string/function/table expected");
-        }
-        long maxN = args.isnoneornil(4) ? s.m_length + 1L : args.checklong(4);
-        if (maxN < 0) {
-            maxN = Long.MAX_VALUE;  // Lua 5.2 reads the count as an unsigned size: a negative one means no limit
-        }
-        LuaString replString = tr == LuaValue.TNUMBER || tr == LuaValue.TSTRING ? MeteredLibraries.toLuaString(repl) : null;
-        MeteredPattern m = new MeteredPattern(meter, s, p, true);
-        MeteredBuffer out = new MeteredBuffer(meter, s.m_length);
-        int pos = 0;
-        long n = 0;
-        try {
-            while (n < maxN) {
-                m.reset();
-                int e = m.match(pos);
-                if (e >= 0) {
-                    n++;
-                    m.addReplacement(out, pos, e, repl, replString);
-                }
-                if (e >= 0 && e > pos) {
-                    pos = e;
-                } else if (pos < m.srcLen) {
-                    out.append(m.src[m.srcOff + pos++]);
-                } else {
-                    break;
-                }
-                if (m.anchor) {
-                    break;
-                }
-            }
-            out.append(m.src, m.srcOff + pos, m.srcLen - pos);
-        } finally {
-            m.flush();
-        }
-        return LuaValue.varargsOf(out.toLuaString(), LuaInteger.valueOf(n));
-    }
-
-    // ------------------------------------------------------------------------------------------------ plain search
-
-    private static boolean noSpecials(Meter meter, LuaString p) {
-        byte[] b = p.m_bytes;
-        for (int i = p.m_offset, end = i + p.m_length; i < end; i++) {
-            if (SPECIALS.indexOf(b[i]) >= 0) {
-                return false;
-            }
-        }
-        if (p.m_length > CHUNK) {
-            meter.charge(p.m_length / 8);
-        }
-        return true;
-    }
-
-    /** Plain substring search from {@code start}; charges every position scanned and every byte compared. */
-    static int plainFind(Meter meter, LuaString s, int start, LuaString p) {
-        int n = s.m_length;
-        int m = p.m_length;
-        meter.charge(1);
-        if (m == 0) {
-            return start;
-        }
-        if (m > n - start) {
-            return -1;
-        }
-        byte[] sb = s.m_bytes;
-        byte[] pb = p.m_bytes;
-        int so = s.m_offset;
-        int po = p.m_offset;
-        byte first = pb[po];
-        long work = 0;
-        int flushes = 0;
-        int last = n - m;
-        try {
-            for (int i = start; i <= last; i++) {
-                if (++work >= CHUNK) {
-                    meter.charge(work);
-                    work = 0;
-                    if ((++flushes & 63) == 0) {
-                        meter.checkpoint();
-                    }
-                }
-                if (sb[so + i] != first) {
-                    continue;
-                }
-                int k = 1;
-                while (k < m && sb[so + i + k] == pb[po + k]) {
-                    k++;
-                }
-                work += k;
-                if (k == m) {
-                    return i;
-                }
-            }
-            return -1;
-        } finally {
-            if (work > 0) {
-                meter.charge(work);
-            }
-        }
-    }
-
-    static long posrelat(long pos, int len) {
-        if (pos >= 0) {
-            return pos;
-        }
-        if (-pos > len) {
-            return 0;
-        }
-        return len + pos + 1;
-    }
-
-    // -------------------------------------------------------------------------------------------------- metering
-
-    private void step() {
-        if (++pending >= CHUNK) {
-            flush();
-        }
-    }
-
-    private void steps(int n) {
-        pending += n;
-        if (pending >= CHUNK) {
-            flush();
-        }
-    }
-
-    /** Charges the steps not yet charged (and, now and then, checks time and memory). */
-    void flush() {
-        if (pending > 0) {
-            long p = pending;
-            pending = 0;
-            meter.charge(p);
-            if ((++flushes & 63) == 0) {
-                meter.checkpoint();
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------- matcher
 
     void reset() {
-        level = 0;
+        captures.reset();
         depth = 0;
     }
 
-    private int at(int s) {
+    /** The subject's byte at position s. */
+    int at(int s) {
         return src[srcOff + s] & 0xFF;
+    }
+
+    /** Appends the subject's bytes from..to to out. */
+    void appendSubject(MeteredBuffer out, int from, int to) {
+        out.append(src, srcOff + from, to - from);
     }
 
     private static LuaError error(String message) {
@@ -297,7 +83,7 @@ final class MeteredPattern {
         int s = start;
         int p = patStart;
         for (;;) {
-            step();
+            steps.step();
             if (p == patEnd) {
                 return s;
             }
@@ -306,17 +92,15 @@ final class MeteredPattern {
                 switch (pat[p]) {
                     case '(':
                         if (p + 1 < patEnd && pat[p + 1] == ')') {
-                            openCapture(s, CAP_POSITION);
+                            openCapture(s, true);
                             p += 2;
                         } else {
-                            openCapture(s, CAP_UNFINISHED);
+                            openCapture(s, false);
                             p += 1;
                         }
                         continue;
                     case ')': {
-                        int l = captureToClose();
-                        capLen[l] = s - capInit[l];
-                        push(F_UNDO_CLOSE, l, 0, 0);
+                        push(F_UNDO_CLOSE, captures.close(s), 0, 0);
                         p += 1;
                         continue;
                     }
@@ -355,7 +139,7 @@ final class MeteredPattern {
                                 break fail;
                             }
                             if (d >= '0' && d <= '9') {
-                                int r = matchCapture(s, d);
+                                int r = captures.matchBack(s, d);
                                 if (r < 0) {
                                     break fail;
                                 }
@@ -421,19 +205,19 @@ final class MeteredPattern {
             int f = (depth - 1) * 4;
             switch (frames[f]) {
                 case F_UNDO_OPEN:
-                    level--;
+                    captures.undoOpen();
                     depth--;
                     break;
                 case F_UNDO_CLOSE:
-                    capLen[frames[f + 1]] = CAP_UNFINISHED;
+                    captures.undoClose(frames[f + 1]);
                     depth--;
                     break;
                 case F_OPTIONAL:
-                    step();
+                    steps.step();
                     depth--;
                     return pack(frames[f + 1], frames[f + 2]);
                 case F_GREEDY: {
-                    step();
+                    steps.step();
                     int count = frames[f + 3] - 1;
                     if (count < 0) {
                         depth--;
@@ -443,7 +227,7 @@ final class MeteredPattern {
                     return pack(frames[f + 1] + count, frames[f + 2] + 1);
                 }
                 case F_LAZY: {
-                    step();
+                    steps.step();
                     int s = frames[f + 1];
                     int p = frames[f + 2];
                     int ep = frames[f + 3];
@@ -472,7 +256,7 @@ final class MeteredPattern {
         int f = depth * 4;
         if (f + 4 > frames.length) {
             int size = Math.min(frames.length * 2, MAX_DEPTH * 4);
-            MeteredBuffer.memory(meter, 4L * size);
+            MeteredBuffer.memory(steps.meter(), 4L * size);
             frames = java.util.Arrays.copyOf(frames, size);
         }
         frames[f] = kind;
@@ -487,49 +271,15 @@ final class MeteredPattern {
         int count = 0;
         while (base + count < srcLen && singleMatch(at(base + count), p, ep)) {
             count++;
-            step();
+            steps.step();
         }
         push(F_GREEDY, base, ep, count);
         return base + count;
     }
 
-    private void openCapture(int s, int what) {
-        if (level >= MAX_CAPTURES) {
-            throw error("too many captures");
-        }
-        capInit[level] = s;
-        capLen[level] = what;
-        level++;
+    private void openCapture(int s, boolean position) {
+        captures.open(s, position);
         push(F_UNDO_OPEN, 0, 0, 0);
-    }
-
-    private int captureToClose() {
-        for (int l = level - 1; l >= 0; l--) {
-            if (capLen[l] == CAP_UNFINISHED) {
-                return l;
-            }
-        }
-        throw error("invalid pattern capture");
-    }
-
-    private int matchCapture(int s, int digit) {
-        int l = digit - '1';
-        if (l < 0 || l >= level || capLen[l] == CAP_UNFINISHED) {
-            throw error("invalid capture index %" + (l + 1));
-        }
-        int len = capLen[l];
-        if (len < 0 || srcLen - s < len) {
-            return -1;
-        }
-        steps(len);
-        int a = srcOff + capInit[l];
-        int b = srcOff + s;
-        for (int i = 0; i < len; i++) {
-            if (src[a + i] != src[b + i]) {
-                return -1;
-            }
-        }
-        return s + len;
     }
 
     private int matchBalance(int s, int p) {
@@ -543,7 +293,7 @@ final class MeteredPattern {
         }
         int count = 1;
         while (++s < srcLen) {
-            step();
+            steps.step();
             int c = at(s);
             if (c == close) {
                 if (--count == 0) {
@@ -580,7 +330,7 @@ final class MeteredPattern {
                 }
             } while (p >= patEnd || pat[p] != ']');
             if (p - start > 16) {
-                steps((p - start) >> 4);
+                steps.steps((p - start) >> 4);
             }
             return p + 1;
         }
@@ -608,7 +358,7 @@ final class MeteredPattern {
             p++;
         }
         if (ec - p > 16) {
-            steps((ec - p) >> 4);
+            steps.steps((ec - p) >> 4);
         }
         while (++p < ec) {
             if (pat[p] == '%') {
@@ -674,122 +424,5 @@ final class MeteredPattern {
 
     private static boolean isAlpha(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    }
-
-    // --------------------------------------------------------------------------------------------------- captures
-
-    /** Capture i of the match s..e (the whole match for i = 0 when there are no captures). */
-    LuaValue capture(int i, int s, int e) {
-        if (i >= level) {
-            if (i == 0) {
-                return substring(s, e);
-            }
-            throw error("invalid capture index");
-        }
-        int l = capLen[i];
-        if (l == CAP_UNFINISHED) {
-            throw error("unfinished capture");
-        }
-        if (l == CAP_POSITION) {
-            return LuaInteger.valueOf(capInit[i] + 1);
-        }
-        return substring(capInit[i], capInit[i] + l);
-    }
-
-    private LuaString substring(int from, int to) {
-        int n = to - from;
-        if (n > 32 && n < subject.m_length / 2) {
-            MeteredBuffer.allocation(meter, n);  // LuaJ copies substrings shorter than half the string
-        }
-        return subject.substring(from, to);
-    }
-
-    /** All captures (or the whole match when there are none and {@code wholeIfNone}). */
-    Varargs captures(int s, int e, boolean wholeIfNone) {
-        int n = level == 0 && wholeIfNone ? 1 : level;
-        switch (n) {
-            case 0:
-                return LuaValue.NONE;
-            case 1:
-                return capture(0, s, e);
-            case 2:
-                return LuaValue.varargsOf(capture(0, s, e), capture(1, s, e));
-            default: {
-                LuaValue[] values = new LuaValue[n];
-                for (int i = 0; i < n; i++) {
-                    values[i] = capture(i, s, e);
-                }
-                return LuaValue.varargsOf(values);
-            }
-        }
-    }
-
-    /** Appends capture i of the match s..e to out without creating a substring. */
-    private void appendCapture(MeteredBuffer out, int i, int s, int e) {
-        if (i >= level) {
-            if (i == 0) {
-                out.append(src, srcOff + s, e - s);
-                return;
-            }
-            throw error("invalid capture index");
-        }
-        int l = capLen[i];
-        if (l == CAP_UNFINISHED) {
-            throw error("unfinished capture");
-        }
-        if (l == CAP_POSITION) {
-            out.append(Integer.toString(capInit[i] + 1));
-        } else {
-            out.append(src, srcOff + capInit[i], l);
-        }
-    }
-
-    private void addReplacement(MeteredBuffer out, int s, int e, LuaValue repl, LuaString replString) {
-        if (replString != null) {
-            byte[] r = replString.m_bytes;
-            int i = replString.m_offset;
-            int end = i + replString.m_length;
-            // Literal bytes and copied captures are bounded by the output size, charged as it grows; an escape
-            // that copies an empty capture produces nothing, so it costs a step.
-            step();
-            while (i < end) {
-                byte c = r[i++];
-                if (c != '%') {
-                    out.append(c);
-                    continue;
-                }
-                c = i < end ? r[i++] : 0;
-                if (c == '%') {
-                    out.append('%');
-                } else if (c >= '0' && c <= '9') {
-                    int before = out.length();
-                    if (c == '0') {
-                        out.append(src, srcOff + s, e - s);
-                    } else {
-                        appendCapture(out, c - '1', s, e);
-                    }
-                    if (out.length() == before) {
-                        step();
-                    }
-                } else {
-                    throw error("invalid use of '%' in replacement string");
-                }
-            }
-            return;
-        }
-        LuaValue value;
-        if (repl.isfunction()) {
-            flush();
-            value = repl.invoke(captures(s, e, true)).arg1();
-        } else {
-            value = repl.get(capture(0, s, e));
-        }
-        if (!value.toboolean()) {
-            out.append(src, srcOff + s, e - s);
-        } else if (value.isstring()) {
-            out.append(MeteredLibraries.toLuaString(value));
-        } else {
-            throw error("invalid replacement value (a " + value.typename() + ")");
-        }
     }
 }

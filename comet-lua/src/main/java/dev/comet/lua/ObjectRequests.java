@@ -35,7 +35,7 @@ final class ObjectRequests {
             node.set("port", c.address().getPort());
             nodes.set(i++, node);
         }
-        Sandbox.currentMeter().charge(64L * i);
+        InvocationRunner.currentMeter().charge(64L * i);
         return nodes;
     }
 

@@ -86,7 +86,7 @@ final class RetainedData {
                         queue.add(cell.getValue());
                     }
                 }
-            } else if (v instanceof LuaTable t && !Sandbox.isLocked(t)) {
+            } else if (v instanceof LuaTable t && !ReadOnlyTables.isLocked(t)) {
                 tables.add(t);
                 forEach(t, (k, x) -> {
                     queue.add(k);

@@ -73,7 +73,7 @@ class ConversionBoundsTest {
                 .hasMessage("Lua code may run only inside an invocation, under its meter");
         // the invocation itself still runs, metered
         assertThat(sandbox.invoke(o, "onGet", new LuaValue[0], 1, LIMITS).value().toint()).isEqualTo(1);
-        LuaValue probe = Sandbox.globalsOf(o.env).rawget("probe");
+        LuaValue probe = ReadOnlyTables.globalsOf(o.env).rawget("probe");
         assertThatThrownBy(probe::call).isInstanceOf(UnmeteredLua.class);
     }
 

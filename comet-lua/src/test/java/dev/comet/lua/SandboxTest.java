@@ -286,15 +286,15 @@ class SandboxTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.limit()).isNull();
         assertThat(r.error()).startsWith("=test:2 xxx").endsWith("… (400008 characters)")
-                .hasSize(Sandbox.MAX_ERROR_CHARS + "… (400008 characters)".length());
+                .hasSize(InvocationRunner.MAX_ERROR_CHARS + "… (400008 characters)".length());
         // a megabyte message costs more than the allocation limit once converted (and caught): that limit's error
         InvocationResult big = run("error(('x'):rep(1000000))");
         assertThat(big.limit()).isEqualTo(Limit.MEMORY);
-        assertThat(big.error()).hasSizeLessThan(Sandbox.MAX_ERROR_CHARS);
+        assertThat(big.error()).hasSizeLessThan(InvocationRunner.MAX_ERROR_CHARS);
         // a failing chunk's message too (comet check and a refused put print it)
         assertThatThrownBy(() -> load("error(('y'):rep(400000), 0)"))
                 .isInstanceOf(CometException.class)
-                .satisfies(e -> assertThat(e.getMessage()).contains("yyy").hasSizeLessThan(Sandbox.MAX_ERROR_CHARS + 200));
+                .satisfies(e -> assertThat(e.getMessage()).contains("yyy").hasSizeLessThan(InvocationRunner.MAX_ERROR_CHARS + 200));
     }
 
     @Test
@@ -340,7 +340,7 @@ class SandboxTest {
                 unmetered.add(name + " (" + v.getClass().getName() + ")");
             }
         };
-        LuaValues.forEachPair(Sandbox.globalsOf(o.env), (k, v) -> check.accept(k.tojstring(), v));
+        LuaValues.forEachPair(ReadOnlyTables.globalsOf(o.env), (k, v) -> check.accept(k.tojstring(), v));
         for (String lib : new String[] {"string", "table", "math"}) {
             LuaTable library = o.env.get(lib).getmetatable().get(LuaValue.INDEX).checktable();
             LuaValues.forEachPair(library, (k, v) -> check.accept(lib + "." + k.tojstring(), v));

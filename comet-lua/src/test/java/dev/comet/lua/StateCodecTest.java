@@ -246,12 +246,12 @@ class StateCodecTest {
         assertThat(enc(negZero)).isEqualTo(enc(zero));
         // 1.5 and 2^31 are floats: one tag byte and 8 bytes of IEEE 754
         byte[] f = enc(lua("aso.n = 1.5"));
-        assertThat(f[5]).isEqualTo((byte) StateCodec.FLOAT);
+        assertThat(f[5]).isEqualTo((byte) StateFormat.FLOAT);
         assertThat(f).hasSize(14);
         byte[] big = enc(lua("aso.n = 2^31"));
-        assertThat(big[5]).isEqualTo((byte) StateCodec.FLOAT);
+        assertThat(big[5]).isEqualTo((byte) StateFormat.FLOAT);
         byte[] max = enc(lua("aso.n = 2^31 - 1"));
-        assertThat(max[5]).isEqualTo((byte) StateCodec.INT);
+        assertThat(max[5]).isEqualTo((byte) StateFormat.INT);
         assertThat(max).hasSize(11);
     }
 

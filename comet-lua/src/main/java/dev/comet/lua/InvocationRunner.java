@@ -1,0 +1,173 @@
+package dev.comet.lua;
+
+import dev.comet.aso.AsoRequest;
+import dev.comet.aso.HandlerLimits;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+import java.util.List;
+
+/**
+ * Runs a sandbox's invocations, one at a time on its thread, each under a fresh {@link Meter}: on success the state
+ * is saved, on any failure restored exactly as it was, and every error leaves bounded. Owns the running meter (in a
+ * thread-local for the library functions, in a volatile field for the watchdog on another thread), whether the
+ * sandbox was abandoned, and the count of instructions run, for the node-wide budget.
+ */
+final class InvocationRunner {
+    private static final ThreadLocal<Meter> CURRENT = new ThreadLocal<>();
+
+    private final MeteringDebugLib metering;
+    /** The running invocation's meter, for the watchdog (another thread) to cancel. */
+    private volatile Meter active;
+    private volatile boolean abandoned;
+    /** Instructions every run on this sandbox used (loads included), for the node-wide budget. */
+    private long instructionsRun;
+
+    InvocationRunner(MeteringDebugLib metering) {
+        this.metering = metering;
+    }
+
+    /**
+     * Called by the pool's watchdog (from another thread) when this sandbox's worker is abandoned: the running
+     * invocation's meter is cancelled, so the thread stops at its next checkpoint if it ever gets back to Lua, and
+     * so is every later one.
+     */
+    void abandon() {
+        abandoned = true;
+        Meter m = active;
+        if (m != null) {
+            m.cancel();
+        }
+    }
+
+    boolean abandoned() {
+        return abandoned;
+    }
+
+    long instructionsRun() {
+        return instructionsRun;
+    }
+
+    /** The meter of the invocation running on this thread, or null. */
+    static Meter currentMeter() {
+        return CURRENT.get();
+    }
+
+    /** Runs {@code function} of {@code object} with {@code args} under {@code limits}; never throws for what it does. */
+    InvocationResult run(AsoInstance object, LuaValue function, Varargs args, HandlerLimits limits) {
+        Meter meter = new Meter(limits);
+        active = meter;
+        if (abandoned) {
+            meter.cancel();
+        }
+        CURRENT.set(meter);
+        metering.begin(meter);
+        object.deleteRequested = false;
+        object.limits = limits;
+        object.requests.clear();
+        LuaValue value = LuaValue.NIL;
+        String error = null;
+        Limit limit = null;
+        try {
+            value = function.invoke(args).arg1();
+            meter.check();
+            byte[] state = StateCodec.encode(object.aso, limits.stateBytes(), Sandbox.MAX_STATE_DEPTH);
+            object.savedState = state;
+        } catch (LimitExceeded e) {
+            error = e.getMessage();
+            limit = e.limit();
+        } catch (LuaError e) {
+            LimitExceeded tripped = meter.tripped();
+            if (tripped != null) {
+                error = tripped.getMessage();
+                limit = tripped.limit();
+            } else {
+                error = luaMessage(e);
+            }
+        } catch (StateException e) {
+            // the state could not be encoded (size, functions, cycles)
+            error = e.getMessage();
+            if (e.reason() == StateException.Reason.SIZE) {
+                error = Limit.STATE_SIZE.message() + ": " + e.getMessage();
+                limit = Limit.STATE_SIZE;
+            }
+        } catch (StackOverflowError e) {
+            error = Limit.CALL_DEPTH.message() + ": the Java stack ran out";
+            limit = Limit.CALL_DEPTH;
+        } catch (OutOfMemoryError e) {
+            error = Limit.MEMORY.message() + ": the JVM ran out of heap";
+            limit = Limit.MEMORY;
+        } catch (RuntimeException e) {
+            error = "handler failed: " + e;
+        } finally {
+            if (object.retained != null) {
+                // what the invocation changed outside aso ends with it: counted, not checked (it is already done)
+                meter.record(object.retained.restore());
+            }
+            CURRENT.remove();
+            metering.reset();
+            active = null;
+            instructionsRun += meter.instructions();
+        }
+        error = bounded(error);
+        List<AsoRequest> requests = List.of();
+        if (error != null) {
+            restore(object);
+            object.deleteRequested = false;
+        } else if (!object.requests.isEmpty()) {
+            requests = new java.util.ArrayList<>();
+            for (AsoRequest r : object.requests) {
+                // a replica put carries the state the handler left, not the one it had when it asked
+                requests.add(r instanceof AsoRequest.Put p && p.replica()
+                        ? new AsoRequest.Put(p.key(), p.code(), object.savedState.clone(), true, p.to()) : r);
+            }
+        }
+        object.requests.clear();
+        return new InvocationResult(error == null ? value : LuaValue.NIL, error, limit, meter.instructions(),
+                meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested, requests);
+    }
+
+    /** A Lua error as one line for people: its position and message, without LuaJ's trailing traceback. */
+    static String luaMessage(LuaError e) {
+        String m = String.valueOf(e.getMessage());
+        int traceback = m.indexOf("\nstack traceback");
+        return (traceback >= 0 ? m.substring(0, traceback) : m).strip();
+    }
+
+    /** Longest error message, in characters, that leaves the sandbox (a handler chooses its own with error()). */
+    static final int MAX_ERROR_CHARS = 512;
+
+    /**
+     * An error message cut to {@link #MAX_ERROR_CHARS}, saying how long it was: every error leaves the sandbox
+     * through here, so a requester, a log line or {@code comet check} never carries a handler's megabyte.
+     */
+    static String bounded(String message) {
+        if (message == null || message.length() <= MAX_ERROR_CHARS) {
+            return message;
+        }
+        return message.substring(0, MAX_ERROR_CHARS) + "… (" + message.length() + " characters)";
+    }
+
+    private static void restore(AsoInstance object) {
+        if (object.savedState == null) {
+            return; // failed while loading: the object is discarded
+        }
+        clearState(object.aso);
+        StateCodec.decodeInto(object.savedState, object.aso, Sandbox.MAX_STATE_DEPTH);
+    }
+
+    /** Removes the state fields of {@code aso} (its non-function fields), before a saved state is laid over it. */
+    static void clearState(LuaTable aso) {
+        List<LuaValue> stateKeys = new java.util.ArrayList<>();
+        LuaValues.forEachPair(aso, (key, value) -> {
+            if (!value.isfunction()) {
+                stateKeys.add(key);
+            }
+        });
+        for (LuaValue k : stateKeys) {
+            aso.rawset(k, LuaValue.NIL);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package dev.comet.lua;
+
+import static dev.comet.lua.StateFormat.FALSE;
+import static dev.comet.lua.StateFormat.FLOAT;
+import static dev.comet.lua.StateFormat.INT;
+import static dev.comet.lua.StateFormat.STRING;
+import static dev.comet.lua.StateFormat.TABLE;
+import static dev.comet.lua.StateFormat.TRUE;
+import static dev.comet.lua.StateFormat.compareKeys;
+import static dev.comet.lua.StateFormat.isInt;
+import static dev.comet.lua.StateFormat.keyTag;
+import static dev.comet.lua.StatePath.field;
+import static dev.comet.lua.StatePath.path;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+
+/**
+ * Writes one state: the canonical encoding of an {@code aso} table (see {@link StateCodec}, {@link StateFormat}).
+ * Owns the bytes written so far, the stack of tables being written (the path of the current field) and the tables
+ * already seen (a second visit is a cycle or a shared table). One use.
+ */
+final class StateEncoder {
+    private final int maxBytes;
+    private final int maxDepth;
+    private byte[] buf;
+    private int size;
+    /** The open tables, outermost first; each one's current key makes up the path. */
+    private final List<Frame> stack = new ArrayList<>();
+    private final Set<LuaTable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    private static final class Frame {
+        final LuaValue[] keys;
+        final LuaValue[] values;
+        final int depth;
+        int next;
+        LuaValue current;
+
+        Frame(LuaValue[] keys, LuaValue[] values, int depth) {
+            this.keys = keys;
+            this.values = values;
+            this.depth = depth;
+        }
+    }
+
+    StateEncoder(int maxBytes, int maxDepth) {
+        this.maxBytes = maxBytes;
+        this.maxDepth = maxDepth;
+        this.buf = new byte[Math.min(maxBytes, 256)];
+    }
+
+    byte[] encode(LuaTable aso) {
+        writeByte(StateCodec.VERSION);
+        seen.add(aso);
+        open(aso, true, 1);
+        while (!stack.isEmpty()) {
+            Frame f = stack.get(stack.size() - 1);
+            if (f.next == f.keys.length) {
+                stack.remove(stack.size() - 1);
+                continue;
+            }
+            LuaValue k = f.keys[f.next];
+            LuaValue v = f.values[f.next];
+            f.next++;
+            f.current = k;
+            writeKey(k);
+            writeValue(v, f.depth);
+        }
+        return Arrays.copyOf(buf, size);
+    }
+
+    /** Collects, checks and sorts a table's entries, writes their count and pushes the table. */
+    private void open(LuaTable t, boolean top, int depth) {
+        LuaValue[] keys = new LuaValue[8];
+        LuaValue[] values = new LuaValue[8];
+        int n = 0;
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs e = t.next(k);
+            k = e.arg1();
+            if (k.isnil()) {
+                break;
+            }
+            LuaValue v = e.arg(2);
+            if (top && v.type() == LuaValue.TFUNCTION) {
+                continue;
+            }
+            if (keyTag(k) < 0) {
+                String p = path(currentKeys());
+                throw new StateException(StateException.Reason.UNSUPPORTED_KEY, p, field(p) + " has a key of type "
+                        + (k.type() == LuaValue.TNUMBER ? "NaN" : k.typename())
+                        + ": keys must be strings, numbers or booleans");
+            }
+            // every entry still to be written takes at least two bytes: stop before collecting a huge table
+            if (2L * (n + 1) > (long) maxBytes - size) {
+                throw tooBig();
+            }
+            if (n == keys.length) {
+                keys = Arrays.copyOf(keys, n * 2);
+                values = Arrays.copyOf(values, n * 2);
+            }
+            keys[n] = k;
+            values[n] = v;
+            n++;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        LuaValue[] ks = keys;
+        Arrays.sort(order, (a, b) -> compareKeys(ks[a], ks[b]));
+        LuaValue[] sortedKeys = new LuaValue[n];
+        LuaValue[] sortedValues = new LuaValue[n];
+        for (int i = 0; i < n; i++) {
+            sortedKeys[i] = keys[order[i]];
+            sortedValues[i] = values[order[i]];
+        }
+        writeUVarint(n);
+        stack.add(new Frame(sortedKeys, sortedValues, depth));
+    }
+
+    private void writeKey(LuaValue k) {
+        int tag = keyTag(k);
+        switch (tag) {
+            case FALSE, TRUE -> writeByte(tag);
+            case INT -> writeInt(k.toint());
+            case FLOAT -> writeFloat(k.todouble());
+            default -> writeString((LuaString) k);
+        }
+    }
+
+    private void writeValue(LuaValue v, int depth) {
+        switch (v.type()) {
+            case LuaValue.TBOOLEAN -> writeByte(v.toboolean() ? TRUE : FALSE);
+            case LuaValue.TNUMBER -> {
+                if (isInt(v)) {
+                    writeInt(v.toint());
+                } else {
+                    writeFloat(v.todouble());
+                }
+            }
+            case LuaValue.TSTRING -> {
+                if (!(v instanceof LuaString s)) {
+                    throw unsupported(v);
+                }
+                writeString(s);
+            }
+            case LuaValue.TTABLE -> {
+                if (!(v instanceof LuaTable t)) {
+                    throw unsupported(v);
+                }
+                String why = null;
+                StateException.Reason reason = null;
+                if (!seen.add(t)) {
+                    reason = StateException.Reason.SHARED_TABLE;
+                    why = " is a table already stored elsewhere in the state: cycles and shared tables cannot be stored";
+                } else if (t.getmetatable() != null) {
+                    reason = StateException.Reason.METATABLE;
+                    why = " is a table with a metatable: metatables cannot be stored";
+                } else if (depth + 1 > maxDepth) {
+                    reason = StateException.Reason.DEPTH;
+                    why = " nests tables too deeply: at most " + maxDepth + " levels (the object itself is level 1)";
+                }
+                if (reason != null) {
+                    String p = path(currentKeys());
+                    throw new StateException(reason, p, field(p) + why);
+                }
+                writeByte(TABLE);
+                open(t, false, depth + 1);
+            }
+            case LuaValue.TFUNCTION -> {
+                String p = path(currentKeys());
+                throw new StateException(StateException.Reason.FUNCTION, p,
+                        field(p) + " is a function: functions cannot be stored");
+            }
+            default -> throw unsupported(v);
+        }
+    }
+
+    private StateException unsupported(LuaValue v) {
+        String p = path(currentKeys());
+        return new StateException(StateException.Reason.UNSUPPORTED_VALUE, p, field(p) + " is a " + v.typename()
+                + ": only strings, numbers, booleans and tables can be stored");
+    }
+
+    private StateException tooBig() {
+        String p = path(currentKeys());
+        return new StateException(StateException.Reason.SIZE, p, "state is larger than " + maxBytes + " bytes"
+                + (p.isEmpty() ? "" : " (at field '" + p + "')"));
+    }
+
+    private List<LuaValue> currentKeys() {
+        List<LuaValue> keys = new ArrayList<>(stack.size());
+        for (Frame f : stack) {
+            if (f.current != null) {
+                keys.add(f.current);
+            }
+        }
+        return keys;
+    }
+
+    private void ensure(long n) {
+        if (size + n > maxBytes) {
+            throw tooBig();
+        }
+        if (size + n > buf.length) {
+            long grown = Math.max(size + n, 2L * buf.length);
+            buf = Arrays.copyOf(buf, (int) Math.min(grown, maxBytes));
+        }
+    }
+
+    private void writeByte(int b) {
+        ensure(1);
+        buf[size++] = (byte) b;
+    }
+
+    private void writeUVarint(long v) {
+        do {
+            int group = (int) (v & 0x7f);
+            v >>>= 7;
+            writeByte(v == 0 ? group : group | 0x80);
+        } while (v != 0);
+    }
+
+    private void writeInt(int n) {
+        writeByte(INT);
+        writeUVarint(((n << 1) ^ (n >> 31)) & 0xffffffffL);
+    }
+
+    private void writeFloat(double d) {
+        writeByte(FLOAT);
+        ensure(8);
+        long bits = Double.doubleToLongBits(d);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[size++] = (byte) (bits >>> shift);
+        }
+    }
+
+    private void writeString(LuaString s) {
+        writeByte(STRING);
+        writeUVarint(s.m_length);
+        ensure(s.m_length);
+        System.arraycopy(s.m_bytes, s.m_offset, buf, size, s.m_length);
+        size += s.m_length;
+    }
+}
