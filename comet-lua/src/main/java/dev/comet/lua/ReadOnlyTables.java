@@ -20,13 +20,20 @@ final class ReadOnlyTables {
 
     /** A per-object view of a library table: reads go through, writes fail, the metatable cannot be reached. */
     static LuaTable readOnly(LuaTable library) {
-        LuaTable proxy = new LuaTable();
+        return lockedBehind(new LuaTable(), library, false);
+    }
+
+    /**
+     * {@code front} with a locked metatable that reads from {@code contents} and refuses every write: the one shape
+     * of every read-only table of the sandbox, which {@link #isLocked} recognises by its {@link Refusal}.
+     */
+    private static LuaTable lockedBehind(LuaTable front, LuaTable contents, boolean globals) {
         LuaTable meta = new LuaTable();
-        meta.set(LuaValue.INDEX, library);
-        meta.set(LuaValue.NEWINDEX, new Refusal(false));
-        meta.set(LuaValue.METATABLE, LuaValue.valueOf("locked"));
-        proxy.setmetatable(meta);
-        return proxy;
+        meta.rawset(LuaValue.INDEX, contents);
+        meta.rawset(LuaValue.NEWINDEX, new Refusal(globals));
+        meta.rawset(LuaValue.METATABLE, LuaValue.valueOf("locked"));
+        front.setmetatable(meta);
+        return front;
     }
 
     /**
@@ -51,11 +58,7 @@ final class ReadOnlyTables {
         for (LuaValue key : keys) {
             env.rawset(key, LuaValue.NIL);
         }
-        LuaTable meta = new LuaTable();
-        meta.rawset(LuaValue.INDEX, globals);
-        meta.rawset(LuaValue.NEWINDEX, new Refusal(true));
-        meta.rawset(LuaValue.METATABLE, LuaValue.valueOf("locked"));
-        env.setmetatable(meta);
+        lockedBehind(env, globals, true);
         return globals;
     }
 
