@@ -66,7 +66,7 @@ public final class HttpCometClient implements CometClient {
 
     @Override
     public GetResult getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all) {
-        ItemSpec.hex("publicKey", publicKeyHex, dev.comet.items.Ed25519.PUBLIC_KEY_BYTES);
+        SignedObjectSpec.publicKeyOf(publicKeyHex);
         return send(request("/v1/signed-objects/" + queryOf(publicKeyHex) + getQuery(salt, args, all)).GET(),
                 GetResult.class);
     }

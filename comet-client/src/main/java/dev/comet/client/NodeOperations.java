@@ -9,7 +9,6 @@ import dev.comet.aso.ObjectReport;
 import dev.comet.bencode.Bencode;
 import dev.comet.core.Node;
 import dev.comet.id.NodeId;
-import dev.comet.items.Ed25519;
 import dev.comet.items.Item;
 import dev.comet.owned.ObjectSignature;
 import dev.comet.aso.HandlerLimits;
@@ -95,7 +94,7 @@ public final class NodeOperations {
 
     /** {@link #get} of the signed object that {@code publicKeyHex} owns under {@code salt} (null: none). */
     public CompletableFuture<GetResult> getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all) {
-        byte[] publicKey = ItemSpec.hex("publicKey", publicKeyHex, Ed25519.PUBLIC_KEY_BYTES);
+        byte[] publicKey = SignedObjectSpec.publicKeyOf(publicKeyHex);
         byte[] saltBytes = SignedObjectSpec.saltBytes(salt);
         if (saltBytes.length > Item.MAX_SALT_BYTES) {
             throw new CometClientException(ErrorCode.SALT_TOO_BIG, "a salt is at most " + Item.MAX_SALT_BYTES + " bytes");

@@ -88,6 +88,11 @@ public record SignedObjectSpec(String code, String publicKey, String salt, Long 
         return ttlSeconds == null ? -1 : ttlSeconds;
     }
 
+    /** An owner's public key from its 64 hex digits; {@link ErrorCode#BAD_INPUT} otherwise. */
+    public static byte[] publicKeyOf(String hex) {
+        return ItemSpec.hex("publicKey", hex == null ? "" : hex, Ed25519.PUBLIC_KEY_BYTES);
+    }
+
     /** A salt as bytes: its UTF-8 encoding, or none. */
     static byte[] saltBytes(String salt) {
         return salt == null ? new byte[0] : salt.getBytes(StandardCharsets.UTF_8);
