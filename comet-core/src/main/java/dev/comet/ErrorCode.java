@@ -4,7 +4,7 @@ package dev.comet;
  * The catalogue of every error Comet can produce: a code of its own (no two meanings share one), a {@link Kind} that
  * each edge maps once (KRPC reply, HTTP status, CLI exit code), a one-line meaning and what the user can do about
  * it. Codes below 900 travel in KRPC error replies as they are (BEP 5: 201–204, BEP 44: 205–207 and 301–302,
- * Comet: 310–339); codes from 900 are local and are never sent, a relay would send {@link #krpcCode()}.
+ * Comet: 310–349); codes from 900 are local and are never sent, a relay would send {@link #krpcCode()}.
  * {@code docs/errors.md} is checked against this list by a test.
  */
 public enum ErrorCode {
@@ -55,6 +55,12 @@ public enum ErrorCode {
             "Fix the code; try it with 'comet check FILE.lua' before publishing."),
     ANSWER_TOO_BIG(333, Kind.LIMIT, "a handler's answer does not fit in one datagram",
             "Answer with less data (or page it with onGet arguments)."),
+    SEQ_NOT_NEWER(340, Kind.REFUSED, "a signed object's seq is not higher than the seq of the version stored under its key",
+            "Sign the new version with a seq higher than the stored one (comet put picks the time in milliseconds)."),
+    KEY_NOT_OWNERS(341, Kind.BAD_INPUT, "a signed object was put under a key that is not SHA-1(its public key ‖ salt)",
+            "Put a signed object under the key its owner's public key and salt name (comet put computes it)."),
+    NOT_OWNER(342, Kind.REFUSED, "the object stored under the key is signed by its owner, and this put is not signed by that owner",
+            "Only the owner's signed put replaces a signed object; store your object under a key of your own."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",

@@ -6,6 +6,7 @@ import dev.comet.client.Answer;
 import dev.comet.client.GetResult;
 import dev.comet.client.NodeOperations;
 import dev.comet.client.ObjectSpec;
+import dev.comet.client.SignedObjectSpec;
 import dev.comet.client.WriteResult;
 import picocli.CommandLine;
 
@@ -28,10 +29,24 @@ final class ObjectCommands {
     }
 
     @CommandLine.Command(name = "put", mixinStandardHelpOptions = true,
-            description = "Store an object: a value and/or Lua handlers, on the replicas closest to SHA-1(KEY).")
+            description = {"Store an object: a value and/or Lua handlers, on the replicas closest to SHA-1(KEY).",
+                    "With --key-file it is a signed object, signed here (the private key stays here), stored under "
+                            + "SHA-1(public key ‖ salt); the salt is --salt, or KEY when --salt is not given. Prints the key."})
     static final class Put implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "KEY", description = "The object's key (a string).")
+        @CommandLine.Parameters(paramLabel = "KEY", arity = "0..1",
+                description = "The object's key (a string); with --key-file, its name, which is the salt unless --salt is given.")
         String key;
+
+        @CommandLine.Option(names = "--key-file", paramLabel = "F",
+                description = "Sign the object with this key file from 'comet keygen': a signed object owned by its public key.")
+        Path keyFile;
+
+        @CommandLine.Option(names = "--salt", paramLabel = "S", description = "Salt of a signed object (up to 64 bytes; default: KEY).")
+        String salt;
+
+        @CommandLine.Option(names = "--seq", paramLabel = "N",
+                description = "Version of a signed object; a stored version is replaced only by a higher one (default: the time in milliseconds).")
+        Long seq;
 
         @CommandLine.Option(names = "--value", description = "The object's value (aso.value).")
         String value;
@@ -71,30 +86,67 @@ final class ObjectCommands {
             }
             // checked before joining, so bad input fails at once; the operation checks again, by the same rules
             ObjectSpec spec = new ObjectSpec(value, codeText, replicas, ttl, timer).validate();
-            NodeOperations.keyId(key);
-            try (NodeConnection connection = NodeConnection.open(target)) {
-                WriteResult put = NodeOperations.await(connection.operations().put(key, spec));
-                if (json) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("key", key);
-                    m.put("target", put.target());
-                    m.put("stored", put.stored());
-                    m.put("refused", WritePrinter.refusedByAddress(put));
-                    System.out.println(JsonPrinter.write(m));
-                } else {
-                    System.out.println(put.target());
-                    System.err.println("stored on " + put.stored().size() + " node(s)" + WritePrinter.refusals(put));
+            if (keyFile == null) {
+                if (key == null || salt != null || seq != null) {
+                    throw new CometException(ErrorCode.BAD_INPUT, key == null ? "give the object's KEY (or --key-file F for a signed object)"
+                            : "--salt and --seq are for signed objects: give --key-file F");
                 }
+                NodeOperations.keyId(key);
+            }
+            SignedObjectSpec signed = keyFile == null ? null : signed(spec);
+            try (NodeConnection connection = NodeConnection.open(target)) {
+                WriteResult put = NodeOperations.await(signed == null ? connection.operations().put(key, spec)
+                        : connection.operations().putSigned(signed));
+                print(put, signed);
                 return 0;
+            }
+        }
+
+        /** The signed object: signed here with the key file, as version --seq (default: now in milliseconds). */
+        private SignedObjectSpec signed(ObjectSpec spec) {
+            String s = salt != null ? salt : key;
+            if (s == null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "give the object's KEY or --salt S: the salt names the object among its owner's");
+            }
+            // a clock needs no read before the write: each later put of one owner's object replaces the earlier
+            long version = seq != null ? seq : System.currentTimeMillis();
+            return SignedObjectSpec.signed(KeyFile.read(keyFile), s, version, spec);
+        }
+
+        private void print(WriteResult put, SignedObjectSpec signed) {
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("key", signed == null ? key : put.key());
+                m.put("target", put.target());
+                if (signed != null) {
+                    m.put("public_key", signed.publicKey());
+                    m.put("salt", signed.salt());
+                    m.put("seq", signed.seq());
+                }
+                m.put("stored", put.stored());
+                m.put("refused", WritePrinter.refusedByAddress(put));
+                System.out.println(JsonPrinter.write(m));
+            } else {
+                System.out.println(put.target());
+                System.err.println("stored on " + put.stored().size() + " node(s)"
+                        + (signed == null ? "" : ", owner " + signed.publicKey() + ", salt " + signed.salt() + ", seq " + signed.seq())
+                        + WritePrinter.refusals(put));
             }
         }
     }
 
     @CommandLine.Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Read an object through its onGet: from the closest replica, or from all with --all.")
+            description = {"Read an object through its onGet: from the closest replica, or from all with --all.",
+                    "A signed object is read by its owner's --pubkey and --salt."})
     static final class Get implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "KEY", description = "The object's key.")
+        @CommandLine.Parameters(paramLabel = "KEY", arity = "0..1", description = "The object's key.")
         String key;
+
+        @CommandLine.Option(names = "--pubkey", paramLabel = "HEX", description = "Owner's public key of a signed object (64 hex digits).")
+        String pubkey;
+
+        @CommandLine.Option(names = "--salt", paramLabel = "S", description = "Salt of a signed object (default: none).")
+        String salt;
 
         @CommandLine.Option(names = "--arg", paramLabel = "NAME=VALUE", description = "An argument of onGet (repeatable).")
         Map<String, String> args = new LinkedHashMap<>();
@@ -110,9 +162,20 @@ final class ObjectCommands {
 
         @Override
         public Integer call() {
-            NodeOperations.keyId(key);
+            if ((key == null) == (pubkey == null)) {
+                throw new CometException(ErrorCode.BAD_INPUT, "give the object's KEY, or --pubkey HEX [--salt S] of a signed object");
+            }
+            if (key != null && salt != null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--salt needs --pubkey");
+            }
+            if (key != null) {
+                NodeOperations.keyId(key);
+            } else {
+                SignedObjectSpec.publicKeyOf(pubkey);
+            }
             try (NodeConnection connection = NodeConnection.open(target)) {
-                GetResult got = NodeOperations.await(connection.operations().get(key, args, all));
+                GetResult got = NodeOperations.await(key != null ? connection.operations().get(key, args, all)
+                        : connection.operations().getSigned(pubkey, salt, args, all));
                 if (json) {
                     List<Map<String, Object>> list = new ArrayList<>();
                     for (Answer a : got.answers()) {
@@ -122,7 +185,8 @@ final class ObjectCommands {
                         list.add(m);
                     }
                     Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("key", key);
+                    out.put("key", got.key());
+                    out.put("target", got.target());
                     out.put("answers", list);
                     System.out.println(JsonPrinter.write(out));
                 } else {

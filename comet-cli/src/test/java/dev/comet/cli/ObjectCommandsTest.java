@@ -36,6 +36,49 @@ class ObjectCommandsTest {
     }
 
     @Test
+    void aSignedObjectIsPutWithAKeyFileAndReadByPublicKeyAndSalt() {
+        Path keyFile = tmp.resolve("owner.json");
+        CliRun keygen = CliRun.of("keygen", "--out", keyFile.toString());
+        assertThat(keygen.exitCode()).as(keygen.err()).isZero();
+        String publicKey = keygen.out().trim();
+
+        CliRun put = CliRun.of("put", "profile", "--key-file", keyFile.toString(), "--value", "v1", "--seq", "1",
+                "--replicas", "3", "--node", entry);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        String expectedKey = dev.comet.items.Item.mutableTarget(java.util.HexFormat.of().parseHex(publicKey),
+                "profile".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toHex();
+        assertThat(put.out().trim()).isEqualTo(expectedKey);
+        assertThat(put.err()).contains("stored on 3 node(s)").contains("seq 1");
+
+        CliRun get = CliRun.of("get", "--pubkey", publicKey, "--salt", "profile", "--node", other);
+        assertThat(get.exitCode()).as(get.err()).isZero();
+        assertThat(get.out().trim()).isEqualTo("v1");
+
+        // without --seq the version is the time in milliseconds, newer than 1
+        CliRun update = CliRun.of("put", "profile", "--key-file", keyFile.toString(), "--value", "v2", "--replicas", "3",
+                "--node", other);
+        assertThat(update.exitCode()).as(update.err()).isZero();
+        CliRun replay = CliRun.of("put", "profile", "--key-file", keyFile.toString(), "--value", "old", "--seq", "1",
+                "--replicas", "3", "--node", entry);
+        assertThat(replay.exitCode()).isEqualTo(ExitStatus.REFUSED.code());
+        assertThat(replay.err()).startsWith("comet: ").contains("340");
+
+        CliRun all = CliRun.of("get", "--pubkey", publicKey, "--salt", "profile", "--all", "--json", "--node", entry);
+        assertThat(all.exitCode()).as(all.err()).isZero();
+        assertThat(all.out()).contains("\"target\" : \"" + expectedKey + "\"").contains("\"v2\"").doesNotContain("\"old\"")
+                .doesNotContain("\"v1\"");
+
+        CliRun saltWithoutKey = CliRun.of("put", "profile", "--value", "x", "--salt", "s", "--node", entry);
+        assertThat(saltWithoutKey.exitCode()).isEqualTo(ExitStatus.BAD_INPUT.code());
+        assertThat(saltWithoutKey.err()).contains("--key-file");
+        CliRun badKey = CliRun.of("get", "--pubkey", "abc", "--salt", "profile", "--node", entry);
+        assertThat(badKey.exitCode()).isEqualTo(ExitStatus.BAD_INPUT.code());
+        assertThat(badKey.err()).contains("64 hex digits");
+        CliRun neither = CliRun.of("get", "--node", entry);
+        assertThat(neither.exitCode()).isEqualTo(ExitStatus.BAD_INPUT.code());
+    }
+
+    @Test
     void putGetAllAndDeleteAnObjectWithHandlers() throws Exception {
         Path code = tmp.resolve("greeter.lua");
         Files.writeString(code, "aso.n = 0\nfunction onGet(caller, args) self.n = self.n + 1 "

@@ -28,6 +28,18 @@ public interface CometClient extends AutoCloseable {
     /** Deletes the key from its replicas (each runs {@code onDelete}, which may refuse). */
     WriteResult delete(String key);
 
+    /**
+     * Stores a signed object (docs/owned-objects.md), signed on this side with {@link SignedObjectSpec#signed}, under
+     * SHA-1(public key ‖ salt); every replica checks the signature and keeps only a higher seq of the same owner.
+     */
+    WriteResult putSigned(SignedObjectSpec spec);
+
+    /**
+     * {@link #get(String, Map, boolean)} of the signed object {@code publicKeyHex} (64 hex digits) owns under
+     * {@code salt} (null: none).
+     */
+    GetResult getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all);
+
     /** Stores a BEP 44 item on the K closest nodes to its target. */
     WriteResult putItem(ItemSpec item);
 

@@ -92,6 +92,16 @@ public final class EmbeddedCometClient implements CometClient {
     }
 
     @Override
+    public WriteResult putSigned(SignedObjectSpec spec) {
+        return await(() -> operations.putSigned(spec));
+    }
+
+    @Override
+    public GetResult getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all) {
+        return await(() -> operations.getSigned(publicKeyHex, salt, args, all));
+    }
+
+    @Override
     public WriteResult putItem(ItemSpec item) {
         return await(() -> operations.putItem(item));
     }

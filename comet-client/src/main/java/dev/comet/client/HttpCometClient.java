@@ -55,12 +55,33 @@ public final class HttpCometClient implements CometClient {
 
     @Override
     public GetResult get(String key, Map<String, String> args, boolean all) {
+        return send(request("/v1/objects/" + pathOf(key) + getQuery(null, args, all)).GET(), GetResult.class);
+    }
+
+    @Override
+    public WriteResult putSigned(SignedObjectSpec spec) {
+        spec.toSignature(); // bad input fails here as in the embedded client; the gateway and every node check again
+        return send(request("/v1/signed-objects").PUT(body(spec)), WriteResult.class);
+    }
+
+    @Override
+    public GetResult getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all) {
+        SignedObjectSpec.publicKeyOf(publicKeyHex);
+        return send(request("/v1/signed-objects/" + queryOf(publicKeyHex) + getQuery(salt, args, all)).GET(),
+                GetResult.class);
+    }
+
+    /** The query string of a get: the salt of a signed object, onGet's arguments and all. */
+    private static String getQuery(String salt, Map<String, String> args, boolean all) {
         StringJoiner query = new StringJoiner("&", "?", "");
+        if (salt != null) {
+            query.add("salt=" + queryOf(salt));
+        }
         args.forEach((name, value) -> query.add("arg." + queryOf(name) + "=" + queryOf(value)));
         if (all) {
             query.add("all=true");
         }
-        return send(request("/v1/objects/" + pathOf(key) + (query.length() > 1 ? query : "")).GET(), GetResult.class);
+        return query.length() > 1 ? query.toString() : "";
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.comet.bencode.Bencode;
 import dev.comet.core.Node;
 import dev.comet.id.NodeId;
 import dev.comet.items.Item;
+import dev.comet.owned.ObjectSignature;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
@@ -41,7 +42,7 @@ public final class NodeOperations {
     private static final HexFormat HEX = HexFormat.of();
     /** Longest key accepted, in UTF-8 bytes (keys are hashed, but must fit in a URL and a log line). */
     public static final int MAX_KEY_BYTES = 1024;
-    /** Room a comet_put needs besides the code: ids, key, token, ttl and the KRPC envelope. */
+    /** Room a comet_put needs besides the code: ids, key, token, ttl, a signed object's pk, salt, seq and sig (about 200 bytes), and the KRPC envelope. */
     private static final int DATAGRAM_OVERHEAD = 512;
 
     private final UdpNode node;
@@ -63,13 +64,7 @@ public final class NodeOperations {
         NodeId k = keyId(key);
         spec.validate();
         byte[] source = ObjectSource.of(spec);
-        int codeLimit = HandlerLimits.defaults().codeBytes();
-        int most = Math.min(codeLimit, node.config().maxDatagramBytes() - DATAGRAM_OVERHEAD);
-        if (source.length > most) {
-            // a comet_put carries the code in one datagram: a larger one would be dropped on the way as "no answer"
-            throw new CometClientException(source.length > codeLimit ? ErrorCode.CODE_SIZE_LIMIT : ErrorCode.REQUEST_TOO_LARGE,
-                    "the object's code and value are " + source.length + " bytes; at most " + most + " fit");
-        }
+        checkFits(source);
         return timed(node.putObject(k, source, spec.replicaCount(), spec.ttl()), "the put")
                 .thenApply(put -> requireStored(key, put, "stored the object"));
     }
@@ -80,7 +75,39 @@ public final class NodeOperations {
      * not be asked).
      */
     public CompletableFuture<GetResult> get(String key, Map<String, String> args, boolean all) {
-        NodeId k = keyId(key);
+        return get(key, keyId(key), args, all);
+    }
+
+    /**
+     * Stores a signed object, signed by its owner's client ({@code spec}), under the key its public key and salt name;
+     * checked here first as every node checks it. Fails when no replica took it, with the kind of the first refusal
+     * (a stored newer version: 340; another owner's object: 342).
+     */
+    public CompletableFuture<WriteResult> putSigned(SignedObjectSpec spec) {
+        ObjectSignature signature = spec.toSignature();
+        byte[] code = spec.codeBytes();
+        checkFits(code);
+        String label = label(signature.publicKey(), spec.salt());
+        return timed(node.putSignedObject(code, signature, spec.replicaCount(), spec.ttl()), "the put")
+                .thenApply(put -> requireStored(label, put, "stored the object"));
+    }
+
+    /** {@link #get} of the signed object that {@code publicKeyHex} owns under {@code salt} (null: none). */
+    public CompletableFuture<GetResult> getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all) {
+        byte[] publicKey = SignedObjectSpec.publicKeyOf(publicKeyHex);
+        byte[] saltBytes = SignedObjectSpec.saltBytes(salt);
+        if (saltBytes.length > Item.MAX_SALT_BYTES) {
+            throw new CometClientException(ErrorCode.SALT_TOO_BIG, "a salt is at most " + Item.MAX_SALT_BYTES + " bytes");
+        }
+        return get(label(publicKey, salt), Item.mutableTarget(publicKey, saltBytes), args, all);
+    }
+
+    /** How a signed object is named in results and messages: its public key in hex, a slash and its salt. */
+    private static String label(byte[] publicKey, String salt) {
+        return HEX.formatHex(publicKey) + "/" + (salt == null ? "" : salt);
+    }
+
+    private CompletableFuture<GetResult> get(String key, NodeId k, Map<String, String> args, boolean all) {
         Map<String, byte[]> handlerArgs = new TreeMap<>();
         args.forEach((name, v) -> handlerArgs.put(name, v.getBytes(StandardCharsets.UTF_8)));
         return timed(node.getObject(k, handlerArgs, all), "the get").thenApply(found -> {
@@ -98,6 +125,17 @@ public final class NodeOperations {
             }
             return new GetResult(key, k.toHex(), answers);
         });
+    }
+
+    /** Fails when {@code source} cannot be stored: over the code limit, or too large for one comet_put datagram. */
+    private void checkFits(byte[] source) {
+        int codeLimit = HandlerLimits.defaults().codeBytes();
+        int most = Math.min(codeLimit, node.config().maxDatagramBytes() - DATAGRAM_OVERHEAD);
+        if (source.length > most) {
+            // a comet_put carries the code in one datagram: a larger one would be dropped on the way as "no answer"
+            throw new CometClientException(source.length > codeLimit ? ErrorCode.CODE_SIZE_LIMIT : ErrorCode.REQUEST_TOO_LARGE,
+                    "the object's code and value are " + source.length + " bytes; at most " + most + " fit");
+        }
     }
 
     /** Deletes an object; NOT_FOUND when no replica held it, the refusal's kind when every holder refused. */

@@ -4,6 +4,7 @@ import dev.comet.bencode.Bencode;
 import dev.comet.bencode.BencodeLimits;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
+import dev.comet.owned.ObjectSignature;
 import dev.comet.storage.StoredRecord;
 import dev.comet.storage.Store;
 import dev.comet.storage.StoreKeys;
@@ -16,20 +17,42 @@ import java.util.TreeMap;
 
 /**
  * Active objects in a node's {@link Store}: under {@code 'A' + key}, a bencoded dictionary of the object's code, its
- * last saved state, its meta (timer interval, whether the node replicates it, its replica count) and, as the
- * record's expiry, the end of its lifetime. Used only on its node's thread.
+ * last saved state, its meta (timer interval, whether the node replicates it, its replica count), for a signed object
+ * its owner's signature (pk, salt, seq, sig), and, as the record's expiry, the end of its lifetime. Used only on its
+ * node's thread.
  */
 public final class ObjectStorage {
-    /** Bounds for reading back what this class wrote: a flat dictionary of a few strings and integers. */
-    private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 16);
+    /**
+     * Bounds for reading back what this class wrote: a flat dictionary of at most 9 strings and integers (code, state,
+     * timer, replicate, replicas, and a signed object's pk, salt, seq, sig), 19 elements with the keys.
+     */
+    private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 32);
 
     private final Store store;
 
-    /** One stored object: its code, its state (canonical bytes from the runtime), meta and when it expires. */
-    public record StoredObject(NodeId key, byte[] code, byte[] state, ObjectMeta meta, int replicas, long expiresAtMillis) {
+    /**
+     * One stored object: its code, its state (canonical bytes from the runtime), meta, when it expires, and the owner's
+     * signature of its code ({@code signature}, null for an unsigned object).
+     */
+    public record StoredObject(NodeId key, byte[] code, byte[] state, ObjectMeta meta, int replicas, long expiresAtMillis,
+                               ObjectSignature signature) {
+        /** An unsigned object. */
+        public StoredObject(NodeId key, byte[] code, byte[] state, ObjectMeta meta, int replicas, long expiresAtMillis) {
+            this(key, code, state, meta, replicas, expiresAtMillis, null);
+        }
+
         /** This object with another state and meta, the rest unchanged. */
         public StoredObject with(byte[] newState, ObjectMeta newMeta) {
-            return new StoredObject(key, code, newState, newMeta, replicas, expiresAtMillis);
+            return new StoredObject(key, code, newState, newMeta, replicas, expiresAtMillis, signature);
+        }
+
+        /** This object living until {@code newExpiry}, the rest unchanged. */
+        public StoredObject expiringAt(long newExpiry) {
+            return new StoredObject(key, code, state, meta, replicas, newExpiry, signature);
+        }
+
+        public boolean signed() {
+            return signature != null;
         }
     }
 
@@ -58,6 +81,9 @@ public final class ObjectStorage {
         m.put("timer", o.meta().timerMillis());
         m.put("replicate", o.meta().replicate() ? 1L : 0L);
         m.put("replicas", (long) o.replicas());
+        if (o.signed()) {
+            m.putAll(o.signature().addTo(Dict.builder()).build().map());
+        }
         store.put(StoreKeys.of(StoreKeys.OBJECT, o.key()), Bencode.encode(m), o.expiresAtMillis());
     }
 
@@ -70,6 +96,7 @@ public final class ObjectStorage {
         Dict d = Dict.of((Map<String, Object>) Bencode.decode(r.value(), RECORD_LIMITS));
         ObjectMeta meta = new ObjectMeta(d.optionalInteger("timer", 0), d.optionalInteger("replicate", 1) == 1);
         return new StoredObject(StoreKeys.id(r.key()), d.bytes("code"), d.bytes("state"), meta,
-                (int) d.optionalInteger("replicas", ObjectConfig.defaults().replicas()), r.expiresAtMillis());
+                (int) d.optionalInteger("replicas", ObjectConfig.defaults().replicas()), r.expiresAtMillis(),
+                ObjectSignature.from(d));
     }
 }

@@ -2,6 +2,7 @@ package dev.comet.core;
 
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
+import dev.comet.owned.ObjectSignature;
 
 /**
  * The arguments of a {@code comet_put} (docs/protocol.md), written in one place for the three senders: a client's
@@ -18,6 +19,15 @@ final class CometPut {
      */
     static Dict args(NodeId self, NodeId key, byte[] token, byte[] code, byte[] state, boolean replica, long ttlSeconds,
                      int replicas, NodeId sender) {
+        return args(self, key, token, code, state, replica, ttlSeconds, replicas, sender, null);
+    }
+
+    /**
+     * As above, for a signed object: {@code signature} (or null for an unsigned one) travels with every put of it, a
+     * replica's re-store included, so that every node that takes it checks it.
+     */
+    static Dict args(NodeId self, NodeId key, byte[] token, byte[] code, byte[] state, boolean replica, long ttlSeconds,
+                     int replicas, NodeId sender, ObjectSignature signature) {
         Dict.Builder args = Dict.builder().put("id", self).put("k", key).put("token", token).put("code", code)
                 .put("n", (long) replicas);
         if (ttlSeconds >= 0) {
@@ -31,6 +41,9 @@ final class CometPut {
         }
         if (sender != null) {
             args.put("aso", sender);
+        }
+        if (signature != null) {
+            signature.addTo(args);
         }
         return args.build();
     }

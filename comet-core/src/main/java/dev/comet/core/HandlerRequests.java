@@ -11,8 +11,10 @@ import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcError;
 import dev.comet.krpc.KrpcResponse;
+import dev.comet.owned.ObjectSignature;
 import dev.comet.routing.Contact;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -68,8 +70,12 @@ final class HandlerRequests {
                 if (r instanceof AsoRequest.Put p) {
                     if (ttl > 0) {
                         byte[] state = p.replica() ? p.state() : null;
+                        // comet.put(self, nodes) re-stores a signed object with its owner's signature, which the
+                        // receiver checks; a new object a handler makes is unsigned (a node holds no owner's key)
+                        ObjectSignature signature = !p.replica() ? null : sender
+                                .filter(o -> Arrays.equals(o.code(), p.code())).map(StoredObject::signature).orElse(null);
                         remote.storeOn(to, p.key(), "comet_put", token -> CometPut.args(id, p.key(), token, p.code(),
-                                state, p.replica(), ttl, replicas, owner));
+                                state, p.replica(), ttl, replicas, owner, signature));
                     }
                 } else if (r instanceof AsoRequest.Get g) {
                     ask(owner, to, g);

@@ -1,6 +1,7 @@
 package dev.comet.core;
 
 import dev.comet.aso.ObjectStorage;
+import dev.comet.owned.ObjectSignature;
 import dev.comet.id.NodeId;
 import dev.comet.items.Item;
 import dev.comet.items.ItemStorage;
@@ -251,7 +252,17 @@ public final class Node {
      * default).
      */
     public void putObject(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<WriteOutcome> done) {
-        objectClient.put(key, code, replicas, ttlSeconds, done);
+        objectClient.put(key, code, null, replicas, ttlSeconds, done);
+    }
+
+    /**
+     * Stores a signed object: {@code code} signed by its owner ({@code signature}, made by the owner's client), under
+     * the key the signature names, SHA-1(public key ‖ salt). Every replica checks the signature before it runs
+     * anything.
+     */
+    public void putSignedObject(byte[] code, ObjectSignature signature, int replicas, long ttlSeconds,
+                                Consumer<WriteOutcome> done) {
+        objectClient.put(signature.key(), code, signature, replicas, ttlSeconds, done);
     }
 
     /**

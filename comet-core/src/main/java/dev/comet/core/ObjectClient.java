@@ -8,6 +8,7 @@ import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcError;
 import dev.comet.krpc.KrpcResponse;
+import dev.comet.owned.ObjectSignature;
 import dev.comet.routing.Contact;
 
 import java.util.ArrayList;
@@ -35,9 +36,10 @@ final class ObjectClient {
 
     /**
      * Stores an object on the {@code replicas} Comet nodes closest to {@code key} (this node included when it is
-     * one of them), for {@code ttlSeconds} (-1: the nodes' default).
+     * one of them), for {@code ttlSeconds} (-1: the nodes' default); {@code signature} is its owner's, or null.
      */
-    void put(NodeId key, byte[] code, int replicas, long ttlSeconds, Consumer<WriteOutcome> done) {
+    void put(NodeId key, byte[] code, ObjectSignature signature, int replicas, long ttlSeconds,
+             Consumer<WriteOutcome> done) {
         if (replicas < 1 || replicas > ObjectConfig.MAX_REPLICAS) {
             throw new CometException(ErrorCode.BAD_INPUT, "replicas must be 1 to " + ObjectConfig.MAX_REPLICAS + ", got " + replicas);
         }
@@ -51,7 +53,8 @@ final class ObjectClient {
                     continue;
                 }
                 transactions.send(c.address(), c.id(), "comet_put",
-                        CometPut.args(id, key, token, code, null, false, ttlSeconds, replicas, null), round.callback(c));
+                        CometPut.args(id, key, token, code, null, false, ttlSeconds, replicas, null, signature),
+                        round.callback(c));
             }
         });
     }

@@ -109,12 +109,13 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     /**
      * A put of {@code incoming}: a first store runs onPut; a put for a key held here runs onUpdate with the incoming
      * object, which takes it ({@code true}), keeps this one ({@code false}, after merging what it likes) or leaves it
-     * to the default: a replica re-storing the same code keeps the copy here (each replica keeps its own state, and
-     * the lifetime is extended to the incoming one), anything else replaces it.
+     * to the default: a replica re-storing the same version keeps the copy here (each replica keeps its own state, and
+     * the lifetime is extended to the incoming one), anything else replaces it. A signed object takes its key from an
+     * unsigned one without asking it. {@link Ownership#admit} has been passed before.
      */
     void put(StoredObject incoming, Optional<StoredObject> stored, AsoCall.Caller caller, boolean mayRequest,
              ObjectReply reply) {
-        if (stored.isEmpty()) {
+        if (stored.isEmpty() || Ownership.takesOver(incoming, stored.get())) {
             create(incoming, caller, mayRequest, reply);
             return;
         }
@@ -129,7 +130,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
                 return;
             }
             boolean keep = outcome.answeredFalse()
-                    || outcome.answer() == null && caller.replica() && Arrays.equals(held.code(), incoming.code());
+                    || outcome.answer() == null && caller.replica() && Ownership.sameVersion(held, incoming);
             if (!keep) {
                 create(incoming, caller, mayRequest, reply);
                 return;
@@ -138,7 +139,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
                 apply(update, outcome);
                 if (!outcome.answeredFalse()) {
                     objects.get(key, env.now()).filter(o -> o.expiresAtMillis() < expiresAt).ifPresent(o ->
-                            objects.put(new StoredObject(key, o.code(), o.state(), o.meta(), o.replicas(), expiresAt)));
+                            objects.put(o.expiringAt(expiresAt)));
                 }
             } catch (CometException e) {
                 reply.error(e.error());
@@ -176,8 +177,10 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
                 return;
             }
             try {
+                // another put of this key may have been stored while onPut ran: the owner's seq rule holds at the store
+                Ownership.mayReplace(o, objects.get(o.key(), env.now()), caller.replica());
                 objects.put(o.with(outcome.state(), outcome.meta()));
-            } catch (StoreFullException e) {
+            } catch (CometException e) {
                 runtime().forget(o.key());
                 reply.error(e.error());
                 return;

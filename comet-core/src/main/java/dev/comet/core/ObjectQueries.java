@@ -17,6 +17,7 @@ import dev.comet.krpc.KrpcMessage;
 import dev.comet.krpc.KrpcQuery;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.krpc.TokenManager;
+import dev.comet.owned.ObjectSignature;
 import dev.comet.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
@@ -120,7 +121,10 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 if (!tokens.valid(args.bytes("token"), from.getAddress(), key)) {
                     throw new CometException(ErrorCode.PROTOCOL, "bad token");
                 }
-                lifecycle.put(incoming(key, args, caller), stored, caller, mayRequest, reply);
+                StoredObject incoming = incoming(key, args, caller);
+                // a signed object's key and signature, and the owner's seq rule, are checked before any handler runs
+                Ownership.admit(incoming, stored, replica);
+                lifecycle.put(incoming, stored, caller, mayRequest, reply);
             }
             case "comet_delete" -> {
                 if (stored.isEmpty()) {
@@ -133,14 +137,17 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         }
     }
 
-    /** The object a comet_put brings; only a replica brings state, a client's object starts from its chunk. */
+    /**
+     * The object a comet_put brings, with its owner's signature when it is signed (not yet verified); only a replica
+     * brings state, a client's object starts from its chunk.
+     */
     private StoredObject incoming(NodeId key, Dict args, AsoCall.Caller caller) {
         byte[] code = args.bytes("code");
         byte[] state = caller.replica() && args.has("state") ? args.bytes("state") : null;
         int replicas = (int) Math.max(1, Math.min(ObjectConfig.MAX_REPLICAS, args.optionalInteger("n", settings.replicas())));
         long expiresAt = env.now() + Lifetimes.millis(args.optionalInteger("ttl", -1), settings.ttlMillis(),
                 settings.maxTtlMillis());
-        return new StoredObject(key, code, state, ObjectMeta.NONE, replicas, expiresAt);
+        return new StoredObject(key, code, state, ObjectMeta.NONE, replicas, expiresAt, ObjectSignature.from(args));
     }
 
     private static Map<String, byte[]> handlerArgs(Dict args) {

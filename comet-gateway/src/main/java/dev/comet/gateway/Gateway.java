@@ -15,6 +15,7 @@ import dev.comet.client.CometClientException;
 import dev.comet.client.ItemSpec;
 import dev.comet.client.NodeOperations;
 import dev.comet.client.ObjectSpec;
+import dev.comet.client.SignedObjectSpec;
 import dev.comet.runtime.UdpNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -70,19 +71,14 @@ public final class Gateway implements AutoCloseable {
         });
         app.put("/v1/objects/<key>", limited(ctx -> operations.put(ctx.pathParam("key"), body(ctx, ObjectSpec.class))));
         app.get("/v1/objects/<key>", limited(ctx -> {
-            Map<String, String> args = new TreeMap<>();
-            boolean all = false;
-            for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
-                String value = p.getValue().isEmpty() ? "" : p.getValue().get(0);
-                if (p.getKey().startsWith("arg.") && p.getKey().length() > 4) {
-                    args.put(p.getKey().substring(4), value);
-                } else if (p.getKey().equals("all")) {
-                    all = bool("all", value);
-                } else {
-                    throw bad("unknown query parameter '" + p.getKey() + "' (use arg.NAME=VALUE and all=true|false)");
-                }
-            }
-            return operations.get(ctx.pathParam("key"), args, all);
+            GetQuery q = GetQuery.of(ctx, false);
+            return operations.get(ctx.pathParam("key"), q.args(), q.all());
+        }));
+        // signed objects: the client signs, the gateway and every node only check (the private key never travels)
+        app.put("/v1/signed-objects", limited(ctx -> operations.putSigned(body(ctx, SignedObjectSpec.class))));
+        app.get("/v1/signed-objects/{publicKey}", limited(ctx -> {
+            GetQuery q = GetQuery.of(ctx, true);
+            return operations.getSigned(ctx.pathParam("publicKey"), q.salt(), q.args(), q.all());
         }));
         app.delete("/v1/objects/<key>", limited(ctx -> operations.delete(ctx.pathParam("key"))));
         app.get("/v1/items/{target}", limited(ctx -> {
@@ -228,6 +224,29 @@ public final class Gateway implements AutoCloseable {
             throw bad("bad JSON body: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
             throw bad("cannot read the request body");
+        }
+    }
+
+    /** The query parameters of an object get: onGet's {@code arg.NAME}s, {@code all}, and a signed object's {@code salt}. */
+    private record GetQuery(Map<String, String> args, boolean all, String salt) {
+        static GetQuery of(Context ctx, boolean signed) {
+            Map<String, String> args = new TreeMap<>();
+            boolean all = false;
+            String salt = null;
+            for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
+                String value = p.getValue().isEmpty() ? "" : p.getValue().get(0);
+                if (p.getKey().startsWith("arg.") && p.getKey().length() > 4) {
+                    args.put(p.getKey().substring(4), value);
+                } else if (p.getKey().equals("all")) {
+                    all = bool("all", value);
+                } else if (signed && p.getKey().equals("salt")) {
+                    salt = value;
+                } else {
+                    throw bad("unknown query parameter '" + p.getKey() + "' (use " + (signed ? "salt=SALT, " : "")
+                            + "arg.NAME=VALUE and all=true|false)");
+                }
+            }
+            return new GetQuery(args, all, salt);
         }
     }
 

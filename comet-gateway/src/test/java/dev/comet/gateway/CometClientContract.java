@@ -8,6 +8,7 @@ import dev.comet.client.GetResult;
 import dev.comet.client.ItemResult;
 import dev.comet.client.ItemSpec;
 import dev.comet.client.ObjectSpec;
+import dev.comet.client.SignedObjectSpec;
 import dev.comet.client.LuaRuntimePool;
 import dev.comet.client.WriteResult;
 import dev.comet.core.NodeConfig;
@@ -139,6 +140,30 @@ abstract class CometClientContract {
                 .isEqualTo(new ItemResult(mutable.target(), "v7", 7L, signed.publicKey()));
         assertError(() -> client.putItem(ItemSpec.immutable("z".repeat(1200))), ErrorCode.ITEM_TOO_BIG);
         assertError(() -> client.getItem("ab".repeat(20), null), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void signedObjectsAreSignedHereCheckedThereAndReplacedOnlyByAHigherSeq() {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        String pk = java.util.HexFormat.of().formatHex(owner.publicKey());
+        String salt = prefix + "profile";
+        WriteResult put = client.putSigned(SignedObjectSpec.signed(owner, salt, 1, ObjectSpec.ofValue("v1").withReplicas(3)));
+        assertThat(put.target()).isEqualTo(dev.comet.items.Item.mutableTarget(owner.publicKey(),
+                salt.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toHex());
+        assertThat(put.stored()).hasSize(3);
+        assertThat(client.getSigned(pk, salt, Map.of(), false).value()).isEqualTo("v1");
+
+        client.putSigned(SignedObjectSpec.signed(owner, salt, 2, ObjectSpec.ofValue("v2").withReplicas(3)));
+        assertError(() -> client.putSigned(SignedObjectSpec.signed(owner, salt, 1, ObjectSpec.ofValue("old").withReplicas(3))),
+                ErrorCode.SEQ_NOT_NEWER);
+        SignedObjectSpec v3 = SignedObjectSpec.signed(owner, salt, 3, ObjectSpec.ofValue("v3").withReplicas(3));
+        SignedObjectSpec forged = new SignedObjectSpec(v3.code().replace("v3", "v4"), v3.publicKey(), v3.salt(), v3.seq(),
+                v3.signature(), v3.replicas(), null);
+        assertError(() -> client.putSigned(forged), ErrorCode.INVALID_SIGNATURE);
+        assertThat(client.getSigned(pk, salt, Map.of(), true).answers()).hasSize(3)
+                .allSatisfy(a -> assertThat(a.value()).isEqualTo("v2"));
+        assertError(() -> client.getSigned(pk, prefix + "never signed", Map.of(), false), ErrorCode.NOT_FOUND);
+        assertError(() -> client.getSigned("not hex", salt, Map.of(), false), ErrorCode.BAD_INPUT);
     }
 
     /** Both clients fail with the same catalogue entry, and so the same kind. */

@@ -57,6 +57,28 @@ class GatewayRoutesTest {
     }
 
     @Test
+    void aSignedObjectIsPutSignedAndReadByPublicKeyAndSalt() throws Exception {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        dev.comet.client.SignedObjectSpec v1 = dev.comet.client.SignedObjectSpec.signed(owner, "routes", 1,
+                dev.comet.client.ObjectSpec.ofValue("signed v1").withReplicas(3));
+        JsonNode put = ok("PUT", "/v1/signed-objects", signedBody(v1));
+        assertThat(put.get("key").asText()).isEqualTo(v1.publicKey() + "/routes");
+        assertThat(put.get("stored")).hasSize(3);
+        JsonNode got = ok("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=routes&all=true", null);
+        assertThat(got.get("target").asText()).isEqualTo(put.get("target").asText());
+        got.get("answers").forEach(a -> assertThat(a.get("value").asText()).isEqualTo("signed v1"));
+
+        JsonNode replay = error("PUT", "/v1/signed-objects", signedBody(v1), 422, "refused");
+        assertThat(replay.get("code").asInt()).isEqualTo(340);
+        Map<String, Object> forged = new java.util.TreeMap<>(JSON.readValue(signedBody(v1), Map.class));
+        forged.put("code", "aso.value = 'forged'");
+        assertThat(error("PUT", "/v1/signed-objects", body(forged), 400, "bad_input").get("code").asInt()).isEqualTo(206);
+        error("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=other", null, 404, "not_found");
+        error("GET", "/v1/signed-objects/xyz?salt=routes", null, 400, "bad_input");
+        error("GET", "/v1/signed-objects/" + v1.publicKey() + "?sault=routes", null, 400, "bad_input");
+    }
+
+    @Test
     void aValueWithoutCodeIsAnsweredAsItIs() throws Exception {
         ok("PUT", "/v1/objects/plain%20note", body(Map.of("value", "just a value", "replicas", 3, "ttlSeconds", 600)));
         assertThat(ok("GET", "/v1/objects/plain%20note", null).get("answers").get(0).get("value").asText()).isEqualTo("just a value");
@@ -243,6 +265,12 @@ class GatewayRoutesTest {
 
     private static JsonNode error(String method, String path, String body, int status, String error) throws Exception {
         return HttpCheck.errorBody(HttpCheck.send(url, method, path, body), status, error);
+    }
+
+    /** A signed object as the HTTP client sends it: fields left null are left out. */
+    private static String signedBody(dev.comet.client.SignedObjectSpec spec) throws Exception {
+        return new ObjectMapper().setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                .writeValueAsString(spec);
     }
 
     static String body(Map<String, ?> fields) throws Exception {

@@ -204,6 +204,14 @@ public final class UdpNode implements AutoCloseable {
         return result;
     }
 
+    /** Stores a signed object on {@code replicas} nodes (see {@link Node#putSignedObject}). */
+    public CompletableFuture<WriteOutcome> putSignedObject(byte[] code, dev.comet.owned.ObjectSignature signature,
+                                                           int replicas, long ttlSeconds) {
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
+        loop.execute(() -> node.putSignedObject(code, signature, replicas, ttlSeconds, result::complete));
+        return result;
+    }
+
     /** Runs onGet of an object on the closest replica, or on all (see {@link Node#getObject}). */
     public CompletableFuture<List<ObjectAnswer>> getObject(NodeId key, java.util.Map<String, byte[]> args, boolean all) {
         CompletableFuture<List<ObjectAnswer>> result = new CompletableFuture<>();

@@ -1,0 +1,175 @@
+package dev.comet.cli;
+
+import dev.comet.aso.HandlerLimits;
+import dev.comet.core.NodeConfig;
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.WriteOutcome;
+import dev.comet.id.NodeId;
+import dev.comet.items.Ed25519;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcMessage;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.lua.LuaAsoRuntime;
+import dev.comet.lua.SandboxPool;
+import dev.comet.owned.ObjectSignature;
+import dev.comet.runtime.BlockingKrpcClient;
+import dev.comet.runtime.LocalCluster;
+import dev.comet.runtime.UdpNode;
+import io.netty.channel.nio.NioEventLoopGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Signed objects over real UDP on a 10-node loopback cluster (issue #11, first step): put on a few nodes, read by
+ * public key and salt, updated by a higher seq; a forged signature, an old or replayed seq, a valid object under
+ * another key and a put over the owner's object by someone else are each refused with their own code, and every
+ * replica still answers the stored version afterwards. A node that joins later receives the object with its signature.
+ */
+class SignedObjectsLoopbackTest {
+    private static final int REPLICAS = 4;
+    private static final byte[] SALT = "profile".getBytes(StandardCharsets.UTF_8);
+    private static SandboxPool pool;
+    private static LocalCluster cluster;
+    private static final Ed25519.RawKeyPair OWNER = Ed25519.generate(new SecureRandom());
+    private static final Ed25519.RawKeyPair STRANGER = Ed25519.generate(new SecureRandom());
+
+    @BeforeAll
+    static void start() {
+        pool = new SandboxPool(2, 10_000);
+        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), SignedObjectsLoopbackTest::runtime);
+        cluster.awaitFormed(30_000);
+    }
+
+    private static LuaAsoRuntime runtime(java.util.concurrent.Executor nodeThread, NodeId id, InetSocketAddress address,
+                                         java.util.function.LongSupplier clock) {
+        return new LuaAsoRuntime(pool, nodeThread, HandlerLimits.defaults().withWallMillis(5_000),
+                address.getAddress().getHostAddress(), id, clock);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+        pool.close();
+    }
+
+    private static byte[] version(String value) {
+        return ("aso.value = '" + value + "'").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static WriteOutcome putSigned(UdpNode through, Ed25519.RawKeyPair keys, long seq, String value, int replicas)
+            throws Exception {
+        byte[] code = version(value);
+        return through.putSignedObject(code, ObjectSignature.sign(keys, SALT, seq, code), replicas, -1)
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    /** What each replica's onGet answers for the object {@code owner} holds under SALT, read by public key and salt. */
+    private static List<String> valuesOf(Ed25519.RawKeyPair owner) throws Exception {
+        NodeId key = dev.comet.items.Item.mutableTarget(owner.publicKey(), SALT);
+        List<ObjectAnswer> all = cluster.nodes().get(9).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+        return all.stream().map(a -> a.error() != null ? a.error().toString() : new String((byte[]) a.value(),
+                StandardCharsets.UTF_8)).toList();
+    }
+
+    private static List<Integer> refusalCodes(WriteOutcome put) {
+        assertThat(put.accepted()).as("nodes that took it").isEmpty();
+        return put.refused().values().stream().map(e -> e.code().code()).toList();
+    }
+
+    @Test
+    void aSignedObjectIsReadByItsKeyUpdatedByAHigherSeqAndEachBadPutIsRefusedWithItsOwnCode() throws Exception {
+        List<UdpNode> nodes = cluster.nodes();
+        WriteOutcome first = putSigned(nodes.get(2), OWNER, 1, "v1", REPLICAS);
+        assertThat(first.refused()).isEmpty();
+        assertThat(first.accepted()).hasSize(REPLICAS);
+        assertThat(first.target()).isEqualTo(dev.comet.items.Item.mutableTarget(OWNER.publicKey(), SALT));
+        assertThat(valuesOf(OWNER)).hasSize(REPLICAS).containsOnly("v1");
+
+        WriteOutcome second = putSigned(nodes.get(5), OWNER, 2, "v2", REPLICAS);
+        assertThat(second.accepted()).hasSize(REPLICAS);
+        assertThat(valuesOf(OWNER)).hasSize(REPLICAS).containsOnly("v2");
+
+        // a forged signature: v3's code with the signature of another code
+        byte[] v3 = version("v3");
+        ObjectSignature ofOther = ObjectSignature.sign(OWNER, SALT, 3, version("something else"));
+        assertThat(refusalCodes(nodes.get(1).putSignedObject(v3, ofOther, REPLICAS, -1).get(30, TimeUnit.SECONDS)))
+                .hasSize(REPLICAS).containsOnly(206);
+        // an old seq, and the stored seq replayed
+        assertThat(refusalCodes(putSigned(nodes.get(3), OWNER, 1, "v1 again", REPLICAS))).hasSize(REPLICAS).containsOnly(340);
+        assertThat(refusalCodes(putSigned(nodes.get(4), OWNER, 2, "v2", REPLICAS))).hasSize(REPLICAS).containsOnly(340);
+        // someone without the owner's key: an unsigned put under the owner's key
+        WriteOutcome squat = nodes.get(6).putObject(first.target(), version("squatter"), REPLICAS, -1).get(30, TimeUnit.SECONDS);
+        assertThat(refusalCodes(squat)).hasSize(REPLICAS).containsOnly(342);
+
+        assertThat(valuesOf(OWNER)).as("the stored version after every refusal").hasSize(REPLICAS).containsOnly("v2");
+    }
+
+    @Test
+    void aValidSignedObjectPutUnderAnotherKeyIsRefusedWith341AndNothingIsStored() throws Exception {
+        InetSocketAddress replica = cluster.nodes().get(7).address();
+        NodeId elsewhere = NodeId.ofKey("not the stranger's key");
+        byte[] code = version("misplaced");
+        ObjectSignature valid = ObjectSignature.sign(STRANGER, SALT, 1, code);
+        try (BlockingKrpcClient client = new BlockingKrpcClient()) {
+            KrpcMessage tokenReply = client.query(replica, "get", Dict.builder().put("id", client.id())
+                    .put("target", elsewhere).build()).orElseThrow();
+            byte[] token = ((KrpcResponse) tokenReply).values().bytes("token");
+            Dict.Builder put = Dict.builder().put("id", client.id()).put("k", elsewhere).put("token", token)
+                    .put("code", code).put("n", 1L);
+            valid.addTo(put);
+
+            KrpcMessage reply = client.query(replica, "comet_put", put.build()).orElseThrow();
+
+            assertThat(reply).isInstanceOfSatisfying(KrpcError.class, e -> assertThat(e.code()).isEqualTo(341));
+            KrpcMessage get = client.query(replica, "comet_get", Dict.builder().put("id", client.id()).put("k", elsewhere)
+                    .build()).orElseThrow();
+            assertThat(((KrpcResponse) get).values().has("found")).isFalse();
+        }
+    }
+
+    @Test
+    void aNodeThatJoinsLaterReceivesTheObjectWithItsSignatureAndEnforcesIt() throws Exception {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        // on every node, so that the newcomer is among the closest of every holder: store-on-join hands it over
+        WriteOutcome put = putSigned(cluster.nodes().get(0), owner, 5, "handed over", 20);
+        assertThat(put.accepted()).hasSize(10);
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            UdpNode newcomer = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    NodeConfig.defaults(), List.of(cluster.nodes().get(0).address()), null, false,
+                    SignedObjectsLoopbackTest::runtime);
+            newcomer.ready().get(30, TimeUnit.SECONDS);
+            NodeId key = put.target();
+            try (BlockingKrpcClient client = new BlockingKrpcClient()) {
+                Dict get = Dict.builder().put("id", client.id()).put("k", key).build();
+                await().atMost(Duration.ofSeconds(30)).until(() -> client.query(newcomer.address(), "comet_get", get)
+                        .map(m -> m instanceof KrpcResponse r && r.values().has("found")).orElse(false));
+                // the copy it received kept the owner's signature: an unsigned put cannot replace it there either
+                byte[] token = ((KrpcResponse) client.query(newcomer.address(), "get", Dict.builder().put("id", client.id())
+                        .put("target", key).build()).orElseThrow()).values().bytes("token");
+                KrpcMessage squat = client.query(newcomer.address(), "comet_put", Dict.builder().put("id", client.id())
+                        .put("k", key).put("token", token).put("code", version("squatter")).build()).orElseThrow();
+                assertThat(squat).isInstanceOfSatisfying(KrpcError.class, e -> assertThat(e.code()).isEqualTo(342));
+                KrpcResponse after = (KrpcResponse) client.query(newcomer.address(), "comet_get", get).orElseThrow();
+                assertThat(new String(after.values().bytes("v"), StandardCharsets.UTF_8)).isEqualTo("handed over");
+            }
+            newcomer.close();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}
