@@ -39,7 +39,6 @@ import java.util.stream.Stream;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Issue #4's hostile-handler suite against real nodes over UDP: each attack ends with its own error code while a
@@ -67,15 +66,6 @@ class HostileObjectsTest {
     private static final int BENIGN_WORKER = 1;
     private static final long HEAP_MARGIN_BYTES = 64L << 20;
     private static final long TIMEOUT_SECONDS = 30;
-    private static final String BENIGN = """
-            aso.served = 0
-            function onGet(caller, args)
-              self.served = self.served + 1
-              local sum = 0
-              for i = 1, 100 do sum = sum + i end
-              return 'benign ' .. args.n .. ' ' .. sum
-            end
-            """;
 
     private static SandboxPool pool;
     private static LocalCluster cluster;
@@ -83,8 +73,8 @@ class HostileObjectsTest {
     private static UdpNode client;
     private static UdpNode victim;
     private static UdpNode strict;
-    private static final Map<UdpNode, NodeId> BENIGN_KEYS = new HashMap<>();
-    private static final AtomicInteger BENIGN_GETS = new AtomicInteger();
+    /** The benign object on each attacked node, read all through each attack. */
+    private static final Map<UdpNode, BenignObject> BENIGN = new HashMap<>();
     private static final List<Throwable> UNCAUGHT = new CopyOnWriteArrayList<>();
     private static Thread.UncaughtExceptionHandler previousHandler;
     private static long baselineHeap;
@@ -107,10 +97,8 @@ class HostileObjectsTest {
         victim = cluster.nodes().get(1);
         strict = cluster.nodes().get(STRICT_INDEX);
         for (UdpNode node : List.of(victim, strict)) {
-            String key = keyOn(node, BENIGN_WORKER, "benign");
-            assertThat(put(key, BENIGN, 1).accepted()).extracting(Contact::id).containsExactly(node.id());
-            BENIGN_KEYS.put(node, NodeId.ofKey(key));
-            benignGet(node).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Duration timeout = Duration.ofSeconds(TIMEOUT_SECONDS);
+            BENIGN.put(node, BenignObject.putOn(cluster, pool, client, node, BENIGN_WORKER, timeout, timeout));
         }
         // one attack before the baseline, so that class loading and JIT warm-up are not counted as growth
         put(keyOn(victim, HOSTILE_WORKER, "warm-up"), "while true do end", 1);
@@ -668,62 +656,35 @@ class HostileObjectsTest {
         assertThat(put(other, "aso.value = 'still here'", 1).accepted()).hasSize(1);
         assertThat(client.getObject(NodeId.ofKey(other), Map.of(), false).get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
                 .singleElement().satisfies(a -> assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("still here"));
-        benignGet(victim).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        benignGet(strict).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        BENIGN.get(victim).get().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        BENIGN.get(strict).get().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertThat(UNCAUGHT).as("errors that escaped to a thread's top").isEmpty();
 
         long after = Heap.usedAfterGcUpTo(baselineHeap + HEAP_MARGIN_BYTES);
         System.out.printf("hostile suite: %d benign gets, all answered; used heap after GC: baseline %.1f MiB, "
-                        + "after %.1f MiB, growth %.1f MiB (allowed %d MiB)%n", BENIGN_GETS.get(), baselineHeap / 1048576.0,
+                        + "after %.1f MiB, growth %.1f MiB (allowed %d MiB)%n",
+                BENIGN.values().stream().mapToInt(BenignObject::gets).sum(), baselineHeap / 1048576.0,
                 after / 1048576.0, (after - baselineHeap) / 1048576.0, HEAP_MARGIN_BYTES >> 20);
         assertThat(after).as("used heap after the suite").isLessThanOrEqualTo(baselineHeap + HEAP_MARGIN_BYTES);
     }
 
     // ------------------------------------------------------------------ helpers
 
-    /**
-     * Runs benign gets on {@code node}, one after another, until {@code done} says the attack is over: the first
-     * starts together with the attack, and every one must answer with its own value.
-     */
+    /** Benign gets on {@code node} until {@code done} says the attack is over (see {@link BenignObject}). */
     private static void whileServing(UdpNode node, BooleanSupplier done) {
-        await("the attack ends while the node serves a benign object").atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                    benignGet(node).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    return done.getAsBoolean();
-                });
+        BENIGN.get(node).whileServing(done);
     }
 
     private static <T> T whileServing(UdpNode node, CompletableFuture<T> attack) throws Exception {
-        whileServing(node, attack::isDone);
-        return attack.get();
-    }
-
-    /** A get of {@code node}'s benign object, which must answer from that node with the value for this get. */
-    private static CompletableFuture<Void> benignGet(UdpNode node) {
-        int n = BENIGN_GETS.incrementAndGet();
-        return client.getObject(BENIGN_KEYS.get(node), Map.of("n", Integer.toString(n).getBytes(UTF_8)), false)
-                .thenAccept(answers -> assertThat(answers).as("benign get %d", n).singleElement().satisfies(a -> {
-                    assertThat(a.error()).isNull();
-                    assertThat(a.replica().id()).isEqualTo(node.id());
-                    assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("benign " + n + " 5050");
-                }));
+        return BENIGN.get(node).whileServing(attack);
     }
 
     private static WriteOutcome put(String key, String code, int replicas) throws Exception {
         return client.putObject(NodeId.ofKey(key), code.getBytes(UTF_8), replicas, -1).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** A key named after {@code name} that {@code node} is the closest to and whose object runs on {@code worker}. */
     private static String keyOn(UdpNode node, int worker, String name) {
-        List<NodeId> ids = cluster.nodes().stream().map(UdpNode::id).toList();
-        for (int i = 0; ; i++) {
-            String candidate = name + " #" + i;
-            NodeId key = NodeId.ofKey(candidate);
-            if (ids.stream().min(key.byDistance()).orElseThrow().equals(node.id())
-                    && pool.workerOf(key.toHex()) == worker) {
-                return candidate;
-            }
-        }
+        return ObjectKeys.keyOn(cluster, pool, node, worker, name);
     }
 
     private static Map<Limit, Long> limitsHit(UdpNode node) {

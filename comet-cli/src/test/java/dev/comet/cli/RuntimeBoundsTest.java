@@ -54,25 +54,17 @@ class RuntimeBoundsTest {
     private static final int BENIGN_WORKER = 1;
     private static final long TIMEOUT_SECONDS = 30;
     private static final long HEAP_MARGIN_BYTES = 32L << 20;
-    private static final String BENIGN = """
-            aso.served = 0
-            function onGet(caller, args)
-              self.served = self.served + 1
-              return 'benign ' .. args.n
-            end
-            """;
     private static final String COUNTER = "aso.n = 0 function onGet() self.n = self.n + 1 return self.n end";
 
     /** Keys whose next invocation spins in Java code (outside any meter) until its thread is interrupted. */
     private static final Set<String> WEDGE = ConcurrentHashMap.newKeySet();
-    private static final AtomicInteger BENIGN_GETS = new AtomicInteger();
     private static SandboxPool pool;
     private static LocalCluster cluster;
     private static UdpNode client;
     private static UdpNode victim;
     private static UdpNode tiny;
     private static UdpNode busy;
-    private static NodeId benign;
+    private static BenignObject benign;
     private static long tinyBudget;
 
     @BeforeAll
@@ -117,10 +109,8 @@ class RuntimeBoundsTest {
         victim = cluster.nodes().get(1);
         tiny = cluster.nodes().get(TINY_INDEX);
         busy = cluster.nodes().get(BUSY_INDEX);
-        String key = keyOn(victim, BENIGN_WORKER, "benign");
-        assertThat(put(key, BENIGN, -1).accepted()).extracting(Contact::id).containsExactly(victim.id());
-        benign = NodeId.ofKey(key);
-        benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Duration timeout = Duration.ofSeconds(TIMEOUT_SECONDS);
+        benign = BenignObject.putOn(cluster, pool, client, victim, BENIGN_WORKER, timeout, timeout);
     }
 
     @AfterAll
@@ -154,7 +144,7 @@ class RuntimeBoundsTest {
         await().atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS).until(() -> pool.stuckThreads() == 0);
         // the object is loaded again from the state the node kept (n = 1): the wedged get changed nothing
         assertThat(get(key).value()).isEqualTo(2L);
-        benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        benign.get().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -259,7 +249,7 @@ class RuntimeBoundsTest {
 
     private static boolean benignGetDone() {
         try {
-            benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            benign.get().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return true;
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -267,20 +257,7 @@ class RuntimeBoundsTest {
     }
 
     private static void whileServing(BooleanSupplier done) {
-        await("the attack ends while the node serves a benign object").atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                    benignGet().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    return done.getAsBoolean();
-                });
-    }
-
-    private static CompletableFuture<Void> benignGet() {
-        int n = BENIGN_GETS.incrementAndGet();
-        return client.getObject(benign, Map.of("n", Integer.toString(n).getBytes(UTF_8)), false)
-                .thenAccept(answers -> assertThat(answers).as("benign get %d", n).singleElement().satisfies(a -> {
-                    assertThat(a.error()).isNull();
-                    assertThat(new String((byte[]) a.value(), UTF_8)).isEqualTo("benign " + n);
-                }));
+        benign.whileServing(done);
     }
 
     private static ObjectAnswer get(String key) throws Exception {
@@ -297,14 +274,6 @@ class RuntimeBoundsTest {
 
     /** A key named after {@code name} that {@code node} is the closest to, on {@code worker} (-1: any). */
     private static String keyOn(UdpNode node, int worker, String name) {
-        List<NodeId> ids = cluster.nodes().stream().map(UdpNode::id).toList();
-        for (int i = 0; ; i++) {
-            String candidate = name + " #" + i;
-            NodeId key = NodeId.ofKey(candidate);
-            if (ids.stream().min(key.byDistance()).orElseThrow().equals(node.id())
-                    && (worker < 0 || pool.workerOf(key.toHex()) == worker)) {
-                return candidate;
-            }
-        }
+        return ObjectKeys.keyOn(cluster, pool, node, worker, name);
     }
 }

@@ -137,7 +137,10 @@ public final class LuaAsoRuntime implements AsoRuntime {
             try {
                 return run(sandbox, call, seed);
             } finally {
-                ran.set(sandbox.instructionsRun() - before);
+                // at most the reservation: a library call charged far past the limit (table.unpack of 1e9 values)
+                // was refused before it did that work, and charged in full it would use up the node's budget for
+                // the rest of the second, refusing every other object's invocations with 312
+                ran.set(Math.min(reservation, sandbox.instructionsRun() - before));
             }
         }).whenComplete((outcome, failure) -> {
             budget.complete(reservation, ran.get());

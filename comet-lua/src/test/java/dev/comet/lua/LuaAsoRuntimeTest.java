@@ -150,6 +150,31 @@ class LuaAsoRuntimeTest {
         assertThat(put.apply("cheap", "aso.value = 1").error().code()).isEqualTo(dev.comet.ErrorCode.HANDLERS_BUSY);
     }
 
+    /**
+     * Found by LuaFuzzTest (comet-cli): a library call charged far over the instruction limit is refused before it
+     * does that work, so the node-wide budget is charged no more than the invocation's limit. Charged the 1e9 it
+     * asked for, one table.unpack used up the default 200,000,000 for the rest of its second, and every other
+     * object's invocations were refused with 312.
+     */
+    @Test
+    void aChargeOverTheLimitCostsTheBudgetNoMoreThanTheLimit() throws Exception {
+        LuaAsoRuntime budgeted = new LuaAsoRuntime(pool, Runnable::run, HandlerLimits.defaults().withWallMillis(10_000),
+                ObjectConfig.defaults().instructionsPerSecond(), "127.0.0.1", NodeId.ofKey("node"), () -> 10_000L);
+        java.util.function.BiFunction<String, String, AsoOutcome> get = (name, code) -> {
+            CompletableFuture<AsoOutcome> done = new CompletableFuture<>();
+            budgeted.invoke(new AsoCall(NodeId.ofKey(name), code.getBytes(StandardCharsets.UTF_8), null, true, "onGet",
+                    new AsoCall.Caller("127.0.0.1", 1, null, false, null), Map.of(), null, null, List.of(), true),
+                    done::complete);
+            return done.orTimeout(30, TimeUnit.SECONDS).join();
+        };
+        AsoOutcome hostile = get.apply("unpacks 1e9", "function onGet() return table.unpack({}, 1, 1e9) end");
+        assertThat(hostile.error().code()).isEqualTo(Limit.INSTRUCTIONS.errorCode());
+        assertThat(budgeted.stats().instructions()).as("a load and a run, each at most the limit")
+                .isLessThanOrEqualTo(2 * HandlerLimits.defaults().instructions());
+        // the same second: another object still runs
+        assertThat(get.apply("benign", "function onGet() return 1 end").answer()).isEqualTo(1L);
+    }
+
     // ------------------------------------------------------------------ the object cache and the memory budget
 
     private static AsoOutcome call(LuaAsoRuntime runtime, NodeId key, String code, byte[] state, boolean fresh,
