@@ -114,14 +114,16 @@ final class Warmup {
               return {1, 'x', {y = 2.5, [3] = false}, args and args.a, out[1][2]}
             end
             function aso:onAnswer(from, value, err) self.answered = err end
-            -- a limit stops the whole invocation (pcall cannot catch it): one function for each
-            function onTimer() while true do end end
+            -- a limit stops the whole invocation (pcall cannot catch it): one function for each, each reaching its
+            -- limit in few instructions. Long loops here would get LuaJ's interpreter compiled with the warm-up's
+            -- profile (every type and metamethod seen at its call sites), which slowed every later handler by a fifth
+            function onTimer() return table.unpack({}, 1, 1e7) end
             function onPut() local function f() return f() + 1 end return f() end
             function onDelete() local s = 'x' while true do s = s .. s end end
             function onUpdate() return ('x'):rep(1e9) end
             function index() local t = setmetatable({}, {__index = function(t, k) return t[k] end}) return t.x end
             function unpacked() return table.unpack({}, 1, 1e8) end
-            function memory() local t = {} for i = 1, 1e9 do t[i] = {} end end
+            function memory() local s = ('x'):rep(1e6) return {s .. 'a', s .. 'b', s .. 'c', s .. 'd', s .. 'e'} end
             function state() self.big = ('x'):rep(20000) end
             function cycle() self.a = {} self.a.b = self.a end
             function stack() local function f() return pcall(f) end return f() end
