@@ -68,7 +68,7 @@ public enum ErrorCode {
     REQUEST_NOT_OWNERS(345, Kind.FORBIDDEN, "a signed request (delete, state read) is signed by a key that is not the owner of the object it names",
             "Sign with the key of the object's owner (the key file the object was put with)."),
     REQUEST_NOT_SIGNED(346, Kind.FORBIDDEN, "a delete or state read of a signed object is not signed by its owner",
-            "Delete or read it with the owner's key: comet delete|state|log --key-file F --salt S."),
+            "Delete or read it with the owner's key: comet delete (or state, log) --key-file F --salt S."),
     REQUESTS_FULL(347, Kind.BUSY, "the node remembers as many recent signed requests as it allows, so it cannot check a new one for replay",
             "Try again shortly: remembered requests are forgotten when they leave the window."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
