@@ -61,6 +61,16 @@ public enum ErrorCode {
             "Put a signed object under the key its owner's public key and salt name (comet put computes it)."),
     NOT_OWNER(342, Kind.REFUSED, "the object stored under the key is signed by its owner, and this put is not signed by that owner",
             "Only the owner's signed put replaces a signed object; store your object under a key of your own."),
+    REQUEST_REPLAYED(343, Kind.FORBIDDEN, "an owner's signed request (delete, state read) was already received: its key and nonce were seen within the window",
+            "Sign a new request (comet and the Java client pick a fresh nonce and the current time for each)."),
+    REQUEST_OUTSIDE_WINDOW(344, Kind.FORBIDDEN, "an owner's signed request carries a time outside the node's window (5 minutes by default)",
+            "Sign the request again now, and check that your clock is right (the nodes compare it with theirs)."),
+    REQUEST_NOT_OWNERS(345, Kind.FORBIDDEN, "a signed request (delete, state read) is signed by a key that is not the owner of the object it names",
+            "Sign with the key of the object's owner (the key file the object was put with)."),
+    REQUEST_NOT_SIGNED(346, Kind.FORBIDDEN, "a delete or state read of a signed object is not signed by its owner",
+            "Delete or read it with the owner's key: comet delete (or state, log) --key-file F --salt S."),
+    REQUESTS_FULL(347, Kind.BUSY, "the node remembers as many recent signed requests as it allows, so it cannot check a new one for replay",
+            "Try again shortly: remembered requests are forgotten when they leave the window."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",
@@ -83,7 +93,10 @@ public enum ErrorCode {
     NO_SUCH_ROUTE(910, Kind.NOT_FOUND, "the HTTP gateway has no such route",
             "Check the method and path against docs/openapi.yaml."),
     GATEWAY_UNREACHABLE(911, Kind.UNAVAILABLE, "the HTTP client could not reach the gateway",
-            "Check the gateway's URL, and that its node runs with --http-port.");
+            "Check the gateway's URL, and that its node runs with --http-port."),
+    OPERATOR_ONLY(912, Kind.FORBIDDEN, "an object's state was asked for without the owner's signed request or the node's admin token",
+            "Sign the request as the owner (comet state --key-file F --salt S), or, as the node's operator, send its "
+                    + "admin token (access.adminToken); an unsigned object's state is shown to the operator only.");
 
     /**
      * What kind of failure an error is, for the edges: each edge (HTTP status, CLI exit code) maps a kind once.
@@ -98,6 +111,7 @@ public enum ErrorCode {
         BUSY("the node is at its capacity for this second; try again shortly"),
         FULL("the node is full (store or timers); trying again soon will not help"),
         RATE_LIMITED("the caller sent too much at once"),
+        FORBIDDEN("the caller may not do this: not the object's owner, a replayed or stale request, no admin token"),
         INTERNAL("a bug or a local failure; no detail leaves the node");
 
         private final String meaning;

@@ -18,7 +18,8 @@ public enum ExitStatus {
     LIMIT(5, "limit: a handler hit a sandbox limit"),
     UNAVAILABLE(6, "unavailable: no node answered or could be reached in time"),
     BUSY(7, "busy: a node's handlers are busy; try again shortly"),
-    FULL(8, "full: a node's store or object timers are full");
+    FULL(8, "full: a node's store or object timers are full"),
+    FORBIDDEN(9, "forbidden: not the owner, a replayed or stale request, no admin token");
 
     private final int code;
     private final String description;
@@ -48,6 +49,7 @@ public enum ExitStatus {
             case UNAVAILABLE -> UNAVAILABLE;
             case BUSY, RATE_LIMITED -> BUSY;
             case FULL -> FULL;
+            case FORBIDDEN -> FORBIDDEN;
             case INTERNAL -> INTERNAL;
         };
     }

@@ -117,6 +117,9 @@ final class NodeSettings {
         } catch (NumberFormatException e) {
             throw new CometException(ErrorCode.BAD_INPUT, name + " must be a whole number, got '" + text + "'");
         }
+        if (type == String.class) {
+            return text;
+        }
         if (type == boolean.class) {
             if (text.equals("true") || text.equals("false")) {
                 return Boolean.parseBoolean(text);

@@ -202,19 +202,38 @@ final class ObjectCommands {
     }
 
     @CommandLine.Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Delete an object from its replicas (each runs onDelete, which may refuse).")
+            description = {"Delete an object from its replicas (each runs onDelete, which may refuse).",
+                    "A signed object is deleted with --key-file F --salt S: a delete request signed here (now, a fresh "
+                            + "nonce; the private key stays here), which every replica checks."})
     static final class Delete implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "KEY", description = "The object's key.")
+        @CommandLine.Parameters(paramLabel = "KEY", arity = "0..1",
+                description = "The object's key; with --key-file, its name, which is the salt unless --salt is given.")
         String key;
+
+        @CommandLine.Option(names = "--key-file", paramLabel = "F",
+                description = "Sign the delete with this key file from 'comet keygen': the owner's key.")
+        Path keyFile;
+
+        @CommandLine.Option(names = "--salt", paramLabel = "S", description = "Salt of the signed object (default: KEY).")
+        String salt;
 
         @CommandLine.Mixin
         ItemCommand.Target target = new ItemCommand.Target();
 
         @Override
         public Integer call() {
-            NodeOperations.keyId(key);
+            OwnerKey owner = keyFile == null ? null : OwnerKey.of(keyFile, salt != null ? salt : key);
+            if (owner == null) {
+                if (key == null || salt != null) {
+                    throw new CometException(ErrorCode.BAD_INPUT, key == null
+                            ? "give the object's KEY (or --key-file F --salt S for a signed object)" : "--salt needs --key-file");
+                }
+                NodeOperations.keyId(key);
+            }
             try (NodeConnection connection = NodeConnection.open(target)) {
-                WriteResult deleted = NodeOperations.await(connection.operations().delete(key));
+                WriteResult deleted = NodeOperations.await(owner == null ? connection.operations().delete(key)
+                        : connection.operations().deleteSigned(owner.publicKeyHex(), owner.salt(),
+                        owner.sign(dev.comet.owned.OwnerRequest.DELETE)));
                 System.out.println("deleted from " + deleted.stored().size() + " node(s)" + WritePrinter.refusals(deleted));
                 return 0;
             }

@@ -13,6 +13,7 @@ import dev.comet.krpc.KrpcResponse;
 import dev.comet.lua.LuaAsoRuntime;
 import dev.comet.lua.SandboxPool;
 import dev.comet.owned.ObjectSignature;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.runtime.BlockingKrpcClient;
 import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
@@ -38,6 +39,8 @@ import static org.awaitility.Awaitility.await;
  * public key and salt, updated by a higher seq; a forged signature, an old or replayed seq, a valid object under
  * another key and a put over the owner's object by someone else are each refused with their own code, and every
  * replica still answers the stored version afterwards. A node that joins later receives the object with its signature.
+ * A signed delete reaches every replica, each of which checks it; an unsigned one, another key's, a stale one and a
+ * replayed one are refused by every replica.
  */
 class SignedObjectsLoopbackTest {
     private static final int REPLICAS = 4;
@@ -116,6 +119,43 @@ class SignedObjectsLoopbackTest {
         assertThat(refusalCodes(squat)).hasSize(REPLICAS).containsOnly(342);
 
         assertThat(valuesOf(OWNER)).as("the stored version after every refusal").hasSize(REPLICAS).containsOnly("v2");
+    }
+
+    private static OwnerRequest deleteRequest(Ed25519.RawKeyPair by, NodeId key, long time) {
+        byte[] nonce = new byte[16];
+        new SecureRandom().nextBytes(nonce);
+        return OwnerRequest.sign(by, OwnerRequest.DELETE, key, time, nonce);
+    }
+
+    @Test
+    void aSignedDeleteRemovesTheObjectFromEveryReplicaAndEveryOtherDeleteIsRefusedOnEveryReplica() throws Exception {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        List<UdpNode> nodes = cluster.nodes();
+        WriteOutcome put = putSigned(nodes.get(2), owner, 1, "v1", REPLICAS);
+        assertThat(put.accepted()).hasSize(REPLICAS);
+        NodeId key = put.target();
+        long now = System.currentTimeMillis();
+        long window = NodeConfig.defaults().access().requestWindowMillis();
+
+        assertThat(refusalCodes(nodes.get(3).deleteObject(key).get(30, TimeUnit.SECONDS)))
+                .as("unsigned").hasSize(REPLICAS).containsOnly(346);
+        assertThat(refusalCodes(nodes.get(4).deleteObject(key, deleteRequest(STRANGER, key, now)).get(30, TimeUnit.SECONDS)))
+                .as("another key").hasSize(REPLICAS).containsOnly(345);
+        assertThat(refusalCodes(nodes.get(5).deleteObject(key, deleteRequest(owner, key, now - window - 60_000))
+                .get(30, TimeUnit.SECONDS))).as("a stale time").hasSize(REPLICAS).containsOnly(344);
+        assertThat(valuesOf(owner)).as("after the refusals").hasSize(REPLICAS).containsOnly("v1");
+
+        OwnerRequest signed = deleteRequest(owner, key, System.currentTimeMillis());
+        WriteOutcome deleted = nodes.get(6).deleteObject(key, signed).get(30, TimeUnit.SECONDS);
+        assertThat(deleted.refused()).isEmpty();
+        assertThat(deleted.accepted()).hasSize(REPLICAS);
+        assertThat(valuesOf(owner)).as("no replica holds it").isEmpty();
+
+        // the owner stores it again; the same signed delete, replayed, is refused by every replica that took it
+        assertThat(putSigned(nodes.get(2), owner, 2, "v2", REPLICAS).accepted()).hasSize(REPLICAS);
+        assertThat(refusalCodes(nodes.get(7).deleteObject(key, signed).get(30, TimeUnit.SECONDS)))
+                .as("replayed").hasSize(REPLICAS).containsOnly(343);
+        assertThat(valuesOf(owner)).as("after the replay").hasSize(REPLICAS).containsOnly("v2");
     }
 
     @Test

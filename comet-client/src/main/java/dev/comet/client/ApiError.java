@@ -16,6 +16,8 @@ public enum ApiError {
     NOT_FOUND(404),
     /** The request or its value is too large (body, key, code, BEP 44 value or salt). */
     TOO_LARGE(413),
+    /** Not the object's owner (or a replayed, stale or unsigned request), or no valid admin token for its state. */
+    FORBIDDEN(403),
     /** A handler refused (answered false or failed), or a BEP 44 seq/cas check failed. */
     REFUSED(422),
     /** A handler hit one of the sandbox's limits (instructions, memory, requests, …). */
@@ -67,6 +69,7 @@ public enum ApiError {
             case BUSY -> BUSY;
             case FULL -> FULL;
             case RATE_LIMITED -> RATE_LIMITED;
+            case FORBIDDEN -> FORBIDDEN;
             case INTERNAL -> INTERNAL;
         };
     }

@@ -1,5 +1,8 @@
 package dev.comet.client;
 
+import dev.comet.aso.ObjectReport;
+import dev.comet.items.Ed25519;
+
 import java.util.Map;
 
 /**
@@ -39,6 +42,24 @@ public interface CometClient extends AutoCloseable {
      * {@code salt} (null: none).
      */
     GetResult getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all);
+
+    /**
+     * Deletes the signed object {@code owner} owns under {@code salt} from its replicas with a delete request signed
+     * here ({@link SignedRequest#sign}: now, a fresh nonce); every replica checks it, then runs {@code onDelete}.
+     */
+    WriteResult deleteSigned(Ed25519.RawKeyPair owner, String salt);
+
+    /**
+     * The state and log of the node's own replica of the signed object {@code owner} owns under {@code salt}, shown
+     * for a state request signed here; {@link ApiError#FORBIDDEN} for anyone else.
+     */
+    ObjectReport state(Ed25519.RawKeyPair owner, String salt);
+
+    /**
+     * The state and log of the node's own replica of the object under SHA-1(key), for the node's operator:
+     * {@code adminToken} is the node's {@code access.adminToken}; {@link ApiError#FORBIDDEN} when it is not.
+     */
+    ObjectReport state(String key, String adminToken);
 
     /** Stores a BEP 44 item on the K closest nodes to its target. */
     WriteResult putItem(ItemSpec item);

@@ -2,7 +2,10 @@ package dev.comet.client;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.aso.ObjectReport;
 import dev.comet.core.NodeConfig;
+import dev.comet.items.Ed25519;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.runtime.DataDirectory;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -11,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -99,6 +103,29 @@ public final class EmbeddedCometClient implements CometClient {
     @Override
     public GetResult getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all) {
         return await(() -> operations.getSigned(publicKeyHex, salt, args, all));
+    }
+
+    @Override
+    public WriteResult deleteSigned(Ed25519.RawKeyPair owner, String salt) {
+        return await(() -> {
+            String publicKey = HexFormat.of().formatHex(owner.publicKey());
+            return operations.deleteSigned(publicKey, salt, SignedRequest.sign(owner, OwnerRequest.DELETE,
+                    NodeOperations.signedKey(publicKey, salt)));
+        });
+    }
+
+    @Override
+    public ObjectReport state(Ed25519.RawKeyPair owner, String salt) {
+        return await(() -> {
+            String publicKey = HexFormat.of().formatHex(owner.publicKey());
+            return operations.reportSigned(publicKey, salt, null, SignedRequest.sign(owner, OwnerRequest.STATE,
+                    NodeOperations.signedKey(publicKey, salt)));
+        });
+    }
+
+    @Override
+    public ObjectReport state(String key, String adminToken) {
+        return await(() -> operations.report(key, adminToken, null));
     }
 
     @Override

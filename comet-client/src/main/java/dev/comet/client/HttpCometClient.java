@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comet.CometError;
 import dev.comet.ErrorCode;
+import dev.comet.aso.ObjectReport;
+import dev.comet.items.Ed25519;
+import dev.comet.owned.OwnerRequest;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -87,6 +91,40 @@ public final class HttpCometClient implements CometClient {
     @Override
     public WriteResult delete(String key) {
         return send(request("/v1/objects/" + pathOf(key)).DELETE(), WriteResult.class);
+    }
+
+    @Override
+    public WriteResult deleteSigned(Ed25519.RawKeyPair owner, String salt) {
+        String publicKey = HexFormat.of().formatHex(owner.publicKey());
+        SignedRequest request = SignedRequest.sign(owner, OwnerRequest.DELETE, NodeOperations.signedKey(publicKey, salt));
+        return send(signed(request("/v1/signed-objects/" + publicKey + saltQuery(salt)), request).DELETE(), WriteResult.class);
+    }
+
+    @Override
+    public ObjectReport state(Ed25519.RawKeyPair owner, String salt) {
+        String publicKey = HexFormat.of().formatHex(owner.publicKey());
+        SignedRequest request = SignedRequest.sign(owner, OwnerRequest.STATE, NodeOperations.signedKey(publicKey, salt));
+        return send(signed(request("/v1/node/signed-objects/" + publicKey + saltQuery(salt)), request).GET(),
+                ObjectReport.class);
+    }
+
+    @Override
+    public ObjectReport state(String key, String adminToken) {
+        HttpRequest.Builder get = request("/v1/node/objects/" + pathOf(key));
+        if (adminToken != null) {
+            get.header("Authorization", "Bearer " + adminToken);
+        }
+        return send(get.GET(), ObjectReport.class);
+    }
+
+    private static String saltQuery(String salt) {
+        return salt == null ? "" : "?salt=" + queryOf(salt);
+    }
+
+    /** The owner's signed request as headers: the signature travels, the private key does not. */
+    private static HttpRequest.Builder signed(HttpRequest.Builder builder, SignedRequest request) {
+        request.headers().forEach(builder::header);
+        return builder;
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.comet.core.Node;
 import dev.comet.id.NodeId;
 import dev.comet.items.Item;
 import dev.comet.owned.ObjectSignature;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
@@ -94,12 +95,8 @@ public final class NodeOperations {
 
     /** {@link #get} of the signed object that {@code publicKeyHex} owns under {@code salt} (null: none). */
     public CompletableFuture<GetResult> getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all) {
-        byte[] publicKey = SignedObjectSpec.publicKeyOf(publicKeyHex);
-        byte[] saltBytes = SignedObjectSpec.saltBytes(salt);
-        if (saltBytes.length > Item.MAX_SALT_BYTES) {
-            throw new CometClientException(ErrorCode.SALT_TOO_BIG, "a salt is at most " + Item.MAX_SALT_BYTES + " bytes");
-        }
-        return get(label(publicKey, salt), Item.mutableTarget(publicKey, saltBytes), args, all);
+        NodeId k = signedKey(publicKeyHex, salt);
+        return get(label(SignedObjectSpec.publicKeyOf(publicKeyHex), salt), k, args, all);
     }
 
     /** How a signed object is named in results and messages: its public key in hex, a slash and its salt. */
@@ -141,12 +138,39 @@ public final class NodeOperations {
     /** Deletes an object; NOT_FOUND when no replica held it, the refusal's kind when every holder refused. */
     public CompletableFuture<WriteResult> delete(String key) {
         NodeId k = keyId(key);
-        return timed(node.deleteObject(k), "the delete").thenApply(deleted -> {
+        return deleted(key, k, timed(node.deleteObject(k), "the delete"));
+    }
+
+    /**
+     * Deletes the signed object {@code publicKeyHex} owns under {@code salt} with {@code request}, a delete request its
+     * owner signed on the client ({@link SignedRequest#sign}); null sends an unsigned delete, which the replicas of a
+     * signed object refuse (346). Every replica checks the request.
+     */
+    public CompletableFuture<WriteResult> deleteSigned(String publicKeyHex, String salt, SignedRequest request) {
+        NodeId k = signedKey(publicKeyHex, salt);
+        String label = label(SignedObjectSpec.publicKeyOf(publicKeyHex), salt);
+        CompletableFuture<WriteOutcome> sent = request == null ? node.deleteObject(k)
+                : node.deleteObject(k, request.toRequest(OwnerRequest.DELETE, k));
+        return deleted(label, k, timed(sent, "the delete"));
+    }
+
+    private CompletableFuture<WriteResult> deleted(String key, NodeId k, CompletableFuture<WriteOutcome> delete) {
+        return delete.thenApply(deleted -> {
             if (deleted.accepted().isEmpty() && deleted.refused().isEmpty()) {
                 throw new CometClientException(ErrorCode.NOT_FOUND, "no replica holds '" + key + "' (target " + k.toHex() + ")");
             }
             return requireStored(key, deleted, "deleted the object");
         });
+    }
+
+    /** The key of the signed object {@code publicKeyHex} owns under {@code salt}: SHA-1(public key ‖ salt). */
+    public static NodeId signedKey(String publicKeyHex, String salt) {
+        byte[] publicKey = SignedObjectSpec.publicKeyOf(publicKeyHex);
+        byte[] saltBytes = SignedObjectSpec.saltBytes(salt);
+        if (saltBytes.length > Item.MAX_SALT_BYTES) {
+            throw new CometClientException(ErrorCode.SALT_TOO_BIG, "a salt is at most " + Item.MAX_SALT_BYTES + " bytes");
+        }
+        return Item.mutableTarget(publicKey, saltBytes);
     }
 
     /** Stores a BEP 44 item on the K closest nodes. */
@@ -204,10 +228,27 @@ public final class NodeOperations {
                 new NodeStatus.Storage(u.records(), u.bytes(), u.maxRecords(), u.maxBytes()))), "the status");
     }
 
-    /** This node's own replica of {@code key} as its runtime holds it; NOT_FOUND when it holds none loaded. */
-    public CompletableFuture<ObjectReport> report(String key) {
-        NodeId k = keyId(key);
-        return timed(node.asoRuntime().report(k), "the report").thenApply((Optional<ObjectReport> r) -> r.orElseThrow(
+    /**
+     * This node's own replica of {@code key} as its runtime holds it (its state, its log), shown only to the node's
+     * operator ({@code adminToken}) or, for a signed object, to its owner ({@code request}, a state request signed on
+     * the client); the node checks which (see {@code Node.admitStateRead}). NOT_FOUND when it holds none loaded.
+     */
+    public CompletableFuture<ObjectReport> report(String key, String adminToken, SignedRequest request) {
+        return report(key, keyId(key), adminToken, request);
+    }
+
+    /** {@link #report(String, String, SignedRequest)} of the signed object {@code publicKeyHex} owns under {@code salt}. */
+    public CompletableFuture<ObjectReport> reportSigned(String publicKeyHex, String salt, String adminToken,
+                                                        SignedRequest request) {
+        NodeId k = signedKey(publicKeyHex, salt);
+        return report(label(SignedObjectSpec.publicKeyOf(publicKeyHex), salt), k, adminToken, request);
+    }
+
+    private CompletableFuture<ObjectReport> report(String key, NodeId k, String adminToken, SignedRequest request) {
+        OwnerRequest owners = request == null ? null : request.toRequest(OwnerRequest.STATE, k);
+        // the node decides, on its thread and with its clock and replay cache, before any state leaves it
+        return timed(node.admitStateRead(k, adminToken, owners).thenCompose(admitted -> node.asoRuntime().report(k)),
+                "the report").thenApply((Optional<ObjectReport> r) -> r.orElseThrow(
                 () -> new CometClientException(ErrorCode.NOT_FOUND, "this node holds no loaded replica of '" + key + "'")));
     }
 

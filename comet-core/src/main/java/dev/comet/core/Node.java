@@ -1,6 +1,10 @@
 package dev.comet.core;
 
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectStorage;
+import dev.comet.aso.ObjectStorage.StoredObject;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.owned.ObjectSignature;
 import dev.comet.id.NodeId;
 import dev.comet.items.Item;
@@ -50,6 +54,8 @@ public final class Node {
     private final ObjectLifecycle objectLifecycle;
     private final ObjectRecords objectRecords;
     private final ObjectClient objectClient;
+    private final ObjectStorage objects;
+    private final OwnerRequests ownerRequests;
     private boolean started;
     private boolean stopped;
     private Environment.Timer tokenTimer;
@@ -65,7 +71,8 @@ public final class Node {
         this.tokens = new TokenManager(env.random());
         PeerStore peers = new PeerStore(env.store(), config.peerTtlMillis(), config.maxPeersPerInfoHash());
         ItemStorage items = new ItemStorage(env.store());
-        ObjectStorage objects = new ObjectStorage(env.store());
+        this.objects = new ObjectStorage(env.store());
+        this.ownerRequests = new OwnerRequests(env, config.access());
         // the parts hear of each other through the narrow listeners below, wired here: no part knows the Node
         this.transactions = new Transactions(env, config, codec, new Transactions.Listener() {
             @Override
@@ -105,7 +112,8 @@ public final class Node {
         });
         new Bep5Handlers(id, config, env, table, tokens, peers).registerWith(dispatch);
         itemService.registerWith(dispatch);
-        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch).registerWith(dispatch);
+        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests)
+                .registerWith(dispatch);
     }
 
     public NodeId id() {
@@ -278,7 +286,43 @@ public final class Node {
      * {@code done} gets the nodes that deleted it and the refusals.
      */
     public void deleteObject(NodeId key, Consumer<WriteOutcome> done) {
-        objectClient.delete(key, done);
+        objectClient.delete(key, null, done);
+    }
+
+    /**
+     * Deletes the signed object under {@code key} with its owner's signed {@code request} (made by the owner's client):
+     * every replica checks the request (signer, window, signature, nonce) before its onDelete runs.
+     */
+    public void deleteObject(NodeId key, OwnerRequest request, Consumer<WriteOutcome> done) {
+        if (request == null || !request.operation().equals(OwnerRequest.DELETE) || !request.key().equals(key)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "a signed delete needs a delete request for the same key");
+        }
+        objectClient.delete(key, request, done);
+    }
+
+    /**
+     * Throws the refusal unless this node may show the state and log of its replica of {@code key} to the caller:
+     * the operator with the node's admin token ({@code adminToken}, 912 when it is not the one set, or none is set);
+     * otherwise the owner of a signed object with a request for its state it signed ({@code request}, checked as a
+     * signed delete is: 346, 345, 344, 206, 343, 347). An unsigned object's state is the operator's only (912).
+     */
+    public void admitStateRead(NodeId key, String adminToken, OwnerRequest request) {
+        if (adminToken != null) {
+            if (!config.access().operator(adminToken)) {
+                throw new CometException(ErrorCode.OPERATOR_ONLY, "the admin token is not this node's (or it has none)");
+            }
+            return;
+        }
+        if (request != null && (!request.operation().equals(OwnerRequest.STATE) || !request.key().equals(key))) {
+            throw new CometException(ErrorCode.BAD_INPUT, "a state read needs a state request for the same key");
+        }
+        StoredObject held = objects.get(key, env.now()).orElseThrow(() -> new CometException(ErrorCode.NOT_FOUND,
+                "this node holds no replica of " + key.toHex()));
+        if (!held.signed() && request == null) {
+            throw new CometException(ErrorCode.OPERATOR_ONLY, "an unsigned object's state is shown only to the node's "
+                    + "operator, with its admin token");
+        }
+        ownerRequests.admit(held, request);
     }
 
     private void queriedBy(Contact contact, byte[] version) {

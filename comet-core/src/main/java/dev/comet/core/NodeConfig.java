@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.owned.AccessConfig;
 import dev.comet.routing.RoutingSettings;
 
 /**
@@ -39,6 +40,8 @@ import dev.comet.routing.RoutingSettings;
  * @param maxDatagramBytes        largest datagram decoded; larger ones are dropped
  * @param maxBencodeDepth         deepest nesting accepted in a datagram
  * @param objects                 active objects: handler limits, replicas, lifetimes, timers ({@link ObjectConfig})
+ * @param access                  owner requests and who sees state: the request window, the replay cache's bound, the
+ *                                operator's admin token ({@link AccessConfig})
  */
 public record NodeConfig(
         int k,
@@ -65,7 +68,8 @@ public record NodeConfig(
         long maxStoreBytes,
         int maxDatagramBytes,
         int maxBencodeDepth,
-        ObjectConfig objects) implements RoutingSettings {
+        ObjectConfig objects,
+        AccessConfig access) implements RoutingSettings {
 
     public NodeConfig {
         positive("k", k);
@@ -96,12 +100,15 @@ public record NodeConfig(
         if (objects == null) {
             throw new CometException(ErrorCode.BAD_INPUT, "object settings are required");
         }
+        if (access == null) {
+            throw new CometException(ErrorCode.BAD_INPUT, "access settings are required");
+        }
     }
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
                 30 * 60_000L, 200, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
-                16 * 1024, 32, ObjectConfig.defaults());
+                16 * 1024, 32, ObjectConfig.defaults(), AccessConfig.defaults());
     }
 
     /** The bencode bounds every incoming datagram is decoded with. */
@@ -169,6 +176,7 @@ public record NodeConfig(
         private int maxDatagramBytes;
         private int maxBencodeDepth;
         private ObjectConfig objects;
+        private AccessConfig access;
 
         private Builder(NodeConfig c) {
             k = c.k;
@@ -196,6 +204,7 @@ public record NodeConfig(
             maxDatagramBytes = c.maxDatagramBytes;
             maxBencodeDepth = c.maxBencodeDepth;
             objects = c.objects;
+            access = c.access;
         }
 
         public Builder k(int value) {
@@ -323,13 +332,18 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder access(AccessConfig value) {
+            access = value;
+            return this;
+        }
+
         public NodeConfig build() {
             return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis,
                     requestAttempts, maxFailures, questionableAfterMillis, bucketRefreshMillis,
                     maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis,
                     maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis, maxItemTtlMillis, republishIntervalMillis,
                     replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes, maxDatagramBytes, maxBencodeDepth,
-                    objects);
+                    objects, access);
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcError;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.owned.ObjectSignature;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.routing.Contact;
 
 import java.util.ArrayList;
@@ -81,12 +82,18 @@ final class ObjectClient {
 
     /**
      * Deletes the object under {@code key} from the closest Comet nodes (each runs its onDelete, which may
-     * refuse); {@code done} gets the nodes that deleted it and the refusals.
+     * refuse); {@code done} gets the nodes that deleted it and the refusals. {@code request} is the owner's signed
+     * request for a signed object, or null.
      */
-    void delete(NodeId key, Consumer<WriteOutcome> done) {
+    void delete(NodeId key, OwnerRequest request, Consumer<WriteOutcome> done) {
         findReplicas(key, ObjectConfig.MAX_REPLICAS, found -> {
             List<Contact> targets = found.cometNodes(ObjectConfig.MAX_REPLICAS);
-            Dict query = Dict.builder().put("id", id).put("k", key).build();
+            Dict.Builder args = Dict.builder().put("id", id).put("k", key);
+            if (request != null) {
+                // the same signed request goes to every replica: each checks it, and remembers its nonce once
+                request.addTo(args);
+            }
+            Dict query = args.build();
             WriteRound round = new WriteRound(key, targets.size(), done);
             for (Contact c : targets) {
                 transactions.send(c.address(), c.id(), "comet_delete", query, new QueryCallback() {

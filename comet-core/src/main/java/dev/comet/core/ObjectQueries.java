@@ -18,6 +18,7 @@ import dev.comet.krpc.KrpcQuery;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.krpc.TokenManager;
 import dev.comet.owned.ObjectSignature;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
@@ -48,6 +49,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final ObjectStorage objects;
     private final ObjectLifecycle lifecycle;
     private final QueryDispatch dispatch;
+    private final OwnerRequests ownerRequests;
     private final Map<String, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
@@ -56,7 +58,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     };
 
     ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
-                  ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch) {
+                  ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests) {
         this.id = id;
         this.config = config;
         this.settings = config.objects();
@@ -66,6 +68,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.objects = objects;
         this.lifecycle = lifecycle;
         this.dispatch = dispatch;
+        this.ownerRequests = ownerRequests;
     }
 
     void registerWith(QueryDispatch dispatch) {
@@ -130,6 +133,10 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 if (stored.isEmpty()) {
                     reply.ok(Dict.builder().put("id", id).build());
                 } else {
+                    if (stored.get().signed()) {
+                        // only its owner deletes a signed object, once per signed request, before onDelete runs
+                        ownerRequests.admit(stored.get(), OwnerRequest.from(args, OwnerRequest.DELETE, key));
+                    }
                     lifecycle.delete(stored.get(), caller, mayRequest, reply);
                 }
             }

@@ -16,6 +16,7 @@ import dev.comet.client.ItemSpec;
 import dev.comet.client.NodeOperations;
 import dev.comet.client.ObjectSpec;
 import dev.comet.client.SignedObjectSpec;
+import dev.comet.client.SignedRequest;
 import dev.comet.runtime.UdpNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -81,17 +82,19 @@ public final class Gateway implements AutoCloseable {
             return operations.getSigned(ctx.pathParam("publicKey"), q.salt(), q.args(), q.all());
         }));
         app.delete("/v1/objects/<key>", limited(ctx -> operations.delete(ctx.pathParam("key"))));
-        app.get("/v1/items/{target}", limited(ctx -> {
-            for (String name : ctx.queryParamMap().keySet()) {
-                if (!name.equals("salt")) {
-                    throw bad("unknown query parameter '" + name + "' (only salt)");
-                }
-            }
-            return operations.getItem(ctx.pathParam("target"), ctx.queryParam("salt"));
-        }));
+        // an owner's request is signed by the client and carried in headers (kept out of URLs and access logs)
+        app.delete("/v1/signed-objects/{publicKey}", limited(ctx -> operations.deleteSigned(ctx.pathParam("publicKey"),
+                saltOnly(ctx), SignedRequest.fromHeaders(ctx::header))));
+        app.get("/v1/items/{target}", limited(ctx -> operations.getItem(ctx.pathParam("target"), saltOnly(ctx))));
         app.put("/v1/items", limited(ctx -> operations.putItem(body(ctx, ItemSpec.class))));
         app.get("/v1/node", limited(ctx -> operations.status()));
-        app.get("/v1/node/objects/<key>", limited(ctx -> operations.report(ctx.pathParam("key"))));
+        // a replica's state and log: for the node's operator (admin token) or a signed object's owner (signed request)
+        app.get("/v1/node/objects/<key>", limited(ctx -> {
+            noQuery(ctx);
+            return operations.report(ctx.pathParam("key"), bearer(ctx), SignedRequest.fromHeaders(ctx::header));
+        }));
+        app.get("/v1/node/signed-objects/{publicKey}", limited(ctx -> operations.reportSigned(ctx.pathParam("publicKey"),
+                saltOnly(ctx), bearer(ctx), SignedRequest.fromHeaders(ctx::header))));
         app.get("/metrics", limited(ctx -> operations.counters().thenApply(metrics::scrape)));
         app.exception(Exception.class, (e, ctx) -> fail(ctx, failure(e)));
         // a request no route matched (ours answer their own 404s as JSON already)
@@ -248,6 +251,37 @@ public final class Gateway implements AutoCloseable {
             }
             return new GetQuery(args, all, salt);
         }
+    }
+
+    /** The {@code salt} query parameter (null when absent), the only one the route takes. */
+    private static String saltOnly(Context ctx) {
+        for (String name : ctx.queryParamMap().keySet()) {
+            if (!name.equals("salt")) {
+                throw bad("unknown query parameter '" + name + "' (only salt)");
+            }
+        }
+        return ctx.queryParam("salt");
+    }
+
+    private static void noQuery(Context ctx) {
+        if (!ctx.queryParamMap().isEmpty()) {
+            throw bad("unknown query parameter '" + ctx.queryParamMap().keySet().iterator().next() + "' (none is taken)");
+        }
+    }
+
+    /**
+     * The operator's admin token from {@code Authorization: Bearer TOKEN}, or null when the header is absent; the
+     * node compares it with its {@code access.adminToken}.
+     */
+    private static String bearer(Context ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization == null) {
+            return null;
+        }
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw bad("the Authorization header must be 'Bearer TOKEN'");
+        }
+        return authorization.substring(7).strip();
     }
 
     private static boolean bool(String name, String value) {

@@ -166,6 +166,25 @@ abstract class CometClientContract {
         assertError(() -> client.getSigned("not hex", salt, Map.of(), false), ErrorCode.BAD_INPUT);
     }
 
+    @Test
+    void theOwnerReadsStateAndDeletesWithRequestsSignedHereAndOthersAreForbidden() {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        String pk = java.util.HexFormat.of().formatHex(owner.publicKey());
+        String salt = prefix + "diary";
+        // on every node, so the node this client reads state from holds a replica
+        client.putSigned(SignedObjectSpec.signed(owner, salt, 1, new ObjectSpec(null,
+                "aso.secret = 'mine'\nfunction onPut() comet.log('noted') end", 20, null, null)));
+
+        dev.comet.aso.ObjectReport report = client.state(owner, salt);
+        assertThat(report.state()).isEqualTo(Map.of("secret", "mine"));
+        assertThat(report.log()).anySatisfy(line -> assertThat(line).contains("noted"));
+        // these nodes have no admin token: no token shows state, and an unsigned object's state is nobody's
+        assertError(() -> client.state(prefix + "hello", "a-token-the-node-does-not-have"), ErrorCode.OPERATOR_ONLY);
+
+        assertThat(client.deleteSigned(owner, salt).stored()).isNotEmpty();
+        assertError(() -> client.getSigned(pk, salt, Map.of(), false), ErrorCode.NOT_FOUND);
+    }
+
     /** Both clients fail with the same catalogue entry, and so the same kind. */
     private static void assertError(Runnable call, ErrorCode expected) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(CometClientException.class, e -> {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comet.client.ItemSpec;
 import dev.comet.client.LuaRuntimePool;
+import dev.comet.client.SignedRequest;
+import dev.comet.owned.AccessConfig;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.core.NodeConfig;
 import dev.comet.items.Ed25519;
 import dev.comet.runtime.LocalCluster;
@@ -23,10 +26,14 @@ class GatewayRoutesTest {
     private static LocalCluster cluster;
     private static Gateway gateway;
     private static String url;
+    private static final String ADMIN = "the-operators-admin-token";
+    private static final Map<String, String> OPERATOR = Map.of("Authorization", "Bearer " + ADMIN);
 
     @BeforeAll
     static void start() {
-        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
+        // every node has the operator's admin token; only the gateway's node is asked for its replicas' state
+        cluster = LocalCluster.start(8, 0, NodeConfig.builder().access(AccessConfig.defaults().withAdminToken(ADMIN)).build(),
+                LuaRuntimePool.factory());
         cluster.awaitFormed(30_000);
         gateway = Gateway.start(cluster.nodes().get(0), GatewayConfig.defaults().withAddress("127.0.0.1", 0));
         url = gateway.url();
@@ -205,13 +212,72 @@ class GatewayRoutesTest {
         assertThat(node.get("routing").get("cometContacts").asInt()).isGreaterThanOrEqualTo(7);
         // every node of 8 takes an object with 8 replicas, this one too, and loads it to run onPut
         ok("PUT", "/v1/objects/reported", body(Map.of("code", "aso.value = 'r'\nfunction onPut() comet.log('stored here') end", "replicas", 8)));
-        JsonNode report = ok("GET", "/v1/node/objects/reported", null);
+        JsonNode report = ok("GET", "/v1/node/objects/reported", null, OPERATOR);
         assertThat(report.get("key").asText()).isEqualTo(dev.comet.id.NodeId.ofKey("reported").toHex());
         assertThat(report.get("handlers").toString()).contains("onPut");
         assertThat(report.get("log").toString()).contains("stored here");
         assertThat(report.get("state").get("value").asText()).isEqualTo("r");
         assertThat(ok("GET", "/v1/node", null).get("store").get("records").asLong()).isGreaterThan(0);
-        error("GET", "/v1/node/objects/never-stored", null, 404, "not_found");
+        error("GET", "/v1/node/objects/never-stored", null, 404, "not_found", OPERATOR);
+    }
+
+    @Test
+    void stateIsShownToTheOwnersSignedRequestAndTheOperatorOnly() throws Exception {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        Ed25519.RawKeyPair stranger = Ed25519.generate(new SecureRandom());
+        dev.comet.client.SignedObjectSpec signed = dev.comet.client.SignedObjectSpec.signed(owner, "diary", 1,
+                new dev.comet.client.ObjectSpec(null, "aso.secret = 'owner only'\nfunction onPut() comet.log('kept') end",
+                        8, null, null));
+        ok("PUT", "/v1/signed-objects", signedBody(signed));
+        String path = "/v1/node/signed-objects/" + signed.publicKey() + "?salt=diary";
+        dev.comet.id.NodeId key = dev.comet.client.NodeOperations.signedKey(signed.publicKey(), "diary");
+
+        JsonNode byOwner = ok("GET", path, null, SignedRequest.sign(owner, OwnerRequest.STATE, key).headers());
+        assertThat(byOwner.get("state").get("secret").asText()).isEqualTo("owner only");
+        assertThat(byOwner.get("log").toString()).contains("kept");
+        assertThat(ok("GET", path, null, OPERATOR).get("state").get("secret").asText()).isEqualTo("owner only");
+
+        assertThat(error("GET", path, null, 403, "forbidden").get("code").asInt()).as("no credentials").isEqualTo(346);
+        assertThat(error("GET", path, null, 403, "forbidden", SignedRequest.sign(stranger, OwnerRequest.STATE, key).headers())
+                .get("code").asInt()).isEqualTo(345);
+        Map<String, String> once = SignedRequest.sign(owner, OwnerRequest.STATE, key).headers();
+        ok("GET", path, null, once);
+        assertThat(error("GET", path, null, 403, "forbidden", once).get("code").asInt()).as("replayed").isEqualTo(343);
+        assertThat(error("GET", path, null, 403, "forbidden", Map.of("Authorization", "Bearer not-the-admin-token"))
+                .get("code").asInt()).isEqualTo(912);
+        // a delete request does not read state
+        assertThat(error("GET", path, null, 400, "bad_input", SignedRequest.sign(owner, OwnerRequest.DELETE, key).headers())
+                .get("code").asInt()).isEqualTo(206);
+
+        // an unsigned object: the operator only
+        ok("PUT", "/v1/objects/plain-state", body(Map.of("code", "aso.secret = 'operator only'\nfunction onPut() end",
+                "replicas", 8)));
+        assertThat(ok("GET", "/v1/node/objects/plain-state", null, OPERATOR).get("state").get("secret").asText())
+                .isEqualTo("operator only");
+        assertThat(error("GET", "/v1/node/objects/plain-state", null, 403, "forbidden").get("code").asInt()).isEqualTo(912);
+        dev.comet.id.NodeId plain = dev.comet.id.NodeId.ofKey("plain-state");
+        assertThat(error("GET", "/v1/node/objects/plain-state", null, 403, "forbidden",
+                SignedRequest.sign(owner, OwnerRequest.STATE, plain).headers()).get("code").asInt()).isEqualTo(345);
+    }
+
+    @Test
+    void aSignedObjectIsDeletedByItsOwnersSignedRequestOnly() throws Exception {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        Ed25519.RawKeyPair stranger = Ed25519.generate(new SecureRandom());
+        dev.comet.client.SignedObjectSpec signed = dev.comet.client.SignedObjectSpec.signed(owner, "doomed", 1,
+                dev.comet.client.ObjectSpec.ofValue("v").withReplicas(3));
+        ok("PUT", "/v1/signed-objects", signedBody(signed));
+        String path = "/v1/signed-objects/" + signed.publicKey() + "?salt=doomed";
+        dev.comet.id.NodeId key = dev.comet.client.NodeOperations.signedKey(signed.publicKey(), "doomed");
+
+        assertThat(error("DELETE", path, null, 403, "forbidden").get("code").asInt()).isEqualTo(346);
+        assertThat(error("DELETE", path, null, 403, "forbidden", SignedRequest.sign(stranger, OwnerRequest.DELETE, key)
+                .headers()).get("code").asInt()).isEqualTo(345);
+        assertThat(ok("GET", path, null).get("answers").get(0).get("value").asText()).isEqualTo("v");
+
+        JsonNode deleted = ok("DELETE", path, null, SignedRequest.sign(owner, OwnerRequest.DELETE, key).headers());
+        assertThat(deleted.get("stored")).hasSize(3);
+        error("GET", path, null, 404, "not_found");
     }
 
     @Test
@@ -258,13 +324,22 @@ class GatewayRoutesTest {
     }
 
     private static JsonNode ok(String method, String path, String body) throws Exception {
-        HttpResponse<String> r = HttpCheck.send(url, method, path, body);
+        return ok(method, path, body, Map.of());
+    }
+
+    private static JsonNode ok(String method, String path, String body, Map<String, String> headers) throws Exception {
+        HttpResponse<String> r = HttpCheck.send(url, method, path, body, headers);
         assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
 
     private static JsonNode error(String method, String path, String body, int status, String error) throws Exception {
-        return HttpCheck.errorBody(HttpCheck.send(url, method, path, body), status, error);
+        return error(method, path, body, status, error, Map.of());
+    }
+
+    private static JsonNode error(String method, String path, String body, int status, String error,
+                                  Map<String, String> headers) throws Exception {
+        return HttpCheck.errorBody(HttpCheck.send(url, method, path, body, headers), status, error);
     }
 
     /** A signed object as the HTTP client sends it: fields left null are left out. */

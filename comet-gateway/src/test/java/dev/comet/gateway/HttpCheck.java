@@ -32,9 +32,15 @@ final class HttpCheck {
 
     /** The response to {@code method path} with {@code body} (null: none), after checking it matches the spec. */
     static HttpResponse<String> send(String base, String method, String path, String body) {
+        return send(base, method, path, body, java.util.Map.of());
+    }
+
+    /** {@link #send(String, String, String, String)} with {@code headers} (an admin token, an owner's signed request). */
+    static HttpResponse<String> send(String base, String method, String path, String body, java.util.Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
+        headers.forEach(b::header);
         HttpResponse<String> response;
         try {
             response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -9,6 +9,7 @@ import dev.comet.aso.AsoRuntime;
 import dev.comet.aso.AsoRuntimeFactory;
 import dev.comet.core.Environment;
 import dev.comet.core.Node;
+import dev.comet.owned.OwnerRequest;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
 import dev.comet.items.Item;
@@ -224,6 +225,27 @@ public final class UdpNode implements AutoCloseable {
         CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
         loop.execute(() -> node.deleteObject(key, result::complete));
         return result;
+    }
+
+    /** Deletes a signed object with its owner's signed request (see {@link Node#deleteObject(NodeId, OwnerRequest, java.util.function.Consumer)}). */
+    public CompletableFuture<WriteOutcome> deleteObject(NodeId key, OwnerRequest request) {
+        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                node.deleteObject(key, request, result::complete);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Checks on the node's thread that the caller may see its replica's state (see {@link Node#admitStateRead}). */
+    public CompletableFuture<Void> admitStateRead(NodeId key, String adminToken, OwnerRequest request) {
+        return call(n -> {
+            n.admitStateRead(key, adminToken, request);
+            return null;
+        });
     }
 
     /** How much of its quota the node's store uses (read on the node's thread). */

@@ -1,0 +1,109 @@
+package dev.comet.cli;
+
+import dev.comet.client.LuaRuntimePool;
+import dev.comet.core.NodeConfig;
+import dev.comet.gateway.Gateway;
+import dev.comet.gateway.GatewayConfig;
+import dev.comet.owned.AccessConfig;
+import dev.comet.runtime.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code comet delete|state|log --key-file F --salt S} (the owner, signing here) and {@code comet state|log KEY
+ * --admin-token T} (the node's operator) against a 5-node cluster, every node holding every object, and the gateway of
+ * one of them; a stranger's key file and a missing token exit with the forbidden status and the code.
+ */
+class OwnerCommandsTest {
+    private static final String ADMIN = "the-operators-admin-token";
+    private static LocalCluster cluster;
+    private static Gateway gateway;
+    private static String entry;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(5, 0, NodeConfig.builder().access(AccessConfig.defaults().withAdminToken(ADMIN)).build(),
+                LuaRuntimePool.factory());
+        cluster.awaitFormed(30_000);
+        entry = "127.0.0.1:" + cluster.nodes().get(0).address().getPort();
+        gateway = Gateway.start(cluster.nodes().get(1), GatewayConfig.defaults().withAddress("127.0.0.1", 0));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        gateway.close();
+        cluster.close();
+    }
+
+    private Path keyFile(String name) {
+        Path file = tmp.resolve(name + ".json");
+        CliRun keygen = CliRun.of("keygen", "--out", file.toString());
+        assertThat(keygen.exitCode()).as(keygen.err()).isZero();
+        return file;
+    }
+
+    @Test
+    void theOwnerReadsStateAndLogAndDeletesWithAKeyFileAndOthersAreRefused() throws Exception {
+        Path owner = keyFile("owner");
+        Path stranger = keyFile("stranger");
+        Path code = tmp.resolve("diary.lua");
+        Files.writeString(code, "aso.secret = 'mine'\nfunction onPut() comet.log('written down') end\n");
+        CliRun put = CliRun.of("put", "diary", "--key-file", owner.toString(), "--code", code.toString(),
+                "--replicas", "5", "--node", entry);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        String url = gateway.url();
+
+        CliRun state = CliRun.of("state", "--key-file", owner.toString(), "--salt", "diary", "--gateway", url);
+        assertThat(state.exitCode()).as(state.err()).isZero();
+        assertThat(state.out()).contains("\"secret\" : \"mine\"");
+        CliRun log = CliRun.of("log", "--key-file", owner.toString(), "--salt", "diary", "--gateway", url);
+        assertThat(log.exitCode()).as(log.err()).isZero();
+        assertThat(log.out()).contains("written down");
+
+        // a key file names its own objects: the stranger's "diary" is another key, which no node holds (another key's
+        // request for the owner's object is refused with 345: OwnerRequestsTest, the loopback and gateway tests)
+        CliRun theirs = CliRun.of("state", "--key-file", stranger.toString(), "--salt", "diary", "--gateway", url);
+        assertThat(theirs.exitCode()).as(theirs.err()).isEqualTo(ExitStatus.NOT_FOUND.code());
+        CliRun theirDelete = CliRun.of("delete", "--key-file", stranger.toString(), "--salt", "diary", "--node", entry);
+        assertThat(theirDelete.exitCode()).as(theirDelete.err()).isEqualTo(ExitStatus.NOT_FOUND.code());
+        CliRun unsignedDelete = CliRun.of("delete", "--key-file", owner.toString(), "--node", entry);
+        assertThat(unsignedDelete.exitCode()).as("no salt").isEqualTo(ExitStatus.BAD_INPUT.code());
+
+        CliRun delete = CliRun.of("delete", "--key-file", owner.toString(), "--salt", "diary", "--node", entry);
+        assertThat(delete.exitCode()).as(delete.err()).isZero();
+        assertThat(delete.out()).contains("deleted from 5 node(s)");
+        String publicKey = Files.readString(owner).replaceAll("(?s).*\"public_key\"\\s*:\\s*\"([0-9a-f]+)\".*", "$1");
+        CliRun gone = CliRun.of("get", "--pubkey", publicKey, "--salt", "diary", "--node", entry);
+        assertThat(gone.exitCode()).isEqualTo(ExitStatus.NOT_FOUND.code());
+    }
+
+    @Test
+    void theOperatorReadsAnUnsignedObjectsStateWithTheAdminTokenOnly() {
+        CliRun put = CliRun.of("put", "ledger", "--value", "figures", "--replicas", "5", "--node", entry);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        String url = gateway.url();
+
+        CliRun state = CliRun.of("state", "ledger", "--admin-token", ADMIN, "--gateway", url);
+        assertThat(state.exitCode()).as(state.err()).isZero();
+        assertThat(state.out()).contains("figures");
+        CliRun log = CliRun.of("log", "ledger", "--admin-token", ADMIN, "--gateway", url, "--json");
+        assertThat(log.exitCode()).as(log.err()).isZero();
+        assertThat(log.out()).contains("\"log\"");
+
+        CliRun noToken = CliRun.of("state", "ledger", "--gateway", url);
+        assertThat(noToken.exitCode()).isEqualTo(ExitStatus.FORBIDDEN.code());
+        assertThat(noToken.err()).contains("operator");
+        CliRun wrong = CliRun.of("state", "ledger", "--admin-token", "not-the-admin-token", "--gateway", url);
+        assertThat(wrong.exitCode()).isEqualTo(ExitStatus.FORBIDDEN.code());
+    }
+}

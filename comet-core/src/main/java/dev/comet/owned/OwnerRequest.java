@@ -1,0 +1,118 @@
+package dev.comet.owned;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.bencode.Bencode;
+import dev.comet.id.NodeId;
+import dev.comet.items.Ed25519;
+import dev.comet.krpc.Dict;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.TreeMap;
+
+/**
+ * A request about one owned object (delete it, read its state and log) signed by the key it names, for one operation
+ * on one object at one time (docs/owned-objects.md): the operation, the object's key, the signer's ed25519 public key,
+ * the time in milliseconds since the epoch, a nonce and the signature of {@link #signable}. An immutable value; a
+ * node checks the window, the signer and the nonce ({@code dev.comet.core.OwnerRequests}) and the signature
+ * ({@link #verifySignature}). The signer is named, not implied, so that a writer's key can be accepted later.
+ */
+public record OwnerRequest(String operation, NodeId key, byte[] signer, long timeMillis, byte[] nonce, byte[] signature) {
+    /** What the signed dictionary says it is: never an object version ({@code comet object}) nor a BEP 44 item. */
+    public static final String TYPE = "comet request";
+    /** Deleting the object ({@code comet_delete}). */
+    public static final String DELETE = "delete";
+    /** Reading the object's state and its log (the node's report of its replica). */
+    public static final String STATE = "state";
+    /** A nonce's size bounds: long enough that a client's random ones never repeat, short enough to remember many. */
+    public static final int MIN_NONCE_BYTES = 8;
+    public static final int MAX_NONCE_BYTES = 32;
+
+    public OwnerRequest {
+        if (!DELETE.equals(operation) && !STATE.equals(operation)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "unknown request operation '" + operation + "'");
+        }
+        if (signer == null || signer.length != Ed25519.PUBLIC_KEY_BYTES) {
+            throw new CometException(ErrorCode.PROTOCOL, "a request's signer ('pk') must be a 32-byte ed25519 public key");
+        }
+        if (nonce == null || nonce.length < MIN_NONCE_BYTES || nonce.length > MAX_NONCE_BYTES) {
+            throw new CometException(ErrorCode.PROTOCOL, "a request's nonce must be " + MIN_NONCE_BYTES + " to "
+                    + MAX_NONCE_BYTES + " bytes");
+        }
+        if (signature == null || signature.length != Ed25519.SIGNATURE_BYTES) {
+            throw new CometException(ErrorCode.PROTOCOL, "a request's signature ('sig') must be 64 bytes");
+        }
+    }
+
+    /** {@code operation} on the object under {@code key} at {@code timeMillis}, signed with {@code keys}: done by a client. */
+    public static OwnerRequest sign(Ed25519.RawKeyPair keys, String operation, NodeId key, long timeMillis, byte[] nonce) {
+        byte[] bytes = signable(operation, key, keys.publicKey(), timeMillis, nonce);
+        return new OwnerRequest(operation, key, keys.publicKey(), timeMillis, nonce, Ed25519.sign(keys.seed(), bytes));
+    }
+
+    /**
+     * The signed bytes: the canonical bencoding of {@code {"key": key, "nonce": nonce, "op": operation, "pk": signer,
+     * "t": timeMillis, "type": "comet request"}}. Its own {@code type} keeps it apart from an object version's
+     * signature ({@code comet object}); the operation and the key keep a signature for one operation or object from
+     * serving for another; the time and nonce make each request once-only (the node's window and replay cache).
+     */
+    public static byte[] signable(String operation, NodeId key, byte[] signer, long timeMillis, byte[] nonce) {
+        TreeMap<String, Object> m = new TreeMap<>();
+        m.put("key", key.toBytes());
+        m.put("nonce", nonce);
+        m.put("op", operation.getBytes(StandardCharsets.US_ASCII));
+        m.put("pk", signer);
+        m.put("t", timeMillis);
+        m.put("type", TYPE.getBytes(StandardCharsets.US_ASCII));
+        return Bencode.encode(m);
+    }
+
+    /** Throws {@link ErrorCode#INVALID_SIGNATURE} unless the signer signed this operation, key, time and nonce. */
+    public void verifySignature() {
+        if (!Ed25519.verify(signer, signable(operation, key, signer, timeMillis, nonce), signature)) {
+            throw new CometException(ErrorCode.INVALID_SIGNATURE, "invalid signature: the request is not signed by its "
+                    + "key for this operation, object, time and nonce");
+        }
+    }
+
+    /** Adds the request's wire fields ({@code pk}, {@code t}, {@code nonce}, {@code sig}) to a query's arguments. */
+    public Dict.Builder addTo(Dict.Builder to) {
+        return to.put("pk", signer).put("t", timeMillis).put("nonce", nonce).put("sig", signature);
+    }
+
+    /**
+     * The request a query about {@code key} carries for {@code operation}, or null when it carries none ({@code pk}
+     * absent): an unsigned request. Malformed fields are protocol errors (203).
+     */
+    public static OwnerRequest from(Dict fields, String operation, NodeId key) {
+        if (!fields.has("pk")) {
+            return null;
+        }
+        return new OwnerRequest(operation, key, fields.bytes("pk"), fields.integer("t"), fields.bytes("nonce"),
+                fields.bytes("sig"));
+    }
+
+    /** True when {@code publicKey} signed this request. */
+    public boolean signedBy(byte[] publicKey) {
+        return Arrays.equals(signer, publicKey);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OwnerRequest r && operation.equals(r.operation) && key.equals(r.key) && timeMillis == r.timeMillis
+                && Arrays.equals(signer, r.signer) && Arrays.equals(nonce, r.nonce) && Arrays.equals(signature, r.signature);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(signature);
+    }
+
+    @Override
+    public String toString() {
+        return "OwnerRequest[" + operation + " " + key.toHex() + " by " + HexFormat.of().formatHex(signer) + " at "
+                + timeMillis + "]";
+    }
+}
