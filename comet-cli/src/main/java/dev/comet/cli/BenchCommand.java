@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 /** {@code comet bench}: measurements that write JSON results (never timing assertions in tests). */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Comet and print (or write) JSON results.",
-        subcommands = {BenchCommand.Items.class, BenchCommand.Store.class, BenchCommand.Objects.class})
+        subcommands = {BenchCommand.Items.class, BenchCommand.Store.class, BenchCommand.Objects.class, BenchRpcCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
