@@ -64,11 +64,16 @@ final class BenchCompareCommand implements Callable<Integer> {
         } catch (CometException e) {
             // the scenario itself reports the failure
         }
+        Map<String, Object> ceiling = new LinkedHashMap<>();
         for (int clients : new int[] {8, 50}) {
             onGet(table, root, clients, seconds, warmup, redisRequests);
+            ceiling.put(Integer.toString(clients), generatorCeiling(clients, seconds, warmup));
         }
         items(table, root, itemOps);
         System.out.print(table.format());
+        System.out.println("load generator ceiling (bench rpc --method echo, ops/s): " + ceiling.entrySet().stream()
+                .map(e -> e.getKey() + " clients " + (e.getValue() == null ? "failed" : String.format(java.util.Locale.ROOT, "%,d", e.getValue())))
+                .collect(java.util.stream.Collectors.joining(", ")));
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("bench", "compare");
         r.put("date", Instant.now().toString());
@@ -78,6 +83,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         r.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         r.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         r.put("wall_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+        r.put("generator_ceiling_ops_per_second", ceiling);
         r.put("rows", table.toMaps());
         Path file = out != null ? out : root.resolve(quick ? "bench/results/compare-quick.json" : "bench/results/compare.json");
         try {
@@ -87,11 +93,26 @@ final class BenchCompareCommand implements Callable<Integer> {
             throw new CometException(ErrorCode.IO, "cannot write " + file + ": " + e.getMessage());
         }
         System.out.println("wrote " + file + " (" + r.get("wall_seconds") + " s)");
-        List<String> missing = table.missing(requirePeers);
+        List<String> missing = new java.util.ArrayList<>(table.missing(requirePeers));
+        ceiling.forEach((clients, ops) -> {
+            if (ops == null) {
+                missing.add("load generator ceiling, " + clients + " clients");
+            }
+        });
         if (!missing.isEmpty()) {
             throw new CometException(ErrorCode.INTERNAL, "no numbers for: " + String.join("; ", missing));
         }
         return 0;
+    }
+
+    /** The load generator against its own UDP echo, at the same concurrency and length as the row before it. */
+    private static Long generatorCeiling(int clients, double seconds, double warmup) {
+        try {
+            RpcResult echo = BenchRpcCommand.measure(null, "echo", clients, seconds, warmup, null);
+            return echo.ok() > 0 ? Math.round(echo.opsPerSecond()) : null;
+        } catch (CometException e) {
+            return null;
+        }
     }
 
     private static void onGet(CompareTable table, Path root, int clients, double seconds, double warmup, int requests) {
