@@ -1,17 +1,13 @@
 package dev.comet.cli;
 
-import dev.comet.core.ItemLookup;
 import dev.comet.core.WriteOutcome;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
-import dev.comet.bencode.Bencode;
 import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
-import dev.comet.items.Item;
 import dev.comet.lookup.LookupReport;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.RocksDbStore;
 import dev.comet.runtime.UdpNode;
 import picocli.CommandLine;
@@ -31,7 +27,7 @@ import java.util.stream.Stream;
 /** {@code comet bench}: measurements that write JSON results (never timing assertions in tests). */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Comet and print (or write) JSON results.",
-        subcommands = {BenchCommand.Items.class, BenchCommand.Store.class, BenchCommand.Objects.class})
+        subcommands = {BenchItemsCommand.class, BenchCommand.Store.class, BenchCommand.Objects.class, BenchRpcCommand.class, BenchCompareCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,67 +49,6 @@ final class BenchCommand implements Runnable {
             } catch (IOException e) {
                 throw new CometException(ErrorCode.IO, "cannot write " + out + ": " + e.getMessage());
             }
-        }
-    }
-
-    @CommandLine.Command(name = "items", mixinStandardHelpOptions = true,
-            description = "BEP 44 put and get latency on a loopback cluster: puts from random nodes, gets from others.")
-    static final class Items implements Callable<Integer> {
-        @CommandLine.Option(names = "--nodes", defaultValue = "20", description = "Cluster size (default: ${DEFAULT-VALUE}).")
-        int nodes;
-
-        @CommandLine.Option(names = "--ops", defaultValue = "200", description = "Puts, and as many gets (default: ${DEFAULT-VALUE}).")
-        int ops;
-
-        @CommandLine.Option(names = "--seed", defaultValue = "1", description = "Seed choosing nodes (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @CommandLine.Option(names = "--out", description = "Also write the JSON result to this file (e.g. bench/results/items.json).")
-        Path out;
-
-        @Override
-        public Integer call() {
-            if (nodes < 2 || ops < 1) {
-                throw new CometException(ErrorCode.BAD_INPUT, "--nodes must be at least 2 and --ops at least 1");
-            }
-            Random random = new Random(seed);
-            long[] putMicros = new long[ops];
-            long[] getMicros = new long[ops];
-            int found = 0;
-            try (LocalCluster cluster = LocalCluster.start(nodes, 0, NodeConfig.defaults())) {
-                cluster.awaitFormed(60_000);
-                List<UdpNode> all = cluster.nodes();
-                for (int i = 0; i < ops; i++) {
-                    Item item = Item.immutable(Bencode.encode("bench item " + i + " " + random.nextLong()));
-                    UdpNode writer = all.get(random.nextInt(all.size()));
-                    long t0 = System.nanoTime();
-                    WriteOutcome put = NodeConnection.await(writer.putItem(item, -1), 60, "a put");
-                    putMicros[i] = (System.nanoTime() - t0) / 1_000;
-                    if (put.accepted().isEmpty()) {
-                        throw new CometException(ErrorCode.INTERNAL, "a put was stored nowhere: " + put.refused());
-                    }
-                    UdpNode reader = all.get(random.nextInt(all.size()));
-                    NodeId target = put.target();
-                    long t1 = System.nanoTime();
-                    ItemLookup got = NodeConnection.await(reader.getItem(target, null), 60, "a get");
-                    getMicros[i] = (System.nanoTime() - t1) / 1_000;
-                    if (got.item().isPresent()) {
-                        found++;
-                    }
-                }
-            }
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("bench", "items");
-            r.put("date", Instant.now().toString());
-            r.put("nodes", nodes);
-            r.put("ops", ops);
-            r.put("put_us_median", LookupReport.percentile(putMicros, 50));
-            r.put("put_us_p99", LookupReport.percentile(putMicros, 99));
-            r.put("get_us_median", LookupReport.percentile(getMicros, 50));
-            r.put("get_us_p99", LookupReport.percentile(getMicros, 99));
-            r.put("gets_found", found);
-            emit(r, out);
-            return 0;
         }
     }
 

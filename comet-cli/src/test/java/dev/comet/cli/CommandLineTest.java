@@ -12,7 +12,7 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelpListingTheExitCodes() {
-        for (String command : new String[] {"node", "cluster", "sim", "item", "item put", "item get", "keygen", "bench",
+        for (String command : new String[] {"node", "cluster", "sim", "item", "item put", "item get", "keygen", "bench", "bench rpc", "bench items", "bench compare",
                 "check", "put", "get", "delete", "demo"}) {
             String[] args = (command + " --help").split(" ");
             CliRun r = run(args);

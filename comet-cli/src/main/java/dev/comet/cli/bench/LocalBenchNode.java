@@ -1,0 +1,59 @@
+package dev.comet.cli.bench;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import dev.comet.client.LuaRuntimePool;
+import dev.comet.core.NodeConfig;
+import dev.comet.runtime.UdpNode;
+import io.netty.channel.nio.NioEventLoopGroup;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One Comet node on a free loopback port, in memory, running objects, for {@code bench rpc} without {@code --node}:
+ * the same node {@code bench objects} measures. Owns the node and its event loop.
+ */
+public final class LocalBenchNode implements AutoCloseable {
+    private final NioEventLoopGroup group;
+    private final UdpNode node;
+
+    private LocalBenchNode(NioEventLoopGroup group, UdpNode node) {
+        this.group = group;
+        this.node = node;
+    }
+
+    public static LocalBenchNode start() {
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        try {
+            UdpNode node = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    NodeConfig.defaults(), List.of(), null, false, LuaRuntimePool.factory());
+            node.ready().get(30, TimeUnit.SECONDS);
+            return new LocalBenchNode(group, node);
+        } catch (TimeoutException | ExecutionException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new CometException(ErrorCode.INTERNAL, "the local node did not start: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new CometException(ErrorCode.TIMEOUT, "interrupted while starting the local node");
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return node.address();
+    }
+
+    @Override
+    public void close() {
+        node.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
