@@ -110,21 +110,13 @@ final class ItemCommand implements Runnable {
 
         private void print(ItemSpec item, WriteResult put) {
             boolean mutable = item.publicKey() != null;
-            if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("target", put.target());
-                if (mutable) {
-                    m.put("public_key", item.publicKey());
-                    m.put("seq", item.seq());
-                }
-                m.put("stored", put.stored());
-                m.put("refused", WritePrinter.refusedByAddress(put));
-                System.out.println(JsonPrinter.write(m));
-            } else {
-                System.out.println(put.target());
-                System.err.println("stored on " + put.stored().size() + " node(s)"
-                        + (mutable ? ", seq " + item.seq() : "") + WritePrinter.refusals(put));
+            Map<String, Object> identity = new LinkedHashMap<>();
+            identity.put("target", put.target());
+            if (mutable) {
+                identity.put("public_key", item.publicKey());
+                identity.put("seq", item.seq());
             }
+            WritePrinter.printPut(put, json, identity, mutable ? ", seq " + item.seq() : "");
         }
     }
 

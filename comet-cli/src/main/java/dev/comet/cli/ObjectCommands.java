@@ -114,24 +114,16 @@ final class ObjectCommands {
         }
 
         private void print(WriteResult put, SignedObjectSpec signed) {
-            if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("key", signed == null ? key : put.key());
-                m.put("target", put.target());
-                if (signed != null) {
-                    m.put("public_key", signed.publicKey());
-                    m.put("salt", signed.salt());
-                    m.put("seq", signed.seq());
-                }
-                m.put("stored", put.stored());
-                m.put("refused", WritePrinter.refusedByAddress(put));
-                System.out.println(JsonPrinter.write(m));
-            } else {
-                System.out.println(put.target());
-                System.err.println("stored on " + put.stored().size() + " node(s)"
-                        + (signed == null ? "" : ", owner " + signed.publicKey() + ", salt " + signed.salt() + ", seq " + signed.seq())
-                        + WritePrinter.refusals(put));
+            Map<String, Object> identity = new LinkedHashMap<>();
+            identity.put("key", signed == null ? key : put.key());
+            identity.put("target", put.target());
+            if (signed != null) {
+                identity.put("public_key", signed.publicKey());
+                identity.put("salt", signed.salt());
+                identity.put("seq", signed.seq());
             }
+            WritePrinter.printPut(put, json, identity, signed == null ? ""
+                    : ", owner " + signed.publicKey() + ", salt " + signed.salt() + ", seq " + signed.seq());
         }
     }
 
