@@ -64,12 +64,16 @@ final class ObjectEnvironment {
             throw new CometException(ErrorCode.CODE_INVALID, "does not compile: " + e.getMessage());
         } catch (java.io.IOException e) {
             throw new CometException(ErrorCode.CODE_INVALID, "cannot read code: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // LuaJ's lexer lets Java's number parser throw on a malformed numeral ("1e"): bad code, not a bug here
+            throw new CometException(ErrorCode.CODE_INVALID, "does not compile: "
+                    + InvocationRunner.bounded(String.valueOf(e.getMessage())));
         }
     }
 
     /** An object's own environment: a Globals (LuaJ meters only closures whose environment is one). */
     Globals environment(LuaTable aso) {
-        Globals env = new Globals();
+        Globals env = new ObjectGlobals();
         env.debuglib = metering;
         for (String name : new String[] {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen",
                 "select", "tonumber", "tostring", "type", "getmetatable", "setmetatable"}) {

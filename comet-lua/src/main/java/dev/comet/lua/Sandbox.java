@@ -139,7 +139,7 @@ public final class Sandbox {
         if (method.isfunction()) {
             return method;
         }
-        LuaValue global = ReadOnlyTables.globalsOf(object.env).rawget(handler);
+        LuaValue global = object.env.rawget(handler);
         return global.isfunction() ? global : null;
     }
 

@@ -166,6 +166,9 @@ final class StateEncoder {
                 } else if (t.getmetatable() != null) {
                     reason = StateException.Reason.METATABLE;
                     why = " is a table with a metatable: metatables cannot be stored";
+                } else if (t instanceof ObjectGlobals) {
+                    reason = StateException.Reason.GLOBALS;
+                    why = " is the global table (_G): an object's environment cannot be stored";
                 } else if (depth + 1 > maxDepth) {
                     reason = StateException.Reason.DEPTH;
                     why = " nests tables too deeply: at most " + maxDepth + " levels (the object itself is level 1)";

@@ -21,6 +21,8 @@ public final class StateException extends CometException {
         SHARED_TABLE,
         /** A nested table has a metatable. */
         METATABLE,
+        /** A field holds the object's global table ({@code _G}), which is its environment, not data. */
+        GLOBALS,
         /** Tables nested deeper than allowed. */
         DEPTH,
         /** The encoded state is larger than allowed. */
