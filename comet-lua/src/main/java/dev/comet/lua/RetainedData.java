@@ -29,6 +29,8 @@ final class RetainedData {
     private final LuaValue[] cellValues;
     private final LuaTable[] tables;
     private final LuaTable[] tableCopies;
+    /** Entries of each copy, counted once: the copies never change. */
+    private final long[] copySizes;
     private final LuaValue[] metatables;
     private final LuaTable aso;
     private final LuaTable asoFunctions;
@@ -39,6 +41,10 @@ final class RetainedData {
         this.cellValues = cellValues;
         this.tables = tables;
         this.tableCopies = tableCopies;
+        this.copySizes = new long[tableCopies.length];
+        for (int i = 0; i < tableCopies.length; i++) {
+            copySizes[i] = tableCopies[i].keyCount();
+        }
         this.metatables = metatables;
         this.aso = aso;
         this.asoFunctions = asoFunctions;
@@ -124,7 +130,7 @@ final class RetainedData {
             }
         }
         for (int i = 0; i < tables.length; i++) {
-            steps += restore(tables[i], tableCopies[i], metatables[i]);
+            steps += restore(tables[i], tableCopies[i], copySizes[i], metatables[i]);
         }
         steps += restoreFunctions();
         return steps;
@@ -171,32 +177,38 @@ final class RetainedData {
         return steps;
     }
 
-    private static long restore(LuaTable t, LuaTable copy, LuaValue metatable) {
+    private static long restore(LuaTable t, LuaTable copy, long expected, LuaValue metatable) {
         if (t.getmetatable() != metatable) {
             t.setmetatable(metatable);
         }
-        long[] count = {0};
-        boolean[] changed = {false};
-        forEach(t, (k, v) -> {
-            count[0]++;
-            if (copy.rawget(k) != v) {
-                changed[0] = true;
+        // a plain loop that allocates nothing when the table is unchanged, the common case after every invocation
+        long count = 0;
+        boolean changed = false;
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = t.next(k);
+            k = n.arg1();
+            if (k.isnil()) {
+                break;
             }
-        });
-        long[] expected = {0};
-        forEach(copy, (k, v) -> expected[0]++);
-        if (!changed[0] && count[0] == expected[0]) {
-            return count[0];
+            count++;
+            if (copy.rawget(k) != n.arg(2)) {
+                changed = true;
+                break;
+            }
+        }
+        if (!changed && count == expected) {
+            return count;
         }
         List<LuaValue> keys = new ArrayList<>();
-        forEach(t, (k, v) -> keys.add(k));
-        for (LuaValue k : keys) {
-            if (copy.rawget(k).isnil()) {
-                t.rawset(k, LuaValue.NIL);
+        forEach(t, (key, v) -> keys.add(key));
+        for (LuaValue key : keys) {
+            if (copy.rawget(key).isnil()) {
+                t.rawset(key, LuaValue.NIL);
             }
         }
         forEach(copy, t::rawset);
-        return count[0] + 2 * expected[0];
+        return count + keys.size() + 2 * expected;
     }
 
     private static LuaTable copy(LuaTable t) {
