@@ -177,12 +177,22 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         if (closed || !old.replaced.compareAndSet(false, true)) {
             return;
         }
+        Worker fresh;
         try {
-            Worker fresh = new Worker(old.index, old.queue, old.generation + 1);
-            fresh.thread.start();
-            workers.set(old.index, fresh);
-            replacedCount.increment();
+            fresh = new Worker(old.index, old.queue, old.generation + 1);
         } catch (Throwable e) {
+            old.replaced.set(false);
+            throw e;
+        }
+        // counted and in its slot before it starts: once started it may finish a task before this thread goes on,
+        // and whoever gets that task's result must already see the replacement
+        workers.set(old.index, fresh);
+        replacedCount.increment();
+        try {
+            fresh.thread.start();
+        } catch (Throwable e) {
+            workers.set(old.index, old);
+            replacedCount.decrement();
             old.replaced.set(false);
             throw e;
         }
