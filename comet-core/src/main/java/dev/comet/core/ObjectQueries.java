@@ -23,7 +23,6 @@ import dev.comet.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,9 +49,9 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final ObjectLifecycle lifecycle;
     private final QueryDispatch dispatch;
     private final OwnerRequests ownerRequests;
-    private final Map<String, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
+    private final Map<RequestId, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<RequestId, byte[]> eldest) {
             return size() > MAX_REMEMBERED_REPLIES;
         }
     };
@@ -81,7 +80,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     public void handle(InetSocketAddress from, KrpcQuery query, byte[] datagram, NodeId sender) {
         // transaction ids are 16 bits and wrap within seconds under load: a retry is the same datagram again, so the
         // key holds a hash of its bytes too, and a new query that reuses an old id is not answered from memory
-        String requestKey = from + "/" + HexFormat.of().formatHex(query.transactionId()) + "/" + Arrays.hashCode(datagram);
+        RequestId requestKey = new RequestId(from, query.transactionId(), Arrays.hashCode(datagram));
         byte[] earlier = replies.get(requestKey);
         if (earlier != null) {
             if (earlier.length > 0) {
@@ -174,9 +173,9 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final class Reply implements ObjectReply {
         final InetSocketAddress to;
         final byte[] tid;
-        final String requestKey;
+        final RequestId requestKey;
 
-        Reply(InetSocketAddress to, byte[] tid, String requestKey) {
+        Reply(InetSocketAddress to, byte[] tid, RequestId requestKey) {
             this.to = to;
             this.tid = tid;
             this.requestKey = requestKey;
@@ -202,6 +201,30 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
             }
             replies.put(requestKey, datagram);
             dispatch.reply(to, datagram, message instanceof KrpcError);
+        }
+    }
+
+    /** A query as the replies remembered are keyed: who sent it, its transaction id, and a hash of its bytes. */
+    private static final class RequestId {
+        private final InetSocketAddress from;
+        private final byte[] tid;
+        private final int datagramHash;
+
+        RequestId(InetSocketAddress from, byte[] tid, int datagramHash) {
+            this.from = from;
+            this.tid = tid;
+            this.datagramHash = datagramHash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RequestId r && datagramHash == r.datagramHash && Arrays.equals(tid, r.tid)
+                    && from.equals(r.from);
+        }
+
+        @Override
+        public int hashCode() {
+            return (from.hashCode() * 31 + Arrays.hashCode(tid)) * 31 + datagramHash;
         }
     }
 }

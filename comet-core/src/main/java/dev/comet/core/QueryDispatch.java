@@ -58,7 +58,8 @@ final class QueryDispatch {
     private boolean stopped;
 
     private long queriesReceived;
-    private final Map<String, Long> queriesByMethod = new TreeMap<>();
+    /** Queries received per counted method ("other" for the rest): one array each, counted without boxing. */
+    private final Map<String, long[]> queriesByMethod = new HashMap<>();
     private long malformedDropped;
     private long errorRepliesSent;
     private long internalErrors;
@@ -69,6 +70,10 @@ final class QueryDispatch {
         this.codec = codec;
         this.transactions = transactions;
         this.listener = listener;
+        for (String method : COUNTED_METHODS) {
+            queriesByMethod.put(method, new long[1]);
+        }
+        queriesByMethod.put("other", new long[1]);
     }
 
     void register(String method, Handler handler) {
@@ -122,7 +127,8 @@ final class QueryDispatch {
 
     private void onQuery(InetSocketAddress from, KrpcQuery query, byte[] datagram) {
         queriesReceived++;
-        queriesByMethod.merge(COUNTED_METHODS.contains(query.method()) ? query.method() : "other", 1L, Long::sum);
+        long[] count = queriesByMethod.get(query.method());
+        (count != null ? count : queriesByMethod.get("other"))[0]++;
         Dict reply;
         try {
             NodeId sender = query.arguments().id("id");
@@ -168,7 +174,13 @@ final class QueryDispatch {
     }
 
     Map<String, Long> queriesByMethod() {
-        return Map.copyOf(queriesByMethod);
+        Map<String, Long> counts = new TreeMap<>();
+        queriesByMethod.forEach((method, count) -> {
+            if (count[0] > 0) {
+                counts.put(method, count[0]);
+            }
+        });
+        return counts;
     }
 
     long malformedDropped() {

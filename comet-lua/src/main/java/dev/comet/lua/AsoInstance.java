@@ -28,7 +28,9 @@ public final class AsoInstance {
     /** What the object keeps outside aso, as its chunk left it; null while it loads. */
     RetainedData retained;
     boolean deleteRequested;
-    java.util.Random random = new java.util.Random(0);
+    /** math.random's generator for this invocation, made at its first draw: most handlers never draw. */
+    private java.util.Random random;
+    private long randomSeed;
     /** What this instance's handlers used since it was loaded (for its owner's report). */
     long invocations;
     long instructions;
@@ -68,5 +70,18 @@ public final class AsoInstance {
             }
         }
         return out;
+    }
+
+    /** Seeds math.random for the next invocation (and math.randomseed within one). */
+    void seedRandom(long seed) {
+        randomSeed = seed;
+        random = null;
+    }
+
+    java.util.Random random() {
+        if (random == null) {
+            random = new java.util.Random(randomSeed);
+        }
+        return random;
     }
 }

@@ -13,6 +13,7 @@ import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectMeta;
 import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.slf4j.Logger;
@@ -350,16 +351,23 @@ public final class LuaAsoRuntime implements AsoRuntime {
         return sandbox.load(new String(code, StandardCharsets.UTF_8), "object", state, context, limits);
     }
 
+    /** The caller table's field names, made once: every invocation builds one. */
+    private static final LuaString IP = LuaString.valueOf("ip");
+    private static final LuaString PORT = LuaString.valueOf("port");
+    private static final LuaString ID = LuaString.valueOf("id");
+    private static final LuaString REPLICA = LuaString.valueOf("replica");
+    private static final LuaString ASO = LuaString.valueOf("aso");
+
     private LuaValue[] arguments(Sandbox sandbox, AsoCall call) {
         LuaTable caller = new LuaTable();
         AsoCall.Caller c = call.caller();
         if (c != null) {
-            caller.set("ip", c.ip());
-            caller.set("port", c.port());
-            caller.set("id", c.id() == null ? "" : c.id().toHex());
-            caller.set("replica", LuaValue.valueOf(c.replica()));
+            caller.rawset(IP, LuaValue.valueOf(c.ip()));
+            caller.rawset(PORT, LuaValue.valueOf(c.port()));
+            caller.rawset(ID, LuaValue.valueOf(c.id() == null ? "" : c.id().toHex()));
+            caller.rawset(REPLICA, LuaValue.valueOf(c.replica()));
             if (c.aso() != null) {
-                caller.set("aso", c.aso().toHex());
+                caller.rawset(ASO, LuaValue.valueOf(c.aso().toHex()));
             }
         }
         if (call.answer() != null) {

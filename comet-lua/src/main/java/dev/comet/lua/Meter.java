@@ -17,7 +17,7 @@ public final class Meter {
     private final HandlerLimits limits;
     private final long startNanos;
     private final long startAllocated;
-    private final long threadId;
+    private final Thread thread;
     private long instructions;
     private LimitExceeded tripped;
     /** Set by the watchdog's thread when it gave up on this invocation; read at every checkpoint. */
@@ -25,9 +25,9 @@ public final class Meter {
 
     public Meter(HandlerLimits limits) {
         this.limits = limits;
-        this.threadId = Thread.currentThread().getId();
+        this.thread = Thread.currentThread();
         this.startNanos = System.nanoTime();
-        this.startAllocated = THREADS.getThreadAllocatedBytes(threadId);
+        this.startAllocated = THREADS.getCurrentThreadAllocatedBytes();
     }
 
     public HandlerLimits limits() {
@@ -85,7 +85,11 @@ public final class Meter {
 
     /** Bytes the invocation has allocated so far (measured on the thread), for reports. */
     public long allocatedBytes() {
-        return Math.max(0, THREADS.getThreadAllocatedBytes(threadId) - startAllocated);
+        // the current thread's counter is read without looking the thread up: a few times cheaper, and this is
+        // read at every checkpoint
+        long now = Thread.currentThread() == thread ? THREADS.getCurrentThreadAllocatedBytes()
+                : THREADS.getThreadAllocatedBytes(thread.getId());
+        return Math.max(0, now - startAllocated);
     }
 
     public long instructions() {

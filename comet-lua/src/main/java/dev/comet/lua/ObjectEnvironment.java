@@ -110,7 +110,7 @@ final class ObjectEnvironment {
         math.set("random", new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
-                java.util.Random r = instance.random;
+                java.util.Random r = instance.random();
                 switch (args.narg()) {
                     case 0:
                         return LuaValue.valueOf(r.nextDouble());
@@ -146,7 +146,7 @@ final class ObjectEnvironment {
 
         @Override
         public Varargs invoke(Varargs args) {
-            instance.random = new java.util.Random(args.checklong(1));
+            instance.seedRandom(args.checklong(1));
             return LuaValue.NONE;
         }
     }

@@ -5,6 +5,7 @@ import dev.comet.ErrorCode;
 import dev.comet.aso.HandlerLimits;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
@@ -127,20 +128,29 @@ public final class Sandbox {
         if (function == null) {
             return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false, List.of());
         }
-        boolean method = object.aso.rawget(handler).isfunction();
+        boolean method = object.aso.rawget(nameOf(handler)).isfunction();
         Varargs callArgs = method ? LuaValue.varargsOf(object.aso, LuaValue.varargsOf(args)) : LuaValue.varargsOf(args);
-        object.random = new java.util.Random(randomSeed);
+        object.seedRandom(randomSeed);
         return runner.run(object, function, callArgs, limits);
     }
 
     /** The function implementing {@code handler}: a method on {@code aso} first, then a global function. */
     static LuaValue handler(AsoInstance object, String handler) {
-        LuaValue method = object.aso.rawget(handler);
+        LuaString name = nameOf(handler);
+        LuaValue method = object.aso.rawget(name);
         if (method.isfunction()) {
             return method;
         }
-        LuaValue global = object.env.rawget(handler);
+        LuaValue global = object.env.rawget(name);
         return global.isfunction() ? global : null;
+    }
+
+    private static final LuaString[] HANDLER_NAMES = HANDLERS.stream().map(LuaString::valueOf).toArray(LuaString[]::new);
+
+    /** A handler's name as a Lua string, made once for the five handlers: every invocation looks its handler up. */
+    private static LuaString nameOf(String handler) {
+        int i = HANDLERS.indexOf(handler);
+        return i >= 0 ? HANDLER_NAMES[i] : LuaString.valueOf(handler);
     }
 
     /** Refuses code whose single CONCAT instructions join very many operands (one huge allocation each). */

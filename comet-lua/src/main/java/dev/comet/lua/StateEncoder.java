@@ -36,7 +36,10 @@ final class StateEncoder {
     private int size;
     /** The open tables, outermost first; each one's current key makes up the path. */
     private final List<Frame> stack = new ArrayList<>();
-    private final Set<LuaTable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The object's own table, seen before any other. */
+    private LuaTable topLevel;
+    /** Made at the first nested table: most states are flat, and the set is most of a flat state's encoding cost. */
+    private Set<LuaTable> seen;
 
     private static final class Frame {
         final LuaValue[] keys;
@@ -59,8 +62,8 @@ final class StateEncoder {
     }
 
     byte[] encode(LuaTable aso) {
+        topLevel = aso;
         writeByte(StateCodec.VERSION);
-        seen.add(aso);
         open(aso, true, 1);
         while (!stack.isEmpty()) {
             Frame f = stack.get(stack.size() - 1);
@@ -112,20 +115,45 @@ final class StateEncoder {
             values[n] = v;
             n++;
         }
+        LuaValue[] sortedKeys = Arrays.copyOf(keys, n);
+        LuaValue[] sortedValues = Arrays.copyOf(values, n);
+        sortByKey(sortedKeys, sortedValues);
+        writeUVarint(n);
+        stack.add(new Frame(sortedKeys, sortedValues, depth));
+    }
+
+    /**
+     * Sorts the entries by key, keys and values together: insertion sort for the few fields most tables have (no
+     * boxing, no comparator), merge sort through an index for large ones.
+     */
+    private static void sortByKey(LuaValue[] keys, LuaValue[] values) {
+        int n = keys.length;
+        if (n <= 16) {
+            for (int i = 1; i < n; i++) {
+                LuaValue k = keys[i];
+                LuaValue v = values[i];
+                int j = i - 1;
+                while (j >= 0 && compareKeys(keys[j], k) > 0) {
+                    keys[j + 1] = keys[j];
+                    values[j + 1] = values[j];
+                    j--;
+                }
+                keys[j + 1] = k;
+                values[j + 1] = v;
+            }
+            return;
+        }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        LuaValue[] ks = keys;
+        LuaValue[] ks = keys.clone();
+        LuaValue[] vs = values.clone();
         Arrays.sort(order, (a, b) -> compareKeys(ks[a], ks[b]));
-        LuaValue[] sortedKeys = new LuaValue[n];
-        LuaValue[] sortedValues = new LuaValue[n];
         for (int i = 0; i < n; i++) {
-            sortedKeys[i] = keys[order[i]];
-            sortedValues[i] = values[order[i]];
+            keys[i] = ks[order[i]];
+            values[i] = vs[order[i]];
         }
-        writeUVarint(n);
-        stack.add(new Frame(sortedKeys, sortedValues, depth));
     }
 
     private void writeKey(LuaValue k) {
@@ -160,7 +188,10 @@ final class StateEncoder {
                 }
                 String why = null;
                 StateException.Reason reason = null;
-                if (!seen.add(t)) {
+                if (seen == null) {
+                    seen = Collections.newSetFromMap(new IdentityHashMap<>());
+                }
+                if (t == topLevel || !seen.add(t)) {
                     reason = StateException.Reason.SHARED_TABLE;
                     why = " is a table already stored elsewhere in the state: cycles and shared tables cannot be stored";
                 } else if (t.getmetatable() != null) {
