@@ -48,6 +48,10 @@ final class ObjectCommands {
                 description = "Version of a signed object; a stored version is replaced only by a higher one (default: the time in milliseconds).")
         Long seq;
 
+        @CommandLine.Option(names = "--writer", paramLabel = "PUBHEX",
+                description = "A public key (64 hex digits) that may also delete the signed object and read its state; repeat for more (at most 16).")
+        List<String> writers = new java.util.ArrayList<>();
+
         @CommandLine.Option(names = "--value", description = "The object's value (aso.value).")
         String value;
 
@@ -87,9 +91,9 @@ final class ObjectCommands {
             // checked before joining, so bad input fails at once; the operation checks again, by the same rules
             ObjectSpec spec = new ObjectSpec(value, codeText, replicas, ttl, timer).validate();
             if (keyFile == null) {
-                if (key == null || salt != null || seq != null) {
+                if (key == null || salt != null || seq != null || !writers.isEmpty()) {
                     throw new CometException(ErrorCode.BAD_INPUT, key == null ? "give the object's KEY (or --key-file F for a signed object)"
-                            : "--salt and --seq are for signed objects: give --key-file F");
+                            : "--salt, --seq and --writer are for signed objects: give --key-file F");
                 }
                 NodeOperations.keyId(key);
             }
@@ -110,7 +114,7 @@ final class ObjectCommands {
             }
             // a clock needs no read before the write: each later put of one owner's object replaces the earlier
             long version = seq != null ? seq : System.currentTimeMillis();
-            return SignedObjectSpec.signed(KeyFile.read(keyFile), s, version, spec);
+            return SignedObjectSpec.signed(KeyFile.read(keyFile), s, version, writers, spec);
         }
 
         private void print(WriteResult put, SignedObjectSpec signed) {
@@ -121,6 +125,9 @@ final class ObjectCommands {
                 identity.put("public_key", signed.publicKey());
                 identity.put("salt", signed.salt());
                 identity.put("seq", signed.seq());
+                if (signed.writers() != null) {
+                    identity.put("writers", signed.writers());
+                }
             }
             WritePrinter.printPut(put, json, identity, signed == null ? ""
                     : ", owner " + signed.publicKey() + ", salt " + signed.salt() + ", seq " + signed.seq());
@@ -203,22 +210,26 @@ final class ObjectCommands {
         String key;
 
         @CommandLine.Option(names = "--key-file", paramLabel = "F",
-                description = "Sign the delete with this key file from 'comet keygen': the owner's key.")
+                description = "Sign the delete with this key file from 'comet keygen': the owner's key, or a writer's with --pubkey.")
         Path keyFile;
 
         @CommandLine.Option(names = "--salt", paramLabel = "S", description = "Salt of the signed object (default: KEY).")
         String salt;
+
+        @CommandLine.Option(names = "--pubkey", paramLabel = "HEX",
+                description = "The owner's public key, when --key-file is a writer's (default: the key file's own).")
+        String ownerHex;
 
         @CommandLine.Mixin
         ItemCommand.Target target = new ItemCommand.Target();
 
         @Override
         public Integer call() {
-            OwnerKey owner = keyFile == null ? null : OwnerKey.of(keyFile, salt != null ? salt : key);
+            OwnerKey owner = keyFile == null ? null : OwnerKey.of(keyFile, salt != null ? salt : key, ownerHex);
             if (owner == null) {
-                if (key == null || salt != null) {
+                if (key == null || salt != null || ownerHex != null) {
                     throw new CometException(ErrorCode.BAD_INPUT, key == null
-                            ? "give the object's KEY (or --key-file F --salt S for a signed object)" : "--salt needs --key-file");
+                            ? "give the object's KEY (or --key-file F --salt S for a signed object)" : "--salt and --pubkey need --key-file");
                 }
                 NodeOperations.keyId(key);
             }

@@ -32,6 +32,10 @@ final class StateCommands {
         @CommandLine.Option(names = "--salt", paramLabel = "S", description = "Salt of the owner's signed object.")
         String salt;
 
+        @CommandLine.Option(names = "--pubkey", paramLabel = "HEX",
+                description = "The owner's public key, when --key-file is a writer's (default: the key file's own).")
+        String ownerHex;
+
         @CommandLine.Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:COMET_ADMIN_TOKEN}",
                 description = "The node's admin token (its access.adminToken setting), for its operator; env COMET_ADMIN_TOKEN.")
         String adminToken;
@@ -58,8 +62,8 @@ final class StateCommands {
             }
             try (HttpCometClient client = new HttpCometClient(base)) {
                 if (keyFile != null) {
-                    OwnerKey owner = OwnerKey.of(keyFile, salt);
-                    return client.state(owner.keys(), owner.salt());
+                    OwnerKey owner = OwnerKey.of(keyFile, salt, ownerHex);
+                    return client.state(owner.keys(), owner.publicKeyHex(), owner.salt());
                 }
                 if (salt != null) {
                     throw new CometException(ErrorCode.BAD_INPUT, "--salt needs --key-file");

@@ -87,6 +87,42 @@ class OwnerCommandsTest {
         assertThat(gone.exitCode()).isEqualTo(ExitStatus.NOT_FOUND.code());
     }
 
+    private static String publicKeyOf(Path keyFile) throws Exception {
+        return Files.readString(keyFile).replaceAll("(?s).*\"public_key\"\\s*:\\s*\"([0-9a-f]+)\".*", "$1");
+    }
+
+    @Test
+    void aWriterTheOwnerNamedReadsAndDeletesWithItsOwnKeyFileAndPubkey() throws Exception {
+        Path owner = keyFile("owner");
+        Path writer = keyFile("writer");
+        Path stranger = keyFile("stranger");
+        String ownerKey = publicKeyOf(owner);
+        CliRun put = CliRun.of("put", "shared", "--key-file", owner.toString(), "--value", "ours",
+                "--writer", publicKeyOf(writer), "--replicas", "5", "--node", entry, "--json");
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        assertThat(put.out()).contains(publicKeyOf(writer));
+        String url = gateway.url();
+
+        CliRun state = CliRun.of("state", "--key-file", writer.toString(), "--pubkey", ownerKey, "--salt", "shared",
+                "--gateway", url);
+        assertThat(state.exitCode()).as(state.err()).isZero();
+        assertThat(state.out()).contains("ours");
+        CliRun theirs = CliRun.of("state", "--key-file", stranger.toString(), "--pubkey", ownerKey, "--salt", "shared",
+                "--gateway", url);
+        assertThat(theirs.exitCode()).as(theirs.err()).isEqualTo(ExitStatus.FORBIDDEN.code());
+        assertThat(theirs.err()).contains("neither the owner");
+        CliRun theirDelete = CliRun.of("delete", "--key-file", stranger.toString(), "--pubkey", ownerKey, "--salt",
+                "shared", "--node", entry);
+        assertThat(theirDelete.exitCode()).as(theirDelete.err()).isEqualTo(ExitStatus.FORBIDDEN.code());
+
+        CliRun delete = CliRun.of("delete", "--key-file", writer.toString(), "--pubkey", ownerKey, "--salt", "shared",
+                "--node", entry);
+        assertThat(delete.exitCode()).as(delete.err()).isZero();
+        assertThat(delete.out()).contains("deleted from 5 node(s)");
+        CliRun unsignedWriter = CliRun.of("put", "plain", "--value", "v", "--writer", publicKeyOf(writer), "--node", entry);
+        assertThat(unsignedWriter.exitCode()).as("--writer needs --key-file").isEqualTo(ExitStatus.BAD_INPUT.code());
+    }
+
     @Test
     void theOperatorReadsAnUnsignedObjectsStateWithTheAdminTokenOnly() {
         CliRun put = CliRun.of("put", "ledger", "--value", "figures", "--replicas", "5", "--node", entry);

@@ -47,13 +47,29 @@ public interface CometClient extends AutoCloseable {
      * Deletes the signed object {@code owner} owns under {@code salt} from its replicas with a delete request signed
      * here ({@link SignedRequest#sign}: now, a fresh nonce); every replica checks it, then runs {@code onDelete}.
      */
-    WriteResult deleteSigned(Ed25519.RawKeyPair owner, String salt);
+    default WriteResult deleteSigned(Ed25519.RawKeyPair owner, String salt) {
+        return deleteSigned(owner, java.util.HexFormat.of().formatHex(owner.publicKey()), salt);
+    }
+
+    /**
+     * Deletes the signed object the key {@code ownerPublicKeyHex} owns under {@code salt}, with a request signed here
+     * by {@code signer}: its owner, or a writer its owner named.
+     */
+    WriteResult deleteSigned(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt);
 
     /**
      * The state and log of the node's own replica of the signed object {@code owner} owns under {@code salt}, shown
      * for a state request signed here; {@link ApiError#FORBIDDEN} for anyone else.
      */
-    ObjectReport state(Ed25519.RawKeyPair owner, String salt);
+    default ObjectReport state(Ed25519.RawKeyPair owner, String salt) {
+        return state(owner, java.util.HexFormat.of().formatHex(owner.publicKey()), salt);
+    }
+
+    /**
+     * The state and log of the node's own replica of the signed object the key {@code ownerPublicKeyHex} owns under
+     * {@code salt}, for a state request signed here by {@code signer}: its owner, or a writer its owner named.
+     */
+    ObjectReport state(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt);
 
     /**
      * The state and log of the node's own replica of the object under SHA-1(key), for the node's operator:

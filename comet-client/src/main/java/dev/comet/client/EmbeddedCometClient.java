@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -106,21 +105,15 @@ public final class EmbeddedCometClient implements CometClient {
     }
 
     @Override
-    public WriteResult deleteSigned(Ed25519.RawKeyPair owner, String salt) {
-        return await(() -> {
-            String publicKey = HexFormat.of().formatHex(owner.publicKey());
-            return operations.deleteSigned(publicKey, salt, SignedRequest.sign(owner, OwnerRequest.DELETE,
-                    NodeOperations.signedKey(publicKey, salt)));
-        });
+    public WriteResult deleteSigned(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt) {
+        return await(() -> operations.deleteSigned(ownerPublicKeyHex, salt, SignedRequest.sign(signer,
+                OwnerRequest.DELETE, NodeOperations.signedKey(ownerPublicKeyHex, salt))));
     }
 
     @Override
-    public ObjectReport state(Ed25519.RawKeyPair owner, String salt) {
-        return await(() -> {
-            String publicKey = HexFormat.of().formatHex(owner.publicKey());
-            return operations.reportSigned(publicKey, salt, null, SignedRequest.sign(owner, OwnerRequest.STATE,
-                    NodeOperations.signedKey(publicKey, salt)));
-        });
+    public ObjectReport state(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt) {
+        return await(() -> operations.reportSigned(ownerPublicKeyHex, salt, null, SignedRequest.sign(signer,
+                OwnerRequest.STATE, NodeOperations.signedKey(ownerPublicKeyHex, salt))));
     }
 
     @Override

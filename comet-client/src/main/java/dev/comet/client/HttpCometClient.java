@@ -19,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -94,16 +93,14 @@ public final class HttpCometClient implements CometClient {
     }
 
     @Override
-    public WriteResult deleteSigned(Ed25519.RawKeyPair owner, String salt) {
-        String publicKey = HexFormat.of().formatHex(owner.publicKey());
-        SignedRequest request = SignedRequest.sign(owner, OwnerRequest.DELETE, NodeOperations.signedKey(publicKey, salt));
+    public WriteResult deleteSigned(Ed25519.RawKeyPair signer, String publicKey, String salt) {
+        SignedRequest request = SignedRequest.sign(signer, OwnerRequest.DELETE, NodeOperations.signedKey(publicKey, salt));
         return send(signed(request("/v1/signed-objects/" + publicKey + saltQuery(salt)), request).DELETE(), WriteResult.class);
     }
 
     @Override
-    public ObjectReport state(Ed25519.RawKeyPair owner, String salt) {
-        String publicKey = HexFormat.of().formatHex(owner.publicKey());
-        SignedRequest request = SignedRequest.sign(owner, OwnerRequest.STATE, NodeOperations.signedKey(publicKey, salt));
+    public ObjectReport state(Ed25519.RawKeyPair signer, String publicKey, String salt) {
+        SignedRequest request = SignedRequest.sign(signer, OwnerRequest.STATE, NodeOperations.signedKey(publicKey, salt));
         return send(signed(request("/v1/node/signed-objects/" + publicKey + saltQuery(salt)), request).GET(),
                 ObjectReport.class);
     }

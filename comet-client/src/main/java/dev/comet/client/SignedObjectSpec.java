@@ -7,6 +7,7 @@ import dev.comet.owned.ObjectSignature;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * A signed object to store (docs/owned-objects.md): its whole code (the Lua source, a given value and timer included,
@@ -20,26 +21,55 @@ import java.util.HexFormat;
  * @param signature  the owner's signature of (code, salt, seq), 128 hex digits
  * @param replicas   how many of the closest nodes store it (null: 8)
  * @param ttlSeconds lifetime in seconds (null: the nodes' default, 2 h)
+ * @param writers    public keys (64 hex digits each) that may update, delete and read the object besides its owner,
+ *                   signed with the version (null or empty: none)
  */
 public record SignedObjectSpec(String code, String publicKey, String salt, Long seq, String signature, Integer replicas,
-                               Long ttlSeconds) {
+                               Long ttlSeconds, List<String> writers) {
     private static final HexFormat HEX = HexFormat.of();
+
+    /** A signed object that names no writer. */
+    public SignedObjectSpec(String code, String publicKey, String salt, Long seq, String signature, Integer replicas,
+                            Long ttlSeconds) {
+        this(code, publicKey, salt, seq, signature, replicas, ttlSeconds, null);
+    }
 
     /**
      * {@code spec} (value, code, timer, replicas, lifetime) as version {@code seq} of the object {@code keys} owns
      * under {@code salt}, signed here.
      */
     public static SignedObjectSpec signed(Ed25519.RawKeyPair keys, String salt, long seq, ObjectSpec spec) {
+        return signed(keys, salt, seq, List.of(), spec);
+    }
+
+    /**
+     * As {@link #signed(Ed25519.RawKeyPair, String, long, ObjectSpec)}, naming {@code writers} (public keys, 64 hex
+     * digits each): they may update, delete and read the object too. Naming other writers is signing a new version.
+     */
+    public static SignedObjectSpec signed(Ed25519.RawKeyPair keys, String salt, long seq, List<String> writers,
+                                          ObjectSpec spec) {
         spec.validate();
         byte[] code = ObjectSource.of(spec);
         ObjectSignature signature;
         try {
-            signature = ObjectSignature.sign(keys, saltBytes(salt), seq, code);
+            signature = ObjectSignature.sign(keys, saltBytes(salt), seq, writerKeys(writers), code);
         } catch (CometException e) {
             throw CometClientException.of(e);
         }
         return new SignedObjectSpec(new String(code, StandardCharsets.UTF_8), HEX.formatHex(keys.publicKey()), salt, seq,
-                HEX.formatHex(signature.signature()), spec.replicas(), spec.ttlSeconds());
+                HEX.formatHex(signature.signature()), spec.replicas(), spec.ttlSeconds(),
+                writers.isEmpty() ? null : List.copyOf(writers));
+    }
+
+    /** Writers' public keys from their hex forms; {@link ErrorCode#BAD_INPUT} for one that is not 64 hex digits. */
+    static List<byte[]> writerKeys(List<String> writers) {
+        List<byte[]> keys = new java.util.ArrayList<>();
+        if (writers != null) {
+            for (String w : writers) {
+                keys.add(ItemSpec.hex("writer", w == null ? "" : w, Ed25519.PUBLIC_KEY_BYTES));
+            }
+        }
+        return keys;
     }
 
     /** The code's bytes, as signed. */
@@ -65,8 +95,12 @@ public record SignedObjectSpec(String code, String publicKey, String salt, Long 
             throw new CometClientException(ErrorCode.BAD_INPUT, "replicas must be 1 to " + ObjectSpec.MAX_REPLICAS
                     + ", got " + replicas);
         }
+        if (writers != null && writers.size() > ObjectSignature.MAX_WRITERS) {
+            throw new CometClientException(ErrorCode.BAD_INPUT, "a signed object names at most "
+                    + ObjectSignature.MAX_WRITERS + " writers, not " + writers.size());
+        }
         ObjectSignature s = new ObjectSignature(ItemSpec.hex("publicKey", publicKey, Ed25519.PUBLIC_KEY_BYTES),
-                saltBytes(salt), seq, ItemSpec.hex("signature", signature, Ed25519.SIGNATURE_BYTES));
+                saltBytes(salt), seq, writerKeys(writers), ItemSpec.hex("signature", signature, Ed25519.SIGNATURE_BYTES));
         try {
             s.verify(s.key(), codeBytes());
         } catch (CometException e) {

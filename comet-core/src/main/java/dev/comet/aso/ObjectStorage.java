@@ -23,10 +23,11 @@ import java.util.TreeMap;
  */
 public final class ObjectStorage {
     /**
-     * Bounds for reading back what this class wrote: a flat dictionary of at most 9 strings and integers (code, state,
-     * timer, replicate, replicas, and a signed object's pk, salt, seq, sig), 19 elements with the keys.
+     * Bounds for reading back what this class wrote: a dictionary of at most 10 strings and integers (code, state,
+     * timer, replicate, replicas, and a signed object's pk, salt, seq, sig, w) and at most 16 writers in w: 36
+     * elements with the keys.
      */
-    private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 32);
+    private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 64);
 
     private final Store store;
 

@@ -26,7 +26,7 @@ final class OwnerRequests {
 
     /**
      * Throws the refusal unless {@code request} lets its signer do its operation on the signed object {@code held}: none
-     * (346), signed by another key than the owner's (345), a time outside the window (344), a signature that does not
+     * (346), signed by a key that is neither the owner's nor a writer's (345), a time outside the window (344), a signature that does not
      * verify (206), a (signer, nonce) pair already accepted (343), or a full replay cache (347). The cheap checks come
      * first, and the nonce is remembered only once the signature holds, so forged requests cannot fill the cache.
      */
@@ -39,10 +39,10 @@ final class OwnerRequests {
             throw new CometException(ErrorCode.REQUEST_NOT_OWNERS, "the object under this key has no owner: its state "
                     + "is shown to the node's operator only");
         }
-        // writers (a later step) will be accepted here too: the request names its signer for that reason
-        if (!request.signedBy(held.signature().publicKey())) {
-            throw new CometException(ErrorCode.REQUEST_NOT_OWNERS, "the request is signed by a key that is not the "
-                    + "owner of the object under this key");
+        // the owner, or a writer the owner's signed version names: the request names its signer for that reason
+        if (!held.signature().mayWrite(request.signer())) {
+            throw new CometException(ErrorCode.REQUEST_NOT_OWNERS, "the request is signed by a key that is neither the "
+                    + "owner of the object under this key nor a writer its owner named");
         }
         long now = env.now();
         long window = settings.requestWindowMillis();

@@ -103,6 +103,47 @@ class OwnerRequestsTest {
         assertThat(stored.get(key, n.env.now())).isEmpty();
     }
 
+    /** Stores a version of the owner's object that names {@code writer}; forgets the calls it made. */
+    private StoredObject storeSignedNaming(Ed25519.RawKeyPair writer) {
+        byte[] c = code("-- version with a writer");
+        n.askOk(client, "comet_put", CometPut.args(client.id, key, n.tokenFor(client, key), c, null, false, -1, 3, null,
+                ObjectSignature.sign(owner, SALT, 2, java.util.List.of(writer.publicKey()), c)));
+        runtime.calls.clear();
+        return held(key);
+    }
+
+    @Test
+    void aWriterTheOwnerNamedMayDeleteAndReadTheState() {
+        Ed25519.RawKeyPair writer = keys(3);
+        storeSignedNaming(writer);
+
+        assertThat(stateRefusal(null, request(writer, OwnerRequest.STATE, key, n.env.now()))).isZero();
+        n.askOk(client, "comet_delete", delete(request(writer, OwnerRequest.DELETE, key, n.env.now())));
+        assertThat(stored.get(key, n.env.now())).isEmpty();
+    }
+
+    @Test
+    void aKeyTheOwnerDidNotNameGets345EvenWhenOthersAreNamed() {
+        StoredObject before = storeSignedNaming(keys(3));
+
+        assertRefusedAndUnchanged(request(stranger, OwnerRequest.DELETE, key, n.env.now()), 345, before);
+        assertThat(stateRefusal(null, request(stranger, OwnerRequest.STATE, key, n.env.now()))).isEqualTo(345);
+    }
+
+    @Test
+    void aWriterAddedToTheListByAReplicaIsRefusedWith206() {
+        Ed25519.RawKeyPair intruder = keys(4);
+        byte[] c = code("-- version 1");
+        ObjectSignature genuine = ObjectSignature.sign(owner, SALT, 1, c);
+        // the owner's signature of a version without writers, carried with a writer list the owner never signed
+        ObjectSignature widened = new ObjectSignature(genuine.publicKey(), genuine.salt(), genuine.seq(),
+                java.util.List.of(intruder.publicKey()), genuine.signature());
+
+        assertThat(n.askError(client, "comet_put", CometPut.args(client.id, key, n.tokenFor(client, key), c, null,
+                false, -1, 3, null, widened))).isEqualTo(206);
+        assertThat(stored.get(key, n.env.now())).isEmpty();
+    }
+
     @Test
     void anUnsignedDeleteOfASignedObjectGets346() {
         assertRefusedAndUnchanged(null, 346, storeSigned());

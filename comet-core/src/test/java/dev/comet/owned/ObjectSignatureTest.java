@@ -36,6 +36,53 @@ class ObjectSignatureTest {
     }
 
     @Test
+    void writersAreSignedInByteOrderAndAVersionWithoutWritersSignsWhatItDidBefore() {
+        byte[] low = filled(1);
+        byte[] high = filled(2);
+        String expected = "d4:code16:aso.value = 'hi'4:salt1:s3:seqi3e4:type12:comet object7:writersl32:"
+                + "\u0001".repeat(32) + "32:" + "\u0002".repeat(32) + "ee";
+
+        assertThat(new String(ObjectSignature.signable(SALT, 3, java.util.List.of(high, low), CODE),
+                StandardCharsets.ISO_8859_1)).isEqualTo(expected);
+        assertThat(ObjectSignature.signable(SALT, 3, java.util.List.of(), CODE))
+                .isEqualTo(ObjectSignature.signable(SALT, 3, CODE));
+    }
+
+    @Test
+    void theWritersAreCoveredBySignatureAndMayWriteWithTheOwner() {
+        Ed25519.RawKeyPair writer = Ed25519.fromSeed(filled(8));
+        ObjectSignature s = ObjectSignature.sign(OWNER, SALT, 1, java.util.List.of(writer.publicKey()), CODE);
+        s.verify(s.key(), CODE);
+
+        assertThat(s.mayWrite(OWNER.publicKey())).isTrue();
+        assertThat(s.mayWrite(writer.publicKey())).isTrue();
+        assertThat(s.mayWrite(filled(9))).isFalse();
+        ObjectSignature dropped = new ObjectSignature(s.publicKey(), s.salt(), 1, java.util.List.of(), s.signature());
+        ObjectSignature added = new ObjectSignature(s.publicKey(), s.salt(), 1,
+                java.util.List.of(writer.publicKey(), filled(9)), s.signature());
+        assertThat(codeOf(() -> dropped.verify(s.key(), CODE))).isEqualTo(ErrorCode.INVALID_SIGNATURE);
+        assertThat(codeOf(() -> added.verify(s.key(), CODE))).isEqualTo(ErrorCode.INVALID_SIGNATURE);
+    }
+
+    @Test
+    void writersTravelInTheWireFieldsAndBadOnesAreProtocolErrors() {
+        ObjectSignature s = ObjectSignature.sign(OWNER, SALT, 1, java.util.List.of(filled(3), filled(4)), CODE);
+        dev.comet.krpc.Dict fields = s.addTo(dev.comet.krpc.Dict.builder()).build();
+
+        assertThat(ObjectSignature.from(fields)).isEqualTo(s);
+        java.util.TreeMap<String, Object> bad = new java.util.TreeMap<>(fields.map());
+        bad.put("w", java.util.List.of(new byte[5]));
+        assertThat(codeOf(() -> ObjectSignature.from(dev.comet.krpc.Dict.of(bad)))).isEqualTo(ErrorCode.PROTOCOL);
+        java.util.List<byte[]> many = new java.util.ArrayList<>();
+        for (int i = 0; i <= ObjectSignature.MAX_WRITERS; i++) {
+            many.add(filled(10 + i));
+        }
+        assertThat(codeOf(() -> ObjectSignature.sign(OWNER, SALT, 1, many, CODE))).isEqualTo(ErrorCode.BAD_INPUT);
+        bad.put("w", many);
+        assertThat(codeOf(() -> ObjectSignature.from(dev.comet.krpc.Dict.of(bad)))).isEqualTo(ErrorCode.PROTOCOL);
+    }
+
+    @Test
     void theKeyIsBep44sMutableTarget() {
         ObjectSignature s = ObjectSignature.sign(OWNER, SALT, 1, CODE);
 
