@@ -4,7 +4,7 @@ package dev.comet;
  * The catalogue of every error Comet can produce: a code of its own (no two meanings share one), a {@link Kind} that
  * each edge maps once (KRPC reply, HTTP status, CLI exit code), a one-line meaning and what the user can do about
  * it. Codes below 900 travel in KRPC error replies as they are (BEP 5: 201–204, BEP 44: 205–207 and 301–302,
- * Comet: 310–349); codes from 900 are local and are never sent, a relay would send {@link #krpcCode()}.
+ * Comet: 310–399); codes from 900 are local and are never sent, a relay would send {@link #krpcCode()}.
  * {@code docs/errors.md} is checked against this list by a test.
  */
 public enum ErrorCode {
@@ -71,6 +71,14 @@ public enum ErrorCode {
             "Delete or read it with the owner's key: comet delete (or state, log) --key-file F --salt S."),
     REQUESTS_FULL(347, Kind.BUSY, "the node remembers as many recent signed requests as it allows, so it cannot check a new one for replay",
             "Try again shortly: remembered requests are forgotten when they leave the window."),
+    NOT_WRITER(349, Kind.FORBIDDEN, "a guarded update is signed by a key that is neither the object's owner nor a writer its owner named",
+            "Sign the update with the owner's key file or a writer's, or have the owner name you: comet put … --writer PUBHEX."),
+    NOT_PRIMARY(350, Kind.UNAVAILABLE, "the node asked to order an update is not the object's primary replica: it knows a closer one",
+            "Send the update to the replica closest to the key; Comet's clients do this themselves."),
+    VERSION_GONE(351, Kind.NOT_FOUND, "the version of a signed object's value that was asked for is not kept any more (or never existed)",
+            "Ask for one of the versions comet versions lists; a replica keeps the last 16 by default (access.versionsKept)."),
+    UPDATE_UNCONFIRMED(352, Kind.UNAVAILABLE, "a guarded update was applied by its primary, but fewer than a majority of the object's replicas confirmed it in time",
+            "Read the object's version and retry if your update is not in it; guard the update (--if-version) so a retry cannot apply twice."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",

@@ -27,10 +27,21 @@ import java.util.Map;
  */
 public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, String handler, Caller caller,
                       Map<String, byte[]> args, Incoming incoming, Answer answer, List<Contact> neighbors,
-                      boolean mayRequest, long expiresAtMillis) {
+                      boolean mayRequest, long expiresAtMillis, ValueUpdate update) {
+    /** The handler name of a call that installs a version another replica made: no object can define it. */
+    public static final String INSTALL = "(install version)";
+
     public AsoCall {
         args = Map.copyOf(args);
         neighbors = List.copyOf(neighbors);
+    }
+
+    /** A call that changes no version of the object's value. */
+    public AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, String handler, Caller caller,
+                   Map<String, byte[]> args, Incoming incoming, Answer answer, List<Contact> neighbors,
+                   boolean mayRequest, long expiresAtMillis) {
+        this(key, code, state, fresh, handler, caller, args, incoming, answer, neighbors, mayRequest, expiresAtMillis,
+                null);
     }
 
     /** A call that does not say when the object expires. */
@@ -42,6 +53,23 @@ public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, Stri
 
     /** The requester: its address and node id, whether it replicates the object, the object that sent it if any. */
     public record Caller(String ip, int port, NodeId id, boolean replica, NodeId aso) {
+    }
+
+    /**
+     * A change to a signed object's value ({@code aso.value}, docs/owned-objects.md): a writer's guarded update to
+     * evaluate at {@code version} ({@code program}; then {@code onUpdate} runs and may refuse it), or, with no program,
+     * {@code value} to install as it is (a version the primary made; no handler runs).
+     */
+    public record ValueUpdate(dev.comet.owned.UpdateProgram program, long version, byte[] writer, byte[] value) {
+        /** A writer's guarded update, evaluated against the value at {@code version}. */
+        public static ValueUpdate evaluate(dev.comet.owned.UpdateProgram program, long version, byte[] writer) {
+            return new ValueUpdate(program, version, writer, null);
+        }
+
+        /** A version made elsewhere, installed as it is. */
+        public static ValueUpdate install(long version, byte[] value) {
+            return new ValueUpdate(null, version, new byte[0], value);
+        }
     }
 
     /** The object a put brought for a key already stored here. */

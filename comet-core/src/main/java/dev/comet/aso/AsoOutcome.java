@@ -12,9 +12,30 @@ import java.util.List;
  * (sent by the node only when the invocation succeeded) and the instructions it used.
  */
 public record AsoOutcome(boolean ok, Object answer, boolean answeredFalse, byte[] state, ObjectMeta meta, CometError error,
-                         boolean deleteSelf, List<AsoRequest> requests, long instructions) {
+                         boolean deleteSelf, List<AsoRequest> requests, long instructions, Applied applied) {
     public AsoOutcome {
         requests = List.copyOf(requests);
+    }
+
+    /** An outcome of a call that changed no version of the value. */
+    public AsoOutcome(boolean ok, Object answer, boolean answeredFalse, byte[] state, ObjectMeta meta, CometError error,
+                      boolean deleteSelf, List<AsoRequest> requests, long instructions) {
+        this(ok, answer, answeredFalse, state, meta, error, deleteSelf, requests, instructions, null);
+    }
+
+    /**
+     * What a {@link AsoCall.ValueUpdate} did: the index of the clause that held (-1: none did, the update aborted;
+     * an installed version has 0) and the value afterwards ({@code aso.value}'s bytes, unchanged on an abort).
+     */
+    public record Applied(int clause, byte[] value) {
+        public boolean aborted() {
+            return clause < 0;
+        }
+    }
+
+    /** This outcome, saying what the value update did. */
+    public AsoOutcome with(Applied what) {
+        return new AsoOutcome(ok, answer, answeredFalse, state, meta, error, deleteSelf, requests, instructions, what);
     }
 
     public static AsoOutcome failed(ErrorCode code, String message) {

@@ -23,33 +23,45 @@ import java.util.TreeMap;
  */
 public final class ObjectStorage {
     /**
-     * Bounds for reading back what this class wrote: a dictionary of at most 10 strings and integers (code, state,
-     * timer, replicate, replicas, and a signed object's pk, salt, seq, sig, w) and at most 16 writers in w: 36
-     * elements with the keys.
+     * Bounds for reading back what this class wrote: a dictionary of at most 11 strings and integers (code, state,
+     * timer, replicate, replicas, version, and a signed object's pk, salt, seq, sig, w) and at most 16 writers in w:
+     * 38 elements with the keys.
      */
     private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 64);
 
     private final Store store;
 
     /**
-     * One stored object: its code, its state (canonical bytes from the runtime), meta, when it expires, and the owner's
-     * signature of its code ({@code signature}, null for an unsigned object).
+     * One stored object: its code, its state (canonical bytes from the runtime), meta, when it expires, the owner's
+     * signature of its code ({@code signature}, null for an unsigned object) and the number of its value's version
+     * (0 as put; each update a writer makes adds one, see {@link ObjectVersions}).
      */
     public record StoredObject(NodeId key, byte[] code, byte[] state, ObjectMeta meta, int replicas, long expiresAtMillis,
-                               ObjectSignature signature) {
+                               ObjectSignature signature, long version) {
         /** An unsigned object. */
         public StoredObject(NodeId key, byte[] code, byte[] state, ObjectMeta meta, int replicas, long expiresAtMillis) {
-            this(key, code, state, meta, replicas, expiresAtMillis, null);
+            this(key, code, state, meta, replicas, expiresAtMillis, null, 0);
+        }
+
+        /** An object as put: version 0 of its value. */
+        public StoredObject(NodeId key, byte[] code, byte[] state, ObjectMeta meta, int replicas, long expiresAtMillis,
+                            ObjectSignature signature) {
+            this(key, code, state, meta, replicas, expiresAtMillis, signature, 0);
         }
 
         /** This object with another state and meta, the rest unchanged. */
         public StoredObject with(byte[] newState, ObjectMeta newMeta) {
-            return new StoredObject(key, code, newState, newMeta, replicas, expiresAtMillis, signature);
+            return new StoredObject(key, code, newState, newMeta, replicas, expiresAtMillis, signature, version);
+        }
+
+        /** This object at version {@code newVersion} of its value, with the state that holds it. */
+        public StoredObject atVersion(long newVersion, byte[] newState, ObjectMeta newMeta) {
+            return new StoredObject(key, code, newState, newMeta, replicas, expiresAtMillis, signature, newVersion);
         }
 
         /** This object living until {@code newExpiry}, the rest unchanged. */
         public StoredObject expiringAt(long newExpiry) {
-            return new StoredObject(key, code, state, meta, replicas, newExpiry, signature);
+            return new StoredObject(key, code, state, meta, replicas, newExpiry, signature, version);
         }
 
         public boolean signed() {
@@ -85,6 +97,9 @@ public final class ObjectStorage {
         if (o.signed()) {
             m.putAll(o.signature().addTo(Dict.builder()).build().map());
         }
+        if (o.version() > 0) {
+            m.put("version", o.version());
+        }
         store.put(StoreKeys.of(StoreKeys.OBJECT, o.key()), Bencode.encode(m), o.expiresAtMillis());
     }
 
@@ -98,6 +113,6 @@ public final class ObjectStorage {
         ObjectMeta meta = new ObjectMeta(d.optionalInteger("timer", 0), d.optionalInteger("replicate", 1) == 1);
         return new StoredObject(StoreKeys.id(r.key()), d.bytes("code"), d.bytes("state"), meta,
                 (int) d.optionalInteger("replicas", ObjectConfig.defaults().replicas()), r.expiresAtMillis(),
-                ObjectSignature.from(d));
+                ObjectSignature.from(d), d.optionalInteger("version", 0));
     }
 }

@@ -28,6 +28,15 @@ final class CometPut {
      */
     static Dict args(NodeId self, NodeId key, byte[] token, byte[] code, byte[] state, boolean replica, long ttlSeconds,
                      int replicas, NodeId sender, ObjectSignature signature) {
+        return args(self, key, token, code, state, replica, ttlSeconds, replicas, sender, signature, 0);
+    }
+
+    /**
+     * As above, from a replica that holds {@code version} of a signed object's value (its state holds that value): the
+     * receiver takes the number with the state, so a copy made by store-on-join does not restart the count.
+     */
+    static Dict args(NodeId self, NodeId key, byte[] token, byte[] code, byte[] state, boolean replica, long ttlSeconds,
+                     int replicas, NodeId sender, ObjectSignature signature, long version) {
         Dict.Builder args = Dict.builder().put("id", self).put("k", key).put("token", token).put("code", code)
                 .put("n", (long) replicas);
         if (ttlSeconds >= 0) {
@@ -37,6 +46,9 @@ final class CometPut {
             args.put("replica", 1L);
             if (state != null) {
                 args.put("state", state);
+            }
+            if (version > 0) {
+                args.put("ver", version);
             }
         }
         if (sender != null) {

@@ -3,6 +3,7 @@ package dev.comet.core;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectStorage;
+import dev.comet.aso.ObjectVersions;
 import dev.comet.aso.ObjectStorage.StoredObject;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.owned.ObjectSignature;
@@ -112,7 +113,9 @@ public final class Node {
         });
         new Bep5Handlers(id, config, env, table, tokens, peers).registerWith(dispatch);
         itemService.registerWith(dispatch);
-        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests)
+        ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
+                ownerRequests, transactions);
+        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, updates)
                 .registerWith(dispatch);
     }
 

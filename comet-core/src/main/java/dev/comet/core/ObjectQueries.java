@@ -49,6 +49,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final ObjectLifecycle lifecycle;
     private final QueryDispatch dispatch;
     private final OwnerRequests ownerRequests;
+    private final ObjectUpdates updates;
     private final Map<RequestId, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<RequestId, byte[]> eldest) {
@@ -57,7 +58,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     };
 
     ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
-                  ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests) {
+                  ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests,
+                  ObjectUpdates updates) {
         this.id = id;
         this.config = config;
         this.settings = config.objects();
@@ -68,10 +70,11 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.lifecycle = lifecycle;
         this.dispatch = dispatch;
         this.ownerRequests = ownerRequests;
+        this.updates = updates;
     }
 
     void registerWith(QueryDispatch dispatch) {
-        for (String method : new String[] {"comet_put", "comet_get", "comet_delete"}) {
+        for (String method : new String[] {"comet_put", "comet_get", "comet_delete", "comet_update", "comet_version"}) {
             dispatch.registerDeferred(method, this);
         }
     }
@@ -139,6 +142,15 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                     lifecycle.delete(stored.get(), caller, mayRequest, reply);
                 }
             }
+            case "comet_update", "comet_version" -> {
+                if (stored.isEmpty()) {
+                    reply.ok(Dict.builder().put("id", id).build()); // no "ver": not held here, ask another replica
+                } else if (query.method().equals("comet_update")) {
+                    updates.update(stored.get(), args, caller, reply);
+                } else {
+                    updates.receive(stored.get(), args, reply);
+                }
+            }
             default -> throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
         }
     }
@@ -153,7 +165,9 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         int replicas = (int) Math.max(1, Math.min(ObjectConfig.MAX_REPLICAS, args.optionalInteger("n", settings.replicas())));
         long expiresAt = env.now() + Lifetimes.millis(args.optionalInteger("ttl", -1), settings.ttlMillis(),
                 settings.maxTtlMillis());
-        return new StoredObject(key, code, state, ObjectMeta.NONE, replicas, expiresAt, ObjectSignature.from(args));
+        long version = caller.replica() && state != null ? Math.max(0, args.optionalInteger("ver", 0)) : 0;
+        return new StoredObject(key, code, state, ObjectMeta.NONE, replicas, expiresAt, ObjectSignature.from(args),
+                version);
     }
 
     private static Map<String, byte[]> handlerArgs(Dict args) {

@@ -60,7 +60,7 @@ final class ObjectRecords implements ReplicatedKind<StoredObject> {
     @Override
     public Dict storeArgs(StoredObject record, byte[] token, long ttlSeconds) {
         return CometPut.args(self, record.key(), token, record.code(), record.state(), true, ttlSeconds,
-                record.replicas(), null, record.signature());
+                record.replicas(), null, record.signature(), record.version());
     }
 
     @Override

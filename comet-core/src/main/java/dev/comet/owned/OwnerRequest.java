@@ -19,19 +19,31 @@ import java.util.TreeMap;
  * node checks the window, the signer and the nonce ({@code dev.comet.core.OwnerRequests}) and the signature
  * ({@link #verifySignature}). The signer is named, not implied, so that a writer's key can be accepted later.
  */
-public record OwnerRequest(String operation, NodeId key, byte[] signer, long timeMillis, byte[] nonce, byte[] signature) {
+public record OwnerRequest(String operation, NodeId key, byte[] signer, long timeMillis, byte[] nonce, byte[] signature,
+                           byte[] body) {
     /** What the signed dictionary says it is: never an object version ({@code comet object}) nor a BEP 44 item. */
     public static final String TYPE = "comet request";
     /** Deleting the object ({@code comet_delete}). */
     public static final String DELETE = "delete";
     /** Reading the object's state and its log (the node's report of its replica). */
     public static final String STATE = "state";
+    /** A guarded update of the object's value: its body is the update program ({@link UpdateProgram#encode}). */
+    public static final String UPDATE = "update";
     /** A nonce's size bounds: long enough that a client's random ones never repeat, short enough to remember many. */
     public static final int MIN_NONCE_BYTES = 8;
     public static final int MAX_NONCE_BYTES = 32;
 
+    /** A request without a body: a delete or a state read. */
+    public OwnerRequest(String operation, NodeId key, byte[] signer, long timeMillis, byte[] nonce, byte[] signature) {
+        this(operation, key, signer, timeMillis, nonce, signature, null);
+    }
+
     public OwnerRequest {
-        if (!DELETE.equals(operation) && !STATE.equals(operation)) {
+        if (UPDATE.equals(operation) != (body != null)) {
+            throw new CometException(ErrorCode.PROTOCOL, UPDATE.equals(operation)
+                    ? "an update request carries its update ('u')" : "only an update request carries a body");
+        }
+        if (!DELETE.equals(operation) && !STATE.equals(operation) && !UPDATE.equals(operation)) {
             throw new CometException(ErrorCode.BAD_INPUT, "unknown request operation '" + operation + "'");
         }
         if (signer == null || signer.length != Ed25519.PUBLIC_KEY_BYTES) {
@@ -48,8 +60,15 @@ public record OwnerRequest(String operation, NodeId key, byte[] signer, long tim
 
     /** {@code operation} on the object under {@code key} at {@code timeMillis}, signed with {@code keys}: done by a client. */
     public static OwnerRequest sign(Ed25519.RawKeyPair keys, String operation, NodeId key, long timeMillis, byte[] nonce) {
-        byte[] bytes = signable(operation, key, keys.publicKey(), timeMillis, nonce);
-        return new OwnerRequest(operation, key, keys.publicKey(), timeMillis, nonce, Ed25519.sign(keys.seed(), bytes));
+        return sign(keys, operation, key, timeMillis, nonce, null);
+    }
+
+    /** As above, with a body (an update's program) that the signature covers too. */
+    public static OwnerRequest sign(Ed25519.RawKeyPair keys, String operation, NodeId key, long timeMillis, byte[] nonce,
+                                    byte[] body) {
+        byte[] bytes = signable(operation, key, keys.publicKey(), timeMillis, nonce, body);
+        return new OwnerRequest(operation, key, keys.publicKey(), timeMillis, nonce, Ed25519.sign(keys.seed(), bytes),
+                body);
     }
 
     /**
@@ -59,7 +78,15 @@ public record OwnerRequest(String operation, NodeId key, byte[] signer, long tim
      * serving for another; the time and nonce make each request once-only (the node's window and replay cache).
      */
     public static byte[] signable(String operation, NodeId key, byte[] signer, long timeMillis, byte[] nonce) {
+        return signable(operation, key, signer, timeMillis, nonce, null);
+    }
+
+    /** The signed bytes of a request with a body: the dictionary above with {@code "u": body} when there is one. */
+    public static byte[] signable(String operation, NodeId key, byte[] signer, long timeMillis, byte[] nonce, byte[] body) {
         TreeMap<String, Object> m = new TreeMap<>();
+        if (body != null) {
+            m.put("u", body);
+        }
         m.put("key", key.toBytes());
         m.put("nonce", nonce);
         m.put("op", operation.getBytes(StandardCharsets.US_ASCII));
@@ -71,7 +98,7 @@ public record OwnerRequest(String operation, NodeId key, byte[] signer, long tim
 
     /** Throws {@link ErrorCode#INVALID_SIGNATURE} unless the signer signed this operation, key, time and nonce. */
     public void verifySignature() {
-        if (!Ed25519.verify(signer, signable(operation, key, signer, timeMillis, nonce), signature)) {
+        if (!Ed25519.verify(signer, signable(operation, key, signer, timeMillis, nonce, body), signature)) {
             throw new CometException(ErrorCode.INVALID_SIGNATURE, "invalid signature: the request is not signed by its "
                     + "key for this operation, object, time and nonce");
         }
@@ -79,7 +106,11 @@ public record OwnerRequest(String operation, NodeId key, byte[] signer, long tim
 
     /** Adds the request's wire fields ({@code pk}, {@code t}, {@code nonce}, {@code sig}) to a query's arguments. */
     public Dict.Builder addTo(Dict.Builder to) {
-        return to.put("pk", signer).put("t", timeMillis).put("nonce", nonce).put("sig", signature);
+        to.put("pk", signer).put("t", timeMillis).put("nonce", nonce).put("sig", signature);
+        if (body != null) {
+            to.put("u", body);
+        }
+        return to;
     }
 
     /**
@@ -91,7 +122,7 @@ public record OwnerRequest(String operation, NodeId key, byte[] signer, long tim
             return null;
         }
         return new OwnerRequest(operation, key, fields.bytes("pk"), fields.integer("t"), fields.bytes("nonce"),
-                fields.bytes("sig"));
+                fields.bytes("sig"), UPDATE.equals(operation) ? fields.bytes("u") : null);
     }
 
     /** True when {@code publicKey} signed this request. */
@@ -102,7 +133,8 @@ public record OwnerRequest(String operation, NodeId key, byte[] signer, long tim
     @Override
     public boolean equals(Object o) {
         return o instanceof OwnerRequest r && operation.equals(r.operation) && key.equals(r.key) && timeMillis == r.timeMillis
-                && Arrays.equals(signer, r.signer) && Arrays.equals(nonce, r.nonce) && Arrays.equals(signature, r.signature);
+                && Arrays.equals(signer, r.signer) && Arrays.equals(nonce, r.nonce) && Arrays.equals(signature, r.signature)
+                && Arrays.equals(body, r.body);
     }
 
     @Override

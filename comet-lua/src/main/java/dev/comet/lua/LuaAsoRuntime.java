@@ -234,10 +234,18 @@ public final class LuaAsoRuntime implements AsoRuntime {
         ObjectCache.Entry entry;
         AsoInstance instance;
         LuaValue[] args;
+        byte[] before;
+        ValueUpdates.Result changed = null;
         try {
             entry = instanceFor(sandbox, call, now);
             instance = entry.instance;
-            args = arguments(sandbox, call);
+            before = instance.savedState;
+            if (call.update() != null) {
+                changed = ValueUpdates.apply(instance, call.update(), limits);
+            }
+            args = changed != null && changed.applied().clause() >= 0 && call.update().program() != null
+                    ? new LuaValue[] {callerTable(call), ValueUpdates.argument(call.update(), changed)}
+                    : arguments(sandbox, call);
         } catch (LoadLimitException e) {
             // a load that hit a limit is that limit's error, counted like one hit by a handler
             errors.increment();
@@ -246,17 +254,25 @@ public final class LuaAsoRuntime implements AsoRuntime {
         } catch (CometException e) {
             return AsoOutcome.failed(e.error(), 0);
         }
+        AsoOutcome.Applied applied = changed == null ? null : changed.applied();
+        if (applied != null && applied.aborted()) {
+            // no clause held: nothing changed, and no handler is asked about an update that did not happen
+            return new AsoOutcome(true, null, false, instance.savedState(), meta(instance), null, false, List.of(), 0,
+                    applied);
+        }
         if (Sandbox.handler(instance, call.handler()) == null) {
             measure(call, entry, now);
-            return withoutHandler(instance, call);
+            return withoutHandler(instance, call).with(applied);
         }
         instance.neighbors = call.neighbors();
         instance.mayRequest = call.mayRequest();
-        byte[] before = instance.savedState;
         InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
         count(instance, r);
         measure(call, entry, now);
         if (!r.ok()) {
+            if (applied != null) {
+                putBack(instance, before); // the invocation restored the state it started with: the updated one
+            }
             ErrorCode code = r.limit() != null ? r.limit().errorCode() : ErrorCode.HANDLER_REFUSED;
             return AsoOutcome.failed(new CometError(code, call.handler() + ": " + r.error()), r.instructions());
         }
@@ -271,12 +287,21 @@ public final class LuaAsoRuntime implements AsoRuntime {
             // an answer that cannot be sent fails the invocation: its state goes back to what it was before
             errors.increment();
             instance.errors++;
-            StateCodec.decodeInto(before, instance.aso, Sandbox.MAX_STATE_DEPTH);
-            instance.savedState = before;
+            putBack(instance, before);
             return AsoOutcome.failed(new CometError(e.code(), call.handler() + ": " + e.getMessage()), r.instructions());
         }
+        if (refused && applied != null) {
+            putBack(instance, before); // onUpdate refused the update: the value and state it had stay
+        }
         return new AsoOutcome(true, answer, refused, instance.savedState(), meta(instance), null,
-                r.deleteSelf(), r.requests(), r.instructions());
+                r.deleteSelf(), r.requests(), r.instructions(), applied);
+    }
+
+    /** Puts {@code instance}'s state back to {@code saved}, the state before this call. */
+    private static void putBack(AsoInstance instance, byte[] saved) {
+        InvocationRunner.clearState(instance.aso);
+        StateCodec.decodeInto(saved, instance.aso, Sandbox.MAX_STATE_DEPTH);
+        instance.savedState = saved;
     }
 
     /**
@@ -358,7 +383,8 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private static final LuaString REPLICA = LuaString.valueOf("replica");
     private static final LuaString ASO = LuaString.valueOf("aso");
 
-    private LuaValue[] arguments(Sandbox sandbox, AsoCall call) {
+    /** The first argument of most handlers: who asked (ip, port, id, replica, and the object that sent it). */
+    private static LuaTable callerTable(AsoCall call) {
         LuaTable caller = new LuaTable();
         AsoCall.Caller c = call.caller();
         if (c != null) {
@@ -370,6 +396,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
                 caller.rawset(ASO, LuaValue.valueOf(c.aso().toHex()));
             }
         }
+        return caller;
+    }
+
+    private LuaValue[] arguments(Sandbox sandbox, AsoCall call) {
+        LuaTable caller = callerTable(call);
         if (call.answer() != null) {
             AsoCall.Answer a = call.answer();
             LuaTable from = new LuaTable();
