@@ -277,6 +277,28 @@ public final class Node {
     }
 
     /**
+     * Sends a writer's signed guarded update ({@code request}, its body the update program) of the signed object
+     * under {@code key} to the object's primary, which orders it among the object's updates and confirms it once a
+     * majority of the replicas hold the new version.
+     */
+    public void updateObject(NodeId key, OwnerRequest request, Consumer<UpdateOutcome> done) {
+        if (!OwnerRequest.UPDATE.equals(request.operation()) || !request.key().equals(key)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "an update needs an update request signed for this key");
+        }
+        objectClient.update(key, request, done);
+    }
+
+    /**
+     * Reads a kept version of the signed object under {@code key}: by number ({@code number}, or null) or by the
+     * SHA-256 of its bytes ({@code hash}, or null); with both null, the list of the kept versions.
+     */
+    public void readVersion(NodeId key, Long number, byte[] hash, Consumer<List<ObjectAnswer>> done) {
+        Map<String, Object> selector = number != null ? Map.of("ver", number)
+                : hash != null ? Map.of("vh", hash) : Map.of("versions", 1L);
+        objectClient.readVersion(key, selector, done);
+    }
+
+    /**
      * Runs {@code onGet} of the object under {@code key}: on the closest replica that answers ({@code all} false),
      * or on every replica among the closest Comet nodes ({@code all} true), each answer with its node.
      */

@@ -65,9 +65,23 @@ final class ObjectClient {
      * every replica among the closest Comet nodes ({@code all} true), each answer with its node.
      */
     void get(NodeId key, Map<String, byte[]> handlerArgs, boolean all, Consumer<List<ObjectAnswer>> done) {
+        get(key, handlerArgs, Map.of(), all, done);
+    }
+
+    /**
+     * Reads a kept version of a signed object's value, or the list of them, from the closest replica that answers:
+     * {@code selector} is {@code ver} (a number), {@code vh} (a SHA-256) or {@code versions} (1, the list).
+     */
+    void readVersion(NodeId key, Map<String, Object> selector, Consumer<List<ObjectAnswer>> done) {
+        get(key, Map.of(), selector, false, done);
+    }
+
+    private void get(NodeId key, Map<String, byte[]> handlerArgs, Map<String, Object> selector, boolean all,
+                     Consumer<List<ObjectAnswer>> done) {
         findReplicas(key, all ? ObjectConfig.MAX_REPLICAS : config.k(), found -> {
             List<Contact> candidates = found.cometNodes(ObjectConfig.MAX_REPLICAS);
             Dict.Builder args = Dict.builder().put("id", id).put("k", key);
+            selector.forEach(args::put);
             if (!handlerArgs.isEmpty()) {
                 args.put("a", new TreeMap<String, Object>(handlerArgs));
             }
@@ -116,6 +130,56 @@ final class ObjectClient {
                         round.absent();
                     }
                 });
+            }
+        });
+    }
+
+    /**
+     * Sends a writer's signed update of the signed object under {@code key} to its primary: the closest Comet node
+     * that holds it and takes it. A node that does not hold the object, is not the primary (350) or does not answer
+     * is passed over for the next; any other error is the outcome.
+     */
+    void update(NodeId key, OwnerRequest request, Consumer<UpdateOutcome> done) {
+        findReplicas(key, ObjectConfig.MAX_REPLICAS, found -> {
+            List<Contact> candidates = found.cometNodes(ObjectConfig.MAX_REPLICAS);
+            Dict query = request.addTo(Dict.builder().put("id", id).put("k", key)).build();
+            updateInTurn(candidates, 0, query, null, done);
+        });
+    }
+
+    private void updateInTurn(List<Contact> candidates, int index, Dict query, UpdateOutcome firstFailure,
+                              Consumer<UpdateOutcome> done) {
+        if (index >= candidates.size()) {
+            done.accept(firstFailure != null ? firstFailure : UpdateOutcome.failed(null, CometError.of(ErrorCode.NOT_FOUND)));
+            return;
+        }
+        Contact c = candidates.get(index);
+        transactions.send(c.address(), c.id(), "comet_update", query, new QueryCallback() {
+            @Override
+            public void onResponse(Contact from, KrpcResponse response) {
+                Dict r = response.values();
+                if (!r.has("ver")) {
+                    updateInTurn(candidates, index + 1, query, firstFailure, done); // it does not hold the object
+                    return;
+                }
+                done.accept(new UpdateOutcome(c, r.integer("ver"), r.optionalBytes("h"), (int) r.optionalInteger("clause", -1),
+                        null));
+            }
+
+            @Override
+            public void onError(KrpcError error) {
+                UpdateOutcome failure = UpdateOutcome.failed(c, CometError.ofKrpc(error.code(), error.message()));
+                if (error.code() == ErrorCode.NOT_PRIMARY.krpcCode()) {
+                    updateInTurn(candidates, index + 1, query, firstFailure != null ? firstFailure : failure, done);
+                } else {
+                    done.accept(failure);
+                }
+            }
+
+            @Override
+            public void onFailure() {
+                updateInTurn(candidates, index + 1, query, firstFailure != null ? firstFailure
+                        : UpdateOutcome.failed(c, Transactions.NO_ANSWER), done);
             }
         });
     }

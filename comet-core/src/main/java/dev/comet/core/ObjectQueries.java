@@ -118,7 +118,12 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                         .put("nodes", CompactInfo.nodes(table.closestAnswering(key, config.k(), now)));
                 if (stored.isEmpty()) {
                     reply.ok(values.build());
+                } else if (ObjectUpdates.asksForVersions(args)) {
+                    updates.read(stored.get(), args, values, reply);
                 } else {
+                    if (stored.get().signed()) {
+                        values.put("ver", stored.get().version());
+                    }
                     lifecycle.get(stored.get(), caller, handlerArgs(args), mayRequest, values, reply);
                 }
             }

@@ -309,6 +309,44 @@ final class ObjectUpdates {
         });
     }
 
+    /** True when a comet_get asks for a kept version ({@code ver}, {@code vh}) or the list of them ({@code versions}). */
+    static boolean asksForVersions(Dict args) {
+        return args.has("ver") || args.has("vh") || args.has("versions");
+    }
+
+    /**
+     * Answers a comet_get for a kept version of {@code held}'s value, by number ({@code ver}) or SHA-256 ({@code vh}):
+     * its bytes as {@code v}, with its number and hash; or the list of the kept versions ({@code versions}: each
+     * {@code [number, sha256, size]}, oldest first). No handler runs: a version is the value as the update left it.
+     */
+    void read(StoredObject held, Dict args, Dict.Builder values, ObjectReply reply) {
+        if (!held.signed()) {
+            throw new CometException(ErrorCode.VERSION_GONE, "the object under this key is not signed: it has no "
+                    + "versions, only its current value");
+        }
+        long now = env.now();
+        int kept = config.access().versionsKept();
+        values.put("found", 1L).put("ver", held.version());
+        if (args.has("versions")) {
+            List<Object> list = new java.util.ArrayList<>();
+            for (ObjectVersions.Version v : versions.all(held.key(), now, kept + 8)) {
+                list.add(List.of(v.number(), v.hash(), (long) v.value().length));
+            }
+            reply.ok(values.put("v", list).build());
+            return;
+        }
+        java.util.Optional<ObjectVersions.Version> found = args.has("ver")
+                ? versions.get(held.key(), args.integer("ver"), now)
+                : versions.byHash(held.key(), args.bytes("vh"), now, kept + 8);
+        if (found.isEmpty()) {
+            throw new CometException(ErrorCode.VERSION_GONE, "that version of the object's value is not kept: this "
+                    + "replica keeps the last " + kept + " (it holds version " + held.version() + "; version 0, the "
+                    + "object as put, is read by a plain get until the first update)");
+        }
+        ObjectVersions.Version v = found.get();
+        reply.ok(values.put("v", v.value()).put("ver", v.number()).put("h", v.hash()).build());
+    }
+
     /** The answer to a writer: the version after the update (the one held, when it aborted), its hash and clause. */
     private Dict answer(long version, byte[] value, int clause) {
         return Dict.builder().put("id", self.id()).put("ver", version).put("h", ObjectVersions.sha256(value))

@@ -240,6 +240,26 @@ public final class UdpNode implements AutoCloseable {
         return result;
     }
 
+    /** Sends a writer's signed guarded update (see {@link Node#updateObject}). */
+    public CompletableFuture<dev.comet.core.UpdateOutcome> updateObject(NodeId key, OwnerRequest request) {
+        CompletableFuture<dev.comet.core.UpdateOutcome> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                node.updateObject(key, request, result::complete);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /** Reads a kept version of a signed object's value, or the list of them (see {@link Node#readVersion}). */
+    public CompletableFuture<List<ObjectAnswer>> readVersion(NodeId key, Long number, byte[] hash) {
+        CompletableFuture<List<ObjectAnswer>> result = new CompletableFuture<>();
+        loop.execute(() -> node.readVersion(key, number, hash, result::complete));
+        return result;
+    }
+
     /** Checks on the node's thread that the caller may see its replica's state (see {@link Node#admitStateRead}). */
     public CompletableFuture<Void> admitStateRead(NodeId key, String adminToken, OwnerRequest request) {
         return call(n -> {
