@@ -71,6 +71,8 @@ public enum ErrorCode {
             "Delete or read it with the owner's key: comet delete (or state, log) --key-file F --salt S."),
     REQUESTS_FULL(347, Kind.BUSY, "the node remembers as many recent signed requests as it allows, so it cannot check a new one for replay",
             "Try again shortly: remembered requests are forgotten when they leave the window."),
+    UPDATE_INVALID(348, Kind.BAD_INPUT, "an update program is out of bounds (a negative offset or length; no clauses or edits, or too many), or an edit of the clause that held falls outside the value or would make it too large",
+            "Keep offsets and lengths inside the value (guard with --if-size, or read the object first) and the result within the node's value limit."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",
