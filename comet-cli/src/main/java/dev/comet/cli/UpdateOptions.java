@@ -19,7 +19,8 @@ import java.util.List;
  */
 final class UpdateOptions {
     @CommandLine.Option(names = "--if-version", paramLabel = "N",
-            description = "Apply only if the object is at version N (its seq); retry with the new version if not. All --if-* must hold.")
+            description = "Apply only if the object is at version N (its seq); retry with the new version if not. "
+                    + "All --if-* must hold.")
     List<Long> ifVersion = new ArrayList<>();
 
     @CommandLine.Option(names = "--if-size", paramLabel = "N", description = "Apply only if the value is exactly N bytes.")
