@@ -82,8 +82,9 @@ public record UpdateProgram(List<Clause> clauses) {
     }
 
     /**
-     * What an update did: the index of the clause applied and the value it left, or {@link #ABORTED} and the value as
-     * it was. An abort is an outcome, not an error: the requester learns that no guard held and can read and retry.
+     * What an update did: the index of the clause applied (from 0; messages for people count clauses from 1) and the
+     * value it left, or {@link #ABORTED} and the value as it was. An abort is an outcome, not an error: the requester
+     * learns that no guard held and can read and retry.
      */
     public record Outcome(int clause, byte[] value) {
         /** The clause index of an update none of whose clauses held. */
