@@ -1,0 +1,207 @@
+package dev.comet.cli;
+
+import dev.comet.aso.HandlerLimits;
+import dev.comet.aso.ObjectVersions;
+import dev.comet.core.NodeConfig;
+import dev.comet.core.ObjectAnswer;
+import dev.comet.core.UpdateOutcome;
+import dev.comet.core.WriteOutcome;
+import dev.comet.id.NodeId;
+import dev.comet.items.Ed25519;
+import dev.comet.items.Item;
+import dev.comet.lua.LuaAsoRuntime;
+import dev.comet.lua.SandboxPool;
+import dev.comet.owned.Edit;
+import dev.comet.owned.Guard;
+import dev.comet.owned.ObjectSignature;
+import dev.comet.owned.OwnerRequest;
+import dev.comet.owned.UpdateProgram;
+import dev.comet.runtime.LocalCluster;
+import dev.comet.runtime.UdpNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Guarded updates of signed objects over real UDP on a 10-node loopback cluster (issue #11): a writer's and the
+ * owner's updates are ordered by the object's primary into versions every replica holds with the same bytes; two
+ * updates guarded by the same version, sent at once, apply exactly once; the last 16 versions are read by number and
+ * by hash and older ones are gone; a key that is not a writer's gets 349 and a replayed update 343, and neither
+ * changes the value.
+ */
+class GuardedUpdatesLoopbackTest {
+    private static final int REPLICAS = 5;
+    private static SandboxPool pool;
+    private static LocalCluster cluster;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Ed25519.RawKeyPair OWNER = Ed25519.generate(RANDOM);
+    private static final Ed25519.RawKeyPair WRITER = Ed25519.generate(RANDOM);
+    private static final Ed25519.RawKeyPair STRANGER = Ed25519.generate(RANDOM);
+
+    @BeforeAll
+    static void start() {
+        pool = new SandboxPool(2, 10_000);
+        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), GuardedUpdatesLoopbackTest::runtime);
+        cluster.awaitFormed(30_000);
+    }
+
+    private static LuaAsoRuntime runtime(java.util.concurrent.Executor nodeThread, NodeId id, InetSocketAddress address,
+                                         java.util.function.LongSupplier clock) {
+        return new LuaAsoRuntime(pool, nodeThread, HandlerLimits.defaults().withWallMillis(5_000),
+                address.getAddress().getHostAddress(), id, clock);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+        pool.close();
+    }
+
+    private static UdpNode node(int i) {
+        return cluster.nodes().get(i);
+    }
+
+    /** Puts a signed object under {@code salt} whose value starts empty, naming WRITER. */
+    private static NodeId putObject(String salt, String code) throws Exception {
+        byte[] c = code.getBytes(StandardCharsets.UTF_8);
+        byte[] s = salt.getBytes(StandardCharsets.UTF_8);
+        WriteOutcome put = node(3).putSignedObject(c, ObjectSignature.sign(OWNER, s, 1, List.of(WRITER.publicKey()), c),
+                REPLICAS, -1).get(30, TimeUnit.SECONDS);
+        assertThat(put.accepted()).hasSize(REPLICAS);
+        return Item.mutableTarget(OWNER.publicKey(), s);
+    }
+
+    private static CompletableFuture<UpdateOutcome> send(int via, Ed25519.RawKeyPair by, NodeId key,
+                                                         UpdateProgram program) {
+        return send(via, sign(by, key, program));
+    }
+
+    private static OwnerRequest sign(Ed25519.RawKeyPair by, NodeId key, UpdateProgram program) {
+        byte[] nonce = new byte[16];
+        RANDOM.nextBytes(nonce);
+        return OwnerRequest.sign(by, OwnerRequest.UPDATE, key, System.currentTimeMillis(), nonce, program.encode());
+    }
+
+    private static CompletableFuture<UpdateOutcome> send(int via, OwnerRequest request) {
+        return node(via).updateObject(request.key(), request);
+    }
+
+    private static UpdateProgram append(String data) {
+        return UpdateProgram.of(List.of(), List.of(new Edit.Append(data.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static UpdateProgram appendIfVersion(long version, String data) {
+        return UpdateProgram.of(List.of(new Guard.VersionIs(version)),
+                List.of(new Edit.Append(data.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Every replica's answer to a plain get (its onGet, here none: aso.value). */
+    private static List<String> valuesOf(NodeId key) throws Exception {
+        List<ObjectAnswer> all = node(9).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+        return all.stream().map(a -> a.error() != null ? a.error().toString()
+                : new String((byte[]) a.value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private static ObjectAnswer readVersion(NodeId key, Long number, byte[] hash) throws Exception {
+        List<ObjectAnswer> answers = node(7).readVersion(key, number, hash).get(30, TimeUnit.SECONDS);
+        assertThat(answers).hasSize(1);
+        return answers.get(0);
+    }
+
+    private static String text(ObjectAnswer a) {
+        assertThat(a.error()).isNull();
+        return new String((byte[]) a.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void updatesByAWriterAndTheOwnerMakeVersionsEveryReplicaHoldsAlike() throws Exception {
+        NodeId key = putObject("log", "aso.value = ''");
+
+        UpdateOutcome first = send(1, WRITER, key, append("a")).get(30, TimeUnit.SECONDS);
+        UpdateOutcome second = send(6, OWNER, key, append("b")).get(30, TimeUnit.SECONDS);
+
+        assertThat(first.error()).isNull();
+        assertThat(first.version()).isEqualTo(1);
+        assertThat(first.clause()).isZero();
+        assertThat(second.version()).isEqualTo(2);
+        assertThat(second.primary()).as("one primary orders them").isEqualTo(first.primary());
+        assertThat(second.hash()).isEqualTo(ObjectVersions.sha256("ab".getBytes(StandardCharsets.UTF_8)));
+        assertThat(valuesOf(key)).hasSize(REPLICAS).containsOnly("ab");
+        assertThat(text(readVersion(key, 1L, null))).isEqualTo("a");
+        assertThat(text(readVersion(key, null, ObjectVersions.sha256("a".getBytes(StandardCharsets.UTF_8)))))
+                .isEqualTo("a");
+    }
+
+    @Test
+    void twoUpdatesGuardedByTheSameVersionSentAtOnceApplyExactlyOnce() throws Exception {
+        NodeId key = putObject("race", "aso.value = 'x'");
+
+        CompletableFuture<UpdateOutcome> one = send(2, WRITER, key, appendIfVersion(0, "1"));
+        CompletableFuture<UpdateOutcome> two = send(8, OWNER, key, appendIfVersion(0, "2"));
+        List<UpdateOutcome> both = List.of(one.get(30, TimeUnit.SECONDS), two.get(30, TimeUnit.SECONDS));
+
+        assertThat(both).allSatisfy(o -> assertThat(o.error()).isNull());
+        assertThat(both.stream().filter(UpdateOutcome::applied).count()).isEqualTo(1);
+        assertThat(both).allSatisfy(o -> assertThat(o.version()).isEqualTo(1));
+        String winner = both.get(0).applied() ? "x1" : "x2";
+        assertThat(valuesOf(key)).hasSize(REPLICAS).containsOnly(winner);
+    }
+
+    @Test
+    void theLastSixteenVersionsAreReadByNumberAndHashAndOlderOnesAreGone() throws Exception {
+        NodeId key = putObject("history", "aso.value = ''");
+        StringBuilder expected = new StringBuilder();
+        List<byte[]> hashes = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            String step = Character.toString('a' + i - 1);
+            UpdateOutcome o = send(i % 10, i % 2 == 0 ? OWNER : WRITER, key, append(step)).get(30, TimeUnit.SECONDS);
+            assertThat(o.error()).as("update %d", i).isNull();
+            assertThat(o.version()).isEqualTo(i);
+            expected.append(step);
+            hashes.add(o.hash());
+        }
+
+        for (int v = 5; v <= 20; v++) {
+            assertThat(text(readVersion(key, (long) v, null))).isEqualTo(expected.substring(0, v));
+            assertThat(text(readVersion(key, null, hashes.get(v - 1)))).isEqualTo(expected.substring(0, v));
+        }
+        for (int v = 1; v <= 4; v++) {
+            ObjectAnswer gone = readVersion(key, (long) v, null);
+            assertThat(gone.error()).as("version %d", v).isNotNull();
+            assertThat(gone.error().code().code()).isEqualTo(351);
+            assertThat(readVersion(key, null, hashes.get(v - 1)).error().code().code()).isEqualTo(351);
+        }
+        @SuppressWarnings("unchecked")
+        List<List<Object>> listed = (List<List<Object>>) readVersion(key, null, null).value();
+        assertThat(listed).hasSize(16);
+        assertThat(listed.get(0).get(0)).isEqualTo(5L);
+        assertThat(listed.get(15).get(0)).isEqualTo(20L);
+    }
+
+    @Test
+    void aStrangersUpdateGets349AndAReplayedOneGets343AndNeitherChangesTheValue() throws Exception {
+        NodeId key = putObject("guarded", "aso.value = 'kept'");
+
+        UpdateOutcome stranger = send(4, STRANGER, key, append("!")).get(30, TimeUnit.SECONDS);
+        assertThat(stranger.error()).isNotNull();
+        assertThat(stranger.error().code().code()).isEqualTo(349);
+
+        OwnerRequest once = sign(WRITER, key, append("+"));
+        assertThat(send(4, once).get(30, TimeUnit.SECONDS).version()).isEqualTo(1);
+        UpdateOutcome replayed = send(5, once).get(30, TimeUnit.SECONDS);
+        assertThat(replayed.error()).isNotNull();
+        assertThat(replayed.error().code().code()).isEqualTo(343);
+        assertThat(valuesOf(key)).hasSize(REPLICAS).containsOnly("kept+");
+    }
+}
