@@ -153,6 +153,14 @@ final class ObjectCommands {
         @CommandLine.Option(names = "--all", description = "Ask every replica; print each answer with its node.")
         boolean all;
 
+        @CommandLine.Option(names = "--version", paramLabel = "N",
+                description = "A signed object's value at version N, as kept (no handler runs; see 'comet versions').")
+        Long version;
+
+        @CommandLine.Option(names = "--version-hash", paramLabel = "H",
+                description = "A signed object's value in the kept version whose SHA-256 is H.")
+        String versionHash;
+
         @CommandLine.Mixin
         ItemCommand.Target target = new ItemCommand.Target();
 
@@ -171,6 +179,17 @@ final class ObjectCommands {
                 NodeOperations.keyId(key);
             } else {
                 SignedObjectSpec.publicKeyOf(pubkey);
+            }
+            if (version != null || versionHash != null) {
+                if (pubkey == null || all || !args.isEmpty() || (version != null && versionHash != null)) {
+                    throw new CometException(ErrorCode.BAD_INPUT, "--version N or --version-hash H reads a kept version "
+                            + "of a signed object: give --pubkey HEX [--salt S], one of them, and no --all or --arg");
+                }
+                try (NodeConnection connection = NodeConnection.open(target)) {
+                    UpdateCommands.print(NodeOperations.await(connection.operations().readVersion(pubkey, salt,
+                            version, versionHash)), json);
+                    return 0;
+                }
             }
             try (NodeConnection connection = NodeConnection.open(target)) {
                 GetResult got = NodeOperations.await(key != null ? connection.operations().get(key, args, all)

@@ -19,7 +19,8 @@ import java.util.List;
  */
 final class UpdateOptions {
     @CommandLine.Option(names = "--if-version", paramLabel = "N",
-            description = "Apply only if the object is at version N (its seq); retry with the new version if not. "
+            description = "Apply only if the value is at version N (0 as put, one more per update applied); "
+                    + "read the version, and retry with it if not. "
                     + "All --if-* must hold.")
     List<Long> ifVersion = new ArrayList<>();
 

@@ -119,9 +119,12 @@ class GuardedUpdatesLoopbackTest {
         return answers.get(0);
     }
 
+    /** A version read: [number, sha256, bytes]; its bytes as text. */
     private static String text(ObjectAnswer a) {
         assertThat(a.error()).isNull();
-        return new String((byte[]) a.value(), StandardCharsets.UTF_8);
+        List<?> v = (List<?>) a.value();
+        assertThat((byte[]) v.get(1)).isEqualTo(ObjectVersions.sha256((byte[]) v.get(2)));
+        return new String((byte[]) v.get(2), StandardCharsets.UTF_8);
     }
 
     @Test

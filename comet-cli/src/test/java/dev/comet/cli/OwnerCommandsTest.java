@@ -124,6 +124,50 @@ class OwnerCommandsTest {
     }
 
     @Test
+    void aWriterUpdatesTheValueWithGuardsAndEveryoneReadsItsVersions() throws Exception {
+        Path owner = keyFile("owner");
+        Path writer = keyFile("writer");
+        Path stranger = keyFile("stranger");
+        String ownerKey = publicKeyOf(owner);
+        CliRun put = CliRun.of("put", "notes", "--key-file", owner.toString(), "--value", "", "--writer",
+                publicKeyOf(writer), "--replicas", "5", "--node", entry);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+
+        CliRun first = CliRun.of("update", "--key-file", writer.toString(), "--pubkey", ownerKey, "--salt", "notes",
+                "--if-version", "0", "--append", "hello", "--node", entry);
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).startsWith("version 1 ");
+        CliRun stale = CliRun.of("update", "--key-file", owner.toString(), "--salt", "notes", "--if-version", "0",
+                "--append", "!", "--node", entry);
+        assertThat(stale.exitCode()).as(stale.err()).isEqualTo(ExitStatus.REFUSED.code());
+        assertThat(stale.out()).contains("not applied").contains("version 1");
+        CliRun second = CliRun.of("update", "--key-file", owner.toString(), "--salt", "notes", "--if-size", "5",
+                "--replace", "0:J", "--node", entry, "--json");
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.out()).contains("\"version\" : 2");
+        CliRun theirs = CliRun.of("update", "--key-file", stranger.toString(), "--pubkey", ownerKey, "--salt", "notes",
+                "--append", "x", "--node", entry);
+        assertThat(theirs.exitCode()).as(theirs.err()).isEqualTo(ExitStatus.FORBIDDEN.code());
+        CliRun noEdit = CliRun.of("update", "--key-file", owner.toString(), "--salt", "notes", "--node", entry);
+        assertThat(noEdit.exitCode()).isEqualTo(ExitStatus.BAD_INPUT.code());
+
+        CliRun current = CliRun.of("get", "--pubkey", ownerKey, "--salt", "notes", "--node", entry);
+        assertThat(current.out().strip()).isEqualTo("Jello");
+        CliRun listed = CliRun.of("versions", "--pubkey", ownerKey, "--salt", "notes", "--node", entry);
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(listed.out().lines().toList()).hasSize(2);
+        assertThat(listed.out().lines().toList().get(0)).startsWith("1 ").endsWith(" 5 bytes");
+        String firstHash = listed.out().lines().toList().get(0).split(" ")[1];
+        CliRun byNumber = CliRun.of("get", "--pubkey", ownerKey, "--salt", "notes", "--version", "1", "--node", entry);
+        assertThat(byNumber.out().strip()).isEqualTo("hello");
+        CliRun byHash = CliRun.of("versions", "--pubkey", ownerKey, "--salt", "notes", "--version-hash", firstHash,
+                "--node", entry, "--json");
+        assertThat(byHash.out()).contains("\"value\" : \"hello\"").contains("\"version\" : 1");
+        CliRun gone = CliRun.of("get", "--pubkey", ownerKey, "--salt", "notes", "--version", "9", "--node", entry);
+        assertThat(gone.exitCode()).as(gone.err()).isEqualTo(ExitStatus.NOT_FOUND.code());
+    }
+
+    @Test
     void theOperatorReadsAnUnsignedObjectsStateWithTheAdminTokenOnly() {
         CliRun put = CliRun.of("put", "ledger", "--value", "figures", "--replicas", "5", "--node", entry);
         assertThat(put.exitCode()).as(put.err()).isZero();

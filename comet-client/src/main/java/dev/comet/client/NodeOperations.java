@@ -154,6 +154,67 @@ public final class NodeOperations {
         return deleted(label, k, timed(sent, "the delete"));
     }
 
+    /**
+     * Sends a writer's signed guarded update ({@code request}: an update request, signed by the owner or a writer,
+     * whose body is the update program) of the signed object {@code publicKeyHex} owns under {@code salt}.
+     */
+    public CompletableFuture<UpdateResult> update(String publicKeyHex, String salt, OwnerRequest request) {
+        NodeId k = signedKey(publicKeyHex, salt);
+        String label = label(SignedObjectSpec.publicKeyOf(publicKeyHex), salt);
+        return timed(node.updateObject(k, request), "the update").thenApply(o -> {
+            if (o.error() != null) {
+                throw new CometClientException(o.error());
+            }
+            return new UpdateResult(label, k.toHex(), o.version(), o.hash() == null ? "" : HEX.formatHex(o.hash()),
+                    o.clause() + 1, o.applied(), address(o.primary()));
+        });
+    }
+
+    /**
+     * Reads a kept version of the signed object's value: number {@code number}, or the one whose SHA-256 is
+     * {@code hashHex}; {@link ErrorCode#VERSION_GONE} when the replicas no longer keep it.
+     */
+    public CompletableFuture<VersionResult> readVersion(String publicKeyHex, String salt, Long number, String hashHex) {
+        if ((number == null) == (hashHex == null)) {
+            throw new CometClientException(ErrorCode.BAD_INPUT, "give a version's number or its hash, not both");
+        }
+        byte[] hash = hashHex == null ? null : ItemSpec.hex("version hash", hashHex, 32);
+        return readVersions(publicKeyHex, salt, number, hash).thenApply(a -> {
+            List<?> v = (List<?>) a.value();
+            byte[] value = (byte[]) v.get(2);
+            return new VersionResult((Long) v.get(0), HEX.formatHex((byte[]) v.get(1)), value.length,
+                    new String(value, StandardCharsets.UTF_8));
+        });
+    }
+
+    /** The versions of the signed object's value its closest replica keeps, oldest first. */
+    public CompletableFuture<List<VersionResult>> versions(String publicKeyHex, String salt) {
+        return readVersions(publicKeyHex, salt, null, null).thenApply(a -> {
+            List<VersionResult> out = new ArrayList<>();
+            for (Object entry : (List<?>) a.value()) {
+                List<?> e = (List<?>) entry;
+                out.add(new VersionResult((Long) e.get(0), HEX.formatHex((byte[]) e.get(1)), (Long) e.get(2), null));
+            }
+            return out;
+        });
+    }
+
+    private CompletableFuture<ObjectAnswer> readVersions(String publicKeyHex, String salt, Long number, byte[] hash) {
+        NodeId k = signedKey(publicKeyHex, salt);
+        String label = label(SignedObjectSpec.publicKeyOf(publicKeyHex), salt);
+        return timed(node.readVersion(k, number, hash), "the read").thenApply(found -> {
+            if (found.isEmpty()) {
+                throw new CometClientException(ErrorCode.NOT_FOUND, "no replica of '" + label + "' answered (target "
+                        + k.toHex() + ")");
+            }
+            ObjectAnswer a = found.get(0);
+            if (a.error() != null) {
+                throw new CometClientException(a.error());
+            }
+            return a;
+        });
+    }
+
     private CompletableFuture<WriteResult> deleted(String key, NodeId k, CompletableFuture<WriteOutcome> delete) {
         return delete.thenApply(deleted -> {
             if (deleted.accepted().isEmpty() && deleted.refused().isEmpty()) {

@@ -35,6 +35,16 @@ public record SignedRequest(String signer, long time, String nonce, String signa
         return new SignedRequest(HEX.formatHex(r.signer()), r.timeMillis(), HEX.formatHex(nonce), HEX.formatHex(r.signature()));
     }
 
+    /**
+     * A guarded update of the object under {@code key}, signed here by {@code keys} (its owner or a writer) now, with
+     * a fresh nonce: the program travels in the request, which the object's primary checks and orders.
+     */
+    public static OwnerRequest update(Ed25519.RawKeyPair keys, NodeId key, dev.comet.owned.UpdateProgram program) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return OwnerRequest.sign(keys, OwnerRequest.UPDATE, key, System.currentTimeMillis(), nonce, program.encode());
+    }
+
     /** This request as the node checks it: for {@code operation} on {@code key}; bad fields are BAD_INPUT. */
     public OwnerRequest toRequest(String operation, NodeId key) {
         try {

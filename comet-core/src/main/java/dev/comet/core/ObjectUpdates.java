@@ -316,8 +316,8 @@ final class ObjectUpdates {
 
     /**
      * Answers a comet_get for a kept version of {@code held}'s value, by number ({@code ver}) or SHA-256 ({@code vh}):
-     * its bytes as {@code v}, with its number and hash; or the list of the kept versions ({@code versions}: each
-     * {@code [number, sha256, size]}, oldest first). No handler runs: a version is the value as the update left it.
+     * {@code v} is {@code [number, sha256, bytes]}; or the list of the kept versions ({@code versions}: {@code v} is a
+     * list of {@code [number, sha256, size]}, oldest first). No handler runs: a version is the value as the update left it.
      */
     void read(StoredObject held, Dict args, Dict.Builder values, ObjectReply reply) {
         if (!held.signed()) {
@@ -344,7 +344,7 @@ final class ObjectUpdates {
                     + "object as put, is read by a plain get until the first update)");
         }
         ObjectVersions.Version v = found.get();
-        reply.ok(values.put("v", v.value()).put("ver", v.number()).put("h", v.hash()).build());
+        reply.ok(values.put("v", List.of(v.number(), v.hash(), v.value())).build());
     }
 
     /** The answer to a writer: the version after the update (the one held, when it aborted), its hash and clause. */
