@@ -56,6 +56,14 @@ public final class AsoInstance {
         return savedState.clone();
     }
 
+    /** Adds a line to the object's log, dropping the oldest beyond {@link #MAX_LOG_LINES}. */
+    void addLog(String line) {
+        log.addLast(line);
+        while (log.size() > MAX_LOG_LINES) {
+            log.removeFirst();
+        }
+    }
+
     /** The object's recent {@code comet.log} lines, oldest first (bounded). */
     public List<String> log() {
         return List.copyOf(log);

@@ -292,6 +292,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         }
         if (refused && applied != null) {
             putBack(instance, before); // onUpdate refused the update: the value and state it had stay
+            instance.addLog("onUpdate refused the update: the value stays at version " + call.update().version());
         }
         return new AsoOutcome(true, answer, refused, instance.savedState(), meta(instance), null,
                 r.deleteSelf(), r.requests(), r.instructions(), applied);

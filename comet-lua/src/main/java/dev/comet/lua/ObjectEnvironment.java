@@ -175,10 +175,7 @@ final class ObjectEnvironment {
                 // bounded before anything is read: a huge string or many arguments cost only what the line keeps
                 String text = LuaExport.logLine(args, AsoInstance.MAX_LOG_LINE_BYTES);
                 InvocationRunner.currentMeter().charge(text.length());
-                instance.log.addLast(text);
-                while (instance.log.size() > AsoInstance.MAX_LOG_LINES) {
-                    instance.log.removeFirst();
-                }
+                instance.addLog(text);
                 return LuaValue.NONE;
             }
         };

@@ -38,13 +38,22 @@ final class ValueUpdates {
         byte[] previous = valueOf(instance);
         if (update.program() == null) {
             setValue(instance, update.value(), limits);
+            instance.addLog("version " + update.version() + " installed from the primary: " + update.value().length
+                    + " bytes");
             return new Result(new AsoOutcome.Applied(0, update.value().clone()), previous);
         }
         UpdateProgram.Outcome outcome = update.program().apply(update.version(), previous, limits.stateBytes());
+        String writer = HexFormat.of().formatHex(update.writer()).substring(0, 16);
         if (outcome.clause() < 0) {
+            // both outcomes go into the object's log, which its owner and writers read (comet log)
+            instance.addLog(InvocationRunner.bounded("update by " + writer + "… aborted at version " + update.version()
+                    + ": no clause held (" + update.program().describe() + ")"));
             return new Result(new AsoOutcome.Applied(-1, previous), previous);
         }
         setValue(instance, outcome.value(), limits);
+        instance.addLog(InvocationRunner.bounded("update by " + writer + "… applied clause " + (outcome.clause() + 1)
+                + ": version " + (update.version() + 1) + ", " + outcome.value().length + " bytes ("
+                + update.program().describe() + ")"));
         return new Result(new AsoOutcome.Applied(outcome.clause(), outcome.value()), previous);
     }
 
