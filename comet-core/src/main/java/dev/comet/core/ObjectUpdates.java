@@ -89,6 +89,9 @@ final class ObjectUpdates {
         UpdateProgram program = UpdateProgram.decode(request.body());
         Contact closer = closerReplica(key);
         if (closer != null) {
+            // if it is gone, the ping's silence passes it over, and the writer's next try is ordered here
+            transactions.send(closer.address(), closer.id(), "ping", Dict.builder().put("id", self.id()).build(),
+                    QueryCallback.IGNORE);
             throw new CometException(ErrorCode.NOT_PRIMARY, "this node is not the primary of the object: "
                     + closer.address().getAddress().getHostAddress() + ":" + closer.address().getPort()
                     + " is closer to its key");
@@ -105,9 +108,9 @@ final class ObjectUpdates {
         }
     }
 
-    /** The answering Comet node this node knows that is closer to {@code key} than itself, or null. */
+    /** The responsive Comet node this node knows that is closer to {@code key} than itself, or null. */
     private Contact closerReplica(NodeId key) {
-        List<Contact> closest = table.closestAnsweringComet(key, 1, env.now());
+        List<Contact> closest = table.closestResponsiveComet(key, 1, env.now());
         if (closest.isEmpty() || key.compareDistance(closest.get(0).id(), self.id()) >= 0) {
             return null;
         }

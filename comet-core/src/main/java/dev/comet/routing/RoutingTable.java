@@ -181,14 +181,28 @@ public final class RoutingTable {
         return closest(target, n, true, true);
     }
 
+    /**
+     * As {@link #closestAnsweringComet}, of the contacts whose last query did not fail: who may order an object's
+     * updates. One silence is enough to pass a primary over, so a failed primary's successor takes over after one
+     * query, not after the several it takes to call a contact bad.
+     */
+    public List<Contact> closestResponsiveComet(NodeId target, int n, long now) {
+        return closest(target, n, true, true, true);
+    }
+
     private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly) {
+        return closest(target, n, answeredOnly, cometOnly, false);
+    }
+
+    private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly, boolean responsiveOnly) {
         // every reply asks this: keep the n closest so far in order, instead of sorting the whole table
         Comparator<NodeId> byDistance = target.byDistance();
         Contact[] best = new Contact[n];
         int count = 0;
         for (Bucket b : buckets) {
             for (Entry e : b.entries) {
-                if (liveness(e, 0) == Liveness.BAD || answeredOnly && e.lastResponse < 0 || cometOnly && !e.speaksComet) {
+                if (liveness(e, 0) == Liveness.BAD || answeredOnly && e.lastResponse < 0 || cometOnly && !e.speaksComet
+                        || responsiveOnly && e.failures > 0) {
                     continue;
                 }
                 NodeId id = e.contact.id();
