@@ -78,7 +78,7 @@ class ErrorCatalogueDocTest {
                 name, a kind, what it means and what you can do about it. The same entry reaches you however you ask:
 
                 - **KRPC** (between nodes): codes below 900 travel in KRPC error replies as they are (BEP 5: 201–204,
-                  BEP 44: 205–207 and 301–302, Comet: 310–349, see [protocol.md](protocol.md)); codes from 900 are
+                  BEP 44: 205–207 and 301–302, Comet: 310–399, see [protocol.md](protocol.md)); codes from 900 are
                   local to the node or client that produced them and are never sent (a node that had to relay one
                   would send 201, or 202 for an internal error). A peer never gets exception text.
                 - **HTTP** (the gateway, [openapi.yaml](openapi.yaml)): the kind sets the status, and the body is
