@@ -134,10 +134,14 @@ final class ObjectCommands {
         }
     }
 
-    @CommandLine.Command(name = "get", mixinStandardHelpOptions = true,
+    @CommandLine.Command(name = "get", // no -V/--version here: --version names a version of the value
+            mixinStandardHelpOptions = false,
             description = {"Read an object through its onGet: from the closest replica, or from all with --all.",
                     "A signed object is read by its owner's --pubkey and --salt."})
     static final class Get implements Callable<Integer> {
+        @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @CommandLine.Parameters(paramLabel = "KEY", arity = "0..1", description = "The object's key.")
         String key;
 

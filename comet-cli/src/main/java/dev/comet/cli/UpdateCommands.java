@@ -67,10 +67,14 @@ final class UpdateCommands {
         }
     }
 
-    @CommandLine.Command(name = "versions", mixinStandardHelpOptions = true,
+    @CommandLine.Command(name = "versions", // no -V/--version here: --version names a version of the value
+            mixinStandardHelpOptions = false,
             description = {"List the versions of a signed object's value its closest replica keeps (number, sha256, "
                     + "size), or print one with --version N or --version-hash H."})
     static final class Versions implements Callable<Integer> {
+        @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @CommandLine.Option(names = "--pubkey", paramLabel = "HEX", required = true, description = "The owner's public key.")
         String ownerHex;
 

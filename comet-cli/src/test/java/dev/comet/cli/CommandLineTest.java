@@ -13,7 +13,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelpListingTheExitCodes() {
         for (String command : new String[] {"node", "cluster", "sim", "item", "item put", "item get", "keygen", "bench", "bench rpc", "bench items", "bench compare",
-                "check", "put", "get", "delete", "demo"}) {
+                "check", "put", "get", "delete", "demo", "update", "versions", "state", "log"}) {
             String[] args = (command + " --help").split(" ");
             CliRun r = run(args);
             assertThat(r.exitCode()).as(command).isZero();
