@@ -81,6 +81,8 @@ public enum ErrorCode {
             "Ask for one of the versions comet versions lists; a replica keeps the last 16 by default (access.versionsKept)."),
     UPDATE_UNCONFIRMED(352, Kind.UNAVAILABLE, "a guarded update was applied by its primary, but fewer than a majority of the object's replicas confirmed it in time",
             "Read the object's version and retry if your update is not in it; guard the update (--if-version) so a retry cannot apply twice."),
+    NOT_FRESH(353, Kind.UNAVAILABLE, "a read asked for a value at least this version or confirmed current this recently, and this replica cannot say so",
+            "Comet's clients ask the other replicas, the primary last; if none can, wait for the update to reach them or loosen the bound."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",

@@ -165,6 +165,14 @@ final class ObjectCommands {
                 description = "A signed object's value in the kept version whose SHA-256 is H.")
         String versionHash;
 
+        @CommandLine.Option(names = "--min-version", paramLabel = "S",
+                description = "Only from a replica holding at least version S of a signed object's value (353 if none does).")
+        Long minVersion;
+
+        @CommandLine.Option(names = "--max-age", paramLabel = "SECONDS",
+                description = "Only from a replica that knew the value current at most SECONDS ago (the primary always does).")
+        Long maxAge;
+
         @CommandLine.Mixin
         ItemCommand.Target target = new ItemCommand.Target();
 
@@ -195,8 +203,15 @@ final class ObjectCommands {
                     return 0;
                 }
             }
+            boolean fresh = minVersion != null || maxAge != null;
+            if (fresh && (pubkey == null || all)) {
+                throw new CometException(ErrorCode.BAD_INPUT, "--min-version and --max-age read a signed object from one "
+                        + "replica: give --pubkey HEX [--salt S], and no --all");
+            }
             try (NodeConnection connection = NodeConnection.open(target)) {
                 GetResult got = NodeOperations.await(key != null ? connection.operations().get(key, args, all)
+                        : fresh ? connection.operations().getSignedFresh(pubkey, salt, args,
+                        minVersion == null ? 0 : minVersion, maxAge)
                         : connection.operations().getSigned(pubkey, salt, args, all));
                 if (json) {
                     List<Map<String, Object>> list = new ArrayList<>();

@@ -207,4 +207,36 @@ class GuardedUpdatesLoopbackTest {
         assertThat(replayed.error().code().code()).isEqualTo(343);
         assertThat(valuesOf(key)).hasSize(REPLICAS).containsOnly("kept+");
     }
+
+    @Test
+    void aReadWithAFreshnessBoundIsServedByAReplicaThatMeetsItOrGets353() throws Exception {
+        NodeId key = putObject("fresh", "aso.value = ''");
+        send(1, WRITER, key, append("a")).get(30, TimeUnit.SECONDS);
+        UpdateOutcome second = send(2, WRITER, key, append("b")).get(30, TimeUnit.SECONDS);
+        assertThat(second.version()).isEqualTo(2);
+
+        List<ObjectAnswer> atLeast2 = node(9).getFresh(key, Map.of(), 2, -1).get(30, TimeUnit.SECONDS);
+        assertThat(atLeast2).hasSize(1);
+        assertThat(new String((byte[]) atLeast2.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("ab");
+        List<ObjectAnswer> atLeast5 = node(9).getFresh(key, Map.of(), 5, -1).get(30, TimeUnit.SECONDS);
+        assertThat(atLeast5).hasSize(1);
+        assertThat(atLeast5.get(0).error().code().code()).as("no replica holds version 5").isEqualTo(353);
+        List<ObjectAnswer> now = node(8).getFresh(key, Map.of(), 0, 0).get(30, TimeUnit.SECONDS);
+        assertThat(now.get(0).error()).as("the primary knows its value current").isNull();
+        assertThat(now.get(0).replica()).isEqualTo(second.primary());
+
+        // a replica that is not the primary knows the value current only since the primary last sent it a version
+        ObjectAnswer other = node(9).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS).stream()
+                .filter(a -> !a.replica().equals(second.primary())).findFirst().orElseThrow();
+        try (dev.comet.runtime.BlockingKrpcClient client = new dev.comet.runtime.BlockingKrpcClient()) {
+            dev.comet.krpc.Dict zero = dev.comet.krpc.Dict.builder().put("id", client.id()).put("k", key)
+                    .put("maxage", 0L).build();
+            assertThat(client.query(other.replica().address(), "comet_get", zero).orElseThrow())
+                    .isInstanceOfSatisfying(dev.comet.krpc.KrpcError.class, e -> assertThat(e.code()).isEqualTo(353));
+            dev.comet.krpc.Dict minute = dev.comet.krpc.Dict.builder().put("id", client.id()).put("k", key)
+                    .put("maxage", 60L).build();
+            assertThat(client.query(other.replica().address(), "comet_get", minute).orElseThrow())
+                    .isInstanceOf(dev.comet.krpc.KrpcResponse.class);
+        }
+    }
 }

@@ -165,6 +165,13 @@ class OwnerCommandsTest {
         assertThat(byHash.out()).contains("\"value\" : \"hello\"").contains("\"version\" : 1");
         CliRun gone = CliRun.of("get", "--pubkey", ownerKey, "--salt", "notes", "--version", "9", "--node", entry);
         assertThat(gone.exitCode()).as(gone.err()).isEqualTo(ExitStatus.NOT_FOUND.code());
+        CliRun fresh = CliRun.of("get", "--pubkey", ownerKey, "--salt", "notes", "--min-version", "2", "--max-age", "60",
+                "--node", entry);
+        assertThat(fresh.exitCode()).as(fresh.err()).isZero();
+        assertThat(fresh.out().strip()).isEqualTo("Jello");
+        CliRun tooNew = CliRun.of("get", "--pubkey", ownerKey, "--salt", "notes", "--min-version", "3", "--node", entry);
+        assertThat(tooNew.exitCode()).as(tooNew.err()).isEqualTo(ExitStatus.UNAVAILABLE.code());
+        assertThat(tooNew.err()).contains("at least version 3");
     }
 
     @Test

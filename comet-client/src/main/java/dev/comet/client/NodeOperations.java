@@ -104,10 +104,34 @@ public final class NodeOperations {
         return HEX.formatHex(publicKey) + "/" + (salt == null ? "" : salt);
     }
 
-    private CompletableFuture<GetResult> get(String key, NodeId k, Map<String, String> args, boolean all) {
+    /**
+     * {@link #getSigned} from the closest replica that can answer within a freshness bound: at least version
+     * {@code minVersion} of the value (0: any), known current at most {@code maxAgeSeconds} ago (null: any);
+     * {@link ErrorCode#NOT_FRESH} when no replica can.
+     */
+    public CompletableFuture<GetResult> getSignedFresh(String publicKeyHex, String salt, Map<String, String> args,
+                                                       long minVersion, Long maxAgeSeconds) {
+        if (minVersion < 0 || maxAgeSeconds != null && maxAgeSeconds < 0) {
+            throw new CometClientException(ErrorCode.BAD_INPUT, "a minimum version and a maximum age must not be negative");
+        }
+        NodeId k = signedKey(publicKeyHex, salt);
+        String label = label(SignedObjectSpec.publicKeyOf(publicKeyHex), salt);
+        return answered(label, k, node.getFresh(k, handlerArgs(args), minVersion,
+                maxAgeSeconds == null ? -1 : maxAgeSeconds));
+    }
+
+    private static Map<String, byte[]> handlerArgs(Map<String, String> args) {
         Map<String, byte[]> handlerArgs = new TreeMap<>();
         args.forEach((name, v) -> handlerArgs.put(name, v.getBytes(StandardCharsets.UTF_8)));
-        return timed(node.getObject(k, handlerArgs, all), "the get").thenApply(found -> {
+        return handlerArgs;
+    }
+
+    private CompletableFuture<GetResult> get(String key, NodeId k, Map<String, String> args, boolean all) {
+        return answered(key, k, node.getObject(k, handlerArgs(args), all));
+    }
+
+    private CompletableFuture<GetResult> answered(String key, NodeId k, CompletableFuture<List<ObjectAnswer>> asked) {
+        return timed(asked, "the get").thenApply(found -> {
             if (found.isEmpty()) {
                 throw new CometClientException(ErrorCode.NOT_FOUND, "no replica of '" + key + "' answered (target " + k.toHex() + ")");
             }

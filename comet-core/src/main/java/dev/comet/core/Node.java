@@ -307,6 +307,24 @@ public final class Node {
     }
 
     /**
+     * Runs {@code onGet} of the signed object under {@code key} on the closest replica that can answer within a
+     * freshness bound: holding at least version {@code minVersion} of the value, and ({@code maxAgeSeconds} at least
+     * 0) knowing it current at most that long ago. Replicas that cannot say so are passed over; when none can, the
+     * answer is their 353.
+     */
+    public void getFresh(NodeId key, Map<String, byte[]> handlerArgs, long minVersion, long maxAgeSeconds,
+                         Consumer<List<ObjectAnswer>> done) {
+        Map<String, Object> bound = new java.util.TreeMap<>();
+        if (minVersion > 0) {
+            bound.put("minver", minVersion);
+        }
+        if (maxAgeSeconds >= 0) {
+            bound.put("maxage", maxAgeSeconds);
+        }
+        objectClient.getWith(key, handlerArgs, bound, done);
+    }
+
+    /**
      * Deletes the object under {@code key} from the closest Comet nodes (each runs its onDelete, which may refuse);
      * {@code done} gets the nodes that deleted it and the refusals.
      */

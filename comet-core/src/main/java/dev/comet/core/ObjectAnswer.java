@@ -13,10 +13,11 @@ public record ObjectAnswer(Contact replica, Object value, CometError error) {
     }
 
     /**
-     * True when the replica could not be asked: it stayed silent or answered a BEP 5 error (busy, failing, not a
-     * Comet node), so whether it holds the object is unknown. A Comet refusal or limit (codes from 300) is an answer.
+     * True when the replica could not be asked, or could not serve this read: it stayed silent, answered a BEP 5
+     * error (busy, failing, not a Comet node), or could not meet the read's freshness bound (353), so another replica
+     * may. A Comet refusal or limit (other codes from 300) is an answer.
      */
     public boolean failed() {
-        return error != null && error.code().krpcCode() < 300;
+        return error != null && (error.code().krpcCode() < 300 || error.code() == dev.comet.ErrorCode.NOT_FRESH);
     }
 }

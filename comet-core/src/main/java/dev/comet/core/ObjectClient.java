@@ -76,6 +76,11 @@ final class ObjectClient {
         get(key, Map.of(), selector, false, done);
     }
 
+    /** Runs onGet on the closest replica that answers, with {@code extra} arguments of comet_get (a freshness bound). */
+    void getWith(NodeId key, Map<String, byte[]> handlerArgs, Map<String, Object> extra, Consumer<List<ObjectAnswer>> done) {
+        get(key, handlerArgs, extra, false, done);
+    }
+
     private void get(NodeId key, Map<String, byte[]> handlerArgs, Map<String, Object> selector, boolean all,
                      Consumer<List<ObjectAnswer>> done) {
         findReplicas(key, all ? ObjectConfig.MAX_REPLICAS : config.k(), found -> {

@@ -116,6 +116,9 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 Dict.Builder values = Dict.builder().put("id", id)
                         .put("token", tokens.tokenFor(from.getAddress(), key))
                         .put("nodes", CompactInfo.nodes(table.closestAnswering(key, config.k(), now)));
+                if (stored.isPresent() && ObjectUpdates.boundsFreshness(args)) {
+                    updates.checkFresh(stored.get(), args);
+                }
                 if (stored.isEmpty()) {
                     reply.ok(values.build());
                 } else if (ObjectUpdates.asksForVersions(args)) {

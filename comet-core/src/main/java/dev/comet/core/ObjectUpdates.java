@@ -49,6 +49,17 @@ final class ObjectUpdates {
     private final OwnerRequests ownerRequests;
     private final Transactions transactions;
     private final Map<NodeId, ArrayDeque<Pending>> waiting = new HashMap<>();
+    /**
+     * When this node last knew each object's value current: it made or took a version, or a primary sent one it
+     * already held. Bounded (least recently confirmed dropped): a forgotten object is simply not known fresh.
+     */
+    private final Map<NodeId, Long> confirmedAt = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
+            return size() > MAX_CONFIRMED;
+        }
+    };
+    private static final int MAX_CONFIRMED = 65_536;
 
     /** An admitted update waiting for its turn: the writer's request, its program, who asked and where to answer. */
     private record Pending(NodeId key, OwnerRequest request, UpdateProgram program, AsoCall.Caller caller,
@@ -159,6 +170,7 @@ final class ObjectUpdates {
     private void store(StoredObject o, long version, AsoOutcome outcome, byte[] value, byte[] writer) {
         long now = env.now();
         objects.put(o.atVersion(version, outcome.state(), outcome.meta()));
+        confirmedAt.put(o.key(), now);
         versions.put(o.key(), ObjectVersions.Version.of(version, value, writer, now), o.expiresAtMillis());
         int kept = config.access().versionsKept();
         versions.dropUpTo(o.key(), version - kept, now, kept + 8);
@@ -262,6 +274,7 @@ final class ObjectUpdates {
                     + "bytes");
         }
         if (version <= held.version()) {
+            confirmedAt.put(held.key(), env.now()); // the primary has nothing newer than what is held here
             reply.ok(held(held));
             return;
         }
@@ -310,6 +323,35 @@ final class ObjectUpdates {
             }
             done.accept(null);
         });
+    }
+
+    /** True when a comet_get bounds how fresh its answer must be ({@code minver}, {@code maxage}). */
+    static boolean boundsFreshness(Dict args) {
+        return args.has("minver") || args.has("maxage");
+    }
+
+    /**
+     * Throws {@link ErrorCode#NOT_FRESH} unless this replica can serve a read that asks for at least version
+     * {@code minver} of the value, or for a value known current at most {@code maxage} seconds ago: the primary always
+     * knows its value current; another replica since it last made, took or was sent a version.
+     */
+    void checkFresh(StoredObject held, Dict args) {
+        long minVersion = args.optionalInteger("minver", 0);
+        if (held.version() < minVersion) {
+            throw new CometException(ErrorCode.NOT_FRESH, "this replica holds version " + held.version()
+                    + " of the value; the read asks for at least version " + minVersion);
+        }
+        if (args.has("maxage") && closerReplica(held.key()) != null) {
+            long maxAgeMillis = Math.max(0, args.integer("maxage")) * 1000;
+            Long confirmed = confirmedAt.get(held.key());
+            long age = confirmed == null ? -1 : env.now() - confirmed;
+            if (confirmed == null || age > maxAgeMillis) {
+                throw new CometException(ErrorCode.NOT_FRESH, "this replica is not the object's primary and "
+                        + (confirmed == null ? "has not been sent a version since it started"
+                        : "last knew its value current " + age / 1000 + " s ago") + "; the read asks for at most "
+                        + maxAgeMillis / 1000 + " s");
+            }
+        }
     }
 
     /** True when a comet_get asks for a kept version ({@code ver}, {@code vh}) or the list of them ({@code versions}). */

@@ -220,6 +220,14 @@ public final class UdpNode implements AutoCloseable {
         return result;
     }
 
+    /** Runs onGet within a freshness bound (see {@link Node#getFresh}). */
+    public CompletableFuture<List<ObjectAnswer>> getFresh(NodeId key, java.util.Map<String, byte[]> args, long minVersion,
+                                                          long maxAgeSeconds) {
+        CompletableFuture<List<ObjectAnswer>> result = new CompletableFuture<>();
+        loop.execute(() -> node.getFresh(key, args, minVersion, maxAgeSeconds, result::complete));
+        return result;
+    }
+
     /** Deletes an object from the K closest nodes (see {@link Node#deleteObject}). */
     public CompletableFuture<WriteOutcome> deleteObject(NodeId key) {
         CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
