@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 /** {@code comet bench}: measurements that write JSON results (never timing assertions in tests). */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure Comet and print (or write) JSON results.",
-        subcommands = {BenchItemsCommand.class, BenchCommand.Store.class, BenchCommand.Objects.class, BenchRpcCommand.class, BenchCompareCommand.class})
+        subcommands = {BenchItemsCommand.class, BenchOwnedCommand.class, BenchCommand.Store.class, BenchCommand.Objects.class, BenchRpcCommand.class, BenchCompareCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

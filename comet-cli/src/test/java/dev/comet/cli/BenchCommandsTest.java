@@ -68,4 +68,13 @@ class BenchCommandsTest {
     void benchCompareWithoutPeersDirectoryIsBadInput() {
         assertClean(CliRun.of("bench", "compare", "--repo", "/nonexistent-comet-repo"), 2, "no bench/peers/ under");
     }
+
+    @Test
+    void benchOwnedMeasuresSignedAgainstUnsignedAndAppends() {
+        CliRun r = CliRun.of("bench", "owned", "--nodes", "4", "--replicas", "3", "--ops", "3", "--appends", "5");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"signed_put_us_median\"").contains("\"unsigned_get_us_median\"")
+                .contains("\"appends\" : 5").contains("\"appends_per_second\"");
+        assertClean(CliRun.of("bench", "owned", "--nodes", "4", "--replicas", "5"), 2, "--replicas 1 to --nodes");
+    }
 }
