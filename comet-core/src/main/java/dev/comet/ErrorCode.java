@@ -71,6 +71,8 @@ public enum ErrorCode {
             "Delete or read it with the owner's key: comet delete (or state, log) --key-file F --salt S."),
     REQUESTS_FULL(347, Kind.BUSY, "the node remembers as many recent signed requests as it allows, so it cannot check a new one for replay",
             "Try again shortly: remembered requests are forgotten when they leave the window."),
+    OBJECT_DELETED(348, Kind.REFUSED, "the object under this key was deleted, and its tombstone outranks this copy: a replica's copy of an unsigned object, or a signed version whose seq is not above the deleted one",
+            "Put it again as its writer (a client put replaces an unsigned object's tombstone); sign a new version with a seq higher than the deleted one."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",

@@ -95,10 +95,12 @@ public final class Node {
         this.handlerRequests = new HandlerRequests(id, env, config.objects(), objects, transactions, remote);
         this.objectLifecycle = new ObjectLifecycle(id, env, config.objects(), table, objects, objectTimers,
                 handlerRequests);
-        this.objectRecords = new ObjectRecords(id, objects);
+        this.objectRecords = new ObjectRecords(id, objects, objectLifecycle);
+        Tombstones tombstones = new Tombstones(env, config.objects());
+        TombstoneRecords tombstoneRecords = new TombstoneRecords(id, tombstones);
         this.objectClient = new ObjectClient(id, config, lookups, transactions);
         this.replication = new Replication(self, config, env, table, lookups, remote, transactions,
-                List.of(new ItemRecords(config, items, itemService), objectRecords));
+                List.of(new ItemRecords(config, items, itemService), objectRecords, tombstoneRecords));
         this.membership = new Membership(id, config, env, table, transactions, lookups, new Membership.Listener() {
             @Override
             public void verified(Contact contact, boolean speaksComet) {
@@ -112,8 +114,8 @@ public final class Node {
         });
         new Bep5Handlers(id, config, env, table, tokens, peers).registerWith(dispatch);
         itemService.registerWith(dispatch);
-        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests)
-                .registerWith(dispatch);
+        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, tombstones,
+                (holder, tombstone) -> replication.handTo(tombstoneRecords, holder, tombstone)).registerWith(dispatch);
     }
 
     public NodeId id() {
@@ -215,7 +217,7 @@ public final class Node {
     /** What this node's active objects are doing: timers running, timer runs, timers refused, requests sent. */
     public ObjectStats objectStats() {
         return new ObjectStats(objectTimers.running(), objectLifecycle.timerRuns(), objectTimers.refused(),
-                handlerRequests.sent(), objectRecords.storesSent());
+                handlerRequests.sent(), objectRecords.storesSent(), objectRecords.dropped());
     }
 
     /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */

@@ -84,8 +84,11 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         });
     }
 
-    /** Runs onDelete of {@code held}, and removes it unless the handler refuses. */
-    void delete(StoredObject held, AsoCall.Caller caller, boolean mayRequest, ObjectReply reply) {
+    /**
+     * Runs onDelete of {@code held}, and removes it unless the handler refuses; then {@code removed} runs (it leaves
+     * the delete's tombstone).
+     */
+    void delete(StoredObject held, AsoCall.Caller caller, boolean mayRequest, Runnable removed, ObjectReply reply) {
         AsoCall call = call(held, "onDelete", caller, Map.of(), null, null, mayRequest);
         runtime().invoke(call, outcome -> {
             if (!outcome.ok()) {
@@ -100,6 +103,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
                 reply.error(ErrorCode.HANDLER_REFUSED, "onDelete refused the delete");
             } else {
                 remove(held.key());
+                removed.run();
                 requests.send(held.key(), outcome.requests());
                 reply.ok(Dict.builder().put("id", id).put("deleted", 1L).build());
             }
@@ -271,6 +275,14 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         }
         timers.update(call.key(), outcome.meta().timerMillis());
         requests.send(call.key(), outcome.requests());
+    }
+
+    /**
+     * Drops this node's copy of the object under {@code key} without running a handler: it is no longer among the
+     * closest replicas, and the closest ones hold the object (replica hygiene). Its state goes with it.
+     */
+    void drop(NodeId key) {
+        remove(key);
     }
 
     long timerRuns() {
