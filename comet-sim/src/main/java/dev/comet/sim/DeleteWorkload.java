@@ -24,8 +24,18 @@ final class DeleteWorkload {
     /** Virtual time between the put and the delete: long enough for handovers to spread copies. */
     static final long SETTLE_BEFORE_DELETE_MILLIS = 10 * 60_000;
 
+    /** How long a client waits for its delete before it sends it again from another node (its node may have left). */
+    static final long DELETE_RETRY_MILLIS = 60_000;
+
     private final Simulation sim;
     private final SimNetwork network;
+    /** Nodes running a delete: never cut off. */
+    private final Set<SimNode> deleting = new HashSet<>();
+    private int deletesDone;
+    private int deletesAcknowledged;
+    private int deletesRetried;
+    private int silenced;
+    private int silencedCameBack;
 
     DeleteWorkload(Simulation sim) {
         this.sim = sim;
@@ -56,40 +66,21 @@ final class DeleteWorkload {
         network.runUntil(network.now() + SETTLE_BEFORE_DELETE_MILLIS);
         int copiesBeforeDelete = sum(sim.holdersPerObject(keys));
 
-        int[] deletesDone = {0};
-        int[] deletesAcknowledged = {0};
-        int[] silenced = {0};
-        int[] silencedCameBack = {0};
         for (int i = 0; i < objects; i++) {
             NodeId key = keys.get(i);
             boolean silent = silentEvery > 0 && i % silentEvery == 0;
             network.schedule(i * 100L, () -> {
-                SimNode cutOff = silent ? closestHolder(key) : null;
+                // a node running a delete is never cut off, and a cut-off one never deletes: a delete nobody hears is
+                // not a delete that a replica missed
+                SimNode cutOff = silent ? closestHolder(key, deleting) : null;
                 if (cutOff != null) {
                     cutOff.host().silence(true);
-                    silenced[0]++;
+                    silenced++;
                 }
-                SimNode from = randomReady();
-                while (from == cutOff) {
-                    from = randomReady();
-                }
-                from.node().deleteObject(key, outcome -> {
-                    deletesDone[0]++;
-                    if (!outcome.accepted().isEmpty()) {
-                        deletesAcknowledged[0]++;
-                    }
-                    if (cutOff != null) {
-                        network.schedule(SILENCE_AFTER_DELETE_MILLIS, () -> {
-                            cutOff.host().silence(false);
-                            if (cutOff.host().alive() && cutOff.holdsObject(key)) {
-                                silencedCameBack[0]++;
-                            }
-                        });
-                    }
-                });
+                delete(key, cutOff);
             });
         }
-        network.runUntil(() -> deletesDone[0] == objects, network.now() + objects * 100L + 600_000);
+        network.runUntil(() -> deletesDone == objects, network.now() + objects * 100L + 600_000);
         int copiesAfterDelete = sum(sim.holdersPerObject(keys));
 
         Set<NodeId> resurrected = new HashSet<>();
@@ -110,15 +101,56 @@ final class DeleteWorkload {
         out.put("puts_acknowledged", putsAcknowledged[0]);
         out.put("object_ttl_seconds", ttlSeconds);
         out.put("copies_before_delete", copiesBeforeDelete);
-        out.put("deletes_acknowledged", deletesAcknowledged[0]);
-        out.put("deleted_with_a_replica_silent", silenced[0]);
-        out.put("silent_replicas_back_with_a_copy", silencedCameBack[0]);
+        out.put("deletes_acknowledged", deletesAcknowledged);
+        out.put("deletes_sent_again", deletesRetried);
+        out.put("deleted_with_a_replica_silent", silenced);
+        out.put("silent_replicas_back_with_a_copy", silencedCameBack);
         out.put("copies_after_delete", copiesAfterDelete);
         out.put("objects_readable_per_hour", readablePerHour.toString());
         out.put("copies_per_hour", copiesPerHour.toString());
         out.put("resurrected_objects", resurrected.size());
         sim.putRunFields(out, wallStart);
         return out;
+    }
+
+    /**
+     * Deletes {@code key} from a random node that is heard; once it has finished, the {@code cutOff} replica (or null)
+     * is heard again a minute later. A delete whose node leaves before it finishes is sent again from another node,
+     * as a client would.
+     */
+    private void delete(NodeId key, SimNode cutOff) {
+        SimNode from = randomReady();
+        while (from.host().silent()) {
+            from = randomReady();
+        }
+        SimNode deleter = from;
+        deleting.add(deleter);
+        boolean[] finished = {false};
+        network.schedule(DELETE_RETRY_MILLIS, () -> {
+            if (!finished[0] && !deleter.host().alive()) {
+                finished[0] = true;
+                deleting.remove(deleter);
+                deletesRetried++;
+                delete(key, cutOff);
+            }
+        });
+        deleter.node().deleteObject(key, outcome -> {
+            if (finished[0]) {
+                return;
+            }
+            finished[0] = true;
+            deleting.remove(deleter);
+            deletesDone++;
+            deletesAcknowledged += outcome.accepted().isEmpty() ? 0 : 1;
+            if (cutOff != null) {
+                network.schedule(SILENCE_AFTER_DELETE_MILLIS, () -> {
+                    cutOff.host().silence(false);
+                    if (cutOff.host().alive() && cutOff.holdsObject(key)) {
+                        silencedCameBack++;
+                    }
+                });
+            }
+        });
     }
 
     /** The keys some replica answers for, each asked on all its replicas by a random reader. */
@@ -141,11 +173,11 @@ final class DeleteWorkload {
         return readable;
     }
 
-    /** The live node closest to {@code key} that holds it, or null. */
-    private SimNode closestHolder(NodeId key) {
+    /** The live node closest to {@code key} that holds it, other than the {@code busy} ones, or null. */
+    private SimNode closestHolder(NodeId key, Set<SimNode> busy) {
         SimNode best = null;
         for (SimNode n : sim.liveNodes()) {
-            if (n.holdsObject(key) && (best == null || key.byDistance().compare(n.node().id(), best.node().id()) < 0)) {
+            if (!busy.contains(n) && n.holdsObject(key) && (best == null || key.byDistance().compare(n.node().id(), best.node().id()) < 0)) {
                 best = n;
             }
         }

@@ -166,6 +166,10 @@ public final class SimNetwork {
             this.silent = silent;
         }
 
+        public boolean silent() {
+            return silent;
+        }
+
         /** Takes the host off the network at once: its timers stop and datagrams to it are lost. */
         public void kill() {
             alive = false;
