@@ -83,6 +83,8 @@ public enum ErrorCode {
             "Read the object's version and retry if your update is not in it; guard the update (--if-version) so a retry cannot apply twice."),
     NOT_FRESH(353, Kind.UNAVAILABLE, "a read asked for a value at least this version or confirmed current this recently, and this replica cannot say so",
             "Comet's clients ask the other replicas, the primary last; if none can, wait for the update to reach them or loosen the bound."),
+    OBJECT_DELETED(354, Kind.REFUSED, "the object under this key was deleted, and its tombstone outranks this copy: a replica's copy of an unsigned object, or a signed version whose seq is not above the deleted one",
+            "Put it again as its writer (a client put replaces an unsigned object's tombstone); sign a new version with a seq higher than the deleted one."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",

@@ -239,4 +239,20 @@ class GuardedUpdatesLoopbackTest {
                     .isInstanceOf(dev.comet.krpc.KrpcResponse.class);
         }
     }
+
+    @Test
+    void aNewVersionOfTheCodeStartsTheValuesVersionsAfresh() throws Exception {
+        NodeId key = putObject("renewed", "aso.value = ''");
+        assertThat(send(3, WRITER, key, append("old")).get(30, TimeUnit.SECONDS).version()).isEqualTo(1);
+
+        byte[] code = "aso.value = 'new'".getBytes(StandardCharsets.UTF_8);
+        byte[] salt = "renewed".getBytes(StandardCharsets.UTF_8);
+        assertThat(node(4).putSignedObject(code, ObjectSignature.sign(OWNER, salt, 2, List.of(WRITER.publicKey()), code),
+                REPLICAS, -1).get(30, TimeUnit.SECONDS).accepted()).hasSize(REPLICAS);
+
+        assertThat(readVersion(key, 1L, null).error().code().code()).as("version 1 of the old code").isEqualTo(351);
+        UpdateOutcome next = send(5, WRITER, key, append("!")).get(30, TimeUnit.SECONDS);
+        assertThat(next.version()).isEqualTo(1);
+        assertThat(text(readVersion(key, 1L, null))).isEqualTo("new!");
+    }
 }

@@ -22,10 +22,21 @@ import dev.comet.ErrorCode;
  * @param objectMemoryBytes      estimated bytes all the objects this node holds may retain, together (code,
  *                               compiled code, state, a loaded instance); a new object that would go over it is
  *                               refused (error 313; default 256 MiB)
+ * @param handOffMargin          how many places beyond an object's {@code n} closest Comet nodes a holder may sit
+ *                               before it stores the object on the closest {@code n}, waits for all of them to
+ *                               answer, and drops its copy (default 1). Under churn ranks move between checks, so
+ *                               an object shows a few more replicas than {@code n} + this margin (measured:
+ *                               docs/architecture.md, "Replica hygiene")
+ * @param replicaCheckIntervalMillis how often a holder whose routing table knows {@code n} Comet nodes closer to an
+ *                               object than itself looks the key up to learn whether it is beyond the margin
+ *                               (default 2 min: with 30-minute sessions the closest nodes change every few minutes)
+ * @param tombstoneMarginMillis  how long a delete's tombstone outlives the object it deleted (default 1 h: a copy's
+ *                               lifetime drifts by a hop's latency each time a replica passes it on)
  */
 public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, long maxTtlMillis,
                            long minTimerIntervalMillis, int maxTimers, long instructionsPerSecond,
-                           int maxCachedObjects, long maxCachedBytes, long objectMemoryBytes) {
+                           int maxCachedObjects, long maxCachedBytes, long objectMemoryBytes, int handOffMargin,
+                           long replicaCheckIntervalMillis, long tombstoneMarginMillis) {
     public static final int MAX_REPLICAS = 20;
 
     public ObjectConfig {
@@ -41,11 +52,15 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
                     "object lifetimes, the timer interval, the instruction budget and the object cache and memory "
                             + "budgets must be positive (and the maximum lifetime at least the default)");
         }
+        if (handOffMargin < 0 || handOffMargin > MAX_REPLICAS || replicaCheckIntervalMillis <= 0 || tombstoneMarginMillis < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "handOffMargin must be 0 to " + MAX_REPLICAS
+                    + ", replicaCheckIntervalMillis positive and tombstoneMarginMillis not negative");
+        }
     }
 
     public static ObjectConfig defaults() {
         return new ObjectConfig(HandlerLimits.defaults(), 8, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 1_000, 10_000, 200_000_000L,
-                10_000, 64L << 20, 256L << 20);
+                10_000, 64L << 20, 256L << 20, 1, 120_000L, 3_600_000L);
     }
 
     /** A builder that starts from {@link #defaults()}. */
@@ -84,6 +99,9 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
         private int maxCachedObjects;
         private long maxCachedBytes;
         private long objectMemoryBytes;
+        private int handOffMargin;
+        private long replicaCheckIntervalMillis;
+        private long tombstoneMarginMillis;
 
         private Builder(ObjectConfig c) {
             limits = c.limits;
@@ -96,6 +114,9 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             maxCachedObjects = c.maxCachedObjects;
             maxCachedBytes = c.maxCachedBytes;
             objectMemoryBytes = c.objectMemoryBytes;
+            handOffMargin = c.handOffMargin;
+            replicaCheckIntervalMillis = c.replicaCheckIntervalMillis;
+            tombstoneMarginMillis = c.tombstoneMarginMillis;
         }
 
         public Builder limits(HandlerLimits value) {
@@ -148,9 +169,25 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             return this;
         }
 
+        public Builder handOffMargin(int value) {
+            handOffMargin = value;
+            return this;
+        }
+
+        public Builder replicaCheckIntervalMillis(long value) {
+            replicaCheckIntervalMillis = value;
+            return this;
+        }
+
+        public Builder tombstoneMarginMillis(long value) {
+            tombstoneMarginMillis = value;
+            return this;
+        }
+
         public ObjectConfig build() {
             return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers,
-                    instructionsPerSecond, maxCachedObjects, maxCachedBytes, objectMemoryBytes);
+                    instructionsPerSecond, maxCachedObjects, maxCachedBytes, objectMemoryBytes, handOffMargin,
+                    replicaCheckIntervalMillis, tombstoneMarginMillis);
         }
     }
 }

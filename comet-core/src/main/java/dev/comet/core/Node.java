@@ -96,10 +96,12 @@ public final class Node {
         this.handlerRequests = new HandlerRequests(id, env, config.objects(), objects, transactions, remote);
         this.objectLifecycle = new ObjectLifecycle(id, env, config.objects(), table, objects, objectTimers,
                 handlerRequests);
-        this.objectRecords = new ObjectRecords(id, objects);
+        this.objectRecords = new ObjectRecords(id, objects, objectLifecycle);
+        Tombstones tombstones = new Tombstones(env, config.objects());
+        TombstoneRecords tombstoneRecords = new TombstoneRecords(id, tombstones);
         this.objectClient = new ObjectClient(id, config, lookups, transactions);
         this.replication = new Replication(self, config, env, table, lookups, remote, transactions,
-                List.of(new ItemRecords(config, items, itemService), objectRecords));
+                List.of(new ItemRecords(config, items, itemService), objectRecords, tombstoneRecords));
         this.membership = new Membership(id, config, env, table, transactions, lookups, new Membership.Listener() {
             @Override
             public void verified(Contact contact, boolean speaksComet) {
@@ -115,7 +117,8 @@ public final class Node {
         itemService.registerWith(dispatch);
         ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
                 ownerRequests, transactions);
-        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, updates)
+        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, tombstones,
+                (holder, tombstone) -> replication.handTo(tombstoneRecords, holder, tombstone), updates)
                 .registerWith(dispatch);
     }
 
@@ -218,7 +221,7 @@ public final class Node {
     /** What this node's active objects are doing: timers running, timer runs, timers refused, requests sent. */
     public ObjectStats objectStats() {
         return new ObjectStats(objectTimers.running(), objectLifecycle.timerRuns(), objectTimers.refused(),
-                handlerRequests.sent(), objectRecords.storesSent());
+                handlerRequests.sent(), objectRecords.storesSent(), objectRecords.dropped());
     }
 
     /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */

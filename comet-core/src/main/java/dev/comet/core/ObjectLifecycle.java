@@ -7,6 +7,7 @@ import dev.comet.aso.AsoOutcome;
 import dev.comet.aso.AsoRuntime;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectStorage;
+import dev.comet.aso.ObjectVersions;
 import dev.comet.aso.ObjectStorage.StoredObject;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
@@ -34,7 +35,11 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     private final ObjectStorage objects;
     private final ObjectTimers timers;
     private final HandlerRequests requests;
+    /** The kept versions of signed objects' values: they go with the object they belong to. */
+    private final ObjectVersions versions;
     private long timerRuns;
+    /** More than any node keeps per object ({@code access.versionsKept} is at most 1,024). */
+    private static final int MAX_VERSION_RECORDS = dev.comet.owned.AccessConfig.MAX_VERSIONS_KEPT + 16;
 
     ObjectLifecycle(NodeId id, Environment env, ObjectConfig settings, RoutingTable table, ObjectStorage objects,
                     ObjectTimers timers, HandlerRequests requests) {
@@ -45,6 +50,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         this.objects = objects;
         this.timers = timers;
         this.requests = requests;
+        this.versions = new ObjectVersions(env.store());
         timers.onDue(this);
         requests.onAnswer(this);
     }
@@ -84,8 +90,11 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         });
     }
 
-    /** Runs onDelete of {@code held}, and removes it unless the handler refuses. */
-    void delete(StoredObject held, AsoCall.Caller caller, boolean mayRequest, ObjectReply reply) {
+    /**
+     * Runs onDelete of {@code held}, and removes it unless the handler refuses; then {@code removed} runs (it leaves
+     * the delete's tombstone).
+     */
+    void delete(StoredObject held, AsoCall.Caller caller, boolean mayRequest, Runnable removed, ObjectReply reply) {
         AsoCall call = call(held, "onDelete", caller, Map.of(), null, null, mayRequest);
         runtime().invoke(call, outcome -> {
             if (!outcome.ok()) {
@@ -100,6 +109,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
                 reply.error(ErrorCode.HANDLER_REFUSED, "onDelete refused the delete");
             } else {
                 remove(held.key());
+                removed.run();
                 requests.send(held.key(), outcome.requests());
                 reply.ok(Dict.builder().put("id", id).put("deleted", 1L).build());
             }
@@ -179,6 +189,8 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
             try {
                 // another put of this key may have been stored while onPut ran: the owner's seq rule holds at the store
                 Ownership.mayReplace(o, objects.get(o.key(), env.now()), caller.replica());
+                // a new object (or another version of its code) starts its value's versions afresh
+                versions.dropAll(o.key(), env.now(), MAX_VERSION_RECORDS);
                 objects.put(o.with(outcome.state(), outcome.meta()));
             } catch (CometException e) {
                 runtime().forget(o.key());
@@ -273,12 +285,21 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         requests.send(call.key(), outcome.requests());
     }
 
+    /**
+     * Drops this node's copy of the object under {@code key} without running a handler: it is no longer among the
+     * closest replicas, and the closest ones hold the object (replica hygiene). Its state goes with it.
+     */
+    void drop(NodeId key) {
+        remove(key);
+    }
+
     long timerRuns() {
         return timerRuns;
     }
 
     private void remove(NodeId key) {
         objects.delete(key);
+        versions.dropAll(key, env.now(), MAX_VERSION_RECORDS);
         timers.cancel(key);
         runtime().forget(key);
     }

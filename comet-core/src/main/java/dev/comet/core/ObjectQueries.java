@@ -8,6 +8,7 @@ import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectMeta;
 import dev.comet.aso.ObjectStorage;
 import dev.comet.aso.ObjectStorage.StoredObject;
+import dev.comet.aso.TombstoneStorage.Tombstone;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.ClientVersion;
 import dev.comet.krpc.CompactInfo;
@@ -19,6 +20,7 @@ import dev.comet.krpc.KrpcResponse;
 import dev.comet.krpc.TokenManager;
 import dev.comet.owned.ObjectSignature;
 import dev.comet.owned.OwnerRequest;
+import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
@@ -32,7 +34,8 @@ import java.util.TreeMap;
  * The server side of {@code comet_put}, {@code comet_get} and {@code comet_delete} (docs/protocol.md): reads a
  * query, hands it to the {@link ObjectLifecycle} and sends the answer when its handler has run. A handler must not
  * run twice for one request, so it owns the memory of recent answers: a retry of a query still being handled is
- * dropped, and a retry of one already answered gets the same answer again.
+ * dropped, and a retry of one already answered gets the same answer again. Deletes leave tombstones
+ * ({@link Tombstones}), which refuse the copies of a deleted object that replicas re-store.
  */
 final class ObjectQueries implements QueryDispatch.DeferredHandler {
     /** Answers to recent comet_* queries remembered so a retry is answered without running a handler twice. */
@@ -50,6 +53,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final QueryDispatch dispatch;
     private final OwnerRequests ownerRequests;
     private final ObjectUpdates updates;
+    private final Tombstones tombstones;
+    private final DeletedCopies deletedCopies;
     private final Map<RequestId, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<RequestId, byte[]> eldest) {
@@ -57,9 +62,15 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         }
     };
 
+    /** Hears of a replica that offered a copy of an object this node holds the tombstone of. */
+    interface DeletedCopies {
+        /** {@code holder} still holds a copy that {@code tombstone} deleted: it should get the tombstone. */
+        void offered(Contact holder, Tombstone tombstone);
+    }
+
     ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
                   ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests,
-                  ObjectUpdates updates) {
+                  Tombstones tombstones, DeletedCopies deletedCopies, ObjectUpdates updates) {
         this.id = id;
         this.config = config;
         this.settings = config.objects();
@@ -71,6 +82,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.dispatch = dispatch;
         this.ownerRequests = ownerRequests;
         this.updates = updates;
+        this.tombstones = tombstones;
+        this.deletedCopies = deletedCopies;
     }
 
     void registerWith(QueryDispatch dispatch) {
@@ -137,17 +150,37 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 StoredObject incoming = incoming(key, args, caller);
                 // a signed object's key and signature, and the owner's seq rule, are checked before any handler runs
                 Ownership.admit(incoming, stored, replica);
+                Optional<Tombstone> tombstone = tombstones.get(key);
+                if (tombstone.isPresent()) {
+                    admitOver(tombstone.get(), incoming, replica, new Contact(sender, from));
+                }
+                reply.far = replica && beyondClosest(key, sender, incoming.replicas());
                 lifecycle.put(incoming, stored, caller, mayRequest, reply);
             }
             case "comet_delete" -> {
-                if (stored.isEmpty()) {
+                if (replica) {
+                    if (!tokens.valid(args.bytes("token"), from.getAddress(), key)) {
+                        throw new CometException(ErrorCode.PROTOCOL, "bad token");
+                    }
+                    Tombstone tombstone = tombstones.incoming(key, args);
+                    reply.far = beyondClosest(key, sender, tombstone.replicas());
+                    replicatedDelete(tombstone, stored, caller, mayRequest, reply);
+                } else if (stored.isEmpty()) {
+                    if (!args.has("pk")) {
+                        // a copy may still be on its way here; an owner's delete is checked against the object it
+                        // deletes, so only the replicas that held it keep a signed tombstone
+                        tombstones.keep(tombstones.absent(key));
+                    }
                     reply.ok(Dict.builder().put("id", id).build());
                 } else {
+                    OwnerRequest request = null;
                     if (stored.get().signed()) {
                         // only its owner deletes a signed object, once per signed request, before onDelete runs
-                        ownerRequests.admit(stored.get(), OwnerRequest.from(args, OwnerRequest.DELETE, key));
+                        request = OwnerRequest.from(args, OwnerRequest.DELETE, key);
+                        ownerRequests.admit(stored.get(), request);
                     }
-                    lifecycle.delete(stored.get(), caller, mayRequest, reply);
+                    Tombstone tombstone = tombstones.after(stored.get(), request);
+                    lifecycle.delete(stored.get(), caller, mayRequest, () -> tombstones.keep(tombstone), reply);
                 }
             }
             case "comet_update", "comet_version" -> {
@@ -160,6 +193,54 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 }
             }
             default -> throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
+        }
+    }
+
+    /**
+     * True when this node knows {@code replicas} + slack Comet nodes, itself included, closer to {@code key} than the
+     * replica {@code sender}: a hint, sent back as {@code far}, that the sender may no longer be among the closest.
+     * The sender checks with a lookup of its own before it drops anything (replica hygiene, {@link Replication}).
+     */
+    private boolean beyondClosest(NodeId key, NodeId sender, int replicas) {
+        int width = replicas + settings.handOffMargin();
+        java.util.Comparator<NodeId> byDistance = key.byDistance();
+        int closer = byDistance.compare(id, sender) < 0 ? 1 : 0;
+        for (Contact c : table.closestAnsweringComet(key, width, env.now())) {
+            closer += byDistance.compare(c.id(), sender) < 0 ? 1 : 0;
+        }
+        return closer >= width;
+    }
+
+    /**
+     * Lets {@code incoming} past the tombstone of its key, which it then supersedes, or throws 354; a replica that
+     * offered a copy the tombstone deleted is sent the tombstone, so that it stops re-storing that copy.
+     */
+    private void admitOver(Tombstone tombstone, StoredObject incoming, boolean replica, Contact sender) {
+        try {
+            Tombstones.admit(incoming, tombstone, replica);
+        } catch (CometException e) {
+            if (replica) {
+                deletedCopies.offered(sender, tombstone);
+            }
+            throw e;
+        }
+        tombstones.forget(incoming.key());
+    }
+
+    /**
+     * A tombstone another replica passes on: it removes the object held here when it covers its version (onDelete
+     * runs, and may refuse), and is kept; an object newer than the deleted version stays, and the tombstone is not
+     * kept.
+     */
+    private void replicatedDelete(Tombstone tombstone, Optional<StoredObject> stored, AsoCall.Caller caller,
+                                  boolean mayRequest, Reply reply) {
+        if (stored.isEmpty()) {
+            tombstones.keep(tombstone);
+            reply.ok(Dict.builder().put("id", id).put("deleted", 1L).build());
+        } else if (Tombstones.removes(tombstone, stored.get())) {
+            lifecycle.delete(stored.get(), caller, mayRequest, () -> tombstones.keep(tombstone), reply);
+        } else {
+            reply.ok(Dict.builder().put("id", id).build());
         }
     }
 
@@ -196,6 +277,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         final InetSocketAddress to;
         final byte[] tid;
         final RequestId requestKey;
+        /** Whether a successful answer tells the replica that sent the query it may be beyond the closest. */
+        boolean far;
 
         Reply(InetSocketAddress to, byte[] tid, RequestId requestKey) {
             this.to = to;
@@ -205,6 +288,11 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
 
         @Override
         public void ok(Dict values) {
+            if (far) {
+                Dict.Builder withHint = Dict.builder();
+                values.map().forEach(withHint::put);
+                values = withHint.put("far", 1L).build();
+            }
             send(new KrpcResponse(tid, values, ClientVersion.COMET, to));
         }
 

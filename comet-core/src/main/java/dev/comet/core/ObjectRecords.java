@@ -10,16 +10,20 @@ import java.util.List;
 /**
  * Active objects as {@link Replication} sees them: kept on the Comet nodes closest to their key, each with its own
  * replica count, re-stored with the holder's state (a replica that already holds one keeps its own), unless the
- * object replicates itself. Owns the count of replica stores sent.
+ * object replicates itself; a holder that is no longer among the closest drops its copy once they hold it. Owns the
+ * count of replica stores sent and of copies dropped.
  */
 final class ObjectRecords implements ReplicatedKind<StoredObject> {
     private final NodeId self;
     private final ObjectStorage objects;
+    private final ObjectLifecycle lifecycle;
     private long storesSent;
+    private long dropped;
 
-    ObjectRecords(NodeId self, ObjectStorage objects) {
+    ObjectRecords(NodeId self, ObjectStorage objects, ObjectLifecycle lifecycle) {
         this.self = self;
         this.objects = objects;
+        this.lifecycle = lifecycle;
     }
 
     @Override
@@ -69,11 +73,26 @@ final class ObjectRecords implements ReplicatedKind<StoredObject> {
     }
 
     @Override
+    public boolean handsOff() {
+        return true;
+    }
+
+    @Override
+    public void drop(StoredObject record) {
+        dropped++;
+        lifecycle.drop(record.key());
+    }
+
+    @Override
     public void storeSent() {
         storesSent++;
     }
 
     long storesSent() {
         return storesSent;
+    }
+
+    long dropped() {
+        return dropped;
     }
 }

@@ -5,6 +5,7 @@ import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -26,6 +27,11 @@ final class RemoteStore {
      * makes of it (null: nothing to send any more).
      */
     void storeOn(Contact to, NodeId key, String method, Function<byte[], Dict> withToken) {
+        storeOn(to, key, method, withToken, values -> { });
+    }
+
+    /** As above; {@code answered} gets the values of the store's response, if one comes. */
+    void storeOn(Contact to, NodeId key, String method, Function<byte[], Dict> withToken, Consumer<Dict> answered) {
         transactions.send(to.address(), to.id(), "get", Dict.builder().put("id", id).put("target", key).build(),
                 new QueryCallback() {
                     @Override
@@ -35,7 +41,16 @@ final class RemoteStore {
                         }
                         Dict args = withToken.apply(response.values().bytes("token"));
                         if (args != null) {
-                            transactions.send(to.address(), to.id(), method, args, QueryCallback.IGNORE);
+                            transactions.send(to.address(), to.id(), method, args, new QueryCallback() {
+                                @Override
+                                public void onResponse(Contact from, KrpcResponse stored) {
+                                    answered.accept(stored.values());
+                                }
+
+                                @Override
+                                public void onFailure() {
+                                }
+                            });
                         }
                     }
 

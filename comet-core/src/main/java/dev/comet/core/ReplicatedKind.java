@@ -37,6 +37,19 @@ interface ReplicatedKind<R> {
     /** The record under {@code key} as held now, or null when it is gone (deleted, expired). */
     R current(NodeId key, long now);
 
+    /**
+     * True when a holder that is no longer among a record's closest nodes (plus the slack) hands it over and drops its
+     * copy (replica hygiene). BEP 44 items stay where they are: other implementations hold them too.
+     */
+    default boolean handsOff() {
+        return false;
+    }
+
+    /** Drops this node's copy of {@code record}, which the closest nodes now hold (only when {@link #handsOff()}). */
+    default void drop(R record) {
+        throw new UnsupportedOperationException("this kind keeps its records");
+    }
+
     /** Counts one replica store sent, for the kind's own statistics. */
     default void storeSent() {
     }

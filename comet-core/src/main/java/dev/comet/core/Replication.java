@@ -1,17 +1,27 @@
 package dev.comet.core;
 
 import dev.comet.id.NodeId;
+import dev.comet.ErrorCode;
+import dev.comet.krpc.KrpcError;
+import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Keeps the records this node holds alive on the nodes closest to them, for every {@link ReplicatedKind} alike:
  * republishes each record hourly (with jitter) to the nodes now closest to it, with the lifetime it has left, and
- * hands records to a newly verified contact that is now among their closest (Kademlia's store-on-join). Owns the
- * republish timer. A read-only node hands nothing over and republishes nothing of the kinds that need it to hold
- * records; {@code replicate = false} in the config turns replication off.
+ * hands records to a newly verified contact that is now among their closest (Kademlia's store-on-join). A holder of a
+ * kind that {@link ReplicatedKind#handsOff() hands off} that finds itself beyond the closest {@code n} plus
+ * {@code objects.handOffMargin} stores the record on the closest {@code n}, and drops its copy once all of them have
+ * confirmed (replica hygiene). Owns the republish timer and the keys whose republish is under way. A read-only node
+ * hands nothing over and republishes nothing of the kinds that need it to hold records; {@code replicate = false} in
+ * the config turns replication off.
  */
 final class Replication {
     private final Contact self;
@@ -22,9 +32,13 @@ final class Replication {
     private final RemoteStore remote;
     private final Transactions transactions;
     private final List<ReplicatedKind<?>> kinds;
+    /** Per kind, the keys whose republish (lookup, stores, perhaps a drop) is under way: one at a time per record. */
+    private final Map<ReplicatedKind<?>, Set<NodeId>> underWay = new HashMap<>();
+    private final int slack;
     private boolean readOnly;
     private boolean stopped;
     private Environment.Timer republishTimer;
+    private Environment.Timer checkTimer;
 
     Replication(Contact self, NodeConfig config, Environment env, RoutingTable table, Lookups lookups,
                 RemoteStore remote, Transactions transactions, List<ReplicatedKind<?>> kinds) {
@@ -36,6 +50,10 @@ final class Replication {
         this.remote = remote;
         this.transactions = transactions;
         this.kinds = List.copyOf(kinds);
+        this.slack = config.objects().handOffMargin();
+        for (ReplicatedKind<?> kind : this.kinds) {
+            underWay.put(kind, new HashSet<>());
+        }
     }
 
     void setReadOnly(boolean readOnly) {
@@ -44,12 +62,16 @@ final class Replication {
 
     void start() {
         scheduleRepublish();
+        scheduleCheck();
     }
 
     void stop() {
         stopped = true;
         if (republishTimer != null) {
             republishTimer.cancel();
+        }
+        if (checkTimer != null) {
+            checkTimer.cancel();
         }
     }
 
@@ -77,15 +99,54 @@ final class Replication {
                 continue;
             }
             NodeId key = kind.key(record);
-            List<Contact> closest = kind.cometOnly() ? table.closestAnsweringComet(key, kind.replicas(record), now)
-                    : table.closest(key, kind.replicas(record), now);
+            int replicas = kind.replicas(record);
+            int width = kind.handsOff() ? replicas + slack : replicas;
+            List<Contact> closest = kind.cometOnly() ? table.closestAnsweringComet(key, width, now)
+                    : table.closest(key, width, now);
             long secondsLeft = (kind.expiresAtMillis(record) - now) / 1000;
-            if (!closest.contains(newcomer) || secondsLeft <= 0) {
+            if (secondsLeft <= 0) {
                 continue;
             }
-            kind.storeSent();
-            remote.storeOn(newcomer, key, kind.storeMethod(), token -> kind.storeArgs(record, token, secondsLeft));
+            // a holder its own table shows behind n closer Comet nodes hands nothing over: it knows few nodes near a
+            // key far from its own id, so a newcomer among its n closest is often beyond the true ones; the holders
+            // nearer the key, whose tables are dense there, hand the record over
+            boolean behind = kind.handsOff() && behind(key, replicas, closest);
+            if (!behind && closest.subList(0, Math.min(replicas, closest.size())).contains(newcomer)) {
+                handTo(kind, newcomer, record);
+            }
+            if (behind && key.byDistance().compare(newcomer.id(), self.id()) < 0) {
+                // a newcomer in front of a holder near the edge of the closest may have pushed it beyond n + slack: a
+                // lookup checks, and the closest get the record before this copy goes
+                republish(kind, record, false);
+            }
         }
+    }
+
+    /**
+     * True when this node's table knows {@code replicas} Comet nodes closer to {@code key} than itself
+     * ({@code closest}, closest first): it is at the edge of the closest or beyond.
+     */
+    private boolean behind(NodeId key, int replicas, List<Contact> closest) {
+        return closest.size() >= replicas && key.byDistance().compare(closest.get(replicas - 1).id(), self.id()) < 0;
+    }
+
+    /**
+     * Stores {@code record} on {@code to} with the lifetime it has left. Nobody waits for the outcome, but an answer
+     * that says this node is {@code far} from the key (the receiver knows {@code n} + slack Comet nodes closer) starts
+     * the republish that checks it and, if so, hands the record over and drops it.
+     */
+    <R> void handTo(ReplicatedKind<R> kind, Contact to, R record) {
+        long secondsLeft = (kind.expiresAtMillis(record) - env.now()) / 1000;
+        if (secondsLeft <= 0) {
+            return;
+        }
+        kind.storeSent();
+        remote.storeOn(to, kind.key(record), kind.storeMethod(), token -> kind.storeArgs(record, token, secondsLeft),
+                answer -> {
+                    if (kind.handsOff() && answer.has("far") && !stopped) {
+                        republish(kind, record, false);
+                    }
+                });
     }
 
     private void scheduleRepublish() {
@@ -114,29 +175,115 @@ final class Replication {
     private <R> void republish(ReplicatedKind<R> kind) {
         long now = env.now();
         for (R record : kind.held(now, Integer.MAX_VALUE)) {
+            if (kind.leftToTheNode(record) && kind.expiresAtMillis(record) - now >= 1000) {
+                republish(kind, record, true);
+            }
+        }
+    }
+
+    private void scheduleCheck() {
+        long interval = config.objects().replicaCheckIntervalMillis();
+        long jitter = interval / 10;
+        checkTimer = env.schedule(interval - jitter + env.random().nextLong(2 * jitter + 1), this::check);
+    }
+
+    /**
+     * Between republishes, churn moves a holder away from the key faster than hourly: every check interval, each
+     * record of a kind that hands off whose holder's routing table knows {@code n} Comet nodes closer than itself
+     * gets the lookup that tells whether it is beyond {@code n} + slack, and if so is handed over and dropped. The
+     * table alone cannot tell: it keeps at most K contacts in the bucket that covers a key far from this node.
+     */
+    private void check() {
+        if (stopped || !config.replicate()) {
+            return;
+        }
+        if (!readOnly) {
+            for (ReplicatedKind<?> kind : kinds) {
+                if (kind.handsOff()) {
+                    check(kind);
+                }
+            }
+        }
+        scheduleCheck();
+    }
+
+    private <R> void check(ReplicatedKind<R> kind) {
+        long now = env.now();
+        for (R record : kind.held(now, Integer.MAX_VALUE)) {
             if (!kind.leftToTheNode(record) || kind.expiresAtMillis(record) - now < 1000) {
                 continue;
             }
             NodeId key = kind.key(record);
             int replicas = kind.replicas(record);
-            lookups.get(key, null, Math.max(config.k(), replicas), kind.cometOnly(), found -> {
-                List<Contact> targets = kind.cometOnly() ? found.cometNodes(replicas) : found.lookup().closest();
-                // the record as held when the lookup ends (an object's state may have moved on), read once for all
-                R latest = kind.current(key, env.now());
-                if (latest == null) {
-                    return;
-                }
-                long secondsLeft = (kind.expiresAtMillis(latest) - env.now()) / 1000;
-                for (Contact c : targets) {
-                    byte[] token = found.tokens().get(c.id());
-                    if (c.id().equals(self.id()) || token == null) {
-                        continue;
-                    }
-                    kind.storeSent();
-                    transactions.send(c.address(), c.id(), kind.storeMethod(), kind.storeArgs(latest, token, secondsLeft),
-                            QueryCallback.IGNORE);
+            if (behind(key, replicas, table.closestAnsweringComet(key, replicas, now))) {
+                republish(kind, record, false);
+            }
+        }
+    }
+
+    /**
+     * Re-stores {@code record} on the nodes now closest to it, with the lifetime it has left ({@code always}; else only
+     * to hand it over). A holder of a kind that hands off, beyond the closest {@code n} + slack Comet nodes the lookup
+     * found, drops its copy once each of the closest {@code n} has answered the store: they hold it now (an object's
+     * state here goes with the copy: replicas do not merge, docs/aso-api.md).
+     */
+    private <R> void republish(ReplicatedKind<R> kind, R record, boolean always) {
+        NodeId key = kind.key(record);
+        Set<NodeId> keys = underWay.get(kind);
+        if (!keys.add(key)) {
+            return;
+        }
+        int replicas = kind.replicas(record);
+        int width = Math.max(config.k(), kind.handsOff() ? replicas + slack : replicas);
+        lookups.get(key, null, width, kind.cometOnly(), found -> {
+            List<Contact> targets = kind.cometOnly() ? found.cometNodes(replicas) : found.lookup().closest();
+            // the record as held when the lookup ends (an object's state may have moved on), read once for all
+            R latest = kind.current(key, env.now());
+            long secondsLeft = latest == null ? 0 : (kind.expiresAtMillis(latest) - env.now()) / 1000;
+            if (latest == null || secondsLeft <= 0) {
+                keys.remove(key);
+                return;
+            }
+            boolean far = kind.handsOff() && !readOnly && !found.cometNodes(replicas + slack).contains(self);
+            if (!far && !always) {
+                keys.remove(key);
+                return;
+            }
+            int[] confirmed = {0};
+            Countdown answers = new Countdown(targets.size(), () -> {
+                keys.remove(key);
+                if (far && confirmed[0] >= replicas && kind.current(key, env.now()) != null) {
+                    kind.drop(latest);
                 }
             });
-        }
+            for (Contact c : targets) {
+                byte[] token = found.tokens().get(c.id());
+                if (c.id().equals(self.id()) || token == null) {
+                    answers.countDown();
+                    continue;
+                }
+                kind.storeSent();
+                transactions.send(c.address(), c.id(), kind.storeMethod(), kind.storeArgs(latest, token, secondsLeft),
+                        new QueryCallback() {
+                            @Override
+                            public void onResponse(Contact from, KrpcResponse response) {
+                                confirmed[0]++;
+                                answers.countDown();
+                            }
+
+                            @Override
+                            public void onError(KrpcError error) {
+                                // 330: its onUpdate kept the object it holds under this key, which it still holds
+                                confirmed[0] += error.code() == ErrorCode.HANDLER_REFUSED.krpcCode() ? 1 : 0;
+                                answers.countDown();
+                            }
+
+                            @Override
+                            public void onFailure() {
+                                answers.countDown();
+                            }
+                        });
+            }
+        });
     }
 }

@@ -8,6 +8,8 @@ public final class StoreKeys {
     public static final byte ITEM = 'I';
     /** Active objects: 'A' + 20-byte key; the value holds code and state. */
     public static final byte OBJECT = 'A';
+    /** Tombstones of deleted active objects: 'D' + 20-byte key; the value says which version was deleted. */
+    public static final byte TOMBSTONE = 'D';
     /** Peers announced with announce_peer: 'P' + 20-byte info hash + 6-byte compact peer. */
     public static final byte PEER = 'P';
 

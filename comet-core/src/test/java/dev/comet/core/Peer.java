@@ -69,4 +69,10 @@ final class Peer {
     byte[] answer(FakeEnvironment.Sent sent, Dict.Builder values) {
         return answer((KrpcQuery) sent.decode(), values);
     }
+
+    /** This peer's error reply ({@code code}, {@code message}) to the query in {@code sent}. */
+    byte[] error(FakeEnvironment.Sent sent, int code, String message) {
+        return FakeEnvironment.CODEC.encode(new dev.comet.krpc.KrpcError(((KrpcQuery) sent.decode()).transactionId(), code,
+                message, version));
+    }
 }

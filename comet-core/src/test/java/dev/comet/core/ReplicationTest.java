@@ -178,11 +178,154 @@ class ReplicationTest {
         holdItem(n, item);
 
         for (int round = 1; round <= 3; round++) {
-            n.env.advance(interval * 11 / 10);
+            // each round's lookup is answered as soon as it asks (a lookup gives a silent contact up after a few
+            // seconds), and it asks within the interval, jitter included
+            long roundStart = n.env.now();
+            while (getsFor(n, a, item.target()).size() < round && n.env.now() - roundStart < interval * 11 / 10) {
+                n.env.advance(100);
+            }
             List<FakeEnvironment.Sent> gets = getsFor(n, a, item.target());
             assertThat(gets).hasSize(round);
             n.answer(a, gets.get(round - 1), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
         }
         assertThat(n.distinctQueriesTo(a, "put")).hasSize(3);
+    }
+
+    /**
+     * A node at {@code self} holding an object with one replica (n = 1, no slack), that knows one Comet contact
+     * {@code closer} and republishes every 10 s; returns the comet_put its republish sends to that contact, unanswered.
+     */
+    private FakeEnvironment.Sent republishOneReplicaObject(NodeUnderTest n, Peer closer) {
+        n.started();
+        n.learn(closer);
+        new ObjectStorage(n.env.store()).put(new StoredObject(objectKey, code, state, ObjectMeta.NONE, 1,
+                n.env.now() + TWO_HOURS));
+        n.env.advance(11_000);
+        n.answer(closer, getsFor(n, closer, objectKey).get(0), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
+        return n.onlyQueryTo(closer, "comet_put");
+    }
+
+    private static NodeConfig hygiene() {
+        return NodeConfig.builder().republishIntervalMillis(10_000).maintenanceIntervalMillis(600_000L)
+                .objects(dev.comet.aso.ObjectConfig.builder().handOffMargin(0).build()).build();
+    }
+
+    @Test
+    void aHolderBeyondTheClosestDropsItsCopyOnceTheClosestHaveConfirmedTheStore() {
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 0), hygiene(), new FakeEnvironment(7));
+        Peer closest = new Peer(flip(objectKey, 159), 21);
+        FakeEnvironment.Sent put = republishOneReplicaObject(n, closest);
+        assertThat(new ObjectStorage(n.env.store()).get(objectKey, n.env.now())).as("kept until confirmed").isPresent();
+
+        n.answer(closest, put, Dict.builder());
+
+        assertThat(new ObjectStorage(n.env.store()).get(objectKey, n.env.now())).isEmpty();
+        assertThat(n.node.objectStats().replicasDropped()).isEqualTo(1);
+    }
+
+    @Test
+    void aHolderBeyondTheClosestKeepsItsCopyWhenTheStoreIsNotConfirmed() {
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 0), hygiene(), new FakeEnvironment(7));
+        Peer closest = new Peer(flip(objectKey, 159), 21);
+        FakeEnvironment.Sent put = republishOneReplicaObject(n, closest);
+
+        env(n).deliver(n.node, closest.address, closest.error(put, 202, "busy"));
+
+        assertThat(new ObjectStorage(n.env.store()).get(objectKey, n.env.now())).isPresent();
+    }
+
+    @Test
+    void theClosestHolderKeepsItsCopy() {
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 159), hygiene(), new FakeEnvironment(7));
+        Peer farther = new Peer(flip(objectKey, 0), 21);
+        n.started();
+        n.learn(farther);
+        new ObjectStorage(n.env.store()).put(new StoredObject(objectKey, code, state, ObjectMeta.NONE, 1,
+                n.env.now() + TWO_HOURS));
+
+        n.env.advance(11_000);
+        n.answer(farther, getsFor(n, farther, objectKey).get(0), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
+
+        assertThat(n.queriesTo(farther, "comet_put")).isEmpty();
+        assertThat(new ObjectStorage(n.env.store()).get(objectKey, n.env.now())).isPresent();
+    }
+
+    private static FakeEnvironment env(NodeUnderTest n) {
+        return n.env;
+    }
+
+    @Test
+    void aReplicaStoreFromBeyondTheClosestIsAnsweredFarAndOneFromAmongThemIsNot() {
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 159), hygiene(),
+                new FakeEnvironment(7).useAsoRuntime(new ScriptedAsoRuntime()));
+        Peer near = new Peer(flip(objectKey, 158), 21);
+        Peer far = new Peer(flip(objectKey, 0), 22);
+        n.learn(near);
+
+        // n = 1, no slack: this node is closer than both, so only the far one is told
+        Dict toFar = n.askOk(far, "comet_put", CometPut.args(far.id, objectKey, n.tokenFor(far, objectKey), code, state,
+                true, 600, 1, null));
+        Dict toNear = n.askOk(near, "comet_put", CometPut.args(near.id, objectKey, n.tokenFor(near, objectKey), code,
+                state, true, 600, 2, null));
+
+        assertThat(toFar.has("far")).isTrue();
+        assertThat(toNear.has("far")).as("near is second of n = 2").isFalse();
+    }
+
+    @Test
+    void aHandOverAnsweredFarStartsTheLookupThatChecks() {
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 0), NodeConfig.defaults(), new FakeEnvironment(7));
+        // n = 2: the one contact this node knows leaves it second, among the closest as far as its table knows
+        new ObjectStorage(n.env.store()).put(new StoredObject(objectKey, code, state, ObjectMeta.NONE, 2,
+                n.env.now() + TWO_HOURS));
+        Peer closest = new Peer(flip(objectKey, 159), 21);
+
+        n.learn(closest);
+        n.answer(closest, getsFor(n, closest, objectKey).get(0), Dict.builder().put("token", TOKEN));
+        assertThat(getsFor(n, closest, objectKey)).as("the handover's token only").hasSize(1);
+
+        n.answer(closest, n.onlyQueryTo(closest, "comet_put"), Dict.builder().put("far", 1L));
+
+        assertThat(getsFor(n, closest, objectKey)).as("a lookup for the key").hasSize(2);
+    }
+
+    @Test
+    void aHolderWhoseTableKnowsNCloserNodesLooksTheKeyUpBetweenRepublishesAndStoresNothingWhenInRange() {
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 0), NodeConfig.builder().maintenanceIntervalMillis(3_600_000L)
+                .objects(dev.comet.aso.ObjectConfig.builder().replicaCheckIntervalMillis(600_000L).build()).build(),
+                new FakeEnvironment(7));
+        Peer closest = new Peer(flip(objectKey, 159), 21);
+        n.started();
+        n.learn(closest);
+        new ObjectStorage(n.env.store()).put(new StoredObject(objectKey, code, state, ObjectMeta.NONE, 1,
+                n.env.now() + TWO_HOURS));
+
+        n.env.advance(8 * 60_000);
+        assertThat(getsFor(n, closest, objectKey)).isEmpty();
+        n.env.advance(4 * 60_000);
+        List<FakeEnvironment.Sent> gets = getsFor(n, closest, objectKey);
+        assertThat(gets).as("one check within 10 min ± 10 %%").hasSize(1);
+
+        // n = 1 and a margin of 1: second of the Comet nodes found is within range, so nothing is stored or dropped
+        n.answer(closest, gets.get(0), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
+        assertThat(n.queriesTo(closest, "comet_put")).isEmpty();
+        assertThat(new ObjectStorage(n.env.store()).get(objectKey, n.env.now())).isPresent();
+    }
+
+    @Test
+    void aHolderItsTableShowsBehindNCloserNodesHandsNothingOverAndChecksInstead() {
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 0), NodeConfig.defaults(), new FakeEnvironment(7));
+        new ObjectStorage(n.env.store()).put(new StoredObject(objectKey, code, state, ObjectMeta.NONE, 1,
+                n.env.now() + TWO_HOURS));
+        Peer closer = new Peer(flip(objectKey, 159), 21);
+
+        n.learn(closer);
+
+        // the one get for the key is a lookup (BEP 44 get with cm = 1), not a handover's token request
+        List<FakeEnvironment.Sent> gets = getsFor(n, closer, objectKey);
+        assertThat(gets).hasSize(1);
+        assertThat(NodeUnderTest.query(gets.get(0)).arguments().has("cm")).isTrue();
+        n.answer(closer, gets.get(0), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
+        assertThat(n.queriesTo(closer, "comet_put")).as("n = 1, margin 1: within range, nothing stored").isEmpty();
     }
 }

@@ -223,7 +223,7 @@ class SignedObjectsTest {
     @Test
     void replicationCarriesTheOwnersSignature() {
         storeVersion(4, "-- version 4");
-        ObjectRecords records = new ObjectRecords(n.id(), stored);
+        ObjectRecords records = new ObjectRecords(n.id(), stored, null);
 
         Dict args = records.storeArgs(held(), new byte[8], 60);
 

@@ -125,6 +125,7 @@ public final class SimNetwork {
         private final InetSocketAddress address;
         private final Store store;
         private boolean alive = true;
+        private boolean silent;
         private Receiver receiver;
         private dev.comet.aso.AsoRuntime objects = dev.comet.aso.AsoRuntime.NONE;
 
@@ -156,6 +157,19 @@ public final class SimNetwork {
             return objects;
         }
 
+        /**
+         * Cuts the host off the network while {@code silent}, as a partition or a dead uplink would: datagrams to and
+         * from it are lost, but its node keeps running (its timers fire, it keeps what it holds) and is heard again
+         * once the silence ends.
+         */
+        public void silence(boolean silent) {
+            this.silent = silent;
+        }
+
+        public boolean silent() {
+            return silent;
+        }
+
         /** Takes the host off the network at once: its timers stop and datagrams to it are lost. */
         public void kill() {
             alive = false;
@@ -180,12 +194,12 @@ public final class SimNetwork {
                 return;
             }
             Host target = hosts.get(to);
-            if (target == null) {
+            if (target == null || silent) {
                 return;
             }
             InetSocketAddress from = address;
             enqueue(target, latency(), () -> {
-                if (target.receiver != null) {
+                if (target.receiver != null && !target.silent) {
                     target.receiver.receive(from, datagram);
                 }
             });

@@ -28,7 +28,11 @@ public final class Simulation {
     private int arrivals;
 
     /** A node and the host it runs on. */
-    private record SimNode(Node node, SimNetwork.Host host) {
+    record SimNode(Node node, SimNetwork.Host host) {
+        /** True when this node's store holds an object under {@code key} now (global knowledge, for reports). */
+        boolean holdsObject(NodeId key) {
+            return new dev.comet.aso.ObjectStorage(host.store()).get(key, host.now()).isPresent();
+        }
     }
 
     public Simulation(SimConfig config) {
@@ -225,10 +229,12 @@ public final class Simulation {
         int[] holders = {0};
         int[] settledHolders = {0};
         int[] ticking = {0};
+        int[] answeringPerObject = new int[objects];
         SimNode reader = randomReadyNode();
         for (int i = 0; i < objects; i++) {
             String value = "object " + i;
             NodeId key = keys.get(i);
+            int index = i;
             network.schedule(i * 10L, () -> reader.node().getObject(key, Map.of(), true, answers -> {
                 finished[0]++;
                 boolean found = false;
@@ -238,6 +244,7 @@ public final class Simulation {
                     }
                     found |= java.util.Arrays.equals((byte[]) fields.get(0), value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                     holders[0]++;
+                    answeringPerObject[index]++;
                     long heldSince = (Long) fields.get(1);
                     long lastTick = (Long) fields.get(2);
                     String tickedOn = new String((byte[]) fields.get(3), java.nio.charset.StandardCharsets.UTF_8);
@@ -266,6 +273,10 @@ public final class Simulation {
         out.put("objects_readable", readable[0]);
         out.put("objects_lost_fraction", objects == 0 ? 0 : Math.round(10_000.0 * (objects - readable[0]) / objects) / 10_000.0);
         out.put("replicas_answering", holders[0]);
+        // answering: the replicas a reader's get reaches (the 20 closest Comet nodes it finds); held: every live node
+        // that holds a copy, reachable or not (global knowledge)
+        out.putAll(Distribution.of(answeringPerObject).fields("replicas_per_object"));
+        out.putAll(Distribution.of(holdersPerObject(keys)).fields("copies_per_object"));
         out.put("replicas_holding_over_two_intervals", settledHolders[0]);
         out.put("replicas_with_running_timer", ticking[0]);
         out.put("reads_unfinished", objects - finished[0]);
@@ -273,8 +284,43 @@ public final class Simulation {
         return out;
     }
 
+    /**
+     * The delete workload of issue #15 ({@link DeleteWorkload}): {@code objects} objects put, then deleted, every
+     * {@code silentEvery}-th while its closest live replica is cut off; read on all replicas every hour for
+     * {@code hours} hours of churn. Reports how many came back.
+     */
+    public Map<String, Object> runDeletes(int objects, int silentEvery, long ttlSeconds, int hours) {
+        return new DeleteWorkload(this).run(objects, silentEvery, ttlSeconds, hours);
+    }
+
+    SimConfig config() {
+        return config;
+    }
+
+    SimNetwork network() {
+        return network;
+    }
+
+    /** The live nodes; a workload reads it, only churn changes it. */
+    List<SimNode> liveNodes() {
+        return live;
+    }
+
+    /** How many live nodes hold each of {@code keys} now: the replicas an object really has, reachable or not. */
+    List<Integer> holdersPerObject(List<NodeId> keys) {
+        List<Integer> out = new ArrayList<>();
+        for (NodeId key : keys) {
+            int holders = 0;
+            for (SimNode n : live) {
+                holders += n.holdsObject(key) ? 1 : 0;
+            }
+            out.add(holders);
+        }
+        return out;
+    }
+
     /** The fields every workload's report ends with: churn, wall time, memory, seed, traffic, virtual time. */
-    private void putRunFields(Map<String, Object> out, long wallStart) {
+    void putRunFields(Map<String, Object> out, long wallStart) {
         out.put("churn_departures", departures);
         out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
         out.put("peak_heap_mb", HeapMeter.peakMegabytes());
@@ -284,7 +330,7 @@ public final class Simulation {
     }
 
     /** Builds the network, starts churn if configured, and lets it run for the settle time. */
-    private void buildAndSettle() {
+    void buildAndSettle() {
         build();
         if (config.churnMeanSessionSeconds() > 0) {
             for (SimNode n : new ArrayList<>(live)) {
@@ -319,7 +365,7 @@ public final class Simulation {
     }
 
     /** A live node that has joined (so a newcomer cannot join an island); any live node if none has yet. */
-    private SimNode randomReadyNode() {
+    SimNode randomReadyNode() {
         for (int tries = 0; tries < 64; tries++) {
             SimNode n = live.get(network.random().nextInt(live.size()));
             if (n.node().isReady()) {
