@@ -9,10 +9,11 @@ import java.util.Map;
 
 /**
  * The small Java API of Comet: store an active object under a key, read it through its {@code onGet}, delete it,
- * update a signed object's value with guarded edits and read its kept versions, and store and fetch BEP 44 items. Two implementations pass the same contract tests: {@link EmbeddedCometClient}
- * (a node in this JVM) and {@link HttpCometClient} (a node's HTTP gateway). Every method blocks until the
- * operation is done and throws {@link CometClientException} when it fails: its {@code code()} is the catalogue
- * entry (docs/errors.md), its {@code error()} that entry's kind ({@link ApiError}).
+ * update a signed object's value with guarded edits and read its kept versions, and store and fetch BEP 44 items.
+ * Two implementations pass the same contract tests: {@link EmbeddedCometClient} (a node in this JVM) and
+ * {@link HttpCometClient} (a node's HTTP gateway). Every method blocks until the operation is done and throws
+ * {@link CometClientException} when it fails: its {@code code()} is the catalogue entry (docs/errors.md), its
+ * {@code error()} that entry's kind ({@link ApiError}).
  */
 public interface CometClient extends AutoCloseable {
     /** Stores {@code spec} on the replicas closest to SHA-1(key); fails when none stored it. */

@@ -123,7 +123,8 @@ public final class EmbeddedCometClient implements CometClient {
     }
 
     @Override
-    public UpdateResult update(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt, UpdateProgram program) {
+    public UpdateResult update(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt,
+                               UpdateProgram program) {
         return await(() -> operations.update(ownerPublicKeyHex, salt, SignedRequest.update(signer,
                 NodeOperations.signedKey(ownerPublicKeyHex, salt), program)));
     }

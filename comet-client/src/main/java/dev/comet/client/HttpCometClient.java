@@ -137,8 +137,8 @@ public final class HttpCometClient implements CometClient {
     public VersionResult versionByHash(String publicKey, String salt, String sha256Hex) {
         NodeOperations.signedKey(publicKey, salt);
         ItemSpec.hex("version hash", sha256Hex, 32); // as the embedded client checks it, before the request
-        return send(request("/v1/signed-objects/" + publicKey + "/versions/sha256/" + sha256Hex + saltQuery(salt)).GET(),
-                VersionResult.class);
+        return send(request("/v1/signed-objects/" + publicKey + "/versions/sha256/" + sha256Hex + saltQuery(salt))
+                .GET(), VersionResult.class);
     }
 
     @Override

@@ -33,10 +33,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 /**
- * A node's HTTP/JSON gateway (docs/openapi.yaml): objects, items, node status, per-object reports and Prometheus
- * metrics over Javalin. It does the DHT work for its clients through {@link NodeOperations}; every failure becomes a
- * JSON {@link ErrorBody} with the status of its kind ({@link ApiError}), never a stack trace. Owns its Javalin
- * server; not the node.
+ * A node's HTTP/JSON gateway (docs/openapi.yaml): objects, signed objects with their guarded updates and versions
+ * ({@link UpdateRoutes}), items, node status, per-object reports and Prometheus metrics over Javalin. It does the
+ * DHT work for its clients through {@link NodeOperations}; every failure becomes a JSON {@link ErrorBody} with the
+ * status of its kind ({@link ApiError}), never a stack trace. Owns its Javalin server; not the node.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);

@@ -87,12 +87,14 @@ final class UpdateRoutes {
 
     private static byte[] programOf(UpdateBody body) {
         if (body.program() == null || body.program().isEmpty()) {
-            throw new CometClientException(ErrorCode.BAD_INPUT, "an update's body needs its program: {\"program\": HEX}");
+            throw new CometClientException(ErrorCode.BAD_INPUT,
+                    "an update's body needs its program: {\"program\": HEX}");
         }
         try {
             return HEX.parseHex(body.program());
         } catch (IllegalArgumentException e) {
-            throw new CometClientException(ErrorCode.BAD_INPUT, "an update's program must be hex digits (an even number)");
+            throw new CometClientException(ErrorCode.BAD_INPUT,
+                    "an update's program must be hex digits (an even number of them)");
         }
     }
 }
