@@ -5,9 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comet.ErrorCode;
 import dev.comet.client.ApiError;
 import dev.comet.client.LuaRuntimePool;
+import dev.comet.client.NodeOperations;
+import dev.comet.client.ObjectSpec;
+import dev.comet.client.SignedObjectSpec;
+import dev.comet.client.SignedRequest;
 import dev.comet.core.NodeConfig;
 import dev.comet.gateway.Gateway;
 import dev.comet.gateway.GatewayConfig;
+import dev.comet.items.Ed25519;
+import dev.comet.owned.Edit;
+import dev.comet.owned.OwnerRequest;
+import dev.comet.owned.UpdateProgram;
 import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -35,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The CLI and the HTTP gateway give each outcome the same meaning: every scenario runs through both, and each side
  * must show the expected kind (exit status and HTTP status), for the same catalogue entry where the run is
- * deterministic.
+ * deterministic. Signed objects too: a stranger's update and a version no longer kept.
  */
 class CliAndHttpAgreeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,6 +150,37 @@ class CliAndHttpAgreeTest {
         }
     }
 
+    @Test
+    void aStrangersUpdateIsForbiddenAndAVersionNotKeptIsNotFound() throws Exception {
+        Path ownerFile = tmp.resolve("owner.json");
+        Path strangerFile = tmp.resolve("stranger.json");
+        assertThat(CliRun.of("keygen", "--out", ownerFile.toString()).exitCode()).isZero();
+        assertThat(CliRun.of("keygen", "--out", strangerFile.toString()).exitCode()).isZero();
+        Ed25519.RawKeyPair owner = KeyFile.read(ownerFile);
+        Ed25519.RawKeyPair stranger = KeyFile.read(strangerFile);
+        SignedObjectSpec spec = SignedObjectSpec.signed(owner, "agreed", 1, ObjectSpec.ofValue("a").withReplicas(3));
+        assertThat(send(gateway.url(), "PUT", "/v1/signed-objects", JSON.copy()
+                .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                .writeValueAsString(spec)).statusCode()).isEqualTo(200);
+        String pk = spec.publicKey();
+        UpdateProgram append = UpdateProgram.of(List.of(), List.of(new Edit.Append(new byte[] {'x'})));
+        OwnerRequest strangers = SignedRequest.update(stranger, NodeOperations.signedKey(pk, "agreed"), append);
+
+        // each side signs its own request with the stranger's key: the CLI here, the HTTP client before sending
+        CliRun update = CliRun.of("update", "--key-file", strangerFile.toString(), "--pubkey", pk, "--salt", "agreed",
+                "--append", "x", "--node", entry);
+        HttpResponse<String> posted = send(gateway.url(), "POST", "/v1/signed-objects/" + pk + "/updates?salt=agreed",
+                JSON.writeValueAsString(Map.of("program", java.util.HexFormat.of().formatHex(strangers.body()))),
+                SignedRequest.of(strangers).headers());
+        Outcome forbidden = compare(update, posted, ExitStatus.FORBIDDEN, ApiError.FORBIDDEN, true);
+        assertThat(forbidden.code()).isEqualTo(ErrorCode.NOT_WRITER);
+
+        Outcome gone = agree(cli("versions", "--pubkey", pk, "--salt", "agreed", "--version", "3", "--node", entry),
+                http("GET", "/v1/signed-objects/" + pk + "/versions/3?salt=agreed", null),
+                ExitStatus.NOT_FOUND, ApiError.NOT_FOUND);
+        assertThat(gone.code()).isEqualTo(ErrorCode.VERSION_GONE);
+    }
+
     /** What both sides showed: the HTTP body's catalogue entry, and the CLI's error line. */
     private record Outcome(ErrorCode code, String cliError) {
     }
@@ -191,10 +230,16 @@ class CliAndHttpAgreeTest {
     }
 
     private static HttpResponse<String> send(String base, String method, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+        return send(base, method, path, body, Map.of());
+    }
+
+    private static HttpResponse<String> send(String base, String method, String path, String body,
+                                             Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {

@@ -2,15 +2,18 @@ package dev.comet.client;
 
 import dev.comet.aso.ObjectReport;
 import dev.comet.items.Ed25519;
+import dev.comet.owned.UpdateProgram;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * The small Java API of Comet: store an active object under a key, read it through its {@code onGet}, delete it,
- * and store and fetch BEP 44 items. Two implementations pass the same contract tests: {@link EmbeddedCometClient}
- * (a node in this JVM) and {@link HttpCometClient} (a node's HTTP gateway). Every method blocks until the
- * operation is done and throws {@link CometClientException} when it fails: its {@code code()} is the catalogue
- * entry (docs/errors.md), its {@code error()} that entry's kind ({@link ApiError}).
+ * update a signed object's value with guarded edits and read its kept versions, and store and fetch BEP 44 items.
+ * Two implementations pass the same contract tests: {@link EmbeddedCometClient} (a node in this JVM) and
+ * {@link HttpCometClient} (a node's HTTP gateway). Every method blocks until the operation is done and throws
+ * {@link CometClientException} when it fails: its {@code code()} is the catalogue entry (docs/errors.md), its
+ * {@code error()} that entry's kind ({@link ApiError}).
  */
 public interface CometClient extends AutoCloseable {
     /** Stores {@code spec} on the replicas closest to SHA-1(key); fails when none stored it. */
@@ -76,6 +79,27 @@ public interface CometClient extends AutoCloseable {
      * {@code adminToken} is the node's {@code access.adminToken}; {@link ApiError#FORBIDDEN} when it is not.
      */
     ObjectReport state(String key, String adminToken);
+
+    /**
+     * A guarded update of the value of the signed object the key {@code ownerPublicKeyHex} owns under {@code salt},
+     * signed here by {@code signer} (its owner, or a writer its owner named; the private key never leaves this side):
+     * the object's primary applies the first clause of {@code program} whose guards hold and answers once a majority
+     * of its replicas hold the new version. A program whose guards all fail is not an error: the result says
+     * {@code applied} false, clause 0, and the version held. {@link ApiError#FORBIDDEN} for a stranger's signature.
+     */
+    UpdateResult update(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt, UpdateProgram program);
+
+    /**
+     * Version {@code number} of the value of the signed object {@code ownerPublicKeyHex} owns under {@code salt}, as
+     * its closest replica keeps it; {@link ApiError#NOT_FOUND} (351) when it is not kept any more or never existed.
+     */
+    VersionResult version(String ownerPublicKeyHex, String salt, long number);
+
+    /** As {@link #version}, the kept version whose SHA-256 is {@code sha256Hex} (64 hex digits). */
+    VersionResult versionByHash(String ownerPublicKeyHex, String salt, String sha256Hex);
+
+    /** The versions of the signed object's value its closest replica keeps, oldest first, without their values. */
+    List<VersionResult> versions(String ownerPublicKeyHex, String salt);
 
     /** Stores a BEP 44 item on the K closest nodes to its target. */
     WriteResult putItem(ItemSpec item);

@@ -6,6 +6,7 @@ import dev.comet.aso.ObjectReport;
 import dev.comet.core.NodeConfig;
 import dev.comet.items.Ed25519;
 import dev.comet.owned.OwnerRequest;
+import dev.comet.owned.UpdateProgram;
 import dev.comet.runtime.DataDirectory;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -119,6 +120,28 @@ public final class EmbeddedCometClient implements CometClient {
     @Override
     public ObjectReport state(String key, String adminToken) {
         return await(() -> operations.report(key, adminToken, null));
+    }
+
+    @Override
+    public UpdateResult update(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt,
+                               UpdateProgram program) {
+        return await(() -> operations.update(ownerPublicKeyHex, salt, SignedRequest.update(signer,
+                NodeOperations.signedKey(ownerPublicKeyHex, salt), program)));
+    }
+
+    @Override
+    public VersionResult version(String ownerPublicKeyHex, String salt, long number) {
+        return await(() -> operations.readVersion(ownerPublicKeyHex, salt, number, null));
+    }
+
+    @Override
+    public VersionResult versionByHash(String ownerPublicKeyHex, String salt, String sha256Hex) {
+        return await(() -> operations.readVersion(ownerPublicKeyHex, salt, null, sha256Hex));
+    }
+
+    @Override
+    public List<VersionResult> versions(String ownerPublicKeyHex, String salt) {
+        return await(() -> operations.versions(ownerPublicKeyHex, salt));
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectReport;
 import dev.comet.items.Ed25519;
 import dev.comet.owned.OwnerRequest;
+import dev.comet.owned.UpdateProgram;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,6 +20,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
@@ -112,6 +115,41 @@ public final class HttpCometClient implements CometClient {
             get.header("Authorization", "Bearer " + adminToken);
         }
         return send(get.GET(), ObjectReport.class);
+    }
+
+    @Override
+    public UpdateResult update(Ed25519.RawKeyPair signer, String publicKey, String salt, UpdateProgram program) {
+        OwnerRequest update = SignedRequest.update(signer, NodeOperations.signedKey(publicKey, salt), program);
+        // the signed fields travel as headers and the program as the very bytes signed; the private key stays here
+        HttpRequest.Builder post = signed(request("/v1/signed-objects/" + publicKey + "/updates" + saltQuery(salt)),
+                SignedRequest.of(update));
+        return send(post.POST(body(Map.of("program", HexFormat.of().formatHex(update.body())))), UpdateResult.class);
+    }
+
+    @Override
+    public VersionResult version(String publicKey, String salt, long number) {
+        NodeOperations.signedKey(publicKey, salt);
+        return send(request("/v1/signed-objects/" + publicKey + "/versions/" + number + saltQuery(salt)).GET(),
+                VersionResult.class);
+    }
+
+    @Override
+    public VersionResult versionByHash(String publicKey, String salt, String sha256Hex) {
+        NodeOperations.signedKey(publicKey, salt);
+        ItemSpec.hex("version hash", sha256Hex, 32); // as the embedded client checks it, before the request
+        return send(request("/v1/signed-objects/" + publicKey + "/versions/sha256/" + sha256Hex + saltQuery(salt))
+                .GET(), VersionResult.class);
+    }
+
+    @Override
+    public List<VersionResult> versions(String publicKey, String salt) {
+        NodeOperations.signedKey(publicKey, salt);
+        return send(request("/v1/signed-objects/" + publicKey + "/versions" + saltQuery(salt)).GET(),
+                VersionList.class).versions();
+    }
+
+    /** The gateway's listing of kept versions, {@code {"versions": [...]}}. */
+    private record VersionList(List<VersionResult> versions) {
     }
 
     private static String saltQuery(String salt) {

@@ -45,11 +45,25 @@ public record SignedRequest(String signer, long time, String nonce, String signa
         return OwnerRequest.sign(keys, OwnerRequest.UPDATE, key, System.currentTimeMillis(), nonce, program.encode());
     }
 
+    /** The headers' fields of a request signed here, e.g. an {@link #update}, to carry it to a gateway. */
+    public static SignedRequest of(OwnerRequest request) {
+        return new SignedRequest(HEX.formatHex(request.signer()), request.timeMillis(), HEX.formatHex(request.nonce()),
+                HEX.formatHex(request.signature()));
+    }
+
     /** This request as the node checks it: for {@code operation} on {@code key}; bad fields are BAD_INPUT. */
     public OwnerRequest toRequest(String operation, NodeId key) {
+        return toRequest(operation, key, null);
+    }
+
+    /**
+     * As {@link #toRequest(String, NodeId)} for a request with a body (an update's program bytes, exactly as the
+     * client signed them: the signature covers them).
+     */
+    public OwnerRequest toRequest(String operation, NodeId key, byte[] body) {
         try {
             return new OwnerRequest(operation, key, ItemSpec.hex(SIGNER, signer, Ed25519.PUBLIC_KEY_BYTES), time,
-                    hexOf(NONCE, nonce), ItemSpec.hex(SIGNATURE, signature, Ed25519.SIGNATURE_BYTES));
+                    hexOf(NONCE, nonce), ItemSpec.hex(SIGNATURE, signature, Ed25519.SIGNATURE_BYTES), body);
         } catch (CometException e) {
             throw new CometClientException(ErrorCode.BAD_INPUT, e.error().message());
         }

@@ -33,10 +33,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 /**
- * A node's HTTP/JSON gateway (docs/openapi.yaml): objects, items, node status, per-object reports and Prometheus
- * metrics over Javalin. It does the DHT work for its clients through {@link NodeOperations}; every failure becomes a
- * JSON {@link ErrorBody} with the status of its kind ({@link ApiError}), never a stack trace. Owns its Javalin
- * server; not the node.
+ * A node's HTTP/JSON gateway (docs/openapi.yaml): objects, signed objects with their guarded updates and versions
+ * ({@link UpdateRoutes}), items, node status, per-object reports and Prometheus metrics over Javalin. It does the
+ * DHT work for its clients through {@link NodeOperations}; every failure becomes a JSON {@link ErrorBody} with the
+ * status of its kind ({@link ApiError}), never a stack trace. Owns its Javalin server; not the node.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -85,6 +85,12 @@ public final class Gateway implements AutoCloseable {
         // an owner's request is signed by the client and carried in headers (kept out of URLs and access logs)
         app.delete("/v1/signed-objects/{publicKey}", limited(ctx -> operations.deleteSigned(ctx.pathParam("publicKey"),
                 saltOnly(ctx), SignedRequest.fromHeaders(ctx::header))));
+        // guarded updates (signed like a delete, the program in the body) and the value's kept versions
+        UpdateRoutes updates = new UpdateRoutes(operations);
+        app.post(UpdateRoutes.UPDATES, limited(updates::update));
+        app.get(UpdateRoutes.VERSIONS, limited(updates::versions));
+        app.get(UpdateRoutes.VERSION_BY_HASH, limited(updates::versionByHash));
+        app.get(UpdateRoutes.VERSION, limited(updates::version));
         app.get("/v1/items/{target}", limited(ctx -> operations.getItem(ctx.pathParam("target"), saltOnly(ctx))));
         app.put("/v1/items", limited(ctx -> operations.putItem(body(ctx, ItemSpec.class))));
         app.get("/v1/node", limited(ctx -> operations.status()));
@@ -210,7 +216,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The request body as {@code type}: 400 for a missing body, bad JSON, wrong types or unknown fields. */
-    private static <T> T body(Context ctx, Class<T> type) {
+    static <T> T body(Context ctx, Class<T> type) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             throw bad("the request needs a JSON body");
@@ -254,7 +260,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The {@code salt} query parameter (null when absent), the only one the route takes. */
-    private static String saltOnly(Context ctx) {
+    static String saltOnly(Context ctx) {
         for (String name : ctx.queryParamMap().keySet()) {
             if (!name.equals("salt")) {
                 throw bad("unknown query parameter '" + name + "' (only salt)");

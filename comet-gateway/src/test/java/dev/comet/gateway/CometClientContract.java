@@ -9,11 +9,16 @@ import dev.comet.client.ItemResult;
 import dev.comet.client.ItemSpec;
 import dev.comet.client.ObjectSpec;
 import dev.comet.client.SignedObjectSpec;
+import dev.comet.client.UpdateResult;
+import dev.comet.client.VersionResult;
 import dev.comet.client.LuaRuntimePool;
 import dev.comet.client.WriteResult;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
 import dev.comet.items.Ed25519;
+import dev.comet.owned.Edit;
+import dev.comet.owned.Guard;
+import dev.comet.owned.UpdateProgram;
 import dev.comet.runtime.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +188,51 @@ abstract class CometClientContract {
 
         assertThat(client.deleteSigned(owner, salt).stored()).isNotEmpty();
         assertError(() -> client.getSigned(pk, salt, Map.of(), false), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void aWriterUpdatesWithRequestsSignedHereAndTheVersionsAreReadBack() {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        Ed25519.RawKeyPair writer = Ed25519.generate(new SecureRandom());
+        Ed25519.RawKeyPair stranger = Ed25519.generate(new SecureRandom());
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        String pk = hex.formatHex(owner.publicKey());
+        String salt = prefix + "ledger";
+        client.putSigned(SignedObjectSpec.signed(owner, salt, 1, List.of(hex.formatHex(writer.publicKey())),
+                ObjectSpec.ofValue("a").withReplicas(3)));
+
+        UpdateResult first = client.update(writer, pk, salt, append(null, "b"));
+        assertThat(first.applied()).isTrue();
+        assertThat(first.clause()).isEqualTo(1);
+        assertThat(first.key()).isEqualTo(pk + "/" + salt);
+        assertThat(first.target()).isEqualTo(dev.comet.client.NodeOperations.signedKey(pk, salt).toHex());
+        UpdateResult second = client.update(owner, pk, salt, append(first.version(), "c"));
+        assertThat(second.applied()).isTrue();
+        assertThat(second.version()).isEqualTo(first.version() + 1);
+        assertThat(client.getSigned(pk, salt, Map.of(), false).value()).isEqualTo("abc");
+
+        UpdateResult aborted = client.update(writer, pk, salt, append(first.version(), "x"));
+        assertThat(aborted).isEqualTo(new UpdateResult(second.key(), second.target(), second.version(), second.hash(), 0,
+                false, aborted.primary()));
+        assertError(() -> client.update(stranger, pk, salt, append(null, "s")), ErrorCode.NOT_WRITER);
+
+        assertThat(client.version(pk, salt, first.version()))
+                .isEqualTo(new VersionResult(first.version(), first.hash(), 2, "ab"));
+        assertThat(client.versionByHash(pk, salt, second.hash()))
+                .isEqualTo(new VersionResult(second.version(), second.hash(), 3, "abc"));
+        assertThat(client.versions(pk, salt)).containsSubsequence(new VersionResult(first.version(), first.hash(), 2, null),
+                new VersionResult(second.version(), second.hash(), 3, null));
+        assertError(() -> client.version(pk, salt, second.version() + 7), ErrorCode.VERSION_GONE);
+        assertError(() -> client.versionByHash(pk, salt, "0".repeat(64)), ErrorCode.VERSION_GONE);
+        assertError(() -> client.versionByHash(pk, salt, "not a hash"), ErrorCode.BAD_INPUT);
+        assertError(() -> client.versions("not hex", salt), ErrorCode.BAD_INPUT);
+        assertError(() -> client.update(owner, "not hex", salt, append(null, "x")), ErrorCode.BAD_INPUT);
+    }
+
+    /** Appends {@code data} to the value, guarded by the version when {@code ifVersion} is given. */
+    private static UpdateProgram append(Long ifVersion, String data) {
+        return UpdateProgram.of(ifVersion == null ? List.of() : List.of(new Guard.VersionIs(ifVersion)),
+                List.of(new Edit.Append(data.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     /** Both clients fail with the same catalogue entry, and so the same kind. */

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every gateway route and error status, over real HTTP against an 8-node loopback cluster, checked against the spec. */
 class GatewayRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
     private static LocalCluster cluster;
     private static Gateway gateway;
     private static String url;
@@ -278,6 +279,95 @@ class GatewayRoutesTest {
         JsonNode deleted = ok("DELETE", path, null, SignedRequest.sign(owner, OwnerRequest.DELETE, key).headers());
         assertThat(deleted.get("stored")).hasSize(3);
         error("GET", path, null, 404, "not_found");
+    }
+
+    @Test
+    void aWritersGuardedUpdateIsOrderedAndItsVersionsAreReadByNumberAndHash() throws Exception {
+        Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
+        Ed25519.RawKeyPair writer = Ed25519.generate(new SecureRandom());
+        Ed25519.RawKeyPair stranger = Ed25519.generate(new SecureRandom());
+        dev.comet.client.SignedObjectSpec signed = dev.comet.client.SignedObjectSpec.signed(owner, "ledger", 1,
+                java.util.List.of(HEX.formatHex(writer.publicKey())),
+                dev.comet.client.ObjectSpec.ofValue("a").withReplicas(3));
+        ok("PUT", "/v1/signed-objects", signedBody(signed));
+        String object = "/v1/signed-objects/" + signed.publicKey();
+        String updates = object + "/updates?salt=ledger";
+        dev.comet.id.NodeId key = dev.comet.client.NodeOperations.signedKey(signed.publicKey(), "ledger");
+
+        OwnerRequest append = SignedRequest.update(writer, key, program(null, "b"));
+        JsonNode applied = ok("POST", updates, programBody(append), SignedRequest.of(append).headers());
+        assertThat(applied.get("applied").asBoolean()).isTrue();
+        assertThat(applied.get("clause").asInt()).isEqualTo(1);
+        long v1 = applied.get("version").asLong();
+        String hash = applied.get("hash").asText();
+        assertThat(hash).hasSize(64);
+        assertThat(applied.get("target").asText()).isEqualTo(key.toHex());
+        assertThat(ok("GET", object + "?salt=ledger", null).get("answers").get(0).get("value").asText()).isEqualTo("ab");
+
+        // no clause holds: not an error, the version held and clause 0
+        OwnerRequest stale = SignedRequest.update(owner, key, program(v1 + 5, "x"));
+        JsonNode aborted = ok("POST", updates, programBody(stale), SignedRequest.of(stale).headers());
+        assertThat(aborted.get("applied").asBoolean()).isFalse();
+        assertThat(aborted.get("clause").asInt()).isZero();
+        assertThat(aborted.get("version").asLong()).isEqualTo(v1);
+        assertThat(aborted.get("hash").asText()).isEqualTo(hash);
+
+        OwnerRequest strangers = SignedRequest.update(stranger, key, program(null, "s"));
+        assertThat(error("POST", updates, programBody(strangers), 403, "forbidden", SignedRequest.of(strangers).headers())
+                .get("code").asInt()).isEqualTo(349);
+        assertThat(error("POST", updates, programBody(append), 403, "forbidden", SignedRequest.of(append).headers())
+                .get("code").asInt()).as("replayed").isEqualTo(343);
+        assertThat(error("POST", updates, programBody(append), 403, "forbidden").get("code").asInt())
+                .as("unsigned").isEqualTo(346);
+        // the signature covers the program: another program under the same headers does not verify
+        OwnerRequest signedForOne = SignedRequest.update(writer, key, program(null, "1"));
+        OwnerRequest other = SignedRequest.update(writer, key, program(null, "2"));
+        assertThat(error("POST", updates, programBody(other), 400, "bad_input", SignedRequest.of(signedForOne).headers())
+                .get("code").asInt()).isEqualTo(206);
+        Map<String, String> fresh = SignedRequest.of(SignedRequest.update(writer, key, program(null, "c"))).headers();
+        assertThat(error("POST", updates, body(Map.of("program", "zz")), 400, "bad_input", fresh).get("code").asInt())
+                .isEqualTo(905);
+        assertThat(error("POST", updates, body(Map.of("program", "6c")), 400, "bad_input", fresh).get("code").asInt())
+                .as("not an update program").isEqualTo(203);
+        error("POST", updates, body(Map.of("program", "6c", "extra", 1)), 400, "bad_input", fresh);
+        error("POST", updates, null, 400, "bad_input", fresh);
+        error("POST", "/v1/signed-objects/xyz/updates?salt=ledger", programBody(append), 400, "bad_input",
+                SignedRequest.of(append).headers());
+        assertThat(ok("GET", object + "?salt=ledger", null).get("answers").get(0).get("value").asText()).isEqualTo("ab");
+
+        JsonNode listed = ok("GET", object + "/versions?salt=ledger", null);
+        JsonNode last = listed.get("versions").get(listed.get("versions").size() - 1);
+        assertThat(last.get("version").asLong()).isEqualTo(v1);
+        assertThat(last.get("hash").asText()).isEqualTo(hash);
+        assertThat(last.get("size").asLong()).isEqualTo(2);
+        assertThat(last.has("value")).isFalse();
+        JsonNode byNumber = ok("GET", object + "/versions/" + v1 + "?salt=ledger", null);
+        assertThat(byNumber.get("value").asText()).isEqualTo("ab");
+        assertThat(byNumber.get("hash").asText()).isEqualTo(hash);
+        JsonNode byHash = ok("GET", object + "/versions/sha256/" + hash + "?salt=ledger", null);
+        assertThat(byHash.get("version").asLong()).isEqualTo(v1);
+        assertThat(byHash.get("value").asText()).isEqualTo("ab");
+
+        assertThat(error("GET", object + "/versions/" + (v1 + 9) + "?salt=ledger", null, 404, "not_found")
+                .get("code").asInt()).isEqualTo(351);
+        assertThat(error("GET", object + "/versions/sha256/" + "0".repeat(64) + "?salt=ledger", null, 404, "not_found")
+                .get("code").asInt()).isEqualTo(351);
+        error("GET", object + "/versions/seven?salt=ledger", null, 400, "bad_input");
+        error("GET", object + "/versions/sha256/abc?salt=ledger", null, 400, "bad_input");
+        error("GET", object + "/versions?salt=ledger&hash=" + hash, null, 400, "bad_input");
+        error("GET", object + "/versions?salt=never-stored", null, 404, "not_found");
+    }
+
+    /** Appends {@code data} to the value, guarded by the version when {@code ifVersion} is given. */
+    private static dev.comet.owned.UpdateProgram program(Long ifVersion, String data) {
+        return dev.comet.owned.UpdateProgram.of(
+                ifVersion == null ? java.util.List.of() : java.util.List.of(new dev.comet.owned.Guard.VersionIs(ifVersion)),
+                java.util.List.of(new dev.comet.owned.Edit.Append(data.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    /** An update's body as the HTTP client sends it: the signed program bytes in hex. */
+    private static String programBody(OwnerRequest update) throws Exception {
+        return body(Map.of("program", HEX.formatHex(update.body())));
     }
 
     @Test
