@@ -197,7 +197,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     }
 
     /**
-     * True when this node knows {@code replicas} + slack Comet nodes, itself included, closer to {@code key} than the
+     * True when this node knows {@code replicas} + margin Comet nodes, itself included, closer to {@code key} than the
      * replica {@code sender}: a hint, sent back as {@code far}, that the sender may no longer be among the closest.
      * The sender checks with a lookup of its own before it drops anything (replica hygiene, {@link Replication}).
      */

@@ -38,7 +38,7 @@ interface ReplicatedKind<R> {
     R current(NodeId key, long now);
 
     /**
-     * True when a holder that is no longer among a record's closest nodes (plus the slack) hands it over and drops its
+     * True when a holder that is no longer among a record's closest nodes (plus the hand-off margin) hands it over and drops its
      * copy (replica hygiene). BEP 44 items stay where they are: other implementations hold them too.
      */
     default boolean handsOff() {

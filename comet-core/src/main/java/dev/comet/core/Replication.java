@@ -19,7 +19,7 @@ import java.util.Set;
  * hands records to a newly verified contact that is now among their closest (Kademlia's store-on-join). A holder of a
  * kind that {@link ReplicatedKind#handsOff() hands off} that finds itself beyond the closest {@code n} plus
  * {@code objects.handOffMargin} stores the record on the closest {@code n}, and drops its copy once all of them have
- * confirmed (replica hygiene). Owns the republish timer and the keys whose republish is under way. A read-only node
+ * confirmed (replica hygiene). Owns the republish and check timers and the keys whose republish is under way. A read-only node
  * hands nothing over and republishes nothing of the kinds that need it to hold records; {@code replicate = false} in
  * the config turns replication off.
  */
@@ -34,7 +34,7 @@ final class Replication {
     private final List<ReplicatedKind<?>> kinds;
     /** Per kind, the keys whose republish (lookup, stores, perhaps a drop) is under way: one at a time per record. */
     private final Map<ReplicatedKind<?>, Set<NodeId>> underWay = new HashMap<>();
-    private final int slack;
+    private final int margin;
     private boolean readOnly;
     private boolean stopped;
     private Environment.Timer republishTimer;
@@ -50,7 +50,7 @@ final class Replication {
         this.remote = remote;
         this.transactions = transactions;
         this.kinds = List.copyOf(kinds);
-        this.slack = config.objects().handOffMargin();
+        this.margin = config.objects().handOffMargin();
         for (ReplicatedKind<?> kind : this.kinds) {
             underWay.put(kind, new HashSet<>());
         }
@@ -100,7 +100,7 @@ final class Replication {
             }
             NodeId key = kind.key(record);
             int replicas = kind.replicas(record);
-            int width = kind.handsOff() ? replicas + slack : replicas;
+            int width = kind.handsOff() ? replicas + margin : replicas;
             List<Contact> closest = kind.cometOnly() ? table.closestAnsweringComet(key, width, now)
                     : table.closest(key, width, now);
             long secondsLeft = (kind.expiresAtMillis(record) - now) / 1000;
@@ -115,7 +115,7 @@ final class Replication {
                 handTo(kind, newcomer, record);
             }
             if (behind && key.byDistance().compare(newcomer.id(), self.id()) < 0) {
-                // a newcomer in front of a holder near the edge of the closest may have pushed it beyond n + slack: a
+                // a newcomer in front of a holder near the edge of the closest may have pushed it beyond n + margin: a
                 // lookup checks, and the closest get the record before this copy goes
                 republish(kind, record, false);
             }
@@ -132,7 +132,7 @@ final class Replication {
 
     /**
      * Stores {@code record} on {@code to} with the lifetime it has left. Nobody waits for the outcome, but an answer
-     * that says this node is {@code far} from the key (the receiver knows {@code n} + slack Comet nodes closer) starts
+     * that says this node is {@code far} from the key (the receiver knows {@code n} + margin Comet nodes closer) starts
      * the republish that checks it and, if so, hands the record over and drops it.
      */
     <R> void handTo(ReplicatedKind<R> kind, Contact to, R record) {
@@ -181,16 +181,22 @@ final class Replication {
         }
     }
 
+    /**
+     * The next check, one interval away give or take a tenth, the offset taken from this node's id: nodes check out of
+     * step with each other, and the check draws nothing from the environment's random generator, so runs without
+     * objects go exactly as they went before checks existed.
+     */
     private void scheduleCheck() {
         long interval = config.objects().replicaCheckIntervalMillis();
         long jitter = interval / 10;
-        checkTimer = env.schedule(interval - jitter + env.random().nextLong(2 * jitter + 1), this::check);
+        long offset = Math.floorMod(self.id().hashCode(), 2 * jitter + 1);
+        checkTimer = env.schedule(interval - jitter + offset, this::check);
     }
 
     /**
      * Between republishes, churn moves a holder away from the key faster than hourly: every check interval, each
      * record of a kind that hands off whose holder's routing table knows {@code n} Comet nodes closer than itself
-     * gets the lookup that tells whether it is beyond {@code n} + slack, and if so is handed over and dropped. The
+     * gets the lookup that tells whether it is beyond {@code n} + margin, and if so is handed over and dropped. The
      * table alone cannot tell: it keeps at most K contacts in the bucket that covers a key far from this node.
      */
     private void check() {
@@ -223,7 +229,7 @@ final class Replication {
 
     /**
      * Re-stores {@code record} on the nodes now closest to it, with the lifetime it has left ({@code always}; else only
-     * to hand it over). A holder of a kind that hands off, beyond the closest {@code n} + slack Comet nodes the lookup
+     * to hand it over). A holder of a kind that hands off, beyond the closest {@code n} + margin Comet nodes the lookup
      * found, drops its copy once each of the closest {@code n} has answered the store: they hold it now (an object's
      * state here goes with the copy: replicas do not merge, docs/aso-api.md).
      */
@@ -234,7 +240,7 @@ final class Replication {
             return;
         }
         int replicas = kind.replicas(record);
-        int width = Math.max(config.k(), kind.handsOff() ? replicas + slack : replicas);
+        int width = Math.max(config.k(), kind.handsOff() ? replicas + margin : replicas);
         lookups.get(key, null, width, kind.cometOnly(), found -> {
             List<Contact> targets = kind.cometOnly() ? found.cometNodes(replicas) : found.lookup().closest();
             // the record as held when the lookup ends (an object's state may have moved on), read once for all
@@ -244,7 +250,7 @@ final class Replication {
                 keys.remove(key);
                 return;
             }
-            boolean far = kind.handsOff() && !readOnly && !found.cometNodes(replicas + slack).contains(self);
+            boolean far = kind.handsOff() && !readOnly && !found.cometNodes(replicas + margin).contains(self);
             if (!far && !always) {
                 keys.remove(key);
                 return;

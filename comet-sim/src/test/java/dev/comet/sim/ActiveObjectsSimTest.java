@@ -151,7 +151,8 @@ class ActiveObjectsSimTest {
     void aHandlerRunForAnotherObjectsRequestMayNotSendRequests() {
         start(10, NodeConfig.defaults());
         // the target's onGet would forward every get: an amplification chain the node must stop
-        put(nodes.get(2), "forwarder", "function onGet() comet.get(self, comet.lookup(), 'onGet') return 'sent' end", 8);
+        // on all ten nodes, so that whichever node the asker asks holds it
+        put(nodes.get(2), "forwarder", "function onGet() comet.get(self, comet.lookup(), 'onGet') return 'sent' end", 10);
         String asker = """
                 aso.errors = {}
                 function onTimer()
