@@ -52,15 +52,10 @@ class GuardedUpdatesLoopbackTest {
     @BeforeAll
     static void start() {
         pool = new SandboxPool(2, 10_000);
-        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), GuardedUpdatesLoopbackTest::runtime);
+        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), LoopbackRuntimes.lua(pool));
         cluster.awaitFormed(30_000);
     }
 
-    private static LuaAsoRuntime runtime(java.util.concurrent.Executor nodeThread, NodeId id, InetSocketAddress address,
-                                         java.util.function.LongSupplier clock) {
-        return new LuaAsoRuntime(pool, nodeThread, HandlerLimits.defaults().withWallMillis(5_000),
-                address.getAddress().getHostAddress(), id, clock);
-    }
 
     @AfterAll
     static void stop() {

@@ -53,15 +53,10 @@ class SignedObjectsLoopbackTest {
     @BeforeAll
     static void start() {
         pool = new SandboxPool(2, 10_000);
-        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), SignedObjectsLoopbackTest::runtime);
+        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), LoopbackRuntimes.lua(pool));
         cluster.awaitFormed(30_000);
     }
 
-    private static LuaAsoRuntime runtime(java.util.concurrent.Executor nodeThread, NodeId id, InetSocketAddress address,
-                                         java.util.function.LongSupplier clock) {
-        return new LuaAsoRuntime(pool, nodeThread, HandlerLimits.defaults().withWallMillis(5_000),
-                address.getAddress().getHostAddress(), id, clock);
-    }
 
     @AfterAll
     static void stop() {
@@ -191,7 +186,7 @@ class SignedObjectsLoopbackTest {
         try {
             UdpNode newcomer = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     NodeConfig.defaults(), List.of(cluster.nodes().get(0).address()), null, false,
-                    SignedObjectsLoopbackTest::runtime);
+                    LoopbackRuntimes.lua(pool));
             newcomer.ready().get(30, TimeUnit.SECONDS);
             NodeId key = put.target();
             try (BlockingKrpcClient client = new BlockingKrpcClient()) {

@@ -189,8 +189,11 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
             try {
                 // another put of this key may have been stored while onPut ran: the owner's seq rule holds at the store
                 Ownership.mayReplace(o, objects.get(o.key(), env.now()), caller.replica());
-                // a new object (or another version of its code) starts its value's versions afresh
-                versions.dropAll(o.key(), env.now(), MAX_VERSION_RECORDS);
+                // a new object (or another version of its code) starts its value's versions afresh; only signed
+                // objects have versions, so an unsigned put costs no scan
+                if (o.signed()) {
+                    versions.dropAll(o.key(), env.now(), MAX_VERSION_RECORDS);
+                }
                 objects.put(o.with(outcome.state(), outcome.meta()));
             } catch (CometException e) {
                 runtime().forget(o.key());

@@ -13,7 +13,7 @@ import java.util.List;
  * object replicates itself; a holder that is no longer among the closest drops its copy once they hold it. Owns the
  * count of replica stores sent and of copies dropped.
  */
-final class ObjectRecords implements ReplicatedKind<StoredObject> {
+final class ObjectRecords implements HandedOffKind<StoredObject> {
     private final NodeId self;
     private final ObjectStorage objects;
     private final ObjectLifecycle lifecycle;
@@ -70,11 +70,6 @@ final class ObjectRecords implements ReplicatedKind<StoredObject> {
     @Override
     public StoredObject current(NodeId key, long now) {
         return objects.get(key, now).orElse(null);
-    }
-
-    @Override
-    public boolean handsOff() {
-        return true;
     }
 
     @Override

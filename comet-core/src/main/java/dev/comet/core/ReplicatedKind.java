@@ -38,16 +38,12 @@ interface ReplicatedKind<R> {
     R current(NodeId key, long now);
 
     /**
-     * True when a holder that is no longer among a record's closest nodes (plus the hand-off margin) hands it over and drops its
-     * copy (replica hygiene). BEP 44 items stay where they are: other implementations hold them too.
+     * True when a holder that is no longer among a record's closest nodes (plus the hand-off margin) hands it over and
+     * drops its copy (replica hygiene): the kinds that are {@link HandedOffKind}s. BEP 44 items stay where they are:
+     * other implementations hold them too.
      */
     default boolean handsOff() {
-        return false;
-    }
-
-    /** Drops this node's copy of {@code record}, which the closest nodes now hold (only when {@link #handsOff()}). */
-    default void drop(R record) {
-        throw new UnsupportedOperationException("this kind keeps its records");
+        return this instanceof HandedOffKind;
     }
 
     /** Counts one replica store sent, for the kind's own statistics. */

@@ -258,8 +258,9 @@ final class Replication {
             int[] confirmed = {0};
             Countdown answers = new Countdown(targets.size(), () -> {
                 keys.remove(key);
-                if (far && confirmed[0] >= replicas && kind.current(key, env.now()) != null) {
-                    kind.drop(latest);
+                if (far && kind instanceof HandedOffKind<R> handedOff && confirmed[0] >= replicas
+                        && kind.current(key, env.now()) != null) {
+                    handedOff.drop(latest);
                 }
             });
             for (Contact c : targets) {

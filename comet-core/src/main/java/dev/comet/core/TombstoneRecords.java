@@ -11,7 +11,7 @@ import java.util.List;
  * the same Comet nodes, with the same replica count, by republish and store-on-join, with the lifetime they have
  * left), as a {@code comet_delete} marked {@code replica}, and far holders drop them as they drop objects. Stateless.
  */
-final class TombstoneRecords implements ReplicatedKind<Tombstone> {
+final class TombstoneRecords implements HandedOffKind<Tombstone> {
     private final NodeId self;
     private final Tombstones tombstones;
 
@@ -63,11 +63,6 @@ final class TombstoneRecords implements ReplicatedKind<Tombstone> {
     @Override
     public Tombstone current(NodeId key, long now) {
         return tombstones.storage().get(key, now).orElse(null);
-    }
-
-    @Override
-    public boolean handsOff() {
-        return true;
     }
 
     @Override
