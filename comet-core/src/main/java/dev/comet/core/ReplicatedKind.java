@@ -37,15 +37,6 @@ interface ReplicatedKind<R> {
     /** The record under {@code key} as held now, or null when it is gone (deleted, expired). */
     R current(NodeId key, long now);
 
-    /**
-     * True when a holder that is no longer among a record's closest nodes (plus the hand-off margin) hands it over and
-     * drops its copy (replica hygiene): the kinds that are {@link HandedOffKind}s. BEP 44 items stay where they are:
-     * other implementations hold them too.
-     */
-    default boolean handsOff() {
-        return this instanceof HandedOffKind;
-    }
-
     /** Counts one replica store sent, for the kind's own statistics. */
     default void storeSent() {
     }

@@ -17,7 +17,7 @@ import java.util.Set;
  * Keeps the records this node holds alive on the nodes closest to them, for every {@link ReplicatedKind} alike:
  * republishes each record hourly (with jitter) to the nodes now closest to it, with the lifetime it has left, and
  * hands records to a newly verified contact that is now among their closest (Kademlia's store-on-join). A holder of a
- * kind that {@link ReplicatedKind#handsOff() hands off} that finds itself beyond the closest {@code n} plus
+ * kind that {@link HandedOffKind hands off} that finds itself beyond the closest {@code n} plus
  * {@code objects.handOffMargin} stores the record on the closest {@code n}, and drops its copy once all of them have
  * confirmed (replica hygiene). Owns the republish and check timers and the keys whose republish is under way. A read-only node
  * hands nothing over and republishes nothing of the kinds that need it to hold records; {@code replicate = false} in
@@ -100,7 +100,7 @@ final class Replication {
             }
             NodeId key = kind.key(record);
             int replicas = kind.replicas(record);
-            int width = kind.handsOff() ? replicas + margin : replicas;
+            int width = handsOff(kind) ? replicas + margin : replicas;
             List<Contact> closest = kind.cometOnly() ? table.closestAnsweringComet(key, width, now)
                     : table.closest(key, width, now);
             long secondsLeft = (kind.expiresAtMillis(record) - now) / 1000;
@@ -110,7 +110,7 @@ final class Replication {
             // a holder its own table shows behind n closer Comet nodes hands nothing over: it knows few nodes near a
             // key far from its own id, so a newcomer among its n closest is often beyond the true ones; the holders
             // nearer the key, whose tables are dense there, hand the record over
-            boolean behind = kind.handsOff() && behind(key, replicas, closest);
+            boolean behind = handsOff(kind) && behind(key, replicas, closest);
             if (!behind && closest.subList(0, Math.min(replicas, closest.size())).contains(newcomer)) {
                 handTo(kind, newcomer, record);
             }
@@ -143,7 +143,7 @@ final class Replication {
         kind.storeSent();
         remote.storeOn(to, kind.key(record), kind.storeMethod(), token -> kind.storeArgs(record, token, secondsLeft),
                 answer -> {
-                    if (kind.handsOff() && answer.has("far") && !stopped) {
+                    if (handsOff(kind) && answer.has("far") && !stopped) {
                         republish(kind, record, false);
                     }
                 });
@@ -205,7 +205,7 @@ final class Replication {
         }
         if (!readOnly) {
             for (ReplicatedKind<?> kind : kinds) {
-                if (kind.handsOff()) {
+                if (handsOff(kind)) {
                     check(kind);
                 }
             }
@@ -240,7 +240,7 @@ final class Replication {
             return;
         }
         int replicas = kind.replicas(record);
-        int width = Math.max(config.k(), kind.handsOff() ? replicas + margin : replicas);
+        int width = Math.max(config.k(), handsOff(kind) ? replicas + margin : replicas);
         lookups.get(key, null, width, kind.cometOnly(), found -> {
             List<Contact> targets = kind.cometOnly() ? found.cometNodes(replicas) : found.lookup().closest();
             // the record as held when the lookup ends (an object's state may have moved on), read once for all
@@ -250,7 +250,7 @@ final class Replication {
                 keys.remove(key);
                 return;
             }
-            boolean far = kind.handsOff() && !readOnly && !found.cometNodes(replicas + margin).contains(self);
+            boolean far = handsOff(kind) && !readOnly && !found.cometNodes(replicas + margin).contains(self);
             if (!far && !always) {
                 keys.remove(key);
                 return;
@@ -292,5 +292,14 @@ final class Replication {
                         });
             }
         });
+    }
+
+    /**
+     * True when holders of {@code kind} that are no longer among a record's closest nodes (plus the hand-off margin)
+     * hand it over and drop their copy (replica hygiene). BEP 44 items stay where they are: other implementations
+     * hold them too.
+     */
+    private static boolean handsOff(ReplicatedKind<?> kind) {
+        return kind instanceof HandedOffKind;
     }
 }
