@@ -79,6 +79,17 @@ final class SimCommand implements Callable<Integer> {
         }
     }
 
+    @CommandLine.Option(names = "--comet-fraction", defaultValue = "1", paramLabel = "F",
+            description = "Share of the nodes that run Comet, in (0, 1]; the others are foreign Mainline nodes that "
+                    + "behave as libtorrent does (default: ${DEFAULT-VALUE}).")
+    double cometFraction;
+
+    @CommandLine.Option(names = "--minority-objects", defaultValue = "0",
+            description = "Instead of lookups: put this many objects from random Comet nodes, then read each from "
+                    + "every other Comet node; reports whether they sit on the closest Comet nodes (use with "
+                    + "--comet-fraction).")
+    int minorityObjects;
+
     @CommandLine.Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -90,13 +101,17 @@ final class SimCommand implements Callable<Integer> {
         if (objects < 0 || objectTtl < 1 || timer < 1) {
             throw new CometException(ErrorCode.BAD_INPUT, "--objects must not be negative, --object-ttl and --timer must be positive");
         }
-        if (objects > 0 && items > 0) {
-            throw new CometException(ErrorCode.BAD_INPUT, "give --items or --objects, not both");
+        if (minorityObjects < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--minority-objects must not be negative");
+        }
+        if ((objects > 0 ? 1 : 0) + (items > 0 ? 1 : 0) + (minorityObjects > 0 ? 1 : 0) > 1) {
+            throw new CometException(ErrorCode.BAD_INPUT, "give one of --items, --objects and --minority-objects");
         }
         SimConfig config = SimConfig.of(nodes, lookups, seed).withLoss(loss).withKill(kill).withChurn(churnMeanSession)
-                .withNodeConfig(NodeConfig.defaults().withReplication(!noReplication));
+                .withNodeConfig(NodeConfig.defaults().withReplication(!noReplication)).withCometFraction(cometFraction);
         Simulation simulation = new Simulation(config);
-        Map<String, Object> report = items > 0 ? simulation.runItems(items, itemTtl, checkAfter * 1000)
+        Map<String, Object> report = minorityObjects > 0 ? simulation.runMinority(minorityObjects)
+                : items > 0 ? simulation.runItems(items, itemTtl, checkAfter * 1000)
                 : objects > 0 ? simulation.runObjects(objects, objectTtl, timer, checkAfter * 1000, objectReplication)
                 : simulation.run();
         if (json) {

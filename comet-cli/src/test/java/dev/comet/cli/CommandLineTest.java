@@ -41,6 +41,14 @@ class CommandLineTest {
         assertThat(nodes.exitCode()).isEqualTo(2);
         assertThat(nodes.err()).contains("--nodes").doesNotContain("\tat ");
 
+        CliRun fraction = run("sim", "--nodes", "10", "--comet-fraction", "0");
+        assertThat(fraction.exitCode()).isEqualTo(2);
+        assertThat(fraction.err()).contains("--comet-fraction must be in (0, 1]").doesNotContain("\tat ");
+
+        CliRun two = run("sim", "--nodes", "10", "--items", "2", "--minority-objects", "2");
+        assertThat(two.exitCode()).isEqualTo(2);
+        assertThat(two.err()).contains("give one of --items, --objects and --minority-objects");
+
         CliRun bootstrap = run("node", "--data-dir", "/tmp/comet-cli-test-unused", "--port", "0", "--bootstrap", "nohostport");
         assertThat(bootstrap.exitCode()).isEqualTo(2);
         assertThat(bootstrap.err()).contains("expected HOST:PORT").doesNotContain("\tat ");
@@ -59,6 +67,18 @@ class CommandLineTest {
                 "messages_per_lookup", "latency_ms_median", "latency_ms_p99", "wall_seconds", "peak_heap_mb", "seed"}) {
             assertThat(r.out()).contains("\"" + field + "\"");
         }
+    }
+
+    @Test
+    void simRunsCometAsAMinorityAmongForeignMainlineNodes() {
+        CliRun r = run("sim", "--nodes", "300", "--comet-fraction", "0.1", "--minority-objects", "5", "--seed", "2",
+                "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        for (String field : new String[] {"comet_nodes", "objects_on_all_true_closest", "reads", "reads_found",
+                "datagrams_per_read", "hops_per_read"}) {
+            assertThat(r.out()).contains("\"" + field + "\"");
+        }
+        assertThat(r.out()).contains("\"comet_fraction\" : 0.1").contains("\"puts_acknowledged\" : 5");
     }
 
     @Test

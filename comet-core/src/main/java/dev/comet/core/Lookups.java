@@ -33,7 +33,8 @@ import java.util.function.Consumer;
 final class Lookups {
     /** Hears of the nodes named in lookup answers (second-hand contacts). */
     interface HeardOf {
-        void heardOf(List<Contact> nodes);
+        /** {@code nodes} were named in an answer; {@code comet}: by a Comet node asked for Comet nodes only. */
+        void heardOf(List<Contact> nodes, boolean comet);
     }
 
     private final Contact self;
@@ -71,7 +72,7 @@ final class Lookups {
     /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */
     void findNode(NodeId target, Consumer<LookupResult> done) {
         LookupTransport transport = (to, t, reply) -> step(to, "find_node",
-                Dict.builder().put("id", self.id()).put("target", t).build(), reply, (from, r) -> true);
+                Dict.builder().put("id", self.id()).put("target", t).build(), false, reply, (from, r) -> true);
         run(target, config.k(), transport, done);
     }
 
@@ -90,7 +91,10 @@ final class Lookups {
             args.put("cm", 1L);
         }
         Dict query = args.build();
-        LookupTransport transport = (to, t, reply) -> step(to, "get", query, reply, (from, response) -> {
+        // a node among many Mainline nodes that knows enough Comet ones looks among them only: foreign nodes would
+        // crowd the lookup with nodes closer to the target than any Comet node, and name no Comet node
+        boolean overlayOnly = cometOnly && table.amongForeignNodes() && table.cometCount() >= config.k();
+        LookupTransport transport = (to, t, reply) -> step(to, "get", query, overlayOnly, reply, (from, response) -> {
             if (response.values().has("token")) {
                 tokensByNode.put(from.id(), response.values().bytes("token"));
             }
@@ -109,11 +113,16 @@ final class Lookups {
             tokensByNode.put(self.id(), tokens.tokenFor(self.address().getAddress(), target));
             comet.add(self.id());
         }
-        run(target, width, transport,
+        run(target, width, overlayOnly, transport,
                 result -> done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode, comet)));
     }
 
     private void run(NodeId target, int width, LookupTransport transport, Consumer<LookupResult> done) {
+        run(target, width, false, transport, done);
+    }
+
+    private void run(NodeId target, int width, boolean overlayOnly, LookupTransport transport,
+                     Consumer<LookupResult> done) {
         started++;
         Lookup lookup = new Lookup(target, width, config.alpha(), transport, env::now, result -> {
             finished++;
@@ -123,14 +132,16 @@ final class Lookups {
         if (!readOnly) {
             lookup.includeSelf(self);
         }
-        lookup.start(table.closest(target, width, env.now()));
+        lookup.start(overlayOnly ? table.closestAnsweringComet(target, width, env.now())
+                : table.closest(target, width, env.now()));
     }
 
     /**
      * One step of a lookup: sends {@code method} to {@code to}, hands the response to {@code inspect} and the
-     * {@code nodes} it carries to the lookup; {@code inspect} says whether the answer counts among the closest.
+     * {@code nodes} it carries to the lookup; {@code inspect} says whether the answer counts among the closest. With
+     * {@code countedOnly}, the nodes named in an answer that does not count are not followed.
      */
-    private void step(Contact to, String method, Dict args, LookupTransport.Reply reply,
+    private void step(Contact to, String method, Dict args, boolean countedOnly, LookupTransport.Reply reply,
                       BiPredicate<Contact, KrpcResponse> inspect) {
         transactions.send(to.address(), to.id(), method, args, new QueryCallback() {
             @Override
@@ -141,7 +152,7 @@ final class Lookups {
                     nodes = response.values().has("nodes")
                             ? CompactInfo.nodes(response.values().bytes("nodes")) : List.of();
                     counts = inspect.test(from, response);
-                    heardOf.heardOf(nodes);
+                    heardOf.heardOf(nodes, args.has("cm") && ClientVersion.isComet(response.version()));
                 } catch (CometException e) {
                     malformedDropped++;
                     reply.failed();
@@ -150,7 +161,7 @@ final class Lookups {
                 if (counts) {
                     reply.responded(from, nodes);
                 } else {
-                    reply.respondedNotCounting(from, nodes);
+                    reply.respondedNotCounting(from, countedOnly ? List.of() : nodes);
                 }
             }
 

@@ -49,6 +49,7 @@ public final class Node {
     private final QueryDispatch dispatch;
     private final Lookups lookups;
     private final Membership membership;
+    private final CometOverlay overlay;
     private final ItemService itemService;
     private final Replication replication;
     private final ObjectTimers objectTimers;
@@ -114,6 +115,7 @@ public final class Node {
                 env.store().purgeExpired(now);
             }
         });
+        this.overlay = new CometOverlay(self, config, env, table, transactions, lookups);
         new Bep5Handlers(id, config, env, table, tokens, peers).registerWith(dispatch);
         itemService.registerWith(dispatch);
         ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
@@ -146,6 +148,7 @@ public final class Node {
         transactions.setReadOnly(readOnly);
         lookups.setReadOnly(readOnly);
         replication.setReadOnly(readOnly);
+        overlay.setReadOnly(readOnly);
     }
 
     /** This node as a contact: its id and the address it was bound to. */
@@ -191,6 +194,7 @@ public final class Node {
         replication.start();
         objectLifecycle.resume();
         membership.join(bootstrap);
+        membership.whenReady(overlay::start);
     }
 
     /** Stops timers and forgets pending requests; later datagrams are ignored. */
@@ -198,6 +202,7 @@ public final class Node {
         stopped = true;
         dispatch.stop();
         membership.stop();
+        overlay.stop();
         replication.stop();
         if (tokenTimer != null) {
             tokenTimer.cancel();
@@ -386,8 +391,11 @@ public final class Node {
         membership.heardFrom(contact, false, version);
     }
 
-    private void heardOf(List<Contact> nodes) {
+    private void heardOf(List<Contact> nodes, boolean comet) {
         membership.verifyNewcomers(nodes);
+        if (comet) {
+            overlay.heardOfComet(nodes);
+        }
     }
 
     private void rotateTokens() {

@@ -2,11 +2,9 @@ package dev.comet.routing;
 
 import dev.comet.id.NodeId;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -27,10 +25,23 @@ public final class RoutingTable {
     /** Which id each address of the main table belongs to: one address holds one id. */
     private final java.util.Map<java.net.InetSocketAddress, NodeId> idByAddress = new java.util.HashMap<>();
 
+    /**
+     * The Comet contacts again, in buckets of their own (the overlay, docs/architecture.md §"Comet inside Mainline"):
+     * where Comet nodes are a small share of the network they rarely keep a place in the main buckets, and the Comet
+     * nodes closest to a key could not be named. Every Comet contact the main table hears of or fails goes here too,
+     * so in an all-Comet network both hold the same contacts. Null in the overlay itself.
+     */
+    private final RoutingTable comets;
+
     public RoutingTable(NodeId self, RoutingSettings config, long now) {
+        this(self, config, now, true);
+    }
+
+    private RoutingTable(NodeId self, RoutingSettings config, long now, boolean withOverlay) {
         this.self = self;
         this.config = config;
         buckets.add(new Bucket(now));
+        this.comets = withOverlay ? new RoutingTable(self, config, now, false) : null;
     }
 
     public NodeId self() {
@@ -42,6 +53,18 @@ public final class RoutingTable {
      * is verified). Returns a questionable contact the caller should ping to make room, or null.
      */
     public Contact heardFrom(Contact contact, boolean responded, boolean speaksComet, long now) {
+        Contact toPing = place(contact, responded, speaksComet, now);
+        if (speaksComet && comets != null) {
+            Contact cometToPing = comets.place(contact, responded, true, now);
+            // a contact the main table also holds is pinged by its own upkeep; only an overlay-only one needs this
+            if (toPing == null && cometToPing != null && buckets.get(indexOf(cometToPing.id())).find(cometToPing.id()) == null) {
+                return cometToPing;
+            }
+        }
+        return toPing;
+    }
+
+    private Contact place(Contact contact, boolean responded, boolean speaksComet, long now) {
         if (contact.id().equals(self)) {
             return null;
         }
@@ -141,6 +164,9 @@ public final class RoutingTable {
 
     /** Records a request to {@code id} that got no answer; a contact failing too often goes bad and is replaced. */
     public void failed(NodeId id, long now) {
+        if (comets != null) {
+            comets.failed(id, now);
+        }
         Bucket bucket = buckets.get(indexOf(id));
         Entry entry = bucket.find(id);
         if (entry == null) {
@@ -178,7 +204,7 @@ public final class RoutingTable {
 
     /** As {@link #closestAnswering}, of the contacts that identified themselves as Comet nodes only. */
     public List<Contact> closestAnsweringComet(NodeId target, int n, long now) {
-        return closest(target, n, true, true);
+        return comets.closest(target, n, true, true);
     }
 
     /**
@@ -187,7 +213,43 @@ public final class RoutingTable {
      * query, not after the several it takes to call a contact bad.
      */
     public List<Contact> closestResponsiveComet(NodeId target, int n, long now) {
-        return closest(target, n, true, true, true);
+        return comets.closest(target, n, true, true, true);
+    }
+
+    /** The overlay's entry for {@code id}, or null. */
+    public Entry cometEntry(NodeId id) {
+        return comets.entry(id);
+    }
+
+    /** How many Comet contacts the overlay holds. */
+    public int cometCount() {
+        return comets.size();
+    }
+
+    /** As {@link #refreshTargets}, for the overlay's buckets: idle or holding fewer than K Comet contacts. */
+    public List<NodeId> cometRefreshTargets(long now, RandomGenerator random) {
+        return comets.refreshTargets(now, true, random);
+    }
+
+    /**
+     * True when the main table holds a contact that does not speak Comet: this node shares its network with foreign
+     * Mainline nodes, and the overlay is how it finds Comet nodes. (A Comet node's own traffic favours Comet nodes,
+     * so their share of its table says little about their share of the network.)
+     */
+    public boolean amongForeignNodes() {
+        for (Bucket b : buckets) {
+            for (Entry e : b.entries) {
+                if (!e.speaksComet) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** As {@link #wants}, for the overlay: a Comet contact heard of second hand whose overlay bucket has room. */
+    public boolean wantsComet(NodeId id) {
+        return comets.wants(id);
     }
 
     private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly) {
@@ -416,51 +478,6 @@ public final class RoutingTable {
         /** Whether this contact identified itself as a Comet node (its {@code v} field). */
         public boolean speaksComet() {
             return speaksComet;
-        }
-    }
-
-    private static final class Bucket {
-        final List<Entry> entries = new ArrayList<>(8);
-        final ArrayDeque<Entry> replacements = new ArrayDeque<>();
-        long lastChanged;
-
-        Bucket(long now) {
-            lastChanged = now;
-        }
-
-        Entry find(NodeId id) {
-            for (Entry e : entries) {
-                if (e.contact.id().equals(id)) {
-                    return e;
-                }
-            }
-            return null;
-        }
-
-        Entry findReplacement(NodeId id) {
-            for (Entry e : replacements) {
-                if (e.contact.id().equals(id)) {
-                    return e;
-                }
-            }
-            return null;
-        }
-
-        /** The most recently seen verified replacement, else the most recent one; removed from the cache. */
-        Entry bestReplacement() {
-            Entry best = null;
-            for (Iterator<Entry> it = replacements.descendingIterator(); it.hasNext(); ) {
-                Entry e = it.next();
-                if (e.lastResponse >= 0) {
-                    best = e;
-                    break;
-                }
-            }
-            if (best == null) {
-                best = replacements.peekLast();
-            }
-            replacements.remove(best);
-            return best;
         }
     }
 }

@@ -83,6 +83,12 @@ class RoutingTablePropertiesTest {
 
     /** Runs the operations, checking every invariant after each one. */
     private static void run(NodeConfig config, long selfSeed, List<Op> ops, long targetSeed) {
+        run(config, selfSeed, ops, targetSeed, false);
+    }
+
+    /** As above; with {@code allComet} every contact speaks Comet, as in a network of Comet nodes only. */
+    private static void run(NodeConfig config, long selfSeed, List<Op> ops, long targetSeed, boolean allComet) {
+        Set<NodeId> heardAsComet = new HashSet<>();
         NodeId self = NodeId.random(new SplittableRandom(selfSeed));
         long now = 1_000;
         RoutingTable table = new RoutingTable(self, config, now);
@@ -108,14 +114,23 @@ class RoutingTablePropertiesTest {
                     id = known.get(op.pick() % known.size());
                     addr = op.moved() ? address(++hosts, 6881) : addresses.get(id);
                 }
-                Contact toPing = table.heardFrom(new Contact(id, addr), op.responded(), op.idSeed() % 3 == 0, now);
+                boolean comet = allComet || op.idSeed() % 3 == 0;
+                if (comet) {
+                    heardAsComet.add(id);
+                }
+                Contact toPing = table.heardFrom(new Contact(id, addr), op.responded(), comet, now);
                 if (toPing != null) {
-                    // the contact to ping is one the table holds, in the same bucket as the newcomer
+                    // the contact to ping is one the table holds, in the same bucket as the newcomer; or, for a Comet
+                    // newcomer, one only the overlay holds
                     Entry e = table.entry(toPing.id());
+                    if (e == null && comet) {
+                        e = table.cometEntry(toPing.id());
+                    } else {
+                        assertThat(bucketOf(table, toPing.id())).isEqualTo(bucketOf(table, id));
+                    }
                     assertThat(e).as("contact to ping must be in the table").isNotNull();
                     assertThat(e.contact()).isEqualTo(toPing);
                     assertThat(table.liveness(e, now)).isEqualTo(Liveness.QUESTIONABLE);
-                    assertThat(bucketOf(table, toPing.id())).isEqualTo(bucketOf(table, id));
                 }
             } else if (op.kind() <= 9) {
                 if (!known.isEmpty()) {
@@ -124,7 +139,7 @@ class RoutingTablePropertiesTest {
             } else {
                 table.failed(NodeId.random(new SplittableRandom(op.idSeed())), now);
             }
-            checkInvariants(table, config, now, known, targets);
+            checkInvariants(table, config, now, known, targets, heardAsComet, allComet);
         }
     }
 
@@ -133,7 +148,7 @@ class RoutingTablePropertiesTest {
     }
 
     private static void checkInvariants(RoutingTable table, NodeConfig config, long now, List<NodeId> known,
-                                        SplittableRandom targets) {
+                                        SplittableRandom targets, Set<NodeId> heardAsComet, boolean allComet) {
         NodeId self = table.self();
         int last = table.bucketCount() - 1;
         assertThat(table.bucketCount()).isBetween(1, NodeId.BITS);
@@ -186,13 +201,30 @@ class RoutingTablePropertiesTest {
         for (int i = 1; i < closest.size(); i++) {
             assertThat(target.compareDistance(closest.get(i - 1).id(), closest.get(i).id())).isNegative();
         }
-        // closestAnswering() and closestAnsweringComet(): the same, of the entries that answered (and speak Comet)
-        assertThat(table.closestAnswering(target, n, now)).containsExactlyElementsOf(nonBad.stream()
+        // closestAnswering(): the same, of the entries that answered
+        List<Contact> answering = table.closestAnswering(target, n, now);
+        assertThat(answering).containsExactlyElementsOf(nonBad.stream()
                 .filter(e -> e.lastResponse() >= 0).map(Entry::contact)
                 .sorted((a, b) -> target.compareDistance(a.id(), b.id())).limit(n).toList());
-        assertThat(table.closestAnsweringComet(target, n, now)).containsExactlyElementsOf(nonBad.stream()
-                .filter(e -> e.lastResponse() >= 0 && e.speaksComet()).map(Entry::contact)
-                .sorted((a, b) -> target.compareDistance(a.id(), b.id())).limit(n).toList());
+        // closestAnsweringComet() reads the overlay: contacts heard from as Comet nodes only, closest first; in an
+        // all-Comet network the overlay holds what the table holds
+        List<Contact> comets = table.closestAnsweringComet(target, n, now);
+        assertThat(comets.size()).isLessThanOrEqualTo(n);
+        assertThat(comets).allSatisfy(c -> assertThat(heardAsComet).contains(c.id()));
+        for (int i = 1; i < comets.size(); i++) {
+            assertThat(target.compareDistance(comets.get(i - 1).id(), comets.get(i).id())).isNegative();
+        }
+        if (allComet) {
+            assertThat(comets).containsExactlyElementsOf(answering);
+            assertThat(table.cometCount()).isEqualTo(table.size());
+            assertThat(table.amongForeignNodes()).isFalse();
+        }
+    }
+
+    @Property(tries = 100)
+    void theOverlayMirrorsTheTableWhenEveryContactSpeaksComet(@ForAll("ops") List<Op> ops, @ForAll long selfSeed,
+                                                               @ForAll long targetSeed) {
+        run(NodeConfig.defaults(), selfSeed, ops, targetSeed, true);
     }
 
     @Property(tries = 200)
@@ -222,7 +254,7 @@ class RoutingTablePropertiesTest {
             known.add(id);
             table.heardFrom(new Contact(id, address(i, 6881)), rng.nextBoolean(), false, now);
         }
-        checkInvariants(table, config, now, known, rng);
+        checkInvariants(table, config, now, known, rng, Set.of(), false);
         assertThat(table.bucketCount()).isGreaterThan(8);
         // the far buckets are full: 5,000 random ids put about 2,500 in bucket 0
         assertThat(table.bucket(0)).hasSize(config.k());

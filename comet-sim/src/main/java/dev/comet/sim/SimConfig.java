@@ -19,6 +19,8 @@ import dev.comet.core.NodeConfig;
  * @param settleMillis            virtual time the network runs after the last join before lookups start
  * @param lookupIntervalMillis    virtual time between the starts of two lookups
  * @param nodeConfig              the protocol settings of every node
+ * @param cometFraction           the share of nodes that run Comet, in (0, 1]; the others are foreign Mainline nodes
+ *                                ({@link MainlinePeer}). 1 (the default) draws nothing from the seed
  */
 public record SimConfig(
         int nodes,
@@ -32,7 +34,8 @@ public record SimConfig(
         long joinIntervalMillis,
         long settleMillis,
         long lookupIntervalMillis,
-        NodeConfig nodeConfig) {
+        NodeConfig nodeConfig,
+        double cometFraction) {
 
     public SimConfig {
         if (nodes < 2) {
@@ -50,6 +53,9 @@ public record SimConfig(
         if (!(churnMeanSessionSeconds >= 0)) {
             throw new CometException(ErrorCode.BAD_INPUT, "--churn-mean-session must not be negative");
         }
+        if (!(cometFraction > 0 && cometFraction <= 1)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--comet-fraction must be in (0, 1], got " + cometFraction);
+        }
         if (latencyMinMillis < 0 || latencyMaxMillis < latencyMinMillis) {
             throw new CometException(ErrorCode.BAD_INPUT, "latency range must satisfy 0 <= min <= max");
         }
@@ -57,26 +63,32 @@ public record SimConfig(
 
     /** Defaults: 10–100 ms latency, no loss, no churn, nodes joining every 20 ms, 2 virtual minutes to settle. */
     public static SimConfig of(int nodes, int lookups, long seed) {
-        return new SimConfig(nodes, lookups, seed, 0, 10, 100, 0, 0, 20, 120_000, 100, NodeConfig.defaults());
+        return new SimConfig(nodes, lookups, seed, 0, 10, 100, 0, 0, 20, 120_000, 100, NodeConfig.defaults(), 1);
     }
 
     public SimConfig withLoss(double loss) {
         return new SimConfig(nodes, lookups, seed, loss, latencyMinMillis, latencyMaxMillis, killFraction,
-                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction);
     }
 
     public SimConfig withKill(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, fraction,
-                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction);
     }
 
     public SimConfig withNodeConfig(NodeConfig nodes) {
         return new SimConfig(this.nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
-                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes);
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes, cometFraction);
     }
 
     public SimConfig withChurn(double meanSessionSeconds) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
-                meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig);
+                meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction);
+    }
+
+    /** The same network with only {@code fraction} of its nodes running Comet, the others foreign Mainline nodes. */
+    public SimConfig withCometFraction(double fraction) {
+        return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, fraction);
     }
 }

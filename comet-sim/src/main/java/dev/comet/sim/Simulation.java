@@ -27,8 +27,8 @@ public final class Simulation {
     private int departures;
     private int arrivals;
 
-    /** A node and the host it runs on. */
-    record SimNode(Node node, SimNetwork.Host host) {
+    /** A node, the host it runs on, and whether it runs Comet (else it is a foreign Mainline node, {@link MainlinePeer}). */
+    record SimNode(Node node, SimNetwork.Host host, boolean comet) {
         /** True when this node's store holds an object under {@code key} now (global knowledge, for reports). */
         boolean holdsObject(NodeId key) {
             return new dev.comet.aso.ObjectStorage(host.store()).get(key, host.now()).isPresent();
@@ -302,6 +302,14 @@ public final class Simulation {
         return new UpdateWorkload(this).run(objects, updatesPerObject);
     }
 
+    /**
+     * The minority workload of issue #15 ({@link MinorityWorkload}): with only {@link SimConfig#cometFraction()} of
+     * the nodes running Comet, {@code objects} objects are put from random Comet nodes and read from every other one.
+     */
+    public Map<String, Object> runMinority(int objects) {
+        return new MinorityWorkload(this).run(objects);
+    }
+
     SimConfig config() {
         return config;
     }
@@ -362,11 +370,20 @@ public final class Simulation {
         NodeConfig nodeConfig = config.nodeConfig();
         SimNetwork.Host host = network.newHost(new InMemoryStore(nodeConfig.maxStoreRecords(), nodeConfig.maxStoreBytes()));
         NodeId id = NodeId.random(network.random());
-        host.runObjects(new SimAsoRuntime(sandboxes, host, id, nodeConfig.objects().limits()));
-        Node node = new Node(id, host.address(), config.nodeConfig(), host);
-        host.bind(node::onDatagram);
+        // a fraction of 1 draws nothing, so runs of an all-Comet network are what they were before foreign nodes
+        boolean comet = config.cometFraction() >= 1 || network.random().nextDouble() < config.cometFraction();
+        Node node;
+        if (comet) {
+            host.runObjects(new SimAsoRuntime(sandboxes, host, id, nodeConfig.objects().limits()));
+            node = new Node(id, host.address(), config.nodeConfig(), host);
+            host.bind(node::onDatagram);
+        } else {
+            MainlinePeer peer = new MainlinePeer(host);
+            node = new Node(id, host.address(), config.nodeConfig(), peer);
+            peer.bind(node::onDatagram);
+        }
         List<java.net.InetSocketAddress> bootstrap = live.isEmpty() ? List.of() : List.of(randomReadyNode().host().address());
-        SimNode simNode = new SimNode(node, host);
+        SimNode simNode = new SimNode(node, host, comet);
         live.add(simNode);
         node.start(bootstrap);
         node.whenReady(() -> readyNodes++);
@@ -382,6 +399,17 @@ public final class Simulation {
             }
         }
         return live.get(network.random().nextInt(live.size()));
+    }
+
+    /** A live Comet node that has joined (any live Comet node if none has yet). */
+    SimNode randomReadyCometNode() {
+        for (int tries = 0; tries < 4096; tries++) {
+            SimNode n = live.get(network.random().nextInt(live.size()));
+            if (n.comet() && (n.node().isReady() || tries > 2048)) {
+                return n;
+            }
+        }
+        throw new IllegalStateException("no Comet node among " + live.size() + " live nodes");
     }
 
     private void scheduleDeparture(SimNode n) {

@@ -1,0 +1,31 @@
+package dev.comet.sim;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue #15, Comet as a minority inside Mainline: 200 Comet nodes among foreign Mainline nodes ({@link MainlinePeer});
+ * 100 objects put from random Comet nodes sit on the true closest Comet nodes, and every other Comet node reads them.
+ */
+class MinorityTest {
+    /** 1 unless {@code -Dcomet.sim.seed} says otherwise; every failure names it. */
+    @RegisterExtension
+    static final SimSeed SIM_SEED = new SimSeed(1);
+    private static final long SEED = SIM_SEED.seed();
+
+    @Test
+    void objectsSitOnTheClosestCometNodesAndEveryCometNodeReadsThem() {
+        int nodes = Integer.getInteger("comet.sim.minority.nodes", 5000);
+        double fraction = Double.parseDouble(System.getProperty("comet.sim.minority.fraction", "0.04"));
+        SimConfig config = SimConfig.of(nodes, 0, SEED).withCometFraction(fraction);
+        Map<String, Object> r = new Simulation(config).runMinority(100);
+        System.out.println("minority: " + r);
+        assertThat(r.get("puts_acknowledged")).as("seed %d: %s", SEED, r).isEqualTo(100);
+        assertThat(r.get("objects_on_all_true_closest")).as("seed %d: %s", SEED, r).isEqualTo(100);
+        assertThat(r.get("reads_found")).as("seed %d: %s", SEED, r).isEqualTo(r.get("reads"));
+    }
+}
