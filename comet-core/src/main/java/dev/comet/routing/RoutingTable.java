@@ -1,13 +1,14 @@
 package dev.comet.routing;
 
+import dev.comet.guard.Source;
 import dev.comet.id.NodeId;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,8 +25,11 @@ public final class RoutingTable {
     private final NodeId self;
     private final RoutingSettings config;
     private final List<Bucket> buckets = new ArrayList<>();
-    /** Which id each address of the main table belongs to: one address holds one id. */
-    private final java.util.Map<java.net.InetSocketAddress, NodeId> idByAddress = new java.util.HashMap<>();
+    /**
+     * Which id each source of the main table belongs to: one source holds one id. A source is the address, or with
+     * {@code oneContactPerIp} the IP address (and the port on loopback with {@code loopbackPerPort}).
+     */
+    private final Map<Object, NodeId> idBySource = new HashMap<>();
 
     public RoutingTable(NodeId self, RoutingSettings config, long now) {
         this.self = self;
@@ -45,14 +49,17 @@ public final class RoutingTable {
         if (contact.id().equals(self)) {
             return null;
         }
-        NodeId holder = idByAddress.get(contact.address());
+        NodeId holder = idBySource.get(sourceOf(contact.address()));
         if (holder != null && !holder.equals(contact.id())) {
             if (!responded) {
-                return null; // one socket may not claim many ids (it could fill a bucket)
+                return null; // one socket (or IP) may not claim many ids (it could fill a bucket)
             }
-            // the node at this address answered with a new id: the old one is gone
             Bucket old = buckets.get(indexOf(holder));
             Entry stale = old.find(holder);
+            if (stale != null && !stale.contact.address().equals(contact.address()) && liveness(stale, now) != Liveness.BAD) {
+                return null; // another node of the same IP holds its place while it is healthy: one contact per IP
+            }
+            // the node at this address answered with a new id (or the other node of its IP went bad): the old one goes
             if (stale != null) {
                 removeEntry(old, stale);
             }
@@ -67,9 +74,9 @@ public final class RoutingTable {
                     if (liveness(existing, now) != Liveness.BAD || !responded) {
                         return null;
                     }
-                    idByAddress.remove(existing.contact.address());
+                    idBySource.remove(sourceOf(existing.contact.address()));
                     existing.contact = contact;
-                    idByAddress.put(contact.address(), contact.id());
+                    idBySource.put(sourceOf(contact.address()), contact.id());
                 }
                 existing.touch(responded, speaksComet, now);
                 if (responded) {
@@ -155,11 +162,35 @@ public final class RoutingTable {
         if (liveness(entry, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
             removeEntry(bucket, entry);
             Entry promoted = bucket.bestReplacement();
-            if (idByAddress.containsKey(promoted.contact.address())) {
-                return; // its address went to another id meanwhile
+            if (idBySource.containsKey(sourceOf(promoted.contact.address()))) {
+                return; // its address (or IP) went to another id meanwhile
             }
             addEntry(bucket, promoted);
             bucket.lastChanged = now;
+        }
+    }
+
+    /** The id of the main table's contact at exactly {@code address}, or null. */
+    public NodeId idAt(java.net.InetSocketAddress address) {
+        NodeId holder = idBySource.get(sourceOf(address));
+        Entry e = holder == null ? null : entry(holder);
+        return e != null && e.contact.address().equals(address) ? holder : null;
+    }
+
+    private Object sourceOf(java.net.InetSocketAddress address) {
+        return config.oneContactPerIp() ? Source.of(address, config.loopbackPerPort()) : address;
+    }
+
+    /** Forgets {@code id} (main table and replacements): its node is gone or banned. */
+    public void remove(NodeId id) {
+        Bucket bucket = buckets.get(indexOf(id));
+        Entry entry = bucket.find(id);
+        if (entry != null) {
+            removeEntry(bucket, entry);
+        }
+        Entry replacement = bucket.findReplacement(id);
+        if (replacement != null) {
+            bucket.replacements.remove(replacement);
         }
     }
 
@@ -324,12 +355,12 @@ public final class RoutingTable {
 
     private void addEntry(Bucket bucket, Entry entry) {
         bucket.entries.add(entry);
-        idByAddress.put(entry.contact.address(), entry.contact.id());
+        idBySource.put(sourceOf(entry.contact.address()), entry.contact.id());
     }
 
     private void removeEntry(Bucket bucket, Entry entry) {
         bucket.entries.remove(entry);
-        idByAddress.remove(entry.contact.address(), entry.contact.id());
+        idBySource.remove(sourceOf(entry.contact.address()), entry.contact.id());
     }
 
     private Entry firstBad(Bucket bucket, long now) {
@@ -416,51 +447,6 @@ public final class RoutingTable {
         /** Whether this contact identified itself as a Comet node (its {@code v} field). */
         public boolean speaksComet() {
             return speaksComet;
-        }
-    }
-
-    private static final class Bucket {
-        final List<Entry> entries = new ArrayList<>(8);
-        final ArrayDeque<Entry> replacements = new ArrayDeque<>();
-        long lastChanged;
-
-        Bucket(long now) {
-            lastChanged = now;
-        }
-
-        Entry find(NodeId id) {
-            for (Entry e : entries) {
-                if (e.contact.id().equals(id)) {
-                    return e;
-                }
-            }
-            return null;
-        }
-
-        Entry findReplacement(NodeId id) {
-            for (Entry e : replacements) {
-                if (e.contact.id().equals(id)) {
-                    return e;
-                }
-            }
-            return null;
-        }
-
-        /** The most recently seen verified replacement, else the most recent one; removed from the cache. */
-        Entry bestReplacement() {
-            Entry best = null;
-            for (Iterator<Entry> it = replacements.descendingIterator(); it.hasNext(); ) {
-                Entry e = it.next();
-                if (e.lastResponse >= 0) {
-                    best = e;
-                    break;
-                }
-            }
-            if (best == null) {
-                best = replacements.peekLast();
-            }
-            replacements.remove(best);
-            return best;
         }
     }
 }
