@@ -126,9 +126,13 @@ final class QueryDispatch {
             if (message instanceof KrpcQuery q) {
                 onQuery(from, q, datagram);
             } else if (message instanceof KrpcResponse r) {
-                transactions.onResponse(from, r);
+                if (!transactions.onResponse(from, r)) {
+                    guard.throttle().admit(from, env.now()); // an unsolicited answer costs its source a token
+                }
             } else if (message instanceof KrpcError e) {
-                transactions.onError(from, e);
+                if (!transactions.onError(from, e)) {
+                    guard.throttle().admit(from, env.now());
+                }
             }
         } catch (RuntimeException e) {
             // a bug of ours must not take the node down, and must not go unseen

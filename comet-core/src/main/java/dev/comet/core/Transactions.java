@@ -160,11 +160,14 @@ final class Transactions {
         call.callback.onFailure();
     }
 
-    /** A response arrived: it completes the pending call it answers, if it comes from where we sent it. */
-    void onResponse(InetSocketAddress from, KrpcResponse response) {
+    /**
+     * A response arrived: it completes the pending call it answers, if it comes from where we sent it. False when it
+     * answers none (unsolicited: late, guessed or forged).
+     */
+    boolean onResponse(InetSocketAddress from, KrpcResponse response) {
         PendingCall call = takePending(from, response.transactionId());
         if (call == null) {
-            return;
+            return false;
         }
         responsesReceived++;
         Contact sender;
@@ -173,11 +176,11 @@ final class Transactions {
         } catch (CometException e) {
             malformedDropped++;
             call.callback.onFailure();
-            return;
+            return true;
         }
         if (!call.teaches) {
             call.callback.onResponse(sender, response);
-            return;
+            return true;
         }
         if (call.expected != null && !call.expected.equals(sender.id())) {
             // another node now answers at that address: the one we asked for is gone, and the one there changed
@@ -185,30 +188,33 @@ final class Transactions {
             listener.idChanged(from, call.expected, sender.id());
             listener.failed(call.expected);
             call.callback.onFailure();
-            return;
+            return true;
         }
         listener.answered(sender, response.version());
         call.callback.onResponse(sender, response);
+        return true;
     }
 
     /**
      * An error reply arrived for one of our queries. A 370 (our address is not verified there yet, and the node
-     * probes it now) leaves the call pending: its next attempt, after the usual timeout, is answered.
+     * probes it now) leaves the call pending: its next attempt, after the usual timeout, is answered. False when it
+     * answers none of our queries.
      */
-    void onError(InetSocketAddress from, KrpcError error) {
+    boolean onError(InetSocketAddress from, KrpcError error) {
         if (error.code() == ErrorCode.UNVERIFIED_SOURCE.krpcCode()) {
             PendingCall call = matching(from, error.transactionId());
             if (call != null && call.attempts < config.requestAttempts()) {
                 listener.addressConfirmed(from);
-                return;
+                return true;
             }
         }
         PendingCall call = takePending(from, error.transactionId());
         if (call == null) {
-            return;
+            return false;
         }
         errorsReceived++;
         call.callback.onError(error);
+        return true;
     }
 
     /** The pending call {@code tid} names if it was sent to {@code from}, else null. */

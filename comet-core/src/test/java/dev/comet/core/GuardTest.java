@@ -117,6 +117,20 @@ class GuardTest {
     }
 
     @Test
+    void aFloodOfForgedAnswersCostsItsSourceTokensAndGetsItBanned() {
+        NodeUnderTest n = NodeUnderTest.withDefaults().started();
+        GuardConfig guard = n.node.config().guard();
+        int sent = guard.queryBurst() + guard.banAfterDrops();
+        for (int i = 0; i < sent; i++) {
+            n.env.deliver(n.node, flooder.address, FakeEnvironment.CODEC.encode(new KrpcResponse(
+                    new byte[] {(byte) (i >>> 8), (byte) i, 7}, flooder.args().build(), flooder.version, null)));
+        }
+        assertThat(n.node.stats().unsolicitedDropped()).isEqualTo(sent);
+        assertThat(n.node.stats().guard().floodBans()).isEqualTo(1);
+        assertThat(n.deliver(flooder, flooder.query("ping", flooder.args().build()))).as("banned").isEmpty();
+    }
+
+    @Test
     void theRelaxedPresetIsExplicitAndTheDefaultsAreNotRelaxed() {
         assertThat(NodeConfig.relaxed().guard()).isEqualTo(GuardConfig.relaxed());
         assertThat(NodeConfig.defaults().guard()).isEqualTo(GuardConfig.defaults());
