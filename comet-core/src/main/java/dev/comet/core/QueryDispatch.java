@@ -184,7 +184,15 @@ final class QueryDispatch {
         if (verdict == ReplyBudget.Verdict.SEND) {
             env.send(to, datagram);
         } else if (verdict == ReplyBudget.Verdict.TOO_LARGE_UNVERIFIED) {
-            byte[] id = tid != null ? tid : codec.decode(datagram).transactionId();
+            byte[] id = tid;
+            if (id == null) {
+                try {
+                    id = codec.decode(datagram).transactionId(); // our own reply: it decodes
+                } catch (KrpcDecodeException e) {
+                    internalErrors++;
+                    return;
+                }
+            }
             sendError(to, id, ErrorCode.UNVERIFIED_SOURCE.krpcCode(), "the answer (" + datagram.length
                     + " bytes) is too large for an address that has not answered this node yet: answer its ping, then ask again");
             prober.probe(to);
