@@ -85,6 +85,9 @@ public enum ErrorCode {
             "Comet's clients ask the other replicas, the primary last; if none can, wait for the update to reach them or loosen the bound."),
     OBJECT_DELETED(354, Kind.REFUSED, "the object under this key was deleted, and its tombstone outranks this copy: a replica's copy of an unsigned object, or a signed version whose seq is not above the deleted one",
             "Put it again as its writer (a client put replaces an unsigned object's tombstone); sign a new version with a seq higher than the deleted one."),
+    UNVERIFIED_SOURCE(370, Kind.BUSY, "the answer is larger than the node sends to an address that has not yet answered one of its queries (no amplification)",
+            "Nothing to do: a Comet node answers the node's ping and asks again, and then gets the answer. Other "
+                    + "clients answer the ping that follows this error, then ask again."),
     NOT_FOUND(901, Kind.NOT_FOUND, "no node holds what was asked for",
             "Check the key (or target), or store it first; it may have expired or been deleted."),
     NO_ANSWER(902, Kind.UNAVAILABLE, "no node answered in time",

@@ -71,6 +71,18 @@ class NodeSettingsTest {
     }
 
     @Test
+    void guardSettingsAreNestedKeysWithTheirOwnVariablesAndTheirChecks() {
+        NodeConfig config = NodeSettings.resolve(null, Map.of("COMET_GUARD_QUERIES_PER_SECOND", "50"),
+                Map.of("guard.queryBurst", "400", "guard.oneContactPerIp", "false"));
+        assertThat(config.guard().queriesPerSecond()).isEqualTo(50);
+        assertThat(config.guard().queryBurst()).isEqualTo(400);
+        assertThat(config.guard().oneContactPerIp()).isFalse();
+        assertThat(config.guard().banMillis()).isEqualTo(NodeConfig.defaults().guard().banMillis());
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of(), Map.of("guard.replyFloorBytes", "100")))
+                .hasMessageContaining("guard.replyFloorBytes must be at least 512");
+    }
+
+    @Test
     void everySettingIsDocumentedWithItsEnvironmentVariable() throws Exception {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.exists(root.resolve("docs/operations.md"))) {

@@ -14,6 +14,7 @@ import dev.comet.owned.ObjectSignature;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.routing.Contact;
+import dev.comet.routing.ContactEntry;
 import dev.comet.routing.RoutingTable;
 import dev.comet.runtime.UdpNode;
 import org.slf4j.Logger;
@@ -302,7 +303,7 @@ public final class NodeOperations {
             RoutingTable table = n.routingTable();
             int comet = 0;
             for (int i = 0; i < table.bucketCount(); i++) {
-                for (RoutingTable.Entry e : table.bucket(i)) {
+                for (ContactEntry e : table.bucket(i)) {
                     comet += e.speaksComet() ? 1 : 0;
                 }
             }

@@ -5,6 +5,7 @@ import dev.comet.krpc.ClientVersion;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
+import dev.comet.routing.ContactEntry;
 import dev.comet.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
@@ -33,6 +34,9 @@ final class Membership {
 
         /** The periodic maintenance runs now (storage upkeep rides on it). */
         void maintenance(long now);
+
+        /** The node the table knew at {@code address} as {@code old} answered with another id. */
+        void idChanged(InetSocketAddress address, NodeId old);
     }
 
     private final NodeId id;
@@ -102,7 +106,14 @@ final class Membership {
      */
     void heardFrom(Contact contact, boolean responded, byte[] version) {
         boolean comet = ClientVersion.isComet(version);
-        RoutingTable.Entry before = responded ? table.entry(contact.id()) : null;
+        NodeId old = responded ? table.idAt(contact.address()) : null;
+        if (old != null && !old.equals(contact.id())) {
+            // an answer with another id from the address of a known contact: its node changed its id
+            listener.idChanged(contact.address(), old);
+            table.remove(old);
+            return;
+        }
+        ContactEntry before = responded ? table.entry(contact.id()) : null;
         boolean wasVerified = before != null && before.lastResponse() >= 0;
         Contact toPing = table.heardFrom(contact, responded, comet, env.now());
         if (toPing != null) {
@@ -111,6 +122,11 @@ final class Membership {
         if (responded && !wasVerified && table.entry(contact.id()) != null) {
             listener.verified(contact, comet);
         }
+    }
+
+    /** The node {@code id} is gone or banned: it leaves the table now. */
+    void forget(NodeId goneId) {
+        table.remove(goneId);
     }
 
     /** The node {@code id} failed to answer. */

@@ -3,6 +3,7 @@ package dev.comet.core;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectStorage;
+import dev.comet.guard.Guard;
 import dev.comet.aso.ObjectVersions;
 import dev.comet.aso.ObjectStorage.StoredObject;
 import dev.comet.aso.TombstoneStorage.Tombstone;
@@ -59,6 +60,7 @@ public final class Node {
     private final ObjectClient objectClient;
     private final ObjectStorage objects;
     private final OwnerRequests ownerRequests;
+    private final Guard guard;
     private boolean started;
     private boolean stopped;
     private Environment.Timer tokenTimer;
@@ -76,6 +78,7 @@ public final class Node {
         ItemStorage items = new ItemStorage(env.store());
         this.objects = new ObjectStorage(env.store());
         this.ownerRequests = new OwnerRequests(env, config.access());
+        this.guard = new Guard(config.guard(), env.now());
         // the parts hear of each other through the narrow listeners below, wired here: no part knows the Node
         this.transactions = new Transactions(env, config, codec, new Transactions.Listener() {
             @Override
@@ -87,9 +90,20 @@ public final class Node {
             public void failed(NodeId failed) {
                 membership.failed(failed);
             }
+
+            @Override
+            public void addressConfirmed(InetSocketAddress address) {
+                guard.replies().verified(address);
+            }
+
+            @Override
+            public void idChanged(InetSocketAddress address, NodeId expected, NodeId answered) {
+                guard.banIdChange(address, env.now());
+                membership.forget(expected);
+            }
         });
-        this.dispatch = new QueryDispatch(config, env, codec, transactions,
-                this::queriedBy);
+        this.dispatch = new QueryDispatch(config, env, codec, transactions, guard,
+                to -> transactions.probe(to, id), this::queriedBy);
         this.lookups = new Lookups(self, config, env, table, tokens, items, transactions,
                 this::heardOf);
         RemoteStore remote = new RemoteStore(id, transactions);
@@ -113,6 +127,12 @@ public final class Node {
             @Override
             public void maintenance(long now) {
                 env.store().purgeExpired(now);
+                guard.maintain(now);
+            }
+
+            @Override
+            public void idChanged(InetSocketAddress address, NodeId old) {
+                guard.banIdChange(address, env.now());
             }
         });
         this.overlay = new CometOverlay(self, config, env, table, transactions, lookups);
@@ -221,7 +241,7 @@ public final class Node {
                 transactions.queriesSent(), transactions.retries(), transactions.timeouts(),
                 dispatch.malformedDropped() + transactions.malformedDropped() + lookups.malformedDropped(),
                 transactions.unsolicitedDropped(), dispatch.errorRepliesSent(), dispatch.internalErrors(),
-                lookups.started(), lookups.finished());
+                lookups.started(), lookups.finished(), transactions.forgedDropped(), guard.stats());
     }
 
     /** Queries received so far by method ("other" for methods we do not know); a copy. */

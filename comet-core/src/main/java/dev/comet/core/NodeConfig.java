@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.guard.GuardConfig;
 import dev.comet.owned.AccessConfig;
 import dev.comet.routing.RoutingSettings;
 
@@ -42,6 +43,8 @@ import dev.comet.routing.RoutingSettings;
  * @param objects                 active objects: handler limits, replicas, lifetimes, timers ({@link ObjectConfig})
  * @param access                  owner requests and who sees state: the request window, the replay cache's bound, the
  *                                operator's admin token ({@link AccessConfig})
+ * @param guard                   defences against peers: rate limits, bans, the reply budget, one contact per IP
+ *                                ({@link GuardConfig}, docs/abuse.md)
  */
 public record NodeConfig(
         int k,
@@ -69,7 +72,8 @@ public record NodeConfig(
         int maxDatagramBytes,
         int maxBencodeDepth,
         ObjectConfig objects,
-        AccessConfig access) implements RoutingSettings {
+        AccessConfig access,
+        GuardConfig guard) implements RoutingSettings {
 
     public NodeConfig {
         positive("k", k);
@@ -103,12 +107,40 @@ public record NodeConfig(
         if (access == null) {
             throw new CometException(ErrorCode.BAD_INPUT, "access settings are required");
         }
+        if (guard == null) {
+            throw new CometException(ErrorCode.BAD_INPUT, "guard settings are required");
+        }
     }
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
                 30 * 60_000L, 200, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
-                16 * 1024, 32, ObjectConfig.defaults(), AccessConfig.defaults());
+                16 * 1024, 32, ObjectConfig.defaults(), AccessConfig.defaults(), GuardConfig.defaults());
+    }
+
+    /**
+     * The defaults with {@link GuardConfig#relaxed()}: no rate limit or reply budget a test or a load generator
+     * driving nodes hard from one address would reach. For tests and benchmarks only; a node on the Internet keeps
+     * the defaults.
+     */
+    public static NodeConfig relaxed() {
+        return defaults().withGuard(GuardConfig.relaxed());
+    }
+
+    /** These settings with other guard settings. */
+    public NodeConfig withGuard(GuardConfig g) {
+        return toBuilder().guard(g).build();
+    }
+
+    /** Whether the routing table keeps one contact per IP (loopback ports apart when the guard says so). */
+    @Override
+    public boolean oneContactPerIp() {
+        return guard.oneContactPerIp();
+    }
+
+    @Override
+    public boolean loopbackPerPort() {
+        return guard.loopbackPerPort();
     }
 
     /** The bencode bounds every incoming datagram is decoded with. */
@@ -177,6 +209,7 @@ public record NodeConfig(
         private int maxBencodeDepth;
         private ObjectConfig objects;
         private AccessConfig access;
+        private GuardConfig guard;
 
         private Builder(NodeConfig c) {
             k = c.k;
@@ -205,6 +238,7 @@ public record NodeConfig(
             maxBencodeDepth = c.maxBencodeDepth;
             objects = c.objects;
             access = c.access;
+            guard = c.guard;
         }
 
         public Builder k(int value) {
@@ -337,13 +371,18 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder guard(GuardConfig value) {
+            guard = value;
+            return this;
+        }
+
         public NodeConfig build() {
             return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis,
                     requestAttempts, maxFailures, questionableAfterMillis, bucketRefreshMillis,
                     maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis,
                     maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis, maxItemTtlMillis, republishIntervalMillis,
                     replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes, maxDatagramBytes, maxBencodeDepth,
-                    objects, access);
+                    objects, access, guard);
         }
     }
 }

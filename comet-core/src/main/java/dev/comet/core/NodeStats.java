@@ -1,6 +1,12 @@
 package dev.comet.core;
 
-/** Counters of what a node has seen and done; a snapshot, cheap to copy. */
+import dev.comet.guard.GuardStats;
+
+/**
+ * Counters of what a node has seen and done; a snapshot, cheap to copy. {@code unsolicitedDropped} counts every
+ * answer that matched no pending query of ours, {@code forgedDropped} those of them that carried a pending query's
+ * transaction id from another address; {@code guard} is what the node's defences dropped and banned.
+ */
 public record NodeStats(
         long queriesReceived,
         long responsesReceived,
@@ -13,5 +19,7 @@ public record NodeStats(
         long errorRepliesSent,
         long internalErrors,
         long lookupsStarted,
-        long lookupsFinished) {
+        long lookupsFinished,
+        long forgedDropped,
+        GuardStats guard) {
 }

@@ -2,6 +2,9 @@ package dev.comet.core;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.guard.Guard;
+import dev.comet.guard.QueryThrottle;
+import dev.comet.guard.ReplyBudget;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.ClientVersion;
 import dev.comet.krpc.Dict;
@@ -20,10 +23,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Where every datagram enters the node: decodes it, hands responses and errors to {@link Transactions}, routes a
- * query to the handler of its method and sends the reply or the error. Owns the method table and the counters of
- * queries received (by method), datagrams dropped as malformed, error replies sent and internal errors. A bug in a
- * handler becomes a 202 with no detail: exception text never leaves the node.
+ * Where every datagram enters the node: drops those of banned sources unread, decodes the rest, hands responses and
+ * errors to {@link Transactions}, admits a query through the {@link Guard}'s throttle, routes it to the handler of
+ * its method and sends the reply (within the guard's reply budget) or the error. Owns the method table and the
+ * counters of queries received (by method), datagrams dropped as malformed, error replies sent and internal errors.
+ * A bug in a handler becomes a 202 with no detail: exception text never leaves the node.
  */
 final class QueryDispatch {
     /** Methods counted by name in the metrics; others count as "other". */
@@ -48,8 +52,15 @@ final class QueryDispatch {
         void queried(Contact contact, byte[] version);
     }
 
+    /** Asks an address that is not yet verified to prove it is real (a ping), so that its next query gets its answer. */
+    interface Prober {
+        void probe(InetSocketAddress address);
+    }
+
     private final NodeConfig config;
     private final Environment env;
+    private final Guard guard;
+    private final Prober prober;
     private final KrpcCodec codec;
     private final Transactions transactions;
     private final Listener listener;
@@ -64,9 +75,12 @@ final class QueryDispatch {
     private long errorRepliesSent;
     private long internalErrors;
 
-    QueryDispatch(NodeConfig config, Environment env, KrpcCodec codec, Transactions transactions, Listener listener) {
+    QueryDispatch(NodeConfig config, Environment env, KrpcCodec codec, Transactions transactions, Guard guard,
+                  Prober prober, Listener listener) {
         this.config = config;
         this.env = env;
+        this.guard = guard;
+        this.prober = prober;
         this.codec = codec;
         this.transactions = transactions;
         this.listener = listener;
@@ -91,7 +105,7 @@ final class QueryDispatch {
 
     /** A datagram arrived from {@code from}. Never throws: bad input is answered with an error or dropped. */
     void onDatagram(InetSocketAddress from, byte[] datagram) {
-        if (stopped) {
+        if (stopped || guard.dropBanned(from, env.now())) {
             return;
         }
         if (datagram.length > config.maxDatagramBytes()) {
@@ -112,9 +126,13 @@ final class QueryDispatch {
             if (message instanceof KrpcQuery q) {
                 onQuery(from, q, datagram);
             } else if (message instanceof KrpcResponse r) {
-                transactions.onResponse(from, r);
+                if (!transactions.onResponse(from, r)) {
+                    guard.throttle().admit(from, env.now()); // an unsolicited answer costs its source a token
+                }
             } else if (message instanceof KrpcError e) {
-                transactions.onError(from, e);
+                if (!transactions.onError(from, e)) {
+                    guard.throttle().admit(from, env.now());
+                }
             }
         } catch (RuntimeException e) {
             // a bug of ours must not take the node down, and must not go unseen
@@ -126,6 +144,10 @@ final class QueryDispatch {
     }
 
     private void onQuery(InetSocketAddress from, KrpcQuery query, byte[] datagram) {
+        if (guard.throttle().admit(from, env.now()) != QueryThrottle.Verdict.ADMITTED) {
+            return; // dropped without an answer (an answer would cost what the flood is meant to cost us)
+        }
+        guard.replies().queried(from, datagram.length);
         queriesReceived++;
         long[] count = queriesByMethod.get(query.method());
         (count != null ? count : queriesByMethod.get("other"))[0]++;
@@ -149,7 +171,32 @@ final class QueryDispatch {
             sendError(from, query.transactionId(), e.code().krpcCode(), e.getMessage());
             return;
         }
-        env.send(from, codec.encode(new KrpcResponse(query.transactionId(), reply, ClientVersion.COMET, from)));
+        send(from, query.transactionId(), codec.encode(new KrpcResponse(query.transactionId(), reply, ClientVersion.COMET, from)));
+    }
+
+    /**
+     * Sends a reply within the reply budget: one too large for a source that never answered us is replaced by a
+     * short 370 and the source is probed, so that its retry is answered; one over the node's bytes a second is
+     * dropped. {@code tid} may be null (then it is read back from the reply when needed).
+     */
+    private void send(InetSocketAddress to, byte[] tid, byte[] datagram) {
+        ReplyBudget.Verdict verdict = guard.replies().mayReply(to, datagram.length, env.now());
+        if (verdict == ReplyBudget.Verdict.SEND) {
+            env.send(to, datagram);
+        } else if (verdict == ReplyBudget.Verdict.TOO_LARGE_UNVERIFIED) {
+            byte[] id = tid;
+            if (id == null) {
+                try {
+                    id = codec.decode(datagram).transactionId(); // our own reply: it decodes
+                } catch (KrpcDecodeException e) {
+                    internalErrors++;
+                    return;
+                }
+            }
+            sendError(to, id, ErrorCode.UNVERIFIED_SOURCE.krpcCode(), "the answer (" + datagram.length
+                    + " bytes) is too large for an address that has not answered this node yet: answer its ping, then ask again");
+            prober.probe(to);
+        }
     }
 
     private void sendError(InetSocketAddress to, byte[] tid, int code, String message) {
@@ -166,7 +213,7 @@ final class QueryDispatch {
         if (error) {
             errorRepliesSent++;
         }
-        env.send(to, datagram);
+        send(to, null, datagram);
     }
 
     long queriesReceived() {

@@ -7,6 +7,7 @@ import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -85,14 +86,44 @@ final class Replication {
         if (readOnly || !config.replicate()) {
             return;
         }
+        // a quarter of the newcomer's burst at once (if it runs our defaults), in the order found; the rest paced
+        List<Runnable> later = new ArrayList<>();
+        int[] sendNow = {Math.max(1, config.guard().queryBurst() / 4)};
         for (ReplicatedKind<?> kind : kinds) {
             if (!kind.cometOnly() || speaksComet) {
-                handOver(kind, newcomer);
+                handOver(kind, newcomer, store -> {
+                    if (sendNow[0] > 0) {
+                        sendNow[0]--;
+                        store.run();
+                    } else {
+                        later.add(store);
+                    }
+                });
             }
+        }
+        if (!later.isEmpty()) {
+            pace(later, Math.max(1, config.guard().queriesPerSecond() / 4));
         }
     }
 
-    private <R> void handOver(ReplicatedKind<R> kind, Contact newcomer) {
+    /**
+     * Sends the hand-over stores left, {@code perSecond} a second: each store is two queries (a token, then the
+     * store), so a newcomer running our defaults never finds its bucket empty for us, and never bans a holder that
+     * has many records for it.
+     */
+    private void pace(List<Runnable> stores, int perSecond) {
+        env.schedule(1000, () -> {
+            if (!stopped) {
+                int next = Math.min(stores.size(), perSecond);
+                stores.subList(0, next).forEach(Runnable::run);
+                if (next < stores.size()) {
+                    pace(new ArrayList<>(stores.subList(next, stores.size())), perSecond);
+                }
+            }
+        });
+    }
+
+    private <R> void handOver(ReplicatedKind<R> kind, Contact newcomer, java.util.function.Consumer<Runnable> stores) {
         long now = env.now();
         for (R record : kind.held(now, config.maxHandOverScan())) {
             if (!kind.leftToTheNode(record)) {
@@ -112,7 +143,7 @@ final class Replication {
             // nearer the key, whose tables are dense there, hand the record over
             boolean behind = handsOff(kind) && behind(key, replicas, closest);
             if (!behind && closest.subList(0, Math.min(replicas, closest.size())).contains(newcomer)) {
-                handTo(kind, newcomer, record);
+                stores.accept(() -> handTo(kind, newcomer, record));
             }
             if (behind && key.byDistance().compare(newcomer.id(), self.id()) < 0) {
                 // a newcomer in front of a holder near the edge of the closest may have pushed it beyond n + margin: a

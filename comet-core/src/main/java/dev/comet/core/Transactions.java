@@ -36,6 +36,14 @@ final class Transactions {
 
         /** The node {@code id} did not answer (every attempt), or another node answers at its address now. */
         void failed(NodeId id);
+
+        /** A response or error from {@code address} matched a query of ours by transaction id and address. */
+        default void addressConfirmed(InetSocketAddress address) {
+        }
+
+        /** The node we asked at {@code address} as {@code expected} answered with another id. */
+        default void idChanged(InetSocketAddress address, NodeId expected, NodeId answered) {
+        }
     }
 
     private final Environment env;
@@ -54,6 +62,7 @@ final class Transactions {
     private long responsesReceived;
     private long errorsReceived;
     private long unsolicitedDropped;
+    private long forgedDropped;
     private long malformedDropped;
 
     private static final class PendingCall {
@@ -61,6 +70,8 @@ final class Transactions {
         final NodeId expected;
         final byte[] datagram;
         final QueryCallback callback;
+        /** False for a probe: its answer proves the address, it does not teach the routing table. */
+        boolean teaches = true;
         long sentAt;
         int attempts = 1;
         Environment.Timer timer;
@@ -92,6 +103,20 @@ final class Transactions {
      * there (null when unknown, as for a bootstrap address).
      */
     void send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback) {
+        send(to, expected, method, args, callback, true);
+    }
+
+    /**
+     * Pings {@code to} only to learn that its address is real (the reply budget's verification): the answer
+     * confirms the address to the listener, it does not teach the routing table (the prober may be a BEP 43
+     * read-only client). Sent once, not retried.
+     */
+    void probe(InetSocketAddress to, NodeId self) {
+        send(to, null, "ping", Dict.builder().put("id", self).build(), QueryCallback.IGNORE, false);
+    }
+
+    private void send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback,
+                      boolean teaches) {
         if (stopped || pending.size() >= MAX_PENDING) {
             callback.onFailure();
             return;
@@ -103,6 +128,10 @@ final class Transactions {
         byte[] tid = {(byte) (key >>> 8), (byte) key};
         byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, ClientVersion.COMET, readOnly));
         PendingCall call = new PendingCall(to, expected, datagram, callback);
+        call.teaches = teaches;
+        if (!teaches) {
+            call.attempts = config.requestAttempts();
+        }
         pending.put(key, call);
         final int transaction = key;
         call.sentAt = env.now();
@@ -131,11 +160,14 @@ final class Transactions {
         call.callback.onFailure();
     }
 
-    /** A response arrived: it completes the pending call it answers, if it comes from where we sent it. */
-    void onResponse(InetSocketAddress from, KrpcResponse response) {
+    /**
+     * A response arrived: it completes the pending call it answers, if it comes from where we sent it. False when it
+     * answers none (unsolicited: late, guessed or forged).
+     */
+    boolean onResponse(InetSocketAddress from, KrpcResponse response) {
         PendingCall call = takePending(from, response.transactionId());
         if (call == null) {
-            return;
+            return false;
         }
         responsesReceived++;
         Contact sender;
@@ -144,37 +176,70 @@ final class Transactions {
         } catch (CometException e) {
             malformedDropped++;
             call.callback.onFailure();
-            return;
+            return true;
         }
-        listener.answered(sender, response.version());
+        if (!call.teaches) {
+            call.callback.onResponse(sender, response);
+            return true;
+        }
         if (call.expected != null && !call.expected.equals(sender.id())) {
-            // another node now answers at that address: the one we asked for is gone
+            // another node now answers at that address: the one we asked for is gone, and the one there changed
+            // its id (the guard bans it: a node that picks ids at will could place itself next to any key)
+            listener.idChanged(from, call.expected, sender.id());
             listener.failed(call.expected);
             call.callback.onFailure();
-            return;
+            return true;
         }
+        listener.answered(sender, response.version());
         call.callback.onResponse(sender, response);
+        return true;
     }
 
-    /** An error reply arrived for one of our queries. */
-    void onError(InetSocketAddress from, KrpcError error) {
+    /**
+     * An error reply arrived for one of our queries. A 370 (our address is not verified there yet, and the node
+     * probes it now) leaves the call pending: its next attempt, after the usual timeout, is answered. False when it
+     * answers none of our queries.
+     */
+    boolean onError(InetSocketAddress from, KrpcError error) {
+        if (error.code() == ErrorCode.UNVERIFIED_SOURCE.krpcCode()) {
+            PendingCall call = matching(from, error.transactionId());
+            if (call != null && call.attempts < config.requestAttempts()) {
+                listener.addressConfirmed(from);
+                return true;
+            }
+        }
         PendingCall call = takePending(from, error.transactionId());
         if (call == null) {
-            return;
+            return false;
         }
         errorsReceived++;
         call.callback.onError(error);
+        return true;
+    }
+
+    /** The pending call {@code tid} names if it was sent to {@code from}, else null. */
+    private PendingCall matching(InetSocketAddress from, byte[] tid) {
+        PendingCall call = tid.length == 2 ? pending.get(key(tid)) : null;
+        return call != null && call.to.equals(from) ? call : null;
+    }
+
+    private static int key(byte[] tid) {
+        return ((tid[0] & 0xFF) << 8) | (tid[1] & 0xFF);
     }
 
     private PendingCall takePending(InetSocketAddress from, byte[] tid) {
-        int key = tid.length == 2 ? ((tid[0] & 0xFF) << 8) | (tid[1] & 0xFF) : -1;
+        int key = tid.length == 2 ? key(tid) : -1;
         PendingCall call = key < 0 ? null : pending.get(key);
         // an answer counts only if it comes from the address we asked (mldht: tid and address must match)
         if (call == null || !call.to.equals(from)) {
             unsolicitedDropped++;
+            if (call != null) {
+                forgedDropped++; // a pending query's tid from another address: a guess or a spoof
+            }
             return null;
         }
         pending.remove(key);
+        listener.addressConfirmed(from);
         call.timer.cancel();
         if (call.attempts == 1) {
             rtt.record(env.now() - call.sentAt);
@@ -221,5 +286,10 @@ final class Transactions {
 
     long malformedDropped() {
         return malformedDropped;
+    }
+
+    /** Answers carrying the transaction id of a pending query but coming from another address than it went to. */
+    long forgedDropped() {
+        return forgedDropped;
     }
 }

@@ -1,7 +1,6 @@
 package dev.comet.routing;
 
 import dev.comet.id.NodeId;
-import dev.comet.routing.RoutingTable.Entry;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,20 +8,20 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * One k-bucket of a {@link RoutingTable}: its entries, its replacement cache (most recently heard last) and when it
- * last changed. Owned and changed by its table only.
+ * One k-bucket of a {@link RoutingTable}: its contacts, its replacement cache (the most recently heard from last)
+ * and when it last changed. Owned by its table, touched only on the node's thread.
  */
 final class Bucket {
-    final List<Entry> entries = new ArrayList<>(8);
-    final ArrayDeque<Entry> replacements = new ArrayDeque<>();
+    final List<ContactEntry> entries = new ArrayList<>(8);
+    final ArrayDeque<ContactEntry> replacements = new ArrayDeque<>();
     long lastChanged;
 
     Bucket(long now) {
         lastChanged = now;
     }
 
-    Entry find(NodeId id) {
-        for (Entry e : entries) {
+    ContactEntry find(NodeId id) {
+        for (ContactEntry e : entries) {
             if (e.contact().id().equals(id)) {
                 return e;
             }
@@ -30,8 +29,8 @@ final class Bucket {
         return null;
     }
 
-    Entry findReplacement(NodeId id) {
-        for (Entry e : replacements) {
+    ContactEntry findReplacement(NodeId id) {
+        for (ContactEntry e : replacements) {
             if (e.contact().id().equals(id)) {
                 return e;
             }
@@ -40,10 +39,10 @@ final class Bucket {
     }
 
     /** The most recently seen verified replacement, else the most recent one; removed from the cache. */
-    Entry bestReplacement() {
-        Entry best = null;
-        for (Iterator<Entry> it = replacements.descendingIterator(); it.hasNext(); ) {
-            Entry e = it.next();
+    ContactEntry bestReplacement() {
+        ContactEntry best = null;
+        for (Iterator<ContactEntry> it = replacements.descendingIterator(); it.hasNext(); ) {
+            ContactEntry e = it.next();
             if (e.lastResponse() >= 0) {
                 best = e;
                 break;

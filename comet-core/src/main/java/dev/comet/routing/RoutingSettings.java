@@ -25,4 +25,14 @@ public interface RoutingSettings {
 
     /** Sends of one request before it counts as failed. */
     int requestAttempts();
+
+    /** At most one contact per IP address (main table and replacements). */
+    default boolean oneContactPerIp() {
+        return false;
+    }
+
+    /** With {@link #oneContactPerIp()}: a loopback address counts with its port (a loopback cluster shares one IP). */
+    default boolean loopbackPerPort() {
+        return true;
+    }
 }

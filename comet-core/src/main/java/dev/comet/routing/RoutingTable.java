@@ -1,11 +1,14 @@
 package dev.comet.routing;
 
+import dev.comet.guard.Source;
 import dev.comet.id.NodeId;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,14 +25,15 @@ public final class RoutingTable {
     private final NodeId self;
     private final RoutingSettings config;
     private final List<Bucket> buckets = new ArrayList<>();
-    /** Which id each address of the main table belongs to: one address holds one id. */
-    private final java.util.Map<java.net.InetSocketAddress, NodeId> idByAddress = new java.util.HashMap<>();
+    /**
+     * Which id each source of the main table belongs to: one source holds one id. A source is the address, or with
+     * {@code oneContactPerIp} the IP address (and the port on loopback with {@code loopbackPerPort}).
+     */
+    private final Map<Object, NodeId> idBySource = new HashMap<>();
 
     /**
-     * The Comet contacts again, in buckets of their own (the overlay, docs/architecture.md §"Comet inside Mainline"):
-     * where Comet nodes are a small share of the network they rarely keep a place in the main buckets, and the Comet
-     * nodes closest to a key could not be named. Every Comet contact the main table hears of or fails goes here too,
-     * so in an all-Comet network both hold the same contacts. Null in the overlay itself.
+     * The Comet contacts again, in buckets of their own (docs/architecture.md, "Comet inside Mainline"); every Comet
+     * contact heard of or failed goes here too, so in an all-Comet network both hold the same. Null in the overlay.
      */
     private final RoutingTable comets;
 
@@ -68,14 +72,17 @@ public final class RoutingTable {
         if (contact.id().equals(self)) {
             return null;
         }
-        NodeId holder = idByAddress.get(contact.address());
+        NodeId holder = idBySource.get(sourceOf(contact.address()));
         if (holder != null && !holder.equals(contact.id())) {
             if (!responded) {
-                return null; // one socket may not claim many ids (it could fill a bucket)
+                return null; // one socket (or IP) may not claim many ids (it could fill a bucket)
             }
-            // the node at this address answered with a new id: the old one is gone
             Bucket old = buckets.get(indexOf(holder));
-            Entry stale = old.find(holder);
+            ContactEntry stale = old.find(holder);
+            if (stale != null && !stale.contact.address().equals(contact.address()) && liveness(stale, now) != Liveness.BAD) {
+                return null; // another node of the same IP holds its place while it is healthy: one contact per IP
+            }
+            // the node at this address answered with a new id (or the other node of its IP went bad): the old one goes
             if (stale != null) {
                 removeEntry(old, stale);
             }
@@ -83,16 +90,16 @@ public final class RoutingTable {
         while (true) {
             int index = indexOf(contact.id());
             Bucket bucket = buckets.get(index);
-            Entry existing = bucket.find(contact.id());
+            ContactEntry existing = bucket.find(contact.id());
             if (existing != null) {
                 if (!existing.contact.address().equals(contact.address())) {
                     // an id moving to another address is only believed once the old address has gone bad
                     if (liveness(existing, now) != Liveness.BAD || !responded) {
                         return null;
                     }
-                    idByAddress.remove(existing.contact.address());
+                    idBySource.remove(sourceOf(existing.contact.address()));
                     existing.contact = contact;
-                    idByAddress.put(contact.address(), contact.id());
+                    idBySource.put(sourceOf(contact.address()), contact.id());
                 }
                 existing.touch(responded, speaksComet, now);
                 if (responded) {
@@ -100,13 +107,13 @@ public final class RoutingTable {
                 }
                 return null;
             }
-            Entry replacement = bucket.findReplacement(contact.id());
+            ContactEntry replacement = bucket.findReplacement(contact.id());
             if (bucket.entries.size() < config.k()) {
                 if (replacement != null) {
                     bucket.replacements.remove(replacement);
                 }
-                Entry entry = replacement != null && replacement.contact.address().equals(contact.address())
-                        ? replacement : new Entry(contact);
+                ContactEntry entry = replacement != null && replacement.contact.address().equals(contact.address())
+                        ? replacement : new ContactEntry(contact);
                 entry.touch(responded, speaksComet, now);
                 addEntry(bucket, entry);
                 bucket.lastChanged = now;
@@ -122,10 +129,10 @@ public final class RoutingTable {
                 continue;
             }
             if (responded) {
-                Entry bad = firstBad(bucket, now);
+                ContactEntry bad = firstBad(bucket, now);
                 if (bad != null) {
                     removeEntry(bucket, bad);
-                    Entry entry = new Entry(contact);
+                    ContactEntry entry = new ContactEntry(contact);
                     entry.touch(true, speaksComet, now);
                     addEntry(bucket, entry);
                     bucket.lastChanged = now;
@@ -146,14 +153,14 @@ public final class RoutingTable {
                 bucket.replacements.remove(replacement);
                 bucket.replacements.addLast(replacement);
             } else {
-                Entry entry = new Entry(contact);
+                ContactEntry entry = new ContactEntry(contact);
                 entry.touch(responded, speaksComet, now);
                 bucket.replacements.addLast(entry);
                 if (bucket.replacements.size() > config.replacementCacheSize()) {
                     bucket.replacements.removeFirst();
                 }
             }
-            Entry questionable = stalestQuestionable(bucket, now);
+            ContactEntry questionable = stalestQuestionable(bucket, now);
             if (questionable != null) {
                 questionable.pingSentAt = now;
                 return questionable.contact;
@@ -168,9 +175,9 @@ public final class RoutingTable {
             comets.failed(id, now);
         }
         Bucket bucket = buckets.get(indexOf(id));
-        Entry entry = bucket.find(id);
+        ContactEntry entry = bucket.find(id);
         if (entry == null) {
-            Entry replacement = bucket.findReplacement(id);
+            ContactEntry replacement = bucket.findReplacement(id);
             if (replacement != null) {
                 bucket.replacements.remove(replacement);
             }
@@ -180,18 +187,45 @@ public final class RoutingTable {
         entry.pingSentAt = -1;
         if (liveness(entry, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
             removeEntry(bucket, entry);
-            Entry promoted = bucket.bestReplacement();
-            if (idByAddress.containsKey(promoted.contact.address())) {
-                return; // its address went to another id meanwhile
+            ContactEntry promoted = bucket.bestReplacement();
+            if (idBySource.containsKey(sourceOf(promoted.contact.address()))) {
+                return; // its address (or IP) went to another id meanwhile
             }
             addEntry(bucket, promoted);
             bucket.lastChanged = now;
         }
     }
 
+    /** The id of the main table's contact at exactly {@code address}, or null. */
+    public NodeId idAt(java.net.InetSocketAddress address) {
+        NodeId holder = idBySource.get(sourceOf(address));
+        ContactEntry e = holder == null ? null : entry(holder);
+        return e != null && e.contact.address().equals(address) ? holder : null;
+    }
+
+    private Object sourceOf(java.net.InetSocketAddress address) {
+        return config.oneContactPerIp() ? Source.of(address, config.loopbackPerPort()) : address;
+    }
+
+    /** Forgets {@code id} (main table and replacements): its node is gone or banned. */
+    public void remove(NodeId id) {
+        if (comets != null) {
+            comets.remove(id);
+        }
+        Bucket bucket = buckets.get(indexOf(id));
+        ContactEntry entry = bucket.find(id);
+        if (entry != null) {
+            removeEntry(bucket, entry);
+        }
+        ContactEntry replacement = bucket.findReplacement(id);
+        if (replacement != null) {
+            bucket.replacements.remove(replacement);
+        }
+    }
+
     /** The {@code n} non-bad contacts closest to {@code target}, closest first: where a lookup starts. */
     public List<Contact> closest(NodeId target, int n, long now) {
-        return closest(target, n, false, false);
+        return closest(target, n, false, false, false);
     }
 
     /**
@@ -199,12 +233,12 @@ public final class RoutingTable {
      * tells others (BEP 5 says good nodes), so a contact that only ever sent queries is not passed on.
      */
     public List<Contact> closestAnswering(NodeId target, int n, long now) {
-        return closest(target, n, true, false);
+        return closest(target, n, true, false, false);
     }
 
     /** As {@link #closestAnswering}, of the contacts that identified themselves as Comet nodes only. */
     public List<Contact> closestAnsweringComet(NodeId target, int n, long now) {
-        return comets.closest(target, n, true, true);
+        return comets.closest(target, n, true, true, false);
     }
 
     /**
@@ -217,7 +251,7 @@ public final class RoutingTable {
     }
 
     /** The overlay's entry for {@code id}, or null. */
-    public Entry cometEntry(NodeId id) {
+    public ContactEntry cometEntry(NodeId id) {
         return comets.entry(id);
     }
 
@@ -226,7 +260,7 @@ public final class RoutingTable {
         return comets.size();
     }
 
-    /** As {@link #refreshTargets}, for the overlay's buckets: idle or holding fewer than K Comet contacts. */
+    /** As {@link #refreshTargets}, for the overlay's buckets that are idle or hold fewer than K. */
     public List<NodeId> cometRefreshTargets(long now, RandomGenerator random) {
         return comets.refreshTargets(now, true, random);
     }
@@ -238,7 +272,7 @@ public final class RoutingTable {
      */
     public boolean amongForeignNodes() {
         for (Bucket b : buckets) {
-            for (Entry e : b.entries) {
+            for (ContactEntry e : b.entries) {
                 if (!e.speaksComet) {
                     return true;
                 }
@@ -252,17 +286,13 @@ public final class RoutingTable {
         return comets.wants(id);
     }
 
-    private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly) {
-        return closest(target, n, answeredOnly, cometOnly, false);
-    }
-
     private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly, boolean responsiveOnly) {
         // every reply asks this: keep the n closest so far in order, instead of sorting the whole table
         Comparator<NodeId> byDistance = target.byDistance();
         Contact[] best = new Contact[n];
         int count = 0;
         for (Bucket b : buckets) {
-            for (Entry e : b.entries) {
+            for (ContactEntry e : b.entries) {
                 if (liveness(e, 0) == Liveness.BAD || answeredOnly && e.lastResponse < 0 || cometOnly && !e.speaksComet
                         || responsiveOnly && e.failures > 0) {
                     continue;
@@ -299,11 +329,11 @@ public final class RoutingTable {
     }
 
     /** The entry for {@code id} in the main table, or null. */
-    public Entry entry(NodeId id) {
+    public ContactEntry entry(NodeId id) {
         return buckets.get(indexOf(id)).find(id);
     }
 
-    public Liveness liveness(Entry e, long now) {
+    public Liveness liveness(ContactEntry e, long now) {
         if (e.failures >= config.maxFailures() || (e.lastResponse < 0 && e.failures > 0)) {
             return Liveness.BAD; // failed too often, or never answered and failed its verification ping
         }
@@ -327,7 +357,7 @@ public final class RoutingTable {
     }
 
     /** A read-only view of bucket {@code index}'s entries. */
-    public List<Entry> bucket(int index) {
+    public List<ContactEntry> bucket(int index) {
         return Collections.unmodifiableList(buckets.get(index).entries);
     }
 
@@ -337,13 +367,13 @@ public final class RoutingTable {
 
     /** All contacts of the main table, good ones first (what a restarted node rejoins from). */
     public List<Contact> contacts(long now) {
-        List<Entry> all = new ArrayList<>();
+        List<ContactEntry> all = new ArrayList<>();
         for (Bucket b : buckets) {
             all.addAll(b.entries);
         }
-        all.sort(Comparator.comparing((Entry e) -> liveness(e, now)));
+        all.sort(Comparator.comparing((ContactEntry e) -> liveness(e, now)));
         List<Contact> out = new ArrayList<>(all.size());
-        for (Entry e : all) {
+        for (ContactEntry e : all) {
             out.add(e.contact);
         }
         return out;
@@ -373,7 +403,7 @@ public final class RoutingTable {
     public List<Contact> questionableContacts(long now) {
         List<Contact> out = new ArrayList<>();
         for (Bucket b : buckets) {
-            for (Entry e : b.entries) {
+            for (ContactEntry e : b.entries) {
                 if (liveness(e, now) == Liveness.QUESTIONABLE && e.lastResponse >= 0
                         && (e.pingSentAt < 0 || now - e.pingSentAt > config.questionableAfterMillis())) {
                     e.pingSentAt = now;
@@ -384,18 +414,18 @@ public final class RoutingTable {
         return out;
     }
 
-    private void addEntry(Bucket bucket, Entry entry) {
+    private void addEntry(Bucket bucket, ContactEntry entry) {
         bucket.entries.add(entry);
-        idByAddress.put(entry.contact.address(), entry.contact.id());
+        idBySource.put(sourceOf(entry.contact.address()), entry.contact.id());
     }
 
-    private void removeEntry(Bucket bucket, Entry entry) {
+    private void removeEntry(Bucket bucket, ContactEntry entry) {
         bucket.entries.remove(entry);
-        idByAddress.remove(entry.contact.address(), entry.contact.id());
+        idBySource.remove(sourceOf(entry.contact.address()), entry.contact.id());
     }
 
-    private Entry firstBad(Bucket bucket, long now) {
-        for (Entry e : bucket.entries) {
+    private ContactEntry firstBad(Bucket bucket, long now) {
+        for (ContactEntry e : bucket.entries) {
             if (liveness(e, now) == Liveness.BAD) {
                 return e;
             }
@@ -404,9 +434,9 @@ public final class RoutingTable {
     }
 
     /** The least recently seen questionable entry that is not already being pinged. */
-    private Entry stalestQuestionable(Bucket bucket, long now) {
-        Entry stalest = null;
-        for (Entry e : bucket.entries) {
+    private ContactEntry stalestQuestionable(Bucket bucket, long now) {
+        ContactEntry stalest = null;
+        for (ContactEntry e : bucket.entries) {
             boolean pingPending = e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.requestAttempts();
             if (liveness(e, now) == Liveness.QUESTIONABLE && !pingPending
                     && (stalest == null || e.lastSeen < stalest.lastSeen)) {
@@ -425,59 +455,13 @@ public final class RoutingTable {
         Bucket old = buckets.get(depth);
         Bucket near = new Bucket(old.lastChanged);
         Bucket far = new Bucket(old.lastChanged);
-        for (Entry e : old.entries) {
+        for (ContactEntry e : old.entries) {
             (self.commonPrefixLength(e.contact.id()) == depth ? far : near).entries.add(e);
         }
-        for (Entry e : old.replacements) {
+        for (ContactEntry e : old.replacements) {
             (self.commonPrefixLength(e.contact.id()) == depth ? far : near).replacements.add(e);
         }
         buckets.set(depth, far);
         buckets.add(near);
-    }
-
-    /** One contact's liveness record; mutable, owned by the table. */
-    public static final class Entry {
-        private Contact contact;
-        private long lastSeen;
-        private long lastResponse = -1;
-        private long pingSentAt = -1;
-        private int failures;
-        private boolean speaksComet;
-
-        private Entry(Contact contact) {
-            this.contact = contact;
-        }
-
-        private void touch(boolean responded, boolean comet, long now) {
-            lastSeen = now;
-            if (responded) {
-                lastResponse = now;
-                failures = 0;
-                pingSentAt = -1;
-            }
-            speaksComet |= comet;
-        }
-
-        public Contact contact() {
-            return contact;
-        }
-
-        public long lastSeen() {
-            return lastSeen;
-        }
-
-        /** Time of the last answer to one of our queries, or -1 if it never answered. */
-        public long lastResponse() {
-            return lastResponse;
-        }
-
-        public int failures() {
-            return failures;
-        }
-
-        /** Whether this contact identified itself as a Comet node (its {@code v} field). */
-        public boolean speaksComet() {
-            return speaksComet;
-        }
     }
 }

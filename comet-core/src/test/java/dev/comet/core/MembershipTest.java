@@ -6,7 +6,7 @@ import dev.comet.id.NodeId;
 import dev.comet.krpc.CompactInfo;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcMessage;
-import dev.comet.routing.RoutingTable;
+import dev.comet.routing.ContactEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -76,7 +76,7 @@ class MembershipTest {
     void aContactThatAnswersEntersTheRoutingTableAsVerified() {
         n.learn(a);
 
-        RoutingTable.Entry entry = n.node.routingTable().entry(a.id);
+        ContactEntry entry = n.node.routingTable().entry(a.id);
         assertThat(entry).isNotNull();
         assertThat(entry.lastResponse()).isEqualTo(n.env.now());
         assertThat(entry.speaksComet()).isTrue();
@@ -86,7 +86,7 @@ class MembershipTest {
     void aContactThatOnlyQueriesUsIsNotVerifiedAndGetsPingedBack() {
         n.askOk(a, "ping", a.args().build());
 
-        RoutingTable.Entry entry = n.node.routingTable().entry(a.id);
+        ContactEntry entry = n.node.routingTable().entry(a.id);
         assertThat(entry).isNotNull();
         assertThat(entry.lastResponse()).isEqualTo(-1);
         assertThat(n.onlyQueryTo(a, "ping")).isNotNull();

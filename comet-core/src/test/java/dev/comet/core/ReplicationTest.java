@@ -67,6 +67,23 @@ class ReplicationTest {
     }
 
     @Test
+    void aHandOverOfManyRecordsIsPacedWithinTheNewcomersQueryAllowance() {
+        NodeUnderTest n = NodeUnderTest.withDefaults();
+        for (int i = 0; i < 100; i++) {
+            holdItem(n, Item.immutable(Bencode.encode(("item " + i).getBytes(StandardCharsets.UTF_8))));
+        }
+        int atOnce = n.node.config().guard().queryBurst() / 4;
+        int perSecond = n.node.config().guard().queriesPerSecond() / 4;
+
+        n.learn(a);
+        assertThat(n.distinctQueriesTo(a, "get")).as("a quarter of the newcomer's burst at once").hasSize(atOnce);
+        n.env.advance(1_000);
+        assertThat(n.distinctQueriesTo(a, "get")).hasSize(atOnce + perSecond);
+        n.env.advance((100 - atOnce) / perSecond * 1_000L);
+        assertThat(n.distinctQueriesTo(a, "get")).as("every record, in the end").hasSize(100);
+    }
+
+    @Test
     void aNewcomerThatIsNotAmongTheKClosestGetsNothing() {
         NodeId key = item.target();
         NodeUnderTest n = new NodeUnderTest(flip(key, 0), NodeConfig.builder().k(2).build(), new FakeEnvironment(7));

@@ -80,7 +80,7 @@ class TransactionsTest {
     }
 
     @Test
-    void aResponseCarryingAnotherNodeIdThanExpectedFailsTheCall() {
+    void aResponseCarryingAnotherNodeIdThanExpectedFailsTheCallAndBansTheAddressForTheIdChangeBan() {
         n.learn(a);
         List<LookupResult> results = new ArrayList<>();
         n.node.lookup(NodeId.ofKey("some target"), results::add);
@@ -92,6 +92,43 @@ class TransactionsTest {
         assertThat(results).hasSize(1);
         assertThat(results.get(0).closest()).extracting(Contact::id).doesNotContain(other.id, a.id);
         assertThat(n.node.routingTable().entry(a.id)).isNull();
+        assertThat(n.node.routingTable().entry(other.id)).isNull();
+        assertThat(n.node.stats().guard().idChangeBans()).isEqualTo(1);
+
+        // banned: its queries are dropped unread, until the ban ends
+        assertThat(n.deliver(other, other.query("ping", other.args().build()))).isEmpty();
+        assertThat(n.node.stats().guard().bannedDropped()).isEqualTo(1);
+        n.env.advance(config.guard().idChangeBanMillis());
+        assertThat(n.deliver(other, other.query("ping", other.args().build()))).hasSize(1);
+    }
+
+    @Test
+    void aPingAnsweredWithAnotherIdFromTheAddressOfAKnownContactBansThatSource() {
+        n.learn(a);
+        Peer other = new Peer(NodeId.ofKey("someone else"), a.address);
+        n.node.ping(a.address, pinged::add); // no expected id: as a bootstrap ping
+        List<FakeEnvironment.Sent> pings = n.queriesTo(a, "ping");
+        n.answer(other, pings.get(pings.size() - 1), Dict.builder());
+
+        assertThat(n.node.stats().guard().idChangeBans()).isEqualTo(1);
+        assertThat(n.node.routingTable().entry(a.id)).isNull();
+        assertThat(n.node.routingTable().entry(other.id)).isNull();
+    }
+
+    @Test
+    void aResponseWithAPendingTidFromAnotherAddressIsCountedAsForgedAndIgnored() {
+        FakeEnvironment.Sent query = ping(a);
+
+        n.env.deliver(n.node, impostor.address, impostor.answer(query, Dict.builder()));
+
+        assertThat(n.node.stats().forgedDropped()).isEqualTo(1);
+        assertThat(n.node.routingTable().entry(impostor.id)).isNull();
+        assertThat(pinged).isEmpty();
+        // an unknown tid is unsolicited, not forged
+        n.env.deliver(n.node, impostor.address, FakeEnvironment.CODEC.encode(new KrpcResponse(new byte[] {1, 2, 3},
+                impostor.args().build(), impostor.version, null)));
+        assertThat(n.node.stats().forgedDropped()).isEqualTo(1);
+        assertThat(n.node.stats().unsolicitedDropped()).isEqualTo(2);
     }
 
     @Test

@@ -43,7 +43,7 @@ class CometOverlayTableTest {
         }
         Contact comet = contact(0);
         table.heardFrom(comet, true, true, 2);
-        assertThat(table.bucket(0)).extracting(RoutingTable.Entry::contact).doesNotContain(comet);
+        assertThat(table.bucket(0)).extracting(ContactEntry::contact).doesNotContain(comet);
         assertThat(table.closestAnsweringComet(comet.id(), 8, 3)).containsExactly(comet);
         assertThat(table.cometCount()).isEqualTo(1);
         assertThat(table.amongForeignNodes()).isTrue();

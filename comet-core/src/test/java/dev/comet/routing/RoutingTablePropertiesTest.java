@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
-import dev.comet.routing.RoutingTable.Entry;
 import dev.comet.routing.RoutingTable.Liveness;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -122,7 +121,7 @@ class RoutingTablePropertiesTest {
                 if (toPing != null) {
                     // the contact to ping is one the table holds, in the same bucket as the newcomer; or, for a Comet
                     // newcomer, one only the overlay holds
-                    Entry e = table.entry(toPing.id());
+                    ContactEntry e = table.entry(toPing.id());
                     if (e == null && comet) {
                         e = table.cometEntry(toPing.id());
                     } else {
@@ -153,14 +152,14 @@ class RoutingTablePropertiesTest {
         int last = table.bucketCount() - 1;
         assertThat(table.bucketCount()).isBetween(1, NodeId.BITS);
         Set<NodeId> seen = new HashSet<>();
-        List<Entry> nonBad = new ArrayList<>();
+        List<ContactEntry> nonBad = new ArrayList<>();
         int total = 0;
         for (int i = 0; i <= last; i++) {
-            List<Entry> bucket = table.bucket(i);
+            List<ContactEntry> bucket = table.bucket(i);
             assertThat(bucket.size()).as("size of bucket %d", i).isLessThanOrEqualTo(config.k());
             assertThat(table.replacementCount(i)).as("replacements of bucket %d", i)
                     .isLessThanOrEqualTo(config.replacementCacheSize());
-            for (Entry e : bucket) {
+            for (ContactEntry e : bucket) {
                 NodeId id = e.contact().id();
                 int cpl = self.commonPrefixLength(id);
                 if (i < last) {
@@ -192,7 +191,7 @@ class RoutingTablePropertiesTest {
         int n = targets.nextInt(2 * config.k() + 2);
         List<Contact> closest = table.closest(target, n, now);
         List<Contact> expected = nonBad.stream()
-                .map(Entry::contact)
+                .map(ContactEntry::contact)
                 .sorted((a, b) -> target.compareDistance(a.id(), b.id()))
                 .limit(n)
                 .toList();
@@ -204,7 +203,7 @@ class RoutingTablePropertiesTest {
         // closestAnswering(): the same, of the entries that answered
         List<Contact> answering = table.closestAnswering(target, n, now);
         assertThat(answering).containsExactlyElementsOf(nonBad.stream()
-                .filter(e -> e.lastResponse() >= 0).map(Entry::contact)
+                .filter(e -> e.lastResponse() >= 0).map(ContactEntry::contact)
                 .sorted((a, b) -> target.compareDistance(a.id(), b.id())).limit(n).toList());
         // closestAnsweringComet() reads the overlay: contacts heard from as Comet nodes only, closest first; in an
         // all-Comet network the overlay holds what the table holds
@@ -288,7 +287,7 @@ class RoutingTablePropertiesTest {
         Contact near = contactWithPrefix(5);
         assertThat(table.heardFrom(near, responded, false, config.k())).isEqualTo(responded ? null : near);
         assertThat(table.bucketCount()).isEqualTo(2);
-        assertThat(table.bucket(0)).extracting(Entry::contact).containsExactlyElementsOf(far);
+        assertThat(table.bucket(0)).extracting(ContactEntry::contact).containsExactlyElementsOf(far);
         assertThat(table.replacementCount(0)).isZero();
         return far;
     }
@@ -368,7 +367,7 @@ class RoutingTablePropertiesTest {
         Contact victim = far.get(3);
         for (int i = 1; i < config.maxFailures(); i++) {
             table.failed(victim.id(), 100 + i);
-            Entry e = table.entry(victim.id());
+            ContactEntry e = table.entry(victim.id());
             assertThat(e).isNotNull();
             assertThat(e.failures()).isEqualTo(i);
             assertThat(table.liveness(e, 100 + i)).isNotEqualTo(Liveness.BAD);
@@ -392,7 +391,7 @@ class RoutingTablePropertiesTest {
         for (int i = 0; i < config.maxFailures(); i++) {
             table.failed(victim.id(), now);
         }
-        Entry e = table.entry(victim.id());
+        ContactEntry e = table.entry(victim.id());
         assertThat(e).isNotNull();
         assertThat(table.liveness(e, now)).isEqualTo(Liveness.BAD);
         assertThat(table.closest(victim.id(), 100, now)).doesNotContain(victim).hasSize(config.k());
@@ -425,7 +424,7 @@ class RoutingTablePropertiesTest {
         Contact verified = contactWithPrefix(0);
         assertThat(table.heardFrom(verified, true, false, now + 2)).isNull();
         assertThat(table.entry(victim.id())).isNull();
-        Entry e = table.entry(verified.id());
+        ContactEntry e = table.entry(verified.id());
         assertThat(e).isNotNull();
         assertThat(table.liveness(e, now + 2)).isEqualTo(Liveness.GOOD);
         assertThat(table.bucket(0)).hasSize(config.k());
@@ -442,7 +441,7 @@ class RoutingTablePropertiesTest {
         for (int i = 0; i < config.maxFailures(); i++) {
             table.failed(far.get(0).id(), 101);
         }
-        Entry promoted = table.entry(cached.id());
+        ContactEntry promoted = table.entry(cached.id());
         assertThat(promoted).isNotNull();
         assertThat(promoted.speaksComet()).isTrue();
         assertThat(promoted.lastResponse()).isEqualTo(100);

@@ -26,6 +26,17 @@ public final class GatewayMetrics {
         rpc("in", "malformed", c -> c.stats().malformedDropped());
         rpc("in", "unsolicited", c -> c.stats().unsolicitedDropped());
         rpc("in", "error_reply_sent", c -> c.stats().errorRepliesSent());
+        rpc("in", "forged", c -> c.stats().forgedDropped());
+        // the reasons are explained in docs/operations.md (Metrics) and docs/abuse.md
+        guard("source_rate", c -> c.stats().guard().throttledBySource());
+        guard("global_rate", c -> c.stats().guard().throttledGlobal());
+        guard("banned", c -> c.stats().guard().bannedDropped());
+        guard("reply_unverified", c -> c.stats().guard().repliesRefused());
+        guard("reply_rate", c -> c.stats().guard().repliesDropped());
+        counter("comet.guard.bans", "sources banned, by reason", Tags.of("reason", "flood"), c -> c.stats().guard().floodBans());
+        counter("comet.guard.bans", "sources banned, by reason", Tags.of("reason", "id_change"),
+                c -> c.stats().guard().idChangeBans());
+        gauge("comet.guard.banned.sources", "sources banned now", c -> c.stats().guard().activeBans());
         rpc("out", "query", c -> c.stats().queriesSent());
         rpc("out", "response", c -> c.stats().responsesReceived());
         rpc("out", "error", c -> c.stats().errorsReceived());
@@ -71,6 +82,11 @@ public final class GatewayMetrics {
         Timer.builder("comet.gateway.requests").description("HTTP requests the gateway answered")
                 .tags("route", route, "method", method, "status", Integer.toString(status))
                 .register(registry).record(took);
+    }
+
+    private void guard(String reason, ToDoubleFunction<NodeCounters> f) {
+        counter("comet.guard.dropped", "queries, datagrams and replies the node's guard dropped or refused, by reason",
+                Tags.of("reason", reason), f);
     }
 
     private void rpc(String direction, String outcome, ToDoubleFunction<NodeCounters> f) {

@@ -399,6 +399,13 @@ class GatewayRoutesTest {
                 .contains("comet_handler_instructions_total")
                 .contains("comet_handler_errors_total")
                 .contains("comet_internal_errors_total")
+                .contains("comet_rpc_messages_total{direction=\"in\",outcome=\"forged\"}")
+                .contains("comet_guard_dropped_total{reason=\"source_rate\"}")
+                .contains("comet_guard_dropped_total{reason=\"banned\"}")
+                .contains("comet_guard_dropped_total{reason=\"reply_unverified\"}")
+                .contains("comet_guard_bans_total{reason=\"flood\"}")
+                .contains("comet_guard_bans_total{reason=\"id_change\"}")
+                .contains("comet_guard_banned_sources")
                 .contains("comet_gateway_requests_seconds_count{method=\"PUT\",route=\"/v1/objects/<key>\",status=\"200\"}");
         assertThat(metric(r.body(), "comet_handler_invocations_total")).isGreaterThan(0);
         assertThat(metric(r.body(), "comet_store_records")).isGreaterThan(0);

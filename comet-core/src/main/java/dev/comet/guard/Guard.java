@@ -1,0 +1,67 @@
+package dev.comet.guard;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A node's defences against its peers in one place (docs/abuse.md): the ban list, the query throttle and the
+ * reply budget, built from one {@link GuardConfig}. Owns those three parts and the count of datagrams dropped
+ * because their source was banned; each part owns its own state. Called only on the node's thread.
+ */
+public final class Guard {
+    private final GuardConfig config;
+    private final BanList bans;
+    private final QueryThrottle throttle;
+    private final ReplyBudget replies;
+    private long bannedDropped;
+
+    public Guard(GuardConfig config, long now) {
+        this.config = config;
+        this.bans = new BanList(config.maxTrackedSources());
+        this.throttle = new QueryThrottle(config, bans, now);
+        this.replies = new ReplyBudget(config, now);
+    }
+
+    public GuardConfig config() {
+        return config;
+    }
+
+    /** True (and counted) when a datagram from {@code from} must be dropped unread: its source is banned. */
+    public boolean dropBanned(InetSocketAddress from, long now) {
+        if (bans.banned(config.sourceOf(from), now)) {
+            bannedDropped++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Bans the source of {@code address}: it answered from the same IP and port with another node id. */
+    public void banIdChange(InetSocketAddress address, long now) {
+        bans.ban(config.sourceOf(address), BanList.Reason.ID_CHANGE, config.idChangeBanMillis(), now);
+    }
+
+    public boolean banned(InetSocketAddress address, long now) {
+        return bans.banned(config.sourceOf(address), now);
+    }
+
+    public BanList bans() {
+        return bans;
+    }
+
+    public QueryThrottle throttle() {
+        return throttle;
+    }
+
+    public ReplyBudget replies() {
+        return replies;
+    }
+
+    /** Forgets ended bans (the node's maintenance tick). */
+    public void maintain(long now) {
+        bans.purge(now);
+    }
+
+    public GuardStats stats() {
+        return new GuardStats(bannedDropped, throttle.droppedBySource(), throttle.droppedGlobal(), bans.floodBans(),
+                bans.idChangeBans(), bans.size(), replies.refusedUnverified(), replies.droppedGlobal());
+    }
+}

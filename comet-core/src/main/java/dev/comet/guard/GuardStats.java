@@ -1,0 +1,17 @@
+package dev.comet.guard;
+
+/**
+ * What a node's guard has done: a snapshot of its counters.
+ *
+ * @param bannedDropped       datagrams dropped unread because their source was banned
+ * @param throttledBySource   queries dropped because their source ran over its token bucket
+ * @param throttledGlobal     queries dropped because the node ran over {@code globalQueriesPerSecond}
+ * @param floodBans           sources banned for flooding
+ * @param idChangeBans        sources banned because the node there changed its id
+ * @param activeBans          sources banned now
+ * @param repliesRefused      replies too large for an unverified source, answered with error 370 instead
+ * @param repliesDropped      replies dropped because the node ran over {@code globalReplyBytesPerSecond}
+ */
+public record GuardStats(long bannedDropped, long throttledBySource, long throttledGlobal, long floodBans,
+                         long idChangeBans, int activeBans, long repliesRefused, long repliesDropped) {
+}

@@ -1,0 +1,19 @@
+package dev.comet.guard;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A map that keeps at most {@code max} entries, dropping the least recently used: the guard's memory stays bounded. */
+final class Lru<K, V> extends LinkedHashMap<K, V> {
+    private final int max;
+
+    Lru(int max) {
+        super(Math.min(max, 1024), 0.75f, true);
+        this.max = max;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+        return size() > max;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.comet.routing;
+
+import dev.comet.core.NodeConfig;
+import dev.comet.guard.GuardConfig;
+import dev.comet.id.NodeId;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One contact per IP, loopback ports apart when configured, and an IP's second node waiting for the first to go bad. */
+class RoutingHygieneTest {
+    private static final NodeId SELF = NodeId.ofKey("self");
+
+    private static InetSocketAddress at(String ip, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(ip), port);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Contact contact(String name, InetSocketAddress address) {
+        return new Contact(NodeId.ofKey(name), address);
+    }
+
+    @Test
+    void aSecondNodeOfTheSameIpDoesNotEnterTheTableWhileTheFirstIsHealthy() {
+        NodeConfig config = NodeConfig.defaults();
+        RoutingTable table = new RoutingTable(SELF, config, 0);
+        Contact first = contact("first", at("10.0.0.1", 6881));
+        Contact second = contact("second", at("10.0.0.1", 6882));
+        table.heardFrom(first, true, true, 0);
+        table.heardFrom(second, true, true, 1);
+
+        assertThat(table.entry(first.id())).isNotNull();
+        assertThat(table.entry(second.id())).isNull();
+        assertThat(table.size()).isEqualTo(1);
+
+        // once the first has gone bad, the second may take the IP's place
+        for (int i = 0; i < config.maxFailures(); i++) {
+            table.failed(first.id(), 2);
+        }
+        table.heardFrom(second, true, true, 3);
+        assertThat(table.entry(second.id())).isNotNull();
+        assertThat(table.entry(first.id())).isNull();
+    }
+
+    @Test
+    void withTheRuleOffOneIpMayHoldManyContacts() {
+        NodeConfig config = NodeConfig.defaults().withGuard(GuardConfig.defaults().withOneContactPerIp(false));
+        RoutingTable table = new RoutingTable(SELF, config, 0);
+        for (int port = 1; port <= 5; port++) {
+            table.heardFrom(contact("n" + port, at("10.0.0.1", port)), true, true, 0);
+        }
+        assertThat(table.size()).isEqualTo(5);
+    }
+
+    @Test
+    void onLoopbackEachPortIsItsOwnSourceUnlessConfiguredOtherwise() {
+        RoutingTable cluster = new RoutingTable(SELF, NodeConfig.defaults(), 0);
+        RoutingTable strict = new RoutingTable(SELF,
+                NodeConfig.defaults().withGuard(GuardConfig.defaults().withLoopbackPerPort(false)), 0);
+        for (int port = 1; port <= 5; port++) {
+            cluster.heardFrom(contact("n" + port, at("127.0.0.1", port)), true, true, 0);
+            strict.heardFrom(contact("n" + port, at("127.0.0.1", port)), true, true, 0);
+        }
+        assertThat(cluster.size()).isEqualTo(5);
+        assertThat(strict.size()).isEqualTo(1);
+    }
+
+    @Test
+    void idAtNamesTheContactAtExactlyThatAddress() {
+        RoutingTable table = new RoutingTable(SELF, NodeConfig.defaults(), 0);
+        Contact first = contact("first", at("10.0.0.1", 6881));
+        table.heardFrom(first, true, true, 0);
+        assertThat(table.idAt(first.address())).isEqualTo(first.id());
+        assertThat(table.idAt(at("10.0.0.1", 6882))).isNull();
+    }
+}
