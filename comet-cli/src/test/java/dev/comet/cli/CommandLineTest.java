@@ -25,6 +25,13 @@ class CommandLineTest {
     }
 
     @Test
+    void simHelpListsTheScenarioOptions() {
+        CliRun r = run("sim", "--help");
+        assertThat(r.out()).contains("--scenario=FILE").contains("--out=DIR").contains("--without-handlers")
+                .contains("--progress").contains("docs/scenarios.md");
+    }
+
+    @Test
     void unknownOptionIsAClearErrorWithExitCode2() {
         CliRun r = run("sim", "--frobnicate");
         assertThat(r.exitCode()).isEqualTo(2);
