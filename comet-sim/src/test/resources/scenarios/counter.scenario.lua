@@ -2,7 +2,8 @@
 scenario { name = "counter", seed = 3, duration = 300 }
 network { nodes = 60, latency = {10, 50}, settle = 60 }
 
-local counter = object { name = "counter", file = "counter.lua", replicas = 3, ttl = 3600 }
+local counter = object { name = "counter", file = "counter.lua", replicas = 3, ttl = 3600,
+                         set = { value = "Hello \"world\"\n", getCount = 0, counting = true } }
 
 series { name = "count answered" }
 series { name = "replicas", every = 30, sample = function() return replicas(counter) end }
@@ -23,3 +24,4 @@ check { name = "every get answered with a count", series = "count answered", sta
 check { name = "twenty gets", series = "count answered", stat = "count", equals = 20 }
 check { name = "replicas counted them all", series = "counted on replicas", stat = "last", equals = 20 }
 check { name = "three replicas", value = function() return replicas(counter) end, equals = 3 }
+check { name = "the set value", value = function() return states(counter)[1].value end, equals = "Hello \"world\"\n" }

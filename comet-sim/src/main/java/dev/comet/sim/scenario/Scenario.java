@@ -78,7 +78,7 @@ public record Scenario(String name, String file, long seed, long durationSeconds
         /** The expectation as the report states it, e.g. "sum of answers at least 10". */
         public String expectation() {
             String subject = series != null ? stat + " of '" + series + "'" : "value";
-            return subject + " " + comparison.replace('_', ' ') + " " + expected.tojstring();
+            return subject + " " + comparison.replace('_', ' ') + " " + Numbers.show(expected);
         }
     }
 

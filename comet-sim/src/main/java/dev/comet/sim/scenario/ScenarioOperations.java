@@ -145,12 +145,14 @@ final class ScenarioOperations {
             Scenario.ObjectSpec o = ScenarioScript.objectOf("kill_replicas", a.arg(1));
             int n = a.optint(2, Integer.MAX_VALUE);
             List<SimNode> holders = holders(o.key());
-            int killed = 0;
-            for (; killed < n && !holders.isEmpty(); killed++) {
-                simulation.leave(holders.remove(simulation.network().random().nextInt(holders.size())));
+            LuaTable killed = new LuaTable();
+            for (int i = 0; i < n && !holders.isEmpty(); i++) {
+                SimNode victim = holders.remove(simulation.network().random().nextInt(holders.size()));
+                simulation.leave(victim);
+                killed.insert(0, LuaValue.valueOf(victim.node().id().toHex()));
             }
-            counters.merge("killed", (long) killed, Long::sum);
-            return LuaValue.valueOf(killed);
+            counters.merge("killed", (long) killed.length(), Long::sum);
+            return killed;
         });
         op(g, "join_near", a -> {
             Scenario.ObjectSpec o = ScenarioScript.objectOf("join_near", a.arg(1));

@@ -140,8 +140,7 @@ public final class ScenarioRun {
             case "at_most" -> observed.isnumber() && observed.todouble() <= c.expected().todouble();
             default -> throw new IllegalStateException("comparisons are checked when the file loads");
         };
-        String shown = observed.isnil() ? "nothing" : observed.isnumber() ? Numbers.text(observed.todouble())
-                : observed.tojstring();
+        String shown = Numbers.show(observed);
         results.add(new ScenarioReport.CheckResult(c.name(), c.expectation(), shown, passed, c.line(), operations.now()));
     }
 

@@ -128,6 +128,10 @@ public final class ScenarioScript {
         }
         m = m.replace("@" + fileName, fileName).replace("unexpected symbol 286 (\u011e)", "unexpected end of file");
         m = m.replaceFirst("^(" + java.util.regex.Pattern.quote(fileName) + ":\\d+) ", "$1: ");
+        if (m.contains("called outside a metered invocation")) {
+            // string methods (s:upper()) go to the sandbox's metered string table, shared by the JVM
+            m += " (in a scenario, call string functions as string.upper(s), not s:upper())";
+        }
         return m.startsWith(fileName) ? m : fileName + ": " + m;
     }
 
@@ -309,7 +313,7 @@ public final class ScenarioScript {
 
     /** {@code v} as a Lua literal: strings quoted, numbers and booleans as they are. */
     private static String literal(String field, LuaValue v) {
-        if (v.isnumber() && !v.isstring()) {
+        if (v.type() == LuaValue.TNUMBER) {
             return v.tojstring();
         }
         if (v.isboolean()) {

@@ -23,7 +23,7 @@ class ScenarioRunTest {
     void theCounterScenarioPassesWithItsHandlersAndTheSameSeedGivesTheSameReport() throws Exception {
         ScenarioReport first = ScenarioRun.run(resource("counter.scenario.lua"), ScenarioRun.Options.defaults());
         assertThat(first.passed()).as(first.text()).isTrue();
-        assertThat(first.checks()).hasSize(4);
+        assertThat(first.checks()).hasSize(5);
         assertThat(first.series()).extracting(ScenarioReport.SeriesResult::name)
                 .containsExactly("count answered", "replicas", "counted on replicas");
         assertThat(first.text()).contains("PASS  twenty gets").contains("handler_instructions");
