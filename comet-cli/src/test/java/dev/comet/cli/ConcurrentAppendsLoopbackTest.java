@@ -146,30 +146,39 @@ class ConcurrentAppendsLoopbackTest {
         List<String> acknowledged = new ArrayList<>();
         java.util.Set<InetSocketAddress> primaries = new java.util.LinkedHashSet<>();
         InetSocketAddress stopped = null;
+        int[] stoppedIndex = {-1};
         long[] seen = {0};
         for (int i = 0; i < 12; i++) {
             String token = "<" + i + ">";
-            int via = 2 + i % 3;
+            if (i == 6) {
+                stopped = primaries.iterator().next();
+                stoppedIndex[0] = indexOf(stopped);
+            }
+            // a stopped node is no client, its requests fail at once, and the primary may be one of nodes 2-4
+            int via = (2 + i % 3) == stoppedIndex[0] ? 5 : 2 + i % 3;
             if (i == 6) {
                 // the primary stops while this update is on its way: it may or may not have been applied
                 CompletableFuture<UpdateOutcome> sent = cluster.nodes().get(via).updateObject(key,
                         appendRequest(key, seen[0], token));
-                stopped = primaries.iterator().next();
-                InetSocketAddress first = stopped;
-                cluster.nodes().stream().filter(n -> n.address().equals(first)).findFirst().orElseThrow().close();
+                cluster.nodes().get(stoppedIndex[0]).close();
                 if (settle(sent.get(60, TimeUnit.SECONDS), token, seen, acknowledged, primaries)) {
                     continue;
                 }
             }
             // until a primary confirms it: a refusal names the version to build on, an error means none ordered it yet
-            await().atMost(2, TimeUnit.MINUTES).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> settle(
-                    cluster.nodes().get(via).updateObject(key, appendRequest(key, seen[0], token)).get(60, TimeUnit.SECONDS),
-                    token, seen, acknowledged, primaries));
+            InetSocketAddress gone = stopped;
+            await().atMost(2, TimeUnit.MINUTES).pollInterval(200, TimeUnit.MILLISECONDS).untilAsserted(() -> {
+                UpdateOutcome o = cluster.nodes().get(via).updateObject(key, appendRequest(key, seen[0], token))
+                        .get(60, TimeUnit.SECONDS);
+                assertThat(settle(o, token, seen, acknowledged, primaries)).as("%s through node %d (%s stopped): %s",
+                        token, via, gone, describe(o)).isTrue();
+            });
         }
         InetSocketAddress dead = stopped;
         assertThat(primaries).as("the primaries that ordered updates").hasSizeGreaterThanOrEqualTo(2);
         assertThat(primaries.stream().skip(1)).doesNotContain(dead);
-        List<ObjectAnswer> replicas = cluster.nodes().get(NODES - 1).getObject(key, Map.of(), true)
+        int reader = stoppedIndex[0] == NODES - 1 ? 0 : NODES - 1;
+        List<ObjectAnswer> replicas = cluster.nodes().get(reader).getObject(key, Map.of(), true)
                 .get(60, TimeUnit.SECONDS).stream().filter(a -> a.error() == null).toList();
         assertThat(replicas).hasSizeGreaterThanOrEqualTo(REPLICAS - 1);
         List<String> values = replicas.stream().map(a -> new String((byte[]) a.value(), StandardCharsets.UTF_8)).toList();
@@ -186,6 +195,20 @@ class ConcurrentAppendsLoopbackTest {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         return OwnerRequest.sign(OWNER, OwnerRequest.UPDATE, key, System.currentTimeMillis(), nonce, program.encode());
+    }
+
+    private static int indexOf(InetSocketAddress address) {
+        for (int i = 0; i < NODES; i++) {
+            if (cluster.nodes().get(i).address().equals(address)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no node at " + address);
+    }
+
+    private static String describe(UpdateOutcome o) {
+        return (o.error() == null ? "version " + o.version() + ", clause " + o.clause() : o.error().toString())
+                + " from " + (o.primary() == null ? "nobody" : o.primary().address());
     }
 
     /** Records what an append's outcome says; true once it was applied (and acknowledged). */

@@ -47,6 +47,14 @@ public interface CometClient extends AutoCloseable {
     GetResult getSigned(String publicKeyHex, String salt, Map<String, String> args, boolean all);
 
     /**
+     * {@link #getSigned} from the closest replica that can answer within a freshness bound: at least version
+     * {@code minVersion} of the value (0: any), known current at most {@code maxAgeSeconds} ago (null: any); fails
+     * with {@link ApiError#UNAVAILABLE} (code 353, {@code NOT_FRESH}) when no replica can.
+     */
+    GetResult getSignedFresh(String publicKeyHex, String salt, Map<String, String> args, long minVersion,
+                             Long maxAgeSeconds);
+
+    /**
      * Deletes the signed object {@code owner} owns under {@code salt} from its replicas with a delete request signed
      * here ({@link SignedRequest#sign}: now, a fresh nonce); every replica checks it, then runs {@code onDelete}.
      */

@@ -106,6 +106,12 @@ public final class EmbeddedCometClient implements CometClient {
     }
 
     @Override
+    public GetResult getSignedFresh(String publicKeyHex, String salt, Map<String, String> args, long minVersion,
+                                    Long maxAgeSeconds) {
+        return await(() -> operations.getSignedFresh(publicKeyHex, salt, args, minVersion, maxAgeSeconds));
+    }
+
+    @Override
     public WriteResult deleteSigned(Ed25519.RawKeyPair signer, String ownerPublicKeyHex, String salt) {
         return await(() -> operations.deleteSigned(ownerPublicKeyHex, salt, SignedRequest.sign(signer,
                 OwnerRequest.DELETE, NodeOperations.signedKey(ownerPublicKeyHex, salt))));

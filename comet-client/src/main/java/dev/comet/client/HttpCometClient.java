@@ -77,6 +77,19 @@ public final class HttpCometClient implements CometClient {
                 GetResult.class);
     }
 
+    @Override
+    public GetResult getSignedFresh(String publicKeyHex, String salt, Map<String, String> args, long minVersion,
+                                    Long maxAgeSeconds) {
+        SignedObjectSpec.publicKeyOf(publicKeyHex);
+        if (minVersion < 0 || maxAgeSeconds != null && maxAgeSeconds < 0) {
+            throw new CometClientException(ErrorCode.BAD_INPUT, "a minimum version and a maximum age must not be negative");
+        }
+        String query = getQuery(salt, args, false);
+        String bounds = "min-version=" + minVersion + (maxAgeSeconds == null ? "" : "&max-age=" + maxAgeSeconds);
+        return send(request("/v1/signed-objects/" + queryOf(publicKeyHex) + (query.isEmpty() ? "?" : query + "&")
+                + bounds).GET(), GetResult.class);
+    }
+
     /** The query string of a get: the salt of a signed object, onGet's arguments and all. */
     private static String getQuery(String salt, Map<String, String> args, boolean all) {
         StringJoiner query = new StringJoiner("&", "?", "");

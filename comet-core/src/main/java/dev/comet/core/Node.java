@@ -5,6 +5,7 @@ import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectStorage;
 import dev.comet.aso.ObjectVersions;
 import dev.comet.aso.ObjectStorage.StoredObject;
+import dev.comet.aso.TombstoneStorage.Tombstone;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.owned.ObjectSignature;
 import dev.comet.id.NodeId;
@@ -118,7 +119,17 @@ public final class Node {
         ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
                 ownerRequests, transactions);
         new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, tombstones,
-                (holder, tombstone) -> replication.handTo(tombstoneRecords, holder, tombstone), updates)
+                new ObjectQueries.OutdatedCopies() {
+                    @Override
+                    public void deleted(Contact holder, Tombstone tombstone) {
+                        replication.handTo(tombstoneRecords, holder, tombstone);
+                    }
+
+                    @Override
+                    public void olderVersion(Contact holder, StoredObject held) {
+                        replication.handTo(objectRecords, holder, held);
+                    }
+                }, updates)
                 .registerWith(dispatch);
     }
 

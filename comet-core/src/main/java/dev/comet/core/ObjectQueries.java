@@ -54,7 +54,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final OwnerRequests ownerRequests;
     private final ObjectUpdates updates;
     private final Tombstones tombstones;
-    private final DeletedCopies deletedCopies;
+    private final OutdatedCopies outdatedCopies;
     private final Map<RequestId, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<RequestId, byte[]> eldest) {
@@ -62,15 +62,18 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         }
     };
 
-    /** Hears of a replica that offered a copy of an object this node holds the tombstone of. */
-    interface DeletedCopies {
+    /** Hears of a replica that offered an out-of-date copy: of a deleted object, or an older version of a value. */
+    interface OutdatedCopies {
         /** {@code holder} still holds a copy that {@code tombstone} deleted: it should get the tombstone. */
-        void offered(Contact holder, Tombstone tombstone);
+        void deleted(Contact holder, Tombstone tombstone);
+
+        /** {@code holder} holds an older version of {@code held}'s value: it should get this copy, and catch up. */
+        void olderVersion(Contact holder, StoredObject held);
     }
 
     ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
                   ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests,
-                  Tombstones tombstones, DeletedCopies deletedCopies, ObjectUpdates updates) {
+                  Tombstones tombstones, OutdatedCopies outdatedCopies, ObjectUpdates updates) {
         this.id = id;
         this.config = config;
         this.settings = config.objects();
@@ -83,7 +86,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.ownerRequests = ownerRequests;
         this.updates = updates;
         this.tombstones = tombstones;
-        this.deletedCopies = deletedCopies;
+        this.outdatedCopies = outdatedCopies;
     }
 
     void registerWith(QueryDispatch dispatch) {
@@ -155,7 +158,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                     admitOver(tombstone.get(), incoming, replica, new Contact(sender, from));
                 }
                 reply.far = replica && beyondClosest(key, sender, incoming.replicas());
-                lifecycle.put(incoming, stored, caller, mayRequest, reply);
+                lifecycle.put(incoming, stored, caller, mayRequest, replica && incoming.signed()
+                        ? catchingUp(reply, incoming, stored, new Contact(sender, from)) : reply);
             }
             case "comet_delete" -> {
                 if (replica) {
@@ -212,6 +216,35 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     }
 
     /**
+     * Replicas that missed versions of a signed object's value catch up from each other's re-stores, whichever is
+     * behind: once the re-store is taken, this node fetches a newer version the sender holds (or the record of the one
+     * it now holds too), and a sender holding an older version than this node's is sent this copy.
+     */
+    private ObjectReply catchingUp(ObjectReply reply, StoredObject incoming, Optional<StoredObject> stored,
+                                   Contact other) {
+        if (stored.isPresent() && Ownership.sameVersion(stored.get(), incoming)
+                && incoming.version() < stored.get().version()) {
+            outdatedCopies.olderVersion(other, stored.get());
+            return reply;
+        }
+        if (incoming.version() == 0) {
+            return reply;
+        }
+        return new ObjectReply() {
+            @Override
+            public void ok(Dict values) {
+                reply.ok(values);
+                updates.catchUp(incoming.key(), incoming.version(), other);
+            }
+
+            @Override
+            public void error(CometError error) {
+                reply.error(error);
+            }
+        };
+    }
+
+    /**
      * Lets {@code incoming} past the tombstone of its key, which it then supersedes, or throws 354; a replica that
      * offered a copy the tombstone deleted is sent the tombstone, so that it stops re-storing that copy.
      */
@@ -220,7 +253,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
             Tombstones.admit(incoming, tombstone, replica);
         } catch (CometException e) {
             if (replica) {
-                deletedCopies.offered(sender, tombstone);
+                outdatedCopies.deleted(sender, tombstone);
             }
             throw e;
         }

@@ -79,6 +79,10 @@ public final class Gateway implements AutoCloseable {
         app.put("/v1/signed-objects", limited(ctx -> operations.putSigned(body(ctx, SignedObjectSpec.class))));
         app.get("/v1/signed-objects/{publicKey}", limited(ctx -> {
             GetQuery q = GetQuery.of(ctx, true);
+            if (q.bounded()) {
+                return operations.getSignedFresh(ctx.pathParam("publicKey"), q.salt(), q.args(), q.minVersion(),
+                        q.maxAgeSeconds());
+            }
             return operations.getSigned(ctx.pathParam("publicKey"), q.salt(), q.args(), q.all());
         }));
         app.delete("/v1/objects/<key>", limited(ctx -> operations.delete(ctx.pathParam("key"))));
@@ -236,12 +240,17 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The query parameters of an object get: onGet's {@code arg.NAME}s, {@code all}, and a signed object's {@code salt}. */
-    private record GetQuery(Map<String, String> args, boolean all, String salt) {
+    /**
+     * The query parameters of an object get: onGet's {@code arg.NAME}s, {@code all}, and for a signed object its
+     * {@code salt} and the freshness bounds {@code min-version} and {@code max-age} (seconds; null when absent).
+     */
+    private record GetQuery(Map<String, String> args, boolean all, String salt, long minVersion, Long maxAgeSeconds) {
         static GetQuery of(Context ctx, boolean signed) {
             Map<String, String> args = new TreeMap<>();
             boolean all = false;
             String salt = null;
+            long minVersion = 0;
+            Long maxAge = null;
             for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
                 String value = p.getValue().isEmpty() ? "" : p.getValue().get(0);
                 if (p.getKey().startsWith("arg.") && p.getKey().length() > 4) {
@@ -250,13 +259,39 @@ public final class Gateway implements AutoCloseable {
                     all = bool("all", value);
                 } else if (signed && p.getKey().equals("salt")) {
                     salt = value;
+                } else if (signed && p.getKey().equals("min-version")) {
+                    minVersion = count("min-version", value);
+                } else if (signed && p.getKey().equals("max-age")) {
+                    maxAge = count("max-age", value);
                 } else {
-                    throw bad("unknown query parameter '" + p.getKey() + "' (use " + (signed ? "salt=SALT, " : "")
-                            + "arg.NAME=VALUE and all=true|false)");
+                    throw bad("unknown query parameter '" + p.getKey() + "' (use " + (signed
+                            ? "salt=SALT, min-version=N, max-age=SECONDS, " : "") + "arg.NAME=VALUE and all=true|false)");
                 }
             }
-            return new GetQuery(args, all, salt);
+            GetQuery q = new GetQuery(args, all, salt, minVersion, maxAge);
+            if (q.bounded() && all) {
+                throw bad("a read bounded by min-version or max-age asks the closest replica that can answer: it cannot "
+                        + "be combined with all=true");
+            }
+            return q;
         }
+
+        /** True when the read asks for a fresh enough value. */
+        boolean bounded() {
+            return minVersion > 0 || maxAgeSeconds != null;
+        }
+    }
+
+    private static long count(String name, String value) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as for a negative number
+        }
+        throw bad(name + " must be a whole number of at least 0, got '" + value + "'");
     }
 
     /** The {@code salt} query parameter (null when absent), the only one the route takes. */

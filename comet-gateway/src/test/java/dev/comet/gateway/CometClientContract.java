@@ -222,6 +222,10 @@ abstract class CometClientContract {
                 .isEqualTo(new VersionResult(second.version(), second.hash(), 3, "abc"));
         assertThat(client.versions(pk, salt)).containsSubsequence(new VersionResult(first.version(), first.hash(), 2, null),
                 new VersionResult(second.version(), second.hash(), 3, null));
+        assertThat(client.getSignedFresh(pk, salt, Map.of(), second.version(), 60L).value()).isEqualTo("abc");
+        assertThat(client.getSignedFresh(pk, salt, Map.of(), 0, 60L).value()).isEqualTo("abc");
+        assertError(() -> client.getSignedFresh(pk, salt, Map.of(), second.version() + 1, null), ErrorCode.NOT_FRESH);
+        assertError(() -> client.getSignedFresh(pk, salt, Map.of(), -1, null), ErrorCode.BAD_INPUT);
         assertError(() -> client.version(pk, salt, second.version() + 7), ErrorCode.VERSION_GONE);
         assertError(() -> client.versionByHash(pk, salt, "0".repeat(64)), ErrorCode.VERSION_GONE);
         assertError(() -> client.versionByHash(pk, salt, "not a hash"), ErrorCode.BAD_INPUT);

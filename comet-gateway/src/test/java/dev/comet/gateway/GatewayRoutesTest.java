@@ -84,6 +84,16 @@ class GatewayRoutesTest {
         error("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=other", null, 404, "not_found");
         error("GET", "/v1/signed-objects/xyz?salt=routes", null, 400, "bad_input");
         error("GET", "/v1/signed-objects/" + v1.publicKey() + "?sault=routes", null, 400, "bad_input");
+
+        // a read bounded in freshness: version 0 (as put) is current on the primary now
+        JsonNode fresh = ok("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=routes&max-age=60", null);
+        assertThat(fresh.get("answers")).hasSize(1);
+        assertThat(fresh.get("answers").get(0).get("value").asText()).isEqualTo("signed v1");
+        assertThat(error("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=routes&min-version=1", null, 503,
+                "unavailable").get("code").asInt()).isEqualTo(353);
+        error("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=routes&min-version=-1", null, 400, "bad_input");
+        error("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=routes&max-age=soon", null, 400, "bad_input");
+        error("GET", "/v1/signed-objects/" + v1.publicKey() + "?salt=routes&max-age=5&all=true", null, 400, "bad_input");
     }
 
     @Test

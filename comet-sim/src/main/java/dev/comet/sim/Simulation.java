@@ -337,6 +337,15 @@ public final class Simulation {
         return new DeleteWorkload(this).run(objects, silentEvery, ttlSeconds, hours);
     }
 
+    /**
+     * The guarded-update workload of issue #11 ({@link UpdateWorkload}): {@code objects} signed objects, each appended
+     * to {@code updatesPerObject} times by its owner and two writers at once; reports whether every live holder ends
+     * with the same version and bytes, holding every acknowledged append.
+     */
+    public Map<String, Object> runUpdates(int objects, int updatesPerObject) {
+        return new UpdateWorkload(this).run(objects, updatesPerObject);
+    }
+
     public SimConfig config() {
         return config;
     }
