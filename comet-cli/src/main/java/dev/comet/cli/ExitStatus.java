@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The CLI edge of the error catalogue: the exit status of each kind of outcome, mapped once from
- * {@link ErrorCode.Kind} and listed in every command's {@code --help} and in docs/errors.md.
+ * {@link ErrorCode.Kind} and listed in every command's {@code --help} and in docs/errors.md. Two are not errors:
+ * {@link #SUCCESS}, and {@link #CHECK_FAILED}, a scenario that ran and found one of its checks false.
  */
 public enum ExitStatus {
     SUCCESS(0, "success"),
@@ -19,7 +20,8 @@ public enum ExitStatus {
     UNAVAILABLE(6, "unavailable: no node answered or could be reached in time"),
     BUSY(7, "busy: a node's handlers are busy; try again shortly"),
     FULL(8, "full: a node's store or object timers are full"),
-    FORBIDDEN(9, "forbidden: not the owner, a replayed or stale request, no admin token");
+    FORBIDDEN(9, "forbidden: not the owner, a replayed or stale request, no admin token"),
+    CHECK_FAILED(10, "a check of sim --scenario failed (the report says which)");
 
     private final int code;
     private final String description;

@@ -58,6 +58,10 @@ final class ObjectCommands {
         @CommandLine.Option(names = "--code", paramLabel = "FILE.lua", description = "The object's Lua code.")
         Path code;
 
+        @CommandLine.Option(names = "--app", paramLabel = "NAME",
+                description = "The object's Lua code is the shipped application NAME (see 'comet apps').")
+        String app;
+
         @CommandLine.Option(names = "--replicas", defaultValue = "" + ObjectSpec.DEFAULT_REPLICAS,
                 description = "Replicas, 1 to " + ObjectSpec.MAX_REPLICAS + " (default: ${DEFAULT-VALUE}).")
         int replicas;
@@ -77,10 +81,13 @@ final class ObjectCommands {
 
         @Override
         public Integer call() {
-            if (value == null && code == null) {
-                throw new CometException(ErrorCode.BAD_INPUT, "give --value, --code FILE.lua, or both");
+            if (value == null && code == null && app == null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "give --value, --code FILE.lua or --app NAME, or both");
             }
-            String codeText = null;
+            if (code != null && app != null) {
+                throw new CometException(ErrorCode.BAD_INPUT, "give --code FILE.lua or --app NAME, not both");
+            }
+            String codeText = app == null ? null : AppsCommand.app(app).code();
             if (code != null) {
                 try {
                     codeText = Files.readString(code, StandardCharsets.UTF_8);

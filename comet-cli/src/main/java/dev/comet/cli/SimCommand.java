@@ -5,24 +5,44 @@ import dev.comet.ErrorCode;
 import dev.comet.core.NodeConfig;
 import dev.comet.sim.SimConfig;
 import dev.comet.sim.ObjectReplication;
+import dev.comet.sim.Progress;
 import dev.comet.sim.Simulation;
+import dev.comet.sim.scenario.ScenarioReport;
+import dev.comet.sim.scenario.ScenarioRun;
 import picocli.CommandLine;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code comet sim}: the real Node code on thousands of simulated nodes in virtual time. */
+/** {@code comet sim}: the real Node code on thousands of simulated nodes in virtual time, or a user's scenario. */
 @CommandLine.Command(name = "sim", mixinStandardHelpOptions = true,
-        description = "Simulate a network of Comet nodes in virtual time and measure lookups.")
+        description = {"Simulate a network of Comet nodes in virtual time and measure lookups, items or objects;",
+                "or run a scenario file (--scenario): your objects, a timeline, checks and series (docs/scenarios.md)."})
 final class SimCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--nodes", defaultValue = "1000", description = "Nodes in the network (default: ${DEFAULT-VALUE}).")
-    int nodes;
+    @CommandLine.Option(names = "--nodes", description = "Nodes in the network (default: 1000; a scenario: its network{nodes}).")
+    Integer nodes;
+
+    @CommandLine.Option(names = "--scenario", paramLabel = "FILE",
+            description = "Run this scenario file (a Lua driver script, docs/scenarios.md); exit 10 when a check fails.")
+    java.nio.file.Path scenario;
+
+    @CommandLine.Option(names = "--out", paramLabel = "DIR",
+            description = "With --scenario: write report.json, report.txt and an SVG chart of each series here.")
+    java.nio.file.Path out;
+
+    @CommandLine.Option(names = "--without-handlers",
+            description = "With --scenario: remove every object's handlers (its checks should then fail).")
+    boolean withoutHandlers;
+
+    @CommandLine.Option(names = "--progress",
+            description = "Show progress on stderr even with --json or when stderr is not a terminal.")
+    boolean progress;
 
     @CommandLine.Option(names = "--lookups", defaultValue = "200", description = "Lookups to run (default: ${DEFAULT-VALUE}).")
     int lookups;
 
-    @CommandLine.Option(names = "--seed", defaultValue = "1", description = "The run's seed; the same seed gives the same run (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @CommandLine.Option(names = "--seed", description = "The run's seed; the same seed gives the same run (default: 1; a scenario: its scenario{seed}).")
+    Long seed;
 
     @CommandLine.Option(names = "--loss", defaultValue = "0", description = "Probability that a datagram is lost, 0 to <1 (default: ${DEFAULT-VALUE}).")
     double loss;
@@ -94,7 +114,15 @@ final class SimCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (scenario != null) {
+            return runScenario();
+        }
+        if (out != null || withoutHandlers) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--out and --without-handlers go with --scenario FILE");
+        }
+        int nodes = this.nodes == null ? 1000 : this.nodes;
+        long seed = this.seed == null ? 1 : this.seed;
         if (items < 0 || itemTtl < 1 || checkAfter < 0) {
             throw new CometException(ErrorCode.BAD_INPUT, "--items must not be negative, --item-ttl must be positive, --check-after not negative");
         }
@@ -110,15 +138,51 @@ final class SimCommand implements Callable<Integer> {
         SimConfig config = SimConfig.of(nodes, lookups, seed).withLoss(loss).withKill(kill).withChurn(churnMeanSession)
                 .withNodeConfig(NodeConfig.defaults().withReplication(!noReplication)).withCometFraction(cometFraction);
         Simulation simulation = new Simulation(config);
+        Progress shown = ProgressLine.choose(progress, json);
+        simulation.reportProgress(shown);
         Map<String, Object> report = minorityObjects > 0 ? simulation.runMinority(minorityObjects)
                 : items > 0 ? simulation.runItems(items, itemTtl, checkAfter * 1000)
                 : objects > 0 ? simulation.runObjects(objects, objectTtl, timer, checkAfter * 1000, objectReplication)
                 : simulation.run();
+        if (shown instanceof ProgressLine line) {
+            line.finish();
+        }
         if (json) {
             System.out.println(JsonPrinter.write(report));
         } else {
             report.forEach((k, v) -> System.out.printf("%-20s %s%n", k, v));
         }
         return 0;
+    }
+
+    private int runScenario() throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(scenario)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "no scenario file " + scenario);
+        }
+        if (nodes != null && nodes < 2) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--nodes must be at least 2, got " + nodes);
+        }
+        Progress shown = ProgressLine.choose(progress, json);
+        ScenarioReport report;
+        try {
+            report = ScenarioRun.run(scenario, new ScenarioRun.Options(seed, nodes, withoutHandlers, shown));
+        } finally {
+            if (shown instanceof ProgressLine line) {
+                line.finish();
+            }
+        }
+        if (out != null) {
+            ScenarioFiles.write(out, report, JsonPrinter.write(report.fields()));
+        }
+        if (json) {
+            System.out.println(JsonPrinter.write(report.fields()));
+        } else {
+            System.out.print(report.text());
+            System.out.println(report.measurements());
+            if (out != null) {
+                System.out.println("wrote " + out.resolve("report.json") + " and " + report.series().size() + " charts");
+            }
+        }
+        return report.passed() ? 0 : ExitStatus.CHECK_FAILED.code();
     }
 }

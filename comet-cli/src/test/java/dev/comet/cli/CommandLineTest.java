@@ -13,7 +13,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelpListingTheExitCodes() {
         for (String command : new String[] {"node", "cluster", "sim", "item", "item put", "item get", "keygen", "bench", "bench rpc", "bench items", "bench compare",
-                "check", "put", "get", "delete", "demo", "update", "versions", "state", "log"}) {
+                "check", "put", "get", "delete", "demo", "update", "versions", "state", "log", "apps"}) {
             String[] args = (command + " --help").split(" ");
             CliRun r = run(args);
             assertThat(r.exitCode()).as(command).isZero();
@@ -22,6 +22,29 @@ class CommandLineTest {
                 assertThat(r.out()).as(command).containsPattern("(?m)^\\s+" + s.code() + "\\s+" + java.util.regex.Pattern.quote(s.description()));
             }
         }
+    }
+
+    @Test
+    void simHelpListsTheScenarioOptions() {
+        CliRun r = run("sim", "--help");
+        assertThat(r.out()).contains("--scenario=FILE").contains("--out=DIR").contains("--without-handlers")
+                .contains("--progress").contains("docs/scenarios.md");
+    }
+
+    @Test
+    void appsListsTheShippedApplicationsAndPrintsTheCodeOfOne() {
+        CliRun list = run("apps");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).contains("popularity").contains("secure-replication").contains("pubsub")
+                .contains("password-based access");
+        CliRun code = run("apps", "password");
+        assertThat(code.exitCode()).isZero();
+        assertThat(code.out()).contains("function onGet(caller, args)");
+        CliRun unknown = run("apps", "nosuch");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no shipped application nosuch; there are popularity");
+        assertThat(run("put", "k", "--app", "nosuch", "--node", "127.0.0.1:1").err())
+                .contains("no shipped application nosuch");
     }
 
     @Test

@@ -24,7 +24,7 @@ class ModuleArchitectureTest {
     void everyModuleIsOnTheClasspath() {
         assertThat(MAIN_CLASSES.stream().map(c -> c.getPackageName()).distinct())
                 .contains("dev.comet.core", "dev.comet.lua", "dev.comet.runtime", "dev.comet.sim", "dev.comet.client",
-                        "dev.comet.gateway", "dev.comet.cli")
+                        "dev.comet.gateway", "dev.comet.apps", "dev.comet.cli")
                 .doesNotContain("dev.comet.testing");
     }
 
@@ -44,8 +44,10 @@ class ModuleArchitectureTest {
                 .layer("sim").definedBy("dev.comet.sim..")
                 .layer("client").definedBy("dev.comet.client..")
                 .layer("gateway").definedBy("dev.comet.gateway..")
+                .layer("apps").definedBy("dev.comet.apps..")
                 .layer("cli").definedBy("dev.comet.cli..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("apps").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("gateway").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("client").mayOnlyBeAccessedByLayers("gateway", "cli")
                 .whereLayer("sim").mayOnlyBeAccessedByLayers("cli")

@@ -36,6 +36,17 @@ class ObjectCommandsTest {
     }
 
     @Test
+    void aShippedApplicationIsPublishedByName() {
+        CliRun put = CliRun.of("put", "adeona", "--app", "password", "--replicas", "3", "--node", entry);
+        assertThat(put.exitCode()).as(put.err()).isZero();
+        CliRun stranger = CliRun.of("get", "adeona", "--node", other);
+        assertThat(stranger.out()).doesNotContain("the laptop was last seen");
+        CliRun owner = CliRun.of("get", "adeona", "--arg", "password=change me", "--node", other);
+        assertThat(owner.exitCode()).as(owner.err()).isZero();
+        assertThat(owner.out()).contains("the laptop was last seen at 10.0.0.7");
+    }
+
+    @Test
     void aSignedObjectIsPutWithAKeyFileAndReadByPublicKeyAndSalt() {
         Path keyFile = tmp.resolve("owner.json");
         CliRun keygen = CliRun.of("keygen", "--out", keyFile.toString());
@@ -115,7 +126,7 @@ class ObjectCommandsTest {
 
     @Test
     void badInputIsAClearError() throws Exception {
-        assertThat(CliRun.of("put", "x", "--node", entry).err()).contains("give --value, --code FILE.lua, or both");
+        assertThat(CliRun.of("put", "x", "--node", entry).err()).contains("give --value, --code FILE.lua or --app NAME, or both");
         assertThat(CliRun.of("put", "x", "--value", "v", "--replicas", "21", "--node", entry).exitCode()).isEqualTo(2);
         Path refuser = tmp.resolve("refuser.lua");
         Files.writeString(refuser, "function onPut() return false end");

@@ -159,7 +159,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 }
                 reply.far = replica && beyondClosest(key, sender, incoming.replicas());
                 lifecycle.put(incoming, stored, caller, mayRequest, replica && incoming.signed()
-                        ? catchingUp(reply, incoming, stored, new Contact(sender, from)) : reply);
+                        ? catchingUp(reply, incoming, stored, new Contact(sender, from), reply.far) : reply);
             }
             case "comet_delete" -> {
                 if (replica) {
@@ -218,13 +218,16 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     /**
      * Replicas that missed versions of a signed object's value catch up from each other's re-stores, whichever is
      * behind: once the re-store is taken, this node fetches a newer version the sender holds (or the record of the one
-     * it now holds too), and a sender holding an older version than this node's is sent this copy.
+     * it now holds too), and a sender holding an older version than this node's is sent this copy, unless it is
+     * {@code far} (beyond the closest: it is handing its copy off, and drops it once the closest hold it).
      */
     private ObjectReply catchingUp(ObjectReply reply, StoredObject incoming, Optional<StoredObject> stored,
-                                   Contact other) {
+                                   Contact other, boolean far) {
         if (stored.isPresent() && Ownership.sameVersion(stored.get(), incoming)
                 && incoming.version() < stored.get().version()) {
-            outdatedCopies.olderVersion(other, stored.get());
+            if (!far) {
+                outdatedCopies.olderVersion(other, stored.get());
+            }
             return reply;
         }
         if (incoming.version() == 0) {

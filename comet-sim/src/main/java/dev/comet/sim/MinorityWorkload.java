@@ -50,7 +50,7 @@ final class MinorityWorkload {
         for (int i = 0; i < objects; i++) {
             NodeId key = NodeId.ofKey("minority object " + i + " of seed " + sim.config().seed());
             keys.add(key);
-            SimNode writer = sim.randomReadyCometNode();
+            SimNode writer = randomReadyCometNode();
             writers.add(writer);
             byte[] code = ("aso.value = 'minority object " + i + "'\n").getBytes(StandardCharsets.UTF_8);
             network.schedule(i * 100L, () -> writer.node().putObject(key, code, replicas, -1, put -> {
@@ -133,6 +133,18 @@ final class MinorityWorkload {
         out.put("hops_per_put", objects == 0 ? 0 : Math.round(100.0 * putHops / objects) / 100.0);
         sim.putRunFields(out, wallStart);
         return out;
+    }
+
+    /** A live Comet node that has joined (any live Comet node if none has yet). */
+    private SimNode randomReadyCometNode() {
+        List<SimNode> live = sim.liveNodes();
+        for (int tries = 0; tries < 4096; tries++) {
+            SimNode n = live.get(network.random().nextInt(live.size()));
+            if (n.comet() && (n.node().isReady() || tries > 2048)) {
+                return n;
+            }
+        }
+        throw new IllegalStateException("no Comet node among " + live.size() + " live nodes");
     }
 
     /** The {@code n} live Comet nodes closest to {@code key}: where the object should be. */

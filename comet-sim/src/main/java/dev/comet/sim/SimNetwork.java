@@ -29,7 +29,10 @@ public final class SimNetwork {
     private long sequence;
     private long datagramsSent;
     private long datagramsLost;
+    private long events;
     private int nextAddress = 1;
+    private long watchEvery = Long.MAX_VALUE;
+    private Runnable watcher = () -> { };
 
     public SimNetwork(long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis) {
         if (lossRate < 0 || lossRate >= 1) {
@@ -58,6 +61,17 @@ public final class SimNetwork {
 
     public long datagramsLost() {
         return datagramsLost;
+    }
+
+    /** Events run so far. */
+    public long events() {
+        return events;
+    }
+
+    /** Calls {@code watcher} after every {@code everyEvents} events (a progress display; it must not change the run). */
+    public void watch(long everyEvents, Runnable watcher) {
+        this.watchEvery = everyEvents;
+        this.watcher = watcher;
     }
 
     /**
@@ -104,6 +118,9 @@ public final class SimNetwork {
     private void step() {
         Event e = queue.poll();
         now = e.time;
+        if (++events % watchEvery == 0) {
+            watcher.run();
+        }
         if (!e.cancelled && (e.owner == null || e.owner.alive)) {
             e.task.run();
         }

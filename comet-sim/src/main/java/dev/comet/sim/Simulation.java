@@ -16,29 +16,71 @@ import java.util.Map;
 /**
  * Builds a network of real {@link Node}s on a {@link SimNetwork}, lets it settle, applies the configured faults,
  * runs lookups from random live nodes for random targets and judges them against global knowledge.
+ *
+ * <p>Owns the live nodes, the churn counters, the handler work of nodes that have left ({@link HandlerTotals}) and
+ * the phase reported to a {@link Progress}.
  */
 public final class Simulation {
     private final SimConfig config;
     private final SimNetwork network;
+    private final SessionTimes sessions;
     private final List<SimNode> live = new ArrayList<>();
     /** One sandbox for every simulated node's handlers: the simulator has one thread. */
     private final SandboxExecutor sandboxes = SandboxExecutor.inline();
     private int readyNodes;
     private int departures;
     private int arrivals;
+    private HandlerTotals departed = HandlerTotals.NONE;
+    private Progress progress = Progress.NONE;
+    private String phase = "starting";
+    private java.util.function.DoubleSupplier phaseDone = () -> Double.NaN;
 
     /** A node, the host it runs on, and whether it runs Comet (else it is a foreign Mainline node, {@link MainlinePeer}). */
-    record SimNode(Node node, SimNetwork.Host host, boolean comet) {
+    public record SimNode(Node node, SimNetwork.Host host, boolean comet) {
         /** True when this node's store holds an object under {@code key} now (global knowledge, for reports). */
-        boolean holdsObject(NodeId key) {
-            return new dev.comet.aso.ObjectStorage(host.store()).get(key, host.now()).isPresent();
+        public boolean holdsObject(NodeId key) {
+            return stored(key).isPresent();
+        }
+
+        /** The record of the object under {@code key} in this node's store now, if it holds one. */
+        public java.util.Optional<dev.comet.aso.ObjectStorage.StoredObject> stored(NodeId key) {
+            return new dev.comet.aso.ObjectStorage(host.store()).get(key, host.now());
+        }
+
+        /** What this node's handlers have done so far. */
+        public HandlerTotals handlerWork() {
+            dev.comet.aso.AsoStats stats = host.asoRuntime().stats();
+            return new HandlerTotals(stats.invocations(), stats.instructions(), node.objectStats().requestsSent());
         }
     }
 
     public Simulation(SimConfig config) {
+        this(config, SessionTimes.exponential(config.churnMeanSessionSeconds()));
+    }
+
+    /** A simulation whose churn draws each node's session from {@code sessions} (none when it says so). */
+    public Simulation(SimConfig config, SessionTimes sessions) {
         this.config = config;
+        this.sessions = sessions;
         this.network = new SimNetwork(config.seed(), config.lossRate(), config.latencyMinMillis(),
                 config.latencyMaxMillis());
+    }
+
+    /** Where the run reports its phase and virtual time as it goes (nothing by default). */
+    public void reportProgress(Progress progress) {
+        this.progress = progress;
+        network.watch(10_000, this::progressTick);
+    }
+
+    /** Starts a phase of the run: {@code done} says how much of it is done (0 to 1), NaN when it cannot say. */
+    public void phase(String name, java.util.function.DoubleSupplier done) {
+        this.phase = name;
+        this.phaseDone = done;
+        progressTick();
+    }
+
+    private void progressTick() {
+        progress.update(phase, network.now(), phaseDone.getAsDouble(), network.events());
     }
 
     /** Runs the whole scenario and returns the report fields, in the order of the JSON output. */
@@ -61,6 +103,7 @@ public final class Simulation {
                 });
             });
         }
+        phase("lookups", () -> finished[0] / (double) Math.max(1, config.lookups()));
         long deadline = network.now() + config.lookups() * config.lookupIntervalMillis() + 600_000;
         network.runUntil(() -> finished[0] == config.lookups(), deadline);
 
@@ -104,7 +147,7 @@ public final class Simulation {
                 }
             });
         }
-        network.runUntil(network.now() + checkAfterMillis);
+        runPhase("waiting", checkAfterMillis);
 
         // readers: every live node that has joined (a node still bootstrapping has no view of the network yet)
         List<SimNode> readers = new ArrayList<>();
@@ -146,6 +189,7 @@ public final class Simulation {
                 }
             });
         }
+        phase("reading", () -> finished[0] / (double) Math.max(1, reads));
         network.runUntil(() -> finished[0] == reads, network.now() + readers.size() * 20L + 600_000);
         // a read whose answer never came: its reader left mid-lookup (not a failure), or it is one
         int unansweredFromLiveReaders = 0;
@@ -220,7 +264,7 @@ public final class Simulation {
                         }
                     });
         }
-        network.runUntil(network.now() + checkAfterMillis);
+        runPhase("waiting", checkAfterMillis);
 
         long now = network.now();
         long window = 2 * timerSeconds * 1000;
@@ -285,24 +329,6 @@ public final class Simulation {
     }
 
     /**
-     * The delete workload of issue #15 ({@link DeleteWorkload}): {@code objects} objects put, then deleted, every
-     * {@code silentEvery}-th while its closest live replica is cut off; read on all replicas every hour for
-     * {@code hours} hours of churn. Reports how many came back.
-     */
-    public Map<String, Object> runDeletes(int objects, int silentEvery, long ttlSeconds, int hours) {
-        return new DeleteWorkload(this).run(objects, silentEvery, ttlSeconds, hours);
-    }
-
-    /**
-     * The guarded-update workload of issue #11 ({@link UpdateWorkload}): {@code objects} signed objects, each appended
-     * to {@code updatesPerObject} times by its owner and two writers at once; reports whether every live holder ends
-     * with the same version and bytes, holding every acknowledged append.
-     */
-    public Map<String, Object> runUpdates(int objects, int updatesPerObject) {
-        return new UpdateWorkload(this).run(objects, updatesPerObject);
-    }
-
-    /**
      * The minority workload of issue #15 ({@link MinorityWorkload}): with only {@link SimConfig#cometFraction()} of
      * the nodes running Comet, {@code objects} objects are put from random Comet nodes and read from every other one.
      */
@@ -310,17 +336,31 @@ public final class Simulation {
         return new MinorityWorkload(this).run(objects);
     }
 
-    SimConfig config() {
+    public SimConfig config() {
         return config;
     }
 
-    SimNetwork network() {
+    public SimNetwork network() {
         return network;
     }
 
-    /** The live nodes; a workload reads it, only churn changes it. */
-    List<SimNode> liveNodes() {
-        return live;
+    /** The live nodes; a workload reads it, only churn, kills and joins change it. */
+    public List<SimNode> liveNodes() {
+        return java.util.Collections.unmodifiableList(live);
+    }
+
+    /** Handler work of every node so far: the live ones and those that have left. */
+    public HandlerTotals handlerWork() {
+        HandlerTotals total = departed;
+        for (SimNode n : live) {
+            total = total.plus(n.handlerWork());
+        }
+        return total;
+    }
+
+    /** Nodes that left by churn so far (each replaced by a newcomer). */
+    public int churnDepartures() {
+        return departures;
     }
 
     /** How many live nodes hold each of {@code keys} now: the replicas an object really has, reachable or not. */
@@ -346,19 +386,29 @@ public final class Simulation {
         out.put("virtual_seconds", network.now() / 1000);
     }
 
+    /** Runs {@code millis} of virtual time as the phase {@code name}, its progress the time passed. */
+    public void runPhase(String name, long millis) {
+        long start = network.now();
+        phase(name, () -> (network.now() - start) / (double) Math.max(1, millis));
+        network.runUntil(start + millis);
+    }
+
     /** Builds the network, starts churn if configured, and lets it run for the settle time. */
-    void buildAndSettle() {
+    public void buildAndSettle() {
         build();
-        if (config.churnMeanSessionSeconds() > 0) {
+        if (sessions.churns()) {
             for (SimNode n : new ArrayList<>(live)) {
                 scheduleDeparture(n);
             }
         }
+        long start = network.now();
+        phase("settling", () -> (network.now() - start) / (double) Math.max(1, config.settleMillis()));
         network.runUntil(network.now() + config.settleMillis());
     }
 
     /** Nodes join one after another, each through a random node that joined before it. */
     private void build() {
+        phase("joining", () -> readyNodes / (double) config.nodes());
         for (int i = 0; i < config.nodes(); i++) {
             network.schedule(i * config.joinIntervalMillis(), this::join);
         }
@@ -367,9 +417,16 @@ public final class Simulation {
     }
 
     private SimNode join() {
+        return join(NodeId.random(network.random()));
+    }
+
+    /**
+     * A new node with the id {@code id} joins now through a random node that has joined; it stays until killed (churn
+     * does not take it). An attacker placing ids near a key joins this way.
+     */
+    public SimNode join(NodeId id) {
         NodeConfig nodeConfig = config.nodeConfig();
         SimNetwork.Host host = network.newHost(new InMemoryStore(nodeConfig.maxStoreRecords(), nodeConfig.maxStoreBytes()));
-        NodeId id = NodeId.random(network.random());
         // a fraction of 1 draws nothing, so runs of an all-Comet network are what they were before foreign nodes
         boolean comet = config.cometFraction() >= 1 || network.random().nextDouble() < config.cometFraction();
         Node node;
@@ -391,7 +448,7 @@ public final class Simulation {
     }
 
     /** A live node that has joined (so a newcomer cannot join an island); any live node if none has yet. */
-    SimNode randomReadyNode() {
+    public SimNode randomReadyNode() {
         for (int tries = 0; tries < 64; tries++) {
             SimNode n = live.get(network.random().nextInt(live.size()));
             if (n.node().isReady()) {
@@ -401,20 +458,8 @@ public final class Simulation {
         return live.get(network.random().nextInt(live.size()));
     }
 
-    /** A live Comet node that has joined (any live Comet node if none has yet). */
-    SimNode randomReadyCometNode() {
-        for (int tries = 0; tries < 4096; tries++) {
-            SimNode n = live.get(network.random().nextInt(live.size()));
-            if (n.comet() && (n.node().isReady() || tries > 2048)) {
-                return n;
-            }
-        }
-        throw new IllegalStateException("no Comet node among " + live.size() + " live nodes");
-    }
-
     private void scheduleDeparture(SimNode n) {
-        double meanMillis = config.churnMeanSessionSeconds() * 1000;
-        long session = (long) (-Math.log(1 - network.random().nextDouble()) * meanMillis);
+        long session = sessions.sessionMillis(network.random());
         network.schedule(session, () -> {
             if (!n.host().alive()) {
                 return;
@@ -426,7 +471,9 @@ public final class Simulation {
         });
     }
 
-    private void leave(SimNode n) {
+    /** Takes {@code n} off the network at once, as a crash would; nobody replaces it. */
+    public void leave(SimNode n) {
+        departed = departed.plus(n.handlerWork());
         n.node().stop();
         n.host().kill();
         live.remove(n);

@@ -21,7 +21,7 @@ class DeleteChurnTest {
     @Test
     void deletedObjectsDoNotComeBackThroughSixHoursOfChurn() {
         SimConfig config = SimConfig.of(1000, 0, SEED).withChurn(1800);
-        Map<String, Object> r = new Simulation(config).runDeletes(200, 4, 24 * 3600, 6);
+        Map<String, Object> r = new DeleteWorkload(new Simulation(config)).run(200, 4, 24 * 3600, 6);
         System.out.println("deletes under churn: " + r);
         assertThat(r.get("puts_acknowledged")).as("seed %d: %s", SEED, r).isEqualTo(200);
         assertThat((Integer) r.get("deletes_acknowledged")).as("seed %d: %s", SEED, r).isGreaterThan(190);

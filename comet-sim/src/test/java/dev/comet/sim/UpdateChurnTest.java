@@ -22,7 +22,7 @@ class UpdateChurnTest {
     @Test
     void everyHolderEndsWithTheSameVersionHoldingEveryAcknowledgedAppend() {
         SimConfig config = SimConfig.of(1000, 0, SEED).withChurn(1800);
-        Map<String, Object> r = new Simulation(config).runUpdates(50, 100);
+        Map<String, Object> r = new UpdateWorkload(new Simulation(config)).run(50, 100);
         System.out.println("guarded updates under churn: " + r);
         assertThat(r.get("puts_acknowledged")).as("seed %d: %s", SEED, r).isEqualTo(50);
         assertThat(r.get("writers_unfinished")).as("seed %d: %s", SEED, r).isEqualTo(0);

@@ -1,0 +1,102 @@
+package dev.comet.sim.scenario;
+
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A scenario file runs the real nodes in virtual time: its checks, series, seed and errors. */
+class ScenarioRunTest {
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(ScenarioRunTest.class.getResource("/scenarios/" + name).toURI());
+    }
+
+    @Test
+    void theCounterScenarioPassesWithItsHandlersAndTheSameSeedGivesTheSameReport() throws Exception {
+        ScenarioReport first = ScenarioRun.run(resource("counter.scenario.lua"), ScenarioRun.Options.defaults());
+        assertThat(first.passed()).as(first.text()).isTrue();
+        assertThat(first.checks()).hasSize(5);
+        assertThat(first.series()).extracting(ScenarioReport.SeriesResult::name)
+                .containsExactly("count answered", "replicas", "counted on replicas");
+        assertThat(first.text()).contains("PASS  twenty gets").contains("handler_instructions");
+        ScenarioReport second = ScenarioRun.run(resource("counter.scenario.lua"), ScenarioRun.Options.defaults());
+        assertThat(second.text()).isEqualTo(first.text());
+    }
+
+    @Test
+    void withoutHandlersTheCounterScenarioFailsItsChecks() throws Exception {
+        ScenarioReport r = ScenarioRun.run(resource("counter.scenario.lua"),
+                new ScenarioRun.Options(null, null, true, dev.comet.sim.Progress.NONE));
+        assertThat(r.passed()).as(r.text()).isFalse();
+        assertThat(r.text()).contains("WITHOUT HANDLERS").contains("FAIL  every get answered with a count");
+    }
+
+    @Test
+    void anotherSeedGivesAnotherRun() throws Exception {
+        ScenarioReport a = ScenarioRun.run(resource("counter.scenario.lua"), ScenarioRun.Options.defaults());
+        ScenarioReport b = ScenarioRun.run(resource("counter.scenario.lua"),
+                new ScenarioRun.Options(4L, null, false, dev.comet.sim.Progress.NONE));
+        assertThat(b.seed()).isEqualTo(4);
+        assertThat(b.totals().get("datagrams")).isNotEqualTo(a.totals().get("datagrams"));
+    }
+
+    private static String errorOf(Path dir, String script) throws IOException {
+        Path file = dir.resolve("bad.scenario.lua");
+        Files.writeString(file, script);
+        try {
+            ScenarioRun.run(file, ScenarioRun.Options.defaults());
+        } catch (CometException e) {
+            assertThat(e.error().code()).isEqualTo(ErrorCode.SCENARIO_INVALID);
+            assertThat(e.getMessage()).doesNotContain("\tat ").doesNotContain("traceback");
+            return e.error().message();
+        }
+        throw new AssertionError("the scenario loaded");
+    }
+
+    private static final String HEAD = "scenario { duration = 10 }\nnetwork { nodes = 5 }\n";
+
+    @Test
+    void aSyntaxErrorNamesItsLine(@TempDir Path dir) throws IOException {
+        assertThat(errorOf(dir, HEAD + "\nat(0, function() put( end)\n")).startsWith("bad.scenario.lua:4:");
+        assertThat(errorOf(dir, HEAD + "at(0, function()\n")).startsWith("bad.scenario.lua:4:").contains("'end' expected");
+    }
+
+    @Test
+    void anUnknownOperationNamesItselfAndItsLine(@TempDir Path dir) throws IOException {
+        assertThat(errorOf(dir, HEAD + "\nputt(x)\n")).isEqualTo(
+                "bad.scenario.lua:4: unknown operation or name 'putt' (docs/scenarios.md lists the operations)");
+        assertThat(errorOf(dir, HEAD + "local o = object { name = 'o', code = 'aso.value = 1' }\n"
+                + "at(1, function()\n  gett(o)\nend)\n")).startsWith("bad.scenario.lua:5: unknown operation or name 'gett'");
+    }
+
+    @Test
+    void aCheckOnAnUndeclaredSeriesNamesTheSeriesAndItsLine(@TempDir Path dir) throws IOException {
+        assertThat(errorOf(dir, HEAD + "series { name = 'reads' }\n"
+                + "check { name = 'c', series = 'raeds', stat = 'sum', at_least = 1 }\n"))
+                .startsWith("bad.scenario.lua:4: check 'c' names the series 'raeds', which is not declared");
+    }
+
+    @Test
+    void unknownFieldsBadValuesAndMissingDurationAreErrors(@TempDir Path dir) throws IOException {
+        assertThat(errorOf(dir, "scenario { duration = 10 }\nnetwork { nodez = 5 }\n"))
+                .startsWith("bad.scenario.lua:2: unknown field nodez in network{...}");
+        assertThat(errorOf(dir, "scenario { duration = 10 }\nnetwork { loss = 2 }\n"))
+                .startsWith("bad.scenario.lua:2: network{loss = 2} must be between 0 and");
+        assertThat(errorOf(dir, "network { nodes = 5 }\n")).contains("scenario{duration = SECONDS} is missing");
+        assertThat(errorOf(dir, HEAD + "put(1)\n")).startsWith("bad.scenario.lua:3: put runs in the timeline");
+    }
+
+    @Test
+    void theSvgChartOfASeriesIsADocumentWithItsPoints(@TempDir Path dir) {
+        String svg = SvgChart.of("replicas", java.util.List.of(new double[] {0, 1}, new double[] {60, 3}));
+        assertThat(svg).startsWith("<svg").contains("<polyline").contains(">replicas<").endsWith("</svg>\n");
+    }
+}
