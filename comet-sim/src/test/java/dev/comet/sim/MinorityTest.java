@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue #15, Comet as a minority inside Mainline: 200 Comet nodes among foreign Mainline nodes ({@link MainlinePeer});
  * 100 objects put from random Comet nodes sit on the true closest Comet nodes, and every other Comet node reads them.
+ * The suite runs 5,000 nodes with 4 % Comet (issue #15 names 20,000 at 1 %, which does not fit the suite's heap and
+ * time: every foreign node is a full node); {@code -Dcomet.sim.minority.nodes} and {@code .fraction} run others.
  */
 class MinorityTest {
     /** 1 unless {@code -Dcomet.sim.seed} says otherwise; every failure names it. */
