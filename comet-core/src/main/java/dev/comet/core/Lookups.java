@@ -98,7 +98,8 @@ final class Lookups {
             if (response.values().has("token")) {
                 tokensByNode.put(from.id(), response.values().bytes("token"));
             }
-            if (ClientVersion.isComet(response.version())) {
+            boolean cometNode = CometNodes.counts(from, response.version(), config.guard());
+            if (cometNode) {
                 comet.add(from.id());
             }
             if (response.values().has("v")) {
@@ -107,7 +108,7 @@ final class Lookups {
                     best[0] = found;
                 }
             }
-            return !cometOnly || ClientVersion.isComet(response.version());
+            return !cometOnly || cometNode;
         });
         if (!readOnly) {
             tokensByNode.put(self.id(), tokens.tokenFor(self.address().getAddress(), target));

@@ -1,7 +1,6 @@
 package dev.comet.core;
 
 import dev.comet.id.NodeId;
-import dev.comet.krpc.ClientVersion;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
@@ -105,7 +104,7 @@ final class Membership {
      * from a contact the table did not hold as verified tells the listener.
      */
     void heardFrom(Contact contact, boolean responded, byte[] version) {
-        boolean comet = ClientVersion.isComet(version);
+        boolean comet = CometNodes.counts(contact, version, config.guard());
         NodeId old = responded ? table.idAt(contact.address()) : null;
         if (old != null && !old.equals(contact.id())) {
             // an answer with another id from the address of a known contact: its node changed its id

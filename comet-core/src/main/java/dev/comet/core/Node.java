@@ -61,6 +61,7 @@ public final class Node {
     private final ObjectStorage objects;
     private final OwnerRequests ownerRequests;
     private final Guard guard;
+    private final ExternalAddress externalAddress = new ExternalAddress();
     private boolean started;
     private boolean stopped;
     private Environment.Timer tokenTimer;
@@ -80,7 +81,7 @@ public final class Node {
         this.ownerRequests = new OwnerRequests(env, config.access());
         this.guard = new Guard(config.guard(), env.now());
         // the parts hear of each other through the narrow listeners below, wired here: no part knows the Node
-        this.transactions = new Transactions(env, config, codec, new Transactions.Listener() {
+        this.transactions = new Transactions(env, config, codec, guard.pacer(), new Transactions.Listener() {
             @Override
             public void answered(Contact contact, byte[] version) {
                 membership.heardFrom(contact, true, version);
@@ -92,8 +93,13 @@ public final class Node {
             }
 
             @Override
-            public void addressConfirmed(InetSocketAddress address) {
-                guard.replies().verified(address);
+            public void addressConfirmed(InetSocketAddress address, byte[] version) {
+                guard.answered(address, ClientVersion.isComet(version), env.now());
+            }
+
+            @Override
+            public void observedAs(InetSocketAddress address, InetSocketAddress observed) {
+                externalAddress.vote(address, observed);
             }
 
             @Override
@@ -234,6 +240,15 @@ public final class Node {
     /** A datagram arrived from {@code from}. Never throws: bad input is answered with an error or dropped. */
     public void onDatagram(InetSocketAddress from, byte[] datagram) {
         dispatch.onDatagram(from, datagram);
+    }
+
+    /**
+     * The node's public IP address as its peers name it (BEP 42's {@code ip}), when they agree on one this node's id
+     * is not bound to: other Comet nodes will not choose this node as a replica (docs/abuse.md, "BEP 42"). A node
+     * that keeps a data directory takes a bound id at its next start.
+     */
+    public java.util.Optional<java.net.InetAddress> unboundPublicAddress() {
+        return externalAddress.unboundPublicAddress(id);
     }
 
     public NodeStats stats() {

@@ -148,6 +148,9 @@ final class QueryDispatch {
             return; // dropped without an answer (an answer would cost what the flood is meant to cost us)
         }
         guard.replies().queried(from, datagram.length);
+        if (guard.throttle().wantsProbe(from, env.now())) {
+            prober.probe(from); // a busy Comet querier that answers becomes a peer, with a peer's allowance
+        }
         queriesReceived++;
         long[] count = queriesByMethod.get(query.method());
         (count != null ? count : queriesByMethod.get("other"))[0]++;
@@ -183,6 +186,7 @@ final class QueryDispatch {
         ReplyBudget.Verdict verdict = guard.replies().mayReply(to, datagram.length, env.now());
         if (verdict == ReplyBudget.Verdict.SEND) {
             env.send(to, datagram);
+            guard.pacer().repliedTo(to, env.now());
         } else if (verdict == ReplyBudget.Verdict.TOO_LARGE_UNVERIFIED) {
             byte[] id = tid;
             if (id == null) {
@@ -202,6 +206,7 @@ final class QueryDispatch {
     private void sendError(InetSocketAddress to, byte[] tid, int code, String message) {
         errorRepliesSent++;
         env.send(to, codec.encode(new KrpcError(tid, code, message, ClientVersion.COMET)));
+        guard.pacer().repliedTo(to, env.now()); // a matched error proves our address to the querier too
     }
 
     byte[] encode(KrpcMessage message) {

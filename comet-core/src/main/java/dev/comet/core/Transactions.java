@@ -3,6 +3,7 @@ package dev.comet.core;
 import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.guard.QueryPacer;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.ClientVersion;
 import dev.comet.krpc.Dict;
@@ -13,13 +14,16 @@ import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The KRPC transactions of one node: it sends queries, matches answers to them by transaction id and address,
- * retries silent ones and gives up on them. Owns the pending calls, the transaction counter, the round-trip
- * estimate behind the timeouts, and the counters of queries sent, retries, timeouts and answers. It knows no
+ * retries silent ones and gives up on them. Every datagram of a query waits for its destination's token from the
+ * guard's {@link QueryPacer}, in order, at most one timeout's worth per destination (more fail at once). Owns the
+ * pending calls, the calls waiting for a token, the transaction counter, the round-trip estimate behind the
+ * timeouts, and the counters of queries sent, retries, timeouts and answers. It knows no
  * lookups: each query's {@link QueryCallback} hears its fate, and the {@link Listener} hears of every contact that
  * answered or failed (how the routing table learns).
  */
@@ -37,8 +41,15 @@ final class Transactions {
         /** The node {@code id} did not answer (every attempt), or another node answers at its address now. */
         void failed(NodeId id);
 
-        /** A response or error from {@code address} matched a query of ours by transaction id and address. */
-        default void addressConfirmed(InetSocketAddress address) {
+        /**
+         * A response or error from {@code address} matched a query of ours by transaction id and address;
+         * {@code version} is its {@code v} (null when it has none).
+         */
+        default void addressConfirmed(InetSocketAddress address, byte[] version) {
+        }
+
+        /** A response from {@code address} to a query of ours named {@code observed} as our address (BEP 42's ip). */
+        default void observedAs(InetSocketAddress address, InetSocketAddress observed) {
         }
 
         /** The node we asked at {@code address} as {@code expected} answered with another id. */
@@ -51,7 +62,10 @@ final class Transactions {
     private final KrpcCodec codec;
     private final Listener listener;
     private final RttEstimator rtt;
+    private final QueryPacer pacer;
     private final Map<Integer, PendingCall> pending = new HashMap<>();
+    /** Per destination, the calls waiting for a token, oldest first. */
+    private final Map<InetSocketAddress, ArrayDeque<PendingCall>> waiting = new HashMap<>();
     private int nextTransaction;
     private boolean readOnly;
     private boolean stopped;
@@ -66,6 +80,7 @@ final class Transactions {
     private long malformedDropped;
 
     private static final class PendingCall {
+        final int key;
         final InetSocketAddress to;
         final NodeId expected;
         final byte[] datagram;
@@ -76,7 +91,8 @@ final class Transactions {
         int attempts = 1;
         Environment.Timer timer;
 
-        PendingCall(InetSocketAddress to, NodeId expected, byte[] datagram, QueryCallback callback) {
+        PendingCall(int key, InetSocketAddress to, NodeId expected, byte[] datagram, QueryCallback callback) {
+            this.key = key;
             this.to = to;
             this.expected = expected;
             this.datagram = datagram;
@@ -84,10 +100,11 @@ final class Transactions {
         }
     }
 
-    Transactions(Environment env, NodeConfig config, KrpcCodec codec, Listener listener) {
+    Transactions(Environment env, NodeConfig config, KrpcCodec codec, QueryPacer pacer, Listener listener) {
         this.env = env;
         this.config = config;
         this.codec = codec;
+        this.pacer = pacer;
         this.listener = listener;
         this.rtt = new RttEstimator(config.minRequestTimeoutMillis(), config.requestTimeoutMillis());
         this.nextTransaction = env.random().nextInt(1 << 16);
@@ -127,32 +144,81 @@ final class Transactions {
         } while (pending.containsKey(key));
         byte[] tid = {(byte) (key >>> 8), (byte) key};
         byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, ClientVersion.COMET, readOnly));
-        PendingCall call = new PendingCall(to, expected, datagram, callback);
+        PendingCall call = new PendingCall(key, to, expected, datagram, callback);
         call.teaches = teaches;
         if (!teaches) {
             call.attempts = config.requestAttempts();
         }
         pending.put(key, call);
-        final int transaction = key;
-        call.sentAt = env.now();
-        call.timer = env.schedule(rtt.timeoutMillis(), () -> onTimeout(transaction, call));
         queriesSent++;
-        env.send(to, datagram);
+        transmit(call);
     }
 
-    private void onTimeout(int key, PendingCall call) {
-        if (pending.get(key) != call) {
+    /** Sends the call's datagram now if its destination has a token and no call waits before it; else queues it. */
+    private void transmit(PendingCall call) {
+        ArrayDeque<PendingCall> queue = waiting.get(call.to);
+        if (queue == null) {
+            long wait = pacer.reserve(call.to, env.now());
+            if (wait == 0) {
+                put(call);
+                return;
+            }
+            queue = new ArrayDeque<>();
+            waiting.put(call.to, queue);
+            InetSocketAddress to = call.to;
+            env.schedule(wait, () -> drain(to));
+        } else if (queue.size() >= pacer.maxWaiting(call.to, config.requestTimeoutMillis(), env.now())) {
+            // the destination's allowance is spoken for a whole timeout ahead: failing now lets a lookup go
+            // elsewhere, and the destination is not blamed (it did nothing wrong)
+            pending.remove(call.key);
+            pacer.countRefused();
+            call.callback.onFailure();
+            return;
+        }
+        pacer.countDelayed();
+        queue.add(call);
+    }
+
+    /** Sends the calls waiting for {@code to} while it has tokens; comes back when the next token does. */
+    private void drain(InetSocketAddress to) {
+        ArrayDeque<PendingCall> queue = waiting.get(to);
+        if (queue == null || stopped) {
+            return;
+        }
+        while (!queue.isEmpty()) {
+            long wait = pacer.reserve(to, env.now());
+            if (wait > 0) {
+                env.schedule(wait, () -> drain(to));
+                return;
+            }
+            PendingCall call = queue.poll();
+            if (pending.get(call.key) == call) { // not answered late, nor refused, while it waited
+                put(call);
+            }
+        }
+        waiting.remove(to);
+    }
+
+    /** Puts the call's datagram on the wire and starts its timeout. */
+    private void put(PendingCall call) {
+        call.sentAt = env.now();
+        call.timer = env.schedule(rtt.timeoutMillis(), () -> onTimeout(call));
+        env.send(call.to, call.datagram);
+    }
+
+    private void onTimeout(PendingCall call) {
+        if (pending.get(call.key) != call) {
             return;
         }
         if (call.attempts < config.requestAttempts()) {
             call.attempts++;
             retries++;
-            call.timer = env.schedule(rtt.timeoutMillis(), () -> onTimeout(key, call));
-            env.send(call.to, call.datagram);
+            call.timer = null;
             call.callback.onRetry();
+            transmit(call);
             return;
         }
-        pending.remove(key);
+        pending.remove(call.key);
         timeouts++;
         if (call.expected != null) {
             listener.failed(call.expected);
@@ -165,10 +231,11 @@ final class Transactions {
      * answers none (unsolicited: late, guessed or forged).
      */
     boolean onResponse(InetSocketAddress from, KrpcResponse response) {
-        PendingCall call = takePending(from, response.transactionId());
+        PendingCall call = takePending(from, response.transactionId(), response.version());
         if (call == null) {
             return false;
         }
+        listener.observedAs(from, response.observedAddress());
         responsesReceived++;
         Contact sender;
         try {
@@ -204,11 +271,11 @@ final class Transactions {
         if (error.code() == ErrorCode.UNVERIFIED_SOURCE.krpcCode()) {
             PendingCall call = matching(from, error.transactionId());
             if (call != null && call.attempts < config.requestAttempts()) {
-                listener.addressConfirmed(from);
+                listener.addressConfirmed(from, error.version());
                 return true;
             }
         }
-        PendingCall call = takePending(from, error.transactionId());
+        PendingCall call = takePending(from, error.transactionId(), error.version());
         if (call == null) {
             return false;
         }
@@ -227,7 +294,7 @@ final class Transactions {
         return ((tid[0] & 0xFF) << 8) | (tid[1] & 0xFF);
     }
 
-    private PendingCall takePending(InetSocketAddress from, byte[] tid) {
+    private PendingCall takePending(InetSocketAddress from, byte[] tid, byte[] version) {
         int key = tid.length == 2 ? key(tid) : -1;
         PendingCall call = key < 0 ? null : pending.get(key);
         // an answer counts only if it comes from the address we asked (mldht: tid and address must match)
@@ -239,8 +306,10 @@ final class Transactions {
             return null;
         }
         pending.remove(key);
-        listener.addressConfirmed(from);
-        call.timer.cancel();
+        listener.addressConfirmed(from, version);
+        if (call.timer != null) { // null while a retry waits for a token
+            call.timer.cancel();
+        }
         if (call.attempts == 1) {
             rtt.record(env.now() - call.sentAt);
         }
@@ -251,9 +320,12 @@ final class Transactions {
     void stop() {
         stopped = true;
         for (PendingCall call : pending.values()) {
-            call.timer.cancel();
+            if (call.timer != null) {
+                call.timer.cancel();
+            }
         }
         pending.clear();
+        waiting.clear();
     }
 
     int pendingCount() {

@@ -4,14 +4,16 @@ import java.net.InetSocketAddress;
 
 /**
  * A node's defences against its peers in one place (docs/abuse.md): the ban list, the query throttle and the
- * reply budget, built from one {@link GuardConfig}. Owns those three parts and the count of datagrams dropped
- * because their source was banned; each part owns its own state. Called only on the node's thread.
+ * reply budget, built from one {@link GuardConfig}, and the pacer that keeps our own queries inside the peers'
+ * defences. Owns those four parts and the count of datagrams dropped because their source was banned; each part
+ * owns its own state. Called only on the node's thread.
  */
 public final class Guard {
     private final GuardConfig config;
     private final BanList bans;
     private final QueryThrottle throttle;
     private final ReplyBudget replies;
+    private final QueryPacer pacer;
     private long bannedDropped;
 
     public Guard(GuardConfig config, long now) {
@@ -19,6 +21,19 @@ public final class Guard {
         this.bans = new BanList(config.maxTrackedSources());
         this.throttle = new QueryThrottle(config, bans, now);
         this.replies = new ReplyBudget(config, now);
+        this.pacer = new QueryPacer(config);
+    }
+
+    /**
+     * The node at {@code from} answered one of our queries (transaction id and address matched); {@code comet} when
+     * its version is Comet's. Its address is real, and a Comet node becomes a peer of the throttle.
+     */
+    public void answered(InetSocketAddress from, boolean comet, long now) {
+        replies.verified(from);
+        if (comet) {
+            throttle.peerAnswered(from, now);
+        }
+        pacer.answered(from, comet, now);
     }
 
     public GuardConfig config() {
@@ -55,6 +70,10 @@ public final class Guard {
         return replies;
     }
 
+    public QueryPacer pacer() {
+        return pacer;
+    }
+
     /** Forgets ended bans (the node's maintenance tick). */
     public void maintain(long now) {
         bans.purge(now);
@@ -62,6 +81,7 @@ public final class Guard {
 
     public GuardStats stats() {
         return new GuardStats(bannedDropped, throttle.droppedBySource(), throttle.droppedGlobal(), bans.floodBans(),
-                bans.idChangeBans(), bans.size(), replies.refusedUnverified(), replies.droppedGlobal());
+                bans.idChangeBans(), bans.size(), replies.refusedUnverified(), replies.droppedGlobal(),
+                pacer.delayed(), pacer.refused());
     }
 }

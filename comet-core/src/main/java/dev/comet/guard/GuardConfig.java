@@ -13,6 +13,11 @@ import dev.comet.ErrorCode;
  * @param queryBurst                queries one source may send at once (its token bucket's size; default 100)
  * @param queriesPerSecond          queries a second one source may keep sending (the bucket's refill; default 20).
  *                                  Queries over its bucket are dropped without an answer and counted
+ * @param peerQueryBurst            the bucket's size for a source that answered one of our queries as a Comet node
+ *                                  (default 2,000): the nodes a busy gateway or a replica works with
+ * @param peerQueriesPerSecond      that bucket's refill (default 1,000, OpenDHT's per-IP rate). A source is granted it once it answered one
+ *                                  of our queries as a Comet node (transaction id and address matched, so the address
+ *                                  is real); a busy source that has not is pinged to find out
  * @param globalQueriesPerSecond    queries a second the node answers from all sources together (default 4,000; a
  *                                  second's worth may come at once); past it queries are dropped and counted
  * @param banAfterDrops             queries of one source its bucket dropped within 10 s that get the source banned
@@ -32,10 +37,16 @@ import dev.comet.ErrorCode;
  * @param oneContactPerIp           at most one routing-table entry (main table and replacements) per source
  *                                  (default true, as mldht and libtorrent)
  * @param loopbackPerPort           on loopback addresses the source is the IP address and the port (default true)
+ * @param enforceBep42              a Comet node whose id BEP 42 does not bind to its IP address counts as a foreign
+ *                                  node: never an object's replica, never among the closest Comet nodes, so no node
+ *                                  can choose an id next to a key it wants to hold (default true; local addresses are
+ *                                  exempt, as BEP 42 says)
  */
 public record GuardConfig(
         int queryBurst,
         int queriesPerSecond,
+        int peerQueryBurst,
+        int peerQueriesPerSecond,
         int globalQueriesPerSecond,
         int banAfterDrops,
         long banMillis,
@@ -45,7 +56,8 @@ public record GuardConfig(
         long globalReplyBytesPerSecond,
         int maxTrackedSources,
         boolean oneContactPerIp,
-        boolean loopbackPerPort) {
+        boolean loopbackPerPort,
+        boolean enforceBep42) {
 
     /** How long the queries a source's bucket dropped are counted towards a ban. */
     public static final long BAN_WINDOW_MILLIS = 10_000;
@@ -53,6 +65,8 @@ public record GuardConfig(
     public GuardConfig {
         positive("guard.queryBurst", queryBurst);
         positive("guard.queriesPerSecond", queriesPerSecond);
+        positive("guard.peerQueryBurst", peerQueryBurst);
+        positive("guard.peerQueriesPerSecond", peerQueriesPerSecond);
         positive("guard.globalQueriesPerSecond", globalQueriesPerSecond);
         positive("guard.banAfterDrops", banAfterDrops);
         positive("guard.banMillis", banMillis);
@@ -67,7 +81,8 @@ public record GuardConfig(
 
     /** The defaults for a node on the open Internet. */
     public static GuardConfig defaults() {
-        return new GuardConfig(100, 20, 4_000, 100, 5 * 60_000L, 3_600_000L, 3, 1_400, 8L << 20, 65_536, true, true);
+        return new GuardConfig(100, 20, 2_000, 1_000, 4_000, 100, 5 * 60_000L, 3_600_000L, 3, 1_400, 8L << 20, 65_536,
+                true, true, true);
     }
 
     /**
@@ -76,29 +91,36 @@ public record GuardConfig(
      * generators only, never for a node on the Internet.
      */
     public static GuardConfig relaxed() {
-        return new GuardConfig(1_000_000, 1_000_000, 1_000_000, 1_000_000, 5 * 60_000L, 3_600_000L, 1_000_000,
-                1 << 20, 1L << 40, 65_536, true, true);
+        return new GuardConfig(1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 5 * 60_000L,
+                3_600_000L, 1_000_000, 1 << 20, 1L << 40, 65_536, true, true, true);
     }
 
     /** These settings with {@code perSecond} queries a second and a burst of {@code burst} for each source. */
     public GuardConfig withSourceRate(int burst, int perSecond) {
-        return new GuardConfig(burst, perSecond, globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis,
-                replyFactor, replyFloorBytes, globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp,
-                loopbackPerPort);
+        return new GuardConfig(burst, perSecond, peerQueryBurst, peerQueriesPerSecond, globalQueriesPerSecond,
+                banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes, globalReplyBytesPerSecond,
+                maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42);
     }
 
     /** These settings with the one-contact-per-IP rule on or off. */
     public GuardConfig withOneContactPerIp(boolean on) {
-        return new GuardConfig(queryBurst, queriesPerSecond, globalQueriesPerSecond, banAfterDrops, banMillis,
-                idChangeBanMillis, replyFactor, replyFloorBytes, globalReplyBytesPerSecond, maxTrackedSources, on,
-                loopbackPerPort);
+        return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
+                globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
+                globalReplyBytesPerSecond, maxTrackedSources, on, loopbackPerPort, enforceBep42);
     }
 
     /** These settings with loopback sources told apart by port, or not. */
     public GuardConfig withLoopbackPerPort(boolean on) {
-        return new GuardConfig(queryBurst, queriesPerSecond, globalQueriesPerSecond, banAfterDrops, banMillis,
-                idChangeBanMillis, replyFactor, replyFloorBytes, globalReplyBytesPerSecond, maxTrackedSources,
-                oneContactPerIp, on);
+        return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
+                globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
+                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, on, enforceBep42);
+    }
+
+    /** These settings with BEP 42's binding of ids to addresses enforced for Comet nodes, or not. */
+    public GuardConfig withEnforceBep42(boolean on) {
+        return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
+                globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
+                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, on);
     }
 
     /** The source a datagram from {@code address} counts against. */

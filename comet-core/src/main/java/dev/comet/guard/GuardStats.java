@@ -11,7 +11,11 @@ package dev.comet.guard;
  * @param activeBans          sources banned now
  * @param repliesRefused      replies too large for an unverified source, answered with error 370 instead
  * @param repliesDropped      replies dropped because the node ran over {@code globalReplyBytesPerSecond}
+ * @param queriesDelayed      queries of ours that waited to stay below their destination's allowance
+ * @param queriesRefused      queries of ours failed at once: their destination's allowance was spoken for a whole
+ *                            request timeout ahead
  */
 public record GuardStats(long bannedDropped, long throttledBySource, long throttledGlobal, long floodBans,
-                         long idChangeBans, int activeBans, long repliesRefused, long repliesDropped) {
+                         long idChangeBans, int activeBans, long repliesRefused, long repliesDropped,
+                         long queriesDelayed, long queriesRefused) {
 }

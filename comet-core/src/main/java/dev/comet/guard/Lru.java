@@ -8,7 +8,7 @@ final class Lru<K, V> extends LinkedHashMap<K, V> {
     private final int max;
 
     Lru(int max) {
-        super(Math.min(max, 1024), 0.75f, true);
+        super(16, 0.75f, true); // grows as sources come: a simulated network holds thousands of guards
         this.max = max;
     }
 

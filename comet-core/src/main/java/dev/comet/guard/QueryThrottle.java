@@ -5,21 +5,29 @@ import java.util.Map;
 
 /**
  * Rate limits on the queries a node answers: one token bucket per source and one for the whole node; a source
- * that keeps running over its bucket is banned. Owns the per-source buckets and ban windows (at most
- * {@code maxTrackedSources}, the least recently seen forgotten first: a forgotten source starts again with a full
- * bucket), the global bucket, and the counts of queries dropped.
+ * that keeps running over its bucket is banned. A source that answered one of our queries as a Comet node is a
+ * peer and gets the larger peer bucket; a stranger that has used half its bucket is pinged once a minute to find
+ * out whether it is one. Owns the per-source buckets, ban windows and probe times, the set of peer sources (each at
+ * most {@code maxTrackedSources}, the least recently seen forgotten first: a forgotten source starts again with a
+ * full stranger's bucket), the global bucket, and the counts of queries dropped.
  */
 public final class QueryThrottle {
     /** What becomes of one query. */
     public enum Verdict { ADMITTED, SOURCE_LIMIT, GLOBAL_LIMIT }
 
+    /** How often a busy stranger is pinged to learn whether it is a Comet peer. */
+    static final long PROBE_INTERVAL_MILLIS = 60_000;
+
     private static final class SourceState {
-        final TokenBucket bucket;
+        TokenBucket bucket;
+        boolean peer;
         long windowStart;
         int dropsInWindow;
+        long probedAt = -PROBE_INTERVAL_MILLIS;
 
-        SourceState(TokenBucket bucket, long now) {
+        SourceState(TokenBucket bucket, boolean peer, long now) {
             this.bucket = bucket;
+            this.peer = peer;
             this.windowStart = now;
         }
     }
@@ -27,6 +35,7 @@ public final class QueryThrottle {
     private final GuardConfig config;
     private final BanList bans;
     private final Map<Source, SourceState> sources;
+    private final Map<Source, Boolean> peers;
     private final TokenBucket global;
     private long droppedBySource;
     private long droppedGlobal;
@@ -35,6 +44,7 @@ public final class QueryThrottle {
         this.config = config;
         this.bans = bans;
         this.sources = new Lru<>(config.maxTrackedSources());
+        this.peers = new Lru<>(config.maxTrackedSources());
         this.global = new TokenBucket(config.globalQueriesPerSecond(), config.globalQueriesPerSecond(), now);
     }
 
@@ -47,7 +57,8 @@ public final class QueryThrottle {
         Source source = config.sourceOf(from);
         SourceState state = sources.get(source);
         if (state == null) {
-            state = new SourceState(new TokenBucket(config.queryBurst(), config.queriesPerSecond(), now), now);
+            boolean peer = peers.containsKey(source);
+            state = new SourceState(peer ? peerBucket(now) : strangerBucket(now), peer, now);
             sources.put(source, state);
         }
         if (!state.bucket.tryTake(now)) {
@@ -67,6 +78,48 @@ public final class QueryThrottle {
             return Verdict.GLOBAL_LIMIT;
         }
         return Verdict.ADMITTED;
+    }
+
+    /**
+     * The node at {@code from} answered one of our queries as a Comet node (the address is real): its source gets
+     * the peer bucket from now on, starting with the tokens its stranger's bucket had left.
+     */
+    public void peerAnswered(InetSocketAddress from, long now) {
+        Source source = config.sourceOf(from);
+        peers.put(source, Boolean.TRUE);
+        SourceState state = sources.get(source);
+        if (state != null && !state.peer) {
+            state.peer = true;
+            state.bucket = new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(),
+                    state.bucket.tokens(now), now);
+        }
+    }
+
+    /**
+     * True, once a minute at most, when the stranger at {@code from} has used half its bucket: the node should ping
+     * it, and a Comet node's answer makes it a peer ({@link #peerAnswered}) before it runs out.
+     */
+    public boolean wantsProbe(InetSocketAddress from, long now) {
+        SourceState state = sources.get(config.sourceOf(from));
+        if (state == null || state.peer || state.bucket.tokens(now) > config.queryBurst() / 2.0
+                || now - state.probedAt < PROBE_INTERVAL_MILLIS) {
+            return false;
+        }
+        state.probedAt = now;
+        return true;
+    }
+
+    /** Whether queries from {@code from} are measured against the peer bucket. */
+    public boolean isPeer(InetSocketAddress from) {
+        return peers.containsKey(config.sourceOf(from));
+    }
+
+    private TokenBucket strangerBucket(long now) {
+        return new TokenBucket(config.queryBurst(), config.queriesPerSecond(), now);
+    }
+
+    private TokenBucket peerBucket(long now) {
+        return new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(), now);
     }
 
     /** Queries dropped because their source ran over its bucket. */

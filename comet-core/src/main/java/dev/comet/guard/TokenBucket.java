@@ -13,13 +13,24 @@ public final class TokenBucket {
 
     /** A full bucket at {@code now}. */
     public TokenBucket(double capacity, double perSecond, long now) {
+        this(capacity, perSecond, capacity, now);
+    }
+
+    /** A bucket holding {@code tokens} (at most its capacity) at {@code now}. */
+    public TokenBucket(double capacity, double perSecond, double tokens, long now) {
         if (capacity <= 0 || perSecond <= 0) {
             throw new IllegalArgumentException("a token bucket needs a positive capacity and refill");
         }
         this.capacity = capacity;
         this.perMilli = perSecond / 1000.0;
-        this.tokens = capacity;
+        this.tokens = Math.min(capacity, Math.max(0, tokens));
         this.refilledAt = now;
+    }
+
+    /** Milliseconds from {@code now} until the bucket holds a token (0 when it holds one now). */
+    public long millisUntilToken(long now) {
+        refill(now);
+        return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perMilli);
     }
 
     /** Takes {@code n} tokens at {@code now} if the bucket holds them; false (and nothing taken) otherwise. */

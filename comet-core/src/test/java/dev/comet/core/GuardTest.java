@@ -57,6 +57,89 @@ class GuardTest {
         assertThat(n.node.routingTable().entry(neighbour.id)).isNotNull();
     }
 
+    @Test
+    void aBusyStrangerIsProbedAtHalfItsBucketAndOnceItAnswersAsACometNodeItHasThePeerAllowance() {
+        NodeUnderTest n = NodeUnderTest.withDefaults().started();
+        GuardConfig guard = n.node.config().guard();
+        Peer busy = new Peer(NodeId.ofKey("busy"), 40);
+        int answered = 0;
+        for (int i = 0; i < guard.queryBurst() / 2 + 1; i++) {
+            answered += n.deliver(busy, busy.query("ping", busy.args().build())).size();
+        }
+        // the newcomer ping of the routing table and the guard's probe
+        List<FakeEnvironment.Sent> pings = n.queriesTo(busy, "ping");
+        assertThat(pings).as("the busy stranger is pinged").isNotEmpty();
+        pings.forEach(ping -> n.answer(busy, ping, Dict.builder()));
+        // now ten times a stranger's bucket over 3 s, a third of a second's worth at a time: a stranger would get
+        // its burst and 20 a second, a Comet peer gets 500 a second (starting from the tokens it had left)
+        int asked = 10 * guard.queryBurst();
+        for (int i = 0; i < asked; i++) {
+            if (i % 100 == 0) {
+                n.env.advance(300);
+            }
+            answered += n.deliver(busy, busy.query("ping", busy.args().build())).size();
+        }
+        assertThat(answered).isEqualTo(asked + guard.queryBurst() / 2 + 1);
+        assertThat(n.node.stats().guard().throttledBySource()).isZero();
+    }
+
+    @Test
+    void aBusyStrangerThatDoesNotAnswerKeepsAStrangersAllowance() {
+        NodeUnderTest n = NodeUnderTest.withDefaults().started();
+        GuardConfig guard = n.node.config().guard();
+        Peer busy = new Peer(NodeId.ofKey("busy"), 41);
+        int answered = 0;
+        for (int i = 0; i < 2 * guard.queryBurst(); i++) {
+            answered += n.deliver(busy, busy.query("ping", busy.args().build())).size();
+        }
+        assertThat(answered).isEqualTo(guard.queryBurst());
+        assertThat(n.node.stats().guard().throttledBySource()).isEqualTo(guard.queryBurst());
+        assertThat(n.queriesTo(busy, "ping")).as("it was probed").isNotEmpty();
+    }
+
+    @Test
+    void aMainlineNodeThatAnswersTheProbeKeepsAStrangersAllowance() {
+        NodeUnderTest n = NodeUnderTest.withDefaults().started();
+        GuardConfig guard = n.node.config().guard();
+        Peer busy = new Peer(NodeId.ofKey("busy"), 42);
+        busy.version = null;
+        int answered = 0;
+        for (int i = 0; i < guard.queryBurst() / 2 + 1; i++) {
+            answered += n.deliver(busy, busy.query("ping", busy.args().build())).size();
+        }
+        n.queriesTo(busy, "ping").forEach(ping -> n.answer(busy, ping, Dict.builder()));
+        for (int i = 0; i < guard.queryBurst(); i++) {
+            answered += n.deliver(busy, busy.query("ping", busy.args().build())).size();
+        }
+        assertThat(answered).isEqualTo(guard.queryBurst());
+    }
+
+    @Test
+    void aCometNodeOnAPublicAddressWhoseIdBep42DoesNotBindIsNeverAnObjectsReplica() throws Exception {
+        NodeUnderTest n = NodeUnderTest.withDefaults().started();
+        NodeId key = NodeId.ofKey("a key worth holding");
+        java.net.InetAddress honestIp = java.net.InetAddress.getByName("203.0.113.7");
+        Peer honest = new Peer(dev.comet.id.Bep42.idFor(honestIp, new java.util.SplittableRandom(3)),
+                new java.net.InetSocketAddress(honestIp, 6881));
+        // an attacker takes the id next to the key, which its address cannot have
+        Peer attacker = new Peer(key.randomWithSharedPrefix(150, new java.util.SplittableRandom(4)),
+                new java.net.InetSocketAddress("198.51.100.9", 6881));
+        Peer local = new Peer(key.randomWithSharedPrefix(140, new java.util.SplittableRandom(5)), 50);
+        n.learn(honest);
+        n.learn(attacker);
+        n.learn(local);
+        assertThat(n.node.routingTable().entry(attacker.id)).as("a DHT contact still").isNotNull();
+        assertThat(n.node.routingTable().closestAnsweringComet(key, 8, n.env.now()))
+                .extracting(dev.comet.routing.Contact::id)
+                .as("the bound node and the local one (exempt), not the attacker")
+                .containsExactlyInAnyOrder(honest.id, local.id);
+        NodeUnderTest lax = NodeUnderTest.with(NodeConfig.defaults().withGuard(
+                GuardConfig.defaults().withEnforceBep42(false))).started();
+        lax.learn(attacker);
+        assertThat(lax.node.routingTable().closestAnsweringComet(key, 8, lax.env.now()))
+                .extracting(dev.comet.routing.Contact::id).containsExactly(attacker.id);
+    }
+
     /** A node's counters, read once. */
     private record GuardStatsView(NodeStats node) {
         GuardStatsView(NodeUnderTest n) {
@@ -67,7 +150,7 @@ class GuardTest {
     @Test
     void aReplyMuchLargerThanItsQueryToAnUnverifiedAddressIsA370AndAProbeAndTheRetryAfterTheProbeIsAnswered() {
         NodeUnderTest n = NodeUnderTest.with(NodeConfig.defaults().withGuard(
-                new GuardConfig(100, 20, 4_000, 100, 300_000, 3_600_000, 3, 512, 8L << 20, 65_536, true, true))).started();
+                new GuardConfig(100, 20, 1_000, 500, 4_000, 100, 300_000, 3_600_000, 3, 512, 8L << 20, 65_536, true, true, true))).started();
         Peer writer = new Peer(NodeId.ofKey("writer"), 30);
         Peer reader = new Peer(NodeId.ofKey("reader"), 31);
         byte[] big = new byte[900];

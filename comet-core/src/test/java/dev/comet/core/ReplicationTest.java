@@ -75,6 +75,9 @@ class ReplicationTest {
         int atOnce = n.node.config().guard().queryBurst() / 4;
         int perSecond = n.node.config().guard().queriesPerSecond() / 4;
 
+        // a newcomer that asked us first (so it knows our address) and answers as a Comet node: our pacer leaves the
+        // hand-over's own pace alone; a's silence makes every get go out requestAttempts times
+        n.askOk(a, "ping", a.args().build());
         n.learn(a);
         assertThat(n.distinctQueriesTo(a, "get")).as("a quarter of the newcomer's burst at once").hasSize(atOnce);
         n.env.advance(1_000);

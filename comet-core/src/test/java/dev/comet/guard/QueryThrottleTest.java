@@ -87,7 +87,7 @@ class QueryThrottleTest {
 
     @Test
     void theGlobalCapDropsQueriesOfManyWellBehavedSources() {
-        GuardConfig small = new GuardConfig(5, 1, 100, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 1_000, true, true);
+        GuardConfig small = new GuardConfig(5, 1, 50, 10, 100, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 1_000, true, true, true);
         QueryThrottle global = new QueryThrottle(small, bans, 0);
         int admitted = 0;
         for (int host = 0; host < 50; host++) {
@@ -105,11 +105,47 @@ class QueryThrottleTest {
 
     @Test
     void memoryStaysBoundedWhateverTheNumberOfSources() {
-        GuardConfig small = new GuardConfig(5, 1, 1_000_000, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 100, true, true);
+        GuardConfig small = new GuardConfig(5, 1, 50, 10, 1_000_000, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 100, true, true, true);
         QueryThrottle bounded = new QueryThrottle(small, bans, 0);
         for (int i = 0; i < 10_000; i++) {
             bounded.admit(at("10." + (i >>> 16) + "." + ((i >>> 8) & 0xFF) + "." + (i & 0xFF), 6881), i);
         }
         assertThat(bounded.trackedSources()).isEqualTo(100);
+    }
+
+    @Test
+    void aSourceThatAnsweredAsACometNodeHasThePeerBucketStartingFromWhatItHadLeft() {
+        InetSocketAddress peer = at("10.0.0.3", 6881);
+        for (int i = 0; i < 10; i++) {
+            throttle.admit(peer, 0);
+        }
+        throttle.peerAnswered(peer, 0);
+        assertThat(throttle.isPeer(peer)).isTrue();
+        assertThat(throttle.admit(peer, 0)).as("no new burst").isEqualTo(QueryThrottle.Verdict.SOURCE_LIMIT);
+        int admitted = 0;
+        for (int i = 0; i < config.peerQueryBurst() + config.banAfterDrops() / 2; i++) {
+            admitted += throttle.admit(peer, 10_000) == QueryThrottle.Verdict.ADMITTED ? 1 : 0;
+        }
+        assertThat(admitted).isEqualTo(config.peerQueryBurst());
+    }
+
+    @Test
+    void aStrangerIsProbedOnceAMinuteAfterItUsedHalfItsBucketAndAPeerNever() {
+        InetSocketAddress busy = at("10.0.0.4", 6881);
+        for (int i = 0; i < 5; i++) {
+            throttle.admit(busy, 0);
+        }
+        assertThat(throttle.wantsProbe(busy, 0)).as("half the bucket of 10 left").isTrue();
+        assertThat(throttle.wantsProbe(busy, 0)).as("once").isFalse();
+        throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS);
+        for (int i = 0; i < 9; i++) {
+            throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS);
+        }
+        assertThat(throttle.wantsProbe(busy, QueryThrottle.PROBE_INTERVAL_MILLIS)).as("a minute later").isTrue();
+        throttle.peerAnswered(busy, QueryThrottle.PROBE_INTERVAL_MILLIS);
+        for (int i = 0; i < 10; i++) {
+            throttle.admit(busy, 2 * QueryThrottle.PROBE_INTERVAL_MILLIS);
+        }
+        assertThat(throttle.wantsProbe(busy, 3 * QueryThrottle.PROBE_INTERVAL_MILLIS)).isFalse();
     }
 }

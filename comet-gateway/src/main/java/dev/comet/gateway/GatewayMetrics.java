@@ -42,6 +42,8 @@ public final class GatewayMetrics {
         rpc("out", "error", c -> c.stats().errorsReceived());
         rpc("out", "retry", c -> c.stats().retries());
         rpc("out", "timeout", c -> c.stats().timeouts());
+        rpc("out", "paced", c -> c.stats().guard().queriesDelayed());
+        rpc("out", "pacing_refused", c -> c.stats().guard().queriesRefused());
         counter("comet.internal.errors", "bugs caught in the node (each answered with a server error)", Tags.empty(),
                 c -> c.stats().internalErrors());
         counter("comet.lookups.started", "iterative lookups started", Tags.empty(), c -> c.stats().lookupsStarted());

@@ -46,10 +46,9 @@ class GatewayLoadTest {
 
     @Test
     void twoHundredClientsForTwentySecondsGetAnswersAndTheNodeStaysHealthy() throws Exception {
-        // relaxed guard (docs/abuse.md, "Known problem"): with the defaults, the gateway's node sends its 4 peers far
-        // more than one source's allowance under this load, and they ban it for 5 minutes; this test is about the
-        // gateway, the ban is issue #14's to fix
-        try (LocalCluster cluster = LocalCluster.start(5, 0, NodeConfig.relaxed(), LuaRuntimePool.factory());
+        // the default guard: the gateway's node paces its queries to its 4 peers below their peer allowance, so they
+        // never drop nor ban it (docs/abuse.md, "Pacing"); before pacing they banned it for 5 minutes under this load
+        try (LocalCluster cluster = LocalCluster.start(5, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
              AutoCloseableGateway g = new AutoCloseableGateway(cluster)) {
             String url = g.gateway.url();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -95,6 +94,12 @@ class GatewayLoadTest {
                     CLIENTS, total.sum(), seconds, total.sum() / seconds, new java.util.TreeMap<>(byStatus));
 
             assertThat(unexpected).as("requests without a result or a documented error").isEmpty();
+            // no peer dropped or banned the gateway's node: it paced itself
+            for (var peer : cluster.nodes()) {
+                dev.comet.guard.GuardStats guard = peer.call(n -> n.stats().guard()).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                System.out.printf("node %s: guard %s%n", peer.address(), guard);
+                assertThat(guard.floodBans()).as("bans by %s", peer.address()).isZero();
+            }
             assertThat(total.sum()).isGreaterThan(CLIENTS);
             // healthy afterwards: the node answers, its counters show no internal error, the seed still counts
             HttpResponse<String> node = send(http, url, "GET", "/v1/node", null);

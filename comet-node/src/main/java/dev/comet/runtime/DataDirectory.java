@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.core.NodeConfig;
 import dev.comet.storage.Store;
+import dev.comet.id.Bep42;
 import dev.comet.id.NodeId;
 import dev.comet.routing.Contact;
 
@@ -21,11 +22,13 @@ import java.util.random.RandomGenerator;
 
 /**
  * A node's data directory: its id ({@code node-id}), the contacts of its routing table ({@code contacts}), so that
- * a restarted node keeps its identity and rejoins without a bootstrap node, and its store ({@code store/}).
+ * a restarted node keeps its identity and rejoins without a bootstrap node, the public address its peers named
+ * ({@code external-address}, for a BEP 42 id at the next start) and its store ({@code store/}).
  * Files are replaced atomically.
  */
 public final class DataDirectory {
     private static final String ID_FILE = "node-id";
+    private static final String EXTERNAL_ADDRESS_FILE = "external-address";
     private static final String CONTACTS_FILE = "contacts";
 
     private final Path root;
@@ -51,19 +54,46 @@ public final class DataDirectory {
         return RocksDbStore.open(root.resolve("store"), config.maxStoreRecords(), config.maxStoreBytes(), false);
     }
 
-    /** The saved node id, or a new random one that is saved at once. */
-    public NodeId loadOrCreateId(RandomGenerator random) {
+    /**
+     * The saved node id, or a new one that is saved at once. The id is bound by BEP 42 to the node's public address
+     * when one is known ({@code bound}, else the address its peers named in an earlier run): a saved id that is not
+     * bound to it is replaced, since other Comet nodes would not choose this node as a replica.
+     */
+    public NodeId loadOrCreateId(RandomGenerator random, InetAddress bound) {
+        InetAddress publicAddress = bound != null && !Bep42.exempt(bound) ? bound : loadExternalAddress();
         Path file = root.resolve(ID_FILE);
         if (Files.exists(file)) {
             try {
-                return NodeId.fromHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
+                NodeId saved = NodeId.fromHex(Files.readString(file, StandardCharsets.US_ASCII).trim());
+                if (publicAddress == null || Bep42.valid(saved, publicAddress)) {
+                    return saved;
+                }
             } catch (IOException | CometException e) {
                 throw new CometException(ErrorCode.IO, "cannot read node id from " + file + ": " + e.getMessage(), e);
             }
         }
-        NodeId id = NodeId.random(random);
+        NodeId id = publicAddress != null ? Bep42.idFor(publicAddress, random) : NodeId.random(random);
         writeAtomically(file, id.toHex() + "\n");
         return id;
+    }
+
+    /** Remembers the public address the node's peers named, for the id of its next start. */
+    public void saveExternalAddress(InetAddress address) {
+        writeAtomically(root.resolve(EXTERNAL_ADDRESS_FILE), address.getHostAddress() + "\n");
+    }
+
+    private InetAddress loadExternalAddress() {
+        Path file = root.resolve(EXTERNAL_ADDRESS_FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            // a literal address only: InetAddress.getByName would resolve a host name
+            return text.matches("[0-9a-fA-F:.]+") ? InetAddress.getByName(text) : null;
+        } catch (IOException e) {
+            return null; // a hint, like the contacts: without it the node keeps its id
+        }
     }
 
     /** The contacts saved by an earlier run; unreadable lines are skipped (the file is a hint, not the truth). */

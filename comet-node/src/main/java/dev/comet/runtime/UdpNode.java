@@ -11,6 +11,7 @@ import dev.comet.core.Environment;
 import dev.comet.core.Node;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.core.NodeConfig;
+import dev.comet.id.Bep42;
 import dev.comet.id.NodeId;
 import dev.comet.items.Item;
 import dev.comet.lookup.LookupResult;
@@ -59,6 +60,8 @@ public final class UdpNode implements AutoCloseable {
     private final Store store;
     private final AsoRuntime runtime;
     private volatile boolean closed;
+    /** The unbound public address already warned of (node thread only). */
+    private java.net.InetAddress warnedUnbound;
 
     private UdpNode(Channel channel, NodeId id, NodeConfig config, DataDirectory dataDirectory, Store store,
                     RandomGenerator random, AsoRuntimeFactory runtimes) {
@@ -93,7 +96,8 @@ public final class UdpNode implements AutoCloseable {
                                 Collection<InetSocketAddress> bootstrap, DataDirectory dataDirectory, boolean readOnly,
                                 AsoRuntimeFactory runtimes) {
         RandomGenerator random = new Random(new SecureRandom().nextLong());
-        NodeId id = dataDirectory != null ? dataDirectory.loadOrCreateId(random) : NodeId.random(random);
+        NodeId id = dataDirectory != null ? dataDirectory.loadOrCreateId(random, bind.getAddress())
+                : Bep42.idFor(bind.getAddress(), random);
         List<InetSocketAddress> joinThrough = new ArrayList<>(bootstrap);
         if (dataDirectory != null) {
             for (Contact c : dataDirectory.loadContacts()) {
@@ -340,6 +344,15 @@ public final class UdpNode implements AutoCloseable {
             if (!contacts.isEmpty()) {
                 dataDirectory.saveContacts(contacts);
             }
+            node.unboundPublicAddress().ifPresent(address -> {
+                if (!address.equals(warnedUnbound)) {
+                    warnedUnbound = address;
+                    dataDirectory.saveExternalAddress(address);
+                    LOG.warn("peers see this node at {}, and its id is not bound to that address (BEP 42): other Comet"
+                            + " nodes will not choose it as a replica until it restarts with a bound id, which it"
+                            + " will take then", address.getHostAddress());
+                }
+            });
         } catch (CometException e) {
             LOG.warn("{}", e.getMessage());
         }
