@@ -95,9 +95,9 @@ class RuntimeBoundsTest {
         tinyBudget = 2 * (16 << 10) + 10_000;
         ObjectConfig tinyObjects = objects.toBuilder().objectMemoryBytes(tinyBudget).build();
         ObjectConfig busyObjects = objects.toBuilder().instructionsPerSecond(BUSY_BUDGET).build();
-        // relaxed guard settings: one client drives a thousand puts and gets into one node within seconds, far past
-        // what one source may send a node by default (docs/abuse.md); this suite measures the runtime's bounds
-        NodeConfig config = NodeConfig.relaxed().toBuilder().requestTimeoutMillis(10_000).minRequestTimeoutMillis(5_000)
+        // the default guard: one client drives a thousand puts and gets into one node within seconds, within a Comet
+        // peer's allowance, and paces itself below it (docs/abuse.md, "Peers and pacing")
+        NodeConfig config = NodeConfig.defaults().toBuilder().requestTimeoutMillis(10_000).minRequestTimeoutMillis(5_000)
                 .build().withReplication(false).withObjects(objects);
         AtomicInteger created = new AtomicInteger();
         // LocalCluster starts its nodes one after another, so the runtime made third is the tiny node's
