@@ -82,11 +82,12 @@ final class ChaosCommand implements Callable<Integer> {
         int restarts = (int) Math.round(kills * restartFraction);
         long runSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1L << 48);
         Map<String, String> settings = nodeSettings();
+        int k = NodeSettings.resolve(null, Map.of(), settings).k();
 
         var err = spec.commandLine().getErr();
         err.println("comet chaos: seed " + runSeed + " (--seed " + runSeed + " chooses the same victims and times)");
         ChaosReport report = ChaosRun.run(new ChaosRun.Settings(processes, kills, restarts, replicas, seconds, runSeed,
-                clients, settings), line -> {
+                clients, settings, k), line -> {
                     err.println("comet chaos: " + line);
                     err.flush();
                 });
@@ -100,13 +101,12 @@ final class ChaosCommand implements Callable<Integer> {
 
     /**
      * The nodes' settings: {@link NodeConfig#relaxed()} (one workload client sends every process far more queries a
-     * second than the guard allows one source by default, docs/abuse.md) under the user's {@code --set}; checked
-     * here, so a wrong key stops the run before any process starts.
+     * second than the guard allows one source by default, docs/abuse.md) under the user's {@code --set}; the caller
+     * resolves them here, so a wrong key stops the run before any process starts.
      */
     private Map<String, String> nodeSettings() {
         Map<String, String> settings = new LinkedHashMap<>(NodeSettings.differences(NodeConfig.relaxed()));
         settings.putAll(flags);
-        NodeSettings.resolve(null, Map.of(), settings);
         return settings;
     }
 

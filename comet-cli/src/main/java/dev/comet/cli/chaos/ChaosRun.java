@@ -36,10 +36,10 @@ public final class ChaosRun {
     /**
      * What to run: {@code processes} node processes, {@code kills} of them killed, {@code restarts} of those
      * restarted, objects on {@code replicas} nodes, a workload of {@code seconds} by {@code clients} threads, every
-     * node started with {@code nodeSettings} (settings keys as in docs/operations.md).
+     * node started with {@code nodeSettings} (settings keys as in docs/operations.md), whose bucket size is {@code k}.
      */
     public record Settings(int processes, int kills, int restarts, int replicas, int seconds, long seed, int clients,
-                           Map<String, String> nodeSettings) {
+                           Map<String, String> nodeSettings, int k) {
         public Settings {
             nodeSettings = Map.copyOf(nodeSettings);
         }
@@ -59,7 +59,7 @@ public final class ChaosRun {
         try {
             progress.accept("starting " + settings.processes() + " node processes in " + root);
             processes.startAll();
-            processes.awaitMutuallyKnown(SETTLE_TIMEOUT_MILLIS);
+            processes.awaitMutuallyKnown(settings.k(), SETTLE_TIMEOUT_MILLIS);
 
             long workloadMillis = settings.seconds() * 1000L;
             ChaosPlan plan = ChaosPlan.of(settings.seed(), settings.processes(), settings.kills(), settings.restarts(), workloadMillis);
@@ -92,7 +92,7 @@ public final class ChaosRun {
             progress.accept("settling: " + workload.acked().size() + " writes acknowledged; waiting for the "
                     + processes.alive().size() + " running processes to know each other");
             long settleStart = System.nanoTime();
-            processes.awaitMutuallyKnown(SETTLE_TIMEOUT_MILLIS);
+            processes.awaitMutuallyKnown(settings.k(), SETTLE_TIMEOUT_MILLIS);
             double settleSeconds = secondsSince(settleStart);
 
             progress.accept("reading every acknowledged write back");

@@ -8,6 +8,7 @@ import dev.comet.krpc.CompactInfo;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcMessage;
 import dev.comet.krpc.KrpcResponse;
+import dev.comet.routing.Contact;
 import dev.comet.runtime.BlockingKrpcClient;
 
 import java.io.IOException;
@@ -162,16 +163,18 @@ public final class NodeProcesses implements AutoCloseable {
     }
 
     /**
-     * Waits until every running process answers on its gateway and every one's routing table holds every other (a
-     * {@code find_node} for the other's id, sent read-only so this process enters no table, names it); throws
-     * {@link ErrorCode#TIMEOUT} after {@code timeoutMillis}.
+     * Waits until every running process answers on its gateway and every one knows every other it has room for: a
+     * read-only {@code find_node} for the other's id names it, unless the answer is a full list of {@code k} (then
+     * the bucket the other falls in may be full, as in any network of more than k + 1 nodes, and a lookup reaches it
+     * through the nodes named); each must also be known by at least one other. Throws {@link ErrorCode#TIMEOUT}
+     * after {@code timeoutMillis}.
      */
-    public void awaitMutuallyKnown(long timeoutMillis) {
+    public void awaitMutuallyKnown(int k, long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         String lagging = "";
         try (BlockingKrpcClient krpc = new BlockingKrpcClient()) {
             while (System.nanoTime() < deadline) {
-                lagging = lagging(krpc);
+                lagging = lagging(krpc, k);
                 if (lagging.isEmpty()) {
                     return;
                 }
@@ -184,8 +187,8 @@ public final class NodeProcesses implements AutoCloseable {
                 + timeoutMillis + " ms: " + lagging);
     }
 
-    /** The first running process that does not answer or does not know another running one, described; empty when none. */
-    private String lagging(BlockingKrpcClient krpc) throws IOException {
+    /** The first running process that does not answer or lacks another running one, described; empty when none. */
+    private String lagging(BlockingKrpcClient krpc, int k) throws IOException {
         List<Member> running = alive();
         for (Member m : running) {
             try {
@@ -193,24 +196,39 @@ public final class NodeProcesses implements AutoCloseable {
             } catch (RuntimeException e) {
                 return "process " + m.index + "'s gateway does not answer: " + e.getMessage();
             }
-            for (Member other : running) {
-                if (other != m && !knows(krpc, m, other)) {
+        }
+        for (Member other : running) {
+            int knownBy = 0;
+            for (Member m : running) {
+                if (other == m) {
+                    continue;
+                }
+                List<Contact> answer = findNode(krpc, m, NodeId.fromHex(other.id));
+                if (answer == null) {
+                    return "process " + m.index + " does not answer find_node";
+                }
+                boolean knows = answer.stream().anyMatch(c -> c.id().toHex().equals(other.id) && c.address().getPort() == other.port);
+                if (knows) {
+                    knownBy++;
+                } else if (answer.size() < k) {
                     return "process " + m.index + " does not know process " + other.index;
                 }
+            }
+            if (knownBy == 0 && running.size() > 1) {
+                return "no process knows process " + other.index;
             }
         }
         return "";
     }
 
-    private static boolean knows(BlockingKrpcClient krpc, Member m, Member other) throws IOException {
-        NodeId target = NodeId.fromHex(other.id);
+    /** The nodes {@code m} answers a find_node for {@code target} with; null when it does not answer. */
+    private static List<Contact> findNode(BlockingKrpcClient krpc, Member m, NodeId target) throws IOException {
         Optional<KrpcMessage> answer = krpc.query(new InetSocketAddress(m.host, m.port), "find_node",
                 Dict.builder().put("id", krpc.id()).put("target", target).build());
         if (answer.isEmpty() || !(answer.get() instanceof KrpcResponse r)) {
-            return false;
+            return null;
         }
-        return CompactInfo.nodes(r.values().bytes("nodes")).stream()
-                .anyMatch(c -> c.id().equals(target) && c.address().getPort() == other.port);
+        return CompactInfo.nodes(r.values().bytes("nodes"));
     }
 
     private void start(Member m, List<String> bootstrap) {
