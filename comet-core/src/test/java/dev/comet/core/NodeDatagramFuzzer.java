@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Jazzer target for the node's whole receive path: arbitrary bytes handed to {@link Node#onDatagram} by a peer the
  * node is joining through (so that an answer carrying the tid of the node's first query reaches the response path),
- * then ten seconds of its timers (retries, timeouts, the join's lookup). Nothing may escape, the node may not count an internal error (its last-resort catch of
- * a bug of ours), and every datagram it sends meanwhile is a well-formed KRPC message.
+ * then ten seconds of its timers (retries, timeouts, the join's lookup). Nothing may escape, the node may not count
+ * an internal error (its last-resort catch of a bug of ours), and every datagram it sends meanwhile is well formed.
  */
 class NodeDatagramFuzzer {
     static final InetSocketAddress PEER = Peer.address(2, 6881);
