@@ -3,6 +3,7 @@ package dev.comet.bencode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Tag;
 
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,18 @@ import java.util.Map;
  * Jazzer target for the bencode decoder: arbitrary bytes decode or fail with {@link BencodeException} only; what
  * decodes is the canonical encoding of its value (re-encoding gives the input back) and stays within the limits.
  */
-class BencodeFuzzer {
+@Tag("jazzer-decoder")
+public class BencodeFuzzer {
     /** Tight limits, so that the fuzzer reaches each of them with short inputs. */
     private static final BencodeLimits SMALL = new BencodeLimits(4, 64, 2048, 48);
 
     @FuzzTest(maxDuration = "5s")
     void decode(byte[] data) {
+        check(data);
+    }
+
+    /** The target's check of one input, also {@link dev.comet.CoreFuzzer}'s for its selector byte. */
+    public static void check(byte[] data) {
         Object small = decodeOrNull(data, SMALL);
         Object any = decodeOrNull(data, BencodeLimits.DEFAULT);
         if (small != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.KrpcDecodeException;
+import org.junit.jupiter.api.Tag;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -15,11 +16,17 @@ import java.util.List;
  * then ten seconds of its timers (retries, timeouts, the join's lookup). Nothing may escape, the node may not count
  * an internal error (its last-resort catch of a bug of ours), and every datagram it sends meanwhile is well formed.
  */
-class NodeDatagramFuzzer {
+@Tag("jazzer-decoder")
+public class NodeDatagramFuzzer {
     static final InetSocketAddress PEER = Peer.address(2, 6881);
 
     @FuzzTest(maxDuration = "5s")
     void onDatagram(byte[] datagram) {
+        check(datagram);
+    }
+
+    /** The target's check of one input, also {@link dev.comet.CoreFuzzer}'s for its selector byte. */
+    public static void check(byte[] datagram) {
         FakeEnvironment env = new FakeEnvironment(42);
         Node node = joining(env);
         node.onDatagram(PEER, datagram);

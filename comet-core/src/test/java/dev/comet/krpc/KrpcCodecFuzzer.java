@@ -7,6 +7,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.BencodeLimits;
 import dev.comet.routing.Contact;
+import org.junit.jupiter.api.Tag;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -17,11 +18,17 @@ import java.util.List;
  * and decodes again to the same message; its {@code nodes}, {@code values} and {@code ip} fields parse as compact
  * node and peer infos or fail with a protocol error, and what parses writes back to the same bytes.
  */
-class KrpcCodecFuzzer {
+@Tag("jazzer-decoder")
+public class KrpcCodecFuzzer {
     private static final KrpcCodec CODEC = new KrpcCodec(BencodeLimits.DEFAULT);
 
     @FuzzTest(maxDuration = "5s")
     void decode(byte[] datagram) {
+        check(datagram);
+    }
+
+    /** The target's check of one input, also {@link dev.comet.CoreFuzzer}'s for its selector byte. */
+    public static void check(byte[] datagram) {
         KrpcMessage message;
         try {
             message = CODEC.decode(datagram);
