@@ -5,7 +5,6 @@ import dev.comet.ErrorCode;
 import dev.comet.cli.chaos.ChaosReport;
 import dev.comet.cli.chaos.ChaosRun;
 import dev.comet.client.ObjectSpec;
-import dev.comet.core.NodeConfig;
 import picocli.CommandLine;
 
 import java.util.LinkedHashMap;
@@ -100,14 +99,12 @@ final class ChaosCommand implements Callable<Integer> {
     }
 
     /**
-     * The nodes' settings: {@link NodeConfig#relaxed()} (one workload client sends every process far more queries a
-     * second than the guard allows one source by default, docs/abuse.md) under the user's {@code --set}; the caller
-     * resolves them here, so a wrong key stops the run before any process starts.
+     * The nodes' settings: the defaults, guard included (a busy gateway's node paces itself inside its peers'
+     * allowance, docs/abuse.md), under the user's {@code --set}; the caller resolves them here, so a wrong key stops
+     * the run before any process starts.
      */
     private Map<String, String> nodeSettings() {
-        Map<String, String> settings = new LinkedHashMap<>(NodeSettings.differences(NodeConfig.relaxed()));
-        settings.putAll(flags);
-        return settings;
+        return new LinkedHashMap<>(flags);
     }
 
     private static void print(ChaosReport report) {

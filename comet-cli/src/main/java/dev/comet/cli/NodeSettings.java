@@ -54,23 +54,6 @@ final class NodeSettings {
         return out;
     }
 
-    /**
-     * The settings of {@code config} that differ from the defaults, as {@code --set} would give them: what a node
-     * started in another process needs to run with {@code config} (e.g. {@link NodeConfig#relaxed()}).
-     */
-    static Map<String, String> differences(NodeConfig config) {
-        Map<String, Object> given = new LinkedHashMap<>();
-        collect("", config, given);
-        Map<String, Object> defaults = keys();
-        Map<String, String> out = new LinkedHashMap<>();
-        given.forEach((k, v) -> {
-            if (!java.util.Objects.equals(v, defaults.get(k))) {
-                out.put(k, String.valueOf(v));
-            }
-        });
-        return out;
-    }
-
     private static void collect(String prefix, Record value, Map<String, Object> out) {
         for (RecordComponent c : value.getClass().getRecordComponents()) {
             Object v;
