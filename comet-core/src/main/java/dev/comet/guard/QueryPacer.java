@@ -78,8 +78,11 @@ public final class QueryPacer {
 
     /** This node sent an answer to a query from {@code to}: a Comet node there now knows our address is real. */
     public void repliedTo(InetSocketAddress to, long now) {
-        Destination d = destination(to, now);
-        if (!d.repliedTo) {
+        Destination d = destinations.get(to);
+        if (d == null) {
+            // a node that only asks us (most of a public node's traffic) gets a byte, not a bucket
+            idle.merge(to, REPLIED_TO, (a, b) -> (byte) (a | b));
+        } else if (!d.repliedTo) {
             d.repliedTo = true;
             reclassify(d, now);
         }

@@ -79,4 +79,13 @@ class QueryPacerTest {
         pacer.prune(10);
         assertThat(pacer.reserve(peer, 10)).as("its empty bucket is kept").isPositive();
     }
+
+    @Test
+    void aNodeWeOnlyAnsweredAndThenAskIsAPeerOnceItAnswersAsComet() {
+        QueryPacer pacer = new QueryPacer(DEFAULTS);
+        pacer.repliedTo(peer, 0);
+        pacer.reserve(peer, 0);
+        pacer.answered(peer, true, 0);
+        assertThat(sentAtOnce(pacer, peer, 10_000)).isEqualTo((int) (0.8 * DEFAULTS.peerQueryBurst()));
+    }
 }
