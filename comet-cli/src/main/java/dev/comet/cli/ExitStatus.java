@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The CLI edge of the error catalogue: the exit status of each kind of outcome, mapped once from
- * {@link ErrorCode.Kind} and listed in every command's {@code --help} and in docs/errors.md. Two are not errors:
- * {@link #SUCCESS}, and {@link #CHECK_FAILED}, a scenario that ran and found one of its checks false.
+ * {@link ErrorCode.Kind} and listed in every command's {@code --help} and in docs/errors.md. Three are not errors:
+ * {@link #SUCCESS}; {@link #CHECK_FAILED}, a scenario that ran and found one of its checks false; and {@link #LOST},
+ * a chaos run that ran and found an acknowledged write gone.
  */
 public enum ExitStatus {
     SUCCESS(0, "success"),
@@ -21,7 +22,8 @@ public enum ExitStatus {
     BUSY(7, "busy: a node's handlers are busy; try again shortly"),
     FULL(8, "full: a node's store or object timers are full"),
     FORBIDDEN(9, "forbidden: not the owner, a replayed or stale request, no admin token"),
-    CHECK_FAILED(10, "a check of sim --scenario failed (the report says which)");
+    CHECK_FAILED(10, "a check of sim --scenario failed (the report says which)"),
+    LOST(11, "chaos lost an acknowledged write (the report names it)");
 
     private final int code;
     private final String description;

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 /** Entry point of {@code bin/comet}: dispatches to the subcommands and maps errors to exit codes once ({@link ExitStatus}). */
 @CommandLine.Command(name = "comet", mixinStandardHelpOptions = true, version = "comet 0.1.0",
         description = "Comet: an active distributed key-value store on a Mainline-compatible Kademlia DHT.",
-        subcommands = {DemoCommand.class, AppsCommand.class, NodeCommand.class, ClusterCommand.class, SimCommand.class, ItemCommand.class, KeygenCommand.class, BenchCommand.class, CheckCommand.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Delete.class, StateCommands.State.class, StateCommands.Log.class, UpdateCommands.Update.class, UpdateCommands.Versions.class})
+        subcommands = {DemoCommand.class, AppsCommand.class, NodeCommand.class, ClusterCommand.class, ChaosCommand.class, SimCommand.class, ItemCommand.class, KeygenCommand.class, BenchCommand.class, CheckCommand.class, ObjectCommands.Put.class, ObjectCommands.Get.class, ObjectCommands.Delete.class, StateCommands.State.class, StateCommands.Log.class, UpdateCommands.Update.class, UpdateCommands.Versions.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -13,7 +13,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelpListingTheExitCodes() {
         for (String command : new String[] {"node", "cluster", "sim", "item", "item put", "item get", "keygen", "bench", "bench rpc", "bench items", "bench compare",
-                "check", "put", "get", "delete", "demo", "update", "versions", "state", "log", "apps"}) {
+                "check", "put", "get", "delete", "demo", "update", "versions", "state", "log", "apps", "chaos"}) {
             String[] args = (command + " --help").split(" ");
             CliRun r = run(args);
             assertThat(r.exitCode()).as(command).isZero();
@@ -79,6 +79,39 @@ class CommandLineTest {
         CliRun port = run("node", "--data-dir", "/tmp/comet-cli-test-unused", "--port", "70000");
         assertThat(port.exitCode()).isEqualTo(2);
         assertThat(port.err()).contains("--port must be 0 to 65535");
+    }
+
+    @Test
+    void chaosRefusesBadValuesBeforeStartingAnyProcess() {
+        String[][] cases = {
+                {"--processes", "1"}, {"--processes must be at least 2, got 1"},
+                {"--kill-fraction", "1"}, {"--kill-fraction must be in [0, 1), got 1.0"},
+                {"--kill-fraction", "-0.1"}, {"--kill-fraction must be in [0, 1)"},
+                {"--kill-fraction", "NaN"}, {"--kill-fraction must be in [0, 1)"},
+                {"--processes", "2", "--kill-fraction", "0.9"}, {"kills all 2 processes; keep one alive"},
+                {"--restart-fraction", "1.5"}, {"--restart-fraction must be in [0, 1], got 1.5"},
+                {"--replicas", "0"}, {"--replicas must be 1 to 20, got 0"},
+                {"--replicas", "21"}, {"--replicas must be 1 to 20, got 21"},
+                {"--seconds", "2"}, {"--seconds must be at least 5, got 2"},
+                {"--clients", "0"}, {"--clients must be 1 to 64, got 0"},
+                {"--seed", "abc"}, {"--seed"},
+                {"--processes", "ten"}, {"--processes"},
+                {"--set", "nosuch=1"}, {"unknown setting 'nosuch' in --set"},
+                {"--set", "k=0"}, {"k must be"},
+        };
+        for (int i = 0; i < cases.length; i += 2) {
+            String[] args = new String[cases[i].length + 1];
+            args[0] = "chaos";
+            System.arraycopy(cases[i], 0, args, 1, cases[i].length);
+            CliRun r = run(args);
+            assertThat(r.exitCode()).as(String.join(" ", args)).isEqualTo(ExitStatus.BAD_INPUT.code());
+            assertThat(r.err()).as(String.join(" ", args)).startsWith("comet: ").contains(cases[i + 1][0])
+                    .doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat(r.out()).as(String.join(" ", args)).isEmpty();
+        }
+        CliRun help = run("chaos", "--help");
+        assertThat(help.out()).contains("--kill-fraction").contains("--restart-fraction").contains("--seed")
+                .contains("docs/chaos.md").contains("11");
     }
 
     @Test

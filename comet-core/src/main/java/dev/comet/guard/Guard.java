@@ -74,9 +74,11 @@ public final class Guard {
         return pacer;
     }
 
-    /** Forgets ended bans (the node's maintenance tick). */
+    /** Forgets ended bans and idle buckets (the node's maintenance tick). */
     public void maintain(long now) {
         bans.purge(now);
+        throttle.prune(now);
+        pacer.prune(now);
     }
 
     public GuardStats stats() {

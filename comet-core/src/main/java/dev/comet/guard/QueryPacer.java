@@ -9,9 +9,10 @@ import java.util.Map;
  * it works with. It assumes the peer runs our defaults: a Comet node that answered us and that we have answered
  * (so it knows our address is real) grants the peer allowance; a node that answered with another client's version
  * gets libtorrent's rate; anyone else a stranger's. We use {@link #SHARE} of each, leaving room for retries and for
- * the peer's own traffic towards us. Owns one token bucket per destination address, with what it has learnt of the
- * destination (at most {@code maxTrackedSources}, the least recently used forgotten first), and the counts of
- * queries it delayed and refused. Called only on the node's thread.
+ * the peer's own traffic towards us. Owns one token bucket per destination address with what it has learnt of the
+ * destination, a byte of what it learnt for destinations idle long enough to have a full bucket (each at most
+ * {@code maxTrackedSources}, the least recently used forgotten first), and the counts of queries it delayed and
+ * refused. Called only on the node's thread.
  */
 public final class QueryPacer {
     /** The share of a peer's allowance this node uses. */
@@ -33,14 +34,21 @@ public final class QueryPacer {
         TokenBucket bucket;
     }
 
+    /** What an idle destination's {@link Destination} knew, once its bucket is forgotten (bits below). */
+    private static final byte ANSWERED = 1;
+    private static final byte AS_COMET = 2;
+    private static final byte REPLIED_TO = 4;
+
     private final GuardConfig config;
     private final Map<InetSocketAddress, Destination> destinations;
+    private final Map<InetSocketAddress, Byte> idle;
     private long delayed;
     private long refused;
 
     public QueryPacer(GuardConfig config) {
         this.config = config;
         this.destinations = new Lru<>(config.maxTrackedSources());
+        this.idle = new Lru<>(config.maxTrackedSources());
     }
 
     /**
@@ -101,21 +109,51 @@ public final class QueryPacer {
         Destination d = destinations.get(to);
         if (d == null) {
             d = new Destination();
+            Byte known = idle.remove(to);
+            if (known != null) {
+                d.answeredAsComet = (known & ANSWERED) == 0 ? null : (known & AS_COMET) != 0;
+                d.repliedTo = (known & REPLIED_TO) != 0;
+                d.kind = kindOf(d);
+            }
             d.bucket = new TokenBucket(burst(d.kind), perSecond(d.kind), now);
             destinations.put(to, d);
         }
         return d;
     }
 
+    /**
+     * Forgets the buckets that are full again, keeping in a byte what their destination told us: a full bucket is
+     * what a new one starts with, and thousands of simulated nodes each keep one per node they ever asked.
+     */
+    public void prune(long now) {
+        var entries = destinations.entrySet().iterator();
+        while (entries.hasNext()) {
+            var e = entries.next();
+            Destination d = e.getValue();
+            if (d.bucket.full(now)) {
+                entries.remove();
+                byte known = (byte) ((d.answeredAsComet == null ? 0 : ANSWERED | (d.answeredAsComet ? AS_COMET : 0))
+                        | (d.repliedTo ? REPLIED_TO : 0));
+                if (known != 0) {
+                    idle.put(e.getKey(), known);
+                }
+            }
+        }
+    }
+
     /** A changed kind keeps the tokens left (no new burst): the peer may learn of us a moment after we of it. */
     private void reclassify(Destination d, long now) {
-        Kind kind = d.answeredAsComet == null ? Kind.STRANGER
-                : !d.answeredAsComet ? Kind.FOREIGN
-                : d.repliedTo ? Kind.COMET : Kind.STRANGER;
+        Kind kind = kindOf(d);
         if (kind != d.kind) {
             d.kind = kind;
             d.bucket = new TokenBucket(burst(kind), perSecond(kind), d.bucket.tokens(now), now);
         }
+    }
+
+    private static Kind kindOf(Destination d) {
+        return d.answeredAsComet == null ? Kind.STRANGER
+                : !d.answeredAsComet ? Kind.FOREIGN
+                : d.repliedTo ? Kind.COMET : Kind.STRANGER;
     }
 
     private double burst(Kind kind) {

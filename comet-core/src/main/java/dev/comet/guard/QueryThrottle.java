@@ -122,6 +122,16 @@ public final class QueryThrottle {
         return new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(), now);
     }
 
+    /**
+     * Forgets the buckets that are full again, whose ban window and probe interval have passed: a source without a
+     * bucket gets a full one, so forgetting them changes nothing but the memory they held (thousands of simulated
+     * nodes each keep one per source they heard from). Peers stay peers.
+     */
+    public void prune(long now) {
+        sources.values().removeIf(s -> now - s.windowStart >= GuardConfig.BAN_WINDOW_MILLIS
+                && now - s.probedAt >= PROBE_INTERVAL_MILLIS && s.bucket.full(now));
+    }
+
     /** Queries dropped because their source ran over its bucket. */
     public long droppedBySource() {
         return droppedBySource;

@@ -54,7 +54,8 @@ public final class RoutingTable {
 
     /**
      * Records that {@code contact} sent a valid message ({@code responded}: an answer to our query, so its address
-     * is verified). Returns a questionable contact the caller should ping to make room, or null.
+     * is verified). Returns a contact the caller should ping, or null: a questionable one, to make room or to verify
+     * a newcomer that only queried us; or the sender itself when it had gone bad and queries us again.
      */
     public Contact heardFrom(Contact contact, boolean responded, boolean speaksComet, long now) {
         Contact toPing = place(contact, responded, speaksComet, now);
@@ -101,9 +102,15 @@ public final class RoutingTable {
                     existing.contact = contact;
                     idBySource.put(sourceOf(contact.address()), contact.id());
                 }
+                boolean wasBad = liveness(existing, now) == Liveness.BAD;
                 existing.touch(responded, speaksComet, now);
                 if (responded) {
                     bucket.lastChanged = now;
+                } else if (wasBad && existing.pingSentAt < 0) {
+                    // a contact gone bad (a node killed, then restarted on its id and port) queries us: nothing else
+                    // asks a bad contact again, so without a ping it stays bad while its bucket has no replacement
+                    existing.pingSentAt = now;
+                    return existing.contact;
                 }
                 return null;
             }

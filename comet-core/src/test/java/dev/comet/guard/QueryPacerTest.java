@@ -57,4 +57,26 @@ class QueryPacerTest {
         sentAtOnce(pacer, peer, 0);
         assertThat(pacer.reserve(new InetSocketAddress("10.0.0.2", 6881), 0)).isZero();
     }
+
+    @Test
+    void anIdleDestinationIsForgottenButWhatItToldUsIsKept() {
+        QueryPacer pacer = new QueryPacer(DEFAULTS);
+        pacer.reserve(peer, 0);
+        pacer.answered(peer, true, 0);
+        pacer.repliedTo(peer, 0);
+        InetSocketAddress stranger = new InetSocketAddress("10.0.0.3", 6881);
+        pacer.reserve(stranger, 0);
+        pacer.prune(0);
+        pacer.prune(60_000); // both buckets full again
+        assertThat(sentAtOnce(pacer, peer, 60_000)).as("still a Comet peer").isEqualTo((int) (0.8 * DEFAULTS.peerQueryBurst()));
+        assertThat(sentAtOnce(pacer, stranger, 60_000)).isEqualTo((int) (0.8 * DEFAULTS.queryBurst()));
+    }
+
+    @Test
+    void aDestinationWithTokensOwedIsNotForgotten() {
+        QueryPacer pacer = new QueryPacer(DEFAULTS);
+        sentAtOnce(pacer, peer, 0);
+        pacer.prune(10);
+        assertThat(pacer.reserve(peer, 10)).as("its empty bucket is kept").isPositive();
+    }
 }

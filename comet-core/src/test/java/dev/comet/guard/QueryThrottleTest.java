@@ -148,4 +148,18 @@ class QueryThrottleTest {
         }
         assertThat(throttle.wantsProbe(busy, 3 * QueryThrottle.PROBE_INTERVAL_MILLIS)).isFalse();
     }
+
+    @Test
+    void aFullBucketIsForgottenAfterItsWindowsAndAnEmptyOneIsNot() {
+        InetSocketAddress quiet = at("10.0.0.5", 6881);
+        InetSocketAddress busy = at("10.0.0.6", 6881);
+        throttle.admit(quiet, 0);
+        for (int i = 0; i < 10; i++) {
+            throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS);
+        }
+        throttle.prune(QueryThrottle.PROBE_INTERVAL_MILLIS);
+        assertThat(throttle.trackedSources()).as("the busy one's bucket is empty").isEqualTo(1);
+        assertThat(throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS))
+                .isEqualTo(QueryThrottle.Verdict.SOURCE_LIMIT);
+    }
 }

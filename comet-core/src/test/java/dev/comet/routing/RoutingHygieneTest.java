@@ -11,7 +11,10 @@ import java.net.UnknownHostException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One contact per IP, loopback ports apart when configured, and an IP's second node waiting for the first to go bad. */
+/**
+ * One contact per IP, loopback ports apart when configured, an IP's second node waiting for the first to go bad, and a
+ * bad contact that comes back (a node restarted on its id and port) pinged and taken back.
+ */
 class RoutingHygieneTest {
     private static final NodeId SELF = NodeId.ofKey("self");
 
@@ -79,5 +82,31 @@ class RoutingHygieneTest {
         table.heardFrom(first, true, true, 0);
         assertThat(table.idAt(first.address())).isEqualTo(first.id());
         assertThat(table.idAt(at("10.0.0.1", 6882))).isNull();
+    }
+
+    @Test
+    void aBadContactThatQueriesAgainIsPingedOnceAndItsAnswerMakesItGoodAgain() {
+        NodeConfig config = NodeConfig.defaults();
+        RoutingTable table = new RoutingTable(SELF, config, 0);
+        Contact node = contact("restarted", at("10.0.0.7", 6881));
+        table.heardFrom(node, true, true, 0);
+        for (int i = 0; i < config.maxFailures(); i++) {
+            table.failed(node.id(), 1); // killed: its requests time out; no replacement waits, so it stays, bad
+        }
+        assertThat(table.liveness(table.entry(node.id()), 2)).isEqualTo(RoutingTable.Liveness.BAD);
+        assertThat(table.closest(node.id(), 8, 2)).isEmpty();
+
+        // restarted, it queries us: a query proves nothing (it may be spoofed), so the table asks for a ping, once
+        assertThat(table.heardFrom(node, false, true, 3)).isEqualTo(node);
+        assertThat(table.heardFrom(node, false, true, 4)).as("the ping is in flight").isNull();
+        assertThat(table.liveness(table.entry(node.id()), 4)).isEqualTo(RoutingTable.Liveness.BAD);
+
+        // its answer makes it good again, and lookups use it
+        table.heardFrom(node, true, true, 5);
+        assertThat(table.liveness(table.entry(node.id()), 5)).isEqualTo(RoutingTable.Liveness.GOOD);
+        assertThat(table.closest(node.id(), 8, 5)).containsExactly(node);
+
+        // a healthy contact's queries ask for no ping
+        assertThat(table.heardFrom(node, false, true, 6)).isNull();
     }
 }

@@ -85,7 +85,7 @@ final class UpdateRoutes {
         return operations.readVersion(ctx.pathParam("publicKey"), Gateway.saltOnly(ctx), null, ctx.pathParam("hash"));
     }
 
-    private static byte[] programOf(UpdateBody body) {
+    static byte[] programOf(UpdateBody body) {
         if (body.program() == null || body.program().isEmpty()) {
             throw new CometClientException(ErrorCode.BAD_INPUT,
                     "an update's body needs its program: {\"program\": HEX}");

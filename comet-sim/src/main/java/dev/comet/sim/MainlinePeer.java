@@ -41,6 +41,7 @@ final class MainlinePeer implements Environment {
     /** Per source address: the arrival times in the current window, and when a ban ends. */
     private final Map<InetAddress, ArrayDeque<Long>> arrivals = new HashMap<>();
     private final Map<InetAddress, Long> bannedUntil = new HashMap<>();
+    private long sweptAt;
     private long dropped;
 
     MainlinePeer(SimNetwork.Host host) {
@@ -118,8 +119,11 @@ final class MainlinePeer implements Environment {
             bannedUntil.put(source, now + BAN_MILLIS);
             return true;
         }
-        if (window.size() == 1 && arrivals.size() > 4096) {
-            arrivals.values().removeIf(ArrayDeque::isEmpty);
+        if (now - sweptAt >= WINDOW_MILLIS) {
+            // a window whose last arrival has left it is an empty window: thousands of simulated peers each hear
+            // from hundreds of sources, and kept windows were most of a large simulation's heap
+            sweptAt = now;
+            arrivals.values().removeIf(w -> w.peekLast() <= now - WINDOW_MILLIS);
         }
         return false;
     }
