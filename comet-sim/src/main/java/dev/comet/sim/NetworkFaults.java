@@ -103,8 +103,11 @@ public final class NetworkFaults {
     }
 
     /**
-     * Every host made from now on gets a clock offset drawn uniformly from [-max, +max]: its {@code now()} differs
-     * from the network's by that much, as an unsynchronised machine's clock does. 0 (the default) draws nothing.
+     * Every host made from now on gets a clock offset drawn uniformly from [0, 2 × max]: two hosts differ by up to
+     * 2 × max, as unsynchronised machines' clocks do (max either way of their mean). No host runs behind the
+     * network: its virtual clock starts at 0, and a node, like a wall clock, never reads a negative time (the node
+     * keeps -1 for "never"; a clock that read below 0 made every answer look like a newcomer's and handed the whole
+     * store over again each time). 0 (the default) draws nothing.
      */
     public void skewClocks(long maxMillis) {
         if (maxMillis < 0) {
@@ -114,7 +117,7 @@ public final class NetworkFaults {
     }
 
     long clockOffsetForNewHost() {
-        return maxClockSkewMillis == 0 ? 0 : network.random().nextLong(-maxClockSkewMillis, maxClockSkewMillis + 1);
+        return maxClockSkewMillis == 0 ? 0 : network.random().nextLong(0, 2 * maxClockSkewMillis + 1);
     }
 
     public long lostToPartition() {

@@ -215,6 +215,11 @@ public final class SimNetwork {
          * as one set by hand does). Only the time its node reads moves; its timers still fire after their delays.
          */
         public void skewClock(long offsetMillis) {
+            if (offsetMillis < 0) {
+                // the virtual clock starts at 0 and a node never reads a negative time (NetworkFaults#skewClocks)
+                throw new IllegalArgumentException("a host's clock may run ahead of the network's, not behind: "
+                        + offsetMillis);
+            }
             this.clockOffsetMillis = offsetMillis;
         }
 

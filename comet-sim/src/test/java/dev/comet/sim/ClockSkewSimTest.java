@@ -19,8 +19,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue #14, clock skew: every host's clock off the network's time by up to 3 minutes either way (so two nodes differ
- * by up to 6, past the 5-minute window of signed owner requests; less than the 5-minute token rotation's two periods
+ * Issue #14, clock skew: every host's clock ahead of the network's time by 0 to 6 minutes (so two nodes differ by up
+ * to 6, 3 either way of their mean, past the 5-minute window of signed owner requests; less than the 5-minute token rotation's two periods
  * and far less than the records' 90-minute lifetime). Puts, gets, the hourly republish and expiry still work: records
  * are found after 70 minutes and every copy is gone within the lifetime plus the skew. A signed request from a node
  * whose clock is past the window is refused with 344, one within it accepted.
