@@ -21,6 +21,8 @@ import dev.comet.core.NodeConfig;
  * @param nodeConfig              the protocol settings of every node
  * @param cometFraction           the share of nodes that run Comet, in (0, 1]; the others are foreign Mainline nodes
  *                                ({@link MainlinePeer}). 1 (the default) draws nothing from the seed
+ * @param clockSkewMillis         each host's clock is off the network's virtual time by an offset drawn uniformly
+ *                                from [-skew, +skew] (issue #14); 0 (the default) draws nothing from the seed
  */
 public record SimConfig(
         int nodes,
@@ -35,7 +37,8 @@ public record SimConfig(
         long settleMillis,
         long lookupIntervalMillis,
         NodeConfig nodeConfig,
-        double cometFraction) {
+        double cometFraction,
+        long clockSkewMillis) {
 
     public SimConfig {
         if (nodes < 2) {
@@ -59,6 +62,17 @@ public record SimConfig(
         if (latencyMinMillis < 0 || latencyMaxMillis < latencyMinMillis) {
             throw new CometException(ErrorCode.BAD_INPUT, "latency range must satisfy 0 <= min <= max");
         }
+        if (clockSkewMillis < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--clock-skew must not be negative, got " + clockSkewMillis);
+        }
+    }
+
+    /** A run whose hosts' clocks all agree. */
+    public SimConfig(int nodes, int lookups, long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis,
+                     double killFraction, double churnMeanSessionSeconds, long joinIntervalMillis, long settleMillis,
+                     long lookupIntervalMillis, NodeConfig nodeConfig, double cometFraction) {
+        this(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction, churnMeanSessionSeconds,
+                joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction, 0);
     }
 
     /** Defaults: 10–100 ms latency, no loss, no churn, nodes joining every 20 ms, 2 virtual minutes to settle. */
@@ -68,27 +82,39 @@ public record SimConfig(
 
     public SimConfig withLoss(double loss) {
         return new SimConfig(nodes, lookups, seed, loss, latencyMinMillis, latencyMaxMillis, killFraction,
-                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction);
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
+                clockSkewMillis);
     }
 
     public SimConfig withKill(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, fraction,
-                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction);
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
+                clockSkewMillis);
     }
 
     public SimConfig withNodeConfig(NodeConfig nodes) {
         return new SimConfig(this.nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
-                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes, cometFraction);
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes, cometFraction,
+                clockSkewMillis);
     }
 
     public SimConfig withChurn(double meanSessionSeconds) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
-                meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction);
+                meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
+                clockSkewMillis);
     }
 
     /** The same network with only {@code fraction} of its nodes running Comet, the others foreign Mainline nodes. */
     public SimConfig withCometFraction(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
-                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, fraction);
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, fraction,
+                clockSkewMillis);
+    }
+
+    /** The same run with every host's clock off by up to {@code maxMillis} either way ({@link NetworkFaults#skewClocks}). */
+    public SimConfig withClockSkew(long maxMillis) {
+        return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
+                maxMillis);
     }
 }

@@ -22,6 +22,7 @@ public final class SimNetwork {
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
     private final Random random;
+    private final NetworkFaults faults = new NetworkFaults(this);
     private final double lossRate;
     private final long latencyMinMillis;
     private final long latencyMaxMillis;
@@ -47,12 +48,25 @@ public final class SimNetwork {
         this.latencyMaxMillis = latencyMaxMillis;
     }
 
+    /** The network of a {@link SimConfig}: its seed, loss and latency, and its clock skew on every host. */
+    public static SimNetwork of(SimConfig config) {
+        SimNetwork network = new SimNetwork(config.seed(), config.lossRate(), config.latencyMinMillis(),
+                config.latencyMaxMillis());
+        network.faults.skewClocks(config.clockSkewMillis());
+        return network;
+    }
+
     public long now() {
         return now;
     }
 
     public Random random() {
         return random;
+    }
+
+    /** The partitions, loss bursts and clock skews injected into this network. */
+    public NetworkFaults faults() {
+        return faults;
     }
 
     public long datagramsSent() {
@@ -83,6 +97,7 @@ public final class SimNetwork {
         byte[] ip = {127, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
         try {
             Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), 6881), store);
+            host.clockOffsetMillis = faults.clockOffsetForNewHost();
             hosts.put(host.address, host);
             return host;
         } catch (UnknownHostException e) {
@@ -143,6 +158,8 @@ public final class SimNetwork {
         private final Store store;
         private boolean alive = true;
         private boolean silent;
+        /** How far this host's clock is from the network's virtual time (clock skew). */
+        private long clockOffsetMillis;
         private Receiver receiver;
         private dev.comet.aso.AsoRuntime objects = dev.comet.aso.AsoRuntime.NONE;
 
@@ -193,9 +210,26 @@ public final class SimNetwork {
             hosts.remove(address);
         }
 
+        /**
+         * Sets this host's clock to the network's virtual time plus {@code offsetMillis}, at once (a clock that jumps,
+         * as one set by hand does). Only the time its node reads moves; its timers still fire after their delays.
+         */
+        public void skewClock(long offsetMillis) {
+            if (offsetMillis < 0) {
+                // the virtual clock starts at 0 and a node never reads a negative time (NetworkFaults#skewClocks)
+                throw new IllegalArgumentException("a host's clock may run ahead of the network's, not behind: "
+                        + offsetMillis);
+            }
+            this.clockOffsetMillis = offsetMillis;
+        }
+
+        public long clockOffsetMillis() {
+            return clockOffsetMillis;
+        }
+
         @Override
         public long now() {
-            return now;
+            return now + clockOffsetMillis;
         }
 
         @Override
@@ -212,6 +246,10 @@ public final class SimNetwork {
             }
             Host target = hosts.get(to);
             if (target == null || silent) {
+                return;
+            }
+            if (faults.drops(this, target)) {
+                datagramsLost++;
                 return;
             }
             InetSocketAddress from = address;

@@ -62,8 +62,7 @@ public final class Simulation {
     public Simulation(SimConfig config, SessionTimes sessions) {
         this.config = config;
         this.sessions = sessions;
-        this.network = new SimNetwork(config.seed(), config.lossRate(), config.latencyMinMillis(),
-                config.latencyMaxMillis());
+        this.network = SimNetwork.of(config);
     }
 
     /** Where the run reports its phase and virtual time as it goes (nothing by default). */

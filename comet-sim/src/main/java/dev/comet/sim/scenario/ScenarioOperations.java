@@ -7,6 +7,7 @@ import dev.comet.core.WriteOutcome;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 import dev.comet.lua.StateCodec;
+import dev.comet.sim.SimNetwork;
 import dev.comet.sim.Simulation;
 import dev.comet.sim.Simulation.SimNode;
 import org.luaj.vm2.Globals;
@@ -177,13 +178,12 @@ final class ScenarioOperations {
             }
             List<SimNode> live = new ArrayList<>(simulation.liveNodes());
             int n = (int) Math.round(fraction * live.size());
-            List<SimNode> cut = new ArrayList<>();
+            List<SimNetwork.Host> cut = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                SimNode s = live.remove(simulation.network().random().nextInt(live.size()));
-                s.host().silence(true);
-                cut.add(s);
+                cut.add(live.remove(simulation.network().random().nextInt(live.size())).host());
             }
-            simulation.network().schedule(seconds * 1000, () -> cut.forEach(s -> s.host().silence(false)));
+            // the cut-off nodes still hear each other: one side of a partition, the network's one mechanism for it
+            simulation.network().faults().split(cut, seconds * 1000);
             return LuaValue.valueOf(n);
         });
         op(g, "pick", a -> {
