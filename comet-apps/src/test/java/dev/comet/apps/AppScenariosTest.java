@@ -31,14 +31,8 @@ class AppScenariosTest {
 
     private static ScenarioReport run(String app, boolean withoutHandlers) throws Exception {
         Path file = Path.of(AppScenariosTest.class.getResource(ShippedApps.named(app).orElseThrow().scenarioResource()).toURI());
-        Integer nodes = null;
-        java.util.regex.Matcher declared = java.util.regex.Pattern.compile("network \\{ nodes = (\\d+)")
-                .matcher(java.nio.file.Files.readString(file));
-        if (withoutHandlers && declared.find() && Integer.parseInt(declared.group(1)) > NODES_WITHOUT_HANDLERS) {
-            nodes = NODES_WITHOUT_HANDLERS;
-        }
-        ScenarioReport report = ScenarioRun.run(file, new ScenarioRun.Options(null, nodes, withoutHandlers,
-                Progress.NONE));
+        ScenarioReport report = ScenarioRun.run(file, new ScenarioRun.Options(null, null,
+                withoutHandlers ? NODES_WITHOUT_HANDLERS : null, withoutHandlers, Progress.NONE));
         System.out.print(report.text());
         System.out.println(app + (withoutHandlers ? " without handlers " : " ") + report.measurements());
         return report;

@@ -165,7 +165,7 @@ final class SimCommand implements Callable<Integer> {
         Progress shown = ProgressLine.choose(progress, json);
         ScenarioReport report;
         try {
-            report = ScenarioRun.run(scenario, new ScenarioRun.Options(seed, nodes, withoutHandlers, shown));
+            report = ScenarioRun.run(scenario, new ScenarioRun.Options(seed, nodes, null, withoutHandlers, shown));
         } finally {
             if (shown instanceof ProgressLine line) {
                 line.finish();

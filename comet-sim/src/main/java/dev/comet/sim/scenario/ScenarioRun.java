@@ -31,10 +31,13 @@ public final class ScenarioRun {
     private ScenarioOperations operations;
     private long start;
 
-    /** What the command line may change in a scenario: seed and size (null: the file's), handlers removed. */
-    public record Options(Long seed, Integer nodes, boolean withoutHandlers, Progress progress) {
+    /**
+     * What the command line or a test may change in a scenario: seed and size (null: the file's), a cap on the size
+     * (null: none), handlers removed.
+     */
+    public record Options(Long seed, Integer nodes, Integer maxNodes, boolean withoutHandlers, Progress progress) {
         public static Options defaults() {
-            return new Options(null, null, false, Progress.NONE);
+            return new Options(null, null, null, false, Progress.NONE);
         }
     }
 
@@ -44,6 +47,9 @@ public final class ScenarioRun {
         Scenario declared = script.scenario();
         Scenario.Network network = options.nodes() == null ? declared.network()
                 : declared.network().withNodes(options.nodes());
+        if (options.maxNodes() != null && network.nodes() > options.maxNodes()) {
+            network = network.withNodes(options.maxNodes());
+        }
         this.scenario = new Scenario(declared.name(), declared.file(),
                 options.seed() == null ? declared.seed() : options.seed(), declared.durationSeconds(), network,
                 declared.objects(), declared.series(), declared.checks(), declared.actions());

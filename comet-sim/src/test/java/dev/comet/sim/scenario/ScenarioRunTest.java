@@ -34,7 +34,7 @@ class ScenarioRunTest {
     @Test
     void withoutHandlersTheCounterScenarioFailsItsChecks() throws Exception {
         ScenarioReport r = ScenarioRun.run(resource("counter.scenario.lua"),
-                new ScenarioRun.Options(null, null, true, dev.comet.sim.Progress.NONE));
+                new ScenarioRun.Options(null, null, null, true, dev.comet.sim.Progress.NONE));
         assertThat(r.passed()).as(r.text()).isFalse();
         assertThat(r.text()).contains("WITHOUT HANDLERS").contains("FAIL  every get answered with a count");
     }
@@ -43,7 +43,7 @@ class ScenarioRunTest {
     void anotherSeedGivesAnotherRun() throws Exception {
         ScenarioReport a = ScenarioRun.run(resource("counter.scenario.lua"), ScenarioRun.Options.defaults());
         ScenarioReport b = ScenarioRun.run(resource("counter.scenario.lua"),
-                new ScenarioRun.Options(4L, null, false, dev.comet.sim.Progress.NONE));
+                new ScenarioRun.Options(4L, null, null, false, dev.comet.sim.Progress.NONE));
         assertThat(b.seed()).isEqualTo(4);
         assertThat(b.totals().get("datagrams")).isNotEqualTo(a.totals().get("datagrams"));
     }
