@@ -47,6 +47,18 @@ class BenchCommandsTest {
     }
 
     @Test
+    void benchObjectsMeasuresTheNodeNotItsRateLimit() {
+        // eight sockets on one address are one source: under a stranger's allowance (100 at once, 20 a second) the
+        // clients were refused and timed out, and the bench reported the guard (about 200 gets a second, failures)
+        CliRun r = CliRun.of("bench", "objects", "--clients", "4", "--seconds", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"failed\" : 0");
+        java.util.regex.Matcher gets = java.util.regex.Pattern.compile("\"gets\" : (\\d+)").matcher(r.out());
+        assertThat(gets.find()).as(r.out()).isTrue();
+        assertThat(Long.parseLong(gets.group(1))).as("gets in 2 s, past a stranger's 140").isGreaterThan(500);
+    }
+
+    @Test
     void benchRpcEchoAndCometGetProduceNumbers() {
         CliRun echo = CliRun.of("bench", "rpc", "--method", "echo", "--seconds", "0.3", "--warmup", "0", "--concurrency", "4");
         assertThat(echo.exitCode()).as(echo.err()).isZero();

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One Comet node on a free loopback port, in memory, running objects, for {@code bench rpc} without {@code --node}:
- * the same node {@code bench objects} measures. Owns the node and its event loop.
+ * One Comet node on a free loopback port, in memory, running objects, for {@code bench objects} and for
+ * {@code bench rpc} without {@code --node}. Owns the node and its event loop.
  */
 public final class LocalBenchNode implements AutoCloseable {
     private final NioEventLoopGroup group;
@@ -47,6 +47,11 @@ public final class LocalBenchNode implements AutoCloseable {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /** The node itself, for a benchmark that stores what it then asks for. */
+    public UdpNode node() {
+        return node;
     }
 
     public InetSocketAddress address() {
