@@ -17,7 +17,8 @@ import java.util.Set;
  * inside Mainline"). The routing table keeps Comet contacts in buckets of their own (the overlay); this part fills
  * them while the node shares its network with foreign Mainline nodes (its table holds one): every
  * {@code bucketRefreshMillis} it announces itself on a well-known rendezvous key with BEP 5's {@code announce_peer},
- * pings the Comet nodes announced there, and looks itself up among Comet nodes ({@code get} with {@code cm = 1});
+ * pings the Comet nodes announced there and, once they have answered, looks itself up among Comet nodes ({@code get}
+ * with {@code cm = 1});
  * Comet contacts named second hand by Comet nodes are pinged when their overlay bucket has room. In an all-Comet
  * network it sends nothing. Owns the contacts being verified, the refresh timer and its count of early refreshes.
  */
@@ -80,7 +81,7 @@ final class CometOverlay {
                 return;
             }
             if (table.wantsComet(c.id()) && verifying.add(c.id())) {
-                ping(c.address(), c.id());
+                ping(c.address(), c.id(), () -> { });
             }
         }
     }
@@ -103,8 +104,17 @@ final class CometOverlay {
         if (!table.amongForeignNodes()) {
             return;
         }
-        rendezvous();
-        // the Comet nodes around this one, then a Comet node in every overlay bucket that is idle or not full
+        // the Comet neighbours are looked up once the rendezvous' peers have answered, not beside it: a newcomer that
+        // knew no Comet node looked among none, then knew K far ones from the rendezvous and did not look again for
+        // a whole refresh interval; its neighbours never heard of it (measured: 3 of 53 Comet nodes known to no other)
+        rendezvous(this::lookUpNeighbours);
+    }
+
+    /** The Comet nodes around this one, then a Comet node in every overlay bucket that is idle or not full. */
+    private void lookUpNeighbours() {
+        if (stopped) {
+            return;
+        }
         lookups.get(self.id(), null, config.k(), true, found -> { });
         for (NodeId target : table.cometRefreshTargets(env.now(), env.random())) {
             lookups.get(target, null, config.k(), true, found -> { });
@@ -113,27 +123,32 @@ final class CometOverlay {
 
     /**
      * Finds the nodes closest to the rendezvous key, asks them for the Comet nodes announced there ({@code
-     * get_peers}), pings those, and announces this node there in turn (unless read-only: it takes no queries).
+     * get_peers}), pings those, and announces this node there in turn (unless read-only: it takes no queries). Runs
+     * {@code then} when every {@code get_peers} and ping has its answer or has failed.
      */
-    private void rendezvous() {
+    private void rendezvous(Runnable then) {
         lookups.get(RENDEZVOUS, null, config.k(), false, found -> {
             Set<InetSocketAddress> announced = new HashSet<>();
+            Outstanding outstanding = new Outstanding(then);
             int asked = 0;
             for (Contact c : found.lookup().closest()) {
                 byte[] token = found.tokens().get(c.id());
                 if (token == null || c.id().equals(self.id())) {
                     continue;
                 }
+                outstanding.add();
                 transactions.send(c.address(), c.id(), "get_peers",
                         Dict.builder().put("id", self.id()).put("info_hash", RENDEZVOUS).build(), new QueryCallback() {
                             @Override
                             public void onResponse(Contact from, KrpcResponse response) {
-                                pingAnnounced(response, announced);
+                                pingAnnounced(response, announced, outstanding);
+                                outstanding.done();
                             }
 
                             @Override
                             public void onFailure() {
                                 // one of several holders of the key: the others answer
+                                outstanding.done();
                             }
                         });
                 if (!readOnly) {
@@ -145,11 +160,12 @@ final class CometOverlay {
                     break;
                 }
             }
+            outstanding.seal();
         });
     }
 
     /** Pings the peers a {@code get_peers} answer names, {@code pinged} the ones this refresh pinged already. */
-    private void pingAnnounced(KrpcResponse response, Set<InetSocketAddress> pinged) {
+    private void pingAnnounced(KrpcResponse response, Set<InetSocketAddress> pinged, Outstanding outstanding) {
         if (!response.values().has("values")) {
             return;
         }
@@ -160,7 +176,8 @@ final class CometOverlay {
             try {
                 InetSocketAddress peer = CompactInfo.peer(compact);
                 if (!peer.equals(self.address()) && pinged.add(peer)) {
-                    ping(peer, null);
+                    outstanding.add();
+                    ping(peer, null, outstanding::done);
                 }
             } catch (RuntimeException e) {
                 // a malformed peer entry: skip it, as a get_peers client does
@@ -169,13 +186,14 @@ final class CometOverlay {
     }
 
     /** A ping: its answer, signed {@code CM}, puts the node in the overlay (Membership hears every answer). */
-    private void ping(InetSocketAddress to, NodeId expected) {
+    private void ping(InetSocketAddress to, NodeId expected, Runnable answeredOrFailed) {
         transactions.send(to, expected, "ping", Dict.builder().put("id", self.id()).build(), new QueryCallback() {
             @Override
             public void onResponse(Contact from, KrpcResponse response) {
                 if (expected != null) {
                     verifying.remove(expected);
                 }
+                answeredOrFailed.run();
             }
 
             @Override
@@ -183,7 +201,44 @@ final class CometOverlay {
                 if (expected != null) {
                     verifying.remove(expected);
                 }
+                answeredOrFailed.run();
             }
         });
+    }
+
+    /**
+     * The queries of one rendezvous still awaited, which grow as answers name peers to ping: runs its action once,
+     * when it is sealed (no more queries will be added from the lookup) and the last one is in.
+     */
+    private static final class Outstanding {
+        private final Runnable then;
+        private int awaited;
+        private boolean sealed;
+        private boolean ran;
+
+        Outstanding(Runnable then) {
+            this.then = then;
+        }
+
+        void add() {
+            awaited++;
+        }
+
+        void done() {
+            awaited--;
+            runIfFinished();
+        }
+
+        void seal() {
+            sealed = true;
+            runIfFinished();
+        }
+
+        private void runIfFinished() {
+            if (sealed && awaited == 0 && !ran) {
+                ran = true;
+                then.run();
+            }
+        }
     }
 }

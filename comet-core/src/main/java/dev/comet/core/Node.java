@@ -177,6 +177,15 @@ public final class Node {
         overlay.setReadOnly(readOnly);
     }
 
+    /**
+     * Never looks for Comet nodes (no rendezvous announce, no Comet self-lookup): for a node that stands for another
+     * Mainline client, as the simulator's foreign nodes do. Such a client would not announce itself on Comet's
+     * rendezvous key; one that did crowded out the Comet nodes there. Call before {@link #start}.
+     */
+    public void withoutCometOverlay() {
+        overlay.stop();
+    }
+
     /** This node as a contact: its id and the address it was bound to. */
     public Contact self() {
         return self;
