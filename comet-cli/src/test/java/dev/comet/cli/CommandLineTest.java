@@ -68,6 +68,10 @@ class CommandLineTest {
         assertThat(fraction.exitCode()).isEqualTo(2);
         assertThat(fraction.err()).contains("--comet-fraction must be in (0, 1]").doesNotContain("\tat ");
 
+        CliRun none = run("sim", "--nodes", "50", "--comet-fraction", "0.001", "--minority-objects", "1");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("the network has no live Comet node").doesNotContain("\tat ");
+
         CliRun two = run("sim", "--nodes", "10", "--items", "2", "--minority-objects", "2");
         assertThat(two.exitCode()).isEqualTo(2);
         assertThat(two.err()).contains("give one of --items, --objects and --minority-objects");

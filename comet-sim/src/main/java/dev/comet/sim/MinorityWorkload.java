@@ -1,5 +1,7 @@
 package dev.comet.sim;
 
+import dev.comet.CometException;
+import dev.comet.ErrorCode;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.id.NodeId;
 import dev.comet.sim.Simulation.SimNode;
@@ -137,14 +139,15 @@ final class MinorityWorkload {
 
     /** A live Comet node that has joined (any live Comet node if none has yet). */
     private SimNode randomReadyCometNode() {
-        List<SimNode> live = sim.liveNodes();
-        for (int tries = 0; tries < 4096; tries++) {
-            SimNode n = live.get(network.random().nextInt(live.size()));
-            if (n.comet() && (n.node().isReady() || tries > 2048)) {
-                return n;
-            }
+        // drawn from the Comet nodes, not by trying random nodes: at 0.1 % a few thousand tries could miss them all
+        List<SimNode> comets = sim.liveNodes().stream().filter(SimNode::comet).toList();
+        if (comets.isEmpty()) {
+            throw new CometException(ErrorCode.BAD_INPUT, "the network has no live Comet node: raise --comet-fraction "
+                    + "or --nodes");
         }
-        throw new IllegalStateException("no Comet node among " + live.size() + " live nodes");
+        List<SimNode> ready = comets.stream().filter(n -> n.node().isReady()).toList();
+        List<SimNode> from = ready.isEmpty() ? comets : ready;
+        return from.get(network.random().nextInt(from.size()));
     }
 
     /** The {@code n} live Comet nodes closest to {@code key}: where the object should be. */
