@@ -110,6 +110,16 @@ final class SimCommand implements Callable<Integer> {
                     + "--comet-fraction).")
     int minorityObjects;
 
+    @CommandLine.Option(names = "--minority-readers", defaultValue = "0", paramLabel = "N",
+            description = "With --minority-objects: each object is read by N random Comet nodes instead of every "
+                    + "other one (default: ${DEFAULT-VALUE}, every other one).")
+    int minorityReaders;
+
+    @CommandLine.Option(names = "--minority-hold", defaultValue = "0", paramLabel = "SECONDS",
+            description = "With --minority-objects: after the reads, run this long and report what replication "
+                    + "(the hourly republish) cost (default: ${DEFAULT-VALUE}).")
+    long minorityHold;
+
     @CommandLine.Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -129,8 +139,12 @@ final class SimCommand implements Callable<Integer> {
         if (objects < 0 || objectTtl < 1 || timer < 1) {
             throw new CometException(ErrorCode.BAD_INPUT, "--objects must not be negative, --object-ttl and --timer must be positive");
         }
-        if (minorityObjects < 0) {
-            throw new CometException(ErrorCode.BAD_INPUT, "--minority-objects must not be negative");
+        if (minorityObjects < 0 || minorityReaders < 0 || minorityHold < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT,
+                    "--minority-objects, --minority-readers and --minority-hold must not be negative");
+        }
+        if (minorityObjects == 0 && (minorityReaders > 0 || minorityHold > 0)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--minority-readers and --minority-hold go with --minority-objects N");
         }
         if ((objects > 0 ? 1 : 0) + (items > 0 ? 1 : 0) + (minorityObjects > 0 ? 1 : 0) > 1) {
             throw new CometException(ErrorCode.BAD_INPUT, "give one of --items, --objects and --minority-objects");
@@ -140,7 +154,8 @@ final class SimCommand implements Callable<Integer> {
         Simulation simulation = new Simulation(config);
         Progress shown = ProgressLine.choose(progress, json);
         simulation.reportProgress(shown);
-        Map<String, Object> report = minorityObjects > 0 ? simulation.runMinority(minorityObjects)
+        Map<String, Object> report = minorityObjects > 0
+                ? simulation.runMinority(minorityObjects, minorityReaders, minorityHold)
                 : items > 0 ? simulation.runItems(items, itemTtl, checkAfter * 1000)
                 : objects > 0 ? simulation.runObjects(objects, objectTtl, timer, checkAfter * 1000, objectReplication)
                 : simulation.run();

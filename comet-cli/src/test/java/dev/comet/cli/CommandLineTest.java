@@ -76,6 +76,10 @@ class CommandLineTest {
         assertThat(two.exitCode()).isEqualTo(2);
         assertThat(two.err()).contains("give one of --items, --objects and --minority-objects");
 
+        CliRun readers = run("sim", "--nodes", "10", "--minority-readers", "5");
+        assertThat(readers.exitCode()).isEqualTo(2);
+        assertThat(readers.err()).contains("--minority-readers and --minority-hold go with --minority-objects N");
+
         CliRun bootstrap = run("node", "--data-dir", "/tmp/comet-cli-test-unused", "--port", "0", "--bootstrap", "nohostport");
         assertThat(bootstrap.exitCode()).isEqualTo(2);
         assertThat(bootstrap.err()).contains("expected HOST:PORT").doesNotContain("\tat ");
@@ -132,13 +136,15 @@ class CommandLineTest {
     @Test
     void simRunsCometAsAMinorityAmongForeignMainlineNodes() {
         CliRun r = run("sim", "--nodes", "300", "--comet-fraction", "0.1", "--minority-objects", "5", "--seed", "2",
-                "--json");
+                "--minority-readers", "10", "--minority-hold", "3900", "--json");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        for (String field : new String[] {"comet_nodes", "objects_on_all_true_closest", "reads", "reads_found",
-                "datagrams_per_read", "hops_per_read"}) {
+        for (String field : new String[] {"comet_nodes", "objects_on_all_true_closest", "reads_found",
+                "datagrams_per_read", "hops_per_read", "lookup_requests_per_read", "messages_per_replication_round",
+                "replication_messages_per_object_hour", "objects_held_per_comet_node_max", "timer_runs_ideal"}) {
             assertThat(r.out()).contains("\"" + field + "\"");
         }
-        assertThat(r.out()).contains("\"comet_fraction\" : 0.1").contains("\"puts_acknowledged\" : 5");
+        assertThat(r.out()).contains("\"comet_fraction\" : 0.1").contains("\"puts_acknowledged\" : 5")
+                .contains("\"reads\" : 50").contains("\"hold_seconds\" : 3900");
     }
 
     @Test

@@ -27,8 +27,9 @@ import java.util.function.Consumer;
 /**
  * Runs the node's iterative lookups over {@link Transactions}: {@code find_node} lookups (joins, bucket refresh)
  * and BEP 44 {@code get} lookups that also collect write tokens, the best item and which nodes speak Comet (item
- * reads and writes, and the search for an object's replicas). Owns the lookup counters. Every node an answer names
- * goes to the {@link HeardOf} listener, which decides whether to verify it.
+ * reads and writes, and the search for an object's replicas). Owns the lookup counters (started, finished, hops and
+ * requests sent, retries included). Every node an answer names goes to the {@link HeardOf} listener, which decides
+ * whether to verify it.
  */
 final class Lookups {
     /** Hears of the nodes named in lookup answers (second-hand contacts). */
@@ -50,6 +51,7 @@ final class Lookups {
     private long started;
     private long finished;
     private long hops;
+    private long messages;
     private long malformedDropped;
 
     Lookups(Contact self, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens, ItemStorage items,
@@ -128,6 +130,7 @@ final class Lookups {
         Lookup lookup = new Lookup(target, width, config.alpha(), transport, env::now, result -> {
             finished++;
             hops += result.hops();
+            messages += result.messages();
             done.accept(result);
         });
         if (!readOnly) {
@@ -198,6 +201,10 @@ final class Lookups {
 
     long hops() {
         return hops;
+    }
+
+    long messages() {
+        return messages;
     }
 
     long malformedDropped() {

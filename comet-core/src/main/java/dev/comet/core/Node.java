@@ -278,6 +278,16 @@ public final class Node {
         return lookups.hops();
     }
 
+    /** Requests sent by every finished lookup added up, retries included (divided by lookupsFinished: the mean). */
+    public long lookupMessages() {
+        return lookups.messages();
+    }
+
+    /** What replication has done: republish and hand-over rounds, their lookups' requests, and stores sent. */
+    public ReplicationStats replicationStats() {
+        return replication.stats();
+    }
+
     /** What this node's active objects are doing: timers running, timer runs, timers refused, requests sent. */
     public ObjectStats objectStats() {
         return new ObjectStats(objectTimers.running(), objectLifecycle.timerRuns(), objectTimers.refused(),

@@ -20,9 +20,9 @@ import java.util.Set;
  * hands records to a newly verified contact that is now among their closest (Kademlia's store-on-join). A holder of a
  * kind that {@link HandedOffKind hands off} that finds itself beyond the closest {@code n} plus
  * {@code objects.handOffMargin} stores the record on the closest {@code n}, and drops its copy once all of them have
- * confirmed (replica hygiene). Owns the republish and check timers and the keys whose republish is under way. A read-only node
- * hands nothing over and republishes nothing of the kinds that need it to hold records; {@code replicate = false} in
- * the config turns replication off.
+ * confirmed (replica hygiene). Owns the republish and check timers, the keys whose republish is under way, and the
+ * replication counters ({@link ReplicationStats}). A read-only node hands nothing over and republishes nothing of the
+ * kinds that need it to hold records; {@code replicate = false} in the config turns replication off.
  */
 final class Replication {
     private final Contact self;
@@ -40,6 +40,10 @@ final class Replication {
     private boolean stopped;
     private Environment.Timer republishTimer;
     private Environment.Timer checkTimer;
+    private long rounds;
+    private long roundLookupMessages;
+    private long roundStores;
+    private long handOvers;
 
     Replication(Contact self, NodeConfig config, Environment env, RoutingTable table, Lookups lookups,
                 RemoteStore remote, Transactions transactions, List<ReplicatedKind<?>> kinds) {
@@ -172,6 +176,7 @@ final class Replication {
             return;
         }
         kind.storeSent();
+        handOvers++;
         remote.storeOn(to, kind.key(record), kind.storeMethod(), token -> kind.storeArgs(record, token, secondsLeft),
                 answer -> {
                     if (handsOff(kind) && answer.has("far") && !stopped) {
@@ -272,7 +277,9 @@ final class Replication {
         }
         int replicas = kind.replicas(record);
         int width = Math.max(config.k(), handsOff(kind) ? replicas + margin : replicas);
+        rounds++;
         lookups.get(key, null, width, kind.cometOnly(), found -> {
+            roundLookupMessages += found.lookup().messages();
             List<Contact> targets = kind.cometOnly() ? found.cometNodes(replicas) : found.lookup().closest();
             // the record as held when the lookup ends (an object's state may have moved on), read once for all
             R latest = kind.current(key, env.now());
@@ -301,6 +308,7 @@ final class Replication {
                     continue;
                 }
                 kind.storeSent();
+                roundStores++;
                 transactions.send(c.address(), c.id(), kind.storeMethod(), kind.storeArgs(latest, token, secondsLeft),
                         new QueryCallback() {
                             @Override
@@ -323,6 +331,10 @@ final class Replication {
                         });
             }
         });
+    }
+
+    ReplicationStats stats() {
+        return new ReplicationStats(rounds, roundLookupMessages, roundStores, handOvers);
     }
 
     /**

@@ -64,6 +64,7 @@ class ReplicationTest {
         assertThat(put.bytes("token")).isEqualTo(TOKEN);
         assertThat(Bencode.encode(put.map().get("v"))).isEqualTo(item.value());
         assertThat(put.integer("ttl")).isEqualTo((TWO_HOURS - 100_000) / 1000);
+        assertThat(n.node.replicationStats()).isEqualTo(new ReplicationStats(0, 0, 0, 1));
     }
 
     @Test
@@ -209,6 +210,10 @@ class ReplicationTest {
             n.answer(a, gets.get(round - 1), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
         }
         assertThat(n.distinctQueriesTo(a, "put")).hasSize(3);
+        // three rounds, each a lookup of one request (answered at once) and one store
+        assertThat(n.node.replicationStats()).isEqualTo(new ReplicationStats(3, 3, 3, 0));
+        assertThat(n.node.replicationStats().messagesPerRound()).isEqualTo(2.0);
+        assertThat(n.node.lookupMessages()).as("the node's lookups were those three").isEqualTo(3);
     }
 
     /**

@@ -332,7 +332,15 @@ public final class Simulation {
      * the nodes running Comet, {@code objects} objects are put from random Comet nodes and read from every other one.
      */
     public Map<String, Object> runMinority(int objects) {
-        return new MinorityWorkload(this).run(objects);
+        return runMinority(objects, 0, 0);
+    }
+
+    /**
+     * The minority workload with each object read by {@code readersPerObject} random Comet nodes (0: every other
+     * one), and then {@code holdSeconds} of virtual time in which replication's cost is measured (0: none).
+     */
+    public Map<String, Object> runMinority(int objects, int readersPerObject, long holdSeconds) {
+        return new MinorityWorkload(this).run(objects, readersPerObject, holdSeconds * 1000);
     }
 
     public SimConfig config() {

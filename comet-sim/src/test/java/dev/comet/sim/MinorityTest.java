@@ -37,6 +37,29 @@ class MinorityTest {
         assertAllPlacedAndRead(5000, 0.01);
     }
 
+    /**
+     * An hour later, every holder has republished (one lookup and the stores the lookup shows missing, issue #15's
+     * "messages per republish"), the objects still sit on exactly their true closest Comet nodes, and no copy sprawled
+     * elsewhere: storage per Comet node adds up to the ideal {@code n × objects}.
+     */
+    @Test
+    void republishingKeepsEachObjectOnExactlyItsClosestCometNodes() {
+        int objects = 20;
+        SimConfig config = SimConfig.of(1000, 0, SEED).withCometFraction(0.1);
+        // the republish interval is an hour, give or take 6 minutes: in 4,000 s every holder's timer fires
+        Map<String, Object> r = new Simulation(config).runMinority(objects, 10, 4000);
+        System.out.println("minority, held: " + r);
+        int replicas = config.nodeConfig().objects().replicas();
+        assertThat(r.get("reads_found")).as("seed %d: %s", SEED, r).isEqualTo(objects * 10);
+        assertThat(r.get("objects_on_all_true_closest_after_hold")).as("seed %d: %s", SEED, r).isEqualTo(objects);
+        assertThat(r.get("copies_on_comet_nodes_after_hold")).as("seed %d: %s", SEED, r).isEqualTo(objects * replicas);
+        assertThat((Long) r.get("replication_rounds")).as("seed %d: %s", SEED, r)
+                .isBetween((long) objects * replicas, 2L * objects * replicas);
+        assertThat((Double) r.get("messages_per_replication_round")).as("seed %d: %s", SEED, r).isPositive();
+        assertThat((Double) r.get("objects_held_per_comet_node_mean") * (Integer) r.get("comet_nodes"))
+                .as("seed %d: %s", SEED, r).isCloseTo(objects * replicas, org.assertj.core.data.Offset.offset(0.5));
+    }
+
     private static void assertAllPlacedAndRead(int nodes, double fraction) {
         SimConfig config = SimConfig.of(nodes, 0, SEED).withCometFraction(fraction);
         Map<String, Object> r = new Simulation(config).runMinority(100);
