@@ -33,6 +33,9 @@ public enum ErrorCode {
             "Try again in a second; the node is busy, not broken."),
     OBJECT_MEMORY_FULL(313, Kind.FULL, "the node's objects use up its object memory budget; no object was dropped for the new one",
             "Store on other nodes, delete objects you no longer need, or raise objects.objectMemoryBytes on the node."),
+    SOURCE_STORE_FULL(314, Kind.FULL, "the records this address created use up its share of the node's store; nothing stored was dropped for the new record",
+            "Let records expire or delete what you no longer need, or store on other nodes; a Comet node that answers "
+                    + "the node's queries gets a larger share (guard.peerStorePercent)."),
     INSTRUCTION_LIMIT(320, Kind.LIMIT, "a handler ran over its instruction limit",
             "Make the handler do less per call, or raise objects.limits.instructions on your own nodes."),
     MEMORY_LIMIT(321, Kind.LIMIT, "a handler allocated over its memory limit", "Allocate less per call."),

@@ -2,6 +2,7 @@ package dev.comet.core;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.guard.StorageQuotas;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.CompactInfo;
 import dev.comet.krpc.Dict;
@@ -25,14 +26,17 @@ final class Bep5Handlers {
     private final RoutingTable table;
     private final TokenManager tokens;
     private final PeerStore peers;
+    private final StorageQuotas quotas;
 
-    Bep5Handlers(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens, PeerStore peers) {
+    Bep5Handlers(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens, PeerStore peers,
+                 StorageQuotas quotas) {
         this.id = id;
         this.config = config;
         this.env = env;
         this.table = table;
         this.tokens = tokens;
         this.peers = peers;
+        this.quotas = quotas;
     }
 
     void registerWith(QueryDispatch dispatch) {
@@ -70,7 +74,12 @@ final class Bep5Handlers {
         if (port < 1 || port > 65535) {
             throw new CometException(ErrorCode.PROTOCOL, "port out of range: " + port);
         }
-        peers.announce(infoHash, new InetSocketAddress(from.getAddress(), (int) port), env.now());
+        InetSocketAddress peer = new InetSocketAddress(from.getAddress(), (int) port);
+        if (CompactInfo.encodable(peer)) {
+            // an announcement on a new info hash counts against its sender's share of the store (docs/abuse.md)
+            byte[] key = PeerStore.key(infoHash, peer);
+            quotas.store(from, key, key.length, env.now(), () -> peers.announce(infoHash, peer, env.now()));
+        }
         return Dict.builder().put("id", id).build();
     }
 }

@@ -3,6 +3,7 @@ package dev.comet.core;
 import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.guard.StorageQuotas;
 import dev.comet.id.NodeId;
 import dev.comet.items.Item;
 import dev.comet.items.ItemStorage;
@@ -11,6 +12,7 @@ import dev.comet.krpc.Dict;
 import dev.comet.krpc.TokenManager;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
+import dev.comet.storage.StoreKeys;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -22,6 +24,9 @@ import java.util.function.Consumer;
  * and writes items on the closest nodes for this node's users. Owns no state beyond the storage it is given.
  */
 final class ItemService {
+    /** About what an item takes in the store beside its value (key, signature, salt), for its sender's share. */
+    private static final int ITEM_OVERHEAD_BYTES = 160;
+
     private final Contact self;
     private final NodeConfig config;
     private final Environment env;
@@ -30,9 +35,10 @@ final class ItemService {
     private final ItemStorage items;
     private final Lookups lookups;
     private final Transactions transactions;
+    private final StorageQuotas quotas;
 
     ItemService(Contact self, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
-                ItemStorage items, Lookups lookups, Transactions transactions) {
+                ItemStorage items, Lookups lookups, Transactions transactions, StorageQuotas quotas) {
         this.self = self;
         this.config = config;
         this.env = env;
@@ -41,6 +47,7 @@ final class ItemService {
         this.items = items;
         this.lookups = lookups;
         this.transactions = transactions;
+        this.quotas = quotas;
     }
 
     void registerWith(QueryDispatch dispatch) {
@@ -127,7 +134,11 @@ final class ItemService {
             throw new CometException(ErrorCode.PROTOCOL, "bad token");
         }
         Long cas = args.has("cas") ? args.integer("cas") : null;
-        items.put(item, cas, env.now(), env.now() + lifetimeMillis(args.optionalInteger("ttl", -1)));
+        long now = env.now();
+        long expiresAt = now + lifetimeMillis(args.optionalInteger("ttl", -1));
+        // a new item counts against its sender's share of the store (docs/abuse.md, "Storage quotas")
+        quotas.store(from, StoreKeys.of(StoreKeys.ITEM, target), item.value().length + ITEM_OVERHEAD_BYTES, now,
+                () -> items.put(item, cas, now, expiresAt));
         return Dict.builder().put("id", self.id()).build();
     }
 

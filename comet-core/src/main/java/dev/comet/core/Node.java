@@ -79,7 +79,8 @@ public final class Node {
         ItemStorage items = new ItemStorage(env.store());
         this.objects = new ObjectStorage(env.store());
         this.ownerRequests = new OwnerRequests(env, config.access());
-        this.guard = new Guard(config.guard(), env.now());
+        this.guard = new Guard(config.guard(), config.maxStoreRecords(), config.maxStoreBytes(),
+                key -> env.store().get(key, env.now()).map(r -> key.length + r.value().length).orElse(-1), env.now());
         // the parts hear of each other through the narrow listeners below, wired here: no part knows the Node
         this.transactions = new Transactions(env, config, codec, guard.pacer(), new Transactions.Listener() {
             @Override
@@ -113,7 +114,8 @@ public final class Node {
         this.lookups = new Lookups(self, config, env, table, tokens, items, transactions,
                 this::heardOf);
         RemoteStore remote = new RemoteStore(id, transactions);
-        this.itemService = new ItemService(self, config, env, table, tokens, items, lookups, transactions);
+        this.itemService = new ItemService(self, config, env, table, tokens, items, lookups, transactions,
+                guard.storage());
         this.objectTimers = new ObjectTimers(env, config.objects());
         this.handlerRequests = new HandlerRequests(id, env, config.objects(), objects, transactions, remote);
         this.objectLifecycle = new ObjectLifecycle(id, env, config.objects(), table, objects, objectTimers,
@@ -142,7 +144,7 @@ public final class Node {
             }
         });
         this.overlay = new CometOverlay(self, config, env, table, transactions, lookups);
-        new Bep5Handlers(id, config, env, table, tokens, peers).registerWith(dispatch);
+        new Bep5Handlers(id, config, env, table, tokens, peers, guard.storage()).registerWith(dispatch);
         itemService.registerWith(dispatch);
         ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
                 ownerRequests, transactions);
@@ -157,7 +159,7 @@ public final class Node {
                     public void olderVersion(Contact holder, StoredObject held) {
                         replication.handTo(objectRecords, holder, held);
                     }
-                }, updates)
+                }, updates, guard.storage())
                 .registerWith(dispatch);
     }
 
@@ -266,6 +268,11 @@ public final class Node {
                 dispatch.malformedDropped() + transactions.malformedDropped() + lookups.malformedDropped(),
                 transactions.unsolicitedDropped(), dispatch.errorRepliesSent(), dispatch.internalErrors(),
                 lookups.started(), lookups.finished(), transactions.forgedDropped(), guard.stats());
+    }
+
+    /** The node's defences (tests read its parts' state; the node's thread only). */
+    Guard guard() {
+        return guard;
     }
 
     /** Queries received so far by method ("other" for methods we do not know); a copy. */

@@ -9,6 +9,7 @@ import dev.comet.aso.ObjectMeta;
 import dev.comet.aso.ObjectStorage;
 import dev.comet.aso.ObjectStorage.StoredObject;
 import dev.comet.aso.TombstoneStorage.Tombstone;
+import dev.comet.guard.StorageQuotas;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.ClientVersion;
 import dev.comet.krpc.CompactInfo;
@@ -22,6 +23,7 @@ import dev.comet.owned.ObjectSignature;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
+import dev.comet.storage.StoreKeys;
 
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -41,6 +43,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     /** Answers to recent comet_* queries remembered so a retry is answered without running a handler twice. */
     private static final int MAX_REMEMBERED_REPLIES = 4096;
     private static final byte[] IN_FLIGHT = new byte[0];
+    /** About what a tombstone takes in the store, for its sender's share; what it really takes is charged. */
+    private static final int TOMBSTONE_BYTES = 64;
 
     private final NodeId id;
     private final NodeConfig config;
@@ -55,6 +59,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final ObjectUpdates updates;
     private final Tombstones tombstones;
     private final OutdatedCopies outdatedCopies;
+    private final StorageQuotas quotas;
     private final Map<RequestId, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<RequestId, byte[]> eldest) {
@@ -73,7 +78,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
 
     ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
                   ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests,
-                  Tombstones tombstones, OutdatedCopies outdatedCopies, ObjectUpdates updates) {
+                  Tombstones tombstones, OutdatedCopies outdatedCopies, ObjectUpdates updates, StorageQuotas quotas) {
         this.id = id;
         this.config = config;
         this.settings = config.objects();
@@ -87,6 +92,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.updates = updates;
         this.tombstones = tombstones;
         this.outdatedCopies = outdatedCopies;
+        this.quotas = quotas;
     }
 
     void registerWith(QueryDispatch dispatch) {
@@ -158,8 +164,16 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                     admitOver(tombstone.get(), incoming, replica, new Contact(sender, from));
                 }
                 reply.far = replica && beyondClosest(key, sender, incoming.replicas());
-                lifecycle.put(incoming, stored, caller, mayRequest, replica && incoming.signed()
-                        ? catchingUp(reply, incoming, stored, new Contact(sender, from), reply.far) : reply);
+                ObjectReply answer = replica && incoming.signed()
+                        ? catchingUp(reply, incoming, stored, new Contact(sender, from), reply.far) : reply;
+                byte[] storeKey = StoreKeys.of(StoreKeys.OBJECT, key);
+                if (quotas.isNew(storeKey)) {
+                    // a new object counts against its sender's share of the store once it is stored (docs/abuse.md)
+                    quotas.admit(from, incoming.code().length + (incoming.state() == null ? 0 : incoming.state().length),
+                            now);
+                    answer = answer.onOk(() -> quotas.stored(from, storeKey));
+                }
+                lifecycle.put(incoming, stored, caller, mayRequest, answer);
             }
             case "comet_delete" -> {
                 if (replica) {
@@ -168,12 +182,12 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                     }
                     Tombstone tombstone = tombstones.incoming(key, args);
                     reply.far = beyondClosest(key, sender, tombstone.replicas());
-                    replicatedDelete(tombstone, stored, caller, mayRequest, reply);
+                    replicatedDelete(from, tombstone, stored, caller, mayRequest, reply);
                 } else if (stored.isEmpty()) {
                     if (!args.has("pk")) {
                         // a copy may still be on its way here; an owner's delete is checked against the object it
                         // deletes, so only the replicas that held it keep a signed tombstone
-                        tombstones.keep(tombstones.absent(key));
+                        keepTombstone(from, tombstones.absent(key));
                     }
                     reply.ok(Dict.builder().put("id", id).build());
                 } else {
@@ -233,18 +247,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         if (incoming.version() == 0) {
             return reply;
         }
-        return new ObjectReply() {
-            @Override
-            public void ok(Dict values) {
-                reply.ok(values);
-                updates.catchUp(incoming.key(), incoming.version(), other);
-            }
-
-            @Override
-            public void error(CometError error) {
-                reply.error(error);
-            }
-        };
+        return reply.onOk(() -> updates.catchUp(incoming.key(), incoming.version(), other));
     }
 
     /**
@@ -268,16 +271,22 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
      * runs, and may refuse), and is kept; an object newer than the deleted version stays, and the tombstone is not
      * kept.
      */
-    private void replicatedDelete(Tombstone tombstone, Optional<StoredObject> stored, AsoCall.Caller caller,
-                                  boolean mayRequest, Reply reply) {
+    private void replicatedDelete(InetSocketAddress from, Tombstone tombstone, Optional<StoredObject> stored,
+                                  AsoCall.Caller caller, boolean mayRequest, Reply reply) {
         if (stored.isEmpty()) {
-            tombstones.keep(tombstone);
+            keepTombstone(from, tombstone);
             reply.ok(Dict.builder().put("id", id).put("deleted", 1L).build());
         } else if (Tombstones.removes(tombstone, stored.get())) {
             lifecycle.delete(stored.get(), caller, mayRequest, () -> tombstones.keep(tombstone), reply);
         } else {
             reply.ok(Dict.builder().put("id", id).build());
         }
+    }
+
+    /** Keeps {@code tombstone} where no object is held; a new one counts against its sender's share of the store. */
+    private void keepTombstone(InetSocketAddress from, Tombstone tombstone) {
+        quotas.store(from, StoreKeys.of(StoreKeys.TOMBSTONE, tombstone.key()), TOMBSTONE_BYTES, env.now(),
+                () -> tombstones.keep(tombstone));
     }
 
     /**

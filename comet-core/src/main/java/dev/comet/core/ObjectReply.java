@@ -19,4 +19,26 @@ interface ObjectReply {
     default void failed(AsoOutcome outcome) {
         error(outcome.error());
     }
+
+    /** This reply, which runs {@code then} after a successful answer has gone. */
+    default ObjectReply onOk(Runnable then) {
+        ObjectReply reply = this;
+        return new ObjectReply() {
+            @Override
+            public void ok(Dict values) {
+                reply.ok(values);
+                then.run();
+            }
+
+            @Override
+            public void error(CometError error) {
+                reply.error(error);
+            }
+
+            @Override
+            public void failed(AsoOutcome outcome) {
+                reply.failed(outcome);
+            }
+        };
+    }
 }

@@ -3,10 +3,10 @@ package dev.comet.guard;
 import java.net.InetSocketAddress;
 
 /**
- * A node's defences against its peers in one place (docs/abuse.md): the ban list, the query throttle and the
- * reply budget, built from one {@link GuardConfig}, and the pacer that keeps our own queries inside the peers'
- * defences. Owns those four parts and the count of datagrams dropped because their source was banned; each part
- * owns its own state. Called only on the node's thread.
+ * A node's defences against its peers in one place (docs/abuse.md): the ban list, the query throttle, the reply
+ * budget and the per-source storage quotas, built from one {@link GuardConfig}, and the pacer that keeps our own
+ * queries inside the peers' defences. Owns those five parts and the count of datagrams dropped because their source
+ * was banned; each part owns its own state. Called only on the node's thread.
  */
 public final class Guard {
     private final GuardConfig config;
@@ -14,14 +14,22 @@ public final class Guard {
     private final QueryThrottle throttle;
     private final ReplyBudget replies;
     private final QueryPacer pacer;
+    private final StorageQuotas storage;
     private long bannedDropped;
 
-    public Guard(GuardConfig config, long now) {
+    /**
+     * The guard of a node whose store holds at most {@code storeRecords} records and {@code storeBytes} bytes;
+     * {@code heldBytes} gives the bytes of the record a store key names, -1 when none is held (the storage quotas
+     * charge what is stored and forget records no longer held).
+     */
+    public Guard(GuardConfig config, long storeRecords, long storeBytes,
+                 java.util.function.ToIntFunction<byte[]> heldBytes, long now) {
         this.config = config;
         this.bans = new BanList(config.maxTrackedSources());
         this.throttle = new QueryThrottle(config, bans, now);
         this.replies = new ReplyBudget(config, now);
         this.pacer = new QueryPacer(config);
+        this.storage = new StorageQuotas(config, storeRecords, storeBytes, throttle::isPeer, heldBytes);
     }
 
     /**
@@ -74,6 +82,10 @@ public final class Guard {
         return pacer;
     }
 
+    public StorageQuotas storage() {
+        return storage;
+    }
+
     /** Forgets ended bans and idle buckets (the node's maintenance tick). */
     public void maintain(long now) {
         bans.purge(now);
@@ -84,6 +96,6 @@ public final class Guard {
     public GuardStats stats() {
         return new GuardStats(bannedDropped, throttle.droppedBySource(), throttle.droppedGlobal(), bans.floodBans(),
                 bans.idChangeBans(), bans.size(), replies.refusedUnverified(), replies.droppedGlobal(),
-                pacer.delayed(), pacer.refused());
+                pacer.delayed(), pacer.refused(), storage.refused());
     }
 }

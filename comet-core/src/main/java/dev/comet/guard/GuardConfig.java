@@ -41,6 +41,10 @@ import dev.comet.ErrorCode;
  *                                  node: never an object's replica, never among the closest Comet nodes, so no node
  *                                  can choose an id next to a key it wants to hold (default true; local addresses are
  *                                  exempt, as BEP 42 says)
+ * @param sourceStorePercent        the share of the node's store, in records and in bytes, that the records one
+ *                                  source created may take (default 1 %); over it its new records are refused (314)
+ * @param peerStorePercent          that share for a Comet peer (a source that answered our queries as a Comet node:
+ *                                  the holders that republish to this node; default 25 %)
  */
 public record GuardConfig(
         int queryBurst,
@@ -57,7 +61,9 @@ public record GuardConfig(
         int maxTrackedSources,
         boolean oneContactPerIp,
         boolean loopbackPerPort,
-        boolean enforceBep42) {
+        boolean enforceBep42,
+        int sourceStorePercent,
+        int peerStorePercent) {
 
     /** How long the queries a source's bucket dropped are counted towards a ban. */
     public static final long BAN_WINDOW_MILLIS = 10_000;
@@ -77,12 +83,14 @@ public record GuardConfig(
         }
         positive("guard.globalReplyBytesPerSecond", globalReplyBytesPerSecond);
         positive("guard.maxTrackedSources", maxTrackedSources);
+        percent("guard.sourceStorePercent", sourceStorePercent);
+        percent("guard.peerStorePercent", peerStorePercent);
     }
 
     /** The defaults for a node on the open Internet. */
     public static GuardConfig defaults() {
         return new GuardConfig(100, 20, 2_000, 1_000, 4_000, 100, 5 * 60_000L, 3_600_000L, 3, 1_400, 8L << 20, 65_536,
-                true, true, true);
+                true, true, true, 1, 25);
     }
 
     /**
@@ -92,40 +100,58 @@ public record GuardConfig(
      */
     public static GuardConfig relaxed() {
         return new GuardConfig(1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 5 * 60_000L,
-                3_600_000L, 1_000_000, 1 << 20, 1L << 40, 65_536, true, true, true);
+                3_600_000L, 1_000_000, 1 << 20, 1L << 40, 65_536, true, true, true, 100, 100);
     }
 
     /** These settings with {@code perSecond} queries a second and a burst of {@code burst} for each source. */
     public GuardConfig withSourceRate(int burst, int perSecond) {
         return new GuardConfig(burst, perSecond, peerQueryBurst, peerQueriesPerSecond, globalQueriesPerSecond,
                 banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes, globalReplyBytesPerSecond,
-                maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42);
+                maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42,
+                sourceStorePercent, peerStorePercent);
     }
 
     /** These settings with the one-contact-per-IP rule on or off. */
     public GuardConfig withOneContactPerIp(boolean on) {
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
                 globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
-                globalReplyBytesPerSecond, maxTrackedSources, on, loopbackPerPort, enforceBep42);
+                globalReplyBytesPerSecond, maxTrackedSources, on, loopbackPerPort, enforceBep42,
+                sourceStorePercent, peerStorePercent);
     }
 
     /** These settings with loopback sources told apart by port, or not. */
     public GuardConfig withLoopbackPerPort(boolean on) {
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
                 globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
-                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, on, enforceBep42);
+                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, on, enforceBep42,
+                sourceStorePercent, peerStorePercent);
     }
 
     /** These settings with BEP 42's binding of ids to addresses enforced for Comet nodes, or not. */
     public GuardConfig withEnforceBep42(boolean on) {
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
                 globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
-                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, on);
+                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, on,
+                sourceStorePercent, peerStorePercent);
     }
 
     /** The source a datagram from {@code address} counts against. */
     public Source sourceOf(java.net.InetSocketAddress address) {
         return Source.of(address, loopbackPerPort);
+    }
+
+    /** These settings with other shares of the store for a source's records and for a Comet peer's, in percent. */
+    public GuardConfig withStorePercent(int source, int peerSource) {
+        return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
+                globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
+                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42, source,
+                peerSource);
+    }
+
+    private static void percent(String name, int value) {
+        if (value < 1 || value > 100) {
+            throw new CometException(ErrorCode.BAD_INPUT, name + " must be 1 to 100, got " + value);
+        }
     }
 
     private static void positive(String name, long value) {

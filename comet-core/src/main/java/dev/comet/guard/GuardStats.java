@@ -14,8 +14,9 @@ package dev.comet.guard;
  * @param queriesDelayed      queries of ours that waited to stay below their destination's allowance
  * @param queriesRefused      queries of ours failed at once: their destination's allowance was spoken for a whole
  *                            request timeout ahead
+ * @param storesRefused       new records refused because their source had used up its share of the store
  */
 public record GuardStats(long bannedDropped, long throttledBySource, long throttledGlobal, long floodBans,
                          long idChangeBans, int activeBans, long repliesRefused, long repliesDropped,
-                         long queriesDelayed, long queriesRefused) {
+                         long queriesDelayed, long queriesRefused, long storesRefused) {
 }

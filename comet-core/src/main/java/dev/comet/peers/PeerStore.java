@@ -35,7 +35,7 @@ public final class PeerStore {
         if (!CompactInfo.encodable(peer)) {
             return;
         }
-        byte[] key = StoreKeys.of(StoreKeys.PEER, infoHash, CompactInfo.peer(peer));
+        byte[] key = key(infoHash, peer);
         List<StoredRecord> current = store.scan(StoreKeys.of(StoreKeys.PEER, infoHash), now, Integer.MAX_VALUE);
         boolean known = current.stream().anyMatch(r -> java.util.Arrays.equals(r.key(), key));
         if (!known && current.size() >= maxPeersPerInfoHash) {
@@ -43,6 +43,11 @@ public final class PeerStore {
             store.delete(oldest.key());
         }
         store.put(key, NO_VALUE, now + ttlMillis);
+    }
+
+    /** The store key of {@code peer}'s announcement on {@code infoHash} (an IPv4 peer). */
+    public static byte[] key(NodeId infoHash, InetSocketAddress peer) {
+        return StoreKeys.of(StoreKeys.PEER, infoHash, CompactInfo.peer(peer));
     }
 
     /** Up to {@code max} live peers for {@code infoHash}, most recently announced first. */

@@ -33,6 +33,7 @@ public final class GatewayMetrics {
         guard("banned", c -> c.stats().guard().bannedDropped());
         guard("reply_unverified", c -> c.stats().guard().repliesRefused());
         guard("reply_rate", c -> c.stats().guard().repliesDropped());
+        guard("store_quota", c -> c.stats().guard().storesRefused());
         counter("comet.guard.bans", "sources banned, by reason", Tags.of("reason", "flood"), c -> c.stats().guard().floodBans());
         counter("comet.guard.bans", "sources banned, by reason", Tags.of("reason", "id_change"),
                 c -> c.stats().guard().idChangeBans());
