@@ -42,7 +42,8 @@ import dev.comet.ErrorCode;
  *                                  can choose an id next to a key it wants to hold (default true; local addresses are
  *                                  exempt, as BEP 42 says)
  * @param sourceStorePercent        the share of the node's store, in records and in bytes, that the records one
- *                                  source created may take (default 1 %); over it its new records are refused (314)
+ *                                  source created may take (default 1 %); over it its new records are refused (314);
+ *                                  100 turns the share off
  * @param peerStorePercent          that share for a Comet peer (a source that answered our queries as a Comet node:
  *                                  the holders that republish to this node; default 25 %)
  */

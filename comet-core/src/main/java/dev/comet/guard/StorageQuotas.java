@@ -38,10 +38,11 @@ public final class StorageQuotas {
     private final Lru<Source, Ledger> ledgers;
     private long refused;
 
-    /** How many records and bytes one source may have created. */
-    public record Share(long records, long bytes) {
+    /** How many records and bytes one source may have created; {@code whole}: the whole store, no share to check. */
+    public record Share(long records, long bytes, boolean whole) {
         static Share percentOf(long storeRecords, long storeBytes, int percent) {
-            return new Share(Math.max(1, storeRecords * percent / 100), Math.max(1, storeBytes * percent / 100));
+            return new Share(Math.max(1, storeRecords * percent / 100), Math.max(1, storeBytes * percent / 100),
+                    percent >= 100);
         }
     }
 
@@ -97,7 +98,7 @@ public final class StorageQuotas {
             return;
         }
         Share share = shareOf(from);
-        if (fits(ledger, share, bytes)) {
+        if (share.whole() || fits(ledger, share, bytes)) {
             return;
         }
         if (ledger.reconciledAt == Long.MIN_VALUE || now - ledger.reconciledAt >= RECONCILE_MILLIS) {

@@ -74,6 +74,17 @@ class StorageQuotasTest {
     }
 
     @Test
+    void aShareOfAHundredPercentIsNoShareAtAll() {
+        StorageQuotas off = new StorageQuotas(GuardConfig.defaults().withStorePercent(100, 100), 3, 100_000,
+                peer::equals, key -> store.getOrDefault(ByteBuffer.wrap(key), -1));
+        for (int i = 0; i < 5; i++) {
+            int k = i;
+            off.store(source, key(k), 10, 0, () -> store.put(ByteBuffer.wrap(key(k)), 10));
+        }
+        assertThat(off.recordsOf(source)).as("only the store's own quota refuses, not the share").isEqualTo(5);
+    }
+
+    @Test
     void aStoreThatStoredNothingChargesNothing() {
         quotas.store(source, key(0), 10, 0, () -> { });
         assertThat(quotas.recordsOf(source)).isZero();

@@ -144,7 +144,9 @@ class ItemsLoopbackTest {
     void aFullStoreRefusesNewItemsAndKeepsTheOldOnes() throws Exception {
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         UdpNode small = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                NodeConfig.defaults().withStoreQuota(3, 1 << 20), List.of(), null);
+                // one client fills the whole store: no share per source (1 % by default) here, only the store's quota
+                NodeConfig.defaults().withStoreQuota(3, 1 << 20)
+                        .withGuard(dev.comet.guard.GuardConfig.defaults().withStorePercent(100, 100)), List.of(), null);
         try (BlockingKrpcClient client = new BlockingKrpcClient()) {
             small.ready().get(5, TimeUnit.SECONDS);
             for (int i = 0; i < 3; i++) {
