@@ -35,7 +35,7 @@ import java.util.function.Function;
  */
 final class ScenarioOperations {
     /** Every name the timeline may call, for the script's "runs in the timeline" refusals before the run. */
-    static final List<String> NAMES = List.of("put", "get", "delete", "kill", "kill_replicas", "join_near",
+    static final List<String> NAMES = List.of("put", "update", "get", "delete", "kill", "kill_replicas", "join_near",
             "partition", "pick", "alive", "node_id", "holds", "record", "note", "now", "replicas", "states", "live_nodes",
             "handler_messages", "instructions", "invocations", "datagrams", "stat");
 
@@ -76,22 +76,14 @@ final class ScenarioOperations {
         this.script = owner;
         op(g, "put", a -> {
             Scenario.ObjectSpec o = ScenarioScript.objectOf("put", a.arg(1));
-            LuaTables opts = LuaTables.of("put", a.arg(2), "from", "on");
-            SimNode from = from(opts);
-            LuaFunction on = opts.function("on");
-            count("puts");
-            if (from == null) {
-                callback(on, left());
-                return LuaValue.NONE;
-            }
-            from.node().putObject(o.key(), o.code().getBytes(StandardCharsets.UTF_8), o.replicas(), o.ttlSeconds(),
-                    outcome -> {
-                        if (!outcome.accepted().isEmpty()) {
-                            count("puts_accepted");
-                        }
-                        callback(on, written(outcome));
-                    });
-            return LuaValue.NONE;
+            return put("put", o, o.code(), LuaTables.of("put", a.arg(2), "from", "on"));
+        });
+        op(g, "update", a -> {
+            Scenario.ObjectSpec o = ScenarioScript.objectOf("update", a.arg(1));
+            LuaTables opts = LuaTables.of("update", a.arg(2), "set", "from", "on");
+            // the object's own code, then the fields the update sets: replicas holding it run onUpdate
+            String code = o.code() + "\n" + ScenarioScript.assignments("update(o, {set = {...}})", opts.table("set"));
+            return put("update", o, code, opts);
         });
         op(g, "get", a -> {
             Scenario.ObjectSpec o = ScenarioScript.objectOf("get", a.arg(1));
@@ -335,6 +327,24 @@ final class ScenarioOperations {
             out.put(k.tojstring(), v.checkstring().tojstring().getBytes(StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /** A client put ({@code what}: "put" or "update") of {@code o} with {@code code}, counted under that name. */
+    private Varargs put(String what, Scenario.ObjectSpec o, String code, LuaTables opts) {
+        SimNode from = from(opts);
+        LuaFunction on = opts.function("on");
+        count(what + "s");
+        if (from == null) {
+            callback(on, left());
+            return LuaValue.NONE;
+        }
+        from.node().putObject(o.key(), code.getBytes(StandardCharsets.UTF_8), o.replicas(), o.ttlSeconds(), outcome -> {
+            if (!outcome.accepted().isEmpty()) {
+                count(what + "s_accepted");
+            }
+            callback(on, written(outcome));
+        });
+        return LuaValue.NONE;
     }
 
     private static LuaTable written(WriteOutcome outcome) {

@@ -287,17 +287,7 @@ public final class ScenarioScript {
         if (o.has("timer")) {
             settings.append("aso.timerInterval = ").append(o.integer("timer", 0, 1, 366L * 86_400)).append('\n');
         }
-        LuaTable set = o.table("set");
-        if (set != null) {
-            Map<String, LuaValue> sorted = new TreeMap<>();
-            for (LuaValue k = set.next(LuaValue.NIL).arg1(); !k.isnil(); k = set.next(k).arg1()) {
-                if (!k.isstring() || !k.tojstring().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                    throw new LuaError("object{set = {...}} takes field names, got " + k.tojstring());
-                }
-                sorted.put(k.tojstring(), set.rawget(k));
-            }
-            sorted.forEach((k, v) -> settings.append("aso.").append(k).append(" = ").append(literal(k, v)).append('\n'));
-        }
+        settings.append(assignments("object{set = {...}}", o.table("set")));
         if (withoutHandlers) {
             settings.append(String.join(", ", HANDLERS)).append(" = nil, nil, nil, nil, nil\n");
             for (String h : HANDLERS) {
@@ -311,8 +301,28 @@ public final class ScenarioScript {
                 (int) o.integer("replicas", 8, 1, 20), o.integer("ttl", 7200, 1, 7L * 86_400));
     }
 
+    /**
+     * The lines {@code aso.FIELD = VALUE} that {@code set} asks for, in field order (none for null); {@code call} names
+     * the declaration or operation in errors.
+     */
+    static String assignments(String call, LuaTable set) {
+        if (set == null) {
+            return "";
+        }
+        Map<String, LuaValue> sorted = new TreeMap<>();
+        for (LuaValue k = set.next(LuaValue.NIL).arg1(); !k.isnil(); k = set.next(k).arg1()) {
+            if (!k.isstring() || !k.tojstring().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new LuaError(call + " takes field names, got " + k.tojstring());
+            }
+            sorted.put(k.tojstring(), set.rawget(k));
+        }
+        StringBuilder out = new StringBuilder();
+        sorted.forEach((k, v) -> out.append("aso.").append(k).append(" = ").append(literal(call, k, v)).append('\n'));
+        return out.toString();
+    }
+
     /** {@code v} as a Lua literal: strings quoted, numbers and booleans as they are. */
-    private static String literal(String field, LuaValue v) {
+    private static String literal(String call, String field, LuaValue v) {
         if (v.type() == LuaValue.TNUMBER) {
             return v.tojstring();
         }
@@ -332,7 +342,7 @@ public final class ScenarioScript {
             }
             return out.append('"').toString();
         }
-        throw new LuaError("object{set = {" + field + " = ...}} takes strings, numbers and booleans, got " + v.typename());
+        throw new LuaError(call + ": " + field + " takes strings, numbers and booleans, got " + v.typename());
     }
 
     private Scenario.CheckSpec check(LuaTables o) {

@@ -48,6 +48,18 @@ class ScenarioRunTest {
         assertThat(b.totals().get("datagrams")).isNotEqualTo(a.totals().get("datagrams"));
     }
 
+    @Test
+    void updatesRunTheReplicasOnUpdateWhichKeepsTheNewestVersionWhateverTheOrder() throws Exception {
+        ScenarioReport r = ScenarioRun.run(resource("versioned.scenario.lua"), ScenarioRun.Options.defaults());
+        assertThat(r.passed()).as(r.text()).isTrue();
+        // the replicas merged each update and kept their copy (onUpdate answered false: the writer sees 330)
+        assertThat(r.text()).containsPattern("\\n  updates +2\\n");
+        // without onUpdate the last update to arrive replaces the object, and without onGet nothing answers a version
+        ScenarioReport without = ScenarioRun.run(resource("versioned.scenario.lua"),
+                new ScenarioRun.Options(null, null, null, true, dev.comet.sim.Progress.NONE));
+        assertThat(without.passed()).as(without.text()).isFalse();
+    }
+
     private static String errorOf(Path dir, String script) throws IOException {
         Path file = dir.resolve("bad.scenario.lua");
         Files.writeString(file, script);
@@ -82,6 +94,13 @@ class ScenarioRunTest {
         assertThat(errorOf(dir, HEAD + "series { name = 'reads' }\n"
                 + "check { name = 'c', series = 'raeds', stat = 'sum', at_least = 1 }\n"))
                 .startsWith("bad.scenario.lua:4: check 'c' names the series 'raeds', which is not declared");
+    }
+
+    @Test
+    void anUpdateSettingATableIsAnErrorNamingTheField(@TempDir Path dir) throws IOException {
+        assertThat(errorOf(dir, HEAD + "local o = object { name = 'o', code = 'aso.value = 1' }\n"
+                + "at(1, function() update(o, { set = { value = {} } }) end)\n")).isEqualTo(
+                "bad.scenario.lua:4: update(o, {set = {...}}): value takes strings, numbers and booleans, got table");
     }
 
     @Test
