@@ -36,6 +36,8 @@ public final class StorageQuotas {
     private final Share stranger;
     private final Share peer;
     private final Lru<Source, Ledger> ledgers;
+    /** Sources with no share to check: the node itself (its own writes reach it over its socket). */
+    private final java.util.Set<Source> exempt = new java.util.HashSet<>();
     private long refused;
 
     /** How many records and bytes one source may have created; {@code whole}: the whole store, no share to check. */
@@ -93,6 +95,9 @@ public final class StorageQuotas {
      * source past its share. Charges nothing: {@link #stored} does, once the record is in the store.
      */
     public void admit(InetSocketAddress from, int bytes, long now) {
+        if (exempt.contains(config.sourceOf(from))) {
+            return;
+        }
         Ledger ledger = ledgers.get(config.sourceOf(from));
         if (ledger == null) {
             return;
@@ -123,6 +128,14 @@ public final class StorageQuotas {
         Ledger ledger = ledgers.computeIfAbsent(config.sourceOf(from), s -> new Ledger());
         Integer before = ledger.records.put(ByteBuffer.wrap(storeKey.clone()), bytes);
         ledger.bytes += bytes - (before == null ? 0 : before);
+    }
+
+    /**
+     * The source of {@code address} has no share: the node's own address, whose writes (a gateway's put that stores a
+     * replica on its own node) are the node's own.
+     */
+    public void exempt(InetSocketAddress address) {
+        exempt.add(config.sourceOf(address));
     }
 
     /** The share of the source of {@code from}: a peer's or a stranger's. */

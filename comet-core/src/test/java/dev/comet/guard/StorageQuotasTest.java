@@ -85,6 +85,15 @@ class StorageQuotasTest {
     }
 
     @Test
+    void theNodesOwnAddressHasNoShare() {
+        quotas.exempt(source);
+        for (int i = 0; i < 20; i++) {
+            storeFrom(source, i, 10, 0);
+        }
+        assertThat(store).hasSize(20);
+    }
+
+    @Test
     void aStoreThatStoredNothingChargesNothing() {
         quotas.store(source, key(0), 10, 0, () -> { });
         assertThat(quotas.recordsOf(source)).isZero();
