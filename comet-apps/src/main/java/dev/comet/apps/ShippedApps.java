@@ -45,7 +45,8 @@ public final class ShippedApps {
             new App("password", "Adeona", "password-based access", 11),
             new App("access-log", "Adeona", "access logging", 22),
             new App("pubsub", "P2P Twitter", "publish/subscribe", 14),
-            new App("replica-monitor", "measurement", "replica monitoring", 21));
+            new App("replica-monitor", "measurement", "replica monitoring", 21),
+            new App("node-lifetimes", "measurement", "DHT-internal node lifetimes", 41));
 
     private ShippedApps() {
     }
