@@ -166,12 +166,11 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 reply.far = replica && beyondClosest(key, sender, incoming.replicas());
                 ObjectReply answer = replica && incoming.signed()
                         ? catchingUp(reply, incoming, stored, new Contact(sender, from), reply.far) : reply;
-                byte[] storeKey = StoreKeys.of(StoreKeys.OBJECT, key);
-                if (quotas.isNew(storeKey)) {
+                if (stored.isEmpty()) {
                     // a new object counts against its sender's share of the store once it is stored (docs/abuse.md)
                     quotas.admit(from, incoming.code().length + (incoming.state() == null ? 0 : incoming.state().length),
                             now);
-                    answer = answer.onOk(() -> quotas.stored(from, storeKey));
+                    answer = answer.onOk(() -> quotas.stored(from, StoreKeys.of(StoreKeys.OBJECT, key)));
                 }
                 lifecycle.put(incoming, stored, caller, mayRequest, answer);
             }

@@ -85,11 +85,6 @@ public final class StorageQuotas {
         stored(from, storeKey);
     }
 
-    /** True when the store holds no record under {@code storeKey}: storing one there would create a record. */
-    public boolean isNew(byte[] storeKey) {
-        return heldBytes.applyAsInt(storeKey) < 0;
-    }
-
     /**
      * Throws {@link ErrorCode#SOURCE_STORE_FULL} when a new record of {@code bytes} from {@code from} would take its
      * source past its share. Charges nothing: {@link #stored} does, once the record is in the store.

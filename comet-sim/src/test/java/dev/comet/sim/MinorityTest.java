@@ -74,7 +74,7 @@ class MinorityTest {
 
     private static void assertAllPlacedAndRead(int nodes, double fraction) {
         SimConfig config = SimConfig.of(nodes, 0, SEED).withCometFraction(fraction);
-        Map<String, Object> r = new Simulation(config).runMinority(100);
+        Map<String, Object> r = new Simulation(config).runMinority(100, 0, 0);
         System.out.println("minority: " + r);
         assertThat(r.get("puts_acknowledged")).as("seed %d: %s", SEED, r).isEqualTo(100);
         assertThat(r.get("objects_on_all_true_closest")).as("seed %d: %s", SEED, r).isEqualTo(100);
