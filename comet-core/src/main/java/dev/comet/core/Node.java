@@ -20,6 +20,7 @@ import dev.comet.krpc.TokenManager;
 import dev.comet.lookup.LookupResult;
 import dev.comet.peers.PeerStore;
 import dev.comet.routing.Contact;
+import dev.comet.routing.ContactEntry;
 import dev.comet.routing.RoutingTable;
 
 import java.net.InetSocketAddress;
@@ -91,7 +92,13 @@ public final class Node {
 
             @Override
             public void failed(NodeId failed) {
+                // a Comet contact's first silence is when its place among an object's replicas opens
+                ContactEntry comet = table.cometEntry(failed);
+                boolean wasAnswering = comet != null && comet.failures() == 0 && comet.lastResponse() >= 0;
                 membership.failed(failed);
+                if (wasAnswering) {
+                    replication.replicaLost(comet.contact());
+                }
             }
 
             @Override

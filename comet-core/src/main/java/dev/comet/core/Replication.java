@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Keeps the records this node holds alive on the nodes closest to them, for every {@link ReplicatedKind} alike:
@@ -92,42 +93,92 @@ final class Replication {
         }
         // a quarter of the newcomer's burst at once (if it runs our defaults), in the order found; the rest paced
         List<Runnable> later = new ArrayList<>();
-        int[] sendNow = {Math.max(1, config.guard().queryBurst() / 4)};
+        Consumer<Runnable> stores = firstBurst(later);
         for (ReplicatedKind<?> kind : kinds) {
             if (!kind.cometOnly() || speaksComet) {
-                handOver(kind, newcomer, store -> {
-                    if (sendNow[0] > 0) {
-                        sendNow[0]--;
-                        store.run();
-                    } else {
-                        later.add(store);
-                    }
-                });
+                handOver(kind, newcomer, stores);
             }
         }
-        if (!later.isEmpty()) {
-            pace(later, Math.max(1, config.guard().queriesPerSecond() / 4));
+        pace(later);
+    }
+
+    /** Runs the first quarter of a receiver's burst (if it runs our defaults) at once and adds the rest to {@code later}. */
+    private Consumer<Runnable> firstBurst(List<Runnable> later) {
+        int[] sendNow = {Math.max(1, config.guard().queryBurst() / 4)};
+        return store -> {
+            if (sendNow[0] > 0) {
+                sendNow[0]--;
+                store.run();
+            } else {
+                later.add(store);
+            }
+        };
+    }
+
+    /**
+     * Repair on loss: the Comet contact {@code gone} has just stopped answering. Where it was among the closest
+     * {@code n} of a record this node holds (as this node's table sees them, this node among them), the contact that
+     * takes its place is no newcomer, so store-on-join never fills that place, and before this only the remaining
+     * holders' hourly republishes did: with 30-minute sessions a holder leaves about every 4 minutes, a republish
+     * comes about every 8, and over a day 1 object in 200 lost its last holder (docs/architecture.md, "Replica
+     * hygiene"). Each holder in range hands the record to the contact that moved into the closest {@code n}: two
+     * queries, or a refresh where it already holds it. A holder at the edge leaves this to those nearer the key.
+     */
+    void replicaLost(Contact gone) {
+        if (readOnly || stopped || !config.replicate()) {
+            return;
+        }
+        List<Runnable> later = new ArrayList<>();
+        Consumer<Runnable> stores = firstBurst(later);
+        for (ReplicatedKind<?> kind : kinds) {
+            if (handsOff(kind)) {
+                replicaLost(kind, gone, stores);
+            }
+        }
+        pace(later);
+    }
+
+    private <R> void replicaLost(ReplicatedKind<R> kind, Contact gone, Consumer<Runnable> stores) {
+        long now = env.now();
+        for (R record : kind.held(now, config.maxHandOverScan())) {
+            NodeId key = kind.key(record);
+            int replicas = kind.replicas(record);
+            if (!kind.leftToTheNode(record) || replicas < 2 || kind.expiresAtMillis(record) - now < 1000) {
+                continue;
+            }
+            // the table's closest without the silent contact; this node is among the closest n unless n are closer
+            List<Contact> closest = table.closestResponsiveComet(key, replicas, now);
+            if (closest.size() < replicas - 1 || behind(key, replicas, closest)) {
+                continue;
+            }
+            // with this node, the closest n are it and the first n - 1 here: the last of those took the lost place
+            Contact movedIn = closest.get(replicas - 2);
+            if (key.byDistance().compare(gone.id(), movedIn.id()) < 0) {
+                stores.accept(() -> handTo(kind, movedIn, record));
+            }
         }
     }
 
     /**
-     * Sends the hand-over stores left, {@code perSecond} a second: each store is two queries (a token, then the
-     * store), so a newcomer running our defaults never finds its bucket empty for us, and never bans a holder that
-     * has many records for it.
+     * Sends the hand-over stores left, a quarter of the receiver's rate a second: each store is two queries (a token,
+     * then the store), so a receiver running our defaults never finds its bucket empty for us, and never bans a holder
+     * that has many records for it.
      */
-    private void pace(List<Runnable> stores, int perSecond) {
+    private void pace(List<Runnable> stores) {
+        if (stores.isEmpty()) {
+            return;
+        }
+        int perSecond = Math.max(1, config.guard().queriesPerSecond() / 4);
         env.schedule(1000, () -> {
             if (!stopped) {
                 int next = Math.min(stores.size(), perSecond);
                 stores.subList(0, next).forEach(Runnable::run);
-                if (next < stores.size()) {
-                    pace(new ArrayList<>(stores.subList(next, stores.size())), perSecond);
-                }
+                pace(new ArrayList<>(stores.subList(next, stores.size())));
             }
         });
     }
 
-    private <R> void handOver(ReplicatedKind<R> kind, Contact newcomer, java.util.function.Consumer<Runnable> stores) {
+    private <R> void handOver(ReplicatedKind<R> kind, Contact newcomer, Consumer<Runnable> stores) {
         long now = env.now();
         for (R record : kind.held(now, config.maxHandOverScan())) {
             if (!kind.leftToTheNode(record)) {

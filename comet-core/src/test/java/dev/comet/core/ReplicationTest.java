@@ -353,4 +353,74 @@ class ReplicationTest {
         n.answer(closer, gets.get(0), Dict.builder().put("token", TOKEN).put("nodes", new byte[0]));
         assertThat(n.queriesTo(closer, "comet_put")).as("n = 1, margin 1: within range, nothing stored").isEmpty();
     }
+
+    /**
+     * The node looks {@code silent} up: every one of {@code others} answers it (with no nodes), {@code silent} never.
+     * Returns as soon as the node has marked {@code silent} failed.
+     */
+    private static void fallsSilent(NodeUnderTest n, Peer silent, List<Peer> others) {
+        n.node.lookup(silent.id, result -> { });
+        java.util.Set<FakeEnvironment.Sent> answered = new java.util.HashSet<>();
+        for (int tick = 0; tick < 600 && n.node.routingTable().cometEntry(silent.id).failures() == 0; tick++) {
+            for (Peer p : others) {
+                for (FakeEnvironment.Sent q : n.queriesTo(p, "find_node")) {
+                    if (answered.add(q)) {
+                        n.answer(p, q, Dict.builder().put("nodes", new byte[0]));
+                    }
+                }
+            }
+            n.env.advance(100); // well within any request timeout: only the silent one fails
+        }
+    }
+
+    @Test
+    void aReplicaThatFallsSilentHasItsPlaceAmongTheClosestFilledByTheHoldersThatNoticeIt() {
+        // n = 3; the node is second closest. Closest first: c, gone, node, d, m, so the closest three are c, gone and
+        // the node, and d moves in when gone falls silent; m stays fourth
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 150), NodeConfig.defaults(), new FakeEnvironment(7));
+        Peer c = new Peer(flip(objectKey, 159), 21);
+        Peer gone = new Peer(flip(objectKey, 158), 22);
+        Peer d = new Peer(flip(objectKey, 145), 23);
+        Peer m = new Peer(flip(objectKey, 140), 24);
+        for (Peer p : List.of(c, gone, d, m)) {
+            n.learn(p);
+        }
+        holdObject(n, ObjectMeta.NONE);
+
+        fallsSilent(n, m, List.of(c, gone, d));
+        assertThat(n.node.routingTable().cometEntry(m.id).failures()).as("m fell silent").isPositive();
+        assertThat(getsFor(n, d, objectKey)).as("m was not among the closest three: nothing to repair").isEmpty();
+
+        fallsSilent(n, gone, List.of(c, d, m));
+
+        assertThat(getsFor(n, d, objectKey)).as("the token request of d's hand-over").hasSize(1);
+        assertThat(getsFor(n, c, objectKey)).isEmpty();
+        assertThat(getsFor(n, m, objectKey)).isEmpty();
+        n.answer(d, getsFor(n, d, objectKey).get(0), Dict.builder().put("token", TOKEN));
+        Dict put = NodeUnderTest.query(n.onlyQueryTo(d, "comet_put")).arguments();
+        assertThat(put.id("k")).isEqualTo(objectKey);
+        assertThat(put.bytes("state")).isEqualTo(state);
+    }
+
+    @Test
+    void aHolderBehindTheClosestLeavesTheRepairToThoseNearerTheKey() {
+        // n = 3; c, gone, d and e are all closer than the node, so it sits beyond the closest and repairs nothing
+        // (a holder in range would hand the object to d, which moves up into second place)
+        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 140), NodeConfig.defaults(), new FakeEnvironment(7));
+        Peer c = new Peer(flip(objectKey, 159), 21);
+        Peer gone = new Peer(flip(objectKey, 158), 22);
+        Peer d = new Peer(flip(objectKey, 150), 23);
+        Peer e = new Peer(flip(objectKey, 145), 24);
+        for (Peer p : List.of(c, gone, d, e)) {
+            n.learn(p);
+        }
+        holdObject(n, ObjectMeta.NONE);
+
+        fallsSilent(n, gone, List.of(c, d, e));
+
+        assertThat(n.node.routingTable().cometEntry(gone.id).failures()).isPositive();
+        for (Peer p : List.of(c, d, e)) {
+            assertThat(getsFor(n, p, objectKey)).isEmpty();
+        }
+    }
 }
