@@ -56,7 +56,7 @@ public enum ErrorCode {
     NO_RUNTIME(331, Kind.UNAVAILABLE, "the node cannot run active objects", "Use a node that runs objects."),
     CODE_INVALID(332, Kind.BAD_INPUT, "the object's code does not compile or fails when it is loaded",
             "Fix the code; try it with 'comet check FILE.lua' before publishing."),
-    ANSWER_TOO_BIG(333, Kind.LIMIT, "a handler's answer does not fit in one datagram",
+    ANSWER_TOO_BIG(333, Kind.LIMIT, "a handler's answer does not fit in one message (maxDatagramBytes)",
             "Answer with less data (or page it with onGet arguments)."),
     SEQ_NOT_NEWER(340, Kind.REFUSED, "a signed object's seq is not higher than the seq of the version stored under its key",
             "Sign the new version with a seq higher than the stored one (comet put picks the time in milliseconds)."),
@@ -108,7 +108,7 @@ public enum ErrorCode {
     OVERLOADED(908, Kind.RATE_LIMITED, "the gateway has as many requests in flight as it allows",
             "Retry after a moment, or send fewer requests at once."),
     REQUEST_TOO_LARGE(909, Kind.TOO_LARGE, "a request, its key or the object it stores is larger than accepted",
-            "Send less: a key is at most 1,024 bytes, an object's code and value must fit in one datagram, and a "
+            "Send less: a key is at most 1,024 bytes, an object's code and value must fit in one message (maxDatagramBytes), and a "
                     + "request body in the gateway's maxBodyBytes (64 KiB by default)."),
     NO_SUCH_ROUTE(910, Kind.NOT_FOUND, "the HTTP gateway has no such route",
             "Check the method and path against docs/openapi.yaml."),

@@ -142,4 +142,31 @@ class ObjectsLoopbackTest {
             }
         }
     }
+
+    @Test
+    void anObjectLargerThanADatagramTravelsInFragmentsOverUdp() throws Exception {
+        StringBuilder code = new StringBuilder();
+        while (code.length() < 15_000) {
+            code.append("-- a large object: its code and its answer each need many 1,400-byte datagrams\n");
+        }
+        code.append("function onGet() return string.rep('y', 12000) end\n");
+        NodeId key = NodeId.ofKey("large over udp");
+
+        WriteOutcome put = cluster.nodes().get(7).putObject(key, code.toString().getBytes(StandardCharsets.UTF_8), 3, -1)
+                .get(30, TimeUnit.SECONDS);
+        assertThat(put.refused()).isEmpty();
+        assertThat(put.accepted()).hasSize(3);
+        List<ObjectAnswer> all = cluster.nodes().get(13).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+
+        assertThat(all).hasSize(3).allSatisfy(a -> assertThat((byte[]) a.value()).hasSize(12_000));
+        long fragmented = 0;
+        long reassembled = 0;
+        for (UdpNode n : cluster.nodes()) {
+            dev.comet.core.FragmentStats s = n.call(node -> node.stats().fragments()).get(5, TimeUnit.SECONDS);
+            fragmented += s.messagesFragmented();
+            reassembled += s.messagesReassembled();
+        }
+        assertThat(fragmented).as("the puts and the answers went in fragments").isGreaterThanOrEqualTo(6);
+        assertThat(reassembled).isGreaterThanOrEqualTo(6);
+    }
 }

@@ -149,12 +149,13 @@ public final class NodeOperations {
         });
     }
 
-    /** Fails when {@code source} cannot be stored: over the code limit, or too large for one comet_put datagram. */
+    /** Fails when {@code source} cannot be stored: over the code limit, or too large for one comet_put message. */
     private void checkFits(byte[] source) {
         int codeLimit = HandlerLimits.defaults().codeBytes();
         int most = Math.min(codeLimit, node.config().maxDatagramBytes() - DATAGRAM_OVERHEAD);
         if (source.length > most) {
-            // a comet_put carries the code in one datagram: a larger one would be dropped on the way as "no answer"
+            // a comet_put carries the code in one message (sent in fragments, but bounded by maxDatagramBytes): a larger
+            // one would be dropped by the receiver, and the client would see "no answer"
             throw new CometClientException(source.length > codeLimit ? ErrorCode.CODE_SIZE_LIMIT : ErrorCode.REQUEST_TOO_LARGE,
                     "the object's code and value are " + source.length + " bytes; at most " + most + " fit");
         }

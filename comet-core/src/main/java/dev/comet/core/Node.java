@@ -47,6 +47,7 @@ public final class Node {
     private final Environment env;
     private final RoutingTable table;
     private final TokenManager tokens;
+    private final Datagrams datagrams;
     private final Transactions transactions;
     private final QueryDispatch dispatch;
     private final Lookups lookups;
@@ -84,7 +85,8 @@ public final class Node {
                 key -> env.store().get(key, env.now()).map(r -> key.length + r.value().length).orElse(-1), env.now());
         guard.storage().exempt(address);
         // the parts hear of each other through the narrow listeners below, wired here: no part knows the Node
-        this.transactions = new Transactions(env, config, codec, guard.pacer(), new Transactions.Listener() {
+        this.datagrams = new Datagrams(env, config);
+        this.transactions = new Transactions(env, config, codec, datagrams, guard.pacer(), new Transactions.Listener() {
             @Override
             public void answered(Contact contact, byte[] version) {
                 membership.heardFrom(contact, true, version);
@@ -117,7 +119,7 @@ public final class Node {
                 membership.forget(expected);
             }
         });
-        this.dispatch = new QueryDispatch(config, env, codec, transactions, guard,
+        this.dispatch = new QueryDispatch(config, env, codec, datagrams, transactions, guard,
                 to -> transactions.probe(to, id), this::queriedBy);
         this.lookups = new Lookups(self, config, env, table, tokens, items, transactions,
                 this::heardOf);
@@ -275,7 +277,7 @@ public final class Node {
                 transactions.queriesSent(), transactions.retries(), transactions.timeouts(),
                 dispatch.malformedDropped() + transactions.malformedDropped() + lookups.malformedDropped(),
                 transactions.unsolicitedDropped(), dispatch.errorRepliesSent(), dispatch.internalErrors(),
-                lookups.started(), lookups.finished(), transactions.forgedDropped(), guard.stats());
+                lookups.started(), lookups.finished(), transactions.forgedDropped(), guard.stats(), datagrams.stats());
     }
 
     /** The node's defences (tests read its parts' state; the node's thread only). */

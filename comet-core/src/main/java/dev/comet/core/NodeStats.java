@@ -5,7 +5,8 @@ import dev.comet.guard.GuardStats;
 /**
  * Counters of what a node has seen and done; a snapshot, cheap to copy. {@code unsolicitedDropped} counts every
  * answer that matched no pending query of ours, {@code forgedDropped} those of them that carried a pending query's
- * transaction id from another address; {@code guard} is what the node's defences dropped and banned.
+ * transaction id from another address; {@code guard} is what the node's defences dropped and banned;
+ * {@code fragments} what the fragmentation of large Comet messages did.
  */
 public record NodeStats(
         long queriesReceived,
@@ -21,5 +22,6 @@ public record NodeStats(
         long lookupsStarted,
         long lookupsFinished,
         long forgedDropped,
-        GuardStats guard) {
+        GuardStats guard,
+        FragmentStats fragments) {
 }

@@ -109,7 +109,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         byte[] earlier = replies.get(requestKey);
         if (earlier != null) {
             if (earlier.length > 0) {
-                env.send(from, earlier);
+                dispatch.replyAgain(from, earlier);
             }
             return;
         }

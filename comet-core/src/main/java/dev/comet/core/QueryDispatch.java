@@ -62,6 +62,7 @@ final class QueryDispatch {
     private final Guard guard;
     private final Prober prober;
     private final KrpcCodec codec;
+    private final Datagrams datagrams;
     private final Transactions transactions;
     private final Listener listener;
     private final Map<String, Handler> handlers = new HashMap<>();
@@ -75,9 +76,10 @@ final class QueryDispatch {
     private long errorRepliesSent;
     private long internalErrors;
 
-    QueryDispatch(NodeConfig config, Environment env, KrpcCodec codec, Transactions transactions, Guard guard,
-                  Prober prober, Listener listener) {
+    QueryDispatch(NodeConfig config, Environment env, KrpcCodec codec, Datagrams datagrams, Transactions transactions,
+                  Guard guard, Prober prober, Listener listener) {
         this.config = config;
+        this.datagrams = datagrams;
         this.env = env;
         this.guard = guard;
         this.prober = prober;
@@ -111,6 +113,10 @@ final class QueryDispatch {
         if (datagram.length > config.maxDatagramBytes()) {
             malformedDropped++;
             return;
+        }
+        datagram = datagrams.received(from, datagram);
+        if (datagram == null) {
+            return; // a fragment: kept until its message is whole, or dropped
         }
         KrpcMessage message;
         try {
@@ -174,7 +180,8 @@ final class QueryDispatch {
             sendError(from, query.transactionId(), e.code().krpcCode(), e.getMessage());
             return;
         }
-        send(from, query.transactionId(), codec.encode(new KrpcResponse(query.transactionId(), reply, ClientVersion.COMET, from)));
+        send(from, query.transactionId(), codec.encode(new KrpcResponse(query.transactionId(), reply, ClientVersion.COMET, from)),
+                false);
     }
 
     /**
@@ -182,10 +189,14 @@ final class QueryDispatch {
      * short 370 and the source is probed, so that its retry is answered; one over the node's bytes a second is
      * dropped. {@code tid} may be null (then it is read back from the reply when needed).
      */
-    private void send(InetSocketAddress to, byte[] tid, byte[] datagram) {
+    private void send(InetSocketAddress to, byte[] tid, byte[] datagram, boolean comet) {
         ReplyBudget.Verdict verdict = guard.replies().mayReply(to, datagram.length, env.now());
         if (verdict == ReplyBudget.Verdict.SEND) {
-            env.send(to, datagram);
+            if (comet) {
+                datagrams.sendComet(to, datagram);
+            } else {
+                datagrams.send(to, datagram);
+            }
             guard.pacer().repliedTo(to, env.now());
         } else if (verdict == ReplyBudget.Verdict.TOO_LARGE_UNVERIFIED) {
             byte[] id = tid;
@@ -205,20 +216,28 @@ final class QueryDispatch {
 
     private void sendError(InetSocketAddress to, byte[] tid, int code, String message) {
         errorRepliesSent++;
-        env.send(to, codec.encode(new KrpcError(tid, code, message, ClientVersion.COMET)));
+        datagrams.send(to, codec.encode(new KrpcError(tid, code, message, ClientVersion.COMET)));
         guard.pacer().repliedTo(to, env.now()); // a matched error proves our address to the querier too
+    }
+
+    /** Sends again the reply remembered for a query that came again (a retry): past the budget, which it passed once. */
+    void replyAgain(InetSocketAddress to, byte[] datagram) {
+        datagrams.sendComet(to, datagram);
     }
 
     byte[] encode(KrpcMessage message) {
         return codec.encode(message);
     }
 
-    /** Sends a deferred handler's encoded reply, counting error replies. */
+    /**
+     * Sends a deferred handler's encoded reply, counting error replies. Deferred handlers answer Comet's own methods,
+     * so the reply may travel in fragments.
+     */
     void reply(InetSocketAddress to, byte[] datagram, boolean error) {
         if (error) {
             errorRepliesSent++;
         }
-        send(to, null, datagram);
+        send(to, null, datagram, true);
     }
 
     long queriesReceived() {

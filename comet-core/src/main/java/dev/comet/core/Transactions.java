@@ -60,6 +60,7 @@ final class Transactions {
     private final Environment env;
     private final NodeConfig config;
     private final KrpcCodec codec;
+    private final Datagrams datagrams;
     private final Listener listener;
     private final RttEstimator rtt;
     private final QueryPacer pacer;
@@ -84,6 +85,8 @@ final class Transactions {
         final InetSocketAddress to;
         final NodeId expected;
         final byte[] datagram;
+        /** A Comet query: over {@code fragments.fragmentBytes} it goes in fragments. */
+        final boolean comet;
         final QueryCallback callback;
         /** False for a probe: its answer proves the address, it does not teach the routing table. */
         boolean teaches = true;
@@ -91,17 +94,21 @@ final class Transactions {
         int attempts = 1;
         Environment.Timer timer;
 
-        PendingCall(int key, InetSocketAddress to, NodeId expected, byte[] datagram, QueryCallback callback) {
+        PendingCall(int key, InetSocketAddress to, NodeId expected, byte[] datagram, boolean comet,
+                    QueryCallback callback) {
             this.key = key;
             this.to = to;
             this.expected = expected;
             this.datagram = datagram;
+            this.comet = comet;
             this.callback = callback;
         }
     }
 
-    Transactions(Environment env, NodeConfig config, KrpcCodec codec, QueryPacer pacer, Listener listener) {
+    Transactions(Environment env, NodeConfig config, KrpcCodec codec, Datagrams datagrams, QueryPacer pacer,
+                 Listener listener) {
         this.env = env;
+        this.datagrams = datagrams;
         this.config = config;
         this.codec = codec;
         this.pacer = pacer;
@@ -144,7 +151,7 @@ final class Transactions {
         } while (pending.containsKey(key));
         byte[] tid = {(byte) (key >>> 8), (byte) key};
         byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, ClientVersion.COMET, readOnly));
-        PendingCall call = new PendingCall(key, to, expected, datagram, callback);
+        PendingCall call = new PendingCall(key, to, expected, datagram, Datagrams.fragmentable(method), callback);
         call.teaches = teaches;
         if (!teaches) {
             call.attempts = config.requestAttempts();
@@ -203,7 +210,11 @@ final class Transactions {
     private void put(PendingCall call) {
         call.sentAt = env.now();
         call.timer = env.schedule(rtt.timeoutMillis(), () -> onTimeout(call));
-        env.send(call.to, call.datagram);
+        if (call.comet) {
+            datagrams.sendComet(call.to, call.datagram);
+        } else {
+            datagrams.send(call.to, call.datagram);
+        }
     }
 
     private void onTimeout(PendingCall call) {

@@ -45,6 +45,15 @@ public final class GatewayMetrics {
         rpc("out", "timeout", c -> c.stats().timeouts());
         rpc("out", "paced", c -> c.stats().guard().queriesDelayed());
         rpc("out", "pacing_refused", c -> c.stats().guard().queriesRefused());
+        counter("comet.fragments.messages", "Comet messages sent in fragments", Tags.empty(),
+                c -> c.stats().fragments().messagesFragmented());
+        counter("comet.fragments.sent", "fragments sent", Tags.empty(), c -> c.stats().fragments().fragmentsSent());
+        counter("comet.fragments.reassembled", "Comet messages put back together from fragments", Tags.empty(),
+                c -> c.stats().fragments().messagesReassembled());
+        counter("comet.fragments.dropped", "fragments that did not decode, and half-received messages dropped",
+                Tags.empty(), c -> c.stats().fragments().fragmentsDropped());
+        gauge("comet.fragments.buffered.bytes", "bytes held for half-received messages",
+                c -> c.stats().fragments().bufferedBytes());
         counter("comet.internal.errors", "bugs caught in the node (each answered with a server error)", Tags.empty(),
                 c -> c.stats().internalErrors());
         counter("comet.lookups.started", "iterative lookups started", Tags.empty(), c -> c.stats().lookupsStarted());

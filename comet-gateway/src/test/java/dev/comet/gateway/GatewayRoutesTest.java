@@ -406,6 +406,10 @@ class GatewayRoutesTest {
                 .contains("comet_guard_bans_total{reason=\"flood\"}")
                 .contains("comet_guard_bans_total{reason=\"id_change\"}")
                 .contains("comet_guard_banned_sources")
+                .contains("comet_fragments_messages_total")
+                .contains("comet_fragments_reassembled_total")
+                .contains("comet_fragments_dropped_total")
+                .contains("comet_fragments_buffered_bytes")
                 .contains("comet_gateway_requests_seconds_count{method=\"PUT\",route=\"/v1/objects/<key>\",status=\"200\"}");
         assertThat(metric(r.body(), "comet_handler_invocations_total")).isGreaterThan(0);
         assertThat(metric(r.body(), "comet_store_records")).isGreaterThan(0);

@@ -1,9 +1,14 @@
 package dev.comet.runtime;
 
+import dev.comet.CometException;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.fragments.Fragment;
+import dev.comet.fragments.FragmentConfig;
+import dev.comet.fragments.Reassembly;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcCodec;
+import dev.comet.krpc.KrpcDecodeException;
 import dev.comet.krpc.KrpcMessage;
 import dev.comet.krpc.KrpcQuery;
 
@@ -19,7 +24,7 @@ import java.util.Optional;
 /**
  * A blocking, single-socket KRPC client for diagnostics and tests: sends raw datagrams or queries to a node and
  * reads the answers, the way a foreign implementation would see it. Not for use on a node's event loop. One thread
- * at a time: it owns its socket, its transaction counter and its receive buffer.
+ * at a time: it owns its socket, its transaction counter, its receive buffer and the reassembly of fragmented answers.
  */
 public final class BlockingKrpcClient implements AutoCloseable {
     public static final KrpcCodec CODEC = new KrpcCodec(BencodeLimits.DEFAULT);
@@ -28,6 +33,7 @@ public final class BlockingKrpcClient implements AutoCloseable {
     private int nextTransaction;
     /** Reused for every receive: a fresh 64 KiB array per datagram was most of a load generator's work. */
     private final byte[] receiveBuffer = new byte[65536];
+    private final Reassembly reassembly = new Reassembly(FragmentConfig.defaults(), BencodeLimits.DEFAULT.maxInputLength());
 
     public BlockingKrpcClient() throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -42,18 +48,38 @@ public final class BlockingKrpcClient implements AutoCloseable {
         socket.send(new DatagramPacket(datagram, datagram.length, to));
     }
 
-    /** The next datagram that arrives within {@code timeoutMillis}, decoded, or empty. */
+    /**
+     * The next message that arrives within {@code timeoutMillis}, decoded, or empty. A message a node sent in
+     * fragments (a large Comet answer) is put back together first, as a node does.
+     */
     public Optional<KrpcMessage> receive(int timeoutMillis) throws IOException {
-        socket.setSoTimeout(timeoutMillis);
-        DatagramPacket p = new DatagramPacket(receiveBuffer, receiveBuffer.length);
-        try {
-            socket.receive(p);
-        } catch (SocketTimeoutException e) {
-            return Optional.empty();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            socket.setSoTimeout(left);
+            DatagramPacket p = new DatagramPacket(receiveBuffer, receiveBuffer.length);
+            try {
+                socket.receive(p);
+            } catch (SocketTimeoutException e) {
+                return Optional.empty();
+            }
+            byte[] data = Arrays.copyOf(receiveBuffer, p.getLength());
+            if (Fragment.looksLike(data)) {
+                data = reassemble((InetSocketAddress) p.getSocketAddress(), data);
+                if (data == null) {
+                    continue;
+                }
+            }
+            return Optional.of(CODEC.decode(data));
         }
-        byte[] data = new byte[p.getLength()];
-        System.arraycopy(receiveBuffer, 0, data, 0, data.length);
-        return Optional.of(CODEC.decode(data));
+    }
+
+    private byte[] reassemble(InetSocketAddress from, byte[] datagram) {
+        try {
+            return reassembly.accept(from, Fragment.decode(datagram, BencodeLimits.DEFAULT), System.nanoTime() / 1_000_000);
+        } catch (CometException e) {
+            throw new KrpcDecodeException("a fragment that does not decode: " + e.getMessage(), null);
+        }
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The faults a {@link SimNetwork} injects between its hosts (issue #14): a partition into two sides that heals,
- * bursts of loss (a {@link LossBursts} model, network-wide or on chosen hosts), and each new host's clock offset.
+ * bursts of loss (a {@link LossBursts} model, network-wide or on chosen hosts), each new host's clock offset, and a
+ * path MTU over which datagrams are lost.
  * Owns the current side, the loss model's state and the counters of what each fault dropped. Every random draw is
  * the network's, and none is made while no fault is active, so runs without faults are what they were before.
  */
@@ -26,6 +27,9 @@ public final class NetworkFaults {
     private long maxClockSkewMillis;
     private long lostToPartition;
     private long lostToBursts;
+    /** The largest datagram a path carries (its MTU); larger ones are lost. */
+    private int maxDatagramBytes = Integer.MAX_VALUE;
+    private long lostToSize;
 
     NetworkFaults(SimNetwork network) {
         this.network = network;
@@ -126,6 +130,27 @@ public final class NetworkFaults {
 
     public long lostToBursts() {
         return lostToBursts;
+    }
+
+    /**
+     * Every path carries datagrams of at most {@code bytes} from now on, as a real path's MTU does: a larger datagram
+     * is lost (IPv4 fragments are dropped by many firewalls and NATs, so a datagram over the MTU is as good as lost).
+     */
+    public void capDatagrams(int bytes) {
+        this.maxDatagramBytes = bytes;
+    }
+
+    public long lostToSize() {
+        return lostToSize;
+    }
+
+    /** Whether a datagram of {@code bytes} is over the paths' MTU (counted when it is); draws nothing. */
+    boolean tooLarge(int bytes) {
+        if (bytes > maxDatagramBytes) {
+            lostToSize++;
+            return true;
+        }
+        return false;
     }
 
     /** Whether the datagram {@code from} sends to {@code to} is lost to a fault (counted when it is). */

@@ -240,6 +240,10 @@ public final class SimNetwork {
         @Override
         public void send(InetSocketAddress to, byte[] datagram) {
             datagramsSent++;
+            if (faults.tooLarge(datagram.length)) {
+                datagramsLost++;
+                return;
+            }
             if (lossRate > 0 && random.nextDouble() < lossRate) {
                 datagramsLost++;
                 return;
