@@ -4,6 +4,7 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.coords.CoordinatesConfig;
 import dev.comet.guard.GuardConfig;
 import dev.comet.owned.AccessConfig;
 import dev.comet.routing.RoutingSettings;
@@ -45,6 +46,8 @@ import dev.comet.routing.RoutingSettings;
  *                                operator's admin token ({@link AccessConfig})
  * @param guard                   defences against peers: rate limits, bans, the reply budget, one contact per IP
  *                                ({@link GuardConfig}, docs/abuse.md)
+ * @param coordinates             network coordinates: Vivaldi's constants, the coordinates of other nodes kept
+ *                                ({@link CoordinatesConfig}, docs/protocol.md "vc")
  */
 public record NodeConfig(
         int k,
@@ -73,7 +76,8 @@ public record NodeConfig(
         int maxBencodeDepth,
         ObjectConfig objects,
         AccessConfig access,
-        GuardConfig guard) implements RoutingSettings {
+        GuardConfig guard,
+        CoordinatesConfig coordinates) implements RoutingSettings {
 
     public NodeConfig {
         positive("k", k);
@@ -110,12 +114,16 @@ public record NodeConfig(
         if (guard == null) {
             throw new CometException(ErrorCode.BAD_INPUT, "guard settings are required");
         }
+        if (coordinates == null) {
+            throw new CometException(ErrorCode.BAD_INPUT, "coordinate settings are required");
+        }
     }
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
                 30 * 60_000L, 200, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
-                16 * 1024, 32, ObjectConfig.defaults(), AccessConfig.defaults(), GuardConfig.defaults());
+                16 * 1024, 32, ObjectConfig.defaults(), AccessConfig.defaults(), GuardConfig.defaults(),
+                CoordinatesConfig.defaults());
     }
 
     /**
@@ -210,6 +218,7 @@ public record NodeConfig(
         private ObjectConfig objects;
         private AccessConfig access;
         private GuardConfig guard;
+        private CoordinatesConfig coordinates;
 
         private Builder(NodeConfig c) {
             k = c.k;
@@ -239,6 +248,7 @@ public record NodeConfig(
             objects = c.objects;
             access = c.access;
             guard = c.guard;
+            coordinates = c.coordinates;
         }
 
         public Builder k(int value) {
@@ -376,13 +386,18 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder coordinates(CoordinatesConfig value) {
+            coordinates = value;
+            return this;
+        }
+
         public NodeConfig build() {
             return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis,
                     requestAttempts, maxFailures, questionableAfterMillis, bucketRefreshMillis,
                     maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis,
                     maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis, maxItemTtlMillis, republishIntervalMillis,
                     replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes, maxDatagramBytes, maxBencodeDepth,
-                    objects, access, guard);
+                    objects, access, guard, coordinates);
         }
     }
 }

@@ -64,6 +64,8 @@ final class QueryDispatch {
     private final KrpcCodec codec;
     private final Transactions transactions;
     private final Listener listener;
+    /** Stamps this node's coordinate on the answers to Comet nodes (docs/protocol.md, "vc"). */
+    private final NodeCoordinates coordinates;
     private final Map<String, Handler> handlers = new HashMap<>();
     private final Map<String, DeferredHandler> deferred = new HashMap<>();
     private boolean stopped;
@@ -76,7 +78,7 @@ final class QueryDispatch {
     private long internalErrors;
 
     QueryDispatch(NodeConfig config, Environment env, KrpcCodec codec, Transactions transactions, Guard guard,
-                  Prober prober, Listener listener) {
+                  Prober prober, Listener listener, NodeCoordinates coordinates) {
         this.config = config;
         this.env = env;
         this.guard = guard;
@@ -84,6 +86,7 @@ final class QueryDispatch {
         this.codec = codec;
         this.transactions = transactions;
         this.listener = listener;
+        this.coordinates = coordinates;
         for (String method : COUNTED_METHODS) {
             queriesByMethod.put(method, new long[1]);
         }
@@ -170,6 +173,10 @@ final class QueryDispatch {
                 throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
             }
             reply = handler.answer(from, query.arguments());
+            if (ClientVersion.isComet(query.version())) {
+                // only Comet nodes read it; other clients' answers stay the size the BEPs describe
+                reply = coordinates.stamp(reply);
+            }
         } catch (CometException e) {
             sendError(from, query.transactionId(), e.code().krpcCode(), e.getMessage());
             return;
