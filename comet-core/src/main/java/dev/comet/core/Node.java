@@ -83,7 +83,7 @@ public final class Node {
         this.guard = new Guard(config.guard(), config.maxStoreRecords(), config.maxStoreBytes(),
                 key -> env.store().get(key, env.now()).map(r -> key.length + r.value().length).orElse(-1), env.now());
         guard.storage().exempt(address);
-        NodeCoordinates coordinates = new NodeCoordinates(config.coordinates(), env.random());
+        NodeCoordinates coordinates = new NodeCoordinates(config.coordinates(), id);
         this.coordinates = coordinates;
         // the parts hear of each other through the narrow listeners below, wired here: no part knows the Node
         this.transactions = new Transactions(env, config, codec, guard.pacer(), new Transactions.Listener() {

@@ -6,10 +6,11 @@ import dev.comet.coords.Vivaldi;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.random.RandomGenerator;
+import java.util.SplittableRandom;
 
 /**
  * The node's network coordinates (docs/protocol.md, "vc"): its own Vivaldi estimate, moved by the round trips of
@@ -27,9 +28,15 @@ final class NodeCoordinates {
     private final Map<NodeId, Estimate> known;
     private long ignored;
 
-    NodeCoordinates(CoordinatesConfig config, RandomGenerator random) {
+    /**
+     * Coordinates for the node {@code self}. Vivaldi draws a random direction only when two nodes sit at the same
+     * place; it draws from a generator seeded by the node's id, not from the environment's: the id is the
+     * environment's draw already (reproducible from the run's seed), and computing coordinates then leaves every other
+     * draw of a simulated run where it was, so runs that do not look at coordinates stay as they were.
+     */
+    NodeCoordinates(CoordinatesConfig config, NodeId self) {
         this.config = config;
-        this.vivaldi = new Vivaldi(config, random);
+        this.vivaldi = new Vivaldi(config, new SplittableRandom(ByteBuffer.wrap(self.toBytes()).getLong()));
         int max = config.knownNodes();
         this.known = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
