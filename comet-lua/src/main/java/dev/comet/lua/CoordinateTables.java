@@ -6,10 +6,11 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 /**
- * Network coordinates as handlers see them ({@code comet.coordinates()}, {@code caller.coordinates}): a new table
- * {@code {x, y, h, error}} each time, so that a handler that changes it changes nothing of its node's. Stateless.
+ * Network coordinates as Lua sees them ({@code comet.coordinates()}, {@code caller.coordinates}, the scenario probe
+ * {@code coordinates(NODE)}): a new table {@code {x, y, h, error}} each time, so that a handler that changes it
+ * changes nothing of its node's. Stateless.
  */
-final class CoordinateTables {
+public final class CoordinateTables {
     private static final LuaString X = LuaString.valueOf("x");
     private static final LuaString Y = LuaString.valueOf("y");
     private static final LuaString H = LuaString.valueOf("h");
@@ -19,7 +20,7 @@ final class CoordinateTables {
     }
 
     /** The table of {@code estimate}, or nil when there is none. */
-    static LuaValue of(Estimate estimate) {
+    public static LuaValue of(Estimate estimate) {
         if (estimate == null) {
             return LuaValue.NIL;
         }
