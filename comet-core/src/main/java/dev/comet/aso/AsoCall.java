@@ -1,5 +1,6 @@
 package dev.comet.aso;
 
+import dev.comet.coords.Estimate;
 import dev.comet.id.NodeId;
 import dev.comet.routing.Contact;
 
@@ -24,16 +25,33 @@ import java.util.Map;
  *                   answer to this object's own request (no amplification chains, no self-sustaining chains)
  * @param expiresAtMillis when the object expires on the node's clock ({@link Long#MAX_VALUE}: not said); the
  *                   runtime drops what it holds of the object then, as the node never tells it of an expiry
+ * @param update    a change to a signed object's value, or null
+ * @param here      the node's own network coordinate when the call was made ({@code comet.coordinates()}), or null
+ *                  when the node computes none
  */
 public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, String handler, Caller caller,
                       Map<String, byte[]> args, Incoming incoming, Answer answer, List<Contact> neighbors,
-                      boolean mayRequest, long expiresAtMillis, ValueUpdate update) {
+                      boolean mayRequest, long expiresAtMillis, ValueUpdate update, Estimate here) {
     /** The handler name of a call that installs a version another replica made: no object can define it. */
     public static final String INSTALL = "(install version)";
 
     public AsoCall {
         args = Map.copyOf(args);
         neighbors = List.copyOf(neighbors);
+    }
+
+    /** A call made where the node's coordinate is not said. */
+    public AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, String handler, Caller caller,
+                   Map<String, byte[]> args, Incoming incoming, Answer answer, List<Contact> neighbors,
+                   boolean mayRequest, long expiresAtMillis, ValueUpdate update) {
+        this(key, code, state, fresh, handler, caller, args, incoming, answer, neighbors, mayRequest, expiresAtMillis,
+                update, null);
+    }
+
+    /** This call, made on a node whose coordinate is {@code estimate} (null: it computes none). */
+    public AsoCall at(Estimate estimate) {
+        return new AsoCall(key, code, state, fresh, handler, caller, args, incoming, answer, neighbors, mayRequest,
+                expiresAtMillis, update, estimate);
     }
 
     /** A call that changes no version of the object's value. */
@@ -51,8 +69,15 @@ public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, Stri
         this(key, code, state, fresh, handler, caller, args, incoming, answer, neighbors, mayRequest, Long.MAX_VALUE);
     }
 
-    /** The requester: its address and node id, whether it replicates the object, the object that sent it if any. */
-    public record Caller(String ip, int port, NodeId id, boolean replica, NodeId aso) {
+    /**
+     * The requester: its address and node id, whether it replicates the object, the object that sent it if any, and
+     * its network coordinate when its query carried one or the node heard one from it (else null).
+     */
+    public record Caller(String ip, int port, NodeId id, boolean replica, NodeId aso, Estimate coordinates) {
+        /** A requester whose coordinate is not known. */
+        public Caller(String ip, int port, NodeId id, boolean replica, NodeId aso) {
+            this(ip, port, id, replica, aso, null);
+        }
     }
 
     /**

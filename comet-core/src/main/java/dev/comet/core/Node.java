@@ -63,6 +63,7 @@ public final class Node {
     private final ObjectStorage objects;
     private final OwnerRequests ownerRequests;
     private final Guard guard;
+    private final NodeCoordinates coordinates;
     private final ExternalAddress externalAddress = new ExternalAddress();
     private boolean started;
     private boolean stopped;
@@ -84,6 +85,8 @@ public final class Node {
         this.guard = new Guard(config.guard(), config.maxStoreRecords(), config.maxStoreBytes(),
                 key -> env.store().get(key, env.now()).map(r -> key.length + r.value().length).orElse(-1), env.now());
         guard.storage().exempt(address);
+        NodeCoordinates coordinates = new NodeCoordinates(config.coordinates(), id);
+        this.coordinates = coordinates;
         // the parts hear of each other through the narrow listeners below, wired here: no part knows the Node
         this.datagrams = new Datagrams(env, config);
         this.transactions = new Transactions(env, config, codec, datagrams, guard.pacer(), new Transactions.Listener() {
@@ -118,9 +121,14 @@ public final class Node {
                 guard.banIdChange(address, env.now());
                 membership.forget(expected);
             }
+
+            @Override
+            public void measured(Contact contact, long rttMillis, Dict values) {
+                coordinates.measured(contact.id(), values, rttMillis);
+            }
         });
         this.dispatch = new QueryDispatch(config, env, codec, datagrams, transactions, guard,
-                to -> transactions.probe(to, id), this::queriedBy);
+                to -> transactions.probe(to, id), this::queriedBy, coordinates);
         this.lookups = new Lookups(self, config, env, table, tokens, items, transactions,
                 this::heardOf);
         RemoteStore remote = new RemoteStore(id, transactions);
@@ -129,11 +137,11 @@ public final class Node {
         this.objectTimers = new ObjectTimers(env, config.objects());
         this.handlerRequests = new HandlerRequests(id, env, config.objects(), objects, transactions, remote);
         this.objectLifecycle = new ObjectLifecycle(id, env, config.objects(), table, objects, objectTimers,
-                handlerRequests);
+                handlerRequests, coordinates);
         this.objectRecords = new ObjectRecords(id, objects, objectLifecycle);
         Tombstones tombstones = new Tombstones(env, config.objects());
         TombstoneRecords tombstoneRecords = new TombstoneRecords(id, tombstones);
-        this.objectClient = new ObjectClient(id, config, lookups, transactions);
+        this.objectClient = new ObjectClient(id, config, lookups, transactions, coordinates);
         this.replication = new Replication(self, config, env, table, lookups, remote, transactions,
                 List.of(new ItemRecords(config, items, itemService), objectRecords, tombstoneRecords));
         this.membership = new Membership(id, config, env, table, transactions, lookups, new Membership.Listener() {
@@ -157,7 +165,7 @@ public final class Node {
         new Bep5Handlers(id, config, env, table, tokens, peers, guard.storage()).registerWith(dispatch);
         itemService.registerWith(dispatch);
         ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
-                ownerRequests, transactions);
+                ownerRequests, transactions, coordinates);
         new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, tombstones,
                 new ObjectQueries.OutdatedCopies() {
                     @Override
@@ -169,7 +177,7 @@ public final class Node {
                     public void olderVersion(Contact holder, StoredObject held) {
                         replication.handTo(objectRecords, holder, held);
                     }
-                }, updates, guard.storage())
+                }, updates, guard.storage(), coordinates)
                 .registerWith(dispatch);
     }
 
@@ -278,6 +286,16 @@ public final class Node {
                 dispatch.malformedDropped() + transactions.malformedDropped() + lookups.malformedDropped(),
                 transactions.unsolicitedDropped(), dispatch.errorRepliesSent(), dispatch.internalErrors(),
                 lookups.started(), lookups.finished(), transactions.forgedDropped(), guard.stats(), datagrams.stats());
+    }
+
+    /** This node's network coordinate (Vivaldi, docs/apps/tracker.md); empty when coordinates are off. */
+    public java.util.Optional<dev.comet.coords.Estimate> coordinate() {
+        return coordinates.own();
+    }
+
+    /** Round trips that moved this node's coordinate so far. */
+    public long coordinateSamples() {
+        return coordinates.samples();
     }
 
     /** The node's defences (tests read its parts' state; the node's thread only). */

@@ -5,6 +5,7 @@ import dev.comet.ErrorCode;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.bencode.BencodeLimits;
 import dev.comet.fragments.FragmentConfig;
+import dev.comet.coords.CoordinatesConfig;
 import dev.comet.guard.GuardConfig;
 import dev.comet.owned.AccessConfig;
 import dev.comet.routing.RoutingSettings;
@@ -48,6 +49,8 @@ import dev.comet.routing.RoutingSettings;
  *                                ({@link GuardConfig}, docs/abuse.md)
  * @param fragments               how Comet messages larger than a safe datagram travel in fragments, and the bounds of
  *                                putting them back together ({@link FragmentConfig}, docs/protocol.md)
+ * @param coordinates             network coordinates: Vivaldi's constants, the coordinates of other nodes kept
+ *                                ({@link CoordinatesConfig}, docs/protocol.md "vc")
  */
 public record NodeConfig(
         int k,
@@ -77,7 +80,8 @@ public record NodeConfig(
         ObjectConfig objects,
         AccessConfig access,
         GuardConfig guard,
-        FragmentConfig fragments) implements RoutingSettings {
+        FragmentConfig fragments,
+        CoordinatesConfig coordinates) implements RoutingSettings {
 
     public NodeConfig {
         positive("k", k);
@@ -121,13 +125,16 @@ public record NodeConfig(
             throw new CometException(ErrorCode.BAD_INPUT, "fragments.fragmentBytes (" + fragments.fragmentBytes()
                     + ") may not exceed maxDatagramBytes (" + maxDatagramBytes + ")");
         }
+        if (coordinates == null) {
+            throw new CometException(ErrorCode.BAD_INPUT, "coordinate settings are required");
+        }
     }
 
     public static NodeConfig defaults() {
         return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
                 30 * 60_000L, 200, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
                 16 * 1024, 32, ObjectConfig.defaults(), AccessConfig.defaults(), GuardConfig.defaults(),
-                FragmentConfig.defaults());
+                FragmentConfig.defaults(), CoordinatesConfig.defaults());
     }
 
     /**
@@ -223,6 +230,7 @@ public record NodeConfig(
         private AccessConfig access;
         private GuardConfig guard;
         private FragmentConfig fragments;
+        private CoordinatesConfig coordinates;
 
         private Builder(NodeConfig c) {
             k = c.k;
@@ -253,6 +261,7 @@ public record NodeConfig(
             access = c.access;
             guard = c.guard;
             fragments = c.fragments;
+            coordinates = c.coordinates;
         }
 
         public Builder k(int value) {
@@ -395,13 +404,18 @@ public record NodeConfig(
             return this;
         }
 
+        public Builder coordinates(CoordinatesConfig value) {
+            coordinates = value;
+            return this;
+        }
+
         public NodeConfig build() {
             return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis,
                     requestAttempts, maxFailures, questionableAfterMillis, bucketRefreshMillis,
                     maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis,
                     maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis, maxItemTtlMillis, republishIntervalMillis,
                     replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes, maxDatagramBytes, maxBencodeDepth,
-                    objects, access, guard, fragments);
+                    objects, access, guard, fragments, coordinates);
         }
     }
 }

@@ -27,12 +27,16 @@ final class ObjectClient {
     private final NodeConfig config;
     private final Lookups lookups;
     private final Transactions transactions;
+    /** This node's coordinate goes with its comet_get queries, for the replica's {@code caller.coordinates}. */
+    private final NodeCoordinates coordinates;
 
-    ObjectClient(NodeId id, NodeConfig config, Lookups lookups, Transactions transactions) {
+    ObjectClient(NodeId id, NodeConfig config, Lookups lookups, Transactions transactions,
+                 NodeCoordinates coordinates) {
         this.id = id;
         this.config = config;
         this.lookups = lookups;
         this.transactions = transactions;
+        this.coordinates = coordinates;
     }
 
     /**
@@ -87,6 +91,7 @@ final class ObjectClient {
             List<Contact> candidates = found.cometNodes(ObjectConfig.MAX_REPLICAS);
             Dict.Builder args = Dict.builder().put("id", id).put("k", key);
             selector.forEach(args::put);
+            coordinates.addTo(args);
             if (!handlerArgs.isEmpty()) {
                 args.put("a", new TreeMap<String, Object>(handlerArgs));
             }

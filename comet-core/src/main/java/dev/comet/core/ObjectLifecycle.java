@@ -35,6 +35,8 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     private final ObjectStorage objects;
     private final ObjectTimers timers;
     private final HandlerRequests requests;
+    /** What {@code comet.coordinates()} answers: the node's coordinate when the handler is called. */
+    private final NodeCoordinates coordinates;
     /** The kept versions of signed objects' values: they go with the object they belong to. */
     private final ObjectVersions versions;
     private long timerRuns;
@@ -42,7 +44,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     private static final int MAX_VERSION_RECORDS = dev.comet.owned.AccessConfig.MAX_VERSIONS_KEPT + 16;
 
     ObjectLifecycle(NodeId id, Environment env, ObjectConfig settings, RoutingTable table, ObjectStorage objects,
-                    ObjectTimers timers, HandlerRequests requests) {
+                    ObjectTimers timers, HandlerRequests requests, NodeCoordinates coordinates) {
         this.id = id;
         this.env = env;
         this.settings = settings;
@@ -50,6 +52,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         this.objects = objects;
         this.timers = timers;
         this.requests = requests;
+        this.coordinates = coordinates;
         this.versions = new ObjectVersions(env.store());
         timers.onDue(this);
         requests.onAnswer(this);
@@ -166,7 +169,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     /** Stores {@code o} as a new object on this node once its onPut accepts it. */
     private void create(StoredObject o, AsoCall.Caller caller, boolean mayRequest, ObjectReply reply) {
         AsoCall call = new AsoCall(o.key(), o.code(), o.state(), true, "onPut", caller, Map.of(), null, null,
-                neighbors(o.key()), mayRequest, o.expiresAtMillis());
+                neighbors(o.key()), mayRequest, o.expiresAtMillis()).at(coordinates.own().orElse(null));
         runtime().invoke(call, outcome -> {
             if (!outcome.ok()) {
                 runtime().forget(o.key());
@@ -310,7 +313,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     private AsoCall call(StoredObject o, String handler, AsoCall.Caller caller, Map<String, byte[]> args,
                          AsoCall.Answer answer, AsoCall.Incoming incoming, boolean mayRequest) {
         return new AsoCall(o.key(), o.code(), o.state(), false, handler, caller, args, incoming, answer,
-                neighbors(o.key()), mayRequest, o.expiresAtMillis());
+                neighbors(o.key()), mayRequest, o.expiresAtMillis()).at(coordinates.own().orElse(null));
     }
 
     /** What comet.lookup() answers for {@code key}: the Comet nodes this node knows closest to it, itself excluded. */

@@ -60,6 +60,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final Tombstones tombstones;
     private final OutdatedCopies outdatedCopies;
     private final StorageQuotas quotas;
+    /** Where a requester's coordinate comes from: its query's {@code vc}, else the last one it sent. */
+    private final NodeCoordinates coordinates;
     private final Map<RequestId, byte[]> replies = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<RequestId, byte[]> eldest) {
@@ -78,7 +80,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
 
     ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
                   ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests,
-                  Tombstones tombstones, OutdatedCopies outdatedCopies, ObjectUpdates updates, StorageQuotas quotas) {
+                  Tombstones tombstones, OutdatedCopies outdatedCopies, ObjectUpdates updates, StorageQuotas quotas,
+                  NodeCoordinates coordinates) {
         this.id = id;
         this.config = config;
         this.settings = config.objects();
@@ -93,6 +96,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.tombstones = tombstones;
         this.outdatedCopies = outdatedCopies;
         this.quotas = quotas;
+        this.coordinates = coordinates;
     }
 
     void registerWith(QueryDispatch dispatch) {
@@ -130,7 +134,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         NodeId senderObject = args.has("aso") ? args.id("aso") : null;
         boolean replica = args.optionalInteger("replica", 0) == 1;
         AsoCall.Caller caller = new AsoCall.Caller(from.getAddress().getHostAddress(), from.getPort(), sender, replica,
-                senderObject);
+                senderObject, coordinates.requester(sender, args));
         // a request another object sent may not make this node send more (no amplification chains)
         boolean mayRequest = senderObject == null;
         switch (query.method()) {

@@ -62,6 +62,8 @@ final class ObjectUpdates {
         }
     };
     private static final int MAX_CONFIRMED = 65_536;
+    /** What {@code comet.coordinates()} answers in onUpdate. */
+    private final NodeCoordinates coordinates;
 
     /** An admitted update waiting for its turn: the writer's request, its program, who asked and where to answer. */
     private record Pending(NodeId key, OwnerRequest request, UpdateProgram program, AsoCall.Caller caller,
@@ -69,7 +71,8 @@ final class ObjectUpdates {
     }
 
     ObjectUpdates(Contact self, NodeConfig config, Environment env, RoutingTable table, ObjectStorage objects,
-                  ObjectVersions versions, OwnerRequests ownerRequests, Transactions transactions) {
+                  ObjectVersions versions, OwnerRequests ownerRequests, Transactions transactions,
+                  NodeCoordinates coordinates) {
         this.self = self;
         this.config = config;
         this.env = env;
@@ -78,6 +81,7 @@ final class ObjectUpdates {
         this.versions = versions;
         this.ownerRequests = ownerRequests;
         this.transactions = transactions;
+        this.coordinates = coordinates;
     }
 
     /**
@@ -139,7 +143,8 @@ final class ObjectUpdates {
         }
         AsoCall call = new AsoCall(held.key(), held.code(), held.state(), false, "onUpdate", p.caller(), Map.of(),
                 null, null, List.of(), true, held.expiresAtMillis(),
-                AsoCall.ValueUpdate.evaluate(p.program(), held.version(), p.request().signer()));
+                AsoCall.ValueUpdate.evaluate(p.program(), held.version(), p.request().signer()))
+                .at(coordinates.own().orElse(null));
         env.asoRuntime().invoke(call, outcome -> {
             if (!outcome.ok() || outcome.applied() == null) {
                 finish(p, () -> p.reply().failed(outcome.ok()

@@ -65,6 +65,8 @@ final class QueryDispatch {
     private final Datagrams datagrams;
     private final Transactions transactions;
     private final Listener listener;
+    /** Stamps this node's coordinate on the answers to Comet nodes (docs/protocol.md, "vc"). */
+    private final NodeCoordinates coordinates;
     private final Map<String, Handler> handlers = new HashMap<>();
     private final Map<String, DeferredHandler> deferred = new HashMap<>();
     private boolean stopped;
@@ -77,7 +79,7 @@ final class QueryDispatch {
     private long internalErrors;
 
     QueryDispatch(NodeConfig config, Environment env, KrpcCodec codec, Datagrams datagrams, Transactions transactions,
-                  Guard guard, Prober prober, Listener listener) {
+                  Guard guard, Prober prober, Listener listener, NodeCoordinates coordinates) {
         this.config = config;
         this.datagrams = datagrams;
         this.env = env;
@@ -86,6 +88,7 @@ final class QueryDispatch {
         this.codec = codec;
         this.transactions = transactions;
         this.listener = listener;
+        this.coordinates = coordinates;
         for (String method : COUNTED_METHODS) {
             queriesByMethod.put(method, new long[1]);
         }
@@ -176,6 +179,10 @@ final class QueryDispatch {
                 throw new CometException(ErrorCode.METHOD_UNKNOWN, "method unknown: " + query.method());
             }
             reply = handler.answer(from, query.arguments());
+            if (ClientVersion.isComet(query.version())) {
+                // only Comet nodes read it; other clients' answers stay the size the BEPs describe
+                reply = coordinates.stamp(reply);
+            }
         } catch (CometException e) {
             sendError(from, query.transactionId(), e.code().krpcCode(), e.getMessage());
             return;

@@ -55,6 +55,13 @@ final class Transactions {
         /** The node we asked at {@code address} as {@code expected} answered with another id. */
         default void idChanged(InetSocketAddress address, NodeId expected, NodeId answered) {
         }
+
+        /**
+         * {@code contact} answered a request that its node answers at once (not a {@code comet_*} one, which waits
+         * for a handler) on its first attempt, {@code rttMillis} after it was sent, with {@code values}.
+         */
+        default void measured(Contact contact, long rttMillis, Dict values) {
+        }
     }
 
     private final Environment env;
@@ -90,6 +97,11 @@ final class Transactions {
         final QueryCallback callback;
         /** False for a probe: its answer proves the address, it does not teach the routing table. */
         boolean teaches = true;
+        /**
+         * Whether the method is answered at once, so that its round trip is the network's alone: a {@code comet_*}
+         * answer waits for a handler.
+         */
+        boolean immediate;
         long sentAt;
         int attempts = 1;
         Environment.Timer timer;
@@ -153,6 +165,7 @@ final class Transactions {
         byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, ClientVersion.COMET, readOnly));
         PendingCall call = new PendingCall(key, to, expected, datagram, Datagrams.fragmentable(method), callback);
         call.teaches = teaches;
+        call.immediate = !method.startsWith("comet_");
         if (!teaches) {
             call.attempts = config.requestAttempts();
         }
@@ -269,6 +282,9 @@ final class Transactions {
             return true;
         }
         listener.answered(sender, response.version());
+        if (call.attempts == 1 && call.immediate) {
+            listener.measured(sender, env.now() - call.sentAt, response.values());
+        }
         call.callback.onResponse(sender, response);
         return true;
     }

@@ -38,6 +38,8 @@ public final class AsoInstance {
 
     /** For the running invocation: what comet.lookup() answers, whether it may send, what it asked to send. */
     List<Contact> neighbors = List.of();
+    /** For the running invocation: what comet.coordinates() answers (null: the node computes none). */
+    dev.comet.coords.Estimate here;
     boolean mayRequest = true;
     final List<AsoRequest> requests = new ArrayList<>();
     /** When this object's recent requests were asked for (the last second's), for the per-object rate. */

@@ -265,6 +265,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
             return withoutHandler(instance, call).with(applied);
         }
         instance.neighbors = call.neighbors();
+        instance.here = call.here();
         instance.mayRequest = call.mayRequest();
         InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
         count(instance, r);
@@ -383,8 +384,12 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private static final LuaString ID = LuaString.valueOf("id");
     private static final LuaString REPLICA = LuaString.valueOf("replica");
     private static final LuaString ASO = LuaString.valueOf("aso");
+    private static final LuaString COORDINATES = LuaString.valueOf("coordinates");
 
-    /** The first argument of most handlers: who asked (ip, port, id, replica, and the object that sent it). */
+    /**
+     * The first argument of most handlers: who asked (ip, port, id, replica, the object that sent it, and its network
+     * coordinates when they are known).
+     */
     private static LuaTable callerTable(AsoCall call) {
         LuaTable caller = new LuaTable();
         AsoCall.Caller c = call.caller();
@@ -395,6 +400,9 @@ public final class LuaAsoRuntime implements AsoRuntime {
             caller.rawset(REPLICA, LuaValue.valueOf(c.replica()));
             if (c.aso() != null) {
                 caller.rawset(ASO, LuaValue.valueOf(c.aso().toHex()));
+            }
+            if (c.coordinates() != null) {
+                caller.rawset(COORDINATES, CoordinateTables.of(c.coordinates()));
             }
         }
         return caller;

@@ -189,6 +189,12 @@ final class ObjectEnvironment {
         comet.set("getASOKey", asoKey);
         comet.set("deleteSelf", deleteSelf);
         comet.set("log", log);
+        comet.set("coordinates", new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                return CoordinateTables.of(instance.here);
+            }
+        });
         comet.set("lookup", new ZeroArgFunction() {
             @Override
             public LuaValue call() {

@@ -23,6 +23,8 @@ import dev.comet.core.NodeConfig;
  *                                ({@link MainlinePeer}). 1 (the default) draws nothing from the seed
  * @param clockSkewMillis         each host's clock is off the network's virtual time by an offset drawn uniformly
  *                                from [-skew, +skew] (issue #14); 0 (the default) draws nothing from the seed
+ * @param space                   latencies from hosts' places ({@link LatencySpace}), or null (the default): uniform
+ *                                in [latencyMinMillis, latencyMaxMillis]
  */
 public record SimConfig(
         int nodes,
@@ -38,7 +40,8 @@ public record SimConfig(
         long lookupIntervalMillis,
         NodeConfig nodeConfig,
         double cometFraction,
-        long clockSkewMillis) {
+        long clockSkewMillis,
+        LatencySpace space) {
 
     public SimConfig {
         if (nodes < 2) {
@@ -67,6 +70,14 @@ public record SimConfig(
         }
     }
 
+    /** A run with uniform latencies. */
+    public SimConfig(int nodes, int lookups, long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis,
+                     double killFraction, double churnMeanSessionSeconds, long joinIntervalMillis, long settleMillis,
+                     long lookupIntervalMillis, NodeConfig nodeConfig, double cometFraction, long clockSkewMillis) {
+        this(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction, churnMeanSessionSeconds,
+                joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction, clockSkewMillis, null);
+    }
+
     /** A run whose hosts' clocks all agree. */
     public SimConfig(int nodes, int lookups, long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis,
                      double killFraction, double churnMeanSessionSeconds, long joinIntervalMillis, long settleMillis,
@@ -83,38 +94,45 @@ public record SimConfig(
     public SimConfig withLoss(double loss) {
         return new SimConfig(nodes, lookups, seed, loss, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis);
+                clockSkewMillis, space);
     }
 
     public SimConfig withKill(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, fraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis);
+                clockSkewMillis, space);
     }
 
     public SimConfig withNodeConfig(NodeConfig nodes) {
         return new SimConfig(this.nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes, cometFraction,
-                clockSkewMillis);
+                clockSkewMillis, space);
     }
 
     public SimConfig withChurn(double meanSessionSeconds) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis);
+                clockSkewMillis, space);
     }
 
     /** The same network with only {@code fraction} of its nodes running Comet, the others foreign Mainline nodes. */
     public SimConfig withCometFraction(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, fraction,
-                clockSkewMillis);
+                clockSkewMillis, space);
     }
 
     /** The same run with every host's clock off by up to {@code maxMillis} either way ({@link NetworkFaults#skewClocks}). */
     public SimConfig withClockSkew(long maxMillis) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                maxMillis);
+                maxMillis, space);
+    }
+
+    /** The same run with latencies from hosts' places in {@code latencies} (null: uniform in [min, max]). */
+    public SimConfig withSpace(LatencySpace latencies) {
+        return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
+                clockSkewMillis, latencies);
     }
 }

@@ -26,6 +26,8 @@ public final class SimNetwork {
     private final double lossRate;
     private final long latencyMinMillis;
     private final long latencyMaxMillis;
+    /** Latencies from hosts' places, or null: uniform in [latencyMinMillis, latencyMaxMillis], as before it existed. */
+    private final SpaceLatency space;
     private long now;
     private long sequence;
     private long datagramsSent;
@@ -36,6 +38,14 @@ public final class SimNetwork {
     private Runnable watcher = () -> { };
 
     public SimNetwork(long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis) {
+        this(seed, lossRate, latencyMinMillis, latencyMaxMillis, null);
+    }
+
+    /**
+     * A network whose latencies come from {@code space} (hosts' places; min and max then unused), or with null,
+     * uniform in [min, max] drawn from the run's generator.
+     */
+    public SimNetwork(long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis, LatencySpace space) {
         if (lossRate < 0 || lossRate >= 1) {
             throw new IllegalArgumentException("loss rate must be in [0, 1): " + lossRate);
         }
@@ -46,12 +56,13 @@ public final class SimNetwork {
         this.lossRate = lossRate;
         this.latencyMinMillis = latencyMinMillis;
         this.latencyMaxMillis = latencyMaxMillis;
+        this.space = space == null ? null : new SpaceLatency(space, seed);
     }
 
     /** The network of a {@link SimConfig}: its seed, loss and latency, and its clock skew on every host. */
     public static SimNetwork of(SimConfig config) {
         SimNetwork network = new SimNetwork(config.seed(), config.lossRate(), config.latencyMinMillis(),
-                config.latencyMaxMillis());
+                config.latencyMaxMillis(), config.space());
         network.faults.skewClocks(config.clockSkewMillis());
         return network;
     }
@@ -98,6 +109,9 @@ public final class SimNetwork {
         try {
             Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), 6881), store);
             host.clockOffsetMillis = faults.clockOffsetForNewHost();
+            if (space != null) {
+                space.place(host.address);
+            }
             hosts.put(host.address, host);
             return host;
         } catch (UnknownHostException e) {
@@ -147,7 +161,22 @@ public final class SimNetwork {
         return e;
     }
 
-    private long latency() {
+    /**
+     * The one-way latency between two hosts' addresses, ms, as the model makes it before jitter: in a latency space the
+     * distance of their places plus both access links (also for hosts that have left); with uniform latencies, the
+     * mean of the range (every pair is alike). NaN for an address no host ever had.
+     */
+    public double latencyMillis(InetSocketAddress a, InetSocketAddress b) {
+        if (space != null) {
+            return space.baseMillis(a, b);
+        }
+        return (latencyMinMillis + latencyMaxMillis) / 2.0;
+    }
+
+    private long latency(InetSocketAddress from, InetSocketAddress to) {
+        if (space != null) {
+            return space.draw(from, to);
+        }
         return latencyMinMillis + (latencyMaxMillis == latencyMinMillis ? 0
                 : random.nextLong(latencyMaxMillis - latencyMinMillis + 1));
     }
@@ -257,7 +286,7 @@ public final class SimNetwork {
                 return;
             }
             InetSocketAddress from = address;
-            enqueue(target, latency(), () -> {
+            enqueue(target, latency(from, to), () -> {
                 if (target.receiver != null && !target.silent) {
                     target.receiver.receive(from, datagram);
                 }

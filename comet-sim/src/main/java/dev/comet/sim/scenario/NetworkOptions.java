@@ -1,10 +1,11 @@
 package dev.comet.sim.scenario;
 
+import dev.comet.sim.LatencySpace;
 import dev.comet.sim.SessionTimes;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 
-/** Reads {@code network{...}}: size, latency, loss, settle time and churn. Stateless. */
+/** Reads {@code network{...}}: size, latency (uniform, or from hosts' places), loss, settle time and churn. Stateless. */
 final class NetworkOptions {
     static final String[] FIELDS = {"nodes", "latency", "loss", "settle", "churn"};
 
@@ -16,7 +17,10 @@ final class NetworkOptions {
         long min = 10;
         long max = 100;
         LuaValue latency = o.raw("latency");
-        if (latency.isnumber()) {
+        LatencySpace space = null;
+        if (latency.istable() && !latency.get("space").isnil()) {
+            space = space(latency);
+        } else if (latency.isnumber()) {
             min = max = millis(latency);
         } else if (latency.istable()) {
             min = millis(latency.get(1));
@@ -25,11 +29,45 @@ final class NetworkOptions {
                 throw new LuaError("network{latency = {MIN, MAX}} needs MIN <= MAX");
             }
         } else if (!latency.isnil()) {
-            throw new LuaError("network{latency = ...} is milliseconds, or {MIN, MAX} for a uniform range");
+            throw new LuaError("network{latency = ...} is milliseconds, {MIN, MAX} for a uniform range, or "
+                    + "{space = ...} for latencies from hosts' places");
         }
         double loss = o.number("loss", 0, 0, 0.99);
         long settle = o.integer("settle", 120, 0, 366L * 86_400);
-        return new Scenario.Network(nodes, min, max, loss, settle, churn(o.raw("churn")));
+        return new Scenario.Network(nodes, min, max, loss, settle, churn(o.raw("churn")), space);
+    }
+
+    /**
+     * {@code latency = {space = "continents"}} (LatencySpace.continents()), or {@code space = {width, clusters, spread,
+     * access = {MIN, MAX}, jitter}}, each field defaulting to the continents' value.
+     */
+    private static LatencySpace space(LuaValue latency) {
+        LuaTables.of("network.latency", latency, "space");
+        LuaValue v = latency.get("space");
+        LatencySpace d = LatencySpace.continents();
+        if (v.isstring() && v.tojstring().equals("continents")) {
+            return d;
+        }
+        if (!v.istable()) {
+            throw new LuaError("network{latency = {space = ...}} is \"continents\" or a table of width, clusters, "
+                    + "spread, access, jitter");
+        }
+        LuaTables t = LuaTables.of("network.latency.space", v, "width", "clusters", "spread", "access", "jitter");
+        long accessMin = d.accessMinMillis();
+        long accessMax = d.accessMaxMillis();
+        LuaValue access = t.raw("access");
+        if (access.istable()) {
+            accessMin = millis(access.get(1));
+            accessMax = millis(access.get(2));
+            if (accessMax < accessMin) {
+                throw new LuaError("network{latency = {space = {access = {MIN, MAX}}}} needs MIN <= MAX");
+            }
+        } else if (!access.isnil()) {
+            throw new LuaError("network{latency = {space = {access = {MIN, MAX}}}}: one-way ms of a host's access link");
+        }
+        return new LatencySpace(t.number("width", d.widthMillis(), 0, 10_000),
+                (int) t.integer("clusters", d.clusters(), 0, 1_000), t.number("spread", d.spreadMillis(), 0, 10_000),
+                accessMin, accessMax, t.integer("jitter", d.jitterMillis(), 0, 10_000));
     }
 
     private static long millis(LuaValue v) {

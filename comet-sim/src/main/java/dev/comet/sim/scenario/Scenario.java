@@ -40,11 +40,12 @@ public record Scenario(String name, String file, long seed, long durationSeconds
      * @param loss               probability that a datagram is lost
      * @param settleSeconds      virtual seconds the network runs after the last join, before the timeline
      * @param sessions           churn: the session-time distribution (none: no churn)
+     * @param space              latencies from hosts' places instead of the uniform range, or null
      */
     public record Network(int nodes, long latencyMinMillis, long latencyMaxMillis, double loss, long settleSeconds,
-                          SessionTimes sessions) {
+                          SessionTimes sessions, dev.comet.sim.LatencySpace space) {
         public Network withNodes(int n) {
-            return new Network(n, latencyMinMillis, latencyMaxMillis, loss, settleSeconds, sessions);
+            return new Network(n, latencyMinMillis, latencyMaxMillis, loss, settleSeconds, sessions, space);
         }
     }
 

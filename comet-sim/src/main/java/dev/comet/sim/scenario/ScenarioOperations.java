@@ -36,7 +36,7 @@ import java.util.function.Function;
 final class ScenarioOperations {
     /** Every name the timeline may call, for the script's "runs in the timeline" refusals before the run. */
     static final List<String> NAMES = List.of("put", "update", "get", "delete", "kill", "kill_replicas", "join_near",
-            "partition", "pick", "alive", "node_id", "holds", "record", "note", "now", "replicas", "states", "live_nodes",
+            "partition", "pick", "alive", "node_id", "address", "latency", "coordinates", "holds", "record", "note", "now", "replicas", "states", "live_nodes",
             "handler_messages", "instructions", "invocations", "datagrams", "stat");
 
     private final Simulation simulation;
@@ -199,6 +199,14 @@ final class ScenarioOperations {
             return LuaValue.valueOf(n.host().alive() && n.holdsObject(o.key()));
         });
         op(g, "node_id", a -> LuaValue.valueOf(node("node_id", a.arg(1)).node().id().toHex()));
+        op(g, "address", a -> LuaValue.valueOf(SimAddresses.text(node("address", a.arg(1)).host().address())));
+        op(g, "coordinates", a -> dev.comet.lua.CoordinateTables.of(
+                node("coordinates", a.arg(1)).node().coordinate().orElse(null)));
+        op(g, "latency", a -> {
+            double ms = simulation.network().latencyMillis(SimAddresses.of("latency", a.arg(1)),
+                    SimAddresses.of("latency", a.arg(2)));
+            return Double.isNaN(ms) ? LuaValue.NIL : LuaValue.valueOf(ms);
+        });
         op(g, "record", a -> {
             String name = a.checkjstring(1);
             Series s = series.get(name);

@@ -54,7 +54,8 @@ public final class ScenarioRun {
                 options.seed() == null ? declared.seed() : options.seed(), declared.durationSeconds(), network,
                 declared.objects(), declared.series(), declared.checks(), declared.actions());
         SimConfig config = new SimConfig(network.nodes(), 0, scenario.seed(), network.loss(), network.latencyMinMillis(),
-                network.latencyMaxMillis(), 0, 0, 20, network.settleSeconds() * 1000, 100, NodeConfig.defaults(), 1);
+                network.latencyMaxMillis(), 0, 0, 20, network.settleSeconds() * 1000, 100, NodeConfig.defaults(), 1)
+                .withSpace(network.space());
         this.simulation = new Simulation(config, network.sessions());
         simulation.reportProgress(options.progress());
     }

@@ -114,6 +114,30 @@ class ScenarioRunTest {
     }
 
     @Test
+    void aLatencySpaceGivesTheLatencyProbeItsPlacesAndItsBadValuesAreErrors(@TempDir Path dir) throws IOException {
+        // every host at one place with 3 ms links and no jitter: any two are 6 ms apart, a node and its address alike
+        Path file = dir.resolve("space.scenario.lua");
+        Files.writeString(file, "scenario { duration = 10 }\n"
+                + "network { nodes = 5, latency = { space = { width = 0, clusters = 0, access = {3, 3}, jitter = 0 } } }\n"
+                + "series { name = 'd' }\n"
+                + "at(1, function() local a, b = pick(), pick() record('d', latency(a, address(b))) end)\n"
+                + "check { name = 'both links', series = 'd', stat = 'last', equals = 6 }\n"
+                + "check { name = 'no such host', value = function() return latency(pick(), '10.9.9.9:1') end, equals = 0 }\n");
+        ScenarioReport report = ScenarioRun.run(file, ScenarioRun.Options.defaults());
+        assertThat(report.checks().get(0).passed()).as(report.text()).isTrue();
+        assertThat(report.text()).contains("no such host: value equals 0; observed nothing");
+
+        String net = "scenario { duration = 10 }\nnetwork { nodes = 5, latency = ";
+        assertThat(errorOf(dir, net + "{ space = 'mars' } }\n")).startsWith("bad.scenario.lua:2: network{latency = {space");
+        assertThat(errorOf(dir, net + "{ space = { widht = 5 } } }\n"))
+                .startsWith("bad.scenario.lua:2: unknown field widht in network.latency.space{...}");
+        assertThat(errorOf(dir, net + "{ space = { access = {10, 1} } } }\n")).contains("needs MIN <= MAX");
+        assertThat(errorOf(dir, net + "{ space = { clusters = -1 } } }\n")).contains("clusters");
+        assertThat(errorOf(dir, HEAD + "at(1, function() latency(pick(), 'nowhere') end)\n"))
+                .contains("latency needs a node (the value pick() returned) or an \"ip:port\" string, got 'nowhere'");
+    }
+
+    @Test
     void theSvgChartOfASeriesIsADocumentWithItsPoints(@TempDir Path dir) {
         String svg = SvgChart.of("replicas", java.util.List.of(new double[] {0, 1}, new double[] {60, 3}));
         assertThat(svg).startsWith("<svg").contains("<polyline").contains(">replicas<").endsWith("</svg>\n");
