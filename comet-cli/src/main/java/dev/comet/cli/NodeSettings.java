@@ -117,6 +117,17 @@ final class NodeSettings {
         } catch (NumberFormatException e) {
             throw new CometException(ErrorCode.BAD_INPUT, name + " must be a whole number, got '" + text + "'");
         }
+        if (type == double.class) {
+            try {
+                double d = Double.parseDouble(text);
+                if (Double.isFinite(d)) {
+                    return d;
+                }
+            } catch (NumberFormatException e) {
+                // answered below, as a non-finite number is
+            }
+            throw new CometException(ErrorCode.BAD_INPUT, name + " must be a number, got '" + text + "'");
+        }
         if (type == String.class) {
             return text;
         }

@@ -83,6 +83,21 @@ class NodeSettingsTest {
     }
 
     @Test
+    void fragmentAndCoordinateSettingsAreNestedKeysAndDecimalsParse() {
+        NodeConfig config = NodeSettings.resolve(null, Map.of("COMET_FRAGMENTS_FRAGMENT_BYTES", "1200"),
+                Map.of("coordinates.cc", "0.5", "coordinates.enabled", "false"));
+        assertThat(config.fragments().fragmentBytes()).isEqualTo(1_200);
+        assertThat(config.coordinates().cc()).isEqualTo(0.5);
+        assertThat(config.coordinates().enabled()).isFalse();
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of(), Map.of("coordinates.ce", "fast")))
+                .hasMessageContaining("coordinates.ce must be a number, got 'fast'");
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of(), Map.of("coordinates.ce", "NaN")))
+                .hasMessageContaining("coordinates.ce must be a number");
+        assertThatThrownBy(() -> NodeSettings.resolve(null, Map.of(), Map.of("fragments.fragmentBytes", "100000")))
+                .hasMessageContaining("may not exceed maxDatagramBytes");
+    }
+
+    @Test
     void everySettingIsDocumentedWithItsEnvironmentVariable() throws Exception {
         Path root = Path.of("").toAbsolutePath();
         while (!Files.exists(root.resolve("docs/operations.md"))) {
