@@ -49,8 +49,8 @@ final class ObjectUpdates {
     private final OwnerRequests ownerRequests;
     private final Transactions transactions;
     private final Map<NodeId, ArrayDeque<Pending>> waiting = new HashMap<>();
-    /** The objects whose newer version is being fetched from a replica: one fetch at a time per object. */
-    private final java.util.Set<NodeId> catchingUp = new java.util.HashSet<>();
+    /** Fetches the versions re-stores say replicas hold and this node lacks. */
+    private final VersionCatchUp catchUp;
     /**
      * When this node last knew each object's value current: it made or took a version, or a primary sent one it
      * already held. Bounded (least recently confirmed dropped): a forgotten object is simply not known fresh.
@@ -82,6 +82,8 @@ final class ObjectUpdates {
         this.ownerRequests = ownerRequests;
         this.transactions = transactions;
         this.coordinates = coordinates;
+        this.catchUp = new VersionCatchUp(self.id(), env, table, objects, versions, transactions,
+                (key, version, value, done) -> install(key, version, value, null, done));
     }
 
     /**
@@ -294,58 +296,9 @@ final class ObjectUpdates {
         });
     }
 
-    /**
-     * A replica's re-store (republish, store-on-join, hand-off) says it holds version {@code theirs} of the value of the
-     * object under {@code key}: when that is newer than the one here (this node missed it: the primary did not count
-     * it among the replicas, or it joined since), or is the one here but this node has no record of its bytes (its
-     * copy came with a re-store, which carries the state, not the version), fetches that version from the replica and
-     * installs it, so every holder ends with the value of the last update and can serve it by number and hash. The
-     * replica's word is trusted as much as the state its re-store brings.
-     */
+    /** A replica's re-store says it holds version {@code theirs}: see {@link VersionCatchUp#catchUp}. */
     void catchUp(NodeId key, long theirs, Contact replica) {
-        long now = env.now();
-        StoredObject held = objects.get(key, now).orElse(null);
-        if (held == null || !held.signed() || theirs < held.version() || theirs == 0
-                || theirs == held.version() && versions.get(key, theirs, now).isPresent() || !catchingUp.add(key)) {
-            return;
-        }
-        Dict query = Dict.builder().put("id", self.id()).put("k", key).put("ver", theirs).build();
-        transactions.send(replica.address(), replica.id(), "comet_get", query, new QueryCallback() {
-            @Override
-            public void onResponse(Contact from, KrpcResponse response) {
-                List<?> v = response.values().has("v") ? response.values().list("v") : List.of();
-                if (v.size() == 3 && v.get(0) instanceof Long n && n == theirs && v.get(1) instanceof byte[] hash
-                        && v.get(2) instanceof byte[] value && Arrays.equals(ObjectVersions.sha256(value), hash)) {
-                    caughtUp(key, n, value);
-                } else {
-                    catchingUp.remove(key);
-                }
-            }
-
-            @Override
-            public void onError(KrpcError error) {
-                catchingUp.remove(key);
-            }
-
-            @Override
-            public void onFailure() {
-                catchingUp.remove(key);
-            }
-        });
-    }
-
-    /** Installs the fetched {@code version}, or only records its bytes when the copy here already is that version. */
-    private void caughtUp(NodeId key, long version, byte[] value) {
-        long now = env.now();
-        StoredObject current = objects.get(key, now).orElse(null);
-        if (current != null && current.version() == version) {
-            if (versions.get(key, version, now).isEmpty()) {
-                versions.put(key, ObjectVersions.Version.of(version, value, new byte[0], now), current.expiresAtMillis());
-            }
-            catchingUp.remove(key);
-        } else {
-            install(key, version, value, null, failure -> catchingUp.remove(key));
-        }
+        catchUp.catchUp(key, theirs, replica);
     }
 
     /** The answer of a replica to a version: the version it holds, its hash and its bytes. */
