@@ -294,29 +294,52 @@ public final class RoutingTable {
     }
 
     private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly, boolean responsiveOnly) {
-        // every reply asks this: keep the n closest so far in order, instead of sorting the whole table
+        // every reply asks this, so visit the buckets nearest first and stop once n are found. Bucket j holds ids
+        // that agree with the own id before bit j and differ at j; the deeper buckets together agree at j. When the
+        // target differs from the own id at bit j, bucket j is nearer to it than every deeper bucket; when it agrees,
+        // farther. So: the buckets where it differs, shallow to deep, then the last (its ids interleave), then the
+        // buckets where it agrees, deep to shallow. Within a bucket, keep the n closest so far in order.
         Comparator<NodeId> byDistance = target.byDistance();
         Contact[] best = new Contact[n];
+        int last = buckets.size() - 1;
         int count = 0;
-        for (Bucket b : buckets) {
-            for (ContactEntry e : b.entries) {
-                if (liveness(e, 0) == Liveness.BAD || answeredOnly && e.lastResponse < 0 || cometOnly && !e.speaksComet
-                        || responsiveOnly && e.failures > 0) {
-                    continue;
-                }
-                NodeId id = e.contact.id();
-                if (count == n && (n == 0 || byDistance.compare(id, best[n - 1].id()) >= 0)) {
-                    continue;
-                }
-                int at = count < n ? count++ : n - 1;
-                while (at > 0 && byDistance.compare(id, best[at - 1].id()) < 0) {
-                    best[at] = best[at - 1];
-                    at--;
-                }
-                best[at] = e.contact;
+        for (int j = 0; j < last && count < n; j++) {
+            if (self.bit(j) != target.bit(j)) {
+                count = keepClosest(buckets.get(j), byDistance, best, count, answeredOnly, cometOnly, responsiveOnly);
+            }
+        }
+        if (count < n) {
+            count = keepClosest(buckets.get(last), byDistance, best, count, answeredOnly, cometOnly, responsiveOnly);
+        }
+        for (int j = last - 1; j >= 0 && count < n; j--) {
+            if (self.bit(j) == target.bit(j)) {
+                count = keepClosest(buckets.get(j), byDistance, best, count, answeredOnly, cometOnly, responsiveOnly);
             }
         }
         return List.of(count == n ? best : java.util.Arrays.copyOf(best, count));
+    }
+
+    /** Inserts {@code bucket}'s eligible entries among the {@code count} closest in {@code best}; the new count. */
+    private int keepClosest(Bucket bucket, Comparator<NodeId> byDistance, Contact[] best, int count,
+                            boolean answeredOnly, boolean cometOnly, boolean responsiveOnly) {
+        int n = best.length;
+        for (ContactEntry e : bucket.entries) {
+            if (liveness(e, 0) == Liveness.BAD || answeredOnly && e.lastResponse < 0 || cometOnly && !e.speaksComet
+                    || responsiveOnly && e.failures > 0) {
+                continue;
+            }
+            NodeId id = e.contact.id();
+            if (count == n && (n == 0 || byDistance.compare(id, best[n - 1].id()) >= 0)) {
+                continue;
+            }
+            int at = count < n ? count++ : n - 1;
+            while (at > 0 && byDistance.compare(id, best[at - 1].id()) < 0) {
+                best[at] = best[at - 1];
+                at--;
+            }
+            best[at] = e.contact;
+        }
+        return count;
     }
 
     /**

@@ -190,9 +190,12 @@ class RoutingTablePropertiesTest {
         // the table only ever holds ids it heard from
         assertThat(new HashSet<>(known)).containsAll(seen);
 
-        // closest(): a brute-force sort of the non-bad entries
-        NodeId target = known.isEmpty() || targets.nextBoolean() ? NodeId.random(targets)
-                : known.get(targets.nextInt(known.size()));
+        // closest(): a brute-force sort of the non-bad entries; targets far, near the own id (closest() visits the
+        // buckets by the target's, so every depth is asked), known ids, and the own id
+        int pick = targets.nextInt(4);
+        NodeId target = pick == 0 || known.isEmpty() ? NodeId.random(targets)
+                : pick == 1 ? self.randomWithSharedPrefix(targets.nextInt(24), targets)
+                : pick == 2 ? known.get(targets.nextInt(known.size())) : self;
         int n = targets.nextInt(2 * config.k() + 2);
         List<Contact> closest = table.closest(target, n, now);
         List<Contact> expected = nonBad.stream()
