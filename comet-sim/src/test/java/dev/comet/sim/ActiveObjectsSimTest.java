@@ -41,17 +41,7 @@ class ActiveObjectsSimTest {
     private final List<Node> nodes = new ArrayList<>();
 
     private void start(int count, NodeConfig config) {
-        for (int i = 0; i < count; i++) {
-            SimNetwork.Host host = network.newHost(new InMemoryStore(10_000, 16 << 20));
-            NodeId id = NodeId.random(network.random());
-            host.runObjects(new SimAsoRuntime(sandboxes, host, id, config.objects().limits()));
-            Node node = new Node(id, host.address(), config, host);
-            host.bind(node::onDatagram);
-            List<InetSocketAddress> bootstrap = nodes.isEmpty() ? List.of() : List.of(nodes.get(0).self().address());
-            nodes.add(node);
-            node.start(bootstrap);
-        }
-        network.runUntil(network.now() + 60_000);
+        CometNodesOnSim.start(network, sandboxes, nodes, count, config);
     }
 
     private WriteOutcome put(Node from, String key, String code, int replicas) {

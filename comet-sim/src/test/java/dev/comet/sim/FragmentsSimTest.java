@@ -10,11 +10,9 @@ import dev.comet.core.WriteOutcome;
 import dev.comet.fragments.FragmentConfig;
 import dev.comet.id.NodeId;
 import dev.comet.lua.SandboxExecutor;
-import dev.comet.storage.InMemoryStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,17 +36,7 @@ class FragmentsSimTest {
 
     private void start(NodeConfig config) {
         network.faults().capDatagrams(PATH_MTU);
-        for (int i = 0; i < NODES; i++) {
-            SimNetwork.Host host = network.newHost(new InMemoryStore(10_000, 16 << 20));
-            NodeId id = NodeId.random(network.random());
-            host.runObjects(new SimAsoRuntime(sandboxes, host, id, config.objects().limits()));
-            Node node = new Node(id, host.address(), config, host);
-            host.bind(node::onDatagram);
-            List<InetSocketAddress> bootstrap = nodes.isEmpty() ? List.of() : List.of(nodes.get(0).self().address());
-            nodes.add(node);
-            node.start(bootstrap);
-        }
-        network.runUntil(network.now() + 60_000);
+        CometNodesOnSim.start(network, sandboxes, nodes, NODES, config);
     }
 
     /** An object of about 15 KB of code whose onGet answers 12,000 bytes. */
