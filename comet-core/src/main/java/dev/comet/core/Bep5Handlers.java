@@ -41,16 +41,16 @@ final class Bep5Handlers {
 
     void registerWith(QueryDispatch dispatch) {
         dispatch.register("ping", (from, args) -> Dict.builder().put("id", id).build());
-        dispatch.register("find_node", (from, args) -> Dict.builder().put("id", id)
-                .put("nodes", CompactInfo.nodes(table.closestAnswering(args.id("target"), config.k(), env.now()))).build());
-        dispatch.register("get_peers", (from, args) -> getPeers(from, args.id("info_hash")));
+        dispatch.register("find_node", (from, args) -> CompactInfo.putNodes(Dict.builder().put("id", id),
+                table.closestAnswering(args.id("target"), config.k(), env.now()), args).build());
+        dispatch.register("get_peers", (from, args) -> getPeers(from, args.id("info_hash"), args));
         dispatch.register("announce_peer", this::announcePeer);
     }
 
-    private Dict getPeers(InetSocketAddress from, NodeId infoHash) {
-        Dict.Builder reply = Dict.builder().put("id", id)
-                .put("token", tokens.tokenFor(from.getAddress(), infoHash))
-                .put("nodes", CompactInfo.nodes(table.closestAnswering(infoHash, config.k(), env.now())));
+    private Dict getPeers(InetSocketAddress from, NodeId infoHash, Dict args) {
+        Dict.Builder reply = CompactInfo.putNodes(Dict.builder().put("id", id)
+                .put("token", tokens.tokenFor(from.getAddress(), infoHash)),
+                table.closestAnswering(infoHash, config.k(), env.now()), args);
         List<InetSocketAddress> found = peers.peers(infoHash, config.maxPeersPerReply(), env.now());
         if (!found.isEmpty()) {
             List<Object> values = new ArrayList<>(found.size());

@@ -108,9 +108,8 @@ final class ItemService {
         List<Contact> closest = args.optionalInteger("cm", 0) == 1
                 ? table.closestAnsweringComet(target, config.k(), env.now())
                 : table.closestAnswering(target, config.k(), env.now());
-        Dict.Builder reply = Dict.builder().put("id", self.id())
-                .put("token", tokens.tokenFor(from.getAddress(), target))
-                .put("nodes", CompactInfo.nodes(closest));
+        Dict.Builder reply = CompactInfo.putNodes(Dict.builder().put("id", self.id())
+                .put("token", tokens.tokenFor(from.getAddress(), target)), closest, args);
         Optional<Item> item = items.get(target, env.now());
         if (item.isPresent()) {
             long newerThan = args.optionalInteger("seq", Long.MIN_VALUE);

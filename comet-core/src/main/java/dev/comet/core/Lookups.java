@@ -153,8 +153,7 @@ final class Lookups {
                 List<Contact> nodes;
                 boolean counts;
                 try {
-                    nodes = response.values().has("nodes")
-                            ? CompactInfo.nodes(response.values().bytes("nodes")) : List.of();
+                    nodes = CompactInfo.nodesIn(response.values());
                     counts = inspect.test(from, response);
                     heardOf.heardOf(nodes, args.has("cm") && ClientVersion.isComet(response.version()));
                 } catch (CometException e) {

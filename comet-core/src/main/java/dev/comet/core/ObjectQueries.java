@@ -139,9 +139,9 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         boolean mayRequest = senderObject == null;
         switch (query.method()) {
             case "comet_get" -> {
-                Dict.Builder values = Dict.builder().put("id", id)
-                        .put("token", tokens.tokenFor(from.getAddress(), key))
-                        .put("nodes", CompactInfo.nodes(table.closestAnswering(key, config.k(), now)));
+                Dict.Builder values = CompactInfo.putNodes(Dict.builder().put("id", id)
+                        .put("token", tokens.tokenFor(from.getAddress(), key)),
+                        table.closestAnswering(key, config.k(), now), args);
                 if (stored.isPresent() && ObjectUpdates.boundsFreshness(args)) {
                     updates.checkFresh(stored.get(), args);
                 }

@@ -99,7 +99,8 @@ public final class KrpcCodec {
 
     private static InetSocketAddress observed(Dict msg) {
         byte[] ip = msg.map().get("ip") instanceof byte[] b ? b : null;
-        return ip != null && ip.length == CompactInfo.PEER_BYTES ? CompactInfo.peer(ip) : null;
+        return ip != null && (ip.length == CompactInfo.PEER_BYTES || ip.length == CompactInfo.PEER6_BYTES)
+                ? CompactInfo.peer(ip) : null;
     }
 
     private static KrpcError error(byte[] tid, List<?> e, byte[] version) {

@@ -30,7 +30,7 @@ public final class PeerStore {
         this.maxPeersPerInfoHash = maxPeersPerInfoHash;
     }
 
-    /** Records an announcement of an IPv4 peer (others are ignored: compact peer info is IPv4 here). */
+    /** Records an announcement of a peer (an IPv4 or IPv6 address: those compact peer info can hold). */
     public void announce(NodeId infoHash, InetSocketAddress peer, long now) {
         if (!CompactInfo.encodable(peer)) {
             return;
@@ -45,7 +45,7 @@ public final class PeerStore {
         store.put(key, NO_VALUE, now + ttlMillis);
     }
 
-    /** The store key of {@code peer}'s announcement on {@code infoHash} (an IPv4 peer). */
+    /** The store key of {@code peer}'s announcement on {@code infoHash}: its compact peer info after the hash. */
     public static byte[] key(NodeId infoHash, InetSocketAddress peer) {
         return StoreKeys.of(StoreKeys.PEER, infoHash, CompactInfo.peer(peer));
     }

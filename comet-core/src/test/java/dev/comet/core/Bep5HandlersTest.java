@@ -66,6 +66,35 @@ class Bep5HandlersTest {
     }
 
     @Test
+    void ipv6ContactsAreNamedUnderNodes6AndWantChoosesTheFamilies() {
+        Peer v6 = new Peer(NodeId.ofKey("peer v6"), new InetSocketAddress("2001:db8::6", 6881));
+        n.learn(a);
+        n.learn(v6);
+        Dict.Builder findNode = asker.args().put("target", NodeId.ofKey("anywhere"));
+
+        Dict both = n.askOk(asker, "find_node", findNode.build());
+        assertThat(CompactInfo.nodes(both.bytes("nodes"))).containsExactly(a.contact());
+        assertThat(CompactInfo.nodes6(both.bytes("nodes6"))).containsExactly(v6.contact());
+
+        Dict onlyV4 = n.askOk(asker, "find_node", findNode.put("want", List.of("n4".getBytes())).build());
+        assertThat(onlyV4.has("nodes6")).isFalse();
+        Dict onlyV6 = n.askOk(asker, "get_peers", asker.args().put("info_hash", infoHash)
+                .put("want", List.of("n6".getBytes())).build());
+        assertThat(onlyV6.has("nodes")).isFalse();
+        assertThat(CompactInfo.nodes6(onlyV6.bytes("nodes6"))).containsExactly(v6.contact());
+    }
+
+    @Test
+    void anIpv6PeerAnnouncesAndIsReturnedIn18Bytes() {
+        Peer v6 = new Peer(NodeId.ofKey("peer v6"), new InetSocketAddress("2001:db8::6", 51413));
+        n.askOk(v6, "announce_peer", announce(v6, n.tokenFor(v6, infoHash)).put("implied_port", 1L).build());
+
+        Dict reply = getPeers(asker);
+        assertThat(reply.list("values")).singleElement().satisfies(v -> assertThat((byte[]) v).hasSize(18));
+        assertThat(peersIn(reply)).containsExactly(v6.address);
+    }
+
+    @Test
     void getPeersReturnsAWriteTokenAndNoValuesWhenNobodyAnnounced() {
         Dict reply = getPeers(a);
 

@@ -207,11 +207,13 @@ class KrpcCodecTest {
     }
 
     @Example
-    void ipv6ObservedAddressIsLeftOut() {
-        InetSocketAddress v6 = new InetSocketAddress("::1", 6881);
+    void anIpv6ObservedAddressTravelsIn18Bytes() {
+        InetSocketAddress v6 = new InetSocketAddress("2001:db8::7", 6881);
         KrpcResponse r = new KrpcResponse(b("aa"), Dict.builder().put("id", (Object) b("mnopqrstuvwxyz123456")).build(),
                 null, v6);
-        assertThat(new String(codec.encode(r), ISO_8859_1)).isEqualTo(PING_RESPONSE);
+        byte[] encoded = codec.encode(r);
+        assertThat(new String(encoded, ISO_8859_1)).startsWith("d2:ip18:");
+        assertThat(((KrpcResponse) codec.decode(encoded)).observedAddress()).isEqualTo(v6);
     }
 
     @Example
@@ -517,6 +519,70 @@ class KrpcCodecTest {
         }
     }
 
+    @Provide
+    Arbitrary<List<Contact>> ipv6Contacts() {
+        return Combinators.combine(Arbitraries.bytes().array(byte[].class).ofSize(NodeId.BYTES),
+                        Arbitraries.bytes().array(byte[].class).ofSize(16), Arbitraries.integers().between(1, 65535))
+                .as((id, ip, port) -> new Contact(NodeId.fromBytes(id), ipv6(ip, port)))
+                .filter(c -> CompactInfo.ipv6(c.address())) // ::ffff:a.b.c.d reads back as IPv4
+                .list().ofMaxSize(20);
+    }
+
+    private static InetSocketAddress ipv6(byte[] ip, int port) {
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByAddress(ip), port);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Property(tries = 200)
+    void compactNodes6RoundTripAndTheFamiliesSplit(@ForAll("ipv6Contacts") List<Contact> v6,
+                                                   @ForAll("ipv4Contacts") List<Contact> v4) {
+        List<Contact> mixed = new java.util.ArrayList<>(v6);
+        mixed.addAll(v4);
+        java.util.Collections.shuffle(mixed, new java.util.Random(v6.size() * 31L + v4.size()));
+        byte[] compact = CompactInfo.nodes6(mixed);
+        assertThat(compact).hasSize(v6.size() * CompactInfo.NODE6_BYTES);
+        assertThat(CompactInfo.nodes6(compact)).containsExactlyInAnyOrderElementsOf(v6);
+        Dict answer = CompactInfo.putNodes(Dict.builder(), mixed, Dict.builder().build()).build();
+        assertThat(answer.has("nodes6")).isEqualTo(!v6.isEmpty());
+        assertThat(CompactInfo.nodesIn(answer)).containsExactlyInAnyOrderElementsOf(mixed);
+    }
+
+    @Property(tries = 100)
+    void compactNodes6OfTheWrongLengthAreRejected(@ForAll @IntRange(min = 1, max = 400) int length) {
+        byte[] data = new byte[length];
+        Arrays.fill(data, (byte) 1);
+        if (length % CompactInfo.NODE6_BYTES == 0) {
+            assertThat(CompactInfo.nodes6(data)).hasSize(length / CompactInfo.NODE6_BYTES);
+        } else {
+            assertThatThrownBy(() -> CompactInfo.nodes6(data)).isInstanceOf(CometException.class)
+                    .hasMessageContaining(String.valueOf(length)).hasMessageContaining("nodes6");
+        }
+    }
+
+    @Example
+    void wantChoosesTheFamiliesOfAnAnswer() {
+        Contact a = new Contact(NodeId.ofKey("a"), ipv4(new byte[] {1, 2, 3, 4}, 1));
+        Contact b = new Contact(NodeId.ofKey("b"), new InetSocketAddress("2001:db8::1", 2));
+        List<Contact> both = List.of(a, b);
+        Dict none = Dict.builder().build();
+        Dict n4 = Dict.builder().put("want", List.of(b("n4"))).build();
+        Dict n6 = Dict.builder().put("want", List.of(b("n6"))).build();
+        Dict n46 = Dict.builder().put("want", List.of(b("n4"), b("n6"))).build();
+        assertThat(CompactInfo.putNodes(Dict.builder(), both, none).build().map()).containsOnlyKeys("nodes", "nodes6");
+        assertThat(CompactInfo.putNodes(Dict.builder(), both, n4).build().map()).containsOnlyKeys("nodes");
+        assertThat(CompactInfo.putNodes(Dict.builder(), both, n6).build().map()).containsOnlyKeys("nodes6");
+        assertThat(CompactInfo.putNodes(Dict.builder(), both, n46).build().map()).containsOnlyKeys("nodes", "nodes6");
+        // no IPv6 contact: a BEP 5 answer, nodes only (empty when there is nothing to name)
+        assertThat(CompactInfo.putNodes(Dict.builder(), List.of(a), none).build().map()).containsOnlyKeys("nodes");
+        assertThat(CompactInfo.putNodes(Dict.builder(), List.of(), none).build().bytes("nodes")).isEmpty();
+        // a malformed nodes6 in an answer is a protocol error, as a malformed nodes is
+        Dict bad = Dict.builder().put("nodes", new byte[0]).put("nodes6", new byte[37]).build();
+        assertThatThrownBy(() -> CompactInfo.nodesIn(bad)).isInstanceOf(CometException.class);
+    }
+
     @Example
     void compactInfoEdgeCases() {
         assertThat(CompactInfo.nodes(new byte[0])).isEmpty();
@@ -525,13 +591,18 @@ class KrpcCodecTest {
             assertThatThrownBy(() -> CompactInfo.peer(new byte[n])).isInstanceOf(CometException.class);
         }
         InetSocketAddress v6 = new InetSocketAddress("::1", 6881);
-        assertThat(CompactInfo.encodable(v6)).isFalse();
-        assertThatThrownBy(() -> CompactInfo.peer(v6)).isInstanceOf(CometException.class);
-        // IPv6 contacts are left out of a node list, IPv4 ones kept in order
+        assertThat(CompactInfo.encodable(v6)).isTrue();
+        assertThat(CompactInfo.peer(v6)).hasSize(CompactInfo.PEER6_BYTES);
+        assertThat(CompactInfo.peer(CompactInfo.peer(v6))).isEqualTo(v6);
+        assertThat(CompactInfo.encodable(InetSocketAddress.createUnresolved("example.org", 6881))).isFalse();
+        // BEP 32: IPv6 contacts go in nodes6, IPv4 ones in nodes, each family in order
         Contact a = new Contact(NodeId.ofKey("a"), ipv4(new byte[] {1, 2, 3, 4}, 1));
         Contact b = new Contact(NodeId.ofKey("b"), v6);
         Contact c = new Contact(NodeId.ofKey("c"), ipv4(new byte[] {5, 6, 7, 8}, 65535));
-        assertThat(CompactInfo.nodes(CompactInfo.nodes(List.of(a, b, c)))).containsExactly(a, c);
+        Contact d = new Contact(NodeId.ofKey("d"), new InetSocketAddress("2001:db8::1", 65535));
+        assertThat(CompactInfo.nodes(CompactInfo.nodes(List.of(a, b, c, d)))).containsExactly(a, c);
+        assertThat(CompactInfo.nodes6(List.of(a, b, c, d))).hasSize(2 * CompactInfo.NODE6_BYTES);
+        assertThat(CompactInfo.nodes6(CompactInfo.nodes6(List.of(a, b, c, d)))).containsExactly(b, d);
         // a node advertising port 0 cannot be reached and is skipped
         Contact zero = new Contact(NodeId.ofKey("z"), ipv4(new byte[] {9, 9, 9, 9}, 0));
         assertThat(CompactInfo.nodes(CompactInfo.nodes(List.of(a, zero, c)))).containsExactly(a, c);

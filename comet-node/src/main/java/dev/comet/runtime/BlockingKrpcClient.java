@@ -36,7 +36,12 @@ public final class BlockingKrpcClient implements AutoCloseable {
     private final Reassembly reassembly = new Reassembly(FragmentConfig.defaults(), BencodeLimits.DEFAULT.maxInputLength());
 
     public BlockingKrpcClient() throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** A client on a free port of {@code local} (::1 to reach nodes on IPv6 loopback). */
+    public BlockingKrpcClient(InetAddress local) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(local, 0));
         socket.setSoTimeout(2000);
     }
 

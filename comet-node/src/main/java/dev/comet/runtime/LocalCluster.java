@@ -44,6 +44,12 @@ public final class LocalCluster implements AutoCloseable {
 
     /** As above, each node running active objects in a runtime {@code runtimes} makes (null: none). */
     public static LocalCluster start(int count, int basePort, NodeConfig config, dev.comet.aso.AsoRuntimeFactory runtimes) {
+        return start(count, basePort, config, runtimes, InetAddress.getLoopbackAddress());
+    }
+
+    /** As above, the nodes bound to {@code host} (::1 for a cluster on IPv6 loopback) instead of 127.0.0.1. */
+    public static LocalCluster start(int count, int basePort, NodeConfig config, dev.comet.aso.AsoRuntimeFactory runtimes,
+                                     InetAddress host) {
         if (count < 1) {
             throw new CometException(ErrorCode.BAD_INPUT, "a cluster needs at least one node, got " + count);
         }
@@ -52,11 +58,10 @@ public final class LocalCluster implements AutoCloseable {
         }
         LocalCluster cluster = new LocalCluster(new NioEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors())), config);
         try {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
             for (int i = 0; i < count; i++) {
                 int port = basePort == 0 ? 0 : basePort + i;
                 List<InetSocketAddress> bootstrap = i == 0 ? List.of() : List.of(cluster.nodes.get(0).address());
-                cluster.nodes.add(UdpNode.start(cluster.group, new InetSocketAddress(loopback, port), config, bootstrap,
+                cluster.nodes.add(UdpNode.start(cluster.group, new InetSocketAddress(host, port), config, bootstrap,
                         null, false, runtimes));
             }
         } catch (RuntimeException e) {
