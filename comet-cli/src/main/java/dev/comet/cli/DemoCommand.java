@@ -30,8 +30,8 @@ import java.util.concurrent.CountDownLatch;
  * HTTP the way a user would, and a short report of what each did. Any surprise is a failure with a clear message.
  */
 @CommandLine.Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start a local cluster with an HTTP gateway, publish the example objects (examples/*.lua), "
-                + "exercise them over HTTP and report what each did.")
+        description = "Start a local cluster with an HTTP gateway, publish the example objects (examples/*.lua) and "
+                + "eight of the shipped applications (comet apps), exercise them over HTTP and report what each did.")
 final class DemoCommand implements Callable<Integer> {
     /** When the self-destructing value (3 s lifetime, a 1 s timer) must be gone without anyone reading it. */
     private static final Duration LIFETIME_AND_A_TICK = Duration.ofMillis(4_500);
@@ -58,7 +58,7 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ConfigOptions config = new ConfigOptions();
 
-    /** One example's outcome: its name, what the user saw, and its file. */
+    /** One example's or application's outcome: its name, its file in the repository, and what the user saw. */
     record Step(String name, String file, String saw) {
     }
 
@@ -84,8 +84,9 @@ final class DemoCommand implements Callable<Integer> {
             steps.add(selfDestruct(http));
             steps.add(password(http));
             steps.add(ticker(http));
+            List<Step> apps = new DemoApps(http).run();
             double seconds = Math.round((System.nanoTime() - started) / 1e7) / 100.0;
-            report(out, steps, gateway.url(), seconds);
+            report(out, steps, apps, gateway.url(), seconds);
             if (keepRunning) {
                 CountDownLatch stop = new CountDownLatch(1);
                 Gateway running = gateway;
@@ -124,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         all.answers().forEach(a -> perReplica.add(((List<?>) a.value()).get(1)));
         expect(all.answers().size() == put.stored().size(), "get-counter: " + all.answers().size() + " of "
                 + put.stored().size() + " replicas answered a get with all=true");
-        return new Step("get-counter", "seed.lua", "stored on " + put.stored().size() + " replicas; 3 gets counted "
+        return new Step("get-counter", "examples/seed.lua", "stored on " + put.stored().size() + " replicas; 3 gets counted "
                 + counts + " on the closest; all=true asked every replica, each counting its own gets: " + perReplica);
     }
 
@@ -135,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
         expect("the launch code is 0000".equals(first), "one-time: the first read answered " + first);
         ApiError second = errorOf(() -> http.get("demo/one-time"));
         expect(second == ApiError.NOT_FOUND, "one-time: the second read was " + second + ", expected not_found");
-        return new Step("one-time value", "one-time.lua", "first read: \"" + first + "\"; second read: 404 not_found (it deleted itself)");
+        return new Step("one-time value", "examples/one-time.lua", "first read: \"" + first + "\"; second read: 404 not_found (it deleted itself)");
     }
 
     /** A value that deletes itself a few seconds after it was stored. */
@@ -150,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
         double seconds = Math.round((System.nanoTime() - stored) / 1e8) / 10.0;
         expect(after.equals("gone"), "self-destructing value: " + seconds + " s after it was stored its timer had not "
                 + "deleted it (the read found it " + after + ")");
-        return new Step("self-destructing value", "self-destruct.lua", "read at once: \"" + before
+        return new Step("self-destructing value", "examples/self-destruct.lua", "read at once: \"" + before
                 + "\"; gone when read " + seconds + " s after it was stored (lifetime 3 s; its onTimer deleted it)");
     }
 
@@ -174,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (enough) {
                 double seconds = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
-                return new Step("ticker", "ticker.lua", "timer every 1 s on 3 replicas; each ran its own onTimer at "
+                return new Step("ticker", "examples/ticker.lua", "timer every 1 s on 3 replicas; each ran its own onTimer at "
                         + "least " + TICKS + " times: ticks " + ticks + " after " + seconds + " s");
             }
             expect(System.nanoTime() < deadline, "ticker: after " + TICKS_DEADLINE.toSeconds() + " s "
@@ -193,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
                 "password: reads without or with a wrong password were " + none + " and " + wrong + ", expected refused");
         Object right = http.get("demo/treasure", Map.of("password", "open sesame"), false).value();
         expect("the treasure is under the old oak".equals(right), "password: the right password read " + right);
-        return new Step("password-protected value", "password.lua",
+        return new Step("password-protected value", "examples/password.lua",
                 "no password: 422 refused; wrong password: 422 refused; arg.password=open sesame: \"" + right + "\"");
     }
 
@@ -207,29 +208,39 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintStream out, List<Step> steps, String url, double seconds) {
+    private void report(PrintStream out, List<Step> steps, List<Step> apps, String url, double seconds) {
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("nodes", nodes);
             m.put("gateway", url);
-            List<Map<String, String>> list = new ArrayList<>();
-            steps.forEach(s -> list.add(Map.of("name", s.name(), "file", "examples/" + s.file(), "result", "ok", "saw", s.saw())));
-            m.put("examples", list);
+            m.put("examples", asJson(steps));
+            m.put("applications", asJson(apps));
             m.put("wall_seconds", seconds);
             out.println(JsonPrinter.write(m));
             return;
         }
         out.println("comet demo: " + nodes + " nodes up, gateway " + url);
         for (Step s : steps) {
-            out.println("  ok  " + s.name() + " (examples/" + s.file() + "): " + s.saw());
+            out.println("  ok  " + s.name() + " (" + s.file() + "): " + s.saw());
         }
-        out.println("comet demo: all " + steps.size() + " examples behaved as expected in " + seconds + " s");
+        out.println("comet demo: the shipped applications (docs/apps/):");
+        for (Step s : apps) {
+            out.println("  ok  " + s.name() + ": " + s.saw());
+        }
+        out.println("comet demo: all " + steps.size() + " examples and " + apps.size()
+                + " applications behaved as expected in " + seconds + " s");
         out.println("try it yourself" + (keepRunning ? " (Ctrl-C to stop):" : " (run with --keep-running to keep the cluster up):"));
         out.println("  curl -s " + url + "/v1/objects/demo/hello");
         out.println("  curl -s '" + url + "/v1/objects/demo/treasure?arg.password=open%20sesame'");
         out.println("  curl -s -X PUT -H 'Content-Type: application/json' -d '{\"value\":\"hi\"}' " + url + "/v1/objects/mine");
         out.println("  curl -s " + url + "/v1/node ; curl -s " + url + "/metrics");
         out.flush();
+    }
+
+    private static List<Map<String, String>> asJson(List<Step> steps) {
+        List<Map<String, String>> list = new ArrayList<>();
+        steps.forEach(s -> list.add(Map.of("name", s.name(), "file", s.file(), "result", "ok", "saw", s.saw())));
+        return list;
     }
 
     private static ApiError errorOf(Runnable call) {
