@@ -373,19 +373,25 @@ class ReplicationTest {
         }
     }
 
+    /** A node with id {@code id} that knows {@code peers} as Comet nodes and holds the object. */
+    private NodeUnderTest holderAmong(NodeId id, Peer... peers) {
+        NodeUnderTest n = new NodeUnderTest(id, NodeConfig.defaults(), new FakeEnvironment(7));
+        for (Peer p : peers) {
+            n.learn(p);
+        }
+        holdObject(n, ObjectMeta.NONE);
+        return n;
+    }
+
     @Test
     void aReplicaThatFallsSilentHasItsPlaceAmongTheClosestFilledByTheHoldersThatNoticeIt() {
         // n = 3; the node is second closest. Closest first: c, gone, node, d, m, so the closest three are c, gone and
         // the node, and d moves in when gone falls silent; m stays fourth
-        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 150), NodeConfig.defaults(), new FakeEnvironment(7));
         Peer c = new Peer(flip(objectKey, 159), 21);
         Peer gone = new Peer(flip(objectKey, 158), 22);
         Peer d = new Peer(flip(objectKey, 145), 23);
         Peer m = new Peer(flip(objectKey, 140), 24);
-        for (Peer p : List.of(c, gone, d, m)) {
-            n.learn(p);
-        }
-        holdObject(n, ObjectMeta.NONE);
+        NodeUnderTest n = holderAmong(flip(objectKey, 150), c, gone, d, m);
 
         fallsSilent(n, m, List.of(c, gone, d));
         assertThat(n.node.routingTable().cometEntry(m.id).failures()).as("m fell silent").isPositive();
@@ -406,15 +412,11 @@ class ReplicationTest {
     void aHolderBehindTheClosestLeavesTheRepairToThoseNearerTheKey() {
         // n = 3; c, gone, d and e are all closer than the node, so it sits beyond the closest and repairs nothing
         // (a holder in range would hand the object to d, which moves up into second place)
-        NodeUnderTest n = new NodeUnderTest(flip(objectKey, 140), NodeConfig.defaults(), new FakeEnvironment(7));
         Peer c = new Peer(flip(objectKey, 159), 21);
         Peer gone = new Peer(flip(objectKey, 158), 22);
         Peer d = new Peer(flip(objectKey, 150), 23);
         Peer e = new Peer(flip(objectKey, 145), 24);
-        for (Peer p : List.of(c, gone, d, e)) {
-            n.learn(p);
-        }
-        holdObject(n, ObjectMeta.NONE);
+        NodeUnderTest n = holderAmong(flip(objectKey, 140), c, gone, d, e);
 
         fallsSilent(n, gone, List.of(c, d, e));
 
