@@ -61,7 +61,7 @@ final class ClusterCommand implements Callable<Integer> {
             if (!selftest) {
                 for (UdpNode n : cluster.nodes()) {
                     InetSocketAddress a = n.address();
-                    System.out.println(n.id().toHex() + " " + a.getAddress().getHostAddress() + ":" + a.getPort());
+                    System.out.println(n.id().toHex() + " " + dev.comet.routing.Contact.hostPort(a));
                 }
                 Gateway gateway = httpPort < 0 ? null : Gateway.start(cluster.nodes().get(0),
                         GatewayConfig.defaults().withAddress("127.0.0.1", httpPort));

@@ -92,7 +92,7 @@ final class NodeCommand implements Callable<Integer> {
         }, "comet-shutdown"));
         InetSocketAddress a = node.address();
         System.out.println("comet node " + node.id().toHex() + " listening on udp "
-                + a.getAddress().getHostAddress() + ":" + a.getPort() + " (data " + data.root() + ")"
+                + dev.comet.routing.Contact.hostPort(a) + " (data " + data.root() + ")"
                 + (gateway == null ? "" : ", gateway " + gateway.url()));
         System.out.flush();
         stopped.await();

@@ -443,7 +443,7 @@ public final class NodeOperations {
     }
 
     private static String address(java.net.InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return Contact.hostPort(a);
     }
 
 }

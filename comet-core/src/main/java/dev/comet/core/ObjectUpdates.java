@@ -112,7 +112,7 @@ final class ObjectUpdates {
             transactions.send(closer.address(), closer.id(), "ping", Dict.builder().put("id", self.id()).build(),
                     QueryCallback.IGNORE);
             throw new CometException(ErrorCode.NOT_PRIMARY, "this node is not the primary of the object: "
-                    + closer.address().getAddress().getHostAddress() + ":" + closer.address().getPort()
+                    + Contact.hostPort(closer.address())
                     + " is closer to its key");
         }
         ownerRequests.admit(held, request);

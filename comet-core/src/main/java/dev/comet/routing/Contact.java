@@ -14,6 +14,12 @@ public record Contact(NodeId id, InetSocketAddress address) {
 
     @Override
     public String toString() {
-        return id.toHex().substring(0, 8) + "@" + address.getAddress().getHostAddress() + ":" + address.getPort();
+        return id.toHex().substring(0, 8) + "@" + hostPort(address);
+    }
+
+    /** {@code address} as people write it: {@code 10.0.0.1:6881}, an IPv6 host in brackets ({@code [::1]:6881}). */
+    public static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

@@ -21,7 +21,7 @@ final class SimAddresses {
     }
 
     static String text(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return dev.comet.routing.Contact.hostPort(a);
     }
 
     /** A node (what pick() returns) or an "ip:port" string, as the address of a host. */
