@@ -189,11 +189,19 @@ final class ObjectUpdates {
      * Sends {@code version} to the other replicas (the closest answering Comet nodes this node knows) and answers the
      * writer once a majority of the replicas and this node hold it. A replica that holds a version at least as new
      * with other bytes has one this node missed: it is adopted and the update evaluated again.
+     *
+     * <p>The nodes of the hand-off margin beyond the closest {@code n} are sent it too: a holder there keeps its copy
+     * (replica hygiene drops only copies beyond it), so churn moves it back among the closest, and a read that reaches
+     * it (or a repair that placed a copy there while a silent replica still counted among the closest) would
+     * otherwise answer a version the writer was told is superseded. A node there without a copy answers without a
+     * version, which counts for nothing.
      */
     private void propagate(Pending p, StoredObject held, long version, AsoOutcome.Applied applied, int round) {
-        List<Contact> replicas = table.closestAnsweringComet(p.key(), Math.max(0, held.replicas() - 1), env.now());
+        int others = Math.max(0, held.replicas() - 1);
+        List<Contact> replicas = table.closestAnsweringComet(p.key(), others + config.objects().handOffMargin(),
+                env.now());
         byte[] hash = ObjectVersions.sha256(applied.value());
-        int majority = (replicas.size() + 1) / 2 + 1;
+        int majority = (Math.min(others, replicas.size()) + 1) / 2 + 1;
         int[] confirmed = {1};
         Dict[] newer = {null};
         Dict.Builder args = Dict.builder().put("id", self.id()).put("k", p.key()).put("ver", version)
@@ -205,7 +213,7 @@ final class ObjectUpdates {
             } else if (newer[0] != null && round < MAX_ROUNDS) {
                 adopt(p, newer[0], round);
             } else {
-                int total = replicas.size() + 1;
+                int total = Math.min(others, replicas.size()) + 1;
                 finish(p, () -> p.reply().error(ErrorCode.UPDATE_UNCONFIRMED, "version " + version + " was made by "
                         + "the primary, but " + confirmed[0] + " of " + total + " replicas hold it, fewer than a majority"));
             }

@@ -1,0 +1,124 @@
+package dev.comet.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.comet.aso.AsoOutcome;
+import dev.comet.aso.ObjectVersions;
+import dev.comet.id.NodeId;
+import dev.comet.items.Ed25519;
+import dev.comet.krpc.Dict;
+import dev.comet.krpc.KrpcResponse;
+import dev.comet.owned.Edit;
+import dev.comet.owned.Guard;
+import dev.comet.owned.ObjectSignature;
+import dev.comet.owned.OwnerRequest;
+import dev.comet.owned.UpdateProgram;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A primary sends each version it makes to the other closest replicas and to the hand-off margin beyond them: a copy
+ * kept there (churn put it there, or a repair while a silent replica still counted among the closest) must not answer
+ * a superseded version (the CI failure of stop 23: the copy at the margin held version 7 while the others held 13).
+ * The writer is answered once a majority of the replicas hold the version, whichever holders confirm it.
+ */
+class VersionPropagationTest {
+    private static final byte[] SALT = "profile".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CODE = "-- the object".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] VALUE = "the value after the update".getBytes(StandardCharsets.UTF_8);
+    private static final int REPLICAS = 3;
+
+    private final Ed25519.RawKeyPair owner = Ed25519.fromSeed(filled(Ed25519.SEED_BYTES, 1));
+    private final ObjectSignature signature = ObjectSignature.sign(owner, SALT, 1, CODE);
+    private final NodeId key = signature.key();
+    private final ScriptedAsoRuntime runtime = new ScriptedAsoRuntime().on("onUpdate",
+            call -> ScriptedAsoRuntime.answering(call, null).with(new AsoOutcome.Applied(0, VALUE)));
+    /** The primary: the node closest to the key. */
+    private final NodeUnderTest n = new NodeUnderTest(near(159), NodeConfig.defaults(),
+            new FakeEnvironment(42).useAsoRuntime(runtime));
+    /** The other two replicas, then the one node of the default hand-off margin, then one beyond it. */
+    private final Peer second = new Peer(near(120), 11);
+    private final Peer third = new Peer(near(110), 12);
+    private final Peer margin = new Peer(near(100), 13);
+    private final Peer beyond = new Peer(near(90), 14);
+    private final Peer writer = new Peer(NodeId.ofKey("writer"), 15);
+
+    private static byte[] filled(int size, int b) {
+        byte[] bytes = new byte[size];
+        Arrays.fill(bytes, (byte) b);
+        return bytes;
+    }
+
+    /** The key with bit {@code bit} flipped: the higher the bit, the nearer the key. */
+    private NodeId near(int bit) {
+        byte[] id = key.toBytes();
+        id[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
+        return NodeId.fromBytes(id);
+    }
+
+    /** The primary holds the object at version 0 and knows the four other nodes; the writer sends an update. */
+    private void updateSent() {
+        n.started();
+        for (Peer p : List.of(second, third, margin, beyond)) {
+            n.learn(p);
+        }
+        n.askOk(writer, "comet_put", CometPut.args(writer.id, key, n.tokenFor(writer, key), CODE, null, false, -1,
+                REPLICAS, null, signature));
+        UpdateProgram program = UpdateProgram.of(List.of(new Guard.VersionIs(0)),
+                List.of(new Edit.Append("!".getBytes(StandardCharsets.UTF_8))));
+        OwnerRequest request = OwnerRequest.sign(owner, OwnerRequest.UPDATE, key, n.env.now(), filled(16, 7),
+                program.encode());
+        assertThat(n.deliver(writer, writer.query("comet_update", request.addTo(writer.args().put("k", key)).build())))
+                .as("no answer before the replicas do").isEmpty();
+    }
+
+    private Dict.Builder holds(long version) {
+        return Dict.builder().put("ver", version).put("h", ObjectVersions.sha256(VALUE));
+    }
+
+    /** The reply the writer got to its update (its first two answered the token's get and the put). */
+    private dev.comet.krpc.KrpcMessage writerAnswer() {
+        List<FakeEnvironment.Sent> replies = n.repliesTo(writer);
+        assertThat(replies).hasSize(3);
+        return replies.get(2).decode();
+    }
+
+    @Test
+    void theVersionGoesToTheOtherReplicasAndTheMarginAndNoFurther() {
+        updateSent();
+
+        for (Peer p : List.of(second, third, margin)) {
+            Dict sent = NodeUnderTest.query(n.onlyQueryTo(p, "comet_version")).arguments();
+            assertThat(sent.integer("ver")).isEqualTo(1);
+            assertThat(sent.bytes("b")).isEqualTo(VALUE);
+        }
+        assertThat(n.queriesTo(beyond, "comet_version")).isEmpty();
+    }
+
+    @Test
+    void aMarginHolderThatConfirmsCountsTowardsTheMajority() {
+        updateSent();
+        n.answer(second, n.onlyQueryTo(second, "comet_version"), Dict.builder()); // holds no copy: no "ver"
+        n.answer(third, n.onlyQueryTo(third, "comet_version"), Dict.builder());
+        n.answer(margin, n.onlyQueryTo(margin, "comet_version"), holds(1));
+
+        assertThat(writerAnswer()).as("primary and margin holder: 2 of 3").isInstanceOf(KrpcResponse.class);
+        Dict answer = ((KrpcResponse) writerAnswer()).values();
+        assertThat(answer.integer("ver")).isEqualTo(1);
+        assertThat(answer.integer("applied")).isEqualTo(1);
+    }
+
+    @Test
+    void withoutAMajorityOfTheReplicasTheWriterIsToldTheVersionIsUnconfirmed() {
+        updateSent();
+        for (Peer p : List.of(second, third, margin)) {
+            n.answer(p, n.onlyQueryTo(p, "comet_version"), Dict.builder());
+        }
+
+        assertThat(writerAnswer()).as("only the primary holds it").isInstanceOfSatisfying(dev.comet.krpc.KrpcError.class,
+                e -> assertThat(e.code()).isEqualTo(dev.comet.ErrorCode.UPDATE_UNCONFIRMED.krpcCode()));
+    }
+}
