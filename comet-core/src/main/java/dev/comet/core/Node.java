@@ -97,12 +97,12 @@ public final class Node {
 
             @Override
             public void failed(NodeId failed) {
-                // a Comet contact's first silence is when its place among an object's replicas opens
+                // a Comet contact's first silence may open its place among an object's replicas: a ping confirms
                 ContactEntry comet = table.cometEntry(failed);
                 boolean wasAnswering = comet != null && comet.failures() == 0 && comet.lastResponse() >= 0;
                 membership.failed(failed);
                 if (wasAnswering) {
-                    replication.replicaLost(comet.contact());
+                    replication.replicaSilent(comet.contact());
                 }
             }
 

@@ -2,6 +2,7 @@ package dev.comet.core;
 
 import dev.comet.id.NodeId;
 import dev.comet.ErrorCode;
+import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcError;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
@@ -116,7 +117,35 @@ final class Replication {
     }
 
     /**
-     * Repair on loss: the Comet contact {@code gone} has just stopped answering. Where it was among the closest
+     * The Comet contact {@code silent} has just failed to answer for the first time: a ping tells a lost contact from
+     * a slow answer or a lost datagram, and only when that goes unanswered too is its place repaired
+     * ({@link #replicaLost}). Without it, a node that stalls for a moment had copies handed to the nodes behind it, which
+     * then sat beyond the closest with a version nobody sent them again (the CI failure of stop 22).
+     */
+    void replicaSilent(Contact silent) {
+        if (readOnly || stopped || !config.replicate()) {
+            return;
+        }
+        transactions.send(silent.address(), silent.id(), "ping", Dict.builder().put("id", self.id()).build(),
+                new QueryCallback() {
+                    @Override
+                    public void onResponse(Contact from, KrpcResponse response) {
+                    }
+
+                    @Override
+                    public void onError(KrpcError error) {
+                        // it answered: it is there
+                    }
+
+                    @Override
+                    public void onFailure() {
+                        replicaLost(silent);
+                    }
+                });
+    }
+
+    /**
+     * Repair on loss: the Comet contact {@code gone} has stopped answering, and a ping confirmed it. Where it was among the closest
      * {@code n} of a record this node holds (as this node's table sees them, this node among them), the contact that
      * takes its place is no newcomer, so store-on-join never fills that place, and before this only the remaining
      * holders' hourly republishes did: with 30-minute sessions a holder leaves about every 4 minutes, a republish

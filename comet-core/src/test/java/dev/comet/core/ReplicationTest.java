@@ -204,6 +204,7 @@ class ReplicationTest {
             long roundStart = n.env.now();
             while (getsFor(n, a, item.target()).size() < round && n.env.now() - roundStart < interval * 11 / 10) {
                 n.env.advance(100);
+                answerPings(n, a); // the store is left unanswered; the ping that checks a after it is not
             }
             List<FakeEnvironment.Sent> gets = getsFor(n, a, item.target());
             assertThat(gets).hasSize(round);
@@ -398,6 +399,8 @@ class ReplicationTest {
         assertThat(getsFor(n, d, objectKey)).as("m was not among the closest three: nothing to repair").isEmpty();
 
         fallsSilent(n, gone, List.of(c, d, m));
+        assertThat(getsFor(n, d, objectKey)).as("nothing handed over before the ping confirms the loss").isEmpty();
+        pingGoesUnanswered(n, gone);
 
         assertThat(getsFor(n, d, objectKey)).as("the token request of d's hand-over").hasSize(1);
         assertThat(getsFor(n, c, objectKey)).isEmpty();
@@ -406,6 +409,44 @@ class ReplicationTest {
         Dict put = NodeUnderTest.query(n.onlyQueryTo(d, "comet_put")).arguments();
         assertThat(put.id("k")).isEqualTo(objectKey);
         assertThat(put.bytes("state")).isEqualTo(state);
+    }
+
+    @Test
+    void aReplicaThatAnswersThePingAfterASilenceKeepsItsPlace() {
+        // as above, but gone was only slow: it answers the ping that checks it, and nothing is handed over
+        Peer c = new Peer(flip(objectKey, 159), 21);
+        Peer gone = new Peer(flip(objectKey, 158), 22);
+        Peer d = new Peer(flip(objectKey, 145), 23);
+        NodeUnderTest n = holderAmong(flip(objectKey, 150), c, gone, d);
+
+        fallsSilent(n, gone, List.of(c, d));
+        FakeEnvironment.Sent ping = n.queriesTo(gone, "ping").get(n.queriesTo(gone, "ping").size() - 1);
+        n.answer(gone, ping, Dict.builder());
+        n.env.advance(60_000);
+
+        assertThat(getsFor(n, d, objectKey)).as("nothing handed over").isEmpty();
+        assertThat(n.node.routingTable().cometEntry(gone.id).failures()).as("answered: failures reset").isZero();
+    }
+
+    private final java.util.Set<FakeEnvironment.Sent> answeredPings = new java.util.HashSet<>();
+
+    /** {@code peer} answers the pings the node sent it that are still unanswered. */
+    private void answerPings(NodeUnderTest n, Peer peer) {
+        for (FakeEnvironment.Sent ping : n.queriesTo(peer, "ping")) {
+            if (answeredPings.add(ping)) {
+                n.answer(peer, ping, Dict.builder());
+            }
+        }
+    }
+
+    /** The ping that checks {@code silent} after its first silence goes unanswered, every attempt. */
+    private static void pingGoesUnanswered(NodeUnderTest n, Peer silent) {
+        int before = n.node.routingTable().cometEntry(silent.id).failures();
+        assertThat(n.queriesTo(silent, "ping")).as("the ping that checks the silence").isNotEmpty();
+        for (int tick = 0; tick < 600 && n.node.routingTable().cometEntry(silent.id).failures() == before; tick++) {
+            n.env.advance(100);
+        }
+        assertThat(n.node.routingTable().cometEntry(silent.id).failures()).isGreaterThan(before);
     }
 
     @Test
@@ -419,6 +460,7 @@ class ReplicationTest {
         NodeUnderTest n = holderAmong(flip(objectKey, 140), c, gone, d, e);
 
         fallsSilent(n, gone, List.of(c, d, e));
+        pingGoesUnanswered(n, gone);
 
         assertThat(n.node.routingTable().cometEntry(gone.id).failures()).isPositive();
         for (Peer p : List.of(c, d, e)) {
