@@ -193,15 +193,19 @@ final class ObjectUpdates {
      * <p>The nodes of the hand-off margin beyond the closest {@code n} are sent it too: a holder there keeps its copy
      * (replica hygiene drops only copies beyond it), so churn moves it back among the closest, and a read that reaches
      * it (or a repair that placed a copy there while a silent replica still counted among the closest) would
-     * otherwise answer a version the writer was told is superseded. A node there without a copy answers without a
-     * version, which counts for nothing.
+     * otherwise answer a version the writer was told is superseded. Their answers do not count towards the majority:
+     * a majority of the closest {@code n} is what the next primary, one of them, is sure to meet (counting the margin
+     * lost an acknowledged append in {@code UpdateChurnTest}).
      */
     private void propagate(Pending p, StoredObject held, long version, AsoOutcome.Applied applied, int round) {
         int others = Math.max(0, held.replicas() - 1);
         List<Contact> replicas = table.closestAnsweringComet(p.key(), others + config.objects().handOffMargin(),
                 env.now());
         byte[] hash = ObjectVersions.sha256(applied.value());
-        int majority = (Math.min(others, replicas.size()) + 1) / 2 + 1;
+        int counted = Math.min(others, replicas.size());
+        int majority = (counted + 1) / 2 + 1;
+        java.util.Set<NodeId> voters = new java.util.HashSet<>();
+        replicas.subList(0, counted).forEach(c -> voters.add(c.id()));
         int[] confirmed = {1};
         Dict[] newer = {null};
         Dict.Builder args = Dict.builder().put("id", self.id()).put("k", p.key()).put("ver", version)
@@ -213,7 +217,7 @@ final class ObjectUpdates {
             } else if (newer[0] != null && round < MAX_ROUNDS) {
                 adopt(p, newer[0], round);
             } else {
-                int total = Math.min(others, replicas.size()) + 1;
+                int total = counted + 1;
                 finish(p, () -> p.reply().error(ErrorCode.UPDATE_UNCONFIRMED, "version " + version + " was made by "
                         + "the primary, but " + confirmed[0] + " of " + total + " replicas hold it, fewer than a majority"));
             }
@@ -226,7 +230,7 @@ final class ObjectUpdates {
                     long theirs = r.optionalInteger("ver", -1);
                     byte[] theirHash = r.optionalBytes("h");
                     if (theirs == version && Arrays.equals(theirHash, hash)) {
-                        confirmed[0]++;
+                        confirmed[0] += voters.contains(replica.id()) ? 1 : 0;
                     } else if (theirs >= version && r.has("b")
                             && (newer[0] == null || theirs > newer[0].integer("ver"))) {
                         newer[0] = r;

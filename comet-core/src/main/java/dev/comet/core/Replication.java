@@ -126,6 +126,17 @@ final class Replication {
         if (readOnly || stopped || !config.replicate()) {
             return;
         }
+        // only a contact whose place a repair would fill is pinged: every ping that fails is one more failure on the
+        // contact's record, and a node's few contacts all turning bad would leave its lookups nowhere to start
+        List<Runnable> repairs = new ArrayList<>();
+        for (ReplicatedKind<?> kind : kinds) {
+            if (handsOff(kind)) {
+                replicaLost(kind, silent, repairs::add);
+            }
+        }
+        if (repairs.isEmpty()) {
+            return;
+        }
         transactions.send(silent.address(), silent.id(), "ping", Dict.builder().put("id", self.id()).build(),
                 new QueryCallback() {
                     @Override

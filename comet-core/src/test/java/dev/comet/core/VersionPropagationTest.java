@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * A primary sends each version it makes to the other closest replicas and to the hand-off margin beyond them: a copy
  * kept there (churn put it there, or a repair while a silent replica still counted among the closest) must not answer
  * a superseded version (the CI failure of stop 23: the copy at the margin held version 7 while the others held 13).
- * The writer is answered once a majority of the replicas hold the version, whichever holders confirm it.
+ * The writer is answered once a majority of the closest replicas hold the version; the margin's answers do not count.
  */
 class VersionPropagationTest {
     private static final byte[] SALT = "profile".getBytes(StandardCharsets.UTF_8);
@@ -99,16 +99,28 @@ class VersionPropagationTest {
     }
 
     @Test
-    void aMarginHolderThatConfirmsCountsTowardsTheMajority() {
+    void aReplicaThatConfirmsMakesTheMajorityWithThePrimary() {
         updateSent();
-        n.answer(second, n.onlyQueryTo(second, "comet_version"), Dict.builder()); // holds no copy: no "ver"
-        n.answer(third, n.onlyQueryTo(third, "comet_version"), Dict.builder());
-        n.answer(margin, n.onlyQueryTo(margin, "comet_version"), holds(1));
+        n.answer(second, n.onlyQueryTo(second, "comet_version"), holds(1));
+        n.answer(third, n.onlyQueryTo(third, "comet_version"), Dict.builder()); // holds no copy: no "ver"
+        n.answer(margin, n.onlyQueryTo(margin, "comet_version"), Dict.builder());
 
-        assertThat(writerAnswer()).as("primary and margin holder: 2 of 3").isInstanceOf(KrpcResponse.class);
+        assertThat(writerAnswer()).as("primary and second: 2 of 3").isInstanceOf(KrpcResponse.class);
         Dict answer = ((KrpcResponse) writerAnswer()).values();
         assertThat(answer.integer("ver")).isEqualTo(1);
         assertThat(answer.integer("applied")).isEqualTo(1);
+    }
+
+    @Test
+    void aMarginHoldersConfirmationDoesNotCountTowardsTheMajority() {
+        // the next primary is one of the closest n: a majority among them is what it is sure to meet
+        updateSent();
+        n.answer(second, n.onlyQueryTo(second, "comet_version"), Dict.builder());
+        n.answer(third, n.onlyQueryTo(third, "comet_version"), Dict.builder());
+        n.answer(margin, n.onlyQueryTo(margin, "comet_version"), holds(1));
+
+        assertThat(writerAnswer()).isInstanceOfSatisfying(dev.comet.krpc.KrpcError.class,
+                e -> assertThat(e.code()).isEqualTo(dev.comet.ErrorCode.UPDATE_UNCONFIRMED.krpcCode()));
     }
 
     @Test
