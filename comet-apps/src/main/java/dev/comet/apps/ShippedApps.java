@@ -46,6 +46,7 @@ public final class ShippedApps {
             new App("access-log", "Adeona", "access logging", 22),
             new App("tracker", "P2P file sharing", "smart BitTorrent tracker", 43),
             new App("pubsub", "P2P Twitter", "publish/subscribe", 14),
+            new App("hierarchical-pubsub", "P2P Twitter", "hierarchical publish/subscribe", 0),
             new App("replica-monitor", "measurement", "replica monitoring", 21),
             new App("node-lifetimes", "measurement", "DHT-internal node lifetimes", 41));
 

@@ -123,6 +123,9 @@ final class CheckCommand implements Callable<Integer> {
             return (p.replica() ? "put of itself" : "put of a new object " + p.key().toHex()) + " on "
                     + p.to().size() + " node(s)";
         }
+        if (request instanceof AsoRequest.GetFromReplicas g) {
+            return "get of " + g.key().toHex() + " from its replicas, answer to " + g.handler();
+        }
         AsoRequest.Get g = (AsoRequest.Get) request;
         return "get of " + g.key().toHex() + " from " + g.to().size() + " node(s), answers to " + g.handler();
     }

@@ -290,6 +290,11 @@ class HostileObjectsTest {
                 get("one comet.get naming 9 nodes", onGet("local n = {} "
                         + "for i = 1, 9 do n[i] = comet.lookup()[1] end comet.get('anything', n, 'onAnswer')") + ON_ANSWER,
                         327, REQUESTS),
+                get("comet.get from the replicas 9 times", onGet(
+                        "for i = 1, 9 do comet.get('anything', 'replicas', 'onAnswer') end") + ON_ANSWER, 327, REQUESTS),
+                get("comet.get naming its nodes with another string", onGet(
+                        "comet.get('anything', 'everyone', 'onAnswer')") + ON_ANSWER, 330,
+                        "the nodes must be a list from comet.lookup() or \"replicas\", got the string 'everyone'"),
                 timer("request flood from onTimer", "local n = comet.lookup() "
                         + "for i = 1, 9 do comet.put(self, {n[1]}) end", 327, Limit.REQUESTS.message()),
                 // conversions out of Lua (issue #10): counted in values, bytes and depth, shared tables and strings

@@ -101,7 +101,10 @@ public record AsoCall(NodeId key, byte[] code, byte[] state, boolean fresh, Stri
     public record Incoming(byte[] code, byte[] state) {
     }
 
-    /** One node's answer to a {@code comet.get}: its value (bencodable) or why there is none. */
+    /**
+     * One node's answer to a {@code comet.get}: its value (bencodable) or why there is none; {@code from} is null when
+     * no node could answer (a get from the replicas that found none).
+     */
     public record Answer(Contact from, Object value, dev.comet.CometError error) {
     }
 }

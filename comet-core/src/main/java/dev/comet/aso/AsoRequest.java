@@ -8,7 +8,13 @@ import java.util.Map;
 
 /** A request a handler asked its node to send ({@code comet.put}, {@code comet.get}); fire and forget. */
 public sealed interface AsoRequest {
+    /** The nodes the handler named (none when the node finds them). */
     List<Contact> to();
+
+    /** How many of the handler's requests this one counts for against its limits. */
+    default int count() {
+        return to().size();
+    }
 
     /**
      * Store an object on {@code to}: this object itself ({@code replica}: its code and current state, as a replica
@@ -25,6 +31,27 @@ public sealed interface AsoRequest {
         public Get {
             args = Map.copyOf(args);
             to = List.copyOf(to);
+        }
+    }
+
+    /**
+     * Ask the replicas of the object under {@code key}, which the node finds with a lookup of its own as it does for
+     * a client's get: the closest replica that answers runs its onGet, and its answer (or why none came) arrives as a
+     * call of {@code handler}. Counts as one request: the lookup is the node's, and its targets are the node's choice.
+     */
+    record GetFromReplicas(NodeId key, Map<String, byte[]> args, String handler) implements AsoRequest {
+        public GetFromReplicas {
+            args = Map.copyOf(args);
+        }
+
+        @Override
+        public List<Contact> to() {
+            return List.of();
+        }
+
+        @Override
+        public int count() {
+            return 1;
         }
     }
 }

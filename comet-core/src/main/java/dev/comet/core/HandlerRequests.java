@@ -20,7 +20,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Sends the requests a handler asked for ({@code comet.put}, {@code comet.get}) once its invocation succeeded,
+ * Sends the requests a handler asked for ({@code comet.put}, {@code comet.get}, a get from the replicas of a key,
+ * which {@link ObjectClient} finds as it does for a client) once its invocation succeeded,
  * marked with the asking object so that the handlers they trigger may not ask further. Answers to a
  * {@code comet.get} go to the {@link Answers} listener, which runs the named handler. Owns the count of requests
  * sent.
@@ -37,17 +38,19 @@ final class HandlerRequests {
     private final ObjectStorage objects;
     private final Transactions transactions;
     private final RemoteStore remote;
+    private final ObjectClient replicas;
     private Answers answers;
     private long sent;
 
     HandlerRequests(NodeId id, Environment env, ObjectConfig settings, ObjectStorage objects, Transactions transactions,
-                    RemoteStore remote) {
+                    RemoteStore remote, ObjectClient replicas) {
         this.id = id;
         this.env = env;
         this.settings = settings;
         this.objects = objects;
         this.transactions = transactions;
         this.remote = remote;
+        this.replicas = replicas;
     }
 
     void onAnswer(Answers answers) {
@@ -65,6 +68,10 @@ final class HandlerRequests {
         long ttl = sender.map(o -> (o.expiresAtMillis() - now) / 1000).orElse(settings.ttlMillis() / 1000);
         int replicas = sender.map(StoredObject::replicas).orElse(settings.replicas());
         for (AsoRequest r : requests) {
+            if (r instanceof AsoRequest.GetFromReplicas g) {
+                sent++;
+                askReplicas(owner, g);
+            }
             for (Contact to : r.to()) {
                 sent++;
                 if (r instanceof AsoRequest.Put p) {
@@ -107,6 +114,20 @@ final class HandlerRequests {
             public void onFailure() {
                 answers.answered(owner, g.handler(), new AsoCall.Answer(to, null, Transactions.NO_ANSWER));
             }
+        });
+    }
+
+    /**
+     * Asks the closest replica of {@code g}'s key that answers, found as a client's get finds it, marked with the
+     * asking object as every handler's request is. The handler hears the answer, the refusal, or why there was none:
+     * not found (from no node) when no replica holds the object, the first failure when none could be asked.
+     */
+    private void askReplicas(NodeId owner, AsoRequest.GetFromReplicas g) {
+        replicas.getWith(g.key(), g.args(), java.util.Map.of("aso", owner.toBytes()), found -> {
+            ObjectAnswer first = found.isEmpty() ? null : found.get(0);
+            answers.answered(owner, g.handler(), first == null
+                    ? new AsoCall.Answer(null, null, new CometError(ErrorCode.NOT_FOUND, "no replica holds the object"))
+                    : new AsoCall.Answer(first.replica(), first.value(), first.error()));
         });
     }
 

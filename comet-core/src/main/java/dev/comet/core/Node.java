@@ -135,13 +135,14 @@ public final class Node {
         this.itemService = new ItemService(self, config, env, table, tokens, items, lookups, transactions,
                 guard.storage());
         this.objectTimers = new ObjectTimers(env, config.objects());
-        this.handlerRequests = new HandlerRequests(id, env, config.objects(), objects, transactions, remote);
+        this.objectClient = new ObjectClient(id, config, lookups, transactions, coordinates);
+        this.handlerRequests = new HandlerRequests(id, env, config.objects(), objects, transactions, remote,
+                objectClient);
         this.objectLifecycle = new ObjectLifecycle(id, env, config.objects(), table, objects, objectTimers,
                 handlerRequests, coordinates);
         this.objectRecords = new ObjectRecords(id, objects, objectLifecycle);
         Tombstones tombstones = new Tombstones(env, config.objects());
         TombstoneRecords tombstoneRecords = new TombstoneRecords(id, tombstones);
-        this.objectClient = new ObjectClient(id, config, lookups, transactions, coordinates);
         this.replication = new Replication(self, config, env, table, lookups, remote, transactions,
                 List.of(new ItemRecords(config, items, itemService), objectRecords, tombstoneRecords));
         this.membership = new Membership(id, config, env, table, transactions, lookups, new Membership.Listener() {

@@ -412,10 +412,15 @@ public final class LuaAsoRuntime implements AsoRuntime {
         LuaTable caller = callerTable(call);
         if (call.answer() != null) {
             AsoCall.Answer a = call.answer();
-            LuaTable from = new LuaTable();
-            from.set("ip", a.from().address().getAddress().getHostAddress());
-            from.set("port", a.from().address().getPort());
-            from.set("id", a.from().id().toHex());
+            // no node: a get from the replicas that found none holding the object
+            LuaValue from = LuaValue.NIL;
+            if (a.from() != null) {
+                LuaTable node = new LuaTable();
+                node.set("ip", a.from().address().getAddress().getHostAddress());
+                node.set("port", a.from().address().getPort());
+                node.set("id", a.from().id().toHex());
+                from = node;
+            }
             return new LuaValue[] {from, fromBencodable(a.value(), 0), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error().toString())};
         }
         switch (call.handler()) {

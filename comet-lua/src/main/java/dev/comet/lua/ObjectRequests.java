@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * handler succeeds.
  */
 final class ObjectRequests {
+    /** What {@code comet.get} takes instead of a list of nodes to ask the key's replicas, found by the node. */
+    static final String REPLICAS = "replicas";
+
     private ObjectRequests() {
     }
 
@@ -59,12 +62,21 @@ final class ObjectRequests {
         instance.requests.add(new AsoRequest.Put(key, bytes(code), null, false, to));
     }
 
-    /** {@code comet.get(key or self, nodes, "handlerName"[, args])}: each answer arrives as a call of that handler. */
+    /**
+     * {@code comet.get(key or self, nodes, "handlerName"[, args])}: each answer arrives as a call of that handler.
+     * With {@code "replicas"} for the nodes, the node finds the key's replicas itself and the closest that answers
+     * is asked: one request, one answer.
+     */
     static void get(AsoInstance instance, Varargs args) {
         refuseChained(instance);
         LuaValue target = args.arg1();
         NodeId key = target.raweq(instance.aso) ? key(instance) : keyOf(target, "get");
-        List<Contact> to = nodes(instance, args.arg(2), "get");
+        boolean toReplicas = args.arg(2).isstring() && !args.arg(2).isnumber();
+        if (toReplicas && !REPLICAS.equals(args.arg(2).tojstring())) {
+            throw new LuaError("comet.get: the nodes must be a list from comet.lookup() or \"" + REPLICAS
+                    + "\", got the string '" + args.arg(2).tojstring() + "'");
+        }
+        List<Contact> to = toReplicas ? List.of() : nodes(instance, args.arg(2), "get");
         String handler = args.arg(3).checkjstring();
         if (Sandbox.handler(instance, handler) == null) {
             throw new LuaError("comet.get: the object has no handler named '" + handler + "' for the answers");
@@ -72,8 +84,10 @@ final class ObjectRequests {
         // counted before copied: the arguments travel in one query
         Map<String, byte[]> getArgs = args.arg(4).isnil() ? new TreeMap<>()
                 : LuaExport.requestArguments(args.arg(4).checktable());
-        admit(instance, to.size());
-        instance.requests.add(new AsoRequest.Get(key, getArgs, handler, to));
+        AsoRequest request = toReplicas ? new AsoRequest.GetFromReplicas(key, getArgs, handler)
+                : new AsoRequest.Get(key, getArgs, handler, to);
+        admit(instance, request.count());
+        instance.requests.add(request);
     }
 
     private static void refuseChained(AsoInstance instance) {
@@ -87,7 +101,7 @@ final class ObjectRequests {
         HandlerLimits limits = instance.limits;
         int asked = n;
         for (AsoRequest r : instance.requests) {
-            asked += r.to().size();
+            asked += r.count();
         }
         if (asked > limits.requestsPerInvocation()) {
             throw new LimitExceeded(Limit.REQUESTS, asked + " requests in one invocation, at most "
