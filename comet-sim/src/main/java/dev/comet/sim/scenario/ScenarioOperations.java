@@ -318,7 +318,7 @@ final class ScenarioOperations {
 
     private void callback(LuaFunction on, LuaValue result) {
         if (on != null) {
-            script.guard(() -> on.call(result));
+            script.guardDeferred(() -> on.call(result));
         }
     }
 

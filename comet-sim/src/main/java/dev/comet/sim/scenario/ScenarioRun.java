@@ -92,7 +92,8 @@ public final class ScenarioRun {
             }
         }
         simulation.phase("running", () -> (network.now() - start) / (double) Math.max(1, end - start));
-        network.runUntil(end);
+        network.runUntil(script::failedInCallback, end);
+        script.rethrowDeferred();
         for (Scenario.CheckSpec c : scenario.checks()) {
             if (c.atSeconds() < 0 || c.atSeconds() > scenario.durationSeconds()) {
                 evaluate(c);

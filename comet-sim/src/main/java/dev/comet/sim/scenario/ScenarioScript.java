@@ -98,6 +98,9 @@ public final class ScenarioScript {
                 List.copyOf(series.values()), checks, actions);
     }
 
+    /** The first error a callback of the script ended with (see {@link #guardDeferred}). */
+    private CometException deferred;
+
     /** Binds the timeline's operations to a run; until then they are refused. */
     void bind(ScenarioOperations operations) {
         this.operations = operations;
@@ -112,6 +115,36 @@ public final class ScenarioScript {
             throw invalid(clean(e.getMessage()));
         } catch (StackOverflowError e) {
             throw invalid(fileName + ": the script recursed too deeply");
+        }
+    }
+
+    /**
+     * Runs {@code body} (Lua code of the script) from inside a node's callback, where a thrown error would be taken
+     * for the node's own and counted away: the first error is kept for {@link #rethrowDeferred} instead.
+     */
+    void guardDeferred(Runnable body) {
+        if (deferred != null) {
+            return;
+        }
+        try {
+            guard(() -> {
+                body.run();
+                return null;
+            });
+        } catch (CometException e) {
+            deferred = e;
+        }
+    }
+
+    /** True once a callback of the script failed: the run stops there. */
+    boolean failedInCallback() {
+        return deferred != null;
+    }
+
+    /** Throws the error a callback of the script ended with, if any. */
+    void rethrowDeferred() {
+        if (deferred != null) {
+            throw deferred;
         }
     }
 

@@ -90,6 +90,15 @@ class ScenarioRunTest {
     }
 
     @Test
+    void anErrorInAGetsCallbackStopsTheRunAndNamesItsLine(@TempDir Path dir) throws IOException {
+        // the callback runs inside a node's answer handling, which counts its own errors away: it must not hide this
+        assertThat(errorOf(dir, HEAD + "local o = object { name = 'o', code = 'aso.value = \\'x\\'' }\n"
+                + "at(1, function() put(o) end)\n"
+                + "at(5, function() get(o, { on = function(a)\n  error('the answer was ' .. a.value)\nend }) end)\n"))
+                .isEqualTo("bad.scenario.lua:6: the answer was x");
+    }
+
+    @Test
     void aCheckOnAnUndeclaredSeriesNamesTheSeriesAndItsLine(@TempDir Path dir) throws IOException {
         assertThat(errorOf(dir, HEAD + "series { name = 'reads' }\n"
                 + "check { name = 'c', series = 'raeds', stat = 'sum', at_least = 1 }\n"))
