@@ -100,8 +100,13 @@ public record Dict(Map<String, Object> map) {
     public static final class Builder {
         private final TreeMap<String, Object> map = new TreeMap<>();
 
+        /** Adds {@code value} (nothing when null); a node id given as an Object goes on the wire as its 20 bytes. */
         public Builder put(String key, Object value) {
-            if (value != null) {
+            if (value instanceof NodeId id) {
+                // without this, a map of arguments holding a NodeId failed only when the query was encoded, inside
+                // the node's own handling, and the query was never sent
+                map.put(key, id.toBytes());
+            } else if (value != null) {
                 map.put(key, value);
             }
             return this;

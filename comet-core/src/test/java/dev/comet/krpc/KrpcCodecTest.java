@@ -110,6 +110,16 @@ class KrpcCodecTest {
     }
 
     @Example
+    void aNodeIdAmongArgumentsTakenAsObjectsEncodesAsItsBytes() {
+        // a map of extra arguments (Map<String, Object>) goes through put(String, Object): it must encode all the same
+        Map<String, Object> extra = Map.of("id", NodeId.fromBytes(b("abcdefghij0123456789")));
+        Dict.Builder args = Dict.builder();
+        extra.forEach(args::put);
+        assertThat(new String(codec.encode(new KrpcQuery(b("aa"), "ping", args.build(), null)), ISO_8859_1))
+                .isEqualTo(PING_QUERY);
+    }
+
+    @Example
     void bep5PingResponse() {
         KrpcResponse r = (KrpcResponse) codec.decode(b(PING_RESPONSE));
         assertThat(r.transactionId()).isEqualTo(b("aa"));
