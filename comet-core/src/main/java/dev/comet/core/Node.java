@@ -166,7 +166,7 @@ public final class Node {
         new Bep5Handlers(id, config, env, table, tokens, peers, guard.storage()).registerWith(dispatch);
         itemService.registerWith(dispatch);
         ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
-                ownerRequests, transactions, coordinates);
+                ownerRequests, transactions, coordinates, new ReplicaSet(id, config, env, table, lookups));
         new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, tombstones,
                 new ObjectQueries.OutdatedCopies() {
                     @Override

@@ -48,6 +48,7 @@ final class ObjectUpdates {
     private final ObjectVersions versions;
     private final OwnerRequests ownerRequests;
     private final Transactions transactions;
+    private final ReplicaSet replicaSet;
     private final Map<NodeId, ArrayDeque<Pending>> waiting = new HashMap<>();
     /** Fetches the versions re-stores say replicas hold and this node lacks. */
     private final VersionCatchUp catchUp;
@@ -72,7 +73,7 @@ final class ObjectUpdates {
 
     ObjectUpdates(Contact self, NodeConfig config, Environment env, RoutingTable table, ObjectStorage objects,
                   ObjectVersions versions, OwnerRequests ownerRequests, Transactions transactions,
-                  NodeCoordinates coordinates) {
+                  NodeCoordinates coordinates, ReplicaSet replicaSet) {
         this.self = self;
         this.config = config;
         this.env = env;
@@ -82,6 +83,7 @@ final class ObjectUpdates {
         this.ownerRequests = ownerRequests;
         this.transactions = transactions;
         this.coordinates = coordinates;
+        this.replicaSet = replicaSet;
         this.catchUp = new VersionCatchUp(self.id(), env, table, objects, versions, transactions,
                 (key, version, value, done) -> install(key, version, value, null, done));
     }
@@ -123,8 +125,19 @@ final class ObjectUpdates {
         }
         queue.add(new Pending(key, request, program, caller, reply));
         if (queue.size() == 1) {
-            run(queue.peek(), 1);
+            // a run of updates starts: the replicas to send versions to are looked up first when not known lately
+            replicaSet.refresh(key, propagationWidth(held), () -> {
+                ArrayDeque<Pending> waitingNow = waiting.get(key);
+                if (waitingNow != null && !waitingNow.isEmpty()) {
+                    run(waitingNow.peek(), 1);
+                }
+            });
         }
+    }
+
+    /** How many other nodes a version of {@code held} goes to: the other replicas and the hand-off margin. */
+    private int propagationWidth(StoredObject held) {
+        return Math.max(0, held.replicas() - 1) + config.objects().handOffMargin();
     }
 
     /** The responsive Comet node this node knows that is closer to {@code key} than itself, or null. */
@@ -186,7 +199,7 @@ final class ObjectUpdates {
     }
 
     /**
-     * Sends {@code version} to the other replicas (the closest answering Comet nodes this node knows) and answers the
+     * Sends {@code version} to the other replicas (the closest Comet nodes, {@link ReplicaSet}) and answers the
      * writer once a majority of the replicas and this node hold it. A replica that holds a version at least as new
      * with other bytes has one this node missed: it is adopted and the update evaluated again.
      *
@@ -199,8 +212,7 @@ final class ObjectUpdates {
      */
     private void propagate(Pending p, StoredObject held, long version, AsoOutcome.Applied applied, int round) {
         int others = Math.max(0, held.replicas() - 1);
-        List<Contact> replicas = table.closestAnsweringComet(p.key(), others + config.objects().handOffMargin(),
-                env.now());
+        List<Contact> replicas = replicaSet.closest(p.key(), propagationWidth(held));
         byte[] hash = ObjectVersions.sha256(applied.value());
         int counted = Math.min(others, replicas.size());
         int majority = (counted + 1) / 2 + 1;

@@ -69,10 +69,40 @@ class VersionPropagationTest {
                 REPLICAS, null, signature));
         UpdateProgram program = UpdateProgram.of(List.of(new Guard.VersionIs(0)),
                 List.of(new Edit.Append("!".getBytes(StandardCharsets.UTF_8))));
-        OwnerRequest request = OwnerRequest.sign(owner, OwnerRequest.UPDATE, key, n.env.now(), filled(16, 7),
+        sendUpdate(program, 7);
+        assertThat(n.queriesTo(second, "comet_version")).as("not before the replicas are looked up").isEmpty();
+        answerLookup();
+    }
+
+    /** The writer sends {@code program}, signed with a nonce of {@code nonce} bytes; nothing answers it at once. */
+    private void sendUpdate(UpdateProgram program, int nonce) {
+        OwnerRequest request = OwnerRequest.sign(owner, OwnerRequest.UPDATE, key, n.env.now(), filled(16, nonce),
                 program.encode());
         assertThat(n.deliver(writer, writer.query("comet_update", request.addTo(writer.args().put("k", key)).build())))
                 .as("no answer before the replicas do").isEmpty();
+    }
+
+    /** The peers the node knows answer the lookup of the key that starts a run of updates, naming no other nodes. */
+    private void answerLookup() {
+        // the lookup asks a few at a time: answer until nobody is left waiting
+        for (boolean answered = true; answered; ) {
+            answered = false;
+            for (Peer p : List.of(second, third, margin, beyond, writer)) {
+                for (FakeEnvironment.Sent q : n.queriesTo(p, "get")) {
+                    if (key.equals(NodeUnderTest.query(q).arguments().id("target")) && lookupAnswered.add(q)) {
+                        n.answer(p, q, Dict.builder().put("token", filled(8, 1)).put("nodes", new byte[0]));
+                        answered = true;
+                    }
+                }
+            }
+        }
+    }
+
+    private final java.util.Set<FakeEnvironment.Sent> lookupAnswered = new java.util.HashSet<>();
+
+    private long lookupsOfTheKey() {
+        return List.of(second, third, margin, beyond, writer).stream().flatMap(p -> n.queriesTo(p, "get").stream())
+                .filter(q -> key.equals(NodeUnderTest.query(q).arguments().id("target"))).count();
     }
 
     private Dict.Builder holds(long version) {
@@ -121,6 +151,23 @@ class VersionPropagationTest {
 
         assertThat(writerAnswer()).isInstanceOfSatisfying(dev.comet.krpc.KrpcError.class,
                 e -> assertThat(e.code()).isEqualTo(dev.comet.ErrorCode.UPDATE_UNCONFIRMED.krpcCode()));
+    }
+
+    @Test
+    void aRunOfUpdatesLooksItsReplicasUpFirstAndTheNextRunSoonAfterDoesNot() {
+        updateSent();
+        long asked = lookupsOfTheKey();
+        assertThat(asked).as("the lookup asked each peer it knows near the key").isPositive();
+        for (Peer p : List.of(second, third, margin)) {
+            n.answer(p, n.onlyQueryTo(p, "comet_version"), holds(1));
+        }
+        assertThat(writerAnswer()).isInstanceOf(KrpcResponse.class);
+
+        n.env.advance(10_000);
+        sendUpdate(UpdateProgram.of(List.of(new Guard.VersionIs(1)),
+                List.of(new Edit.Append("?".getBytes(StandardCharsets.UTF_8)))), 8);
+        assertThat(lookupsOfTheKey()).as("looked up 10 s ago: no new lookup").isEqualTo(asked);
+        assertThat(n.queriesTo(second, "comet_version")).as("version 2 went out at once").hasSize(2);
     }
 
     @Test
