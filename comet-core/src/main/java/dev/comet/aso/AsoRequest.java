@@ -37,7 +37,8 @@ public sealed interface AsoRequest {
     /**
      * Ask the replicas of the object under {@code key}, which the node finds with a lookup of its own as it does for
      * a client's get: the closest replica that answers runs its onGet, and its answer (or why none came) arrives as a
-     * call of {@code handler}. Counts as one request: the lookup is the node's, and its targets are the node's choice.
+     * call of {@code handler}. The targets are the node's choice, never the handler's; it counts as {@link #COUNT}
+     * requests, so with the default limits an invocation asks at most two keys' replicas, and an object two a second.
      */
     record GetFromReplicas(NodeId key, Map<String, byte[]> args, String handler) implements AsoRequest {
         public GetFromReplicas {
@@ -49,9 +50,12 @@ public sealed interface AsoRequest {
             return List.of();
         }
 
+        /** What one costs against a handler's request limits: a lookup is a dozen small requests and a get. */
+        public static final int COUNT = 4;
+
         @Override
         public int count() {
-            return 1;
+            return COUNT;
         }
     }
 }
