@@ -45,8 +45,9 @@ public final class ShippedApps {
             new App("password", "Adeona", "password-based access", 11),
             new App("access-log", "Adeona", "access logging", 22),
             new App("tracker", "P2P file sharing", "smart BitTorrent tracker", 43),
+            new App("recursive-gets", "P2P file sharing", "recursive gets", 9),
             new App("pubsub", "P2P Twitter", "publish/subscribe", 14),
-            new App("hierarchical-pubsub", "P2P Twitter", "hierarchical publish/subscribe", 0),
+            new App("hierarchical-pubsub", "P2P Twitter", "hierarchical publish/subscribe", 20),
             new App("replica-monitor", "measurement", "replica monitoring", 21),
             new App("node-lifetimes", "measurement", "DHT-internal node lifetimes", 41));
 

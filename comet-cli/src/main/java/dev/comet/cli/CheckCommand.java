@@ -84,7 +84,7 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.println(handler + " #" + i + " failed: " + refused + " " + used);
             } else if (r.ok()) {
                 System.out.println(handler + " #" + i + ": " + LuaValues.render(r.value()) + " " + used
-                        + (r.deleteSelf() ? " [deleteSelf]" : ""));
+                        + (r.deleteSelf() ? " [deleteSelf]" : "") + (r.answerLater() ? " [answers later]" : ""));
                 for (AsoRequest request : r.requests()) {
                     // there is no network here: comet.lookup() is empty, so requests name no nodes
                     System.out.println("  asks: " + describe(request));

@@ -9,12 +9,21 @@ import java.util.List;
  * How an invocation ended: its answer as a bencodable value (byte[], Long, List, Map, or null for none), whether
  * the answer was the boolean {@code false} (a refusal, for onPut/onUpdate/onDelete), the object's state and meta
  * afterwards, or its error; whether the object asked to be deleted; the requests it sent
- * (sent by the node only when the invocation succeeded) and the instructions it used.
+ * (sent by the node only when the invocation succeeded) and the instructions it used; and, for onGet, whether the
+ * get is answered later, by the handler that hears the first answer to one of its requests
+ * ({@code comet.answerLater()}).
  */
 public record AsoOutcome(boolean ok, Object answer, boolean answeredFalse, byte[] state, ObjectMeta meta, CometError error,
-                         boolean deleteSelf, List<AsoRequest> requests, long instructions, Applied applied) {
+                         boolean deleteSelf, List<AsoRequest> requests, long instructions, Applied applied,
+                         boolean answerLater) {
     public AsoOutcome {
         requests = List.copyOf(requests);
+    }
+
+    /** An outcome that answers now (the get is not left waiting). */
+    public AsoOutcome(boolean ok, Object answer, boolean answeredFalse, byte[] state, ObjectMeta meta, CometError error,
+                      boolean deleteSelf, List<AsoRequest> requests, long instructions, Applied applied) {
+        this(ok, answer, answeredFalse, state, meta, error, deleteSelf, requests, instructions, applied, false);
     }
 
     /** An outcome of a call that changed no version of the value. */
@@ -35,7 +44,8 @@ public record AsoOutcome(boolean ok, Object answer, boolean answeredFalse, byte[
 
     /** This outcome, saying what the value update did. */
     public AsoOutcome with(Applied what) {
-        return new AsoOutcome(ok, answer, answeredFalse, state, meta, error, deleteSelf, requests, instructions, what);
+        return new AsoOutcome(ok, answer, answeredFalse, state, meta, error, deleteSelf, requests, instructions, what,
+                answerLater);
     }
 
     public static AsoOutcome failed(ErrorCode code, String message) {

@@ -32,11 +32,17 @@ import dev.comet.ErrorCode;
  *                               (default 2 min: with 30-minute sessions the closest nodes change every few minutes)
  * @param tombstoneMarginMillis  how long a delete's tombstone outlives the object it deleted (default 1 h: a copy's
  *                               lifetime drifts by a hop's latency each time a replica passes it on)
+ * @param answerLaterMillis      how long a get whose onGet called {@code comet.answerLater()} waits for the answer of
+ *                               its requests before it is answered 903 (default 2 s; a client's comet_get waits
+ *                               {@code requestAttempts} times its request timeout, 0.8 to 4 s with the defaults)
+ * @param maxLaterAnswers        gets waiting for a later answer on this node at once; an onGet that would wait for
+ *                               one more is answered 312 (default 1,024)
  */
 public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, long maxTtlMillis,
                            long minTimerIntervalMillis, int maxTimers, long instructionsPerSecond,
                            int maxCachedObjects, long maxCachedBytes, long objectMemoryBytes, int handOffMargin,
-                           long replicaCheckIntervalMillis, long tombstoneMarginMillis) {
+                           long replicaCheckIntervalMillis, long tombstoneMarginMillis, long answerLaterMillis,
+                           int maxLaterAnswers) {
     public static final int MAX_REPLICAS = 20;
 
     public ObjectConfig {
@@ -56,11 +62,15 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             throw new CometException(ErrorCode.BAD_INPUT, "handOffMargin must be 0 to " + MAX_REPLICAS
                     + ", replicaCheckIntervalMillis positive and tombstoneMarginMillis not negative");
         }
+        if (answerLaterMillis <= 0 || maxLaterAnswers < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT,
+                    "answerLaterMillis must be positive and maxLaterAnswers not negative");
+        }
     }
 
     public static ObjectConfig defaults() {
         return new ObjectConfig(HandlerLimits.defaults(), 8, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 1_000, 10_000, 200_000_000L,
-                10_000, 64L << 20, 256L << 20, 1, 120_000L, 3_600_000L);
+                10_000, 64L << 20, 256L << 20, 1, 120_000L, 3_600_000L, 2_000L, 1_024);
     }
 
     /** A builder that starts from {@link #defaults()}. */
@@ -102,6 +112,8 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
         private int handOffMargin;
         private long replicaCheckIntervalMillis;
         private long tombstoneMarginMillis;
+        private long answerLaterMillis;
+        private int maxLaterAnswers;
 
         private Builder(ObjectConfig c) {
             limits = c.limits;
@@ -117,6 +129,8 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             handOffMargin = c.handOffMargin;
             replicaCheckIntervalMillis = c.replicaCheckIntervalMillis;
             tombstoneMarginMillis = c.tombstoneMarginMillis;
+            answerLaterMillis = c.answerLaterMillis;
+            maxLaterAnswers = c.maxLaterAnswers;
         }
 
         public Builder limits(HandlerLimits value) {
@@ -184,10 +198,20 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             return this;
         }
 
+        public Builder answerLaterMillis(long value) {
+            answerLaterMillis = value;
+            return this;
+        }
+
+        public Builder maxLaterAnswers(int value) {
+            maxLaterAnswers = value;
+            return this;
+        }
+
         public ObjectConfig build() {
             return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers,
                     instructionsPerSecond, maxCachedObjects, maxCachedBytes, objectMemoryBytes, handOffMargin,
-                    replicaCheckIntervalMillis, tombstoneMarginMillis);
+                    replicaCheckIntervalMillis, tombstoneMarginMillis, answerLaterMillis, maxLaterAnswers);
         }
     }
 }

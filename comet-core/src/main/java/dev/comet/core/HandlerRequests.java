@@ -27,9 +27,12 @@ import java.util.TreeMap;
  * sent.
  */
 final class HandlerRequests {
-    /** Hears each answer to a handler's {@code comet.get}. */
+    /**
+     * Hears each answer to a handler's {@code comet.get}; {@code later} is the get waiting for it
+     * ({@link LaterAnswers}), or {@link LaterAnswers#NONE}.
+     */
     interface Answers {
-        void answered(NodeId owner, String handler, AsoCall.Answer answer);
+        void answered(NodeId owner, String handler, AsoCall.Answer answer, long later);
     }
 
     private final NodeId id;
@@ -59,6 +62,11 @@ final class HandlerRequests {
 
     /** Sends what a handler of {@code owner} asked for. */
     void send(NodeId owner, List<AsoRequest> requests) {
+        send(owner, requests, LaterAnswers.NONE);
+    }
+
+    /** Sends what an onGet of {@code owner} asked for, whose answers the get {@code later} waits for. */
+    void send(NodeId owner, List<AsoRequest> requests, long later) {
         if (requests.isEmpty()) {
             return;
         }
@@ -70,7 +78,7 @@ final class HandlerRequests {
         for (AsoRequest r : requests) {
             if (r instanceof AsoRequest.GetFromReplicas g) {
                 sent++;
-                askReplicas(owner, g);
+                askReplicas(owner, g, later);
             }
             for (Contact to : r.to()) {
                 sent++;
@@ -85,13 +93,13 @@ final class HandlerRequests {
                                 state, p.replica(), ttl, replicas, owner, signature));
                     }
                 } else if (r instanceof AsoRequest.Get g) {
-                    ask(owner, to, g);
+                    ask(owner, to, g, later);
                 }
             }
         }
     }
 
-    private void ask(NodeId owner, Contact to, AsoRequest.Get g) {
+    private void ask(NodeId owner, Contact to, AsoRequest.Get g, long later) {
         Dict.Builder args = Dict.builder().put("id", id).put("k", g.key()).put("aso", owner);
         if (!g.args().isEmpty()) {
             args.put("a", new TreeMap<String, Object>(g.args()));
@@ -101,18 +109,18 @@ final class HandlerRequests {
             public void onResponse(Contact from, KrpcResponse response) {
                 boolean found = response.values().has("found");
                 answers.answered(owner, g.handler(), new AsoCall.Answer(to, found ? response.values().map().get("v") : null,
-                        found ? null : new CometError(ErrorCode.NOT_FOUND, "no such object")));
+                        found ? null : new CometError(ErrorCode.NOT_FOUND, "no such object")), later);
             }
 
             @Override
             public void onError(KrpcError error) {
                 answers.answered(owner, g.handler(), new AsoCall.Answer(to, null,
-                        CometError.ofKrpc(error.code(), error.message())));
+                        CometError.ofKrpc(error.code(), error.message())), later);
             }
 
             @Override
             public void onFailure() {
-                answers.answered(owner, g.handler(), new AsoCall.Answer(to, null, Transactions.NO_ANSWER));
+                answers.answered(owner, g.handler(), new AsoCall.Answer(to, null, Transactions.NO_ANSWER), later);
             }
         });
     }
@@ -122,12 +130,12 @@ final class HandlerRequests {
      * asking object as every handler's request is. The handler hears the answer, the refusal, or why there was none:
      * not found (from no node) when no replica holds the object, the first failure when none could be asked.
      */
-    private void askReplicas(NodeId owner, AsoRequest.GetFromReplicas g) {
-        replicas.getWith(g.key(), g.args(), java.util.Map.of("aso", owner.toBytes()), found -> {
+    private void askReplicas(NodeId owner, AsoRequest.GetFromReplicas g, long later) {
+        replicas.getWith(g.key(), g.args(), java.util.Map.of("aso", owner), found -> {
             ObjectAnswer first = found.isEmpty() ? null : found.get(0);
             answers.answered(owner, g.handler(), first == null
                     ? new AsoCall.Answer(null, null, new CometError(ErrorCode.NOT_FOUND, "no replica holds the object"))
-                    : new AsoCall.Answer(first.replica(), first.value(), first.error()));
+                    : new AsoCall.Answer(first.replica(), first.value(), first.error()), later);
         });
     }
 

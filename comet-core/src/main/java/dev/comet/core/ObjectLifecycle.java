@@ -1,9 +1,11 @@
 package dev.comet.core;
 
+import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.AsoCall;
 import dev.comet.aso.AsoOutcome;
+import dev.comet.aso.AsoRequest;
 import dev.comet.aso.AsoRuntime;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectStorage;
@@ -39,6 +41,8 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
     private final NodeCoordinates coordinates;
     /** The kept versions of signed objects' values: they go with the object they belong to. */
     private final ObjectVersions versions;
+    /** Gets whose onGet answers later, waiting for the answers to its requests. */
+    private final LaterAnswers laterAnswers;
     private long timerRuns;
     /** More than any node keeps per object ({@code access.versionsKept} is at most 1,024). */
     private static final int MAX_VERSION_RECORDS = dev.comet.owned.AccessConfig.MAX_VERSIONS_KEPT + 16;
@@ -54,6 +58,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         this.requests = requests;
         this.coordinates = coordinates;
         this.versions = new ObjectVersions(env.store());
+        this.laterAnswers = new LaterAnswers(env, settings);
         timers.onDue(this);
         requests.onAnswer(this);
     }
@@ -69,7 +74,11 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         return env.asoRuntime();
     }
 
-    /** Runs onGet of {@code held}; the reply is {@code values} with its answer, or the handler's error. */
+    /**
+     * Runs onGet of {@code held}; the reply is {@code values} with its answer, or the handler's error. An onGet that
+     * called {@code comet.answerLater()} leaves the reply waiting ({@link LaterAnswers}) for the handler that hears
+     * the first answer to one of its requests: what that handler returns answers the get.
+     */
     void get(StoredObject held, AsoCall.Caller caller, Map<String, byte[]> args, boolean mayRequest, Dict.Builder values,
              ObjectReply reply) {
         AsoCall call = call(held, "onGet", caller, args, null, null, mayRequest);
@@ -78,11 +87,31 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
                 reply.failed(outcome);
                 return;
             }
+            long later = LaterAnswers.NONE;
+            if (outcome.answerLater()) {
+                if (outcome.requests().stream().noneMatch(r -> r instanceof AsoRequest.Get
+                        || r instanceof AsoRequest.GetFromReplicas)) {
+                    reply.error(ErrorCode.HANDLER_REFUSED, "onGet: comet.answerLater() without a comet.get whose "
+                            + "answer would answer this get");
+                    return;
+                }
+                later = laterAnswers.hold(values, reply);
+                if (later == LaterAnswers.NONE) {
+                    return; // refused: the node holds as many waiting gets as it allows
+                }
+            }
             try {
-                apply(call, outcome);
+                apply(call, outcome, later);
             } catch (CometException e) {
                 // the state it left does not fit the store: the get fails, the old state stays
-                reply.error(e.error());
+                if (later != LaterAnswers.NONE) {
+                    laterAnswers.error(later, e.error());
+                } else {
+                    reply.error(e.error());
+                }
+                return;
+            }
+            if (later != LaterAnswers.NONE) {
                 return;
             }
             values.put("found", 1L);
@@ -224,7 +253,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         timerRuns++;
         AsoCall call = call(stored.get(), "onTimer", null, Map.of(), null, null, true);
         runtime().invoke(call, outcome -> {
-            if (outcome.ok() && keptAfter(call, outcome)) {
+            if (outcome.ok() && keptAfter(call, outcome) == null) {
                 return;
             }
             if (objects.get(key, env.now()).isPresent()) {
@@ -233,33 +262,44 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
         });
     }
 
-    /** An answer to a handler's {@code comet.get}: the handler it named runs with it. */
+    /**
+     * An answer to a handler's {@code comet.get}: the handler it named runs with it. When a get waits for it
+     * ({@code later}), what the handler returns answers that get, or its error does.
+     */
     @Override
-    public void answered(NodeId owner, String handler, AsoCall.Answer answer) {
+    public void answered(NodeId owner, String handler, AsoCall.Answer answer, long later) {
         Optional<StoredObject> stored = objects.get(owner, env.now());
         if (stored.isEmpty()) {
+            laterAnswers.notHeld(later); // deleted or expired while the get waited
             return;
         }
         // an answer may not send requests of its own: otherwise onAnswer -> comet.get -> onAnswer keeps an object
         // running without a timer (and outside maxTimers) until it expires (issue #10, item 6)
         AsoCall call = call(stored.get(), handler, null, Map.of(), answer, null, false);
         runtime().invoke(call, outcome -> {
-            if (outcome.ok()) {
-                keptAfter(call, outcome);
+            if (!outcome.ok()) {
+                laterAnswers.failed(later, outcome);
+                return;
+            }
+            CometError notKept = keptAfter(call, outcome);
+            if (notKept != null) {
+                laterAnswers.error(later, notKept);
+            } else {
+                laterAnswers.answer(later, outcome.answer());
             }
         });
     }
 
     /**
-     * {@link #apply} for an invocation nobody waits for (a timer, an answer): false when what it left could not be
-     * kept (its state does not fit the store), which then counts as a failed run.
+     * {@link #apply} for an invocation no client waits for (a timer, an answer): why what it left could not be kept
+     * (its state does not fit the store), which then counts as a failed run, or null when it was kept.
      */
-    private boolean keptAfter(AsoCall call, AsoOutcome outcome) {
+    private CometError keptAfter(AsoCall call, AsoOutcome outcome) {
         try {
             apply(call, outcome);
-            return true;
+            return null;
         } catch (CometException e) {
-            return false;
+            return e.error();
         }
     }
 
@@ -269,13 +309,19 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
      * while the handler ran. Throws a CometException when the new state does not fit the store (it stays as it was).
      */
     private void apply(AsoCall call, AsoOutcome outcome) {
+        apply(call, outcome, LaterAnswers.NONE);
+    }
+
+    /** {@link #apply}, for an onGet whose requests the get {@code later} waits for. */
+    private void apply(AsoCall call, AsoOutcome outcome, long later) {
         Optional<StoredObject> current = objects.get(call.key(), env.now());
         if (current.isEmpty() || !Arrays.equals(current.get().code(), call.code())) {
+            laterAnswers.notHeld(later); // deleted or replaced while its onGet ran
             return;
         }
         if (outcome.deleteSelf()) {
             remove(call.key());
-            requests.send(call.key(), outcome.requests());
+            requests.send(call.key(), outcome.requests(), later);
             return;
         }
         StoredObject o = current.get();
@@ -288,7 +334,7 @@ final class ObjectLifecycle implements ObjectTimers.Due, HandlerRequests.Answers
             }
         }
         timers.update(call.key(), outcome.meta().timerMillis());
-        requests.send(call.key(), outcome.requests());
+        requests.send(call.key(), outcome.requests(), later);
     }
 
     /**

@@ -28,6 +28,9 @@ public final class AsoInstance {
     /** What the object keeps outside aso, as its chunk left it; null while it loads. */
     RetainedData retained;
     boolean deleteRequested;
+    /** For the running invocation: whether it called comet.answerLater(), and whether it may (an onGet that may send). */
+    boolean answerLaterRequested;
+    boolean mayAnswerLater;
     /** math.random's generator for this invocation, made at its first draw: most handlers never draw. */
     private java.util.Random random;
     private long randomSeed;

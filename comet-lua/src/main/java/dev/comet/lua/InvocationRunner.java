@@ -65,6 +65,7 @@ final class InvocationRunner {
         CURRENT.set(meter);
         metering.begin(meter);
         object.deleteRequested = false;
+        object.answerLaterRequested = false;
         object.limits = limits;
         object.requests.clear();
         LuaValue value = LuaValue.NIL;
@@ -111,11 +112,16 @@ final class InvocationRunner {
             active = null;
             instructionsRun += meter.instructions();
         }
+        if (error == null && object.answerLaterRequested && object.requests.stream().noneMatch(
+                r -> r instanceof AsoRequest.Get || r instanceof AsoRequest.GetFromReplicas)) {
+            error = "comet.answerLater(): the handler asked no comet.get whose answer would answer this get";
+        }
         error = bounded(error);
         List<AsoRequest> requests = List.of();
         if (error != null) {
             restore(object);
             object.deleteRequested = false;
+            object.answerLaterRequested = false;
         } else if (!object.requests.isEmpty()) {
             requests = new java.util.ArrayList<>();
             for (AsoRequest r : object.requests) {
@@ -126,7 +132,8 @@ final class InvocationRunner {
         }
         object.requests.clear();
         return new InvocationResult(error == null ? value : LuaValue.NIL, error, limit, meter.instructions(),
-                meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested, requests);
+                meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested, requests,
+                error == null && object.answerLaterRequested);
     }
 
     /** A Lua error as one line for people: its position and message, without LuaJ's trailing traceback. */

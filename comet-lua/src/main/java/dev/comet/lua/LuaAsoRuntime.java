@@ -296,7 +296,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
             instance.addLog("onUpdate refused the update: the value stays at version " + call.update().version());
         }
         return new AsoOutcome(true, answer, refused, instance.savedState(), meta(instance), null,
-                r.deleteSelf(), r.requests(), r.instructions(), applied);
+                r.deleteSelf(), r.requests(), r.instructions(), applied, r.answerLater());
     }
 
     /** Puts {@code instance}'s state back to {@code saved}, the state before this call. */

@@ -188,6 +188,17 @@ final class ObjectEnvironment {
         comet.set("asoKey", asoKey);
         comet.set("getASOKey", asoKey);
         comet.set("deleteSelf", deleteSelf);
+        comet.set("answerLater", new ZeroArgFunction() {
+            @Override
+            public LuaValue call() {
+                if (!instance.mayAnswerLater) {
+                    throw new LuaError("comet.answerLater() is for onGet, and not in one run for another object's "
+                            + "request (it may not send the requests whose answer it would wait for)");
+                }
+                instance.answerLaterRequested = true;
+                return LuaValue.NONE;
+            }
+        });
         comet.set("log", log);
         comet.set("coordinates", new ZeroArgFunction() {
             @Override

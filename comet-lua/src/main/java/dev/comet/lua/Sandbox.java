@@ -126,11 +126,13 @@ public final class Sandbox {
         checkThread();
         LuaValue function = handler(object, handler);
         if (function == null) {
-            return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false, List.of());
+            return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false, List.of(), false);
         }
         boolean method = object.aso.rawget(nameOf(handler)).isfunction();
         Varargs callArgs = method ? LuaValue.varargsOf(object.aso, LuaValue.varargsOf(args)) : LuaValue.varargsOf(args);
         object.seedRandom(randomSeed);
+        // only a get can be answered later, and only by requests it may send
+        object.mayAnswerLater = object.mayRequest && "onGet".equals(handler);
         return runner.run(object, function, callArgs, limits);
     }
 

@@ -111,6 +111,35 @@ class SandboxTest {
     }
 
     @Test
+    void anOnGetThatAsksAnotherKeyMayAnswerLaterAndItsOwnAnswerIsThenNotTheGets() {
+        AsoInstance o = load("function onGet() comet.get('other', 'replicas', 'onOther'); comet.answerLater() "
+                + "return 'now' end function onOther(from, v) return v end");
+        InvocationResult r = get(o);
+        assertThat(r.ok()).as(r.error()).isTrue();
+        assertThat(r.answerLater()).isTrue();
+        assertThat(r.requests()).hasSize(1);
+        assertThat(get(load("function onGet() return 'now' end")).answerLater()).isFalse();
+    }
+
+    @Test
+    void answeringLaterWithoutAGetToAnswerFromFailsTheHandlerAndSendsNothing() {
+        InvocationResult r = get(load("aso.n = 0 function onGet() aso.n = 1 comet.answerLater() return 1 end"));
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).contains("comet.answerLater()").contains("no comet.get");
+        assertThat(r.answerLater()).isFalse();
+        assertThat(r.requests()).isEmpty();
+    }
+
+    @Test
+    void onlyAnOnGetMayAnswerLater() {
+        AsoInstance o = load("function onTimer() comet.get('other', 'replicas', 'onTimer') comet.answerLater() end");
+        InvocationResult r = sandbox.invoke(o, "onTimer", new LuaValue[0], 1, LIMITS);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).contains("comet.answerLater() is for onGet");
+        assertThat(r.requests()).isEmpty();
+    }
+
+    @Test
     void mathRandomIsSeededPerInvocation() {
         AsoInstance o = load("function onGet() return {math.random(1000), math.random(1000), math.random()} end");
         String first = LuaValues.render(sandbox.invoke(o, "onGet", new LuaValue[0], 42, LIMITS).value());
