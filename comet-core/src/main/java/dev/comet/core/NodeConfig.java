@@ -158,6 +158,11 @@ public record NodeConfig(
     }
 
     @Override
+    public boolean bep42RoutingTable() {
+        return guard.bep42RoutingTable();
+    }
+
+    @Override
     public boolean loopbackPerPort() {
         return guard.loopbackPerPort();
     }

@@ -41,6 +41,10 @@ import dev.comet.ErrorCode;
  *                                  node: never an object's replica, never among the closest Comet nodes, so no node
  *                                  can choose an id next to a key it wants to hold (default true; local addresses are
  *                                  exempt, as BEP 42 says)
+ * @param bep42RoutingTable         a contact whose id BEP 42 does not bind to its IP address does not enter the routing
+ *                                  table (main table, replacements, overlay) at all, as libtorrent's
+ *                                  {@code dht_enforce_node_id} (default false, as there: most Mainline nodes still run
+ *                                  unbound ids, and refusing them all shrinks the table a node can build)
  * @param sourceStorePercent        the share of the node's store, in records and in bytes, that the records one
  *                                  source created may take (default 1 %); over it its new records are refused (314);
  *                                  100 turns the share off
@@ -63,6 +67,7 @@ public record GuardConfig(
         boolean oneContactPerIp,
         boolean loopbackPerPort,
         boolean enforceBep42,
+        boolean bep42RoutingTable,
         int sourceStorePercent,
         int peerStorePercent) {
 
@@ -91,7 +96,7 @@ public record GuardConfig(
     /** The defaults for a node on the open Internet. */
     public static GuardConfig defaults() {
         return new GuardConfig(100, 20, 2_000, 1_000, 4_000, 100, 5 * 60_000L, 3_600_000L, 3, 1_400, 8L << 20, 65_536,
-                true, true, true, 1, 25);
+                true, true, true, false, 1, 25);
     }
 
     /**
@@ -101,7 +106,7 @@ public record GuardConfig(
      */
     public static GuardConfig relaxed() {
         return new GuardConfig(1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 5 * 60_000L,
-                3_600_000L, 1_000_000, 1 << 20, 1L << 40, 65_536, true, true, true, 100, 100);
+                3_600_000L, 1_000_000, 1 << 20, 1L << 40, 65_536, true, true, true, false, 100, 100);
     }
 
     /** These settings with {@code perSecond} queries a second and a burst of {@code burst} for each source. */
@@ -109,7 +114,7 @@ public record GuardConfig(
         return new GuardConfig(burst, perSecond, peerQueryBurst, peerQueriesPerSecond, globalQueriesPerSecond,
                 banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes, globalReplyBytesPerSecond,
                 maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42,
-                sourceStorePercent, peerStorePercent);
+                bep42RoutingTable, sourceStorePercent, peerStorePercent);
     }
 
     /** These settings with the one-contact-per-IP rule on or off. */
@@ -117,7 +122,7 @@ public record GuardConfig(
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
                 globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
                 globalReplyBytesPerSecond, maxTrackedSources, on, loopbackPerPort, enforceBep42,
-                sourceStorePercent, peerStorePercent);
+                bep42RoutingTable, sourceStorePercent, peerStorePercent);
     }
 
     /** These settings with loopback sources told apart by port, or not. */
@@ -125,7 +130,7 @@ public record GuardConfig(
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
                 globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
                 globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, on, enforceBep42,
-                sourceStorePercent, peerStorePercent);
+                bep42RoutingTable, sourceStorePercent, peerStorePercent);
     }
 
     /** These settings with BEP 42's binding of ids to addresses enforced for Comet nodes, or not. */
@@ -133,6 +138,14 @@ public record GuardConfig(
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
                 globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
                 globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, on,
+                bep42RoutingTable, sourceStorePercent, peerStorePercent);
+    }
+
+    /** These settings with BEP 42's binding of ids to addresses required of every routing-table contact, or not. */
+    public GuardConfig withBep42RoutingTable(boolean on) {
+        return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
+                globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
+                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42, on,
                 sourceStorePercent, peerStorePercent);
     }
 
@@ -145,8 +158,8 @@ public record GuardConfig(
     public GuardConfig withStorePercent(int source, int peerSource) {
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,
                 globalQueriesPerSecond, banAfterDrops, banMillis, idChangeBanMillis, replyFactor, replyFloorBytes,
-                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42, source,
-                peerSource);
+                globalReplyBytesPerSecond, maxTrackedSources, oneContactPerIp, loopbackPerPort, enforceBep42,
+                bep42RoutingTable, source, peerSource);
     }
 
     private static void percent(String name, int value) {

@@ -29,6 +29,16 @@ final class Bucket {
         return null;
     }
 
+    /** The first entry (in the order contacts entered) that {@code test} accepts, or null. */
+    ContactEntry first(java.util.function.Predicate<ContactEntry> test) {
+        for (ContactEntry e : entries) {
+            if (test.test(e)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     ContactEntry findReplacement(NodeId id) {
         for (ContactEntry e : replacements) {
             if (e.contact().id().equals(id)) {

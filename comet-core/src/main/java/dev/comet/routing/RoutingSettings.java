@@ -31,6 +31,11 @@ public interface RoutingSettings {
         return false;
     }
 
+    /** Only contacts whose id BEP 42 binds to their IP address (or whose address is exempt) enter the table. */
+    default boolean bep42RoutingTable() {
+        return false;
+    }
+
     /** With {@link #oneContactPerIp()}: a loopback address counts with its port (a loopback cluster shares one IP). */
     default boolean loopbackPerPort() {
         return true;

@@ -1,6 +1,7 @@
 package dev.comet.routing;
 
 import dev.comet.guard.Source;
+import dev.comet.id.Bep42;
 import dev.comet.id.NodeId;
 
 import java.util.ArrayList;
@@ -73,6 +74,9 @@ public final class RoutingTable {
         if (contact.id().equals(self)) {
             return null;
         }
+        if (config.bep42RoutingTable() && !Bep42.valid(contact.id(), contact.address().getAddress())) {
+            return null; // an id its address does not bind: it could have been chosen next to any target
+        }
         NodeId holder = idBySource.get(sourceOf(contact.address()));
         if (holder != null && !holder.equals(contact.id())) {
             if (!responded) {
@@ -136,7 +140,7 @@ public final class RoutingTable {
                 continue;
             }
             if (responded) {
-                ContactEntry bad = firstBad(bucket, now);
+                ContactEntry bad = bucket.first(e -> liveness(e, now) == Liveness.BAD);
                 if (bad != null) {
                     removeEntry(bucket, bad);
                     ContactEntry entry = new ContactEntry(contact);
@@ -452,15 +456,6 @@ public final class RoutingTable {
     private void removeEntry(Bucket bucket, ContactEntry entry) {
         bucket.entries.remove(entry);
         idBySource.remove(sourceOf(entry.contact.address()), entry.contact.id());
-    }
-
-    private ContactEntry firstBad(Bucket bucket, long now) {
-        for (ContactEntry e : bucket.entries) {
-            if (liveness(e, now) == Liveness.BAD) {
-                return e;
-            }
-        }
-        return null;
     }
 
     /** The least recently seen questionable entry that is not already being pinged. */

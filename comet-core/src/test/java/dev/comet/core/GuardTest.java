@@ -150,7 +150,7 @@ class GuardTest {
     @Test
     void aReplyMuchLargerThanItsQueryToAnUnverifiedAddressIsA370AndAProbeAndTheRetryAfterTheProbeIsAnswered() {
         NodeUnderTest n = NodeUnderTest.with(NodeConfig.defaults().withGuard(
-                new GuardConfig(100, 20, 1_000, 500, 4_000, 100, 300_000, 3_600_000, 3, 512, 8L << 20, 65_536, true, true, true, 1, 25))).started();
+                new GuardConfig(100, 20, 1_000, 500, 4_000, 100, 300_000, 3_600_000, 3, 512, 8L << 20, 65_536, true, true, true, false, 1, 25))).started();
         Peer writer = new Peer(NodeId.ofKey("writer"), 30);
         Peer reader = new Peer(NodeId.ofKey("reader"), 31);
         byte[] big = new byte[900];

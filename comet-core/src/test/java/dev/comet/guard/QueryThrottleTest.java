@@ -87,7 +87,7 @@ class QueryThrottleTest {
 
     @Test
     void theGlobalCapDropsQueriesOfManyWellBehavedSources() {
-        GuardConfig small = new GuardConfig(5, 1, 50, 10, 100, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 1_000, true, true, true, 1, 25);
+        GuardConfig small = new GuardConfig(5, 1, 50, 10, 100, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 1_000, true, true, true, false, 1, 25);
         QueryThrottle global = new QueryThrottle(small, bans, 0);
         int admitted = 0;
         for (int host = 0; host < 50; host++) {
@@ -105,7 +105,7 @@ class QueryThrottleTest {
 
     @Test
     void memoryStaysBoundedWhateverTheNumberOfSources() {
-        GuardConfig small = new GuardConfig(5, 1, 50, 10, 1_000_000, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 100, true, true, true, 1, 25);
+        GuardConfig small = new GuardConfig(5, 1, 50, 10, 1_000_000, 100, 60_000, 60_000, 3, 1_400, 1 << 20, 100, true, true, true, false, 1, 25);
         QueryThrottle bounded = new QueryThrottle(small, bans, 0);
         for (int i = 0; i < 10_000; i++) {
             bounded.admit(at("10." + (i >>> 16) + "." + ((i >>> 8) & 0xFF) + "." + (i & 0xFF), 6881), i);

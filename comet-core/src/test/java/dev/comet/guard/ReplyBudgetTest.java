@@ -39,7 +39,7 @@ class ReplyBudgetTest {
 
     @Test
     void allRepliesTogetherStayUnderTheGlobalBytesASecond() {
-        GuardConfig small = new GuardConfig(100, 20, 1_000, 500, 4_000, 100, 60_000, 60_000, 3, 1_400, 10_000, 1_000, true, true, true, 1, 25);
+        GuardConfig small = new GuardConfig(100, 20, 1_000, 500, 4_000, 100, 60_000, 60_000, 3, 1_400, 10_000, 1_000, true, true, true, false, 1, 25);
         ReplyBudget global = new ReplyBudget(small, 0);
         int sent = 0;
         for (int i = 0; i < 20; i++) {

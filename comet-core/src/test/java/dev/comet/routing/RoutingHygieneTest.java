@@ -2,6 +2,7 @@ package dev.comet.routing;
 
 import dev.comet.core.NodeConfig;
 import dev.comet.guard.GuardConfig;
+import dev.comet.id.Bep42;
 import dev.comet.id.NodeId;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +74,31 @@ class RoutingHygieneTest {
         }
         assertThat(cluster.size()).isEqualTo(5);
         assertThat(strict.size()).isEqualTo(1);
+    }
+
+    @Test
+    void withBep42ForTheTableOnlyIdsBoundToTheirAddressEnterItAndLocalAddressesAreExempt() {
+        RoutingTable table = new RoutingTable(SELF,
+                NodeConfig.defaults().withGuard(GuardConfig.defaults().withBep42RoutingTable(true)), 0);
+        RoutingTable lax = new RoutingTable(SELF, NodeConfig.defaults(), 0);
+        InetSocketAddress publicAddress = at("124.31.75.21", 6881);
+        Contact chosen = contact("an id chosen next to a key", publicAddress);
+        Contact bound = new Contact(Bep42.idFor(publicAddress.getAddress(), new java.util.Random(1)),
+                at("124.31.75.21", 6882));
+        Contact local = contact("a node on a private network", at("10.0.0.1", 6881));
+        for (RoutingTable t : new RoutingTable[] {table, lax}) {
+            // answered, so verified: only the id's binding differs
+            t.heardFrom(chosen, true, true, 0);
+            t.heardFrom(local, true, true, 0);
+        }
+        table.heardFrom(bound, true, true, 1);
+
+        assertThat(Bep42.valid(chosen.id(), publicAddress.getAddress())).isFalse();
+        assertThat(table.entry(chosen.id())).as("an unbound id on a public address").isNull();
+        assertThat(table.cometEntry(chosen.id())).as("nor in the Comet overlay").isNull();
+        assertThat(table.entry(bound.id())).as("a bound id").isNotNull();
+        assertThat(table.entry(local.id())).as("a private address is exempt").isNotNull();
+        assertThat(lax.entry(chosen.id())).as("by default, as libtorrent, the table takes it").isNotNull();
     }
 
     @Test
