@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,12 @@ final class NodeCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--bootstrap", paramLabel = "HOST:PORT[,HOST:PORT]", description = "Nodes to join through.")
     String bootstrap;
+
+    @CommandLine.Option(names = "--bind6", paramLabel = "ADDRESS",
+            description = "Also join the IPv6 DHT, bound to ADDRESS (e.g. :: or ::1) on the same --port: a dual-stack "
+                    + "node (BEP 32) whose IPv6 half keeps its own id, routing table and store in DATA_DIR/ipv6. "
+                    + "--bootstrap addresses go to the half of their family.")
+    String bind6;
 
     @CommandLine.Option(names = "--data-dir", defaultValue = "${env:COMET_DATA_DIR}",
             description = "Directory for the node's id, contacts and store; env COMET_DATA_DIR.")
@@ -63,16 +70,29 @@ final class NodeCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw new CometException(ErrorCode.BAD_INPUT, "--bind address " + bind + " does not resolve");
         }
+        InetAddress address6 = bind6 == null ? null : resolve6(bind6, address);
         DataDirectory data = new DataDirectory(dataDir);
         NioEventLoopGroup group = new NioEventLoopGroup(1);
+        List<InetSocketAddress> joinThrough = Addresses.parseList(bootstrap, spec.commandLine().getErr());
         UdpNode node;
+        UdpNode node6 = null;
         try {
             node = UdpNode.start(group, new InetSocketAddress(address, port), config.nodeConfig(),
-                    Addresses.parseList(bootstrap, spec.commandLine().getErr()), data, false, LuaRuntimePool.factory(config.nodeConfig().objects()));
+                    address6 == null ? joinThrough : ofFamily(joinThrough, address), data, false, LuaRuntimePool.factory(config.nodeConfig().objects()));
+            if (address6 != null) {
+                try {
+                    node6 = node.startOtherFamily(new InetSocketAddress(address6, port), ofFamily(joinThrough, address6),
+                            new DataDirectory(dataDir.resolve("ipv6")), LuaRuntimePool.factory(config.nodeConfig().objects()));
+                } catch (RuntimeException e) {
+                    node.close();
+                    throw e;
+                }
+            }
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+        UdpNode ipv6Half = node6;
         Gateway gateway;
         try {
             gateway = httpPort == null ? null : Gateway.start(node, GatewayConfig.defaults().withAddress(httpBind, httpPort));
@@ -86,16 +106,43 @@ final class NodeCommand implements Callable<Integer> {
             if (gateway != null) {
                 gateway.close();
             }
+            if (ipv6Half != null) {
+                ipv6Half.close();
+            }
             node.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             stopped.countDown();
         }, "comet-shutdown"));
         InetSocketAddress a = node.address();
         System.out.println("comet node " + node.id().toHex() + " listening on udp "
-                + dev.comet.routing.Contact.hostPort(a) + " (data " + data.root() + ")"
+                + dev.comet.routing.Contact.hostPort(a)
+                + (ipv6Half == null ? "" : " and, in the IPv6 DHT as " + ipv6Half.id().toHex() + ", on udp "
+                        + dev.comet.routing.Contact.hostPort(ipv6Half.address()))
+                + " (data " + data.root() + ")"
                 + (gateway == null ? "" : ", gateway " + gateway.url()));
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The address {@code --bind6} names: it must be an IPv6 one, as {@code --bind}'s must not be. */
+    private static InetAddress resolve6(String name, InetAddress bound) {
+        InetAddress a;
+        try {
+            a = InetAddress.getByName(name);
+        } catch (UnknownHostException e) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--bind6 address " + name + " does not resolve");
+        }
+        if (!(a instanceof java.net.Inet6Address) || bound instanceof java.net.Inet6Address) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--bind6 needs an IPv6 address (e.g. :: or ::1) and --bind an "
+                    + "IPv4 one; got --bind " + bound.getHostAddress() + " --bind6 " + a.getHostAddress());
+        }
+        return a;
+    }
+
+    /** The addresses among {@code all} of {@code like}'s family: each half of a dual-stack node joins its own DHT. */
+    private static List<InetSocketAddress> ofFamily(List<InetSocketAddress> all, InetAddress like) {
+        boolean six = like instanceof java.net.Inet6Address;
+        return all.stream().filter(a -> (a.getAddress() instanceof java.net.Inet6Address) == six).toList();
     }
 }

@@ -87,6 +87,10 @@ class CommandLineTest {
         CliRun port = run("node", "--data-dir", "/tmp/comet-cli-test-unused", "--port", "70000");
         assertThat(port.exitCode()).isEqualTo(2);
         assertThat(port.err()).contains("--port must be 0 to 65535");
+
+        CliRun bind6 = run("node", "--data-dir", "/tmp/comet-cli-test-unused", "--port", "0", "--bind6", "127.0.0.1");
+        assertThat(bind6.exitCode()).isEqualTo(2);
+        assertThat(bind6.err()).contains("--bind6 needs an IPv6 address").doesNotContain("\tat ");
     }
 
     @Test

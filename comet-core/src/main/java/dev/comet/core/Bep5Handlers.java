@@ -16,24 +16,24 @@ import java.util.List;
 
 /**
  * The node's answers to the BEP 5 queries: {@code ping}, {@code find_node}, {@code get_peers} and
- * {@code announce_peer}. Owns no state of its own: it reads the routing table and the write tokens and keeps
+ * {@code announce_peer}. Owns no state of its own: it reads the contacts to name and the write tokens and keeps
  * announced peers in the {@link PeerStore}.
  */
 final class Bep5Handlers {
     private final NodeId id;
     private final NodeConfig config;
     private final Environment env;
-    private final RoutingTable table;
+    private final AnswerContacts answers;
     private final TokenManager tokens;
     private final PeerStore peers;
     private final StorageQuotas quotas;
 
-    Bep5Handlers(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens, PeerStore peers,
+    Bep5Handlers(NodeId id, NodeConfig config, Environment env, AnswerContacts answers, TokenManager tokens, PeerStore peers,
                  StorageQuotas quotas) {
         this.id = id;
         this.config = config;
         this.env = env;
-        this.table = table;
+        this.answers = answers;
         this.tokens = tokens;
         this.peers = peers;
         this.quotas = quotas;
@@ -41,16 +41,15 @@ final class Bep5Handlers {
 
     void registerWith(QueryDispatch dispatch) {
         dispatch.register("ping", (from, args) -> Dict.builder().put("id", id).build());
-        dispatch.register("find_node", (from, args) -> CompactInfo.putNodes(Dict.builder().put("id", id),
-                table.closestAnswering(args.id("target"), config.k(), env.now()), args).build());
+        dispatch.register("find_node", (from, args) -> answers.put(Dict.builder().put("id", id), args.id("target"),
+                args, false).build());
         dispatch.register("get_peers", (from, args) -> getPeers(from, args.id("info_hash"), args));
         dispatch.register("announce_peer", this::announcePeer);
     }
 
     private Dict getPeers(InetSocketAddress from, NodeId infoHash, Dict args) {
-        Dict.Builder reply = CompactInfo.putNodes(Dict.builder().put("id", id)
-                .put("token", tokens.tokenFor(from.getAddress(), infoHash)),
-                table.closestAnswering(infoHash, config.k(), env.now()), args);
+        Dict.Builder reply = answers.put(Dict.builder().put("id", id)
+                .put("token", tokens.tokenFor(from.getAddress(), infoHash)), infoHash, args, false);
         List<InetSocketAddress> found = peers.peers(infoHash, config.maxPeersPerReply(), env.now());
         if (!found.isEmpty()) {
             List<Object> values = new ArrayList<>(found.size());

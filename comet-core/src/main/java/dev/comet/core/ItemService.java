@@ -30,19 +30,19 @@ final class ItemService {
     private final Contact self;
     private final NodeConfig config;
     private final Environment env;
-    private final RoutingTable table;
+    private final AnswerContacts answers;
     private final TokenManager tokens;
     private final ItemStorage items;
     private final Lookups lookups;
     private final Transactions transactions;
     private final StorageQuotas quotas;
 
-    ItemService(Contact self, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
+    ItemService(Contact self, NodeConfig config, Environment env, AnswerContacts answers, TokenManager tokens,
                 ItemStorage items, Lookups lookups, Transactions transactions, StorageQuotas quotas) {
         this.self = self;
         this.config = config;
         this.env = env;
-        this.table = table;
+        this.answers = answers;
         this.tokens = tokens;
         this.items = items;
         this.lookups = lookups;
@@ -105,11 +105,9 @@ final class ItemService {
         NodeId target = args.id("target");
         // Comet's object lookups ask for Comet nodes only ("cm" = 1), so they find replicas among Comet nodes even
         // where other Mainline nodes are closer; other implementations ignore the argument
-        List<Contact> closest = args.optionalInteger("cm", 0) == 1
-                ? table.closestAnsweringComet(target, config.k(), env.now())
-                : table.closestAnswering(target, config.k(), env.now());
-        Dict.Builder reply = CompactInfo.putNodes(Dict.builder().put("id", self.id())
-                .put("token", tokens.tokenFor(from.getAddress(), target)), closest, args);
+        Dict.Builder reply = answers.put(Dict.builder().put("id", self.id())
+                .put("token", tokens.tokenFor(from.getAddress(), target)), target, args,
+                args.optionalInteger("cm", 0) == 1);
         Optional<Item> item = items.get(target, env.now());
         if (item.isPresent()) {
             long newerThan = args.optionalInteger("seq", Long.MIN_VALUE);

@@ -13,6 +13,7 @@ import dev.comet.id.NodeId;
 import dev.comet.items.Item;
 import dev.comet.items.ItemStorage;
 import dev.comet.krpc.ClientVersion;
+import dev.comet.krpc.CompactInfo;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcCodec;
 import dev.comet.krpc.KrpcResponse;
@@ -65,6 +66,8 @@ public final class Node {
     private final Guard guard;
     private final NodeCoordinates coordinates;
     private final ExternalAddress externalAddress = new ExternalAddress();
+    /** The contacts its answers name; on a dual-stack host, also the other family's ({@link #pairWith}). */
+    private final AnswerContacts answers;
     private boolean started;
     private boolean stopped;
     private Environment.Timer tokenTimer;
@@ -77,6 +80,7 @@ public final class Node {
         this.env = env;
         KrpcCodec codec = new KrpcCodec(config.bencodeLimits());
         this.table = new RoutingTable(id, config, env.now());
+        this.answers = new AnswerContacts(table, config, env, CompactInfo.ipv6(address));
         this.tokens = new TokenManager(env.random());
         PeerStore peers = new PeerStore(env.store(), config.peerTtlMillis(), config.maxPeersPerInfoHash());
         ItemStorage items = new ItemStorage(env.store());
@@ -132,7 +136,7 @@ public final class Node {
         this.lookups = new Lookups(self, config, env, table, tokens, items, transactions,
                 this::heardOf);
         RemoteStore remote = new RemoteStore(id, transactions);
-        this.itemService = new ItemService(self, config, env, table, tokens, items, lookups, transactions,
+        this.itemService = new ItemService(self, config, env, answers, tokens, items, lookups, transactions,
                 guard.storage());
         this.objectTimers = new ObjectTimers(env, config.objects());
         this.objectClient = new ObjectClient(id, config, lookups, transactions, coordinates);
@@ -163,11 +167,11 @@ public final class Node {
             }
         });
         this.overlay = new CometOverlay(self, config, env, table, transactions, lookups);
-        new Bep5Handlers(id, config, env, table, tokens, peers, guard.storage()).registerWith(dispatch);
+        new Bep5Handlers(id, config, env, answers, tokens, peers, guard.storage()).registerWith(dispatch);
         itemService.registerWith(dispatch);
         ObjectUpdates updates = new ObjectUpdates(self, config, env, table, objects, new ObjectVersions(env.store()),
                 ownerRequests, transactions, coordinates, new ReplicaSet(id, config, env, table, lookups));
-        new ObjectQueries(id, config, env, table, tokens, objects, objectLifecycle, dispatch, ownerRequests, tombstones,
+        new ObjectQueries(id, config, env, table, answers, tokens, objects, objectLifecycle, dispatch, ownerRequests, tombstones,
                 new ObjectQueries.OutdatedCopies() {
                     @Override
                     public void deleted(Contact holder, Tombstone tombstone) {
@@ -205,6 +209,19 @@ public final class Node {
      */
     public void withoutCometOverlay() {
         overlay.stop();
+    }
+
+    /**
+     * Pairs this node with {@code other}, the same host's node in the other address family (a dual-stack node, BEP
+     * 32): each keeps its own routing table, and names the other's closest contacts too in answers to queries whose
+     * {@code want} asks for that family. Both must run on one thread, and this is called on it.
+     */
+    public void pairWith(Node other) {
+        if (other.answers.family().equals(answers.family())) {
+            throw new IllegalArgumentException("a dual-stack pair is one IPv4 node and one IPv6 node");
+        }
+        answers.pairWith(other.table);
+        other.answers.pairWith(table);
     }
 
     /** This node as a contact: its id and the address it was bound to. */
@@ -459,22 +476,7 @@ public final class Node {
      * signed delete is: 346, 345, 344, 206, 343, 347). An unsigned object's state is the operator's only (912).
      */
     public void admitStateRead(NodeId key, String adminToken, OwnerRequest request) {
-        if (adminToken != null) {
-            if (!config.access().operator(adminToken)) {
-                throw new CometException(ErrorCode.OPERATOR_ONLY, "the admin token is not this node's (or it has none)");
-            }
-            return;
-        }
-        if (request != null && (!request.operation().equals(OwnerRequest.STATE) || !request.key().equals(key))) {
-            throw new CometException(ErrorCode.BAD_INPUT, "a state read needs a state request for the same key");
-        }
-        StoredObject held = objects.get(key, env.now()).orElseThrow(() -> new CometException(ErrorCode.NOT_FOUND,
-                "this node holds no replica of " + key.toHex()));
-        if (!held.signed() && request == null) {
-            throw new CometException(ErrorCode.OPERATOR_ONLY, "an unsigned object's state is shown only to the node's "
-                    + "operator, with its admin token");
-        }
-        ownerRequests.admit(held, request);
+        ownerRequests.admitStateRead(objects.get(key, env.now()), key, adminToken, request);
     }
 
     private void queriedBy(Contact contact, byte[] version) {

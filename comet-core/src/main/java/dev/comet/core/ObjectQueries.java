@@ -51,6 +51,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     private final ObjectConfig settings;
     private final Environment env;
     private final RoutingTable table;
+    private final AnswerContacts answers;
     private final TokenManager tokens;
     private final ObjectStorage objects;
     private final ObjectLifecycle lifecycle;
@@ -78,8 +79,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         void olderVersion(Contact holder, StoredObject held);
     }
 
-    ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, TokenManager tokens,
-                  ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests,
+    ObjectQueries(NodeId id, NodeConfig config, Environment env, RoutingTable table, AnswerContacts answers,
+                  TokenManager tokens, ObjectStorage objects, ObjectLifecycle lifecycle, QueryDispatch dispatch, OwnerRequests ownerRequests,
                   Tombstones tombstones, OutdatedCopies outdatedCopies, ObjectUpdates updates, StorageQuotas quotas,
                   NodeCoordinates coordinates) {
         this.id = id;
@@ -87,6 +88,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         this.settings = config.objects();
         this.env = env;
         this.table = table;
+        this.answers = answers;
         this.tokens = tokens;
         this.objects = objects;
         this.lifecycle = lifecycle;
@@ -139,9 +141,8 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
         boolean mayRequest = senderObject == null;
         switch (query.method()) {
             case "comet_get" -> {
-                Dict.Builder values = CompactInfo.putNodes(Dict.builder().put("id", id)
-                        .put("token", tokens.tokenFor(from.getAddress(), key)),
-                        table.closestAnswering(key, config.k(), now), args);
+                Dict.Builder values = answers.put(Dict.builder().put("id", id)
+                        .put("token", tokens.tokenFor(from.getAddress(), key)), key, args, false);
                 if (stored.isPresent() && ObjectUpdates.boundsFreshness(args)) {
                     updates.checkFresh(stored.get(), args);
                 }

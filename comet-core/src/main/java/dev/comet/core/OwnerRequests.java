@@ -59,4 +59,29 @@ final class OwnerRequests {
             case REMEMBERED -> { }
         }
     }
+
+    /**
+     * Throws the refusal unless the state and log of this node's replica of {@code key} ({@code held}) may be shown
+     * to the caller: the operator, with the node's admin token, or the owner of a signed object, with a state request
+     * it signed (Node#admitStateRead).
+     */
+    void admitStateRead(java.util.Optional<StoredObject> held, dev.comet.id.NodeId key, String adminToken,
+                        OwnerRequest request) {
+        if (adminToken != null) {
+            if (!settings.operator(adminToken)) {
+                throw new CometException(ErrorCode.OPERATOR_ONLY, "the admin token is not this node's (or it has none)");
+            }
+            return;
+        }
+        if (request != null && (!request.operation().equals(OwnerRequest.STATE) || !request.key().equals(key))) {
+            throw new CometException(ErrorCode.BAD_INPUT, "a state read needs a state request for the same key");
+        }
+        StoredObject object = held.orElseThrow(() -> new CometException(ErrorCode.NOT_FOUND,
+                "this node holds no replica of " + key.toHex()));
+        if (!object.signed() && request == null) {
+            throw new CometException(ErrorCode.OPERATOR_ONLY, "an unsigned object's state is shown only to the node's "
+                    + "operator, with its admin token");
+        }
+        admit(object, request);
+    }
 }

@@ -101,6 +101,11 @@ public final class CompactInfo {
         return all;
     }
 
+    /** True when {@code query} carries a BEP 32 {@code want} that lists {@code family} ({@code n4} or {@code n6}). */
+    public static boolean wants(Dict query, String family) {
+        return query.has("want") && query.map().get("want") instanceof List<?> l && wants(l, family);
+    }
+
     private static boolean wants(List<?> want, String family) {
         for (Object w : want) {
             if (w instanceof byte[] b && new String(b, StandardCharsets.ISO_8859_1).equals(family)) {

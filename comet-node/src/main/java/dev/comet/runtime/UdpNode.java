@@ -149,6 +149,25 @@ public final class UdpNode implements AutoCloseable {
         return node.self().address();
     }
 
+    /**
+     * Starts this node's partner in the other address family (a dual-stack node, BEP 32), bound to {@code bind} and
+     * joining through {@code bootstrap}: a node of its own, with its own id, routing table and store
+     * ({@code dataDirectory}, which may be null), as mldht and libtorrent run one DHT per family. It runs on this
+     * node's event loop, and the two are paired ({@link Node#pairWith}): each names the other family's closest
+     * contacts in answers to queries whose {@code want} asks for them.
+     */
+    public UdpNode startOtherFamily(InetSocketAddress bind, Collection<InetSocketAddress> bootstrap,
+                                    DataDirectory dataDirectory, AsoRuntimeFactory runtimes) {
+        if ((bind.getAddress() instanceof java.net.Inet6Address) == (address().getAddress() instanceof java.net.Inet6Address)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "the other family's node needs an address of the other family: "
+                    + Contact.hostPort(address()) + " and " + Contact.hostPort(bind) + " are both IPv"
+                    + (bind.getAddress() instanceof java.net.Inet6Address ? "6" : "4"));
+        }
+        UdpNode other = start(loop, bind, node.config(), bootstrap, dataDirectory, false, runtimes);
+        loop.execute(() -> node.pairWith(other.node));
+        return other;
+    }
+
     /** The settings this node runs with. */
     public NodeConfig config() {
         return node.config();
