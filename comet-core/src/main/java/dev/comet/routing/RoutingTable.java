@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,6 +38,11 @@ public final class RoutingTable {
      * contact heard of or failed goes here too, so in an all-Comet network both hold the same. Null in the overlay.
      */
     private final RoutingTable comets;
+
+    /** Which entries the closest-contact queries may name: not bad; and answered us; and, last query, answered. */
+    private final Predicate<ContactEntry> notBad = e -> liveness(e, 0) != Liveness.BAD;
+    private final Predicate<ContactEntry> answering = e -> notBad.test(e) && e.lastResponse >= 0;
+    private final Predicate<ContactEntry> responsive = e -> answering.test(e) && e.failures == 0;
 
     public RoutingTable(NodeId self, RoutingSettings config, long now) {
         this(self, config, now, true);
@@ -236,7 +242,7 @@ public final class RoutingTable {
 
     /** The {@code n} non-bad contacts closest to {@code target}, closest first: where a lookup starts. */
     public List<Contact> closest(NodeId target, int n, long now) {
-        return closest(target, n, false, false, false);
+        return ClosestWalk.closest(buckets, self, target, n, notBad);
     }
 
     /**
@@ -244,12 +250,12 @@ public final class RoutingTable {
      * tells others (BEP 5 says good nodes), so a contact that only ever sent queries is not passed on.
      */
     public List<Contact> closestAnswering(NodeId target, int n, long now) {
-        return closest(target, n, true, false, false);
+        return ClosestWalk.closest(buckets, self, target, n, answering);
     }
 
     /** As {@link #closestAnswering}, of the contacts that identified themselves as Comet nodes only. */
     public List<Contact> closestAnsweringComet(NodeId target, int n, long now) {
-        return comets.closest(target, n, true, true, false);
+        return ClosestWalk.closest(comets.buckets, self, target, n, comets.answering);
     }
 
     /**
@@ -258,7 +264,7 @@ public final class RoutingTable {
      * query, not after the several it takes to call a contact bad.
      */
     public List<Contact> closestResponsiveComet(NodeId target, int n, long now) {
-        return comets.closest(target, n, true, true, true);
+        return ClosestWalk.closest(comets.buckets, self, target, n, comets.responsive);
     }
 
     /** The overlay's entry for {@code id}, or null. */
@@ -295,55 +301,6 @@ public final class RoutingTable {
     /** As {@link #wants}, for the overlay: a Comet contact heard of second hand whose overlay bucket has room. */
     public boolean wantsComet(NodeId id) {
         return comets.wants(id);
-    }
-
-    private List<Contact> closest(NodeId target, int n, boolean answeredOnly, boolean cometOnly, boolean responsiveOnly) {
-        // every reply asks this, so visit the buckets nearest first and stop once n are found. Bucket j holds ids
-        // that agree with the own id before bit j and differ at j; the deeper buckets together agree at j. When the
-        // target differs from the own id at bit j, bucket j is nearer to it than every deeper bucket; when it agrees,
-        // farther. So: the buckets where it differs, shallow to deep, then the last (its ids interleave), then the
-        // buckets where it agrees, deep to shallow. Within a bucket, keep the n closest so far in order.
-        Comparator<NodeId> byDistance = target.byDistance();
-        Contact[] best = new Contact[n];
-        int last = buckets.size() - 1;
-        int count = 0;
-        for (int j = 0; j < last && count < n; j++) {
-            if (self.bit(j) != target.bit(j)) {
-                count = keepClosest(buckets.get(j), byDistance, best, count, answeredOnly, cometOnly, responsiveOnly);
-            }
-        }
-        if (count < n) {
-            count = keepClosest(buckets.get(last), byDistance, best, count, answeredOnly, cometOnly, responsiveOnly);
-        }
-        for (int j = last - 1; j >= 0 && count < n; j--) {
-            if (self.bit(j) == target.bit(j)) {
-                count = keepClosest(buckets.get(j), byDistance, best, count, answeredOnly, cometOnly, responsiveOnly);
-            }
-        }
-        return List.of(count == n ? best : java.util.Arrays.copyOf(best, count));
-    }
-
-    /** Inserts {@code bucket}'s eligible entries among the {@code count} closest in {@code best}; the new count. */
-    private int keepClosest(Bucket bucket, Comparator<NodeId> byDistance, Contact[] best, int count,
-                            boolean answeredOnly, boolean cometOnly, boolean responsiveOnly) {
-        int n = best.length;
-        for (ContactEntry e : bucket.entries) {
-            if (liveness(e, 0) == Liveness.BAD || answeredOnly && e.lastResponse < 0 || cometOnly && !e.speaksComet
-                    || responsiveOnly && e.failures > 0) {
-                continue;
-            }
-            NodeId id = e.contact.id();
-            if (count == n && (n == 0 || byDistance.compare(id, best[n - 1].id()) >= 0)) {
-                continue;
-            }
-            int at = count < n ? count++ : n - 1;
-            while (at > 0 && byDistance.compare(id, best[at - 1].id()) < 0) {
-                best[at] = best[at - 1];
-                at--;
-            }
-            best[at] = e.contact;
-        }
-        return count;
     }
 
     /**
