@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""Interoperability check: Comet <-> libtorrent 2.0 (BitTorrent Mainline DHT, BEP 5) on 127.0.0.1.
+"""Interoperability check: Comet <-> libtorrent 2.0 (BitTorrent Mainline DHT, BEP 5 and 32) on 127.0.0.1 and ::1.
 
 Run from the repository root with the system interpreter (Debian's python3-libtorrent is built for it):
 
     /usr/bin/python3 interop/libtorrent_interop.py [--verbose] [--keep-logs]
 
 It starts a 5-node Comet cluster, one extra Comet node and three libtorrent sessions (DHT only, loopback
-only), runs the checks below, always stops everything it started, and exits 0 when every check passes,
-1 otherwise (one line per failed check, starting with FAIL). See interop/README.md.
+only), and for check 5 a dual-stack Comet host, three IPv6-only Comet nodes and a libtorrent session on ::1. It
+runs the checks below, always stops everything it started, and exits 0 when every check passes, 1 otherwise (one
+line per failed check, starting with FAIL). See interop/README.md.
 
   1a libtorrent learns Comet nodes through one Comet seed (ping/get_peers answered, nodes usable)
   1b libtorrent announces an info hash through Comet (get_peers tokens + announce_peer accepted)
@@ -15,7 +16,13 @@ only), runs the checks below, always stops everything it started, and exits 0 wh
   2  a Comet node bootstrapped only through a libtorrent session learns the Comet cluster
   3a raw probe: libtorrent answers Comet-style KRPC as shared/notes/mainline-peers.md says
   3b raw probe: Comet answers a libtorrent-format ping and a replayed libtorrent get_peers datagram
-  4  every libtorrent query to a Comet node was answered, and no KRPC error went either way
+  4  every libtorrent query to a Comet node was answered, and no KRPC error went either way (IPv4 and IPv6)
+  5a IPv6 (BEP 32): libtorrent on [::1], seeded with the IPv6 half of a dual-stack Comet host, learns the
+     IPv6-only Comet nodes from its nodes6
+  5b an IPv6-only Comet node bootstrapped only through that libtorrent session learns the Comet IPv6 nodes
+  5c find_node with want [n4, n6] to either half of the dual-stack Comet host returns both families, each in its
+     own list; without want, its own family only
+  5d raw probe: libtorrent answers ping and find_node (with want) over IPv6, with an 18-byte ip and nodes6
 """
 
 import argparse
@@ -46,6 +53,8 @@ JAR = os.path.join(ROOT, "comet-cli", "target", "comet.jar")
 # under a running JVM breaks its lazy class loading (seen: NoClassDefFoundError in the cluster mid-run).
 COMET_CMD = [COMET]
 LOOPBACK = "127.0.0.1"
+LOOPBACK6 = "::1"
+IPV6_OTHERS = 2           # check 5: IPv6-only Comet nodes besides the dual-stack host
 CLUSTER_SIZE = 5
 RUN_BUDGET_S = 85.0       # every wait below is clipped to this overall budget (Comet build time excluded)
 BUILD_TIMEOUT_S = 180.0   # bin/comet rebuilds the jar when a source is newer than it
@@ -136,6 +145,24 @@ def parse_nodes(blob):
         out.append((blob[off:off + 20].hex(),
                     (socket.inet_ntoa(blob[off + 20:off + 24]), int.from_bytes(blob[off + 24:off + 26], "big"))))
     return out
+
+
+def parse_nodes6(blob):
+    """BEP 32 compact IPv6 node infos (38 bytes each) -> list of (hex id, (ip, port)), ip as inet_ntop writes it."""
+    out = []
+    for off in range(0, len(blob) - len(blob) % 38, 38):
+        out.append((blob[off:off + 20].hex(), (socket.inet_ntop(socket.AF_INET6, blob[off + 20:off + 36]),
+                                               int.from_bytes(blob[off + 36:off + 38], "big"))))
+    return out
+
+
+def compact_peer6(ip, port):
+    return socket.inet_pton(socket.AF_INET6, ip) + port.to_bytes(2, "big")
+
+
+def norm6(text):
+    """An IPv6 address the way inet_ntop writes it (Comet prints ::1 as 0:0:0:0:0:0:0:1)."""
+    return socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, text))
 
 
 def show(raw, limit=300):
@@ -266,16 +293,20 @@ def free_udp_block(count, tries=50):
 # ----------------------------------------------------------------------------------------------- libtorrent
 
 class LtSession:
-    """A libtorrent 2.0 session: DHT only, 127.0.0.1 only, every DHT datagram logged (dht_pkt_alert)."""
+    """A libtorrent 2.0 session: DHT only, on 127.0.0.1 or (check 5) ::1 only, every DHT datagram logged
+    (dht_pkt_alert)."""
 
     LIVE = []
 
-    def __init__(self, name):
+    def __init__(self, name, host=LOOPBACK):
         self.name = name
+        self.host = host
         LtSession.LIVE.append(self)
         cat = lt.alert.category_t
         self.session = lt.session({
-            "listen_interfaces": "%s:0" % LOOPBACK,   # the OS picks a free port (TCP + uTP/DHT share it)
+            # the OS picks a free port (TCP + uTP/DHT share it); one family only: a session listening on both
+            # runs a second DHT node with its own id on another port, which listen_port() does not report
+            "listen_interfaces": ("[%s]:0" if ":" in host else "%s:0") % host,
             "enable_dht": True,
             "enable_lsd": False,
             "enable_upnp": False,
@@ -300,17 +331,17 @@ class LtSession:
         self.peer_replies = []       # (info hash hex, [(ip, port)])
         self.log = []
         self._last_poll = 0.0
-        log("%s: libtorrent %s listening on %s:%d" % (name, lt.__version__, LOOPBACK, self.port))
+        log("%s: libtorrent %s listening on %s port %d" % (name, lt.__version__, host, self.port))
 
     def endpoint(self):
-        return (LOOPBACK, self.port)
+        return (self.host, self.port)
 
     def pump(self):
         for a in self.session.pop_alerts():
             kind = type(a).__name__
             if kind == "dht_pkt_alert":
                 msg = a.message()
-                m = re.match(r"(==>|<==) \[([0-9.]+):(\d+)\]", msg)
+                m = re.match(r"(==>|<==) \[(?:([0-9.]+)|\[([0-9A-Fa-f:.]+)\]):(\d+)\]", msg)  # [1.2.3.4:P], [[::1]:P]
                 if not m:
                     continue
                 raw = bytes(a.pkt_buf)
@@ -319,7 +350,7 @@ class LtSession:
                 except ValueError:
                     d = None
                 direction = "out" if m.group(1) == "==>" else "in"
-                self.pkts.append((time.monotonic(), direction, (m.group(2), int(m.group(3))), d, raw))
+                self.pkts.append((time.monotonic(), direction, (m.group(2) or m.group(3), int(m.group(4))), d, raw))
                 if (direction == "out" and isinstance(d, dict) and d.get(b"y") == b"q"
                         and self.node_id is None and isinstance(d.get(b"a"), dict)):
                     nid = d[b"a"].get(b"id")
@@ -396,10 +427,10 @@ def pump_until(sessions, predicate, timeout):
 # ----------------------------------------------------------------------------------------------- raw KRPC
 
 class Probe:
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((LOOPBACK, 0))
-        self.addr = self.sock.getsockname()
+    def __init__(self, host=LOOPBACK):
+        self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((host, 0))
+        self.addr = self.sock.getsockname()[:2]
 
     def ask(self, to, datagram, t, timeout=2.0):
         """Sends datagram; returns (decoded, raw, source) of the first reply with transaction id t, or None."""
@@ -414,6 +445,7 @@ class Probe:
                 raw, src = self.sock.recvfrom(65536)
             except socket.timeout:
                 return None
+            src = src[:2]  # an IPv6 source also carries flow info and scope id
             try:
                 d = bdec(raw)
             except ValueError:
@@ -789,7 +821,8 @@ def check_traffic(res, sessions, comet_eps, stopped_eps):
             else:
                 answered += 1
                 r = ans[3].get(b"r", {})
-                if s.node_id and any(n == s.node_id for n, _ in parse_nodes(r.get(b"nodes", b""))):
+                named = parse_nodes(r.get(b"nodes", b"")) + parse_nodes6(r.get(b"nodes6", b""))
+                if s.node_id and any(n == s.node_id for n, _ in named):
                     self_refs += 1
         # Comet -> libtorrent direction
         for p in s.pkts:
@@ -812,9 +845,9 @@ def check_traffic(res, sessions, comet_eps, stopped_eps):
     res.add("4 no lost queries or KRPC errors between libtorrent and Comet", not errors and not unanswered and sent > 0,
             detail)
     if self_refs:
-        res.note("%d of Comet's answers to libtorrent listed the querying libtorrent node itself in 'nodes' "
-                 "(libtorrent's answers do that too once the querier is in its table); libtorrent then sends "
-                 "queries to itself, harmless" % self_refs)
+        res.note("%d of Comet's answers to libtorrent listed the querying libtorrent node itself in 'nodes' or "
+                 "'nodes6' (libtorrent's answers do that too once the querier is in its table); libtorrent then "
+                 "sends queries to itself, harmless" % self_refs)
 
 
 def observe_same_endpoint(res, cluster, probe):
@@ -837,6 +870,234 @@ def observe_same_endpoint(res, cluster, probe):
                      % (ep[0], ep[1], len(same), sender.addr[0], sender.addr[1], len(same), show(r[1], 600)))
     finally:
         sender.close()
+
+
+# ----------------------------------------------------------------------------------------------- IPv6 (check 5)
+
+class Ipv6Hosts:
+    """Comet's side of check 5: a dual-stack host D (127.0.0.1 and ::1, two paired nodes) bootstrapped from cluster
+    node 0, and IPV6_OTHERS IPv6-only nodes bootstrapped from D's IPv6 half. D starts right after the cluster and the
+    others after check 1, so their JVM start-up overlaps checks 1-3 instead of adding to the run."""
+
+    DUAL_LINE = (r"comet node ([0-9a-f]{40}) listening on udp ([0-9.]+):(\d+) and, in the IPv6 DHT as ([0-9a-f]{40}), "
+                 r"on udp \[([0-9a-fA-F:]+)\]:(\d+)")
+    NODE6_LINE = r"comet node ([0-9a-f]{40}) listening on udp \[([0-9a-fA-F:]+)\]:(\d+)"
+
+    def __init__(self, workdir, cluster):
+        self.workdir = workdir
+        self.dual = CometProcess("dual", ["node", "--bind", LOOPBACK, "--bind6", LOOPBACK6, "--port", "0",
+                                          "--bootstrap", "%s:%d" % cluster[0][1],
+                                          "--data-dir", os.path.join(workdir, "comet-dual")], workdir)
+        self.procs = []
+        self.id4 = self.ep4 = self.id6 = self.ep6 = None
+        self.others = []        # (hex id, ("::1", port)) of the IPv6-only nodes
+        self.problem = None     # why the IPv6 hosts are not usable, or None
+
+    def start_others(self):
+        m = self.dual.wait_for(self.DUAL_LINE, BUDGET.clip(20))
+        if not m:
+            self.problem = ("the dual-stack Comet host did not start (exit %s): %s"
+                            % (self.dual.proc.poll(), self.dual.stderr_tail()))
+            return
+        self.id4, self.ep4 = m.group(1), (m.group(2), int(m.group(3)))
+        self.id6, self.ep6 = m.group(4), (norm6(m.group(5)), int(m.group(6)))
+        for i in range(IPV6_OTHERS):
+            self.procs.append(CometProcess("ipv6-%d" % i, [
+                "node", "--bind", LOOPBACK6, "--port", "0", "--bootstrap", "[%s]:%d" % self.ep6,
+                "--data-dir", os.path.join(self.workdir, "comet-ipv6-%d" % i)], self.workdir))
+
+    def ready(self):
+        """True when D and every IPv6-only node printed its line; self.problem says why not."""
+        if self.problem is None and not self.procs:
+            self.start_others()
+        if self.problem:
+            return False
+        for p in self.procs[len(self.others):]:
+            m = p.wait_for(self.NODE6_LINE, BUDGET.clip(20))
+            if not m:
+                self.problem = "IPv6 Comet node %s did not start (exit %s): %s" % (p.name, p.proc.poll(),
+                                                                                  p.stderr_tail())
+                return False
+            self.others.append((m.group(1), (norm6(m.group(2)), int(m.group(3)))))
+        return True
+
+    def comet_eps(self):
+        return {ep for _, ep in self.others} | ({self.ep6} if self.ep6 else set())
+
+
+def check_ipv6_libtorrent_learns_comet(res, v6, e):
+    """5a: session E on ::1, seeded with the IPv6 half of the dual-stack host only, learns the IPv6-only nodes."""
+    name = "5a libtorrent learns Comet nodes over IPv6"
+    if not v6.ready():
+        res.add(name, False, v6.problem)
+        return False
+    ids = {nid for nid, _ in v6.others}
+    started = time.monotonic()
+    e.add_node(v6.ep6)
+    pump_until([e], kick_then(e, lambda: ids <= set(e.table)), 15)
+    took = time.monotonic() - started
+    learned = sorted(ids & set(e.table))
+    wrong_ep = ["%s at %s:%d" % (n[:12], e.table[n][0], e.table[n][1]) for n in learned
+                if e.table[n] not in v6.comet_eps()]
+    comet_eps = v6.comet_eps()
+    methods, answered, listed, problems = {}, 0, set(), []
+    for p in e.queries_out():
+        if p[2] not in comet_eps:
+            continue
+        q = p[3].get(b"q", b"?").decode("latin-1")
+        methods[q] = methods.get(q, 0) + 1
+        ans = e.answer_to(p)
+        if ans is None:
+            continue
+        r = ans[3].get(b"r", {})
+        if ans[3].get(b"y") != b"r":
+            problems.append("%s:%d answered %s to %s" % (p[2][0], p[2][1], show(ans[4]), show(p[4])))
+            continue
+        answered += 1
+        n6 = r.get(b"nodes6", b"")
+        if q in ("get_peers", "find_node") and (not isinstance(n6, bytes) or len(n6) % 38
+                                                or any(a[0] != LOOPBACK6 for _, a in parse_nodes6(n6))):
+            problems.append("nodes6 of %s:%d is not a list of [::1] contacts: %s" % (p[2][0], p[2][1], show(ans[4])))
+        elif q in ("get_peers", "find_node"):
+            listed |= {n for n, _ in parse_nodes6(n6)}
+        if r.get(b"nodes"):
+            problems.append("%s:%d put IPv4 contacts under nodes for libtorrent's IPv6 query: %s"
+                            % (p[2][0], p[2][1], show(ans[4])))
+    detail = ("libtorrent [%s]:%d seeded with the dual-stack host's IPv6 half [%s]:%d only; after %.1f s its table "
+              "holds %d nodes, %d/%d of the IPv6-only Comet nodes; it sent %s to Comet over IPv6, %d answered with r; "
+              "the nodes6 it got named %d/%d of them"
+              % (e.host, e.port, v6.ep6[0], v6.ep6[1], took, len(e.table), len(learned), len(ids),
+                 ", ".join("%d %s" % (n, q) for q, n in sorted(methods.items())) or "nothing", answered,
+                 len(listed & ids), len(ids)))
+    if wrong_ep:
+        problems.append("learned at the wrong endpoint: " + ", ".join(wrong_ep))
+    if problems:
+        detail += "; PROBLEMS: " + "; ".join(problems[:3])
+    res.add(name, len(learned) == len(ids) and answered > 0 and not problems, detail)
+    return True
+
+
+def check_ipv6_comet_routes_through_libtorrent(res, v6, e, workdir):
+    """5b: IPv6-only Comet node Y, bootstrapped only through libtorrent session E over ::1, learns the Comet nodes."""
+    name = "5b Comet routes through libtorrent over IPv6"
+    ids = {nid for nid, _ in v6.others} | {v6.id6}
+    data_dir = os.path.join(workdir, "comet-node6")
+    started = time.monotonic()
+    node = CometProcess("node6", ["node", "--bind", LOOPBACK6, "--port", "0", "--bootstrap", "[%s]:%d" % e.endpoint(),
+                                  "--data-dir", data_dir], workdir)
+    m = node.wait_for(Ipv6Hosts.NODE6_LINE, BUDGET.clip(20))
+    if not m:
+        res.add(name, False, "the Comet node did not start (exit %s): %s" % (node.proc.poll(), node.stderr_tail()))
+        return None
+    y_id, y_ep = m.group(1), (norm6(m.group(2)), int(m.group(3)))
+    contacts_path = os.path.join(data_dir, "contacts")
+
+    def known():
+        try:
+            with open(contacts_path) as f:  # "<id> <address>:<port>", the IPv6 address without brackets
+                return {l.split()[0] for l in f if len(l.split()) == 2} & ids
+        except OSError:
+            return set()
+
+    joined = pump_until([e], lambda: len(known()) >= len(ids) - 1, 20)
+    took = time.monotonic() - started
+    q_from_y = [p for p in e.pkts if p[1] == "in" and p[2] == y_ep and isinstance(p[3], dict)
+                and p[3].get(b"y") == b"q"]
+    told = set()
+    for p in e.pkts:
+        if p[1] == "out" and p[2] == y_ep and isinstance(p[3], dict) and p[3].get(b"y") == b"r":
+            told |= {n for n, _ in parse_nodes6(p[3].get(b"r", {}).get(b"nodes6", b""))} & ids
+    detail = ("node %s on [%s]:%d bootstrapped only via libtorrent [%s]:%d; libtorrent got %d queries (%s) from it "
+              "and named %d/%d Comet IPv6 nodes in its nodes6; %.1f s after start its contacts file lists %d/%d of them"
+              % (y_id[:12], y_ep[0], y_ep[1], e.host, e.port, len(q_from_y),
+                 ",".join(sorted({p[3].get(b"q", b"?").decode("latin-1") for p in q_from_y})), len(told), len(ids),
+                 took, len(known()), len(ids)))
+    res.add(name, joined and len(told) >= 1, detail)
+    return y_ep
+
+
+def check_dual_stack_want(res, v6, v4_ids):
+    """5c: find_node with want [n4, n6] to either half of the dual-stack host names both families, each in its own
+    list; without want, each half names its own family only."""
+    name = "5c a dual-stack Comet host answers BEP 32 want"
+    if v6.problem or not v6.ep6:
+        res.add(name, False, v6.problem or "the dual-stack host is not up")
+        return
+    v6_ids = {nid for nid, _ in v6.others}
+    problems, seen = [], []
+    for host, ep, own_id in ((LOOPBACK, v6.ep4, v6.id4), (LOOPBACK6, v6.ep6, v6.id6)):
+        probe = Probe(host)
+        try:
+            label = ("IPv6 half [%s]:%d" if host == LOOPBACK6 else "IPv4 half %s:%d") % ep
+            want_ip = (compact_peer6 if host == LOOPBACK6 else compact_peer)(*probe.addr)
+            for want in (["n4", "n6"], None):
+                args = {"id": os.urandom(20), "target": os.urandom(20)}
+                if want:
+                    args["want"] = want
+                r = probe.query(ep, "find_node", args)
+                what = "%s, want %s" % (label, want or "absent")
+                if not r or r[0].get(b"y") != b"r":
+                    problems.append("%s: %s" % (what, show(r[1]) if r else "no answer in 2 s"))
+                    continue
+                d = r[0]
+                rv = d.get(b"r", {})
+                n4, n6 = rv.get(b"nodes", b""), rv.get(b"nodes6", b"")
+                c4, c6 = parse_nodes(n4), parse_nodes6(n6)
+                bad = []
+                if rv.get(b"id") != bytes.fromhex(own_id):
+                    bad.append("r.id is not the half's id %s" % own_id[:12])
+                if d.get(b"ip") != want_ip:
+                    bad.append("ip %r is not our address" % d.get(b"ip"))
+                if len(n4) % 26 or any(a[0] != LOOPBACK or n in v6_ids for n, a in c4):
+                    bad.append("nodes holds non-IPv4 or IPv6-DHT contacts")
+                if len(n6) % 38 or any(a[0] != LOOPBACK6 or n in v4_ids for n, a in c6):
+                    bad.append("nodes6 holds non-IPv6 or IPv4-DHT contacts")
+                if want:
+                    if not c4 or not c6:
+                        bad.append("want [n4, n6] gave %d nodes and %d nodes6, both must be non-empty"
+                                   % (len(c4), len(c6)))
+                elif host == LOOPBACK and (c6 or not c4):
+                    bad.append("no want: the IPv4 half gave %d nodes6 and %d nodes" % (len(c6), len(c4)))
+                elif host == LOOPBACK6 and (c4 or not c6):
+                    bad.append("no want: the IPv6 half gave %d nodes and %d nodes6" % (len(c4), len(c6)))
+                seen.append("%s -> %d nodes + %d nodes6" % (what, len(c4), len(c6)))
+                if bad:
+                    problems.append("%s: %s: %s" % (what, "; ".join(bad), show(r[1], 400)))
+        finally:
+            probe.close()
+    text = "; ".join(seen)
+    if problems:
+        text += "; PROBLEMS: " + "; ".join(problems)
+    res.add(name, not problems, text)
+
+
+def check_probe_libtorrent6(res, e):
+    """5d: what libtorrent answers over IPv6: a raw ping and find_node with want [n4, n6] from a [::1] socket."""
+    ep = e.endpoint()
+    probe = Probe(LOOPBACK6)
+    problems, seen = [], []
+    try:
+        r = probe.query(ep, "ping", {"id": os.urandom(20)})
+        if not r or r[0].get(b"y") != b"r" or len(r[0].get(b"r", {}).get(b"id", b"")) != 20:
+            problems.append("ping: %s" % (show(r[1]) if r else "no answer in 2 s"))
+        else:
+            seen.append("ping->r.id %s, %d-byte ip" % (r[0][b"r"][b"id"].hex()[:12], len(r[0].get(b"ip", b""))))
+            if r[0].get(b"ip") != compact_peer6(*probe.addr):
+                problems.append("ping: ip %r is not our [::1] address" % r[0].get(b"ip"))
+        r = probe.query(ep, "find_node", {"id": os.urandom(20), "target": os.urandom(20), "want": ["n4", "n6"]})
+        rv = r[0].get(b"r", {}) if r else {}
+        n6 = rv.get(b"nodes6")
+        if not r or r[0].get(b"y") != b"r" or not isinstance(n6, bytes) or not n6 or len(n6) % 38:
+            problems.append("find_node want [n4, n6]: %s" % (show(r[1]) if r else "no answer in 2 s"))
+        else:
+            seen.append("find_node want [n4,n6]->%d nodes6%s" % (len(n6) // 38, ", nodes %d bytes" % len(rv[b"nodes"])
+                                                                 if b"nodes" in rv else ", no nodes key"))
+    finally:
+        probe.close()
+    text = "libtorrent [%s]:%d: %s" % (ep[0], ep[1], "; ".join(seen))
+    if problems:
+        text += "; PROBLEMS: " + "; ".join(problems)
+    res.add("5d libtorrent answers KRPC over IPv6", not problems, text)
 
 
 # ----------------------------------------------------------------------------------------------- main
@@ -885,6 +1146,7 @@ def main():
             return finish(res, workdir, sessions, keep=True, started=started)
         _, cluster = up
         comet_eps = {ep for _, ep in cluster}
+        v6 = Ipv6Hosts(workdir, cluster)  # for check 5; starts now so that its JVMs start during checks 1-3
 
         a, b, c = LtSession("A"), LtSession("B"), LtSession("C")
         sessions += [a, b, c]
@@ -892,6 +1154,7 @@ def main():
         check_libtorrent_learns_comet(res, cluster, a)
         check_announce_and_get_peers(res, cluster, a, b, workdir)
         res.note("check 1 took %.1f s" % (time.monotonic() - t))
+        v6.start_others()
 
         t = time.monotonic()
         n_ep = check_comet_routes_through_libtorrent(res, cluster, c, workdir)
@@ -904,6 +1167,20 @@ def main():
         check_probe_libtorrent(res, probe, a)
         check_probe_comet(res, probe, cluster, a)
         res.note("check 3 took %.1f s" % (time.monotonic() - t))
+
+        t = time.monotonic()
+        e = LtSession("E", LOOPBACK6)
+        sessions.append(e)
+        if check_ipv6_libtorrent_learns_comet(res, v6, e):
+            y_ep = check_ipv6_comet_routes_through_libtorrent(res, v6, e, workdir)
+            if y_ep:
+                comet_eps.add(y_ep)
+        else:
+            res.add("5b Comet routes through libtorrent over IPv6", False, "not run: " + str(v6.problem))
+        comet_eps |= v6.comet_eps()
+        check_dual_stack_want(res, v6, {nid for nid, _ in cluster} | {v6.id4})
+        check_probe_libtorrent6(res, e)
+        res.note("check 5 took %.1f s (its Comet hosts started during checks 1-3)" % (time.monotonic() - t))
 
         pump_until(sessions, lambda: False, 1.0)  # late answers
         stopped = set()
