@@ -216,8 +216,6 @@ final class ObjectUpdates {
         byte[] hash = ObjectVersions.sha256(applied.value());
         int counted = Math.min(others, replicas.size());
         int majority = (counted + 1) / 2 + 1;
-        java.util.Set<NodeId> voters = new java.util.HashSet<>();
-        replicas.subList(0, counted).forEach(c -> voters.add(c.id()));
         int[] confirmed = {1};
         Dict[] newer = {null};
         Dict.Builder args = Dict.builder().put("id", self.id()).put("k", p.key()).put("ver", version)
@@ -234,7 +232,10 @@ final class ObjectUpdates {
                         + "the primary, but " + confirmed[0] + " of " + total + " replicas hold it, fewer than a majority"));
             }
         });
-        for (Contact replica : replicas) {
+        for (int i = 0; i < replicas.size(); i++) {
+            Contact replica = replicas.get(i);
+            // the list is closest first, so the first counted are the replicas whose confirmations make the majority
+            boolean votes = i < counted;
             transactions.send(replica.address(), replica.id(), "comet_version", query, new QueryCallback() {
                 @Override
                 public void onResponse(Contact from, KrpcResponse response) {
@@ -242,7 +243,7 @@ final class ObjectUpdates {
                     long theirs = r.optionalInteger("ver", -1);
                     byte[] theirHash = r.optionalBytes("h");
                     if (theirs == version && Arrays.equals(theirHash, hash)) {
-                        confirmed[0] += voters.contains(replica.id()) ? 1 : 0;
+                        confirmed[0] += votes ? 1 : 0;
                     } else if (theirs >= version && r.has("b")
                             && (newer[0] == null || theirs > newer[0].integer("ver"))) {
                         newer[0] = r;

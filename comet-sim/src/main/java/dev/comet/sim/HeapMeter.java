@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 
-/** Peak heap use of this JVM, for the {@code peak_heap_mb} field of run reports. */
+/** Heap use of this JVM, for run reports: the peak ({@code peak_heap_mb}), and what is left after a collection. */
 public final class HeapMeter {
     private HeapMeter() {
     }
@@ -28,5 +28,12 @@ public final class HeapMeter {
             }
         }
         return peak / (1024 * 1024);
+    }
+
+    /** The heap in use after a collection, in MiB: what the live objects take, without the garbage. */
+    public static long usedAfterCollectionMegabytes() {
+        System.gc();
+        Runtime r = Runtime.getRuntime();
+        return (r.totalMemory() - r.freeMemory()) / (1024 * 1024);
     }
 }

@@ -20,6 +20,8 @@ import java.util.random.RandomGenerator;
  */
 public final class SimNetwork {
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    /** Hosts gone since the queue was last swept of their events' tasks ({@link #hostGone}). */
+    private int goneSinceSweep;
     private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
     private final Random random;
     private final NetworkFaults faults = new NetworkFaults(this);
@@ -150,9 +152,38 @@ public final class SimNetwork {
         if (++events % watchEvery == 0) {
             watcher.run();
         }
-        if (!e.cancelled && (e.owner == null || e.owner.alive)) {
-            e.task.run();
+        Runnable task = e.task;
+        if (task != null && (e.owner == null || e.owner.alive)) {
+            task.run();
         }
+    }
+
+    /**
+     * A host left: once hosts have left as many as a tenth of those on the network since the last sweep, lets go of
+     * what their pending events would have run. Those events never run (their host is gone), but until their time
+     * comes their tasks hold their nodes' whole state: with churn, hundreds of departed nodes an hour (measured: 396
+     * departed nodes held in a 300-node network, the heap growing hour after hour). A sweep is one pass over the
+     * queue; it draws nothing and moves nothing, so the run is the same.
+     */
+    private void hostGone() {
+        if (++goneSinceSweep < Math.max(64, hosts.size() / 10)) {
+            return;
+        }
+        goneSinceSweep = 0;
+        for (Event e : queue) {
+            if (e.owner != null && !e.owner.alive) {
+                e.task = null;
+            }
+        }
+    }
+
+    /** Pending events that still hold a task to run (neither cancelled, nor of a host gone and swept). */
+    int eventsHoldingTasks() {
+        int n = 0;
+        for (Event e : queue) {
+            n += e.task != null ? 1 : 0;
+        }
+        return n;
     }
 
     private Event enqueue(Host owner, long delayMillis, Runnable task) {
@@ -237,6 +268,7 @@ public final class SimNetwork {
         public void kill() {
             alive = false;
             hosts.remove(address);
+            hostGone();
         }
 
         /**
@@ -313,8 +345,8 @@ public final class SimNetwork {
         final long time;
         final long seq;
         final Host owner;
-        final Runnable task;
-        boolean cancelled;
+        /** Null once cancelled, or once its host is gone (a swept event): what it would run is let go. */
+        Runnable task;
 
         Event(long time, long seq, Host owner, Runnable task) {
             this.time = time;
@@ -325,7 +357,7 @@ public final class SimNetwork {
 
         @Override
         public void cancel() {
-            cancelled = true;
+            task = null; // its closure holds its node's state: a stopped node's timers must not keep it
         }
 
         @Override

@@ -8,12 +8,14 @@ import java.util.Map;
 
 /**
  * What a scenario run found: each check with its observed value, each series, the handlers' work, the operations'
- * counts, the script's notes; then what the run cost (wall time, peak heap), which is not part of the seeded report.
+ * counts, the script's notes; then what the run cost (wall time, peak heap, the heap left after a collection at each
+ * virtual hour: how a soak shows a leak), which is not part of the seeded report.
  * An immutable value.
  */
 public record ScenarioReport(String name, String file, long seed, int nodes, boolean withoutHandlers,
                              long durationSeconds, List<CheckResult> checks, List<SeriesResult> series,
-                             Map<String, Object> totals, List<String> notes, double wallSeconds, long peakHeapMb) {
+                             Map<String, Object> totals, List<String> notes, double wallSeconds, long peakHeapMb,
+                             List<Long> heapByHourMb) {
     public ScenarioReport {
         checks = List.copyOf(checks);
         series = List.copyOf(series);
@@ -80,7 +82,14 @@ public record ScenarioReport(String name, String file, long seed, int nodes, boo
 
     /** The measurements, one line: not part of the seeded report. */
     public String measurements() {
-        return String.format(Locale.ROOT, "measured: wall %.2f s, peak heap %d MiB", wallSeconds, peakHeapMb);
+        String line = String.format(Locale.ROOT, "measured: wall %.2f s, peak heap %d MiB", wallSeconds, peakHeapMb);
+        if (heapByHourMb.size() < 2) {
+            return line;
+        }
+        long first = heapByHourMb.get(0);
+        long last = heapByHourMb.get(heapByHourMb.size() - 1);
+        return line + String.format(Locale.ROOT, "; heap after a collection: %d MiB at virtual hour 1, %d MiB at hour "
+                + "%d (%+.1f %%)", first, last, heapByHourMb.size(), 100.0 * (last - first) / Math.max(1, first));
     }
 
     /** The report as JSON fields (plain maps, lists, strings and numbers), measurements included. */
@@ -121,6 +130,7 @@ public record ScenarioReport(String name, String file, long seed, int nodes, boo
         out.put("notes", notes);
         out.put("wall_seconds", wallSeconds);
         out.put("peak_heap_mb", peakHeapMb);
+        out.put("heap_after_gc_by_hour_mb", heapByHourMb);
         return out;
     }
 }

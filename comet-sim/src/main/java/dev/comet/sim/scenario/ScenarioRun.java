@@ -27,6 +27,9 @@ public final class ScenarioRun {
     private final Map<String, Series> series = new LinkedHashMap<>();
     private final Map<String, Scenario.SeriesSpec> specs = new LinkedHashMap<>();
     private final List<ScenarioReport.CheckResult> results = new ArrayList<>();
+    /** The heap left after a collection at each virtual hour, in MiB (a measurement). */
+    private final List<Long> heapByHour = new ArrayList<>();
+    private static final long HOUR_MILLIS = 3_600_000L;
     private final boolean withoutHandlers;
     private ScenarioOperations operations;
     private long start;
@@ -91,6 +94,7 @@ public final class ScenarioRun {
                 network.schedule(start + c.atSeconds() * 1000 - network.now(), () -> evaluate(c));
             }
         }
+        measureHeapHourly(start + HOUR_MILLIS, end);
         simulation.phase("running", () -> (network.now() - start) / (double) Math.max(1, end - start));
         network.runUntil(script::failedInCallback, end);
         script.rethrowDeferred();
@@ -102,6 +106,21 @@ public final class ScenarioRun {
         results.sort(java.util.Comparator.comparingInt(r -> scenario.checks().stream().map(Scenario.CheckSpec::name)
                 .toList().indexOf(r.name())));
         return report((System.nanoTime() - wallStart) / 1e9);
+    }
+
+    /**
+     * At each virtual hour of the timeline, the heap left after a collection: what a soak compares (a leak grows it
+     * hour after hour). A measurement, not part of the seeded report; it draws nothing, so the run is the same.
+     */
+    private void measureHeapHourly(long at, long end) {
+        if (at > end) {
+            return;
+        }
+        SimNetwork network = simulation.network();
+        network.schedule(at - network.now(), () -> {
+            heapByHour.add(HeapMeter.usedAfterCollectionMegabytes());
+            measureHeapHourly(at + HOUR_MILLIS, end);
+        });
     }
 
     private void sample(Scenario.SeriesSpec s, long at) {
@@ -169,6 +188,6 @@ public final class ScenarioRun {
         operations.counters().forEach(totals::put);
         return new ScenarioReport(scenario.name(), scenario.file(), scenario.seed(), scenario.network().nodes(),
                 withoutHandlers, scenario.durationSeconds(), results, out, totals, operations.notes(),
-                Math.round(wallSeconds * 100) / 100.0, HeapMeter.peakMegabytes());
+                Math.round(wallSeconds * 100) / 100.0, HeapMeter.peakMegabytes(), List.copyOf(heapByHour));
     }
 }

@@ -32,6 +32,28 @@ class ScenarioRunTest {
     }
 
     @Test
+    void aRunOfHoursMeasuresTheHeapAfterACollectionAtEachVirtualHour(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("hours.scenario.lua");
+        Files.writeString(file, "scenario { duration = 7200 }\nnetwork { nodes = 20, settle = 30 }\n"
+                + "series { name = \"live\", every = 3600, sample = function() return live_nodes() end }\n");
+        ScenarioReport r = ScenarioRun.run(file, ScenarioRun.Options.defaults());
+        assertThat(r.heapByHourMb()).hasSize(2).allSatisfy(mb -> assertThat(mb).isPositive());
+        assertThat(r.measurements()).contains("heap after a collection").contains("at hour 2");
+        assertThat(r.fields()).containsKey("heap_after_gc_by_hour_mb");
+        assertThat(r.text()).as("a measurement, not part of the seeded report").doesNotContain("heap after");
+    }
+
+    @Test
+    void theSoakScenarioLoadsWithItsChecks() {
+        ScenarioScript script = ScenarioScript.load(SoakTest.soakScenario(), false);
+        assertThat(script.scenario().durationSeconds()).isEqualTo(86_400);
+        assertThat(script.scenario().network().nodes()).isEqualTo(10_000);
+        assertThat(script.scenario().objects()).hasSize(100);
+        assertThat(script.scenario().checks()).extracting(Scenario.CheckSpec::name).contains(
+                "every get found its object", "every object is readable after a day");
+    }
+
+    @Test
     void withoutHandlersTheCounterScenarioFailsItsChecks() throws Exception {
         ScenarioReport r = ScenarioRun.run(resource("counter.scenario.lua"),
                 new ScenarioRun.Options(null, null, null, true, dev.comet.sim.Progress.NONE));

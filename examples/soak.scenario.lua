@@ -1,0 +1,48 @@
+-- The soak (issue #14): 10,000 nodes with churn (sessions exponential, mean 30 minutes: about 480,000 departures, each
+-- replaced by a newcomer) for 24 virtual hours, under a steady workload: 100 objects with a timer every 5 minutes
+-- (each replica counts its runs), a put of one of them every 36 s (each re-put once an hour on average), and a get
+-- of one every 10 s. Every get must find its object, and at the end every object (they live 3 days) is read once more.
+-- The report's last line gives the heap left after a collection at each virtual hour: the soak passes when the
+-- heap at hour 24 is within 10 % of the heap at hour 1 (SoakTest, mvn -Psoak). Run it on demand:
+--   JAVA_OPTS=-Xmx12g bin/comet sim --scenario examples/soak.scenario.lua --progress
+--   bin/comet sim --scenario examples/soak.scenario.lua --nodes 1000      (a smaller network, the same day)
+scenario { name = "soak", seed = 1, duration = 86400 }
+network { nodes = 10000, latency = {10, 100}, settle = 600, churn = { session = "exponential", mean = 1800 } }
+
+local N = 100
+local COUNTER = [[
+aso.timerInterval = 300
+aso.runs = 0
+function onTimer() self.runs = self.runs + 1 end
+function onGet() return {self.value, self.runs} end
+]]
+local objects = {}
+for i = 1, N do
+  objects[i] = object { name = "soak " .. i, code = COUNTER, replicas = 8, ttl = 3 * 86400,
+                        set = { value = "soak object " .. i } }
+end
+
+series { name = "gets" }                 -- 1 when a get found its object, 0 when not
+series { name = "puts accepted" }        -- replicas that took each put
+series { name = "readable at the end" }
+series { name = "replicas of object 1", every = 3600, sample = function() return replicas(objects[1]) end }
+series { name = "live nodes", every = 3600, sample = function() return live_nodes() end }
+series { name = "handler invocations", every = 3600, sample = function() return invocations() end }
+
+at(0, function() for i = 1, N do put(objects[i]) end end)
+every(36, function()
+  update(objects[math.random(N)], { on = function(r) record("puts accepted", r.accepted) end })
+end, { from = 120 })
+every(10, function()
+  get(objects[math.random(N)], { on = function(a) record("gets", a.found and 1 or 0) end })
+end, { from = 300 })
+at(86400 - 600, function()
+  for i = 1, N do
+    get(objects[i], { on = function(a) record("readable at the end", a.found and 1 or 0) end })
+  end
+end)
+
+check { name = "every get found its object", series = "gets", stat = "min", equals = 1 }
+check { name = "a day of gets", series = "gets", stat = "count", at_least = 8000 }
+check { name = "every put was taken", series = "puts accepted", stat = "min", at_least = 1 }
+check { name = "every object is readable after a day", series = "readable at the end", stat = "sum", equals = N }
