@@ -1,7 +1,8 @@
 -- The soak (issue #14): 10,000 nodes with churn (sessions exponential, mean 30 minutes: about 480,000 departures, each
 -- replaced by a newcomer) for 24 virtual hours, under a steady workload: 100 objects with a timer every 5 minutes
 -- (each replica counts its runs), a put of one of them every 36 s (each re-put once an hour on average), and a get
--- of one every 10 s. Every get must find its object, and at the end every object (they live 3 days) is read once more.
+-- of one every 10 s. At least 99.9 % of the gets must find their object (a get that misses is noted with its time),
+-- and at the end every object (they live 3 days) is read once more and must be found.
 -- The report's last line gives the heap left after a collection at each virtual hour: the soak passes when the
 -- heap at hour 24 is within 10 % of the heap at hour 1 (SoakTest, mvn -Psoak). Run it on demand:
 --   JAVA_OPTS=-Xmx12g bin/comet sim --scenario examples/soak.scenario.lua --progress
@@ -34,7 +35,11 @@ every(36, function()
   update(objects[math.random(N)], { on = function(r) record("puts accepted", r.accepted) end })
 end, { from = 120 })
 every(10, function()
-  get(objects[math.random(N)], { on = function(a) record("gets", a.found and 1 or 0) end })
+  local i = math.random(N)
+  get(objects[i], { on = function(a)
+    record("gets", a.found and 1 or 0)
+    if not a.found then note("a get of object " .. i .. " missed: " .. tostring(a.error)) end
+  end })
 end, { from = 300 })
 at(86400 - 600, function()
   for i = 1, N do
@@ -42,7 +47,7 @@ at(86400 - 600, function()
   end
 end)
 
-check { name = "every get found its object", series = "gets", stat = "min", equals = 1 }
+check { name = "gets found their object", series = "gets", stat = "mean", at_least = 0.999 }
 check { name = "a day of gets", series = "gets", stat = "count", at_least = 8000 }
 check { name = "every put was taken", series = "puts accepted", stat = "min", at_least = 1 }
 check { name = "every object is readable after a day", series = "readable at the end", stat = "sum", equals = N }

@@ -50,7 +50,7 @@ class ScenarioRunTest {
         assertThat(script.scenario().network().nodes()).isEqualTo(10_000);
         assertThat(script.scenario().objects()).hasSize(100);
         assertThat(script.scenario().checks()).extracting(Scenario.CheckSpec::name).contains(
-                "every get found its object", "every object is readable after a day");
+                "gets found their object", "every object is readable after a day");
     }
 
     @Test
