@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 /** Canonical bencode encoding and strict, bounded decoding (BEP 3), as used by KRPC messages. */
 public final class Bencode {
@@ -53,17 +52,22 @@ public final class Bencode {
      * unsigned bytes. Any other type, null included, is a {@link BencodeException} with offset -1.
      */
     public static byte[] encode(Object value) {
-        Encoder e = new Encoder();
+        Encoder e = new Encoder(Math.max(1, EncodedLength.of(value, 0)));
         e.value(value, 0);
         return e.toByteArray();
     }
 
     private static final class Encoder {
-        private byte[] buf = new byte[128];
+        private byte[] buf;
         private int len;
 
+        /** An encoder whose buffer holds {@code capacity} bytes: the value's exact length, so nothing is copied. */
+        Encoder(int capacity) {
+            buf = new byte[capacity];
+        }
+
         byte[] toByteArray() {
-            return Arrays.copyOf(buf, len);
+            return len == buf.length ? buf : Arrays.copyOf(buf, len);
         }
 
         private void ensure(int extra) {
@@ -87,19 +91,20 @@ public final class Bencode {
 
         /** Writes the decimal digits of v (with '-' if negative), Long.MIN_VALUE included, without allocating. */
         private void writeLong(long v) {
-            ensure(20);
             if (v == 0) {
-                buf[len++] = '0';
+                put((byte) '0');
                 return;
-            }
-            if (v < 0) {
-                buf[len++] = '-';
-            } else {
-                v = -v; // work on the negative side so Long.MIN_VALUE needs no special case
             }
             int digits = 0;
             for (long t = v; t != 0; t /= 10) {
                 digits++;
+            }
+            // only the room it takes: the buffer is sized to the value's exact length
+            ensure(digits + (v < 0 ? 1 : 0));
+            if (v < 0) {
+                buf[len++] = '-';
+            } else {
+                v = -v; // work on the negative side so Long.MIN_VALUE needs no special case
             }
             int end = len + digits;
             for (int p = end - 1; p >= len; p--) {
@@ -164,7 +169,12 @@ public final class Bencode {
             } else if (v instanceof Map<?, ?> map) {
                 checkDepth(depth);
                 put((byte) 'd');
-                if (map instanceof SortedMap<?, ?> sorted && sorted.comparator() == null) {
+                if (map instanceof BencodeMap sorted) {
+                    for (int i = 0, n = sorted.size(); i < n; i++) {
+                        key(sorted.keyAt(i));
+                        value(sorted.valueAt(i), depth + 1);
+                    }
+                } else if (map instanceof SortedMap<?, ?> sorted && sorted.comparator() == null) {
                     // Natural String order equals unsigned byte order for chars <= 0xFF (others are refused).
                     for (Map.Entry<?, ?> e : map.entrySet()) {
                         key(e.getKey());
@@ -206,8 +216,8 @@ public final class Bencode {
 
     /**
      * Strictly decodes exactly one bencoded value filling all of {@code data}: {@code byte[]} for strings,
-     * {@code Long} for integers, {@code ArrayList<Object>} for lists and {@code TreeMap<String,Object>} for
-     * dictionaries (keys as ISO-8859-1 strings of the raw key bytes). Anything that is not the unique canonical
+     * {@code Long} for integers, {@code ArrayList<Object>} for lists and {@link BencodeMap} for
+     * dictionaries (keys as ISO-8859-1 strings of the raw key bytes, iterated in order). Anything that is not the unique canonical
      * encoding of a value, or exceeds {@code limits}, is a {@link BencodeException} carrying the offending offset.
      */
     public static Object decode(byte[] data, BencodeLimits limits) {
@@ -254,10 +264,10 @@ public final class Bencode {
          * limit can exhaust the Java stack; the depth is checked before a container is opened.
          */
         Object value() {
-            Object[] open = new Object[8];          // open containers, innermost last
-            String[] pendingKey = new String[8];    // per open dictionary: key awaiting its value
-            int[] prevKeyStart = new int[8];        // per open dictionary: raw bytes of the previous key
-            int[] prevKeyEnd = new int[8];
+            Object[] open = new Object[4];          // open containers, innermost last
+            String[] pendingKey = new String[4];    // per open dictionary: key awaiting its value
+            int[] prevKeyStart = new int[4];        // per open dictionary: raw bytes of the previous key
+            int[] prevKeyEnd = new int[4];
             int sp = 0;
             while (true) {
                 Object v;
@@ -267,7 +277,7 @@ public final class Bencode {
                     v = open[--sp];
                     open[sp] = null;
                 } else {
-                    if (sp > 0 && open[sp - 1] instanceof TreeMap) {
+                    if (sp > 0 && open[sp - 1] instanceof BencodeMap) {
                         int f = sp - 1;
                         int keyAt = pos;
                         if (!isDigit(c)) {
@@ -290,7 +300,7 @@ public final class Bencode {
                         }
                         prevKeyStart[f] = start;
                         prevKeyEnd[f] = end;
-                        pendingKey[f] = new String(data, start, end - start, StandardCharsets.ISO_8859_1);
+                        pendingKey[f] = DictionaryKeys.key(data, start, end);
                         c = data[pos] & 0xFF;
                     }
                     if (isDigit(c)) {
@@ -312,7 +322,7 @@ public final class Bencode {
                             prevKeyStart = Arrays.copyOf(prevKeyStart, cap);
                             prevKeyEnd = Arrays.copyOf(prevKeyEnd, cap);
                         }
-                        open[sp] = c == 'l' ? new ArrayList<Object>() : new TreeMap<String, Object>();
+                        open[sp] = c == 'l' ? new ArrayList<Object>() : new BencodeMap(6);
                         prevKeyStart[sp] = -1;
                         sp++;
                         pos++;
@@ -325,9 +335,7 @@ public final class Bencode {
                     return v;
                 }
                 Object parent = open[sp - 1];
-                if (parent instanceof TreeMap) {
-                    @SuppressWarnings("unchecked")
-                    TreeMap<String, Object> dict = (TreeMap<String, Object>) parent;
+                if (parent instanceof BencodeMap dict) {
                     dict.put(pendingKey[sp - 1], v);
                     pendingKey[sp - 1] = null;
                 } else {

@@ -2,13 +2,13 @@ package dev.comet.krpc;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.bencode.BencodeMap;
 import dev.comet.id.NodeId;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A decoded bencode dictionary with typed, checked accessors: a wrong or missing field is a
@@ -16,7 +16,8 @@ import java.util.TreeMap;
  */
 public record Dict(Map<String, Object> map) {
     public Dict {
-        map = Collections.unmodifiableMap(map);
+        // a decoded or built dictionary is frozen and shared: wrapping it would hide its order from the encoder
+        map = map instanceof BencodeMap own ? own.readOnly() : Collections.unmodifiableMap(map);
     }
 
     public static Dict of(Map<String, Object> map) {
@@ -96,20 +97,33 @@ public record Dict(Map<String, Object> map) {
         return new CometException(ErrorCode.PROTOCOL, "'" + key + "' must be " + what);
     }
 
-    /** Builds the sorted map of a message body. */
+    /**
+     * Builds the sorted map of a message body. A built Dict keeps the builder's map, frozen; a put after that goes
+     * to a copy, so a builder can go on (a query with one more argument) without changing what it built.
+     */
     public static final class Builder {
-        private final TreeMap<String, Object> map = new TreeMap<>();
+        private BencodeMap map = new BencodeMap(6);
+        /** Whether {@link #build} handed {@code map} over. */
+        private boolean built;
 
         /** Adds {@code value} (nothing when null); a node id given as an Object goes on the wire as its 20 bytes. */
         public Builder put(String key, Object value) {
             if (value instanceof NodeId id) {
                 // without this, a map of arguments holding a NodeId failed only when the query was encoded, inside
                 // the node's own handling, and the query was never sent
-                map.put(key, id.toBytes());
+                writable().put(key, id.toBytes());
             } else if (value != null) {
-                map.put(key, value);
+                writable().put(key, value);
             }
             return this;
+        }
+
+        private BencodeMap writable() {
+            if (built) {
+                map = new BencodeMap(map);
+                built = false;
+            }
+            return map;
         }
 
         public Builder put(String key, NodeId id) {
@@ -121,6 +135,7 @@ public record Dict(Map<String, Object> map) {
         }
 
         public Dict build() {
+            built = true;
             return new Dict(map);
         }
     }

@@ -4,12 +4,12 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.bencode.BencodeMap;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Encodes and strictly decodes KRPC datagrams. Decoding is bounded by {@link BencodeLimits}; every failure is a
@@ -26,7 +26,7 @@ public final class KrpcCodec {
     }
 
     public byte[] encode(KrpcMessage message) {
-        TreeMap<String, Object> m = new TreeMap<>();
+        BencodeMap m = new BencodeMap(6);
         m.put("t", message.transactionId());
         if (message.version() != null) {
             m.put("v", message.version());

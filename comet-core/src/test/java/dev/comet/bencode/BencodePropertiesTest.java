@@ -111,6 +111,42 @@ class BencodePropertiesTest {
         assertThat(deepEquals(v, back)).as("round trip of %s", show(v)).isTrue();
     }
 
+    /** Values with every type the encoder takes, Strings of any chars (unpaired surrogates too) and Integers. */
+    @Provide
+    Arbitrary<Object> encodable() {
+        Arbitrary<Object> leaves = Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(24).map(b -> (Object) b),
+                Arbitraries.longs().map(l -> (Object) l),
+                Arbitraries.integers().map(i -> (Object) i),
+                utf8Lengths().list().ofMaxSize(12).map(cs -> {
+                    StringBuilder sb = new StringBuilder();
+                    cs.forEach(sb::append);
+                    return (Object) sb.toString();
+                }));
+        Arbitrary<String> keys = Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(6);
+        Arbitrary<Object> lists = leaves.list().ofMaxSize(4).map(l -> (Object) new ArrayList<>(l));
+        Arbitrary<Object> maps = Arbitraries.maps(keys, Arbitraries.oneOf(leaves, lists)).ofMaxSize(4)
+                .map(m -> (Object) new HashMap<>(m));
+        Arbitrary<Object> ordered = Arbitraries.maps(keys, Arbitraries.oneOf(leaves, lists)).ofMaxSize(4)
+                .map(m -> (Object) new BencodeMap(m));
+        return Arbitraries.oneOf(leaves, lists, maps, ordered, Arbitraries.oneOf(maps, ordered).list().ofMaxSize(3)
+                .map(l -> (Object) new ArrayList<>(l)));
+    }
+
+    /** Chars of each UTF-8 length alike: 1, 2 and 3 bytes, surrogates (paired: 4 bytes, alone: '?'). */
+    private static Arbitrary<Character> utf8Lengths() {
+        return Arbitraries.oneOf(Arbitraries.chars().range('\u0000', '\u007f'),
+                Arbitraries.chars().range('\u0080', '\u07ff'), Arbitraries.chars().range('\u0800', '\ud7ff'),
+                Arbitraries.chars().range('\ud800', '\udbff'), Arbitraries.chars().range('\udc00', '\udfff'),
+                Arbitraries.chars().range('\ue000', '\uffff'));
+    }
+
+    /** The encoder sizes its buffer by this length: it must be the encoding's. */
+    @Property(edgeCases = EdgeCasesMode.FIRST)
+    void encodedLengthIsExact(@ForAll("encodable") Object v) {
+        assertThat(EncodedLength.of(v, 0)).isEqualTo(Bencode.encode(v).length);
+    }
+
     @Property(edgeCases = EdgeCasesMode.FIRST)
     void encodingIsCanonical(@ForAll("values") Object v) {
         byte[] enc = Bencode.encode(v);

@@ -93,7 +93,7 @@ class BencodeTest {
         assertThat(s(Bencode.encode(m))).isEqualTo("d3:bar4:spam3:fooi42ee");
 
         Object v = Bencode.decode(b("d3:bar4:spam3:fooi42ee"));
-        assertThat(v).isInstanceOf(TreeMap.class);
+        assertThat(v).isInstanceOf(BencodeMap.class);
         Map<?, ?> d = (Map<?, ?>) v;
         assertThat(new ArrayList<Object>(d.keySet())).containsExactly("bar", "foo");
         assertThat((byte[]) d.get("bar")).isEqualTo(b("spam"));
