@@ -20,8 +20,6 @@ import java.util.random.RandomGenerator;
  */
 public final class SimNetwork {
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
-    /** Hosts gone since the queue was last swept of their events' tasks ({@link #hostGone}). */
-    private int goneSinceSweep;
     private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
     private final Random random;
     private final NetworkFaults faults = new NetworkFaults(this);
@@ -35,6 +33,8 @@ public final class SimNetwork {
     private long datagramsSent;
     private long datagramsLost;
     private long events;
+    /** Queued events of hosts that have left: they will not run, but they hold their nodes until swept. */
+    private int deadQueued;
     private int nextAddress = 1;
     private long watchEvery = Long.MAX_VALUE;
     private Runnable watcher = () -> { };
@@ -148,48 +148,40 @@ public final class SimNetwork {
 
     private void step() {
         Event e = queue.poll();
+        if (e.owner != null) {
+            e.owner.queued--;
+            if (!e.owner.alive) {
+                deadQueued--;
+            }
+        }
         now = e.time;
         if (++events % watchEvery == 0) {
             watcher.run();
         }
-        Runnable task = e.task;
-        if (task != null && (e.owner == null || e.owner.alive)) {
-            task.run();
+        if (!e.cancelled && (e.owner == null || e.owner.alive)) {
+            e.task.run();
         }
-    }
-
-    /**
-     * A host left: once hosts have left as many as a tenth of those on the network since the last sweep, lets go of
-     * what their pending events would have run. Those events never run (their host is gone), but until their time
-     * comes their tasks hold their nodes' whole state: with churn, hundreds of departed nodes an hour (measured: 396
-     * departed nodes held in a 300-node network, the heap growing hour after hour). A sweep is one pass over the
-     * queue; it draws nothing and moves nothing, so the run is the same.
-     */
-    private void hostGone() {
-        if (++goneSinceSweep < Math.max(64, hosts.size() / 10)) {
-            return;
-        }
-        goneSinceSweep = 0;
-        for (Event e : queue) {
-            if (e.owner != null && !e.owner.alive) {
-                e.task = null;
-            }
-        }
-    }
-
-    /** Pending events that still hold a task to run (neither cancelled, nor of a host gone and swept). */
-    int eventsHoldingTasks() {
-        int n = 0;
-        for (Event e : queue) {
-            n += e.task != null ? 1 : 0;
-        }
-        return n;
     }
 
     private Event enqueue(Host owner, long delayMillis, Runnable task) {
         Event e = new Event(now + Math.max(0, delayMillis), sequence++, owner, task);
         queue.add(e);
+        if (owner != null) {
+            owner.queued++;
+        }
         return e;
+    }
+
+    /**
+     * Drops the events of hosts that have left once they are an eighth of the queue. A node's timers run for up to
+     * hours of virtual time, and each held the whole node that scheduled it: under churn most of the heap was nodes
+     * long gone. Such an event never runs, and the queue's order is by (time, sequence) alone, so the run is the same.
+     */
+    private void sweepDeparted() {
+        if (deadQueued > 256 && deadQueued * 8L > queue.size()) {
+            queue.removeIf(e -> e.owner != null && !e.owner.alive);
+            deadQueued = 0;
+        }
     }
 
     /**
@@ -218,6 +210,8 @@ public final class SimNetwork {
         private final Store store;
         private boolean alive = true;
         private boolean silent;
+        /** This host's events in the queue. */
+        private int queued;
         /** How far this host's clock is from the network's virtual time (clock skew). */
         private long clockOffsetMillis;
         private Receiver receiver;
@@ -266,9 +260,13 @@ public final class SimNetwork {
 
         /** Takes the host off the network at once: its timers stop and datagrams to it are lost. */
         public void kill() {
+            if (!alive) {
+                return;
+            }
             alive = false;
             hosts.remove(address);
-            hostGone();
+            deadQueued += queued;
+            sweepDeparted();
         }
 
         /**
@@ -345,8 +343,8 @@ public final class SimNetwork {
         final long time;
         final long seq;
         final Host owner;
-        /** Null once cancelled, or once its host is gone (a swept event): what it would run is let go. */
-        Runnable task;
+        final Runnable task;
+        boolean cancelled;
 
         Event(long time, long seq, Host owner, Runnable task) {
             this.time = time;
@@ -357,7 +355,7 @@ public final class SimNetwork {
 
         @Override
         public void cancel() {
-            task = null; // its closure holds its node's state: a stopped node's timers must not keep it
+            cancelled = true;
         }
 
         @Override

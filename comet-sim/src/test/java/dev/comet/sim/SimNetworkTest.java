@@ -1,47 +1,61 @@
 package dev.comet.sim;
 
-import dev.comet.core.Environment;
-import dev.comet.storage.InMemoryStore;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The simulator lets go of what cancelled timers and the timers of departed hosts would have run: their closures
- * hold their nodes' whole state, and under churn they otherwise kept hundreds of departed nodes alive.
- */
+import dev.comet.storage.InMemoryStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The event queue: a departed host's events are dropped from it and never run; everyone else's run in order. */
 class SimNetworkTest {
+
     @Test
-    void cancelledTimersAndTheTimersOfDepartedHostsHoldNothing() {
-        SimNetwork network = new SimNetwork(1, 0, 5, 20);
-        List<SimNetwork.Host> hosts = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            SimNetwork.Host h = network.newHost(new InMemoryStore(100, 1 << 20));
-            h.schedule(3_600_000, () -> { });
-            hosts.add(h);
+    void aDepartedHostsEventsAreDroppedAndTheOthersRunInOrder() {
+        SimNetwork network = new SimNetwork(1, 0, 1, 1);
+        SimNetwork.Host staying = network.newHost(new InMemoryStore(100, 1 << 20));
+        List<SimNetwork.Host> leaving = new ArrayList<>();
+        List<Long> ran = new ArrayList<>();
+        int[] ranForDeparted = {0};
+        for (int h = 0; h < 4; h++) {
+            SimNetwork.Host host = network.newHost(new InMemoryStore(100, 1 << 20));
+            leaving.add(host);
+            for (int i = 0; i < 1000; i++) {
+                host.schedule(1 + i % 50, () -> ranForDeparted[0]++);
+            }
         }
-        assertThat(network.eventsHoldingTasks()).isEqualTo(100);
-
-        Environment.Timer cancelled = hosts.get(99).schedule(3_600_000, () -> { });
-        cancelled.cancel();
-        assertThat(network.eventsHoldingTasks()).as("a cancelled timer").isEqualTo(100);
-
-        // a sweep comes once 64 hosts (or a tenth of the network, if more) have gone since the last one
-        for (int i = 0; i < 63; i++) {
-            hosts.get(i).kill();
+        for (long t = 1; t <= 100; t++) {
+            long at = t;
+            staying.schedule(t, () -> ran.add(at));
+            network.schedule(t, () -> ran.add(-at));
         }
-        assertThat(network.eventsHoldingTasks()).as("63 gone, not swept yet").isEqualTo(100);
-        hosts.get(63).kill();
-        assertThat(network.eventsHoldingTasks()).as("64 gone: swept").isEqualTo(36);
+        leaving.forEach(SimNetwork.Host::kill);
+        network.runUntil(1_000);
 
-        // nothing else changed: the live hosts' timers still run when their time comes
-        int[] ran = {0};
-        hosts.get(80).schedule(10, () -> ran[0]++);
-        hosts.get(10).schedule(10, () -> ran[0]++); // a departed host's new timer never runs
-        network.runUntil(network.now() + 20);
-        assertThat(ran[0]).isEqualTo(1);
+        List<Long> expected = new ArrayList<>();
+        for (long t = 1; t <= 100; t++) {
+            expected.add(t);
+            expected.add(-t);
+        }
+        assertThat(ran).isEqualTo(expected);
+        assertThat(ranForDeparted[0]).isZero();
+        // the 4,000 events of the departed hosts left the queue when they left, so only the 200 others were run
+        assertThat(network.events()).isEqualTo(200);
+    }
+
+    @Test
+    void aFewDepartedEventsWaitInTheQueueAndStillNeverRun() {
+        SimNetwork network = new SimNetwork(1, 0, 1, 1);
+        SimNetwork.Host leaving = network.newHost(new InMemoryStore(100, 1 << 20));
+        SimNetwork.Host staying = network.newHost(new InMemoryStore(100, 1 << 20));
+        int[] ran = {0, 0};
+        for (int i = 0; i < 10; i++) {
+            leaving.schedule(i, () -> ran[0]++);
+            staying.schedule(i, () -> ran[1]++);
+        }
+        leaving.kill();
+        network.runUntil(1_000);
+        assertThat(ran).containsExactly(0, 10);
+        assertThat(network.events()).isEqualTo(20);
     }
 }
