@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.random.RandomGenerator;
 
@@ -19,7 +18,7 @@ import java.util.random.RandomGenerator;
  * <p>Owns every {@link Host} and the event queue; nothing here is thread-safe, nothing needs to be.
  */
 public final class SimNetwork {
-    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final EventQueue<Event> queue = new EventQueue<>();
     private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
     private final Random random;
     private final NetworkFaults faults = new NetworkFaults(this);
@@ -128,7 +127,7 @@ public final class SimNetwork {
 
     /** Runs events until virtual time {@code until} (events at exactly that time included). */
     public void runUntil(long until) {
-        while (!queue.isEmpty() && queue.peek().time <= until) {
+        while (!queue.isEmpty() && queue.firstTime() <= until) {
             step();
         }
         now = Math.max(now, until);
@@ -137,7 +136,7 @@ public final class SimNetwork {
     /** Runs events until {@code condition} holds or virtual time passes {@code deadline}; true if it held. */
     public boolean runUntil(java.util.function.BooleanSupplier condition, long deadline) {
         while (!condition.getAsBoolean()) {
-            if (queue.isEmpty() || queue.peek().time > deadline) {
+            if (queue.isEmpty() || queue.firstTime() > deadline) {
                 now = Math.max(now, deadline);
                 return condition.getAsBoolean();
             }
@@ -164,8 +163,8 @@ public final class SimNetwork {
     }
 
     private Event enqueue(Host owner, long delayMillis, Runnable task) {
-        Event e = new Event(now + Math.max(0, delayMillis), sequence++, owner, task);
-        queue.add(e);
+        Event e = new Event(now + Math.max(0, delayMillis), owner, task);
+        queue.add(e.time, sequence++, e);
         if (owner != null) {
             owner.queued++;
         }
@@ -339,16 +338,15 @@ public final class SimNetwork {
         void receive(InetSocketAddress from, byte[] datagram);
     }
 
-    private static final class Event implements Comparable<Event>, Environment.Timer {
+    /** A task due at {@code time}; the queue orders events by time, then by the order they were scheduled in. */
+    private static final class Event implements Environment.Timer {
         final long time;
-        final long seq;
         final Host owner;
         final Runnable task;
         boolean cancelled;
 
-        Event(long time, long seq, Host owner, Runnable task) {
+        Event(long time, Host owner, Runnable task) {
             this.time = time;
-            this.seq = seq;
             this.owner = owner;
             this.task = task;
         }
@@ -356,12 +354,6 @@ public final class SimNetwork {
         @Override
         public void cancel() {
             cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Event o) {
-            int c = Long.compare(time, o.time);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 }
