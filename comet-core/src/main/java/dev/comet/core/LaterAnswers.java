@@ -23,8 +23,6 @@ final class LaterAnswers {
     private final ObjectConfig settings;
     private final Map<Long, Waiting> waiting = new HashMap<>();
     private long next = 1;
-    private long answered;
-    private long timedOut;
 
     private record Waiting(Dict.Builder values, ObjectReply reply, Environment.Timer timer) {
     }
@@ -48,7 +46,6 @@ final class LaterAnswers {
         Environment.Timer timer = env.schedule(settings.answerLaterMillis(), () -> {
             Waiting w = waiting.remove(id);
             if (w != null) {
-                timedOut++;
                 w.reply().error(ErrorCode.LATE_ANSWER, "the object said it would answer later, and no answer to its "
                         + "requests came within " + settings.answerLaterMillis() + " ms (objects.answerLaterMillis)");
             }
@@ -63,7 +60,6 @@ final class LaterAnswers {
         if (w == null) {
             return;
         }
-        answered++;
         w.values().put("found", 1L);
         if (value != null) {
             w.values().put("v", value);
@@ -104,19 +100,5 @@ final class LaterAnswers {
             w.timer().cancel();
         }
         return w;
-    }
-
-    /** Gets waiting now. */
-    int waiting() {
-        return waiting.size();
-    }
-
-    /** Gets answered later so far, and those that waited in vain (903). */
-    long answered() {
-        return answered;
-    }
-
-    long timedOut() {
-        return timedOut;
     }
 }

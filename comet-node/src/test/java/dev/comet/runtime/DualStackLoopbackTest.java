@@ -12,6 +12,7 @@ import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
 import io.netty.channel.nio.NioEventLoopGroup;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,11 +62,8 @@ class DualStackLoopbackTest {
         for (List<UdpNode> family : List.of(IPV4, IPV6)) {
             for (UdpNode n : family) {
                 n.ready().get(30, TimeUnit.SECONDS);
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (n.call(node -> node.routingTable().size()).get(5, TimeUnit.SECONDS) < HOSTS - 1
-                        && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(20);
-                }
+                Awaitility.await().atMost(30, TimeUnit.SECONDS).until(
+                        () -> n.call(node -> node.routingTable().size()).get(5, TimeUnit.SECONDS) >= HOSTS - 1);
             }
         }
     }

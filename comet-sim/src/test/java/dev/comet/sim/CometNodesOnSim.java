@@ -31,4 +31,15 @@ final class CometNodesOnSim {
         }
         network.runUntil(network.now() + 60_000);
     }
+
+    /** Puts {@code code} under {@code key} from {@code from} and runs until it is stored on {@code replicas} nodes. */
+    static void putObject(SimNetwork network, Node from, String key, String code, int replicas, long seed) {
+        dev.comet.core.WriteOutcome[] result = {null};
+        from.putObject(NodeId.ofKey(key), code.getBytes(java.nio.charset.StandardCharsets.UTF_8), replicas, -1,
+                r -> result[0] = r);
+        org.assertj.core.api.Assertions.assertThat(network.runUntil(() -> result[0] != null, network.now() + 60_000))
+                .as("seed %d: put answered", seed).isTrue();
+        org.assertj.core.api.Assertions.assertThat(result[0].accepted()).as("seed %d: %s stored", seed, key)
+                .hasSize(replicas);
+    }
 }

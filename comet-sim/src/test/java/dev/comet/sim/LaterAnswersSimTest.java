@@ -5,7 +5,6 @@ import dev.comet.aso.ObjectConfig;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.core.ObjectAnswer;
-import dev.comet.core.WriteOutcome;
 import dev.comet.id.NodeId;
 import dev.comet.lua.SandboxExecutor;
 import org.junit.jupiter.api.Test;
@@ -54,11 +53,7 @@ class LaterAnswersSimTest {
     }
 
     private void put(Node from, String key, String code, int replicas) {
-        WriteOutcome[] result = {null};
-        from.putObject(NodeId.ofKey(key), code.getBytes(StandardCharsets.UTF_8), replicas, -1, r -> result[0] = r);
-        assertThat(network.runUntil(() -> result[0] != null, network.now() + 60_000)).as("seed %d: put answered", SEED)
-                .isTrue();
-        assertThat(result[0].accepted()).as("seed %d: %s stored", SEED, key).hasSize(replicas);
+        CometNodesOnSim.putObject(network, from, key, code, replicas, SEED);
     }
 
     /** One client get of {@code key}, with {@code args}, from the last node: the answer of the replica it reached. */

@@ -3,7 +3,6 @@ package dev.comet.sim;
 import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.core.ObjectAnswer;
-import dev.comet.core.WriteOutcome;
 import dev.comet.id.NodeId;
 import dev.comet.lua.SandboxExecutor;
 import org.junit.jupiter.api.Test;
@@ -53,11 +52,7 @@ class ReplicaGetsSimTest {
     }
 
     private void put(Node from, String key, String code, int replicas) {
-        WriteOutcome[] result = {null};
-        from.putObject(NodeId.ofKey(key), code.getBytes(StandardCharsets.UTF_8), replicas, -1, r -> result[0] = r);
-        assertThat(network.runUntil(() -> result[0] != null, network.now() + 60_000)).as("seed %d: put answered", SEED)
-                .isTrue();
-        assertThat(result[0].accepted()).as("seed %d: %s stored", SEED, key).hasSize(replicas);
+        CometNodesOnSim.putObject(network, from, key, code, replicas, SEED);
     }
 
     /** What the asker under {@code key} answers a get once its request had time to come back. */
