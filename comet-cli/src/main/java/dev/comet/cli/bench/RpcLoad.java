@@ -48,13 +48,24 @@ public final class RpcLoad implements AutoCloseable {
 
     /** A socket connected to {@code target}, bound to loopback when the target is on loopback. */
     public static RpcLoad open(InetSocketAddress target) throws IOException {
-        DatagramSocket socket = target.getAddress().isLoopbackAddress()
-                ? new DatagramSocket(new InetSocketAddress(target.getAddress(), 0)) : new DatagramSocket();
+        DatagramSocket socket = bind(target);
+        if (socket.getLocalPort() == target.getPort() && target.getAddress().isLoopbackAddress()) {
+            // the target's port was free and the kernel handed it to us: we would be talking to ourselves and take
+            // our own query for an answer. A second socket, taken while the first is held, gets another port.
+            DatagramSocket other = bind(target);
+            socket.close();
+            socket = other;
+        }
         // bursts of answers (50 clients answered at once) must not overflow the default ~200 KiB buffer
         socket.setReceiveBufferSize(4 << 20);
         socket.connect(target);
         socket.setSoTimeout(POLL_MILLIS);
         return new RpcLoad(socket, target);
+    }
+
+    private static DatagramSocket bind(InetSocketAddress target) throws IOException {
+        return target.getAddress().isLoopbackAddress()
+                ? new DatagramSocket(new InetSocketAddress(target.getAddress(), 0)) : new DatagramSocket();
     }
 
     public InetSocketAddress target() {
