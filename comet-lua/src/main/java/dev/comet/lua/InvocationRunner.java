@@ -76,6 +76,8 @@ final class InvocationRunner {
             meter.check();
             byte[] state = StateCodec.encode(object.aso, limits.stateBytes(), Sandbox.MAX_STATE_DEPTH);
             object.savedState = state;
+            // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them
+            StateTables.rebuild(object.aso);
         } catch (LimitExceeded e) {
             error = e.getMessage();
             limit = e.limit();
@@ -165,16 +167,22 @@ final class InvocationRunner {
         StateCodec.decodeInto(object.savedState, object.aso, Sandbox.MAX_STATE_DEPTH);
     }
 
-    /** Removes the state fields of {@code aso} (its non-function fields), before a saved state is laid over it. */
+    /**
+     * Removes the state fields of {@code aso} (its non-function fields), before a saved state is laid over it. The
+     * table is emptied and its functions put back, rather than its fields removed one by one, which would leave
+     * LuaJ's dead slots behind (see {@link StateTables}).
+     */
     static void clearState(LuaTable aso) {
-        List<LuaValue> stateKeys = new java.util.ArrayList<>();
+        List<LuaValue> functions = new java.util.ArrayList<>();
         LuaValues.forEachPair(aso, (key, value) -> {
-            if (!value.isfunction()) {
-                stateKeys.add(key);
+            if (value.isfunction()) {
+                functions.add(key);
+                functions.add(value);
             }
         });
-        for (LuaValue k : stateKeys) {
-            aso.rawset(k, LuaValue.NIL);
+        aso.presize(0, 0);
+        for (int i = 0; i < functions.size(); i += 2) {
+            aso.rawset(functions.get(i), functions.get(i + 1));
         }
     }
 }
