@@ -28,6 +28,8 @@ public final class AsoInstance {
     /** What the object keeps outside aso, as its chunk left it; null while it loads. */
     RetainedData retained;
     boolean deleteRequested;
+    /** Whether its state has ever held a key longer than 32 bytes: its tables are then rebuilt after each run. */
+    boolean longKeys;
     /** For the running invocation: whether it called comet.answerLater(), and whether it may (an onGet that may send). */
     boolean answerLaterRequested;
     boolean mayAnswerLater;

@@ -74,10 +74,14 @@ final class InvocationRunner {
         try {
             value = function.invoke(args).arg1();
             meter.check();
-            byte[] state = StateCodec.encode(object.aso, limits.stateBytes(), Sandbox.MAX_STATE_DEPTH);
-            object.savedState = state;
-            // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them
-            StateTables.rebuild(object.aso);
+            StateEncoder encoder = StateCodec.encoder(limits.stateBytes(), Sandbox.MAX_STATE_DEPTH);
+            object.savedState = encoder.encode(object.aso);
+            // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them; only an object
+            // whose state has held a long key can have one
+            object.longKeys |= encoder.sawLongKeys();
+            if (object.longKeys) {
+                StateTables.rebuild(object.aso);
+            }
         } catch (LimitExceeded e) {
             error = e.getMessage();
             limit = e.limit();

@@ -95,7 +95,9 @@ public final class Sandbox {
                 throw new CometException(ErrorCode.CODE_INVALID, "refused: " + notAFunction);
             }
         }
-        instance.savedState = StateCodec.encode(aso, limits.stateBytes(), MAX_STATE_DEPTH);
+        StateEncoder encoder = StateCodec.encoder(limits.stateBytes(), MAX_STATE_DEPTH);
+        instance.savedState = encoder.encode(aso);
+        instance.longKeys = encoder.sawLongKeys();
         // from here on the object keeps data only in aso (docs/aso-api.md, "What an object keeps between invocations")
         LuaTable globals = ReadOnlyTables.lockGlobals(env);
         instance.retained = RetainedData.capture(env, globals, aso);

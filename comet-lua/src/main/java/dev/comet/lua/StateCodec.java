@@ -55,6 +55,12 @@ public final class StateCodec {
         return new StateEncoder(maxBytes, maxDepth).encode(aso);
     }
 
+    /** An encoder for one state, which also tells whether the state had long keys (see {@link StateTables}). */
+    static StateEncoder encoder(int maxBytes, int maxDepth) {
+        checkLimits(maxBytes, maxDepth);
+        return new StateEncoder(maxBytes, maxDepth);
+    }
+
     /**
      * Decodes an encoded state into a fresh table (no metatable, no functions).
      *

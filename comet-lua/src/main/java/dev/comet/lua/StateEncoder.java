@@ -55,6 +55,8 @@ final class StateEncoder {
         }
     }
 
+    private boolean longKeys;
+
     StateEncoder(int maxBytes, int maxDepth) {
         this.maxBytes = maxBytes;
         this.maxDepth = maxDepth;
@@ -162,8 +164,17 @@ final class StateEncoder {
             case FALSE, TRUE -> writeByte(tag);
             case INT -> writeInt(k.toint());
             case FLOAT -> writeFloat(k.todouble());
-            default -> writeString((LuaString) k);
+            default -> {
+                LuaString s = (LuaString) k;
+                longKeys |= s.m_length > StateTables.LONG_KEY_BYTES;
+                writeString(s);
+            }
         }
+    }
+
+    /** Whether a key of the state encoded is longer than {@link StateTables#LONG_KEY_BYTES}. */
+    boolean sawLongKeys() {
+        return longKeys;
     }
 
     private void writeValue(LuaValue v, int depth) {

@@ -18,6 +18,9 @@ import java.util.Set;
  * a map of node ids saw removed entries come back, at moments the collector chose (StateTablesTest). Stateless.
  */
 final class StateTables {
+    /** LuaJ's "large key" bound: a removed string key longer than this leaves a dead slot. */
+    static final int LONG_KEY_BYTES = 32;
+
     private StateTables() {
     }
 
