@@ -53,8 +53,8 @@ function onAnswer(from, value, err)
 end
 
 -- replicas do not merge: a copy re-stored here (republish, hand-over) never replaces this replica's record. Choosing
--- between records by what they saw biases the mean: keeping the copy with more deaths kept the unluckiest record
--- (measured: a third too short), keeping the one watched longer kept the luckiest (60 % too long)
+-- between records by what they saw biases the mean: keeping the copy that saw more deaths keeps the unluckiest
+-- record (measured: a quarter too short)
 function onUpdate() return false end
 
 function onGet()
