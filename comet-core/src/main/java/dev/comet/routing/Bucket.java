@@ -48,15 +48,20 @@ final class Bucket {
         return null;
     }
 
-    /** The most recently seen replacement that has answered us, removed from the cache; null when none has. */
+    /** The most recently seen verified replacement, else the most recent one; removed from the cache. */
     ContactEntry bestReplacement() {
+        ContactEntry best = null;
         for (Iterator<ContactEntry> it = replacements.descendingIterator(); it.hasNext(); ) {
             ContactEntry e = it.next();
             if (e.lastResponse() >= 0) {
-                it.remove();
-                return e;
+                best = e;
+                break;
             }
         }
-        return null;
+        if (best == null) {
+            best = replacements.peekLast();
+        }
+        replacements.remove(best);
+        return best;
     }
 }

@@ -83,10 +83,12 @@ class MembershipTest {
     }
 
     @Test
-    void aContactThatOnlyQueriesUsIsPingedBackAndEntersTheTableOnlyWhenItAnswers() {
+    void aContactThatOnlyQueriesUsIsNotVerifiedAndGetsPingedBack() {
         n.askOk(a, "ping", a.args().build());
 
-        assertThat(n.node.routingTable().entry(a.id)).as("unverified: not in the table").isNull();
+        ContactEntry entry = n.node.routingTable().entry(a.id);
+        assertThat(entry).isNotNull();
+        assertThat(entry.lastResponse()).isEqualTo(-1);
         assertThat(n.onlyQueryTo(a, "ping")).isNotNull();
 
         n.answer(a, n.onlyQueryTo(a, "ping"), Dict.builder());
