@@ -184,9 +184,6 @@ final class InvocationRunner {
                 functions.add(value);
             }
         });
-        aso.presize(0, 0);
-        for (int i = 0; i < functions.size(); i += 2) {
-            aso.rawset(functions.get(i), functions.get(i + 1));
-        }
+        StateTables.refill(aso, functions);
     }
 }

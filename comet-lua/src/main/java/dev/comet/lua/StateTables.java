@@ -2,7 +2,6 @@ package dev.comet.lua;
 
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,24 +38,23 @@ final class StateTables {
 
     private static void rebuildOne(LuaTable t, List<LuaTable> pending) {
         List<LuaValue> entries = new ArrayList<>();
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs n = t.next(k);
-            k = n.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            LuaValue v = n.arg(2);
+        LuaValues.forEachPair(t, (k, v) -> {
             entries.add(k);
             entries.add(v);
             if (v instanceof LuaTable child) {
                 pending.add(child);
             }
-        }
-        int count = entries.size() / 2;
-        int sequence = t.rawlen();
-        // emptied, sized for what it holds (its sequence in the array part), then filled again
-        t.presize(sequence, count - sequence);
+        });
+        refill(t, entries);
+    }
+
+    /**
+     * Empties {@code t} in place (no dead slot survives) and fills it with {@code entries}, keys and values
+     * alternating, its sequence in the array part.
+     */
+    static void refill(LuaTable t, List<LuaValue> entries) {
+        int sequence = Math.min(t.rawlen(), entries.size() / 2);
+        t.presize(sequence, entries.size() / 2 - sequence);
         for (int i = 0; i < entries.size(); i += 2) {
             t.rawset(entries.get(i), entries.get(i + 1));
         }
