@@ -130,7 +130,10 @@ final class Membership {
 
     /** The node {@code id} failed to answer. */
     void failed(NodeId failedId) {
-        table.failed(failedId, env.now());
+        Contact toPing = table.failed(failedId, env.now());
+        if (toPing != null) {
+            ping(toPing); // a replacement that only queried us, verified for the place of one gone bad
+        }
     }
 
     /**

@@ -48,20 +48,15 @@ final class Bucket {
         return null;
     }
 
-    /** The most recently seen verified replacement, else the most recent one; removed from the cache. */
+    /** The most recently seen replacement that has answered us, removed from the cache; null when none has. */
     ContactEntry bestReplacement() {
-        ContactEntry best = null;
         for (Iterator<ContactEntry> it = replacements.descendingIterator(); it.hasNext(); ) {
             ContactEntry e = it.next();
             if (e.lastResponse() >= 0) {
-                best = e;
-                break;
+                it.remove();
+                return e;
             }
         }
-        if (best == null) {
-            best = replacements.peekLast();
-        }
-        replacements.remove(best);
-        return best;
+        return null;
     }
 }

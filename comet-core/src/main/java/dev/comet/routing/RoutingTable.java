@@ -125,72 +125,96 @@ public final class RoutingTable {
                 return null;
             }
             ContactEntry replacement = bucket.findReplacement(contact.id());
+            if (!responded) {
+                return awaitVerification(bucket, index, replacement, contact, speaksComet, now);
+            }
             if (bucket.entries.size() < config.k()) {
                 if (replacement != null) {
                     bucket.replacements.remove(replacement);
                 }
                 ContactEntry entry = replacement != null && replacement.contact.address().equals(contact.address())
                         ? replacement : new ContactEntry(contact);
-                entry.touch(responded, speaksComet, now);
+                entry.touch(true, speaksComet, now);
                 addEntry(bucket, entry);
                 bucket.lastChanged = now;
-                if (!responded) {
-                    // it only sent us a query: ping it before others hear of it from us
-                    entry.pingSentAt = now;
-                    return contact;
-                }
                 return null;
             }
             if (index == buckets.size() - 1 && buckets.size() < NodeId.BITS) {
                 splitLast(now);
                 continue;
             }
-            if (responded) {
-                ContactEntry bad = bucket.first(e -> liveness(e, now) == Liveness.BAD);
-                if (bad != null) {
-                    removeEntry(bucket, bad);
-                    ContactEntry entry = new ContactEntry(contact);
-                    entry.touch(true, speaksComet, now);
-                    addEntry(bucket, entry);
-                    bucket.lastChanged = now;
-                    if (replacement != null) {
-                        bucket.replacements.remove(replacement);
-                    }
-                    return null;
-                }
-            }
-            if (replacement != null) {
-                // an unverified message from another address must not redirect a cached contact (spoofing)
-                if (!replacement.contact.address().equals(contact.address()) && !responded) {
-                    return null;
-                }
-                replacement.contact = contact;
-                replacement.touch(responded, speaksComet, now);
-                // most recently heard from goes last: the end the cache promotes from and never evicts
-                bucket.replacements.remove(replacement);
-                bucket.replacements.addLast(replacement);
-            } else {
+            ContactEntry bad = bucket.first(e -> liveness(e, now) == Liveness.BAD);
+            if (bad != null) {
+                removeEntry(bucket, bad);
                 ContactEntry entry = new ContactEntry(contact);
-                entry.touch(responded, speaksComet, now);
-                bucket.replacements.addLast(entry);
-                if (bucket.replacements.size() > config.replacementCacheSize()) {
-                    bucket.replacements.removeFirst();
+                entry.touch(true, speaksComet, now);
+                addEntry(bucket, entry);
+                bucket.lastChanged = now;
+                if (replacement != null) {
+                    bucket.replacements.remove(replacement);
                 }
+                return null;
             }
-            ContactEntry questionable = stalestQuestionable(bucket, now);
-            if (questionable != null) {
-                questionable.pingSentAt = now;
-                return questionable.contact;
-            }
-            return null;
+            cache(bucket, replacement, contact, true, speaksComet, now);
+            return pingStalestQuestionable(bucket, now);
         }
     }
 
-    /** Records a request to {@code id} that got no answer; a contact failing too often goes bad and is replaced. */
-    public void failed(NodeId id, long now) {
-        if (comets != null) {
-            comets.failed(id, now);
+    /**
+     * A contact that has only sent us queries waits among its bucket's replacements until it answers one of ours:
+     * only a response proves that its address is real (mldht's rule), so queries with spoofed sources cannot fill a
+     * bucket. Returns whom to ping: the newcomer when its bucket could take it (room, a split, or a bad entry), else
+     * the stalest questionable entry, to make room.
+     */
+    private Contact awaitVerification(Bucket bucket, int index, ContactEntry replacement, Contact contact,
+                                      boolean speaksComet, long now) {
+        if (replacement != null && !replacement.contact.address().equals(contact.address())) {
+            return null; // an unverified message from another address must not redirect a cached contact (spoofing)
         }
+        ContactEntry waiting = cache(bucket, replacement, contact, false, speaksComet, now);
+        boolean room = bucket.entries.size() < config.k() || index == buckets.size() - 1 && buckets.size() < NodeId.BITS
+                || bucket.first(e -> liveness(e, now) == Liveness.BAD) != null;
+        if (!room) {
+            return pingStalestQuestionable(bucket, now);
+        }
+        if (pingPending(waiting, now)) {
+            return null;
+        }
+        waiting.pingSentAt = now;
+        return contact;
+    }
+
+    /** Puts {@code contact} last in its bucket's replacement cache: the end it promotes from and never evicts. */
+    private ContactEntry cache(Bucket bucket, ContactEntry replacement, Contact contact, boolean responded,
+                               boolean speaksComet, long now) {
+        ContactEntry entry = replacement != null ? replacement : new ContactEntry(contact);
+        entry.contact = contact;
+        entry.touch(responded, speaksComet, now);
+        bucket.replacements.remove(entry);
+        bucket.replacements.addLast(entry);
+        if (bucket.replacements.size() > config.replacementCacheSize()) {
+            bucket.replacements.removeFirst();
+        }
+        return entry;
+    }
+
+    /** Pings the stalest questionable entry of {@code bucket} not being pinged already, if there is one. */
+    private Contact pingStalestQuestionable(Bucket bucket, long now) {
+        ContactEntry questionable = stalestQuestionable(bucket, now);
+        if (questionable == null) {
+            return null;
+        }
+        questionable.pingSentAt = now;
+        return questionable.contact;
+    }
+
+    /**
+     * Records a request to {@code id} that got no answer; a contact failing too often goes bad, and the most recent
+     * replacement that has answered takes its place. Returns a contact to ping, or null: when no replacement has
+     * answered, the most recent one that has only queried us, so that its answer can verify it for the place.
+     */
+    public Contact failed(NodeId id, long now) {
+        Contact overlayPing = comets != null ? comets.failed(id, now) : null;
         Bucket bucket = buckets.get(indexOf(id));
         ContactEntry entry = bucket.find(id);
         if (entry == null) {
@@ -198,19 +222,38 @@ public final class RoutingTable {
             if (replacement != null) {
                 bucket.replacements.remove(replacement);
             }
-            return;
+            return overlayPing;
         }
         entry.failures++;
         entry.pingSentAt = -1;
-        if (liveness(entry, now) == Liveness.BAD && !bucket.replacements.isEmpty()) {
-            removeEntry(bucket, entry);
-            ContactEntry promoted = bucket.bestReplacement();
-            if (idBySource.containsKey(sourceOf(promoted.contact.address()))) {
-                return; // its address (or IP) went to another id meanwhile
-            }
-            addEntry(bucket, promoted);
-            bucket.lastChanged = now;
+        if (liveness(entry, now) != Liveness.BAD) {
+            return overlayPing;
         }
+        // only a replacement that has answered us may take its place; one that has only queried us is still unproven
+        ContactEntry promoted = bucket.bestReplacement();
+        if (promoted == null) {
+            Contact verify = verifyReplacement(bucket, now);
+            return verify != null ? verify : overlayPing;
+        }
+        removeEntry(bucket, entry);
+        if (idBySource.containsKey(sourceOf(promoted.contact.address()))) {
+            return overlayPing; // its address (or IP) went to another id meanwhile
+        }
+        addEntry(bucket, promoted);
+        bucket.lastChanged = now;
+        return overlayPing;
+    }
+
+    /** The most recent replacement of {@code bucket} not being pinged already, marked as pinged now; or null. */
+    private Contact verifyReplacement(Bucket bucket, long now) {
+        for (java.util.Iterator<ContactEntry> it = bucket.replacements.descendingIterator(); it.hasNext(); ) {
+            ContactEntry e = it.next();
+            if (!pingPending(e, now)) {
+                e.pingSentAt = now;
+                return e.contact;
+            }
+        }
+        return null;
     }
 
     /** The id of the main table's contact at exactly {@code address}, or null. */
@@ -419,13 +462,16 @@ public final class RoutingTable {
     private ContactEntry stalestQuestionable(Bucket bucket, long now) {
         ContactEntry stalest = null;
         for (ContactEntry e : bucket.entries) {
-            boolean pingPending = e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.requestAttempts();
-            if (liveness(e, now) == Liveness.QUESTIONABLE && !pingPending
+            if (liveness(e, now) == Liveness.QUESTIONABLE && !pingPending(e, now)
                     && (stalest == null || e.lastSeen < stalest.lastSeen)) {
                 stalest = e;
             }
         }
         return stalest;
+    }
+
+    private boolean pingPending(ContactEntry e, long now) {
+        return e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.requestAttempts();
     }
 
     private int indexOf(NodeId id) {

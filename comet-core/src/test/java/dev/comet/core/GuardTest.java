@@ -32,6 +32,10 @@ class GuardTest {
         int flooderAnswered = 0;
         int neighbourAsked = 0;
         int neighbourAnswered = 0;
+        // the neighbour is a verified contact: it answers the ping its first query brings
+        n.deliver(neighbour, neighbour.query("ping", neighbour.args().build()));
+        n.queriesTo(neighbour, "ping").forEach(ping -> n.answer(neighbour, ping, Dict.builder()));
+        assertThat(n.node.routingTable().entry(neighbour.id)).isNotNull();
         for (int ms = 0; ms < 10_000; ms++) {
             if (ms % (1000 / floodPerSecond) == 0) {
                 flooderAnswered += n.deliver(flooder, flooder.query("ping", flooder.args().build())).size();

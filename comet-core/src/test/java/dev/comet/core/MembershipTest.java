@@ -83,12 +83,10 @@ class MembershipTest {
     }
 
     @Test
-    void aContactThatOnlyQueriesUsIsNotVerifiedAndGetsPingedBack() {
+    void aContactThatOnlyQueriesUsIsPingedBackAndEntersTheTableOnlyWhenItAnswers() {
         n.askOk(a, "ping", a.args().build());
 
-        ContactEntry entry = n.node.routingTable().entry(a.id);
-        assertThat(entry).isNotNull();
-        assertThat(entry.lastResponse()).isEqualTo(-1);
+        assertThat(n.node.routingTable().entry(a.id)).as("unverified: not in the table").isNull();
         assertThat(n.onlyQueryTo(a, "ping")).isNotNull();
 
         n.answer(a, n.onlyQueryTo(a, "ping"), Dict.builder());

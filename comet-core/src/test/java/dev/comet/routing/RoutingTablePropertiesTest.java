@@ -118,7 +118,13 @@ class RoutingTablePropertiesTest {
                     heardAsComet.add(id);
                 }
                 Contact toPing = table.heardFrom(new Contact(id, addr), op.responded(), comet, now);
-                if (toPing != null) {
+                if (toPing != null && toPing.id().equals(id) && table.entry(id) == null) {
+                    // the newcomer itself, which only queried us: it waits among the main table's replacements for
+                    // this ping's answer (only a response verifies an address), even when the overlay verified it
+                    // earlier as a Comet node
+                    assertThat(op.responded()).isFalse();
+                    assertThat(toPing.address()).isEqualTo(addr);
+                } else if (toPing != null) {
                     // the contact to ping is one the table holds, in the same bucket as the newcomer; or, for a Comet
                     // newcomer, one only the overlay holds
                     ContactEntry e = table.entry(toPing.id());
@@ -178,6 +184,8 @@ class RoutingTablePropertiesTest {
                 if (table.liveness(e, now) != Liveness.BAD) {
                     nonBad.add(e);
                 }
+                // only a response verifies a contact: one that only ever queried us is never in the main table
+                assertThat(e.lastResponse()).as("%s in the table without having answered", id).isNotNegative();
                 // bad: failed maxFailures times in a row, or never answered and failed once (its verification ping)
                 assertThat(table.liveness(e, now) == Liveness.BAD).isEqualTo(
                         e.failures() >= config.maxFailures() || (e.lastResponse() < 0 && e.failures() > 0));
@@ -281,36 +289,31 @@ class RoutingTablePropertiesTest {
 
     /**
      * A table whose bucket 0 (not the last) holds K contacts sharing no prefix with the own id, which all answered
-     * a query ({@code responded}) or all only sent one, and whose replacement cache is empty. Time is
-     * {@code K + 1} afterwards. A contact that only sent a query is offered for a verification ping as it enters.
+     * a query (the table takes no other), and whose replacement cache is empty. Time is
+     * {@code K + 1} afterwards.
      */
-    private List<Contact> fillFarBucket(RoutingTable table, boolean responded) {
+    private List<Contact> fillFarBucket(RoutingTable table) {
         List<Contact> far = new ArrayList<>();
         for (int i = 0; i < config.k(); i++) {
             Contact c = contactWithPrefix(0);
-            assertThat(table.heardFrom(c, responded, false, i)).isEqualTo(responded ? null : c);
+            assertThat(table.heardFrom(c, true, false, i)).isNull();
             far.add(c);
         }
         // a near contact splits the full only bucket: the K far contacts stay in bucket 0
         Contact near = contactWithPrefix(5);
-        assertThat(table.heardFrom(near, responded, false, config.k())).isEqualTo(responded ? null : near);
+        assertThat(table.heardFrom(near, true, false, config.k())).isNull();
         assertThat(table.bucketCount()).isEqualTo(2);
         assertThat(table.bucket(0)).extracting(ContactEntry::contact).containsExactlyElementsOf(far);
         assertThat(table.replacementCount(0)).isZero();
         return far;
     }
 
-    /** The time after which the verification pings sent while filling a bucket count as no longer pending. */
-    private long verificationOver() {
-        return config.k() + config.requestTimeoutMillis() * config.requestAttempts();
-    }
-
     @Example
     void aFullFarBucketCachesNewcomersAndAsksToPingAQuestionableContact() {
         RoutingTable table = new RoutingTable(self, config, 0);
-        List<Contact> far = fillFarBucket(table, false);
-        // once their verification pings have had all their attempts, the unverified contacts are questionable
-        long now = verificationOver() + 100;
+        List<Contact> far = fillFarBucket(table);
+        // fifteen minutes later the contacts that filled it are questionable
+        long now = config.questionableAfterMillis() + config.k() + 100;
 
         Contact newcomer = contactWithPrefix(0);
         Contact toPing = table.heardFrom(newcomer, false, false, now);
@@ -342,8 +345,8 @@ class RoutingTablePropertiesTest {
     @Example
     void aPingPendsForAllAttemptsBeforeTheSameContactIsOfferedAgain() {
         RoutingTable table = new RoutingTable(self, config, 0);
-        List<Contact> far = fillFarBucket(table, false);
-        long start = verificationOver() + 100;
+        List<Contact> far = fillFarBucket(table);
+        long start = config.questionableAfterMillis() + config.k() + 100;
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, start)).isEqualTo(far.get(0));
         long pending = config.requestTimeoutMillis() * config.requestAttempts();
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, start + pending - 1)).isEqualTo(far.get(1));
@@ -353,7 +356,7 @@ class RoutingTablePropertiesTest {
     @Example
     void aFullBucketOfGoodContactsAsksForNoPing() {
         RoutingTable table = new RoutingTable(self, config, 0);
-        fillFarBucket(table, true);
+        fillFarBucket(table);
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, 100)).isNull();
         assertThat(table.heardFrom(contactWithPrefix(0), true, false, 101)).isNull();
         assertThat(table.replacementCount(0)).isEqualTo(2);
@@ -367,7 +370,7 @@ class RoutingTablePropertiesTest {
     @Example
     void aContactFailingMaxFailuresTimesIsReplacedByAReplacement() {
         RoutingTable table = new RoutingTable(self, config, 0);
-        List<Contact> far = fillFarBucket(table, true);
+        List<Contact> far = fillFarBucket(table);
         Contact replacement = contactWithPrefix(0);
         table.heardFrom(replacement, true, false, 100);
         assertThat(table.replacementCount(0)).isEqualTo(1);
@@ -393,7 +396,7 @@ class RoutingTablePropertiesTest {
     @Example
     void aBadContactWithoutReplacementStaysButIsNotOffered() {
         RoutingTable table = new RoutingTable(self, config, 0);
-        List<Contact> far = fillFarBucket(table, true);
+        List<Contact> far = fillFarBucket(table);
         Contact victim = far.get(0);
         long now = 100;
         for (int i = 0; i < config.maxFailures(); i++) {
@@ -414,7 +417,7 @@ class RoutingTablePropertiesTest {
     @Example
     void aVerifiedNewcomerReplacesABadEntry() {
         RoutingTable table = new RoutingTable(self, config, 0);
-        List<Contact> far = fillFarBucket(table, true);
+        List<Contact> far = fillFarBucket(table);
         Contact victim = far.get(2);
         long now = 100;
         for (int i = 0; i < config.maxFailures(); i++) {
@@ -442,7 +445,7 @@ class RoutingTablePropertiesTest {
     void aReplacementThatAnswersIsPromotedWhenRoomAppears() {
         // the replacement cache entry of an id is reused when the id gets into the table
         RoutingTable table = new RoutingTable(self, config, 0);
-        List<Contact> far = fillFarBucket(table, true);
+        List<Contact> far = fillFarBucket(table);
         Contact cached = contactWithPrefix(0);
         table.heardFrom(cached, true, true, 100);
         assertThat(table.replacementCount(0)).isEqualTo(1);
@@ -558,19 +561,18 @@ class RoutingTablePropertiesTest {
     @Example
     void livenessFollowsBep5() {
         RoutingTable table = new RoutingTable(self, config, 0);
-        Contact queried = contactWithPrefix(0);
         Contact answered = contactWithPrefix(1);
-        table.heardFrom(queried, false, false, 0);
+        Contact older = contactWithPrefix(2);
+        table.heardFrom(older, true, false, 0);
         table.heardFrom(answered, true, false, 0);
         long q = config.questionableAfterMillis();
-        assertThat(table.liveness(table.entry(queried.id()), 1)).isEqualTo(Liveness.QUESTIONABLE);
         assertThat(table.liveness(table.entry(answered.id()), q - 1)).isEqualTo(Liveness.GOOD);
         assertThat(table.liveness(table.entry(answered.id()), q)).isEqualTo(Liveness.QUESTIONABLE);
         // a node that once answered stays good while it keeps sending queries
         table.heardFrom(answered, false, false, q);
         assertThat(table.liveness(table.entry(answered.id()), 2 * q - 1)).isEqualTo(Liveness.GOOD);
         // good contacts come first in contacts()
-        assertThat(table.contacts(1).get(0)).isEqualTo(answered);
+        assertThat(table.contacts(q + 1)).containsExactly(answered, older);
     }
 
     @Example
@@ -592,16 +594,59 @@ class RoutingTablePropertiesTest {
     }
 
     @Example
-    void contactsThatNeverAnsweredAreNotPassedOnAndGoBadWhenTheirVerificationFails() {
+    void aContactThatOnlyQueriedUsEntersTheTableOnlyOnceItAnswersItsVerificationPing() {
         RoutingTable table = new RoutingTable(self, config, 0);
         Contact answered = contactWithPrefix(2);
         Contact onlyAsked = contactWithPrefix(4);
         table.heardFrom(answered, true, false, 1);
         assertThat(table.heardFrom(onlyAsked, false, false, 2)).as("verification ping").isEqualTo(onlyAsked);
-        assertThat(table.closest(onlyAsked.id(), 8, 3)).containsExactly(onlyAsked, answered);
-        assertThat(table.closestAnswering(onlyAsked.id(), 8, 3)).containsExactly(answered);
-        table.failed(onlyAsked.id(), 4);
-        assertThat(table.liveness(table.entry(onlyAsked.id()), 4)).isEqualTo(Liveness.BAD);
-        assertThat(table.closest(onlyAsked.id(), 8, 5)).containsExactly(answered);
+        assertThat(table.entry(onlyAsked.id())).as("not in the table before it answers").isNull();
+        assertThat(table.closest(onlyAsked.id(), 8, 3)).containsExactly(answered);
+        // more queries while the ping is pending ask for no second ping, and spoofed ones change nothing
+        assertThat(table.heardFrom(onlyAsked, false, false, 3)).isNull();
+        assertThat(table.heardFrom(new Contact(onlyAsked.id(), address(99, 1)), false, false, 4)).isNull();
+        table.heardFrom(onlyAsked, true, false, 5);
+        assertThat(table.entry(onlyAsked.id())).as("its answer verified it").isNotNull();
+        assertThat(table.closestAnswering(onlyAsked.id(), 8, 6)).containsExactly(onlyAsked, answered);
+    }
+
+    @Example
+    void aContactWhoseVerificationPingFailsNeverEntersAndIsForgotten() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        Contact answered = contactWithPrefix(2);
+        Contact spoofed = contactWithPrefix(4);
+        table.heardFrom(answered, true, false, 1);
+        assertThat(table.heardFrom(spoofed, false, false, 2)).isEqualTo(spoofed);
+        table.failed(spoofed.id(), 3);
+        assertThat(table.entry(spoofed.id())).isNull();
+        assertThat(table.closest(spoofed.id(), 8, 4)).containsExactly(answered);
+        // forgotten: it is not among the replacements a bad entry's place could go to
+        assertThat(table.replacementCount(0) + table.replacementCount(table.bucketCount() - 1)).isZero();
+    }
+
+    @Example
+    void aBadEntryIsReplacedOnlyByAReplacementThatHasAnswered() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> far = fillFarBucket(table);
+        long now = 100;
+        Contact unverified = contactWithPrefix(0);
+        table.heardFrom(unverified, false, false, now);
+        assertThat(table.replacementCount(0)).isEqualTo(1);
+        Contact toPing = null;
+        for (int i = 0; i < config.maxFailures(); i++) {
+            toPing = table.failed(far.get(0).id(), now + 1 + i);
+        }
+        // no verified replacement: the bad entry keeps its place, the unverified newcomer does not take it, and it is
+        // pinged so that its answer can
+        assertThat(toPing).isEqualTo(unverified);
+        assertThat(table.failed(far.get(0).id(), now + 5)).as("one ping at a time").isNull();
+        assertThat(table.entry(unverified.id())).isNull();
+        assertThat(table.entry(far.get(0).id())).isNotNull();
+        assertThat(table.liveness(table.entry(far.get(0).id()), now + 10)).isEqualTo(Liveness.BAD);
+        // once it answers, it takes the bad entry's place
+        table.heardFrom(unverified, true, false, now + 20);
+        assertThat(table.entry(unverified.id())).isNotNull();
+        assertThat(table.entry(far.get(0).id())).isNull();
+        assertThat(table.bucket(0)).hasSize(config.k());
     }
 }
