@@ -119,6 +119,8 @@ public enum ErrorCode {
     OPERATOR_ONLY(912, Kind.FORBIDDEN, "an object's state was asked for without the owner's signed request or the node's admin token",
             "Sign the request as the owner (comet state --key-file F --salt S), or, as the node's operator, send its "
                     + "admin token (access.adminToken); an unsigned object's state is shown to the operator only."),
+    NODE_STOPPED(913, Kind.UNAVAILABLE, "the node stopped (was closed) before the operation finished",
+            "Run the operation again on a running node."),
     SCENARIO_INVALID(960, Kind.BAD_INPUT, "a scenario file cannot be run: a Lua syntax error, an unknown operation or field, a bad value, or a check on a series it does not declare",
             "Fix the line the message names (FILE:LINE); docs/scenarios.md lists every operation and field.");
 

@@ -39,9 +39,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -60,6 +64,8 @@ public final class UdpNode implements AutoCloseable {
     private final Store store;
     private final AsoRuntime runtime;
     private volatile boolean closed;
+    /** The futures of operations not completed yet, failed when the node closes (any thread). */
+    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
     /** The unbound public address already warned of (node thread only). */
     private java.net.InetAddress warnedUnbound;
 
@@ -184,111 +190,98 @@ public final class UdpNode implements AutoCloseable {
 
     /** Runs {@code action} on the node's thread and completes with its result. */
     public <T> CompletableFuture<T> call(Function<Node, T> action) {
+        return onLoop(result -> result.complete(action.apply(node)));
+    }
+
+    /**
+     * Starts an operation on the node's thread: {@code start} gets the future to complete. A start that throws fails
+     * the future with its exception, and a node closed before the operation completes fails it with
+     * {@link ErrorCode#NODE_STOPPED}, so no caller waits for an answer the stopped node will never give.
+     */
+    private <T> CompletableFuture<T> onLoop(Consumer<CompletableFuture<T>> start) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                result.complete(action.apply(node));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
+        outstanding.add(result);
+        result.whenComplete((value, failure) -> outstanding.remove(result));
+        if (closed) {
+            result.completeExceptionally(stopped());
+            return result;
+        }
+        try {
+            loop.execute(() -> {
+                if (closed) {
+                    result.completeExceptionally(stopped()); // queued behind close(): the node has stopped
+                    return;
+                }
+                try {
+                    start.accept(result);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(stopped()); // the event loop has shut down
+        }
         return result;
     }
 
+    private static CometException stopped() {
+        return new CometException(ErrorCode.NODE_STOPPED, ErrorCode.NODE_STOPPED.meaning());
+    }
+
     public CompletableFuture<LookupResult> lookup(NodeId target) {
-        CompletableFuture<LookupResult> result = new CompletableFuture<>();
-        loop.execute(() -> node.lookup(target, result::complete));
-        return result;
+        return onLoop(result -> node.lookup(target, result::complete));
     }
 
     /** A BEP 44 get through the DHT (see {@link Node#getItem}). */
     public CompletableFuture<ItemLookup> getItem(NodeId target, byte[] salt) {
-        CompletableFuture<ItemLookup> result = new CompletableFuture<>();
-        loop.execute(() -> node.getItem(target, salt, result::complete));
-        return result;
+        return onLoop(result -> node.getItem(target, salt, result::complete));
     }
 
     /** A BEP 44 put on the K closest nodes (see {@link Node#putItem}); fails at once for an invalid item. */
     public CompletableFuture<WriteOutcome> putItem(Item item, long ttlSeconds) {
-        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                node.putItem(item, ttlSeconds, result::complete);
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return onLoop(result -> node.putItem(item, ttlSeconds, result::complete));
     }
 
     /** Stores an active object on {@code replicas} nodes (see {@link Node#putObject}). */
     public CompletableFuture<WriteOutcome> putObject(NodeId key, byte[] code, int replicas, long ttlSeconds) {
-        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
-        loop.execute(() -> node.putObject(key, code, replicas, ttlSeconds, result::complete));
-        return result;
+        return onLoop(result -> node.putObject(key, code, replicas, ttlSeconds, result::complete));
     }
 
     /** Stores a signed object on {@code replicas} nodes (see {@link Node#putSignedObject}). */
     public CompletableFuture<WriteOutcome> putSignedObject(byte[] code, dev.comet.owned.ObjectSignature signature,
                                                            int replicas, long ttlSeconds) {
-        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
-        loop.execute(() -> node.putSignedObject(code, signature, replicas, ttlSeconds, result::complete));
-        return result;
+        return onLoop(result -> node.putSignedObject(code, signature, replicas, ttlSeconds, result::complete));
     }
 
     /** Runs onGet of an object on the closest replica, or on all (see {@link Node#getObject}). */
     public CompletableFuture<List<ObjectAnswer>> getObject(NodeId key, java.util.Map<String, byte[]> args, boolean all) {
-        CompletableFuture<List<ObjectAnswer>> result = new CompletableFuture<>();
-        loop.execute(() -> node.getObject(key, args, all, result::complete));
-        return result;
+        return onLoop(result -> node.getObject(key, args, all, result::complete));
     }
 
     /** Runs onGet within a freshness bound (see {@link Node#getFresh}). */
     public CompletableFuture<List<ObjectAnswer>> getFresh(NodeId key, java.util.Map<String, byte[]> args, long minVersion,
                                                           long maxAgeSeconds) {
-        CompletableFuture<List<ObjectAnswer>> result = new CompletableFuture<>();
-        loop.execute(() -> node.getFresh(key, args, minVersion, maxAgeSeconds, result::complete));
-        return result;
+        return onLoop(result -> node.getFresh(key, args, minVersion, maxAgeSeconds, result::complete));
     }
 
     /** Deletes an object from the K closest nodes (see {@link Node#deleteObject}). */
     public CompletableFuture<WriteOutcome> deleteObject(NodeId key) {
-        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
-        loop.execute(() -> node.deleteObject(key, result::complete));
-        return result;
+        return onLoop(result -> node.deleteObject(key, result::complete));
     }
 
     /** Deletes a signed object with its owner's signed request (see {@link Node#deleteObject(NodeId, OwnerRequest, java.util.function.Consumer)}). */
     public CompletableFuture<WriteOutcome> deleteObject(NodeId key, OwnerRequest request) {
-        CompletableFuture<WriteOutcome> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                node.deleteObject(key, request, result::complete);
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return onLoop(result -> node.deleteObject(key, request, result::complete));
     }
 
     /** Sends a writer's signed guarded update (see {@link Node#updateObject}). */
     public CompletableFuture<dev.comet.core.UpdateOutcome> updateObject(NodeId key, OwnerRequest request) {
-        CompletableFuture<dev.comet.core.UpdateOutcome> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                node.updateObject(key, request, result::complete);
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+        return onLoop(result -> node.updateObject(key, request, result::complete));
     }
 
     /** Reads a kept version of a signed object's value, or the list of them (see {@link Node#readVersion}). */
     public CompletableFuture<List<ObjectAnswer>> readVersion(NodeId key, Long number, byte[] hash) {
-        CompletableFuture<List<ObjectAnswer>> result = new CompletableFuture<>();
-        loop.execute(() -> node.readVersion(key, number, hash, result::complete));
-        return result;
+        return onLoop(result -> node.readVersion(key, number, hash, result::complete));
     }
 
     /** Checks on the node's thread that the caller may see its replica's state (see {@link Node#admitStateRead}). */
@@ -306,9 +299,7 @@ public final class UdpNode implements AutoCloseable {
 
     /** Completes once the node has finished its first bootstrap round. */
     public CompletableFuture<Void> ready() {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        loop.execute(() -> node.whenReady(() -> result.complete(null)));
-        return result;
+        return onLoop(result -> node.whenReady(() -> result.complete(null)));
     }
 
     /** Stops the node, saves its contacts and closes the socket. */
@@ -333,6 +324,10 @@ public final class UdpNode implements AutoCloseable {
             stopped.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("node did not stop cleanly: {}", e.toString());
+        }
+        // the stopped node forgot its pending requests: their operations would never complete on their own
+        for (CompletableFuture<?> f : List.copyOf(outstanding)) {
+            f.completeExceptionally(stopped());
         }
         channel.close().syncUninterruptibly();
         store.close();
