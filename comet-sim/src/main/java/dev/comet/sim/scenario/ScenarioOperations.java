@@ -23,9 +23,11 @@ import org.luaj.vm2.lib.VarArgFunction;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -45,6 +47,9 @@ final class ScenarioOperations {
     private final long startMillis;
     private final Map<String, Long> counters = new TreeMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** The operations under way (put, update, get, delete), by a number each, with the node running them. */
+    private final Map<Long, SimNode> running = new HashMap<>();
+    private long operations;
     private ScenarioScript script;
 
     ScenarioOperations(Simulation simulation, Map<String, Series> series, Map<String, Scenario.SeriesSpec> specs,
@@ -60,8 +65,30 @@ final class ScenarioOperations {
         return (simulation.network().now() - startMillis) / 1000.0;
     }
 
+    /**
+     * The run's counters, with the operations still under way: {@code operations_lost_with_node} ran on a node
+     * that has left (a crash ends them unanswered), {@code operations_unfinished} on a node still there.
+     */
     Map<String, Long> counters() {
-        return new TreeMap<>(counters);
+        Map<String, Long> out = new TreeMap<>(counters);
+        long lost = running.values().stream().filter(n -> !n.host().alive()).count();
+        if (lost > 0) {
+            out.put("operations_lost_with_node", lost);
+        }
+        if (running.size() > lost) {
+            out.put("operations_unfinished", running.size() - lost);
+        }
+        return out;
+    }
+
+    /** Registers an operation {@code from} runs; {@code whenDone} runs when it completes, the operation settled first. */
+    private <T> Consumer<T> tracked(SimNode from, Consumer<T> whenDone) {
+        long id = operations++;
+        running.put(id, from);
+        return result -> {
+            running.remove(id);
+            whenDone.accept(result);
+        };
     }
 
     List<String> notes() {
@@ -96,7 +123,7 @@ final class ScenarioOperations {
                 callback(on, left());
                 return LuaValue.NONE;
             }
-            from.node().getObject(o.key(), args, opts.bool("all", false), answers -> {
+            from.node().getObject(o.key(), args, opts.bool("all", false), tracked(from, (List<ObjectAnswer> answers) -> {
                 if (answers.isEmpty()) {
                     LuaTable none = new LuaTable();
                     none.set("found", LuaValue.FALSE);
@@ -108,7 +135,7 @@ final class ScenarioOperations {
                     }
                     callback(on, answer(answer));
                 }
-            });
+            }));
             return LuaValue.NONE;
         });
         op(g, "delete", a -> {
@@ -121,7 +148,7 @@ final class ScenarioOperations {
                 callback(on, left());
                 return LuaValue.NONE;
             }
-            from.node().deleteObject(o.key(), outcome -> callback(on, written(outcome)));
+            from.node().deleteObject(o.key(), tracked(from, outcome -> callback(on, written(outcome))));
             return LuaValue.NONE;
         });
         op(g, "kill", a -> {
@@ -346,12 +373,13 @@ final class ScenarioOperations {
             callback(on, left());
             return LuaValue.NONE;
         }
-        from.node().putObject(o.key(), code.getBytes(StandardCharsets.UTF_8), o.replicas(), o.ttlSeconds(), outcome -> {
-            if (!outcome.accepted().isEmpty()) {
-                count(what + "s_accepted");
-            }
-            callback(on, written(outcome));
-        });
+        from.node().putObject(o.key(), code.getBytes(StandardCharsets.UTF_8), o.replicas(), o.ttlSeconds(),
+                tracked(from, (WriteOutcome outcome) -> {
+                    if (!outcome.accepted().isEmpty()) {
+                        count(what + "s_accepted");
+                    }
+                    callback(on, written(outcome));
+                }));
         return LuaValue.NONE;
     }
 

@@ -44,6 +44,28 @@ class ScenarioRunTest {
     }
 
     @Test
+    void anOperationWhoseNodeLeavesIsCountedAsLostAndNeverCallsBack(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("lost.scenario.lua");
+        Files.writeString(file, """
+                scenario { duration = 120 }
+                network { nodes = 20, settle = 30 }
+                local o = object { name = "o", code = "function onGet() return 1 end", replicas = 3 }
+                series { name = "answers" }
+                at(0, function() put(o) end)
+                at(30, function()
+                  -- a holder starts a get (a lookup first, so it does not answer at once) and crashes with the others
+                  get(o, { from = pick { holding = o }, on = function() record("answers", 1) end })
+                  kill_replicas(o)
+                end)
+                at(40, function() get(o, { on = function() record("answers", 1) end }) end)
+                """);
+        ScenarioReport r = ScenarioRun.run(file, ScenarioRun.Options.defaults());
+        assertThat(r.totals()).containsEntry("gets", 2L).containsEntry("operations_lost_with_node", 1L)
+                .doesNotContainKey("operations_unfinished");
+        assertThat(r.text()).containsPattern("answers +count 1,");
+    }
+
+    @Test
     void theSoakScenarioLoadsWithItsChecks() {
         ScenarioScript script = ScenarioScript.load(SoakTest.soakScenario(), false);
         assertThat(script.scenario().durationSeconds()).isEqualTo(86_400);
