@@ -20,6 +20,18 @@ final class Bucket {
         lastChanged = now;
     }
 
+    /**
+     * Splits this bucket, the last of a table at {@code depth}: it keeps the contacts sharing exactly {@code depth}
+     * leading bits with {@code self} (entries and replacements, in their order), and the new bucket it returns, the
+     * table's new last, takes the others.
+     */
+    Bucket splitOff(NodeId self, int depth) {
+        Bucket near = new Bucket(lastChanged);
+        entries.removeIf(e -> self.commonPrefixLength(e.contact().id()) > depth && near.entries.add(e));
+        replacements.removeIf(e -> self.commonPrefixLength(e.contact().id()) > depth && near.replacements.add(e));
+        return near;
+    }
+
     ContactEntry find(NodeId id) {
         for (ContactEntry e : entries) {
             if (e.contact().id().equals(id)) {

@@ -80,6 +80,12 @@ public final class RoutingTable {
         if (contact.id().equals(self)) {
             return null;
         }
+        // most messages come from a contact the table holds, at its address: it passed every check below when it entered
+        Bucket home = buckets.get(indexOf(contact.id()));
+        ContactEntry known = home.find(contact.id());
+        if (known != null && known.contact.address().equals(contact.address())) {
+            return refresh(home, known, responded, speaksComet, now);
+        }
         if (config.bep42RoutingTable() && !Bep42.valid(contact.id(), contact.address().getAddress())) {
             return null; // an id its address does not bind: it could have been chosen next to any target
         }
@@ -112,17 +118,7 @@ public final class RoutingTable {
                     existing.contact = contact;
                     idBySource.put(sourceOf(contact.address()), contact.id());
                 }
-                boolean wasBad = liveness(existing, now) == Liveness.BAD;
-                existing.touch(responded, speaksComet, now);
-                if (responded) {
-                    bucket.lastChanged = now;
-                } else if (wasBad && existing.pingSentAt < 0) {
-                    // a contact gone bad (a node killed, then restarted on its id and port) queries us: nothing else
-                    // asks a bad contact again, so without a ping it stays bad while its bucket has no replacement
-                    existing.pingSentAt = now;
-                    return existing.contact;
-                }
-                return null;
+                return refresh(bucket, existing, responded, speaksComet, now);
             }
             ContactEntry replacement = bucket.findReplacement(contact.id());
             if (!responded) {
@@ -158,6 +154,21 @@ public final class RoutingTable {
             cache(bucket, replacement, contact, true, speaksComet, now);
             return pingStalestQuestionable(bucket, now);
         }
+    }
+
+    /** A message from an entry of the table: it is seen now. Returns the entry itself when it must be pinged. */
+    private Contact refresh(Bucket bucket, ContactEntry existing, boolean responded, boolean speaksComet, long now) {
+        boolean wasBad = liveness(existing, now) == Liveness.BAD;
+        existing.touch(responded, speaksComet, now);
+        if (responded) {
+            bucket.lastChanged = now;
+        } else if (wasBad && existing.pingSentAt < 0) {
+            // a contact gone bad (a node killed, then restarted on its id and port) queries us: nothing else asks a
+            // bad contact again, so without a ping it stays bad while its bucket has no replacement
+            existing.pingSentAt = now;
+            return existing.contact;
+        }
+        return null;
     }
 
     /**
@@ -479,17 +490,6 @@ public final class RoutingTable {
     }
 
     private void splitLast(long now) {
-        int depth = buckets.size() - 1;
-        Bucket old = buckets.get(depth);
-        Bucket near = new Bucket(old.lastChanged);
-        Bucket far = new Bucket(old.lastChanged);
-        for (ContactEntry e : old.entries) {
-            (self.commonPrefixLength(e.contact.id()) == depth ? far : near).entries.add(e);
-        }
-        for (ContactEntry e : old.replacements) {
-            (self.commonPrefixLength(e.contact.id()) == depth ? far : near).replacements.add(e);
-        }
-        buckets.set(depth, far);
-        buckets.add(near);
+        buckets.add(buckets.get(buckets.size() - 1).splitOff(self, buckets.size() - 1));
     }
 }
