@@ -69,7 +69,7 @@ public final class RoutingTable {
         if (speaksComet && comets != null) {
             Contact cometToPing = comets.place(contact, responded, true, now);
             // a contact the main table also holds is pinged by its own upkeep; only an overlay-only one needs this
-            if (toPing == null && cometToPing != null && buckets.get(indexOf(cometToPing.id())).find(cometToPing.id()) == null) {
+            if (toPing == null && cometToPing != null && entry(cometToPing.id()) == null) {
                 return cometToPing;
             }
         }
@@ -183,8 +183,7 @@ public final class RoutingTable {
             return null; // an unverified message from another address must not redirect a cached contact (spoofing)
         }
         ContactEntry waiting = cache(bucket, replacement, contact, false, speaksComet, now);
-        boolean room = bucket.entries.size() < config.k() || index == buckets.size() - 1 && buckets.size() < NodeId.BITS
-                || bucket.first(e -> liveness(e, now) == Liveness.BAD) != null;
+        boolean room = hasRoom(bucket, index) || bucket.first(e -> liveness(e, now) == Liveness.BAD) != null;
         if (!room) {
             return pingStalestQuestionable(bucket, now);
         }
@@ -367,10 +366,12 @@ public final class RoutingTable {
         }
         int index = indexOf(id);
         Bucket bucket = buckets.get(index);
-        if (bucket.find(id) != null) {
-            return false;
-        }
-        return bucket.entries.size() < config.k() || (index == buckets.size() - 1 && buckets.size() < NodeId.BITS);
+        return bucket.find(id) == null && hasRoom(bucket, index);
+    }
+
+    /** Whether bucket {@code index} holds fewer than K, or is the last and may still split. */
+    private boolean hasRoom(Bucket bucket, int index) {
+        return bucket.entries.size() < config.k() || index == buckets.size() - 1 && buckets.size() < NodeId.BITS;
     }
 
     /** The entry for {@code id} in the main table, or null. */

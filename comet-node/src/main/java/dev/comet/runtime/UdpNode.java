@@ -203,13 +203,13 @@ public final class UdpNode implements AutoCloseable {
         outstanding.add(result);
         result.whenComplete((value, failure) -> outstanding.remove(result));
         if (closed) {
-            result.completeExceptionally(stopped());
+            result.completeExceptionally(nodeStopped());
             return result;
         }
         try {
             loop.execute(() -> {
                 if (closed) {
-                    result.completeExceptionally(stopped()); // queued behind close(): the node has stopped
+                    result.completeExceptionally(nodeStopped()); // queued behind close(): the node has stopped
                     return;
                 }
                 try {
@@ -219,12 +219,12 @@ public final class UdpNode implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            result.completeExceptionally(stopped()); // the event loop has shut down
+            result.completeExceptionally(nodeStopped()); // the event loop has shut down
         }
         return result;
     }
 
-    private static CometException stopped() {
+    private static CometException nodeStopped() {
         return new CometException(ErrorCode.NODE_STOPPED, ErrorCode.NODE_STOPPED.meaning());
     }
 
@@ -327,7 +327,7 @@ public final class UdpNode implements AutoCloseable {
         }
         // the stopped node forgot its pending requests: their operations would never complete on their own
         for (CompletableFuture<?> f : List.copyOf(outstanding)) {
-            f.completeExceptionally(stopped());
+            f.completeExceptionally(nodeStopped());
         }
         channel.close().syncUninterruptibly();
         store.close();
