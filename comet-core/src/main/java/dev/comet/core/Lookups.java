@@ -32,6 +32,13 @@ import java.util.function.Consumer;
  * whether to verify it.
  */
 final class Lookups {
+    /**
+     * Contacts a lookup starts from, per contact it looks for. With only {@code width} seeds, a young node whose
+     * contacts near the target had all left ended its lookup at itself, having asked none of its live contacts
+     * farther away (the 1,000-node soak's missed gets); mldht seeds from four buckets' worth too.
+     */
+    static final int SEEDS_PER_WIDTH = 4;
+
     /** Hears of the nodes named in lookup answers (second-hand contacts). */
     interface HeardOf {
         /** {@code nodes} were named in an answer; {@code comet}: by a Comet node asked for Comet nodes only. */
@@ -136,8 +143,11 @@ final class Lookups {
         if (!readOnly) {
             lookup.includeSelf(self);
         }
-        lookup.start(overlayOnly ? table.closestAnsweringComet(target, width, env.now())
-                : table.closest(target, width, env.now()));
+        // seeded with more contacts than it needs: while the closest answer, only they are asked, and when they fail
+        // (a table whose contacts near the target all left since it last heard from them) the next stand in
+        int seeds = SEEDS_PER_WIDTH * width;
+        lookup.start(overlayOnly ? table.closestAnsweringComet(target, seeds, env.now())
+                : table.closest(target, seeds, env.now()));
     }
 
     /**
