@@ -24,6 +24,8 @@ final class InvocationRunner {
     private volatile boolean abandoned;
     /** Instructions every run on this sandbox used (loads included), for the node-wide budget. */
     private long instructionsRun;
+    /** Writes each invocation's state, keeping its buffer from one to the next. */
+    private final StateEncoder encoder = new StateEncoder(Sandbox.MAX_STATE_DEPTH);
 
     InvocationRunner(MeteringDebugLib metering) {
         this.metering = metering;
@@ -50,6 +52,11 @@ final class InvocationRunner {
         return instructionsRun;
     }
 
+    /** The sandbox's state encoder, for a load's first state. */
+    StateEncoder stateEncoder() {
+        return encoder;
+    }
+
     /** The meter of the invocation running on this thread, or null. */
     static Meter currentMeter() {
         return CURRENT.get();
@@ -74,8 +81,7 @@ final class InvocationRunner {
         try {
             value = function.invoke(args).arg1();
             meter.check();
-            StateEncoder encoder = StateCodec.encoder(limits.stateBytes(), Sandbox.MAX_STATE_DEPTH);
-            object.savedState = encoder.encode(object.aso);
+            object.savedState = StateCodec.encode(encoder, object.aso, limits.stateBytes(), Sandbox.MAX_STATE_DEPTH);
             // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them; only an object
             // whose state has held a long key can have one
             object.longKeys |= encoder.sawLongKeys();
@@ -113,7 +119,8 @@ final class InvocationRunner {
                 // what the invocation changed outside aso ends with it: counted, not checked (it is already done)
                 meter.record(object.retained.restore());
             }
-            CURRENT.remove();
+            // cleared, not removed: the thread's entry stays for the next invocation instead of being made again
+            CURRENT.set(null);
             metering.reset();
             active = null;
             instructionsRun += meter.instructions();

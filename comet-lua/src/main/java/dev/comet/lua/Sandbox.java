@@ -95,8 +95,8 @@ public final class Sandbox {
                 throw new CometException(ErrorCode.CODE_INVALID, "refused: " + notAFunction);
             }
         }
-        StateEncoder encoder = StateCodec.encoder(limits.stateBytes(), MAX_STATE_DEPTH);
-        instance.savedState = encoder.encode(aso);
+        StateEncoder encoder = runner.stateEncoder();
+        instance.savedState = StateCodec.encode(encoder, aso, limits.stateBytes(), MAX_STATE_DEPTH);
         instance.longKeys = encoder.sawLongKeys();
         // from here on the object keeps data only in aso (docs/aso-api.md, "What an object keeps between invocations")
         LuaTable globals = ReadOnlyTables.lockGlobals(env);

@@ -52,13 +52,16 @@ public final class StateCodec {
     public static byte[] encode(LuaTable aso, int maxBytes, int maxDepth) {
         Objects.requireNonNull(aso, "aso");
         checkLimits(maxBytes, maxDepth);
-        return new StateEncoder(maxBytes, maxDepth).encode(aso);
+        return new StateEncoder(maxDepth).encode(aso, maxBytes);
     }
 
-    /** An encoder for one state, which also tells whether the state had long keys (see {@link StateTables}). */
-    static StateEncoder encoder(int maxBytes, int maxDepth) {
+    /**
+     * Encodes with {@code encoder} (reused from one state to the next), which then also tells whether the state had
+     * long keys (see {@link StateTables}).
+     */
+    static byte[] encode(StateEncoder encoder, LuaTable aso, int maxBytes, int maxDepth) {
         checkLimits(maxBytes, maxDepth);
-        return new StateEncoder(maxBytes, maxDepth);
+        return encoder.encode(aso, maxBytes);
     }
 
     /**

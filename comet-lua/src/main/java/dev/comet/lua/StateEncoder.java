@@ -27,10 +27,11 @@ import org.luaj.vm2.Varargs;
 /**
  * Writes one state: the canonical encoding of an {@code aso} table (see {@link StateCodec}, {@link StateFormat}).
  * Owns the bytes written so far, the stack of tables being written (the path of the current field) and the tables
- * already seen (a second visit is a cycle or a shared table). One use.
+ * already seen (a second visit is a cycle or a shared table). Reusable, one state at a time: an invocation runner
+ * keeps one, so saving the state after each invocation does not allocate a buffer and a stack every time.
  */
 final class StateEncoder {
-    private final int maxBytes;
+    private int maxBytes;
     private final int maxDepth;
     private byte[] buf;
     private int size;
@@ -41,35 +42,67 @@ final class StateEncoder {
     /** Made at the first nested table: most states are flat, and the set is most of a flat state's encoding cost. */
     private Set<LuaTable> seen;
 
+    /**
+     * One open table. A state has at most one open table per depth (a nested table is written whole before its next
+     * sibling opens), so the encoder keeps one frame per depth and reuses it, arrays included.
+     */
     private static final class Frame {
-        final LuaValue[] keys;
-        final LuaValue[] values;
-        final int depth;
+        /** The table's entries in key order: the first {@code count} of each array. */
+        LuaValue[] keys = new LuaValue[8];
+        LuaValue[] values = new LuaValue[8];
+        int count;
+        int depth;
         int next;
         LuaValue current;
 
-        Frame(LuaValue[] keys, LuaValue[] values, int depth) {
-            this.keys = keys;
-            this.values = values;
-            this.depth = depth;
+        /** Lets go of the values written, keeping the arrays. */
+        void clear() {
+            Arrays.fill(keys, 0, count, null);
+            Arrays.fill(values, 0, count, null);
+            count = 0;
+            next = 0;
+            current = null;
         }
     }
 
+    /** Frames by depth (index 1 is the object's own table), made at first use. */
+    private final Frame[] frames;
+
     private boolean longKeys;
 
-    StateEncoder(int maxBytes, int maxDepth) {
-        this.maxBytes = maxBytes;
+    StateEncoder(int maxDepth) {
         this.maxDepth = maxDepth;
-        this.buf = new byte[Math.min(maxBytes, 256)];
+        this.buf = new byte[256];
+        this.frames = new Frame[maxDepth + 2];
     }
 
-    byte[] encode(LuaTable aso) {
+    /** Encodes the state of {@code aso} in at most {@code maxBytes}; {@link #sawLongKeys()} then tells of this one. */
+    byte[] encode(LuaTable aso, int maxBytes) {
+        this.maxBytes = maxBytes;
+        size = 0;
+        longKeys = false;
         topLevel = aso;
+        try {
+            return encodeFields(aso);
+        } finally {
+            // keep the buffer and arrays, not the tables: the object may be dropped before the next state is written
+            for (Frame f : frames) {
+                if (f != null) {
+                    f.clear();
+                }
+            }
+            stack.clear();
+            topLevel = null;
+            seen = null;
+        }
+    }
+
+    private byte[] encodeFields(LuaTable aso) {
         writeByte(StateCodec.VERSION);
         open(aso, true, 1);
         while (!stack.isEmpty()) {
             Frame f = stack.get(stack.size() - 1);
-            if (f.next == f.keys.length) {
+            if (f.next == f.count) {
                 stack.remove(stack.size() - 1);
                 continue;
             }
@@ -85,8 +118,14 @@ final class StateEncoder {
 
     /** Collects, checks and sorts a table's entries, writes their count and pushes the table. */
     private void open(LuaTable t, boolean top, int depth) {
-        LuaValue[] keys = new LuaValue[8];
-        LuaValue[] values = new LuaValue[8];
+        Frame frame = frames[depth];
+        if (frame == null) {
+            frame = frames[depth] = new Frame();
+        }
+        frame.clear();
+        frame.depth = depth;
+        LuaValue[] keys = frame.keys;
+        LuaValue[] values = frame.values;
         int n = 0;
         LuaValue k = LuaValue.NIL;
         while (true) {
@@ -110,26 +149,23 @@ final class StateEncoder {
                 throw tooBig();
             }
             if (n == keys.length) {
-                keys = Arrays.copyOf(keys, n * 2);
-                values = Arrays.copyOf(values, n * 2);
+                keys = frame.keys = Arrays.copyOf(keys, n * 2);
+                values = frame.values = Arrays.copyOf(values, n * 2);
             }
             keys[n] = k;
             values[n] = v;
-            n++;
+            frame.count = ++n;
         }
-        LuaValue[] sortedKeys = Arrays.copyOf(keys, n);
-        LuaValue[] sortedValues = Arrays.copyOf(values, n);
-        sortByKey(sortedKeys, sortedValues);
+        sortByKey(keys, values, n);
         writeUVarint(n);
-        stack.add(new Frame(sortedKeys, sortedValues, depth));
+        stack.add(frame);
     }
 
     /**
-     * Sorts the entries by key, keys and values together: insertion sort for the few fields most tables have (no
-     * boxing, no comparator), merge sort through an index for large ones.
+     * Sorts the first {@code n} entries by key, keys and values together: insertion sort for the few fields most
+     * tables have (no boxing, no comparator), merge sort through an index for large ones.
      */
-    private static void sortByKey(LuaValue[] keys, LuaValue[] values) {
-        int n = keys.length;
+    private static void sortByKey(LuaValue[] keys, LuaValue[] values, int n) {
         if (n <= 16) {
             for (int i = 1; i < n; i++) {
                 LuaValue k = keys[i];
@@ -149,8 +185,8 @@ final class StateEncoder {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        LuaValue[] ks = keys.clone();
-        LuaValue[] vs = values.clone();
+        LuaValue[] ks = Arrays.copyOf(keys, n);
+        LuaValue[] vs = Arrays.copyOf(values, n);
         Arrays.sort(order, (a, b) -> compareKeys(ks[a], ks[b]));
         for (int i = 0; i < n; i++) {
             keys[i] = ks[order[i]];
