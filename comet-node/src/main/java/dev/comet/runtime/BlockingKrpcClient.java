@@ -49,6 +49,11 @@ public final class BlockingKrpcClient implements AutoCloseable {
         return id;
     }
 
+    /** The address this client's socket is bound to. */
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
     public void send(InetSocketAddress to, byte[] datagram) throws IOException {
         socket.send(new DatagramPacket(datagram, datagram.length, to));
     }

@@ -56,17 +56,29 @@ import java.util.random.RandomGenerator;
 public final class UdpNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpNode.class);
     private static final long CONTACT_SAVE_INTERVAL_MILLIS = 30_000;
+    /** How often the node looks at the address its peers see (a look is a handful of map reads). */
+    private static final long ID_CHECK_INTERVAL_MILLIS = 1_000;
 
     private final Channel channel;
     private final EventLoop loop;
-    private final Node node;
+    /** The node and its runtime: replaced together, on the loop, when the node takes an id bound to its address. */
+    private volatile Node node;
+    private volatile AsoRuntime runtime;
     private final DataDirectory dataDirectory;
     private final Store store;
-    private final AsoRuntime runtime;
+    private final NodeConfig config;
+    private final RandomGenerator random;
+    private final AsoRuntimeFactory runtimes;
+    private final LoopEnvironment environment;
+    /** What the node joined through at start: it joins through it again, and its contacts, with a new id. */
+    private List<InetSocketAddress> joinThrough = List.of();
+    private boolean readOnly;
+    /** The other family's node of a dual-stack pair, or null (node thread only). */
+    private UdpNode partner;
     private volatile boolean closed;
     /** The futures of operations not completed yet, failed when the node closes (any thread). */
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
-    /** The unbound public address already warned of (node thread only). */
+    /** The public address whose bound id could not be saved, already warned of (node thread only). */
     private java.net.InetAddress warnedUnbound;
 
     private UdpNode(Channel channel, NodeId id, NodeConfig config, DataDirectory dataDirectory, Store store,
@@ -75,10 +87,17 @@ public final class UdpNode implements AutoCloseable {
         this.loop = channel.eventLoop();
         this.dataDirectory = dataDirectory;
         this.store = store;
-        this.runtime = runtimes == null ? AsoRuntime.NONE
+        this.config = config;
+        this.random = random;
+        this.runtimes = runtimes;
+        this.environment = new LoopEnvironment();
+        this.runtime = runtimeFor(id);
+        this.node = new Node(id, (InetSocketAddress) channel.localAddress(), config, environment);
+    }
+
+    private AsoRuntime runtimeFor(NodeId id) {
+        return runtimes == null ? AsoRuntime.NONE
                 : runtimes.create(loop, id, (InetSocketAddress) channel.localAddress(), System::currentTimeMillis);
-        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-        this.node = new Node(id, local, config, new LoopEnvironment(random));
     }
 
     /**
@@ -141,11 +160,16 @@ public final class UdpNode implements AutoCloseable {
         UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, store, random, runtimes);
         holder[0] = udpNode;
         udpNode.loop.execute(() -> {
+            udpNode.readOnly = readOnly;
+            udpNode.joinThrough = List.copyOf(joinThrough);
             udpNode.node.setReadOnly(readOnly);
             udpNode.node.start(joinThrough);
             if (dataDirectory != null) {
                 udpNode.node.whenReady(udpNode::saveContacts);
                 udpNode.scheduleContactSaving();
+            }
+            if (!readOnly) {
+                udpNode.scheduleIdCheck();
             }
         });
         return udpNode;
@@ -170,7 +194,11 @@ public final class UdpNode implements AutoCloseable {
                     + (bind.getAddress() instanceof java.net.Inet6Address ? "6" : "4"));
         }
         UdpNode other = start(loop, bind, node.config(), bootstrap, dataDirectory, false, runtimes);
-        loop.execute(() -> node.pairWith(other.node));
+        loop.execute(() -> {
+            partner = other;
+            other.partner = this;
+            node.pairWith(other.node);
+        });
         return other;
     }
 
@@ -358,28 +386,68 @@ public final class UdpNode implements AutoCloseable {
             if (!contacts.isEmpty()) {
                 dataDirectory.saveContacts(contacts);
             }
-            node.unboundPublicAddress().ifPresent(address -> {
-                if (!address.equals(warnedUnbound)) {
-                    warnedUnbound = address;
-                    dataDirectory.saveExternalAddress(address);
-                    LOG.warn("peers see this node at {}, and its id is not bound to that address (BEP 42): other Comet"
-                            + " nodes will not choose it as a replica until it restarts with a bound id, which it"
-                            + " will take then", address.getHostAddress());
-                }
-            });
         } catch (CometException e) {
             LOG.warn("{}", e.getMessage());
         }
     }
 
+    private void scheduleIdCheck() {
+        loop.schedule(() -> {
+            if (!closed) {
+                takeBoundIdIfUnbound();
+                scheduleIdCheck();
+            }
+        }, ID_CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * When peers agree that this node is at a public address its id is not bound to (BEP 42; behind a NAT the node
+     * could not know the address when it started), takes a bound id at once, as libtorrent's {@code update_node_id}
+     * does: other Comet nodes choose only bound nodes as replicas. A new {@link Node} and runtime with that id take
+     * over the same socket, store and data directory, and join through what the old one joined through and knew.
+     * The old node's pending requests end with it, so the switch waits for a moment when no caller's operation is
+     * under way.
+     */
+    private void takeBoundIdIfUnbound() {
+        java.util.Optional<java.net.InetAddress> unbound = node.unboundPublicAddress();
+        if (unbound.isEmpty() || !outstanding.isEmpty()) {
+            return;
+        }
+        java.net.InetAddress address = unbound.get();
+        NodeId bound;
+        try {
+            if (dataDirectory != null) {
+                dataDirectory.saveExternalAddress(address);
+                bound = dataDirectory.loadOrCreateId(random, null); // bound to the address just saved
+            } else {
+                bound = Bep42.idFor(address, random);
+            }
+        } catch (CometException e) {
+            if (!address.equals(warnedUnbound)) {
+                warnedUnbound = address;
+                LOG.warn("peers see this node at {}, and its id is not bound to that address (BEP 42), but a bound id"
+                        + " could not be saved: {}", address.getHostAddress(), e.getMessage());
+            }
+            return;
+        }
+        Node old = node;
+        List<InetSocketAddress> rejoin = new ArrayList<>(joinThrough);
+        for (Contact c : old.knownContacts()) {
+            rejoin.add(c.address());
+        }
+        old.stop();
+        runtime = runtimeFor(bound);
+        node = new Node(bound, old.self().address(), config, environment);
+        if (partner != null) {
+            node.pairWith(partner.node);
+        }
+        node.start(rejoin);
+        LOG.info("peers see this node at {}: it took the id {}, bound to that address (BEP 42), in place of {}",
+                address.getHostAddress(), bound.toHex(), old.id().toHex());
+    }
+
     /** The node's view of the world: this channel, its event loop, the monotonic clock. */
     private final class LoopEnvironment implements Environment {
-        private final RandomGenerator random;
-
-        LoopEnvironment(RandomGenerator random) {
-            this.random = random;
-        }
-
         @Override
         public long now() {
             // wall clock: stored expiry times must mean the same after a restart (timers use the loop's own clock)
