@@ -21,6 +21,9 @@ import org.luaj.vm2.lib.jse.JseBaseLib;
 import org.luaj.vm2.lib.jse.JseMathLib;
 
 import java.io.StringReader;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What an object's code can reach: compiles it with the host's compiler and builds its environment, the globals a
@@ -29,6 +32,11 @@ import java.io.StringReader;
  * JVM, the locked string metatable.
  */
 final class ObjectEnvironment {
+    /**
+     * The names this class sets in every environment, as Lua strings made once: making each again from a Java
+     * string (bytes, hash, LuaJ's string cache) was a quarter of an object's load.
+     */
+    private static final Map<String, LuaString> NAMES = new ConcurrentHashMap<>();
     private static final LuaTable SHARED_STRING_LIB;
 
     static {
@@ -42,22 +50,51 @@ final class ObjectEnvironment {
         LuaString.s_metatable = metatable;
     }
 
+    /** Compiled code kept for loads to come (see {@link #compile}). */
+    private static final int COMPILED_KEPT = 16;
+
     private final Globals host;
     private final MeteringDebugLib metering;
+    /**
+     * The last {@link #COMPILED_KEPT} codes compiled, by chunk name and text, least recently used first. The same
+     * code is loaded again and again: by every replica of a simulation (one sandbox for all nodes), for the incoming
+     * object of each onUpdate, and after the object cache dropped it. A prototype is never changed once compiled, so
+     * closures of different objects share it safely; it stays on this sandbox's thread.
+     */
+    private final Map<CompiledKey, Prototype> compiled = new LinkedHashMap<>(COMPILED_KEPT * 2, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CompiledKey, Prototype> eldest) {
+            return size() > COMPILED_KEPT;
+        }
+    };
     private final LuaTable stringLib;
     private final LuaTable tableLib;
     private final LuaTable mathLib;
 
+    private record CompiledKey(String name, String code) {
+    }
+
     ObjectEnvironment(MeteringDebugLib metering) {
         this.metering = metering;
         host = libraryGlobals();
-        stringLib = host.get("string").checktable();
-        tableLib = host.get("table").checktable();
-        mathLib = host.get("math").checktable();
+        stringLib = host.get(name("string")).checktable();
+        tableLib = host.get(name("table")).checktable();
+        mathLib = host.get(name("math")).checktable();
     }
 
     /** Compiles an object's code (text only); a CometException for code that does not compile. */
     Prototype compile(String code, String name) {
+        CompiledKey key = new CompiledKey(name, code);
+        Prototype kept = compiled.get(key);
+        if (kept != null) {
+            return kept;
+        }
+        Prototype prototype = compileText(code, name);
+        compiled.put(key, prototype);
+        return prototype;
+    }
+
+    private Prototype compileText(String code, String name) {
         try {
             return host.compilePrototype(new StringReader(code), name);
         } catch (LuaError e) {
@@ -77,37 +114,37 @@ final class ObjectEnvironment {
         env.debuglib = metering;
         for (String name : new String[] {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen",
                 "select", "tonumber", "tostring", "type", "getmetatable", "setmetatable"}) {
-            env.set(name, host.get(name));
+            env.set(name(name), host.get(name(name)));
         }
-        env.set("rawset", new ReadOnlyTables.RawSet(host.get("rawset")));
-        env.set("_G", env);
-        env.set("_VERSION", host.get("_VERSION"));
-        env.set("pcall", new ProtectedCalls.ProtectedCall());
-        env.set("xpcall", new ProtectedCalls.ProtectedCallWithHandler());
-        env.set("unpack", tableLib.get("unpack"));
-        env.set("string", ReadOnlyTables.readOnly(stringLib));
-        env.set("table", ReadOnlyTables.readOnly(tableLib));
-        env.set("aso", aso);
-        env.set("self", aso);
+        env.set(name("rawset"), new ReadOnlyTables.RawSet(host.get(name("rawset"))));
+        env.set(name("_G"), env);
+        env.set(name("_VERSION"), host.get(name("_VERSION")));
+        env.set(name("pcall"), new ProtectedCalls.ProtectedCall());
+        env.set(name("xpcall"), new ProtectedCalls.ProtectedCallWithHandler());
+        env.set(name("unpack"), tableLib.get(name("unpack")));
+        env.set(name("string"), ReadOnlyTables.readOnly(stringLib));
+        env.set(name("table"), ReadOnlyTables.readOnly(tableLib));
+        env.set(name("aso"), aso);
+        env.set(name("self"), aso);
         return env;
     }
 
     /** Binds the functions that act on {@code instance} into its environment: the comet table and math. */
     void bind(Globals env, AsoInstance instance) {
         LuaTable comet = cometTable(instance);
-        env.set("comet", ReadOnlyTables.readOnly(comet));
+        env.set(name("comet"), ReadOnlyTables.readOnly(comet));
         // the Comet paper's names, as globals too
         for (String alias : new String[] {"getSystemTime", "getNodeIP", "getNodeID", "getASOKey", "deleteSelf"}) {
-            env.set(alias, comet.get(alias));
+            env.set(name(alias), comet.get(name(alias)));
         }
-        env.set("math", ReadOnlyTables.readOnly(objectMath(instance)));
+        env.set(name("math"), ReadOnlyTables.readOnly(objectMath(instance)));
     }
 
     /** The math library with random and randomseed bound to the object's per-invocation generator. */
     private LuaTable objectMath(AsoInstance instance) {
         LuaTable math = new LuaTable();
         LuaValues.forEachPair(mathLib, math::set);
-        math.set("random", new VarArgFunction() {
+        math.set(name("random"), new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
                 java.util.Random r = instance.random();
@@ -132,7 +169,7 @@ final class ObjectEnvironment {
                 }
             }
         });
-        math.set("randomseed", new MathRandomSeed(instance));
+        math.set(name("randomseed"), new MathRandomSeed(instance));
         return math;
     }
 
@@ -179,16 +216,16 @@ final class ObjectEnvironment {
                 return LuaValue.NONE;
             }
         };
-        comet.set("systemTime", time);
-        comet.set("getSystemTime", time);
-        comet.set("nodeIP", nodeIp);
-        comet.set("getNodeIP", nodeIp);
-        comet.set("nodeID", nodeId);
-        comet.set("getNodeID", nodeId);
-        comet.set("asoKey", asoKey);
-        comet.set("getASOKey", asoKey);
-        comet.set("deleteSelf", deleteSelf);
-        comet.set("answerLater", new ZeroArgFunction() {
+        comet.set(name("systemTime"), time);
+        comet.set(name("getSystemTime"), time);
+        comet.set(name("nodeIP"), nodeIp);
+        comet.set(name("getNodeIP"), nodeIp);
+        comet.set(name("nodeID"), nodeId);
+        comet.set(name("getNodeID"), nodeId);
+        comet.set(name("asoKey"), asoKey);
+        comet.set(name("getASOKey"), asoKey);
+        comet.set(name("deleteSelf"), deleteSelf);
+        comet.set(name("answerLater"), new ZeroArgFunction() {
             @Override
             public LuaValue call() {
                 if (!instance.mayAnswerLater) {
@@ -199,27 +236,27 @@ final class ObjectEnvironment {
                 return LuaValue.NONE;
             }
         });
-        comet.set("log", log);
-        comet.set("coordinates", new ZeroArgFunction() {
+        comet.set(name("log"), log);
+        comet.set(name("coordinates"), new ZeroArgFunction() {
             @Override
             public LuaValue call() {
                 return CoordinateTables.of(instance.here);
             }
         });
-        comet.set("lookup", new ZeroArgFunction() {
+        comet.set(name("lookup"), new ZeroArgFunction() {
             @Override
             public LuaValue call() {
                 return ObjectRequests.lookup(instance);
             }
         });
-        comet.set("put", new VarArgFunction() {
+        comet.set(name("put"), new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
                 ObjectRequests.put(instance, args);
                 return LuaValue.NONE;
             }
         });
-        comet.set("get", new VarArgFunction() {
+        comet.set(name("get"), new VarArgFunction() {
             @Override
             public Varargs invoke(Varargs args) {
                 ObjectRequests.get(instance, args);
@@ -227,6 +264,11 @@ final class ObjectEnvironment {
             }
         });
         return comet;
+    }
+
+    /** {@code text} as a Lua string, made once for the JVM (only the names written in this class come here). */
+    private static LuaString name(String text) {
+        return NAMES.computeIfAbsent(text, LuaString::valueOf);
     }
 
     private static LuaFunction constant(String value) {
@@ -250,7 +292,7 @@ final class ObjectEnvironment {
         LoadState.install(g);
         LuaC.install(g);
         LuaTable string = g.get("string").checktable();
-        string.set("dump", LuaValue.NIL);
+        string.set(name("dump"), LuaValue.NIL);
         MeteredLibraries.install(string, g.get("table").checktable(), InvocationRunner::currentMeter);
         MeteredLibraries.installBase(g, InvocationRunner::currentMeter);
         MeteredLibraries.installMath(g.get("math").checktable(), InvocationRunner::currentMeter);

@@ -33,11 +33,13 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +81,7 @@ public final class UdpNode implements AutoCloseable {
     /** The futures of operations not completed yet, failed when the node closes (any thread). */
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
     /** The public address whose bound id could not be saved, already warned of (node thread only). */
-    private java.net.InetAddress warnedUnbound;
+    private InetAddress warnedUnbound;
 
     private UdpNode(Channel channel, NodeId id, NodeConfig config, DataDirectory dataDirectory, Store store,
                     RandomGenerator random, AsoRuntimeFactory runtimes) {
@@ -409,11 +411,11 @@ public final class UdpNode implements AutoCloseable {
      * under way.
      */
     private void takeBoundIdIfUnbound() {
-        java.util.Optional<java.net.InetAddress> unbound = node.unboundPublicAddress();
+        Optional<InetAddress> unbound = node.unboundPublicAddress();
         if (unbound.isEmpty() || !outstanding.isEmpty()) {
             return;
         }
-        java.net.InetAddress address = unbound.get();
+        InetAddress address = unbound.get();
         NodeId bound;
         try {
             if (dataDirectory != null) {
