@@ -291,8 +291,8 @@ public final class Node {
 
     /**
      * The node's public IP address as its peers name it (BEP 42's {@code ip}), when they agree on one this node's id
-     * is not bound to: other Comet nodes will not choose this node as a replica (docs/abuse.md, "BEP 42"). A node
-     * that keeps a data directory takes a bound id at its next start.
+     * is not bound to: other Comet nodes will not choose this node as a replica (docs/abuse.md, "BEP 42"). A
+     * {@code UdpNode} then replaces this node with one holding a bound id.
      */
     public java.util.Optional<java.net.InetAddress> unboundPublicAddress() {
         return externalAddress.unboundPublicAddress(id);

@@ -7,7 +7,6 @@ import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.AsoRuntime;
 import dev.comet.aso.AsoRuntimeFactory;
-import dev.comet.core.Environment;
 import dev.comet.core.Node;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.core.NodeConfig;
@@ -20,7 +19,6 @@ import dev.comet.storage.InMemoryStore;
 import dev.comet.storage.Store;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -38,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -45,7 +44,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,6 +58,11 @@ public final class UdpNode implements AutoCloseable {
     private static final long CONTACT_SAVE_INTERVAL_MILLIS = 30_000;
     /** How often the node looks at the address its peers see (a look is a handful of map reads). */
     private static final long ID_CHECK_INTERVAL_MILLIS = 1_000;
+    /**
+     * The least time between two id switches: the address comes from peers' votes, and a few peers that lie (or a
+     * NAT that changes address) must not make the node rebuild its routing table again and again.
+     */
+    private static final long ID_SWITCH_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(30);
 
     private final Channel channel;
     private final EventLoop loop;
@@ -71,12 +74,15 @@ public final class UdpNode implements AutoCloseable {
     private final NodeConfig config;
     private final RandomGenerator random;
     private final AsoRuntimeFactory runtimes;
-    private final LoopEnvironment environment;
+    /** The current node's environment: retired with its node when the node takes a bound id (node thread only). */
+    private LoopEnvironment environment;
     /** What the node joined through at start: it joins through it again, and its contacts, with a new id. */
     private List<InetSocketAddress> joinThrough = List.of();
-    private boolean readOnly;
     /** The other family's node of a dual-stack pair, or null (node thread only). */
     private UdpNode partner;
+    /** The public address saved for the next start, and when the id may switch next (node thread only). */
+    private InetAddress savedAddress;
+    private long nextSwitchNanos = System.nanoTime();
     private volatile boolean closed;
     /** The futures of operations not completed yet, failed when the node closes (any thread). */
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
@@ -92,8 +98,8 @@ public final class UdpNode implements AutoCloseable {
         this.config = config;
         this.random = random;
         this.runtimes = runtimes;
-        this.environment = new LoopEnvironment();
         this.runtime = runtimeFor(id);
+        this.environment = new LoopEnvironment(channel, random, store, runtime, () -> closed);
         this.node = new Node(id, (InetSocketAddress) channel.localAddress(), config, environment);
     }
 
@@ -162,7 +168,6 @@ public final class UdpNode implements AutoCloseable {
         UdpNode udpNode = new UdpNode(channel, id, config, dataDirectory, store, random, runtimes);
         holder[0] = udpNode;
         udpNode.loop.execute(() -> {
-            udpNode.readOnly = readOnly;
             udpNode.joinThrough = List.copyOf(joinThrough);
             udpNode.node.setReadOnly(readOnly);
             udpNode.node.start(joinThrough);
@@ -170,7 +175,8 @@ public final class UdpNode implements AutoCloseable {
                 udpNode.node.whenReady(udpNode::saveContacts);
                 udpNode.scheduleContactSaving();
             }
-            if (!readOnly) {
+            // a read-only client keeps its id; a node listening on a public address has one bound to it already
+            if (!readOnly && Bep42.exempt(udpNode.address().getAddress())) {
                 udpNode.scheduleIdCheck();
             }
         });
@@ -405,83 +411,61 @@ public final class UdpNode implements AutoCloseable {
     /**
      * When peers agree that this node is at a public address its id is not bound to (BEP 42; behind a NAT the node
      * could not know the address when it started), takes a bound id at once, as libtorrent's {@code update_node_id}
-     * does: other Comet nodes choose only bound nodes as replicas. A new {@link Node} and runtime with that id take
-     * over the same socket, store and data directory, and join through what the old one joined through and knew.
-     * The old node's pending requests end with it, so the switch waits for a moment when no caller's operation is
-     * under way.
+     * does: other Comet nodes choose only bound nodes as replicas. The address is saved at once for the next start.
+     * The switch waits for a moment when no caller's operation is under way (the old node's pending requests end
+     * with it), and comes at most once in {@link #ID_SWITCH_INTERVAL_NANOS}.
      */
     private void takeBoundIdIfUnbound() {
         Optional<InetAddress> unbound = node.unboundPublicAddress();
-        if (unbound.isEmpty() || !outstanding.isEmpty()) {
+        if (unbound.isEmpty()) {
             return;
         }
         InetAddress address = unbound.get();
-        NodeId bound;
         try {
-            if (dataDirectory != null) {
+            if (dataDirectory != null && !address.equals(savedAddress)) {
                 dataDirectory.saveExternalAddress(address);
-                bound = dataDirectory.loadOrCreateId(random, null); // bound to the address just saved
-            } else {
-                bound = Bep42.idFor(address, random);
+                savedAddress = address;
             }
+            if (!outstanding.isEmpty() || System.nanoTime() - nextSwitchNanos < 0) {
+                return;
+            }
+            NodeId bound = dataDirectory != null ? dataDirectory.loadOrCreateId(random, null) // bound to the saved address
+                    : Bep42.idFor(address, random);
+            if (!Bep42.valid(bound, address)) {
+                throw new CometException(ErrorCode.IO, "the data directory gave back an id not bound to it");
+            }
+            nextSwitchNanos = System.nanoTime() + ID_SWITCH_INTERVAL_NANOS;
+            switchTo(bound, address);
         } catch (CometException e) {
             if (!address.equals(warnedUnbound)) {
                 warnedUnbound = address;
-                LOG.warn("peers see this node at {}, and its id is not bound to that address (BEP 42), but a bound id"
-                        + " could not be saved: {}", address.getHostAddress(), e.getMessage());
+                LOG.warn("peers see this node at {}, and its id is not bound to that address (BEP 42); it keeps its id:"
+                        + " {}", address.getHostAddress(), e.getMessage());
             }
-            return;
         }
+    }
+
+    /**
+     * A new {@link Node} and runtime with {@code bound} take over the same socket, store and data directory, and join
+     * through what the old one joined through and knew. The old node's environment is retired first: whatever the
+     * old node still had under way (a handler's outcome, a late answer's timer) ends inside it, sending nothing.
+     */
+    private void switchTo(NodeId bound, InetAddress address) {
         Node old = node;
-        List<InetSocketAddress> rejoin = new ArrayList<>(joinThrough);
+        Set<InetSocketAddress> rejoin = new LinkedHashSet<>(joinThrough);
         for (Contact c : old.knownContacts()) {
             rejoin.add(c.address());
         }
+        environment.retire();
         old.stop();
         runtime = runtimeFor(bound);
+        environment = new LoopEnvironment(channel, random, store, runtime, () -> closed);
         node = new Node(bound, old.self().address(), config, environment);
         if (partner != null) {
             node.pairWith(partner.node);
         }
-        node.start(rejoin);
+        node.start(List.copyOf(rejoin));
         LOG.info("peers see this node at {}: it took the id {}, bound to that address (BEP 42), in place of {}",
                 address.getHostAddress(), bound.toHex(), old.id().toHex());
-    }
-
-    /** The node's view of the world: this channel, its event loop, the monotonic clock. */
-    private final class LoopEnvironment implements Environment {
-        @Override
-        public long now() {
-            // wall clock: stored expiry times must mean the same after a restart (timers use the loop's own clock)
-            return System.currentTimeMillis();
-        }
-
-        @Override
-        public Timer schedule(long delayMillis, Runnable task) {
-            ScheduledFuture<?> f = loop.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
-            return () -> f.cancel(false);
-        }
-
-        @Override
-        public void send(InetSocketAddress to, byte[] datagram) {
-            if (!closed) {
-                channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), channel.voidPromise());
-            }
-        }
-
-        @Override
-        public RandomGenerator random() {
-            return random;
-        }
-
-        @Override
-        public Store store() {
-            return store;
-        }
-
-        @Override
-        public AsoRuntime asoRuntime() {
-            return runtime;
-        }
     }
 }
