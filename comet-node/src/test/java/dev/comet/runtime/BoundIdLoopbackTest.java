@@ -96,8 +96,11 @@ class BoundIdLoopbackTest {
         // the peers now name another address: it is saved for the next start at once, but the id does not switch
         // again for 30 minutes (votes come from peers, and a few that lie must not make the node rebuild at will)
         observed = MOVED;
-        await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(dir.resolve("external-address"),
-                StandardCharsets.US_ASCII).trim().equals(MOVED.getHostAddress()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            node.lookup(NodeId.ofKey("after the move")).get(20, TimeUnit.SECONDS); // its answers carry the votes
+            return Files.readString(dir.resolve("external-address"), StandardCharsets.US_ASCII).trim()
+                    .equals(MOVED.getHostAddress());
+        });
         assertThat(node.id()).as("a second switch waits").isEqualTo(bound);
     }
 
