@@ -81,7 +81,7 @@ final class InvocationRunner {
         try {
             value = function.invoke(args).arg1();
             meter.check();
-            object.savedState = StateCodec.encode(encoder, object.aso, limits.stateBytes(), Sandbox.MAX_STATE_DEPTH);
+            object.savedState = StateCodec.encode(encoder, object.aso, limits.stateBytes());
             // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them; only an object
             // whose state has held a long key can have one
             object.longKeys |= encoder.sawLongKeys();

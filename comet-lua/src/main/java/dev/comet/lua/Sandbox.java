@@ -96,7 +96,7 @@ public final class Sandbox {
             }
         }
         StateEncoder encoder = runner.stateEncoder();
-        instance.savedState = StateCodec.encode(encoder, aso, limits.stateBytes(), MAX_STATE_DEPTH);
+        instance.savedState = StateCodec.encode(encoder, aso, limits.stateBytes());
         instance.longKeys = encoder.sawLongKeys();
         // from here on the object keeps data only in aso (docs/aso-api.md, "What an object keeps between invocations")
         LuaTable globals = ReadOnlyTables.lockGlobals(env);

@@ -59,8 +59,8 @@ public final class StateCodec {
      * Encodes with {@code encoder} (reused from one state to the next), which then also tells whether the state had
      * long keys (see {@link StateTables}).
      */
-    static byte[] encode(StateEncoder encoder, LuaTable aso, int maxBytes, int maxDepth) {
-        checkLimits(maxBytes, maxDepth);
+    static byte[] encode(StateEncoder encoder, LuaTable aso, int maxBytes) {
+        checkLimits(maxBytes, encoder.maxDepth());
         return encoder.encode(aso, maxBytes);
     }
 

@@ -76,6 +76,11 @@ final class StateEncoder {
         this.frames = new Frame[maxDepth + 2];
     }
 
+    /** The deepest table nesting this encoder writes; {@code aso} is depth 1. */
+    int maxDepth() {
+        return maxDepth;
+    }
+
     /** Encodes the state of {@code aso} in at most {@code maxBytes}; {@link #sawLongKeys()} then tells of this one. */
     byte[] encode(LuaTable aso, int maxBytes) {
         this.maxBytes = maxBytes;
