@@ -30,7 +30,19 @@ series { name = "replicas of object 1", every = 3600, sample = function() return
 series { name = "live nodes", every = 3600, sample = function() return live_nodes() end }
 series { name = "handler invocations", every = 3600, sample = function() return invocations() end }
 
-at(0, function() for i = 1, N do put(objects[i]) end end)
+-- A put runs on a random node, which may crash under churn before it hears its answers; its `on` is then never
+-- called (docs/scenarios.md). So each object is put again every minute until a put of it has been taken, as a client
+-- would after a timeout. (Put once, object 69 of seed 1 on 2,000 nodes was lost with its client 1.2 s in, and its
+-- gets missed until an update re-put it.)
+local stored, storedCount = {}, 0
+local function store(i)
+  put(objects[i], { on = function(r)
+    if r.accepted > 0 and not stored[i] then stored[i] = true; storedCount = storedCount + 1 end
+  end })
+end
+at(0, function() for i = 1, N do store(i) end end)
+every(60, function() for i = 1, N do if not stored[i] then store(i) end end end,
+      { from = 60, stop_when = function() return storedCount == N end })
 every(36, function()
   update(objects[math.random(N)], { on = function(r) record("puts accepted", r.accepted) end })
 end, { from = 120 })
@@ -49,5 +61,6 @@ end)
 
 check { name = "gets found their object", series = "gets", stat = "mean", at_least = 0.999 }
 check { name = "a day of gets", series = "gets", stat = "count", at_least = 8000 }
+check { name = "every object was stored", value = function() return storedCount end, equals = N }
 check { name = "every put was taken", series = "puts accepted", stat = "min", at_least = 1 }
 check { name = "every object is readable after a day", series = "readable at the end", stat = "sum", equals = N }
