@@ -57,10 +57,10 @@ public final class StateCodec {
 
     /**
      * Encodes with {@code encoder} (reused from one state to the next), which then also tells whether the state had
-     * long keys (see {@link StateTables}).
+     * long keys (see {@link StateTables}). The encoder checked its depth once, when it was made.
      */
     static byte[] encode(StateEncoder encoder, LuaTable aso, int maxBytes) {
-        checkLimits(maxBytes, encoder.maxDepth());
+        checkLimits(maxBytes, 1);
         return encoder.encode(aso, maxBytes);
     }
 

@@ -71,14 +71,12 @@ final class StateEncoder {
     private boolean longKeys;
 
     StateEncoder(int maxDepth) {
+        if (maxDepth <= 0) {
+            throw new IllegalArgumentException("maxDepth must be positive: " + maxDepth);
+        }
         this.maxDepth = maxDepth;
         this.buf = new byte[256];
         this.frames = new Frame[maxDepth + 2];
-    }
-
-    /** The deepest table nesting this encoder writes; {@code aso} is depth 1. */
-    int maxDepth() {
-        return maxDepth;
     }
 
     /** Encodes the state of {@code aso} in at most {@code maxBytes}; {@link #sawLongKeys()} then tells of this one. */
