@@ -53,11 +53,20 @@ every(10, function()
     if not a.found then note("a get of object " .. i .. " missed: " .. tostring(a.error)) end
   end })
 end, { from = 300 })
-at(86400 - 600, function()
-  for i = 1, N do
-    get(objects[i], { on = function(a) record("readable at the end", a.found and 1 or 0) end })
-  end
-end)
+-- The reads after the day: the first answer for each object counts; a read lost with its client (it crashed under
+-- churn, so no answer came) is made again a minute later from another node, as a client would after a timeout.
+local readAtEnd, readCount = {}, 0
+local function readAtTheEnd(i)
+  get(objects[i], { on = function(a)
+    if readAtEnd[i] == nil then
+      readAtEnd[i] = a.found; readCount = readCount + 1
+      record("readable at the end", a.found and 1 or 0)
+    end
+  end })
+end
+at(86400 - 600, function() for i = 1, N do readAtTheEnd(i) end end)
+every(60, function() for i = 1, N do if readAtEnd[i] == nil then readAtTheEnd(i) end end end,
+      { from = 86400 - 540, stop_when = function() return readCount == N end })
 
 check { name = "gets found their object", series = "gets", stat = "mean", at_least = 0.999 }
 check { name = "a day of gets", series = "gets", stat = "count", at_least = 8000 }

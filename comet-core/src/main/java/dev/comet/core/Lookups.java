@@ -15,6 +15,7 @@ import dev.comet.lookup.LookupTransport;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -80,9 +81,17 @@ final class Lookups {
 
     /** An iterative find_node lookup for {@code target}; {@code done} gets the K closest nodes that answered. */
     void findNode(NodeId target, Consumer<LookupResult> done) {
+        findNode(target, List.of(), done);
+    }
+
+    /**
+     * A find_node lookup that also starts from {@code named}: contacts not in the table yet, such as those a bootstrap
+     * node named in its answer.
+     */
+    void findNode(NodeId target, List<Contact> named, Consumer<LookupResult> done) {
         LookupTransport transport = (to, t, reply) -> step(to, "find_node",
                 Dict.builder().put("id", self.id()).put("target", t).build(), false, reply, (from, r) -> true);
-        run(target, config.k(), transport, done);
+        run(target, config.k(), false, named, transport, done);
     }
 
     /**
@@ -127,11 +136,12 @@ final class Lookups {
                 result -> done.accept(new ItemLookup(Optional.ofNullable(best[0]), result, tokensByNode, comet)));
     }
 
-    private void run(NodeId target, int width, LookupTransport transport, Consumer<LookupResult> done) {
-        run(target, width, false, transport, done);
+    private void run(NodeId target, int width, boolean overlayOnly, LookupTransport transport,
+                     Consumer<LookupResult> done) {
+        run(target, width, overlayOnly, List.of(), transport, done);
     }
 
-    private void run(NodeId target, int width, boolean overlayOnly, LookupTransport transport,
+    private void run(NodeId target, int width, boolean overlayOnly, List<Contact> named, LookupTransport transport,
                      Consumer<LookupResult> done) {
         started++;
         Lookup lookup = new Lookup(target, width, config.alpha(), transport, env::now, result -> {
@@ -146,8 +156,15 @@ final class Lookups {
         // seeded with more contacts than it needs: while the closest answer, only they are asked, and when they fail
         // (a table whose contacts near the target all left since it last heard from them) the next stand in
         int seeds = SEEDS_PER_WIDTH * width;
-        lookup.start(overlayOnly ? table.closestAnsweringComet(target, seeds, env.now())
-                : table.closest(target, seeds, env.now()));
+        List<Contact> fromTable = overlayOnly ? table.closestAnsweringComet(target, seeds, env.now())
+                : table.closest(target, seeds, env.now());
+        if (named.isEmpty()) {
+            lookup.start(fromTable);
+        } else {
+            List<Contact> start = new ArrayList<>(fromTable);
+            start.addAll(named);
+            lookup.start(start);
+        }
     }
 
     /**

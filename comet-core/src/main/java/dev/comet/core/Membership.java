@@ -1,6 +1,8 @@
 package dev.comet.core;
 
+import dev.comet.CometException;
 import dev.comet.id.NodeId;
+import dev.comet.krpc.CompactInfo;
 import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
@@ -17,14 +19,20 @@ import java.util.Set;
 /**
  * How the node finds and keeps its place in the network: it learns contacts from every message into the
  * {@link RoutingTable}, verifies second-hand contacts while the table is young, joins through bootstrap addresses
- * (self lookup, then a lookup per bucket that is not full), rejoins while it knows fewer than K nodes, and keeps
- * the table fresh (bucket refresh, pings of questionable contacts). Owns the bootstrap addresses, the contacts
- * being verified, the join state and the maintenance and bootstrap timers. Tells its {@link Listener} of every
- * contact newly verified (where replication hands over records) and of every maintenance tick.
+ * (self lookup, then a lookup per bucket that is not full), rejoins while it knows fewer than K nodes or no live
+ * one, and keeps the table fresh (bucket refresh, pings of questionable contacts). Owns the bootstrap addresses,
+ * the contacts being verified, the join state and the maintenance and bootstrap timers. Tells its {@link Listener}
+ * of every contact newly verified (where replication hands over records) and of every maintenance tick.
  */
 final class Membership {
     /** Second-hand contacts pinged at once before they may enter the table. */
     private static final int MAX_VERIFYING = 16;
+    /**
+     * A join round that leaves the table with fewer than K contacts also looks up a random id in each sibling subtree
+     * of the id space down to this depth (the first halves, quarters, ...: 2^8 regions, beyond a 1,000-node network's
+     * bucket count).
+     */
+    private static final int SPREAD_LEVELS = 8;
 
     /** Hears what membership learns. */
     interface Listener {
@@ -179,6 +187,11 @@ final class Membership {
             becomeReady();
             return;
         }
+        if (ready && knowsALiveNode()) {
+            // a rejoin whose bootstrap nodes were silent ends once the node hears from anyone again
+            bootstrapping = false;
+            return;
+        }
         bootstrapping = true;
         boolean[] joined = {false};
         Countdown silent = new Countdown(bootstrapAddresses.size(), () -> {
@@ -194,7 +207,7 @@ final class Membership {
                         public void onResponse(Contact from, KrpcResponse response) {
                             if (!joined[0]) {
                                 joined[0] = true;
-                                joinThroughSelfLookup();
+                                joinThroughSelfLookup(named(response));
                             }
                             silent.countDown();
                         }
@@ -207,10 +220,32 @@ final class Membership {
         }
     }
 
+    /**
+     * The nodes a bootstrap node named: the self lookup starts from them too. Started from the table alone, which held
+     * only the bootstrap node, a newcomer whose bootstrap node left just after answering ended its join knowing
+     * nobody (a malformed list names nobody: the bootstrap node itself is still asked).
+     */
+    private static List<Contact> named(KrpcResponse response) {
+        try {
+            return CompactInfo.nodesIn(response.values());
+        } catch (CometException e) {
+            return List.of();
+        }
+    }
+
     /** Self lookup, then one lookup for each bucket that is not full: how a new node fills its table. */
-    private void joinThroughSelfLookup() {
-        lookups.findNode(id, self -> {
-            List<NodeId> targets = table.refreshTargets(env.now(), true, env.random());
+    private void joinThroughSelfLookup(List<Contact> named) {
+        lookups.findNode(id, named, self -> {
+            List<NodeId> targets = new ArrayList<>(table.refreshTargets(env.now(), true, env.random()));
+            if (table.size() < config.k()) {
+                // the nodes named near its own id had mostly left (the bootstrap node's bucket there had gone stale:
+                // in the soak, a newcomer that met only those ended up knowing only its bootstrap node, and a dozen
+                // newcomers later joined through it): ask for each sibling subtree the table has not split into,
+                // where the same nodes name other contacts
+                for (int level = table.bucketCount() - 1; level < SPREAD_LEVELS; level++) {
+                    targets.add(id.randomWithSharedPrefix(level, env.random()));
+                }
+            }
             Countdown refreshed = new Countdown(targets.size(), this::joined);
             for (NodeId target : targets) {
                 lookups.findNode(target, result -> refreshed.countDown());
@@ -225,6 +260,13 @@ final class Membership {
      */
     private void joined() {
         bootstrapping = false;
+        if (!ready && !knowsALiveNode()) {
+            // everyone it reached left before answering again: a node that knows nobody has not joined, and a
+            // newcomer bootstrapping through it would form an island with it that no lookup of the rest ever reaches
+            // (such islands grew to 36 nodes in the 1,000-node soak, seed 2, and their gets missed)
+            bootstrapTimer = env.schedule(config.bootstrapRetryMillis(), this::bootstrap);
+            return;
+        }
         becomeReady();
         if (table.size() < config.k() && !stopped) {
             rejoinDelayMillis = rejoinDelayMillis == 0 ? config.bootstrapRetryMillis()
@@ -232,10 +274,21 @@ final class Membership {
             bootstrapTimer = env.schedule(rejoinDelayMillis, () -> {
                 if (!stopped && !bootstrapping && table.size() < config.k()) {
                     bootstrapping = true;
-                    joinThroughSelfLookup();
+                    joinThroughSelfLookup(List.of());
                 }
             });
         }
+    }
+
+    /** True when a contact of the table has answered and its last query did not fail. */
+    private boolean knowsALiveNode() {
+        for (Contact c : table.contacts(env.now())) {
+            ContactEntry e = table.entry(c.id());
+            if (e != null && e.lastResponse() >= 0 && e.failures() == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void becomeReady() {
@@ -262,7 +315,8 @@ final class Membership {
         }
         long now = env.now();
         listener.maintenance(now);
-        if (table.size() == 0 && !bootstrapping && !bootstrapAddresses.isEmpty()) {
+        if (!knowsALiveNode() && !bootstrapping && !bootstrapAddresses.isEmpty()) {
+            // every contact failed its last query (all left, or this host was cut off for a while): join again
             bootstrap();
         } else if (!bootstrapping) {
             for (NodeId target : table.refreshTargets(now, false, env.random())) {

@@ -9,7 +9,9 @@ import dev.comet.krpc.KrpcMessage;
 import dev.comet.routing.ContactEntry;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,15 @@ class MembershipTest {
             n.answer(bootstrap, s, Dict.builder().put("nodes", new byte[0]));
         }
         return sent.size();
+    }
+
+    /** Starts the node with the bootstrap peer, which answers every query of the join, naming no other node. */
+    private void joinThroughBootstrapNamingNobody() {
+        n.node.start(List.of(bootstrap.address));
+        int answered = 0;
+        for (int round = 0; round < 10 && !n.node.isReady(); round++) {
+            answered = answerAllFromBootstrap(answered);
+        }
     }
 
     @Test
@@ -70,6 +81,81 @@ class MembershipTest {
 
         assertThat(n.node.isReady()).isTrue();
         assertThat(n.node.routingTable().entry(bootstrap.id).lastResponse()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aNewcomerWhoseBootstrapNodeLeavesAfterAnsweringJoinsThroughTheNodesItNamed() {
+        n.node.start(List.of(bootstrap.address));
+        n.answer(bootstrap, n.onlyQueryTo(bootstrap, "find_node"),
+                Dict.builder().put("nodes", CompactInfo.nodes(List.of(a.contact()))));
+
+        // the bootstrap node never answers again; the named node answers every find_node, naming nobody
+        int answered = 0;
+        for (long waited = 0; waited < 60_000 && !n.node.isReady(); waited += 1_000) {
+            List<FakeEnvironment.Sent> toA = n.queriesTo(a, "find_node");
+            for (FakeEnvironment.Sent s : toA.subList(answered, toA.size())) {
+                n.answer(a, s, Dict.builder().put("nodes", new byte[0]));
+            }
+            answered = toA.size();
+            n.env.advance(1_000);
+        }
+
+        assertThat(answered).as("the self lookup asked the node the bootstrap node named").isPositive();
+        assertThat(n.node.isReady()).isTrue();
+        assertThat(n.node.routingTable().entry(a.id).lastResponse()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void aNodeThatKnowsNobodyAliveAfterItsJoinIsNotReadyAndBootstrapsAgain() {
+        n.node.start(List.of(bootstrap.address));
+        n.answer(bootstrap, n.onlyQueryTo(bootstrap, "find_node"), Dict.builder().put("nodes", new byte[0]));
+
+        // the bootstrap node left after its first answer: the join's lookups (a few request timeouts) go unanswered
+        long giveUp = config.requestTimeoutMillis() * config.requestAttempts();
+        long round = giveUp + config.bootstrapRetryMillis();
+        n.env.advance(6 * giveUp);
+        assertThat(n.node.isReady()).as("a node that knows nobody alive has not joined").isFalse();
+
+        // from now on, every find_node to the bootstrap address is a bootstrap tried again after the retry pause
+        int before = n.distinctQueriesTo(bootstrap, "find_node").size();
+        n.env.advance(3 * round);
+        List<FakeEnvironment.Sent> after = n.distinctQueriesTo(bootstrap, "find_node");
+        assertThat(after).as("the bootstrap is tried again after each retry pause")
+                .hasSizeGreaterThanOrEqualTo(before + 2);
+        assertThat(NodeUnderTest.query(after.get(after.size() - 1)).arguments().id("target")).isEqualTo(n.id());
+        assertThat(n.node.isReady()).isFalse();
+    }
+
+    @Test
+    void aJoinThatLeavesFewContactsLooksForNodesInEverySubtreeOfTheIdSpace() {
+        joinThroughBootstrapNamingNobody();
+
+        // the bootstrap node named nobody: besides its own id, the node asked for ids in each half, quarter, ... of
+        // the id space, where a bootstrap node with a stale bucket near the newcomer names other contacts
+        assertThat(n.node.isReady()).isTrue();
+        Set<Integer> levels = new HashSet<>();
+        for (FakeEnvironment.Sent s : n.queriesTo(bootstrap, "find_node")) {
+            levels.add(n.id().commonPrefixLength(NodeUnderTest.query(s).arguments().id("target")));
+        }
+        assertThat(levels).containsAll(List.of(0, 1, 2, 3, 4, 5, 6, 7));
+    }
+
+    @Test
+    void aReadyNodeWhoseContactsHaveAllFailedBootstrapsAgainAtItsNextMaintenance() {
+        joinThroughBootstrapNamingNobody();
+        assertThat(n.node.isReady()).isTrue();
+        n.learn(a);
+        n.env.advance(config.maintenanceIntervalMillis() * 2);
+
+        // both contacts leave: the next lookup's queries to them fail, and nothing else is alive in the table
+        n.node.lookup(NodeId.ofKey("after they left"), r -> { });
+        n.env.advance(config.requestTimeoutMillis() * config.requestAttempts());
+        int before = n.distinctQueriesTo(bootstrap, "find_node").size();
+        n.env.advance(config.maintenanceIntervalMillis() * 2);
+
+        List<FakeEnvironment.Sent> after = n.distinctQueriesTo(bootstrap, "find_node");
+        assertThat(after).as("find_node(own id) to the bootstrap address again").hasSizeGreaterThan(before);
+        assertThat(NodeUnderTest.query(after.get(before)).arguments().id("target")).isEqualTo(n.id());
     }
 
     @Test
