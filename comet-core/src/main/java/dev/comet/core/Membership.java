@@ -259,14 +259,15 @@ final class Membership {
      * instead of waiting for the 15-minute bucket refresh.
      */
     private void joined() {
-        bootstrapping = false;
         if (!ready && !knowsALiveNode()) {
             // everyone it reached left before answering again: a node that knows nobody has not joined, and a
             // newcomer bootstrapping through it would form an island with it that no lookup of the rest ever reaches
-            // (such islands grew to 36 nodes in the 1,000-node soak, seed 2, and their gets missed)
+            // (such islands grew to 36 nodes in the 1,000-node soak, seed 2, and their gets missed). It is still
+            // bootstrapping, so maintenance starts no second round beside this one
             bootstrapTimer = env.schedule(config.bootstrapRetryMillis(), this::bootstrap);
             return;
         }
+        bootstrapping = false;
         becomeReady();
         if (table.size() < config.k() && !stopped) {
             rejoinDelayMillis = rejoinDelayMillis == 0 ? config.bootstrapRetryMillis()

@@ -124,6 +124,13 @@ class MembershipTest {
                 .hasSizeGreaterThanOrEqualTo(before + 2);
         assertThat(NodeUnderTest.query(after.get(after.size() - 1)).arguments().id("target")).isEqualTo(n.id());
         assertThat(n.node.isReady()).isFalse();
+
+        // one round of retries at a time: maintenance starts no second one beside it, however long it goes on
+        int sinceThen = n.distinctQueriesTo(bootstrap, "find_node").size();
+        long later = 10 * config.maintenanceIntervalMillis();
+        n.env.advance(later);
+        assertThat(n.distinctQueriesTo(bootstrap, "find_node").size() - sinceThen)
+                .isLessThanOrEqualTo((int) (later / config.bootstrapRetryMillis()) + 1);
     }
 
     @Test
