@@ -283,13 +283,7 @@ final class Membership {
 
     /** True when a contact of the table has answered and its last query did not fail. */
     private boolean knowsALiveNode() {
-        for (Contact c : table.contacts(env.now())) {
-            ContactEntry e = table.entry(c.id());
-            if (e != null && e.lastResponse() >= 0 && e.failures() == 0) {
-                return true;
-            }
-        }
-        return false;
+        return !table.closestResponsive(id, 1, env.now()).isEmpty();
     }
 
     private void becomeReady() {

@@ -306,15 +306,19 @@ public final class RoutingTable {
         return ClosestWalk.closest(buckets, self, target, n, answering);
     }
 
+    /** As {@link #closestAnswering}, of the contacts whose last query did not fail: whether anyone is alive. */
+    public List<Contact> closestResponsive(NodeId target, int n, long now) {
+        return ClosestWalk.closest(buckets, self, target, n, responsive);
+    }
+
     /** As {@link #closestAnswering}, of the contacts that identified themselves as Comet nodes only. */
     public List<Contact> closestAnsweringComet(NodeId target, int n, long now) {
         return ClosestWalk.closest(comets.buckets, self, target, n, comets.answering);
     }
 
     /**
-     * As {@link #closestAnsweringComet}, of the contacts whose last query did not fail: who may order an object's
-     * updates. One silence is enough to pass a primary over, so a failed primary's successor takes over after one
-     * query, not after the several it takes to call a contact bad.
+     * As {@link #closestResponsive}, of the Comet contacts: who may order an object's updates. One silence passes a
+     * primary over, so its successor takes over after one query, not after the several it takes to call it bad.
      */
     public List<Contact> closestResponsiveComet(NodeId target, int n, long now) {
         return ClosestWalk.closest(comets.buckets, self, target, n, comets.responsive);

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One contact per IP, loopback ports apart when configured, an IP's second node waiting for the first to go bad, and a
- * bad contact that comes back (a node restarted on its id and port) pinged and taken back.
+ * bad contact that comes back (a node restarted on its id and port) pinged and taken back; which contacts count as
+ * alive.
  */
 class RoutingHygieneTest {
     private static final NodeId SELF = NodeId.ofKey("self");
@@ -51,6 +52,23 @@ class RoutingHygieneTest {
         table.heardFrom(second, true, true, 3);
         assertThat(table.entry(second.id())).isNotNull();
         assertThat(table.entry(first.id())).isNull();
+    }
+
+    @Test
+    void aContactIsResponsiveWhileItsLastQueryDidNotFail() {
+        RoutingTable table = new RoutingTable(SELF, NodeConfig.defaults(), 0);
+        Contact answered = contact("answered", at("10.0.0.1", 6881));
+        Contact onlyQueried = contact("only queried", at("10.0.0.2", 6881));
+        table.heardFrom(answered, true, true, 0);
+        table.heardFrom(onlyQueried, false, true, 0);
+        assertThat(table.closestResponsive(SELF, 8, 1)).containsExactly(answered);
+
+        // one failure is not yet bad, but no longer responsive; its next answer makes it responsive again
+        table.failed(answered.id(), 2);
+        assertThat(table.closestAnswering(SELF, 8, 2)).contains(answered);
+        assertThat(table.closestResponsive(SELF, 8, 2)).isEmpty();
+        table.heardFrom(answered, true, true, 3);
+        assertThat(table.closestResponsive(SELF, 8, 3)).containsExactly(answered);
     }
 
     @Test
