@@ -159,7 +159,7 @@ final class Membership {
                 return;
             }
             if (table.wants(c.id()) && verifying.add(c.id())) {
-                transactions.send(c.address(), c.id(), "ping", Dict.builder().put("id", id).build(), new QueryCallback() {
+                transactions.ping(c, id, new QueryCallback() {
                     @Override
                     public void onResponse(Contact from, KrpcResponse response) {
                         verifying.remove(c.id());
@@ -175,8 +175,7 @@ final class Membership {
     }
 
     private void ping(Contact contact) {
-        transactions.send(contact.address(), contact.id(), "ping", Dict.builder().put("id", id).build(),
-                QueryCallback.IGNORE);
+        transactions.ping(contact, id, QueryCallback.IGNORE);
     }
 
     private void bootstrap() {

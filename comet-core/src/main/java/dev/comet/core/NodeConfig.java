@@ -21,6 +21,9 @@ import dev.comet.routing.RoutingSettings;
  *                                [minRequestTimeoutMillis, requestTimeoutMillis]
  * @param minRequestTimeoutMillis shortest wait for one attempt
  * @param requestAttempts         sends of one request before it counts as failed (1 = no retry)
+ * @param pingAttempts            sends of a liveness ping (of a questionable contact, a replacement candidate or a
+ *                                newcomer heard of second hand) before it counts as failed; fewer than
+ *                                requestAttempts, because a silent contact there is most likely gone
  * @param maxFailures             consecutive failed requests after which a contact is bad
  * @param questionableAfterMillis silence after which a good contact becomes questionable (BEP 5: 15 min)
  * @param bucketRefreshMillis     a bucket with no activity this long is refreshed by a lookup (BEP 5: 15 min)
@@ -59,6 +62,7 @@ public record NodeConfig(
         long requestTimeoutMillis,
         long minRequestTimeoutMillis,
         int requestAttempts,
+        int pingAttempts,
         int maxFailures,
         long questionableAfterMillis,
         long bucketRefreshMillis,
@@ -90,6 +94,7 @@ public record NodeConfig(
         positive("requestTimeoutMillis", requestTimeoutMillis);
         positive("minRequestTimeoutMillis", minRequestTimeoutMillis);
         positive("requestAttempts", requestAttempts);
+        positive("pingAttempts", pingAttempts);
         positive("maxFailures", maxFailures);
         positive("questionableAfterMillis", questionableAfterMillis);
         positive("bucketRefreshMillis", bucketRefreshMillis);
@@ -131,7 +136,7 @@ public record NodeConfig(
     }
 
     public static NodeConfig defaults() {
-        return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
+        return new NodeConfig(8, 3, 8, 1_000, 200, 4, 2, 2, 15 * 60_000L, 15 * 60_000L, 60_000L, 5_000L, 5 * 60_000L,
                 30 * 60_000L, 200, 50, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 3_600_000L, true, 10_000, 100_000, 64L * 1024 * 1024,
                 16 * 1024, 32, ObjectConfig.defaults(), AccessConfig.defaults(), GuardConfig.defaults(),
                 FragmentConfig.defaults(), CoordinatesConfig.defaults());
@@ -213,6 +218,7 @@ public record NodeConfig(
         private long requestTimeoutMillis;
         private long minRequestTimeoutMillis;
         private int requestAttempts;
+        private int pingAttempts;
         private int maxFailures;
         private long questionableAfterMillis;
         private long bucketRefreshMillis;
@@ -244,6 +250,7 @@ public record NodeConfig(
             requestTimeoutMillis = c.requestTimeoutMillis;
             minRequestTimeoutMillis = c.minRequestTimeoutMillis;
             requestAttempts = c.requestAttempts;
+            pingAttempts = c.pingAttempts;
             maxFailures = c.maxFailures;
             questionableAfterMillis = c.questionableAfterMillis;
             bucketRefreshMillis = c.bucketRefreshMillis;
@@ -296,6 +303,11 @@ public record NodeConfig(
 
         public Builder requestAttempts(int value) {
             requestAttempts = value;
+            return this;
+        }
+
+        public Builder pingAttempts(int value) {
+            pingAttempts = value;
             return this;
         }
 
@@ -416,7 +428,7 @@ public record NodeConfig(
 
         public NodeConfig build() {
             return new NodeConfig(k, alpha, replacementCacheSize, requestTimeoutMillis, minRequestTimeoutMillis,
-                    requestAttempts, maxFailures, questionableAfterMillis, bucketRefreshMillis,
+                    requestAttempts, pingAttempts, maxFailures, questionableAfterMillis, bucketRefreshMillis,
                     maintenanceIntervalMillis, bootstrapRetryMillis, tokenRotationMillis, peerTtlMillis,
                     maxPeersPerInfoHash, maxPeersPerReply, itemTtlMillis, maxItemTtlMillis, republishIntervalMillis,
                     replicate, maxHandOverScan, maxStoreRecords, maxStoreBytes, maxDatagramBytes, maxBencodeDepth,

@@ -95,6 +95,8 @@ final class Transactions {
         /** A Comet query: over {@code fragments.fragmentBytes} it goes in fragments. */
         final boolean comet;
         final QueryCallback callback;
+        /** Most sends of this call: requestAttempts, pingAttempts for a liveness ping, 1 for a probe. */
+        final int maxAttempts;
         /** False for a probe: its answer proves the address, it does not teach the routing table. */
         boolean teaches = true;
         /**
@@ -107,13 +109,14 @@ final class Transactions {
         Environment.Timer timer;
 
         PendingCall(int key, InetSocketAddress to, NodeId expected, byte[] datagram, boolean comet,
-                    QueryCallback callback) {
+                    QueryCallback callback, int maxAttempts) {
             this.key = key;
             this.to = to;
             this.expected = expected;
             this.datagram = datagram;
             this.comet = comet;
             this.callback = callback;
+            this.maxAttempts = maxAttempts;
         }
     }
 
@@ -139,7 +142,17 @@ final class Transactions {
      * there (null when unknown, as for a bootstrap address).
      */
     void send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback) {
-        send(to, expected, method, args, callback, true);
+        send(to, expected, method, args, callback, true, config.requestAttempts());
+    }
+
+    /**
+     * Pings {@code contact} to learn whether it is alive, sent at most {@code pingAttempts} times: a liveness ping
+     * decides only whether a contact keeps or earns its place, and a lookup's own retries would spend more
+     * datagrams on a node that is most likely gone (half of all sends under churn go to departed nodes).
+     */
+    void ping(Contact contact, NodeId self, QueryCallback callback) {
+        send(contact.address(), contact.id(), "ping", Dict.builder().put("id", self).build(), callback, true,
+                config.pingAttempts());
     }
 
     /**
@@ -148,11 +161,11 @@ final class Transactions {
      * read-only client). Sent once, not retried.
      */
     void probe(InetSocketAddress to, NodeId self) {
-        send(to, null, "ping", Dict.builder().put("id", self).build(), QueryCallback.IGNORE, false);
+        send(to, null, "ping", Dict.builder().put("id", self).build(), QueryCallback.IGNORE, false, 1);
     }
 
     private void send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback,
-                      boolean teaches) {
+                      boolean teaches, int maxAttempts) {
         if (stopped || pending.size() >= MAX_PENDING) {
             callback.onFailure();
             return;
@@ -163,12 +176,10 @@ final class Transactions {
         } while (pending.containsKey(key));
         byte[] tid = {(byte) (key >>> 8), (byte) key};
         byte[] datagram = codec.encode(new KrpcQuery(tid, method, args, ClientVersion.COMET, readOnly));
-        PendingCall call = new PendingCall(key, to, expected, datagram, Datagrams.fragmentable(method), callback);
+        PendingCall call = new PendingCall(key, to, expected, datagram, Datagrams.fragmentable(method), callback,
+                maxAttempts);
         call.teaches = teaches;
         call.immediate = !method.startsWith("comet_");
-        if (!teaches) {
-            call.attempts = config.requestAttempts();
-        }
         pending.put(key, call);
         queriesSent++;
         transmit(call);
@@ -234,7 +245,7 @@ final class Transactions {
         if (pending.get(call.key) != call) {
             return;
         }
-        if (call.attempts < config.requestAttempts()) {
+        if (call.attempts < call.maxAttempts) {
             call.attempts++;
             retries++;
             call.timer = null;
@@ -297,7 +308,7 @@ final class Transactions {
     boolean onError(InetSocketAddress from, KrpcError error) {
         if (error.code() == ErrorCode.UNVERIFIED_SOURCE.krpcCode()) {
             PendingCall call = matching(from, error.transactionId());
-            if (call != null && call.attempts < config.requestAttempts()) {
+            if (call != null && call.attempts < call.maxAttempts) {
                 listener.addressConfirmed(from, error.version());
                 return true;
             }

@@ -23,8 +23,8 @@ public interface RoutingSettings {
     /** Longest wait for one attempt of a request, in milliseconds. */
     long requestTimeoutMillis();
 
-    /** Sends of one request before it counts as failed. */
-    int requestAttempts();
+    /** Sends of a liveness ping before it counts as failed (how long a ping stays pending). */
+    int pingAttempts();
 
     /** At most one contact per IP address (main table and replacements). */
     default boolean oneContactPerIp() {

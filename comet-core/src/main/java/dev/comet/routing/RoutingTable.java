@@ -487,7 +487,7 @@ public final class RoutingTable {
     }
 
     private boolean pingPending(ContactEntry e, long now) {
-        return e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.requestAttempts();
+        return e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.pingAttempts();
     }
 
     private int indexOf(NodeId id) {

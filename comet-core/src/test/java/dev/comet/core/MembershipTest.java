@@ -220,6 +220,25 @@ class MembershipTest {
     }
 
     @Test
+    void aLivenessPingGoesOutPingAttemptsTimesWhereALookupsQueryGoesOutRequestAttemptsTimes() {
+        assertThat(config.pingAttempts()).as("the defaults send a liveness ping fewer times").isLessThan(
+                config.requestAttempts());
+        Peer heardOf = new Peer(NodeId.ofKey("heard of"), 13);
+        Peer querier = new Peer(NodeId.ofKey("querier"), 14);
+        n.learn(a);
+        n.node.lookup(NodeId.ofKey("target"), r -> { });
+        n.answer(a, n.onlyQueryTo(a, "find_node"), Dict.builder().put("nodes", CompactInfo.nodes(List.of(heardOf.contact()))));
+        n.askOk(querier, "ping", querier.args().build());
+
+        // both stay silent: the verification pings give up after pingAttempts sends, the lookup's query after more
+        n.env.advance(4 * config.requestTimeoutMillis() * config.requestAttempts());
+
+        assertThat(n.queriesTo(heardOf, "ping")).as("the newcomer's verification").hasSize(config.pingAttempts());
+        assertThat(n.queriesTo(querier, "ping")).as("the querier's verification").hasSize(config.pingAttempts());
+        assertThat(n.queriesTo(heardOf, "find_node")).as("the lookup's query").hasSize(config.requestAttempts());
+    }
+
+    @Test
     void aContactThatFailsMaxFailuresTimesIsNoLongerHandedToOthers() {
         n.learn(a);
         for (int i = 0; i < config.maxFailures(); i++) {

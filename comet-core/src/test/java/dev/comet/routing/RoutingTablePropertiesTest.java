@@ -348,7 +348,7 @@ class RoutingTablePropertiesTest {
         List<Contact> far = fillFarBucket(table);
         long start = config.questionableAfterMillis() + config.k() + 100;
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, start)).isEqualTo(far.get(0));
-        long pending = config.requestTimeoutMillis() * config.requestAttempts();
+        long pending = config.requestTimeoutMillis() * config.pingAttempts();
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, start + pending - 1)).isEqualTo(far.get(1));
         assertThat(table.heardFrom(contactWithPrefix(0), false, false, start + pending)).isEqualTo(far.get(0));
     }
