@@ -44,6 +44,29 @@ class SimNetworkTest {
     }
 
     @Test
+    void departedHostsWithOneLongTimerEachLeaveTheQueueOnceTheyAreAThirtySecondOfTheLiveOnes() {
+        // each departed host holds its whole node while an event of it waits: 65 of them (past the floor of 64, and
+        // past a thirty-second of 1,000) with one timer each are few events (under an eighth of the queue) but many
+        // nodes, so the 65th departure sweeps them
+        SimNetwork network = new SimNetwork(1, 0, 1, 1);
+        int[] ran = {0, 0};
+        for (int h = 0; h < 1_000; h++) {
+            network.newHost(new InMemoryStore(100, 1 << 20)).schedule(10_000, () -> ran[1]++);
+        }
+        List<SimNetwork.Host> leaving = new ArrayList<>();
+        for (int h = 0; h < 65; h++) {
+            SimNetwork.Host host = network.newHost(new InMemoryStore(100, 1 << 20));
+            host.schedule(5_000, () -> ran[0]++);
+            leaving.add(host);
+        }
+        leaving.forEach(SimNetwork.Host::kill);
+        network.runUntil(20_000);
+
+        assertThat(ran).containsExactly(0, 1_000);
+        assertThat(network.events()).as("the departed hosts' timers left the queue unrun").isEqualTo(1_000);
+    }
+
+    @Test
     void aFewDepartedEventsWaitInTheQueueAndStillNeverRun() {
         SimNetwork network = new SimNetwork(1, 0, 1, 1);
         SimNetwork.Host leaving = network.newHost(new InMemoryStore(100, 1 << 20));
