@@ -187,7 +187,7 @@ final class CometOverlay {
 
     /** A ping: its answer, signed {@code CM}, puts the node in the overlay (Membership hears every answer). */
     private void ping(InetSocketAddress to, NodeId expected, Runnable answeredOrFailed) {
-        transactions.send(to, expected, "ping", Dict.builder().put("id", self.id()).build(), new QueryCallback() {
+        transactions.ping(to, expected, self.id(), new QueryCallback() {
             @Override
             public void onResponse(Contact from, KrpcResponse response) {
                 if (expected != null) {

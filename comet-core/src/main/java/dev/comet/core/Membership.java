@@ -159,7 +159,7 @@ final class Membership {
                 return;
             }
             if (table.wants(c.id()) && verifying.add(c.id())) {
-                transactions.ping(c, id, new QueryCallback() {
+                transactions.ping(c.address(), c.id(), id, new QueryCallback() {
                     @Override
                     public void onResponse(Contact from, KrpcResponse response) {
                         verifying.remove(c.id());
@@ -175,7 +175,7 @@ final class Membership {
     }
 
     private void ping(Contact contact) {
-        transactions.ping(contact, id, QueryCallback.IGNORE);
+        transactions.ping(contact.address(), contact.id(), id, QueryCallback.IGNORE);
     }
 
     private void bootstrap() {

@@ -21,9 +21,10 @@ import dev.comet.routing.RoutingSettings;
  *                                [minRequestTimeoutMillis, requestTimeoutMillis]
  * @param minRequestTimeoutMillis shortest wait for one attempt
  * @param requestAttempts         sends of one request before it counts as failed (1 = no retry)
- * @param pingAttempts            sends of a liveness ping (of a questionable contact, a replacement candidate or a
- *                                newcomer heard of second hand) before it counts as failed; fewer than
- *                                requestAttempts, because a silent contact there is most likely gone
+ * @param pingAttempts            sends of a liveness ping (of a questionable contact, a replacement candidate, a
+ *                                newcomer heard of second hand, a Comet peer met at the rendezvous, a replica
+ *                                holder gone silent) before it counts as failed; fewer than requestAttempts,
+ *                                because a silent node there is most likely gone
  * @param maxFailures             consecutive failed requests after which a contact is bad
  * @param questionableAfterMillis silence after which a good contact becomes questionable (BEP 5: 15 min)
  * @param bucketRefreshMillis     a bucket with no activity this long is refreshed by a lookup (BEP 5: 15 min)

@@ -111,8 +111,7 @@ final class ObjectUpdates {
         Contact closer = closerReplica(key);
         if (closer != null) {
             // if it is gone, the ping's silence passes it over, and the writer's next try is ordered here
-            transactions.send(closer.address(), closer.id(), "ping", Dict.builder().put("id", self.id()).build(),
-                    QueryCallback.IGNORE);
+            transactions.ping(closer.address(), closer.id(), self.id(), QueryCallback.IGNORE);
             throw new CometException(ErrorCode.NOT_PRIMARY, "this node is not the primary of the object: "
                     + Contact.hostPort(closer.address())
                     + " is closer to its key");

@@ -2,7 +2,6 @@ package dev.comet.core;
 
 import dev.comet.id.NodeId;
 import dev.comet.ErrorCode;
-import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcError;
 import dev.comet.krpc.KrpcResponse;
 import dev.comet.routing.Contact;
@@ -137,7 +136,7 @@ final class Replication {
         if (repairs.isEmpty()) {
             return;
         }
-        transactions.send(silent.address(), silent.id(), "ping", Dict.builder().put("id", self.id()).build(),
+        transactions.ping(silent.address(), silent.id(), self.id(),
                 new QueryCallback() {
                     @Override
                     public void onResponse(Contact from, KrpcResponse response) {

@@ -146,13 +146,13 @@ final class Transactions {
     }
 
     /**
-     * Pings {@code contact} to learn whether it is alive, sent at most {@code pingAttempts} times: a liveness ping
-     * decides only whether a contact keeps or earns its place, and a lookup's own retries would spend more
-     * datagrams on a node that is most likely gone (half of all sends under churn go to departed nodes).
+     * Pings {@code to} (the node {@code expected}, null when unknown) to learn whether it is alive, sent at most
+     * {@code pingAttempts} times: a liveness ping decides only whether a node keeps or earns a place (in the table,
+     * the overlay, a record's replicas), and a lookup's own retries would spend more datagrams on a node that is most
+     * likely gone (under churn, half of all sends went to departed nodes).
      */
-    void ping(Contact contact, NodeId self, QueryCallback callback) {
-        send(contact.address(), contact.id(), "ping", Dict.builder().put("id", self).build(), callback, true,
-                config.pingAttempts());
+    void ping(InetSocketAddress to, NodeId expected, NodeId self, QueryCallback callback) {
+        send(to, expected, "ping", pingArgs(self), callback, true, config.pingAttempts());
     }
 
     /**
@@ -161,7 +161,11 @@ final class Transactions {
      * read-only client). Sent once, not retried.
      */
     void probe(InetSocketAddress to, NodeId self) {
-        send(to, null, "ping", Dict.builder().put("id", self).build(), QueryCallback.IGNORE, false, 1);
+        send(to, null, "ping", pingArgs(self), QueryCallback.IGNORE, false, 1);
+    }
+
+    private static Dict pingArgs(NodeId self) {
+        return Dict.builder().put("id", self).build();
     }
 
     private void send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback,
