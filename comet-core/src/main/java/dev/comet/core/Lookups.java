@@ -174,7 +174,7 @@ final class Lookups {
      */
     private void step(Contact to, String method, Dict args, boolean countedOnly, LookupTransport.Reply reply,
                       BiPredicate<Contact, KrpcResponse> inspect) {
-        transactions.send(to.address(), to.id(), method, args, new QueryCallback() {
+        transactions.sendLookupStep(to.address(), to.id(), method, args, new QueryCallback() {
             @Override
             public void onResponse(Contact from, KrpcResponse response) {
                 List<Contact> nodes;

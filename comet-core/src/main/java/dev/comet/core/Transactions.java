@@ -23,9 +23,9 @@ import java.util.Map;
  * retries silent ones and gives up on them. Every datagram of a query waits for its destination's token from the
  * guard's {@link QueryPacer}, in order, at most one timeout's worth per destination (more fail at once). Owns the
  * pending calls, the calls waiting for a token, the transaction counter, the round-trip estimate behind the
- * timeouts, and the counters of queries sent, retries, timeouts and answers. It knows no
- * lookups: each query's {@link QueryCallback} hears its fate, and the {@link Listener} hears of every contact that
- * answered or failed (how the routing table learns).
+ * timeouts, how often lookup steps' re-sends were answered ({@link RetryYield}), and the counters of queries sent,
+ * retries, timeouts and answers. It knows no lookups: each query's {@link QueryCallback} hears its fate, and the
+ * {@link Listener} hears of every contact that answered or failed (how the routing table learns).
  */
 final class Transactions {
     /** What a write or a read reports for a node that did not answer in time. */
@@ -71,6 +71,7 @@ final class Transactions {
     private final Listener listener;
     private final RttEstimator rtt;
     private final QueryPacer pacer;
+    private final RetryYield retryYield;
     private final Map<Integer, PendingCall> pending = new HashMap<>();
     /** Per destination, the calls waiting for a token, oldest first. */
     private final Map<InetSocketAddress, ArrayDeque<PendingCall>> waiting = new HashMap<>();
@@ -99,6 +100,10 @@ final class Transactions {
         final int maxAttempts;
         /** False for a probe: its answer proves the address, it does not teach the routing table. */
         boolean teaches = true;
+        /** A lookup's step: it is sent again only while such re-sends pay ({@link RetryYield}). */
+        boolean lookupStep;
+        /** The node said (370) that it answers our next attempt: that one goes out whatever re-sends yield. */
+        boolean answerPromised;
         /**
          * Whether the method is answered at once, so that its round trip is the network's alone: a {@code comet_*}
          * answer waits for a handler.
@@ -129,6 +134,7 @@ final class Transactions {
         this.pacer = pacer;
         this.listener = listener;
         this.rtt = new RttEstimator(config.minRequestTimeoutMillis(), config.requestTimeoutMillis());
+        this.retryYield = new RetryYield(config.requestAttempts());
         this.nextTransaction = env.random().nextInt(1 << 16);
     }
 
@@ -143,6 +149,18 @@ final class Transactions {
      */
     void send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback) {
         send(to, expected, method, args, callback, true, config.requestAttempts());
+    }
+
+    /**
+     * Sends one step of a lookup, {@code method} with {@code args}, to {@code to} (the node {@code expected}): as
+     * {@link #send}, but a silent step is sent again only while re-sends of lookup steps are answered often enough
+     * to be worth their datagrams ({@link RetryYield}).
+     */
+    void sendLookupStep(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback) {
+        PendingCall call = send(to, expected, method, args, callback, true, config.requestAttempts());
+        if (call != null) {
+            call.lookupStep = true;
+        }
     }
 
     /**
@@ -168,11 +186,12 @@ final class Transactions {
         return Dict.builder().put("id", self).build();
     }
 
-    private void send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback,
-                      boolean teaches, int maxAttempts) {
+    /** The call made, or null when it failed at once. */
+    private PendingCall send(InetSocketAddress to, NodeId expected, String method, Dict args, QueryCallback callback,
+                             boolean teaches, int maxAttempts) {
         if (stopped || pending.size() >= MAX_PENDING) {
             callback.onFailure();
-            return;
+            return null;
         }
         int key;
         do {
@@ -187,6 +206,7 @@ final class Transactions {
         pending.put(key, call);
         queriesSent++;
         transmit(call);
+        return call;
     }
 
     /** Sends the call's datagram now if its destination has a token and no call waits before it; else queues it. */
@@ -249,7 +269,7 @@ final class Transactions {
         if (pending.get(call.key) != call) {
             return;
         }
-        if (call.attempts < call.maxAttempts) {
+        if (call.attempts < call.maxAttempts && resendPays(call)) {
             call.attempts++;
             retries++;
             call.timer = null;
@@ -259,6 +279,7 @@ final class Transactions {
         }
         pending.remove(call.key);
         timeouts++;
+        measureResends(call, false);
         if (call.expected != null) {
             listener.failed(call.expected);
         }
@@ -313,6 +334,7 @@ final class Transactions {
         if (error.code() == ErrorCode.UNVERIFIED_SOURCE.krpcCode()) {
             PendingCall call = matching(from, error.transactionId());
             if (call != null && call.attempts < call.maxAttempts) {
+                call.answerPromised = true;
                 listener.addressConfirmed(from, error.version());
                 return true;
             }
@@ -355,7 +377,20 @@ final class Transactions {
         if (call.attempts == 1) {
             rtt.record(env.now() - call.sentAt);
         }
+        measureResends(call, true);
         return call;
+    }
+
+    /** Whether a silent call goes out once more: always, but for a lookup's step whose re-sends rarely pay. */
+    private boolean resendPays(PendingCall call) {
+        return !call.lookupStep || call.answerPromised || retryYield.worthSending(call.attempts + 1);
+    }
+
+    /** A lookup's step ended: its re-sends teach {@link RetryYield} (not when the node had promised an answer). */
+    private void measureResends(PendingCall call, boolean answered) {
+        if (call.lookupStep && !call.answerPromised) {
+            retryYield.ended(call.attempts, answered);
+        }
     }
 
     /** Forgets every pending call; later answers are unsolicited and later sends fail at once. */
@@ -384,6 +419,11 @@ final class Transactions {
 
     long timeouts() {
         return timeouts;
+    }
+
+    /** Re-sends of silent lookup steps left out because such re-sends were rarely answered lately. */
+    long resendsSkipped() {
+        return retryYield.skipped();
     }
 
     long responsesReceived() {

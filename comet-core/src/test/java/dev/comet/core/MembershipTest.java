@@ -239,6 +239,30 @@ class MembershipTest {
     }
 
     @Test
+    void onceManyLookupStepsWentUnansweredThroughEverySendASilentStepIsNotSentAgainEveryTimeButPingsStillAre() {
+        // nodes that have left: each lookup's only contact stays silent through all of its sends
+        for (int i = 0; i < 200; i++) {
+            Peer gone = new Peer(NodeId.ofKey("gone " + i), 100 + i);
+            n.learn(gone);
+            n.node.lookup(NodeId.ofKey("target " + i), r -> { });
+            n.env.advance(config.requestTimeoutMillis() * config.requestAttempts());
+        }
+        assertThat(n.node.stats().retriesSkipped()).as("re-sends left out once they stopped paying").isPositive();
+
+        Peer silent = new Peer(NodeId.ofKey("one more gone"), 400);
+        n.learn(silent);
+        n.node.lookup(NodeId.ofKey("one more target"), r -> { });
+        Peer querier = new Peer(NodeId.ofKey("a querier"), 401);
+        n.askOk(querier, "ping", querier.args().build());
+        n.env.advance(config.requestTimeoutMillis() * config.requestAttempts());
+
+        // once, or twice when it is the one in RetryYield.PROBE_EVERY that keeps measuring
+        assertThat(n.queriesTo(silent, "find_node").size()).as("the silent lookup step's sends")
+                .isLessThan(config.requestAttempts());
+        assertThat(n.queriesTo(querier, "ping")).as("a liveness ping keeps its sends").hasSize(config.pingAttempts());
+    }
+
+    @Test
     void aContactThatFailsMaxFailuresTimesIsNoLongerHandedToOthers() {
         n.learn(a);
         for (int i = 0; i < config.maxFailures(); i++) {

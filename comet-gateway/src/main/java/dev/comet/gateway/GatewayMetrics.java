@@ -42,6 +42,7 @@ public final class GatewayMetrics {
         rpc("out", "response", c -> c.stats().responsesReceived());
         rpc("out", "error", c -> c.stats().errorsReceived());
         rpc("out", "retry", c -> c.stats().retries());
+        rpc("out", "retry_skipped", c -> c.stats().retriesSkipped());
         rpc("out", "timeout", c -> c.stats().timeouts());
         rpc("out", "paced", c -> c.stats().guard().queriesDelayed());
         rpc("out", "pacing_refused", c -> c.stats().guard().queriesRefused());
