@@ -4,11 +4,11 @@ package dev.comet.core;
  * Whether a lookup step that went unanswered is worth sending again, judged by how often such re-sends were answered
  * lately. Where datagrams are lost, most re-sends are answered (with 10 % loss each way, four in five), and a lookup
  * that gave up on the closest node after one silent attempt would miss it; where nodes come and go, a silent node has
- * nearly always left, and re-sends were a third of all datagrams (the soak's first hour on 10,000 nodes). So a
- * re-send goes out while re-sends of its number are answered at least {@link #WORTHWHILE} of the time, and below that
- * one in {@link #PROBE_EVERY} still goes out, so that the share follows the network when loss comes back. Owns, per
- * attempt number, the decayed share of re-sends answered and the count of re-sends skipped. Owned by the node's
- * {@link Transactions}; counters only, so a simulation stays deterministic.
+ * nearly always left (in the 1,000-node soak not one re-send of a lookup step was answered), and its re-sends are
+ * waste. So a re-send goes out while re-sends of its number are answered at least {@link #WORTHWHILE} of the time, and
+ * below that one in {@link #PROBE_EVERY} still goes out, so that the share follows the network when loss comes back.
+ * Owns, per attempt number, the faded counts of re-sends made and answered, and the count of re-sends skipped. Owned
+ * by the node's {@link Transactions}; counters only, so a simulation stays deterministic.
  */
 final class RetryYield {
     /** The least share of answered re-sends that is worth a datagram each: one answer for ten sends. */
