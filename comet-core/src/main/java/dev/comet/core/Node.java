@@ -300,7 +300,7 @@ public final class Node {
 
     public NodeStats stats() {
         return new NodeStats(dispatch.queriesReceived(), transactions.responsesReceived(), transactions.errorsReceived(),
-                transactions.queriesSent(), transactions.retries(), transactions.resendsSkipped(), transactions.timeouts(),
+                transactions.queriesSent(), transactions.retries(), transactions.retriesSkipped(), transactions.timeouts(),
                 dispatch.malformedDropped() + transactions.malformedDropped() + lookups.malformedDropped(),
                 transactions.unsolicitedDropped(), dispatch.errorRepliesSent(), dispatch.internalErrors(),
                 lookups.started(), lookups.finished(), transactions.forgedDropped(), guard.stats(), datagrams.stats());

@@ -36,7 +36,7 @@ final class RetryYield {
 
     /** Whether the {@code attempt}th send (2 or more) of a silent call should go out. */
     boolean worthSending(int attempt) {
-        if (attempt >= answered.length || share(attempt) >= WORTHWHILE) {
+        if (share(attempt) >= WORTHWHILE) {
             return true;
         }
         if (++probes % PROBE_EVERY == 0) {
@@ -51,7 +51,7 @@ final class RetryYield {
      * last was answered when {@code wasAnswered}.
      */
     void ended(int sends, boolean wasAnswered) {
-        for (int n = 2; n <= sends && n < answered.length; n++) {
+        for (int n = 2; n <= sends; n++) {
             sent[n] = sent[n] * (1 - DECAY) + 1;
             answered[n] = answered[n] * (1 - DECAY) + (n == sends && wasAnswered ? 1 : 0);
         }

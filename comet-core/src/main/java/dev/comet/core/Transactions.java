@@ -422,7 +422,7 @@ final class Transactions {
     }
 
     /** Re-sends of silent lookup steps left out because such re-sends were rarely answered lately. */
-    long resendsSkipped() {
+    long retriesSkipped() {
         return retryYield.skipped();
     }
 
