@@ -180,7 +180,7 @@ final class Lookups {
                 List<Contact> nodes;
                 boolean counts;
                 try {
-                    nodes = CompactInfo.nodesIn(response.values());
+                    nodes = env.contacts(CompactInfo.nodesIn(response.values()));
                     counts = inspect.test(from, response);
                     heardOf.heardOf(nodes, args.has("cm") && ClientVersion.isComet(response.version()));
                 } catch (CometException e) {

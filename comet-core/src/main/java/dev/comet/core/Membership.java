@@ -224,9 +224,9 @@ final class Membership {
      * only the bootstrap node, a newcomer whose bootstrap node left just after answering ended its join knowing
      * nobody (a malformed list names nobody: the bootstrap node itself is still asked).
      */
-    private static List<Contact> named(KrpcResponse response) {
+    private List<Contact> named(KrpcResponse response) {
         try {
-            return CompactInfo.nodesIn(response.values());
+            return env.contacts(CompactInfo.nodesIn(response.values()));
         } catch (CometException e) {
             return List.of();
         }

@@ -166,11 +166,11 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
                 Ownership.admit(incoming, stored, replica);
                 Optional<Tombstone> tombstone = tombstones.get(key);
                 if (tombstone.isPresent()) {
-                    admitOver(tombstone.get(), incoming, replica, new Contact(sender, from));
+                    admitOver(tombstone.get(), incoming, replica, env.contact(sender, from));
                 }
                 reply.far = replica && beyondClosest(key, sender, incoming.replicas());
                 ObjectReply answer = replica && incoming.signed()
-                        ? catchingUp(reply, incoming, stored, new Contact(sender, from), reply.far) : reply;
+                        ? catchingUp(reply, incoming, stored, env.contact(sender, from), reply.far) : reply;
                 if (stored.isEmpty()) {
                     // a new object counts against its sender's share of the store once it is stored (docs/abuse.md)
                     quotas.admit(from, incoming.code().length + (incoming.state() == null ? 0 : incoming.state().length),

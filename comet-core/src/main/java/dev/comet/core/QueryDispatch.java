@@ -167,7 +167,7 @@ final class QueryDispatch {
         try {
             NodeId sender = query.arguments().id("id");
             if (!query.readOnly()) {
-                listener.queried(new Contact(sender, from), query.version());
+                listener.queried(env.contact(sender, from), query.version());
             }
             DeferredHandler later = deferred.get(query.method());
             if (later != null) {

@@ -299,7 +299,7 @@ final class Transactions {
         responsesReceived++;
         Contact sender;
         try {
-            sender = new Contact(response.values().id("id"), from);
+            sender = env.contact(response.values().id("id"), from);
         } catch (CometException e) {
             malformedDropped++;
             call.callback.onFailure();

@@ -6,7 +6,8 @@ import java.net.InetSocketAddress;
  * A node's defences against its peers in one place (docs/abuse.md): the ban list, the query throttle, the reply
  * budget and the per-source storage quotas, built from one {@link GuardConfig}, and the pacer that keeps our own
  * queries inside the peers' defences. Owns those five parts and the count of datagrams dropped because their source
- * was banned; each part owns its own state. Called only on the node's thread.
+ * was banned; each part owns its own state, but for the reply budget and the pacer, which keep theirs in one
+ * {@link AddressBook} (an entry per address). Called only on the node's thread.
  */
 public final class Guard {
     private final GuardConfig config;
@@ -27,8 +28,9 @@ public final class Guard {
         this.config = config;
         this.bans = new BanList(config.maxTrackedSources());
         this.throttle = new QueryThrottle(config, bans, now);
-        this.replies = new ReplyBudget(config, now);
-        this.pacer = new QueryPacer(config);
+        AddressBook addresses = new AddressBook(config.maxTrackedSources());
+        this.replies = new ReplyBudget(config, addresses, now);
+        this.pacer = new QueryPacer(config, addresses);
         this.storage = new StorageQuotas(config, storeRecords, storeBytes, throttle::isPeer, heldBytes);
     }
 

@@ -154,6 +154,11 @@ public record GuardConfig(
         return Source.of(address, loopbackPerPort);
     }
 
+    /** The source of {@code address} as a map key ({@link Source#key}): equal for the same source, never allocated. */
+    Object sourceKey(java.net.InetSocketAddress address) {
+        return Source.key(address, loopbackPerPort);
+    }
+
     /** These settings with other shares of the store for a source's records and for a Comet peer's, in percent. */
     public GuardConfig withStorePercent(int source, int peerSource) {
         return new GuardConfig(queryBurst, queriesPerSecond, peerQueryBurst, peerQueriesPerSecond,

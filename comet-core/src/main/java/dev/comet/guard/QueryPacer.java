@@ -1,7 +1,6 @@
 package dev.comet.guard;
 
 import java.net.InetSocketAddress;
-import java.util.Map;
 
 /**
  * Paces the queries this node sends to each peer below the allowance the peer's guard grants it, so that a busy
@@ -9,10 +8,9 @@ import java.util.Map;
  * it works with. It assumes the peer runs our defaults: a Comet node that answered us and that we have answered
  * (so it knows our address is real) grants the peer allowance; a node that answered with another client's version
  * gets libtorrent's rate; anyone else a stranger's. We use {@link #SHARE} of each, leaving room for retries and for
- * the peer's own traffic towards us. Owns one token bucket per destination address with what it has learnt of the
- * destination, a byte of what it learnt for destinations idle long enough to have a full bucket (each at most
- * {@code maxTrackedSources}, the least recently used forgotten first), and the counts of queries it delayed and
- * refused. Called only on the node's thread.
+ * the peer's own traffic towards us. Owns the counts of queries it delayed and refused; what it learnt of each
+ * destination, and its token bucket towards it while the bucket is not full, are its fields of the
+ * {@link AddressBook} entries. Called only on the node's thread.
  */
 public final class QueryPacer {
     /** The share of a peer's allowance this node uses. */
@@ -24,31 +22,29 @@ public final class QueryPacer {
     static final double FOREIGN_PER_SECOND = 4;
     static final double FOREIGN_BURST = 20;
 
-    private enum Kind { STRANGER, FOREIGN, COMET }
+    /** The classes of destination, as {@link AddressBook.Entry#bucketKind}. */
+    private static final byte STRANGER = 0;
+    private static final byte FOREIGN = 1;
+    private static final byte COMET = 2;
 
-    private static final class Destination {
-        Kind kind = Kind.STRANGER;
-        /** Null until the node there answered one of our queries. */
-        Boolean answeredAsComet;
-        boolean repliedTo;
-        TokenBucket bucket;
-    }
-
-    /** What an idle destination's {@link Destination} knew, once its bucket is forgotten (bits below). */
+    /** What a destination told us, the bits of {@link AddressBook.Entry#learnt}. */
     private static final byte ANSWERED = 1;
     private static final byte AS_COMET = 2;
     private static final byte REPLIED_TO = 4;
 
     private final GuardConfig config;
-    private final Map<InetSocketAddress, Destination> destinations;
-    private final Map<InetSocketAddress, Byte> idle;
+    private final AddressBook addresses;
     private long delayed;
     private long refused;
 
     public QueryPacer(GuardConfig config) {
+        this(config, new AddressBook(config.maxTrackedSources()));
+    }
+
+    /** A pacer keeping what it learns in {@code addresses}, the book the guard's reply budget shares. */
+    QueryPacer(GuardConfig config, AddressBook addresses) {
         this.config = config;
-        this.destinations = new Lru<>(config.maxTrackedSources());
-        this.idle = new Lru<>(config.maxTrackedSources());
+        this.addresses = addresses;
     }
 
     /**
@@ -56,7 +52,7 @@ public final class QueryPacer {
      * the next token comes (nothing taken).
      */
     public long reserve(InetSocketAddress to, long now) {
-        TokenBucket bucket = destination(to, now).bucket;
+        TokenBucket bucket = bucket(addresses.entry(to), now);
         long wait = bucket.millisUntilToken(now);
         if (wait == 0) {
             bucket.tryTake(now);
@@ -66,25 +62,24 @@ public final class QueryPacer {
 
     /** Queries to {@code to} that may wait for a token: as many as its bucket refills in {@code millis}. */
     public int maxWaiting(InetSocketAddress to, long millis, long now) {
-        return (int) Math.max(1, perSecond(destination(to, now).kind) * millis / 1000);
+        AddressBook.Entry e = addresses.find(to);
+        return (int) Math.max(1, perSecond(kindOf(e == null ? 0 : e.learnt)) * millis / 1000);
     }
 
     /** The node at {@code from} answered one of our queries; {@code comet} when as a Comet node. */
     public void answered(InetSocketAddress from, boolean comet, long now) {
-        Destination d = destination(from, now);
-        d.answeredAsComet = comet;
-        reclassify(d, now);
+        AddressBook.Entry e = addresses.entry(from);
+        bucket(e, now); // made for what was known before: the answer changes its class, not its tokens
+        e.learnt = (byte) ((e.learnt & REPLIED_TO) | ANSWERED | (comet ? AS_COMET : 0));
+        reclassify(e, now);
     }
 
     /** This node sent an answer to a query from {@code to}: a Comet node there now knows our address is real. */
     public void repliedTo(InetSocketAddress to, long now) {
-        Destination d = destinations.get(to);
-        if (d == null) {
-            // a node that only asks us (most of a public node's traffic) gets a byte, not a bucket
-            idle.merge(to, REPLIED_TO, (a, b) -> (byte) (a | b));
-        } else if (!d.repliedTo) {
-            d.repliedTo = true;
-            reclassify(d, now);
+        AddressBook.Entry e = addresses.entry(to);
+        if ((e.learnt & REPLIED_TO) == 0) {
+            e.learnt |= REPLIED_TO;
+            reclassify(e, now);
         }
     }
 
@@ -108,70 +103,51 @@ public final class QueryPacer {
         return refused;
     }
 
-    private Destination destination(InetSocketAddress to, long now) {
-        Destination d = destinations.get(to);
-        if (d == null) {
-            d = new Destination();
-            Byte known = idle.remove(to);
-            if (known != null) {
-                d.answeredAsComet = (known & ANSWERED) == 0 ? null : (known & AS_COMET) != 0;
-                d.repliedTo = (known & REPLIED_TO) != 0;
-                d.kind = kindOf(d);
-            }
-            d.bucket = new TokenBucket(burst(d.kind), perSecond(d.kind), now);
-            destinations.put(to, d);
-        }
-        return d;
-    }
-
     /**
-     * Forgets the buckets that are full again, keeping in a byte what their destination told us: a full bucket is
-     * what a new one starts with, and thousands of simulated nodes each keep one per node they ever asked.
+     * Forgets the buckets that are full again, keeping what their destination told us: a full bucket is what a new
+     * one starts with, and thousands of simulated nodes each keep one per node they ever asked.
      */
     public void prune(long now) {
-        var entries = destinations.entrySet().iterator();
-        while (entries.hasNext()) {
-            var e = entries.next();
-            Destination d = e.getValue();
-            if (d.bucket.full(now)) {
-                entries.remove();
-                byte known = (byte) ((d.answeredAsComet == null ? 0 : ANSWERED | (d.answeredAsComet ? AS_COMET : 0))
-                        | (d.repliedTo ? REPLIED_TO : 0));
-                if (known != 0) {
-                    idle.put(e.getKey(), known);
-                }
-            }
+        addresses.prune(now);
+    }
+
+    /** The bucket of a destination, made full for its class when it had none. */
+    private TokenBucket bucket(AddressBook.Entry e, long now) {
+        if (e.bucket == null) {
+            e.bucketKind = kindOf(e.learnt);
+            e.bucket = new TokenBucket(burst(e.bucketKind), perSecond(e.bucketKind), now);
+        }
+        return e.bucket;
+    }
+
+    /** A changed class keeps the tokens left (no new burst): the peer may learn of us a moment after we of it. */
+    private void reclassify(AddressBook.Entry e, long now) {
+        byte kind = kindOf(e.learnt);
+        if (e.bucket != null && kind != e.bucketKind) {
+            e.bucket = new TokenBucket(burst(kind), perSecond(kind), e.bucket.tokens(now), now);
+            e.bucketKind = kind;
         }
     }
 
-    /** A changed kind keeps the tokens left (no new burst): the peer may learn of us a moment after we of it. */
-    private void reclassify(Destination d, long now) {
-        Kind kind = kindOf(d);
-        if (kind != d.kind) {
-            d.kind = kind;
-            d.bucket = new TokenBucket(burst(kind), perSecond(kind), d.bucket.tokens(now), now);
-        }
+    private static byte kindOf(byte learnt) {
+        return (learnt & ANSWERED) == 0 ? STRANGER
+                : (learnt & AS_COMET) == 0 ? FOREIGN
+                : (learnt & REPLIED_TO) != 0 ? COMET : STRANGER;
     }
 
-    private static Kind kindOf(Destination d) {
-        return d.answeredAsComet == null ? Kind.STRANGER
-                : !d.answeredAsComet ? Kind.FOREIGN
-                : d.repliedTo ? Kind.COMET : Kind.STRANGER;
-    }
-
-    private double burst(Kind kind) {
+    private double burst(byte kind) {
         return switch (kind) {
-            case STRANGER -> SHARE * config.queryBurst();
             case FOREIGN -> Math.min(FOREIGN_BURST, SHARE * config.queryBurst());
             case COMET -> SHARE * config.peerQueryBurst();
+            default -> SHARE * config.queryBurst();
         };
     }
 
-    private double perSecond(Kind kind) {
+    private double perSecond(byte kind) {
         return switch (kind) {
-            case STRANGER -> SHARE * config.queriesPerSecond();
             case FOREIGN -> Math.min(FOREIGN_PER_SECOND, SHARE * config.queriesPerSecond());
             case COMET -> SHARE * config.peerQueriesPerSecond();
+            default -> SHARE * config.queriesPerSecond();
         };
     }
 }

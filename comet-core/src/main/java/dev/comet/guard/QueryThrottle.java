@@ -7,9 +7,9 @@ import java.util.Map;
  * Rate limits on the queries a node answers: one token bucket per source and one for the whole node; a source
  * that keeps running over its bucket is banned. A source that answered one of our queries as a Comet node is a
  * peer and gets the larger peer bucket; a stranger that has used half its bucket is pinged once a minute to find
- * out whether it is one. Owns the per-source buckets, ban windows and probe times, the set of peer sources (each at
- * most {@code maxTrackedSources}, the least recently seen forgotten first: a forgotten source starts again with a
- * full stranger's bucket), the global bucket, and the counts of queries dropped.
+ * out whether it is one. Owns one state per source, with its bucket, ban window, probe time and whether it is a peer
+ * (at most {@code maxTrackedSources}, the least recently seen forgotten first: a forgotten source starts again with
+ * a full stranger's bucket), the global bucket, and the counts of queries dropped.
  */
 public final class QueryThrottle {
     /** What becomes of one query. */
@@ -18,24 +18,31 @@ public final class QueryThrottle {
     /** How often a busy stranger is pinged to learn whether it is a Comet peer. */
     static final long PROBE_INTERVAL_MILLIS = 60_000;
 
+    /** What the throttle knows of one source: kept while its bucket is not full, or while it is a peer. */
     private static final class SourceState {
+        /** Null only in {@link #IDLE_PEER}. */
         TokenBucket bucket;
         boolean peer;
         long windowStart;
         int dropsInWindow;
         long probedAt = -PROBE_INTERVAL_MILLIS;
 
-        SourceState(TokenBucket bucket, boolean peer, long now) {
-            this.bucket = bucket;
+        SourceState(boolean peer, long now) {
             this.peer = peer;
             this.windowStart = now;
         }
     }
 
+    /**
+     * The state of every peer whose bucket was full and forgotten, shared and never changed (a peer's mark then costs
+     * a map entry, not a state of its own): {@link #admit} replaces it before charging anything.
+     */
+    private static final SourceState IDLE_PEER = new SourceState(true, 0);
+
     private final GuardConfig config;
     private final BanList bans;
-    private final Map<Source, SourceState> sources;
-    private final Map<Source, Boolean> peers;
+    /** One state per source, peers and buckets together: a query costs one look-up. */
+    private final Map<Object, SourceState> sources;
     private final TokenBucket global;
     private long droppedBySource;
     private long droppedGlobal;
@@ -44,7 +51,6 @@ public final class QueryThrottle {
         this.config = config;
         this.bans = bans;
         this.sources = new Lru<>(config.maxTrackedSources());
-        this.peers = new Lru<>(config.maxTrackedSources());
         this.global = new TokenBucket(config.globalQueriesPerSecond(), config.globalQueriesPerSecond(), now);
     }
 
@@ -54,11 +60,11 @@ public final class QueryThrottle {
      * node's global allowance.
      */
     public Verdict admit(InetSocketAddress from, long now) {
-        Source source = config.sourceOf(from);
+        Object source = config.sourceKey(from);
         SourceState state = sources.get(source);
-        if (state == null) {
-            boolean peer = peers.containsKey(source);
-            state = new SourceState(peer ? peerBucket(now) : strangerBucket(now), peer, now);
+        if (state == null || state == IDLE_PEER) {
+            state = new SourceState(state == IDLE_PEER, now);
+            state.bucket = state.peer ? peerBucket(now) : strangerBucket(now);
             sources.put(source, state);
         }
         if (!state.bucket.tryTake(now)) {
@@ -68,8 +74,8 @@ public final class QueryThrottle {
                 state.dropsInWindow = 0;
             }
             if (++state.dropsInWindow >= config.banAfterDrops()) {
-                bans.ban(source, BanList.Reason.FLOOD, config.banMillis(), now);
-                sources.remove(source);
+                bans.ban(config.sourceOf(from), BanList.Reason.FLOOD, config.banMillis(), now);
+                forget(source, state);
             }
             return Verdict.SOURCE_LIMIT;
         }
@@ -85,13 +91,16 @@ public final class QueryThrottle {
      * the peer bucket from now on, starting with the tokens its stranger's bucket had left.
      */
     public void peerAnswered(InetSocketAddress from, long now) {
-        Source source = config.sourceOf(from);
-        peers.put(source, Boolean.TRUE);
+        Object source = config.sourceKey(from);
         SourceState state = sources.get(source);
-        if (state != null && !state.peer) {
+        if (state == null) {
+            sources.put(source, IDLE_PEER);
+        } else if (!state.peer) {
             state.peer = true;
-            state.bucket = new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(),
-                    state.bucket.tokens(now), now);
+            if (state.bucket != null) {
+                state.bucket = new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(),
+                        state.bucket.tokens(now), now);
+            }
         }
     }
 
@@ -100,8 +109,9 @@ public final class QueryThrottle {
      * it, and a Comet node's answer makes it a peer ({@link #peerAnswered}) before it runs out.
      */
     public boolean wantsProbe(InetSocketAddress from, long now) {
-        SourceState state = sources.get(config.sourceOf(from));
-        if (state == null || state.peer || state.bucket.tokens(now) > config.queryBurst() / 2.0
+        SourceState state = sources.get(config.sourceKey(from));
+        if (state == null || state.peer || state.bucket == null
+                || state.bucket.tokens(now) > config.queryBurst() / 2.0
                 || now - state.probedAt < PROBE_INTERVAL_MILLIS) {
             return false;
         }
@@ -111,7 +121,8 @@ public final class QueryThrottle {
 
     /** Whether queries from {@code from} are measured against the peer bucket. */
     public boolean isPeer(InetSocketAddress from) {
-        return peers.containsKey(config.sourceOf(from));
+        SourceState state = sources.get(config.sourceKey(from));
+        return state != null && state.peer;
     }
 
     private TokenBucket strangerBucket(long now) {
@@ -122,14 +133,34 @@ public final class QueryThrottle {
         return new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(), now);
     }
 
+    /** A banned source starts again with a full bucket when its ban ends; a peer stays a peer. */
+    private void forget(Object source, SourceState state) {
+        if (state.peer) {
+            sources.put(source, IDLE_PEER);
+        } else {
+            sources.remove(source);
+        }
+    }
+
     /**
      * Forgets the buckets that are full again, whose ban window and probe interval have passed: a source without a
      * bucket gets a full one, so forgetting them changes nothing but the memory they held (thousands of simulated
      * nodes each keep one per source they heard from). Peers stay peers.
      */
     public void prune(long now) {
-        sources.values().removeIf(s -> now - s.windowStart >= GuardConfig.BAN_WINDOW_MILLIS
-                && now - s.probedAt >= PROBE_INTERVAL_MILLIS && s.bucket.full(now));
+        for (var it = sources.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            SourceState s = entry.getValue();
+            if (s.bucket == null || now - s.windowStart < GuardConfig.BAN_WINDOW_MILLIS
+                    || now - s.probedAt < PROBE_INTERVAL_MILLIS || !s.bucket.full(now)) {
+                continue;
+            }
+            if (s.peer) {
+                entry.setValue(IDLE_PEER);
+            } else {
+                it.remove();
+            }
+        }
     }
 
     /** Queries dropped because their source ran over its bucket. */
@@ -144,6 +175,10 @@ public final class QueryThrottle {
 
     /** Sources with a bucket now. */
     public int trackedSources() {
-        return sources.size();
+        int n = 0;
+        for (SourceState s : sources.values()) {
+            n += s.bucket != null ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -274,7 +274,7 @@ public final class RoutingTable {
     }
 
     private Object sourceOf(java.net.InetSocketAddress address) {
-        return config.oneContactPerIp() ? Source.of(address, config.loopbackPerPort()) : address;
+        return config.oneContactPerIp() ? Source.key(address, config.loopbackPerPort()) : address;
     }
 
     /** Forgets {@code id} (main table and replacements): its node is gone or banned. */

@@ -162,4 +162,20 @@ class QueryThrottleTest {
         assertThat(throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS))
                 .isEqualTo(QueryThrottle.Verdict.SOURCE_LIMIT);
     }
+
+    @Test
+    void aPeerStaysAPeerOnceItsFullBucketIsForgotten() {
+        InetSocketAddress peer = at("10.0.0.7", 6881);
+        throttle.peerAnswered(peer, 0);
+        throttle.admit(peer, 0);
+        long later = 2 * QueryThrottle.PROBE_INTERVAL_MILLIS;
+        throttle.prune(later);
+        assertThat(throttle.trackedSources()).as("its bucket was full").isZero();
+        assertThat(throttle.isPeer(peer)).isTrue();
+        int admitted = 0;
+        for (int i = 0; i < config.peerQueryBurst(); i++) {
+            admitted += throttle.admit(peer, later) == QueryThrottle.Verdict.ADMITTED ? 1 : 0;
+        }
+        assertThat(admitted).as("a whole peer's burst").isEqualTo(config.peerQueryBurst());
+    }
 }

@@ -3,6 +3,8 @@ package dev.comet.sim;
 import dev.comet.aso.AsoRuntime;
 import dev.comet.bencode.Bencode;
 import dev.comet.core.Environment;
+import dev.comet.id.NodeId;
+import dev.comet.routing.Contact;
 import dev.comet.storage.Store;
 
 import java.net.InetAddress;
@@ -184,6 +186,11 @@ final class MainlinePeer implements Environment {
     @Override
     public Store store() {
         return host.store();
+    }
+
+    @Override
+    public Contact contact(NodeId id, InetSocketAddress address) {
+        return host.contact(id, address);
     }
 
     @Override

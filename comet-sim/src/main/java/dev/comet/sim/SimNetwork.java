@@ -1,6 +1,8 @@
 package dev.comet.sim;
 
 import dev.comet.core.Environment;
+import dev.comet.id.NodeId;
+import dev.comet.routing.Contact;
 import dev.comet.storage.Store;
 
 import java.net.InetAddress;
@@ -232,6 +234,8 @@ public final class SimNetwork {
         private long clockOffsetMillis;
         private Receiver receiver;
         private dev.comet.aso.AsoRuntime objects = dev.comet.aso.AsoRuntime.NONE;
+        /** The contact of the node on this host, shared by everyone who hears of it (see {@link #contact}). */
+        private Contact self;
 
         private Host(InetSocketAddress address, Store store) {
             this.address = address;
@@ -249,6 +253,23 @@ public final class SimNetwork {
         /** Where datagrams addressed to this host go. */
         public void bind(Receiver receiver) {
             this.receiver = receiver;
+        }
+
+        /** The node on this host has the id {@code id}: the others' nodes share one contact of it from now on. */
+        public void identify(NodeId id) {
+            self = new Contact(id, address);
+        }
+
+        /**
+         * The contact of the live node at {@code address}, when it has the id {@code id}: a network of thousands of
+         * nodes holds one object per node where each routing table held its own copy (about a fifth of a simulated
+         * node's memory). A node that left, or an id that is not the one there, gets a new contact.
+         */
+        @Override
+        public Contact contact(NodeId id, InetSocketAddress address) {
+            Host there = hosts.get(address);
+            Contact known = there == null ? null : there.self;
+            return known != null && known.id().equals(id) ? known : new Contact(id, address);
         }
 
         /** Where the node on this host runs its active objects (none until set). */

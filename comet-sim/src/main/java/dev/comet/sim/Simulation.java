@@ -339,6 +339,7 @@ public final class Simulation {
     public SimNode join(NodeId id) {
         NodeConfig nodeConfig = config.nodeConfig();
         SimNetwork.Host host = network.newHost(new InMemoryStore(nodeConfig.maxStoreRecords(), nodeConfig.maxStoreBytes()));
+        host.identify(id);
         // a fraction of 1 draws nothing, so runs of an all-Comet network are what they were before foreign nodes
         boolean comet = config.cometFraction() >= 1 || network.random().nextDouble() < config.cometFraction();
         Node node;

@@ -2,7 +2,10 @@ package dev.comet.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.comet.id.NodeId;
+import dev.comet.routing.Contact;
 import dev.comet.storage.InMemoryStore;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,5 +83,23 @@ class SimNetworkTest {
         network.runUntil(1_000);
         assertThat(ran).containsExactly(0, 10);
         assertThat(network.events()).isEqualTo(20);
+    }
+
+    @Test
+    void everyHostHandsOutTheOneContactOfALiveNodeAndANewOneOtherwise() {
+        SimNetwork network = new SimNetwork(1, 0, 1, 1);
+        SimNetwork.Host asker = network.newHost(new InMemoryStore(100, 1 << 20));
+        SimNetwork.Host named = network.newHost(new InMemoryStore(100, 1 << 20));
+        NodeId id = NodeId.random(new java.util.Random(7));
+        named.identify(id);
+        // as a message decodes it: an equal id and an equal address, new objects
+        InetSocketAddress decoded = new InetSocketAddress(named.address().getAddress(), named.address().getPort());
+        Contact first = asker.contact(NodeId.fromBytes(id.toBytes(), 0), decoded);
+        assertThat(first).isSameAs(asker.contact(id, named.address()));
+        assertThat(first.address()).isSameAs(named.address());
+        NodeId other = NodeId.random(new java.util.Random(8));
+        assertThat(asker.contact(other, decoded)).as("another id there").isNotSameAs(first).isEqualTo(new Contact(other, decoded));
+        named.kill();
+        assertThat(asker.contact(id, decoded)).as("the node left").isNotSameAs(first).isEqualTo(first);
     }
 }
