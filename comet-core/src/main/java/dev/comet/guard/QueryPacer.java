@@ -115,7 +115,7 @@ public final class QueryPacer {
     private TokenBucket bucket(AddressBook.Entry e, long now) {
         if (e.bucket == null) {
             e.bucketKind = kindOf(e.learnt);
-            e.bucket = new TokenBucket(burst(e.bucketKind), perSecond(e.bucketKind), now);
+            addresses.pace(e, new TokenBucket(burst(e.bucketKind), perSecond(e.bucketKind), now));
         }
         return e.bucket;
     }

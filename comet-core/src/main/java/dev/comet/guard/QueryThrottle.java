@@ -7,9 +7,9 @@ import java.util.Map;
  * Rate limits on the queries a node answers: one token bucket per source and one for the whole node; a source
  * that keeps running over its bucket is banned. A source that answered one of our queries as a Comet node is a
  * peer and gets the larger peer bucket; a stranger that has used half its bucket is pinged once a minute to find
- * out whether it is one. Owns one state per source, with its bucket, ban window, probe time and whether it is a peer
- * (at most {@code maxTrackedSources}, the least recently seen forgotten first: a forgotten source starts again with
- * a full stranger's bucket), the global bucket, and the counts of queries dropped.
+ * out whether it is one. Owns the per-source buckets, ban windows and probe times, the set of peer sources (each at
+ * most {@code maxTrackedSources}, the least recently seen forgotten first: a forgotten source starts again with a
+ * full stranger's bucket), the global bucket, and the counts of queries dropped.
  */
 public final class QueryThrottle {
     /** What becomes of one query. */
@@ -18,31 +18,25 @@ public final class QueryThrottle {
     /** How often a busy stranger is pinged to learn whether it is a Comet peer. */
     static final long PROBE_INTERVAL_MILLIS = 60_000;
 
-    /** What the throttle knows of one source: kept while its bucket is not full, or while it is a peer. */
     private static final class SourceState {
-        /** Null only in {@link #IDLE_PEER}. */
         TokenBucket bucket;
         boolean peer;
         long windowStart;
         int dropsInWindow;
         long probedAt = -PROBE_INTERVAL_MILLIS;
 
-        SourceState(boolean peer, long now) {
+        SourceState(TokenBucket bucket, boolean peer, long now) {
+            this.bucket = bucket;
             this.peer = peer;
             this.windowStart = now;
         }
     }
 
-    /**
-     * The state of every peer whose bucket was full and forgotten, shared and never changed (a peer's mark then costs
-     * a map entry, not a state of its own): {@link #admit} replaces it before charging anything.
-     */
-    private static final SourceState IDLE_PEER = new SourceState(true, 0);
-
     private final GuardConfig config;
     private final BanList bans;
-    /** One state per source, peers and buckets together: a query costs one look-up. */
+    /** Sources with a bucket that is not full; peers apart, so that pruning visits only the first. */
     private final Map<Object, SourceState> sources;
+    private final Map<Object, Boolean> peers;
     private final TokenBucket global;
     private long droppedBySource;
     private long droppedGlobal;
@@ -51,6 +45,7 @@ public final class QueryThrottle {
         this.config = config;
         this.bans = bans;
         this.sources = new Lru<>(config.maxTrackedSources());
+        this.peers = new Lru<>(config.maxTrackedSources());
         this.global = new TokenBucket(config.globalQueriesPerSecond(), config.globalQueriesPerSecond(), now);
     }
 
@@ -62,9 +57,9 @@ public final class QueryThrottle {
     public Verdict admit(InetSocketAddress from, long now) {
         Object source = config.sourceKey(from);
         SourceState state = sources.get(source);
-        if (state == null || state == IDLE_PEER) {
-            state = new SourceState(state == IDLE_PEER, now);
-            state.bucket = state.peer ? peerBucket(now) : strangerBucket(now);
+        if (state == null) {
+            boolean peer = peers.containsKey(source);
+            state = new SourceState(peer ? peerBucket(now) : strangerBucket(now), peer, now);
             sources.put(source, state);
         }
         if (!state.bucket.tryTake(now)) {
@@ -75,7 +70,7 @@ public final class QueryThrottle {
             }
             if (++state.dropsInWindow >= config.banAfterDrops()) {
                 bans.ban(config.sourceOf(from), BanList.Reason.FLOOD, config.banMillis(), now);
-                forget(source, state);
+                sources.remove(source);
             }
             return Verdict.SOURCE_LIMIT;
         }
@@ -92,15 +87,12 @@ public final class QueryThrottle {
      */
     public void peerAnswered(InetSocketAddress from, long now) {
         Object source = config.sourceKey(from);
+        peers.put(source, Boolean.TRUE);
         SourceState state = sources.get(source);
-        if (state == null) {
-            sources.put(source, IDLE_PEER);
-        } else if (!state.peer) {
+        if (state != null && !state.peer) {
             state.peer = true;
-            if (state.bucket != null) {
-                state.bucket = new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(),
-                        state.bucket.tokens(now), now);
-            }
+            state.bucket = new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(),
+                    state.bucket.tokens(now), now);
         }
     }
 
@@ -110,8 +102,7 @@ public final class QueryThrottle {
      */
     public boolean wantsProbe(InetSocketAddress from, long now) {
         SourceState state = sources.get(config.sourceKey(from));
-        if (state == null || state.peer || state.bucket == null
-                || state.bucket.tokens(now) > config.queryBurst() / 2.0
+        if (state == null || state.peer || state.bucket.tokens(now) > config.queryBurst() / 2.0
                 || now - state.probedAt < PROBE_INTERVAL_MILLIS) {
             return false;
         }
@@ -121,8 +112,7 @@ public final class QueryThrottle {
 
     /** Whether queries from {@code from} are measured against the peer bucket. */
     public boolean isPeer(InetSocketAddress from) {
-        SourceState state = sources.get(config.sourceKey(from));
-        return state != null && state.peer;
+        return peers.containsKey(config.sourceKey(from));
     }
 
     private TokenBucket strangerBucket(long now) {
@@ -133,34 +123,14 @@ public final class QueryThrottle {
         return new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(), now);
     }
 
-    /** A banned source starts again with a full bucket when its ban ends; a peer stays a peer. */
-    private void forget(Object source, SourceState state) {
-        if (state.peer) {
-            sources.put(source, IDLE_PEER);
-        } else {
-            sources.remove(source);
-        }
-    }
-
     /**
      * Forgets the buckets that are full again, whose ban window and probe interval have passed: a source without a
      * bucket gets a full one, so forgetting them changes nothing but the memory they held (thousands of simulated
      * nodes each keep one per source they heard from). Peers stay peers.
      */
     public void prune(long now) {
-        for (var it = sources.entrySet().iterator(); it.hasNext(); ) {
-            var entry = it.next();
-            SourceState s = entry.getValue();
-            if (s.bucket == null || now - s.windowStart < GuardConfig.BAN_WINDOW_MILLIS
-                    || now - s.probedAt < PROBE_INTERVAL_MILLIS || !s.bucket.full(now)) {
-                continue;
-            }
-            if (s.peer) {
-                entry.setValue(IDLE_PEER);
-            } else {
-                it.remove();
-            }
-        }
+        sources.values().removeIf(s -> now - s.windowStart >= GuardConfig.BAN_WINDOW_MILLIS
+                && now - s.probedAt >= PROBE_INTERVAL_MILLIS && s.bucket.full(now));
     }
 
     /** Queries dropped because their source ran over its bucket. */
@@ -175,10 +145,6 @@ public final class QueryThrottle {
 
     /** Sources with a bucket now. */
     public int trackedSources() {
-        int n = 0;
-        for (SourceState s : sources.values()) {
-            n += s.bucket != null ? 1 : 0;
-        }
-        return n;
+        return sources.size();
     }
 }
