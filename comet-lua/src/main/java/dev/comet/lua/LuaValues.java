@@ -1,8 +1,8 @@
 package dev.comet.lua;
 
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.TableEntries;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,15 +54,7 @@ public final class LuaValues {
 
     /** Visits every entry of {@code t} once, in LuaJ's {@code next} order (raw: no metamethods). */
     static void forEachPair(LuaTable t, java.util.function.BiConsumer<LuaValue, LuaValue> pair) {
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs next = t.next(k);
-            k = next.arg1();
-            if (k.isnil()) {
-                return;
-            }
-            pair.accept(k, next.arg(2));
-        }
+        TableEntries.forEach(t, pair::accept);
     }
 
     /** Visits a table's array part (1 to {@code #t}, in order), then each of its other entries once. */

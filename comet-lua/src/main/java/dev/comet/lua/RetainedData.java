@@ -9,7 +9,7 @@ import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.UpValue;
-import org.luaj.vm2.Varargs;
+import org.luaj.vm2.TableEntries;
 
 /**
  * What an object keeps outside {@code aso} (issue #10, item 3; docs/aso-api.md, "What an object keeps between
@@ -35,6 +35,16 @@ final class RetainedData {
     private final LuaTable aso;
     private final LuaTable asoFunctions;
 
+    // The checks after every invocation walk tables with these tests, which count in a field: made once, so that a
+    // check allocates nothing
+    /** Entries the running check visited. */
+    private long visited;
+    /** The copy the running table check compares with. */
+    private LuaTable against;
+    private final TableEntries.Test sameAsCopy;
+    private final TableEntries.Test functionKept;
+    private final TableEntries.Test functionPresent;
+
     private RetainedData(UpValue[] cells, LuaValue[] cellValues, LuaTable[] tables, LuaTable[] tableCopies,
                          LuaValue[] metatables, LuaTable aso, LuaTable asoFunctions) {
         this.cells = cells;
@@ -48,6 +58,18 @@ final class RetainedData {
         this.metatables = metatables;
         this.aso = aso;
         this.asoFunctions = asoFunctions;
+        this.sameAsCopy = (k, v) -> {
+            visited++;
+            return against.rawget(k) == v;
+        };
+        this.functionKept = (k, v) -> {
+            visited++;
+            return !v.isfunction() || asoFunctions.rawget(k) == v;
+        };
+        this.functionPresent = (k, v) -> {
+            visited++;
+            return aso.rawget(k) == v;
+        };
     }
 
     /**
@@ -67,14 +89,14 @@ final class RetainedData {
         // the state's own tables are aso's (measured, saved, restored on failure): never put back from here
         List<LuaTable> state = new ArrayList<>(List.of(aso));
         while (!state.isEmpty()) {
-            forEach(state.remove(state.size() - 1), (k, v) -> {
+            TableEntries.forEach(state.remove(state.size() - 1), (k, v) -> {
                 if (v instanceof LuaTable t && seen.put(t, true) == null) {
                     state.add(t);
                 }
             });
         }
-        forEach(globals, (k, v) -> queue.add(v));
-        forEach(aso, (k, v) -> {
+        TableEntries.forEach(globals, (k, v) -> queue.add(v));
+        TableEntries.forEach(aso, (k, v) -> {
             if (v.isfunction()) {
                 asoFunctions.rawset(k, v);
                 queue.add(v);
@@ -94,7 +116,7 @@ final class RetainedData {
                 }
             } else if (v instanceof LuaTable t && !ReadOnlyTables.isLocked(t)) {
                 tables.add(t);
-                forEach(t, (k, x) -> {
+                TableEntries.forEach(t, (k, x) -> {
                     queue.add(k);
                     queue.add(x);
                 });
@@ -138,99 +160,59 @@ final class RetainedData {
 
     /** The functions on aso: one a handler added (a closure can hold anything) is dropped, a replaced one put back. */
     private long restoreFunctions() {
-        // a plain loop, allocating nothing unless something changed: this runs after every invocation
-        long steps = 0;
-        List<LuaValue> added = null;
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs n = aso.next(k);
-            k = n.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            steps++;
-            LuaValue v = n.arg(2);
-            if (v.isfunction() && asoFunctions.rawget(k) != v) {
-                if (added == null) {
-                    added = new ArrayList<>();
+        visited = 0;
+        if (!TableEntries.all(aso, functionKept)) {
+            visited = 0;
+            List<LuaValue> added = new ArrayList<>();
+            TableEntries.forEach(aso, (k, v) -> {
+                visited++;
+                if (v.isfunction() && asoFunctions.rawget(k) != v) {
+                    added.add(k);
                 }
-                added.add(k);
-            }
-        }
-        if (added != null) {
+            });
             for (LuaValue key : added) {
                 aso.rawset(key, LuaValue.NIL);
             }
         }
-        k = LuaValue.NIL;
-        while (true) {
-            Varargs n = asoFunctions.next(k);
-            k = n.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            steps++;
-            if (aso.rawget(k) != n.arg(2)) {
-                aso.rawset(k, n.arg(2));
-            }
+        long steps = visited;
+        visited = 0;
+        if (!TableEntries.all(asoFunctions, functionPresent)) {
+            visited = 0;
+            TableEntries.forEach(asoFunctions, (k, v) -> {
+                visited++;
+                if (aso.rawget(k) != v) {
+                    aso.rawset(k, v);
+                }
+            });
         }
-        return steps;
+        return steps + visited;
     }
 
-    private static long restore(LuaTable t, LuaTable copy, long expected, LuaValue metatable) {
+    private long restore(LuaTable t, LuaTable copy, long expected, LuaValue metatable) {
         if (t.getmetatable() != metatable) {
             t.setmetatable(metatable);
         }
-        // a plain loop that allocates nothing when the table is unchanged, the common case after every invocation
-        long count = 0;
-        boolean changed = false;
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs n = t.next(k);
-            k = n.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            count++;
-            if (copy.rawget(k) != n.arg(2)) {
-                changed = true;
-                break;
-            }
-        }
-        if (!changed && count == expected) {
-            return count;
+        visited = 0;
+        against = copy;
+        boolean unchanged = TableEntries.all(t, sameAsCopy);
+        against = null;
+        if (unchanged && visited == expected) {
+            return visited;
         }
         List<LuaValue> keys = new ArrayList<>();
-        forEach(t, (key, v) -> keys.add(key));
+        TableEntries.forEach(t, (key, v) -> keys.add(key));
         for (LuaValue key : keys) {
             if (copy.rawget(key).isnil()) {
                 t.rawset(key, LuaValue.NIL);
             }
         }
-        forEach(copy, t::rawset);
-        return count + keys.size() + 2 * expected;
+        TableEntries.forEach(copy, t::rawset);
+        return visited + keys.size() + 2 * expected;
     }
 
     private static LuaTable copy(LuaTable t) {
         LuaTable copy = new LuaTable();
-        forEach(t, copy::rawset);
+        TableEntries.forEach(t, copy::rawset);
         return copy;
-    }
-
-    private interface Pair {
-        void accept(LuaValue key, LuaValue value);
-    }
-
-    /** Every raw pair of {@code t}, without metamethods. */
-    private static void forEach(LuaTable t, Pair f) {
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs n = t.next(k);
-            k = n.arg1();
-            if (k.isnil()) {
-                return;
-            }
-            f.accept(k, n.arg(2));
-        }
     }
 }

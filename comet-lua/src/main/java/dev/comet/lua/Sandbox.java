@@ -130,7 +130,7 @@ public final class Sandbox {
         if (function == null) {
             return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false, List.of(), false);
         }
-        boolean method = object.aso.rawget(nameOf(handler)).isfunction();
+        boolean method = object.aso.rawget(nameOf(handler)) == function;
         Varargs callArgs = method ? LuaValue.varargsOf(object.aso, LuaValue.varargsOf(args)) : LuaValue.varargsOf(args);
         object.seedRandom(randomSeed);
         // only a get can be answered later, and only by requests it may send
@@ -149,12 +149,13 @@ public final class Sandbox {
         return global.isfunction() ? global : null;
     }
 
-    private static final LuaString[] HANDLER_NAMES = HANDLERS.stream().map(LuaString::valueOf).toArray(LuaString[]::new);
+    private static final java.util.Map<String, LuaString> HANDLER_NAMES = HANDLERS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(h -> h, LuaString::valueOf));
 
     /** A handler's name as a Lua string, made once for the five handlers: every invocation looks its handler up. */
     private static LuaString nameOf(String handler) {
-        int i = HANDLERS.indexOf(handler);
-        return i >= 0 ? HANDLER_NAMES[i] : LuaString.valueOf(handler);
+        LuaString name = HANDLER_NAMES.get(handler);
+        return name != null ? name : LuaString.valueOf(handler);
     }
 
     /** Refuses code whose single CONCAT instructions join very many operands (one huge allocation each). */

@@ -22,7 +22,7 @@ import java.util.Set;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
-import org.luaj.vm2.Varargs;
+import org.luaj.vm2.TableEntries;
 
 /**
  * Writes one state: the canonical encoding of an {@code aso} table (see {@link StateCodec}, {@link StateFormat}).
@@ -69,6 +69,10 @@ final class StateEncoder {
     private final Frame[] frames;
 
     private boolean longKeys;
+    /** The frame of the table {@link #open} is collecting, and whether it is the object's own (skip its functions). */
+    private Frame collecting;
+    private boolean collectingTop;
+    private final TableEntries.Test collector = this::collect;
 
     StateEncoder(int maxDepth) {
         if (maxDepth <= 0) {
@@ -127,41 +131,43 @@ final class StateEncoder {
         }
         frame.clear();
         frame.depth = depth;
-        LuaValue[] keys = frame.keys;
-        LuaValue[] values = frame.values;
-        int n = 0;
-        LuaValue k = LuaValue.NIL;
-        while (true) {
-            Varargs e = t.next(k);
-            k = e.arg1();
-            if (k.isnil()) {
-                break;
-            }
-            LuaValue v = e.arg(2);
-            if (top && v.type() == LuaValue.TFUNCTION) {
-                continue;
-            }
-            if (keyTag(k) < 0) {
-                String p = path(currentKeys());
-                throw new StateException(StateException.Reason.UNSUPPORTED_KEY, p, field(p) + " has a key of type "
-                        + (k.type() == LuaValue.TNUMBER ? "NaN" : k.typename())
-                        + ": keys must be strings, numbers or booleans");
-            }
-            // every entry still to be written takes at least two bytes: stop before collecting a huge table
-            if (2L * (n + 1) > (long) maxBytes - size) {
-                throw tooBig();
-            }
-            if (n == keys.length) {
-                keys = frame.keys = Arrays.copyOf(keys, n * 2);
-                values = frame.values = Arrays.copyOf(values, n * 2);
-            }
-            keys[n] = k;
-            values[n] = v;
-            frame.count = ++n;
+        collecting = frame;
+        collectingTop = top;
+        try {
+            TableEntries.all(t, collector);
+        } finally {
+            collecting = null;
         }
-        sortByKey(keys, values, n);
-        writeUVarint(n);
+        sortByKey(frame.keys, frame.values, frame.count);
+        writeUVarint(frame.count);
         stack.add(frame);
+    }
+
+    /** Adds one entry of the table being opened to its frame, checking its key and the room left; always true. */
+    private boolean collect(LuaValue k, LuaValue v) {
+        if (collectingTop && v.type() == LuaValue.TFUNCTION) {
+            return true;
+        }
+        if (keyTag(k) < 0) {
+            String p = path(currentKeys());
+            throw new StateException(StateException.Reason.UNSUPPORTED_KEY, p, field(p) + " has a key of type "
+                    + (k.type() == LuaValue.TNUMBER ? "NaN" : k.typename())
+                    + ": keys must be strings, numbers or booleans");
+        }
+        Frame frame = collecting;
+        int n = frame.count;
+        // every entry still to be written takes at least two bytes: stop before collecting a huge table
+        if (2L * (n + 1) > (long) maxBytes - size) {
+            throw tooBig();
+        }
+        if (n == frame.keys.length) {
+            frame.keys = Arrays.copyOf(frame.keys, n * 2);
+            frame.values = Arrays.copyOf(frame.values, n * 2);
+        }
+        frame.keys[n] = k;
+        frame.values[n] = v;
+        frame.count = n + 1;
+        return true;
     }
 
     /**
