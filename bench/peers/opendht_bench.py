@@ -2,6 +2,8 @@
 """OpenDHT's side of `comet bench items`: N nodes in this process on 127.0.0.1 (ports chosen by the OS), then the
 same puts and gets as Comet's benchmark, printed as one JSON object on standard output.
 
+Phase 0 (warm-up), as `comet bench items`: WARMUP put-then-get pairs with IN_FLIGHT outstanding on a network of
+their own, which is then stopped; the measured network starts empty.
 Phase 1 (latency), as `comet bench items`: OPS times, a put of a fresh small value from a random node, awaited, then
 a get of it from another random node, awaited. Phase 2 (throughput): OPS more put-then-get pairs with IN_FLIGHT
 operations outstanding at once; ops_per_second counts puts and gets together.
@@ -135,10 +137,18 @@ def main():
     p.add_argument("--ops", type=int, default=200)
     p.add_argument("--in-flight", type=int, default=16)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--warmup", type=int, default=2000)
     a = p.parse_args()
-    if a.nodes < 2 or a.ops < 1 or a.in_flight < 1:
-        raise SystemExit("opendht: --nodes must be at least 2, --ops and --in-flight at least 1")
+    if a.nodes < 2 or a.ops < 1 or a.in_flight < 1 or a.warmup < 0:
+        raise SystemExit("opendht: --nodes must be at least 2, --ops and --in-flight at least 1, --warmup at least 0")
     rng = random.Random(a.seed)
+    if a.warmup > 0:
+        warm = start_network(a.nodes, 60)
+        try:
+            throughput_phase(warm, a.warmup, min(a.in_flight, a.warmup), rng)
+        finally:
+            for r in warm:
+                r.join()
     t0 = time.perf_counter()
     nodes = start_network(a.nodes, 60)
     formed_s = time.perf_counter() - t0
@@ -152,6 +162,7 @@ def main():
         "peer": "opendht",
         "nodes": a.nodes,
         "ops": a.ops,
+        "warmup_pairs": a.warmup,
         "formed_seconds": round(formed_s, 2),
         "put_us_p50": percentile(put_us, 50),
         "put_us_p99": percentile(put_us, 99),

@@ -30,6 +30,8 @@ import java.util.concurrent.Callable;
 final class BenchCompareCommand implements Callable<Integer> {
     private static final int ITEM_NODES = 20;
     private static final int IN_FLIGHT = 16;
+    /** Put-then-get pairs each side of the items rows runs before it measures (the JIT's warm-up, for Comet). */
+    private static final int ITEM_WARMUP = 2_000;
 
     @CommandLine.Option(names = "--quick", description = "Short runs (under 3 minutes in all): checks every scenario runs "
             + "and gives numbers, as CI does; too short to judge them.")
@@ -155,14 +157,15 @@ final class BenchCompareCommand implements Callable<Integer> {
         PeerOutputs.Items comet = null;
         String cometNote = null;
         try {
-            Map<String, Object> r = BenchItemsCommand.run(ITEM_NODES, ops, IN_FLIGHT, 1);
+            Map<String, Object> r = BenchItemsCommand.run(ITEM_NODES, ops, IN_FLIGHT, ITEM_WARMUP, 1);
             comet = new PeerOutputs.Items(num(r, "put_us_median"), num(r, "put_us_p99"), num(r, "get_us_median"),
                     num(r, "get_us_p99"), ((Number) r.get("ops_per_second")).doubleValue());
         } catch (CometException e) {
             cometNote = "Comet failed: " + e.getMessage();
         }
         PeerScript.Outcome o = PeerScript.run(root.resolve("bench/peers/opendht.sh"), List.of("--nodes",
-                Integer.toString(ITEM_NODES), "--ops", Integer.toString(ops), "--in-flight", Integer.toString(IN_FLIGHT)), 600);
+                Integer.toString(ITEM_NODES), "--ops", Integer.toString(ops), "--in-flight", Integer.toString(IN_FLIGHT),
+                "--warmup", Integer.toString(ITEM_WARMUP)), 600);
         PeerOutputs.Items dht = null;
         String peerNote = peerNote(o);
         if (o.status() == PeerScript.Status.OK) {

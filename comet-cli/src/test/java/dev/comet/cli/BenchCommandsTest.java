@@ -72,8 +72,9 @@ class BenchCommandsTest {
     }
 
     @Test
-    void benchItemsRefusesZeroInFlight() {
+    void benchItemsRefusesZeroInFlightAndANegativeWarmup() {
         assertClean(CliRun.of("bench", "items", "--in-flight", "0"), 2, "--in-flight at least 1");
+        assertClean(CliRun.of("bench", "items", "--warmup", "-1"), 2, "--warmup at least 0");
     }
 
     @Test
