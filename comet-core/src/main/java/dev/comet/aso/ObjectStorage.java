@@ -10,6 +10,7 @@ import dev.comet.storage.Store;
 import dev.comet.storage.StoreKeys;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,24 @@ public final class ObjectStorage {
      */
     private static final BencodeLimits RECORD_LIMITS = new BencodeLimits(4, 1 << 20, 1 << 21, 64);
 
+    /** Objects whose decoding is kept, the most recently used. */
+    private static final int DECODED_KEPT = 64;
+
     private final Store store;
+    /**
+     * The objects last read or written, each with the record bytes it came from: a read whose record is byte for
+     * byte the one kept skips decoding it (a comet_get reads its object before and after its handler runs, and the
+     * write in between keeps what it wrote). Checked against the bytes, so a record changed by anyone else decodes.
+     */
+    private final Map<NodeId, Decoded> decoded = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<NodeId, Decoded> eldest) {
+            return size() > DECODED_KEPT;
+        }
+    };
+
+    private record Decoded(byte[] record, long expiresAtMillis, StoredObject object) {
+    }
 
     /**
      * One stored object: its code, its state (canonical bytes from the runtime), meta, when it expires, the owner's
@@ -74,7 +92,15 @@ public final class ObjectStorage {
     }
 
     public Optional<StoredObject> get(NodeId key, long now) {
-        return store.get(StoreKeys.of(StoreKeys.OBJECT, key), now).map(this::decode);
+        return store.get(StoreKeys.of(StoreKeys.OBJECT, key), now).map(r -> {
+            Decoded kept = decoded.get(key);
+            if (kept != null && kept.expiresAtMillis == r.expiresAtMillis() && Arrays.equals(kept.record, r.value())) {
+                return kept.object;
+            }
+            StoredObject o = decode(r);
+            decoded.put(key, new Decoded(r.value(), r.expiresAtMillis(), o));
+            return o;
+        });
     }
 
     /** Up to {@code limit} live objects, in key order. */
@@ -100,10 +126,14 @@ public final class ObjectStorage {
         if (o.version() > 0) {
             m.put("version", o.version());
         }
-        store.put(StoreKeys.of(StoreKeys.OBJECT, o.key()), Bencode.encode(m), o.expiresAtMillis());
+        byte[] record = Bencode.encode(m);
+        decoded.remove(o.key()); // kept again only once stored: a put the store refuses leaves the old record
+        store.put(StoreKeys.of(StoreKeys.OBJECT, o.key()), record, o.expiresAtMillis());
+        decoded.put(o.key(), new Decoded(record, o.expiresAtMillis(), o));
     }
 
     public boolean delete(NodeId key) {
+        decoded.remove(key);
         return store.delete(StoreKeys.of(StoreKeys.OBJECT, key));
     }
 
