@@ -197,14 +197,13 @@ final class QueryDispatch {
      * dropped. {@code tid} may be null (then it is read back from the reply when needed).
      */
     private void send(InetSocketAddress to, byte[] tid, byte[] datagram, boolean comet) {
-        ReplyBudget.Verdict verdict = guard.replies().mayReply(to, datagram.length, env.now());
+        ReplyBudget.Verdict verdict = guard.mayReply(to, datagram.length, env.now());
         if (verdict == ReplyBudget.Verdict.SEND) {
             if (comet) {
                 datagrams.sendComet(to, datagram);
             } else {
                 datagrams.send(to, datagram);
             }
-            guard.pacer().repliedTo(to, env.now());
         } else if (verdict == ReplyBudget.Verdict.TOO_LARGE_UNVERIFIED) {
             byte[] id = tid;
             if (id == null) {

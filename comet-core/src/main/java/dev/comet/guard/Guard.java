@@ -16,6 +16,8 @@ public final class Guard {
     private final ReplyBudget replies;
     private final QueryPacer pacer;
     private final StorageQuotas storage;
+    /** The reply budget's and the pacer's entries: the guard looks an address up once for both. */
+    private final AddressBook addresses;
     private long bannedDropped;
 
     /**
@@ -28,7 +30,7 @@ public final class Guard {
         this.config = config;
         this.bans = new BanList(config.maxTrackedSources());
         this.throttle = new QueryThrottle(config, bans, now);
-        AddressBook addresses = new AddressBook(config.maxTrackedSources());
+        this.addresses = new AddressBook(config.maxTrackedSources());
         this.replies = new ReplyBudget(config, addresses, now);
         this.pacer = new QueryPacer(config, addresses);
         this.storage = new StorageQuotas(config, storeRecords, storeBytes, throttle::isPeer, heldBytes);
@@ -39,11 +41,25 @@ public final class Guard {
      * its version is Comet's. Its address is real, and a Comet node becomes a peer of the throttle.
      */
     public void answered(InetSocketAddress from, boolean comet, long now) {
-        replies.verified(from);
+        AddressBook.Entry e = addresses.entry(from);
+        replies.verified(e);
         if (comet) {
             throttle.peerAnswered(from, now);
         }
-        pacer.answered(from, comet, now);
+        pacer.answered(e, comet, now);
+    }
+
+    /**
+     * Whether a reply of {@code bytes} may go to {@code to} now, charged when it may ({@link ReplyBudget}); a reply
+     * that goes proves our address to a Comet node there, which the pacer notes. The caller sends it when SEND.
+     */
+    public ReplyBudget.Verdict mayReply(InetSocketAddress to, int bytes, long now) {
+        AddressBook.Entry e = addresses.find(to);
+        ReplyBudget.Verdict verdict = replies.mayReply(e, bytes, now);
+        if (verdict == ReplyBudget.Verdict.SEND) {
+            pacer.repliedTo(e != null ? e : addresses.entry(to), now);
+        }
+        return verdict;
     }
 
     public GuardConfig config() {

@@ -68,7 +68,11 @@ public final class QueryPacer {
 
     /** The node at {@code from} answered one of our queries; {@code comet} when as a Comet node. */
     public void answered(InetSocketAddress from, boolean comet, long now) {
-        AddressBook.Entry e = addresses.entry(from);
+        answered(addresses.entry(from), comet, now);
+    }
+
+    /** {@link #answered(InetSocketAddress, boolean, long)} for the address of {@code e}, an entry of this pacer's book. */
+    void answered(AddressBook.Entry e, boolean comet, long now) {
         bucket(e, now); // made for what was known before: the answer changes its class, not its tokens
         e.learnt = (byte) ((e.learnt & REPLIED_TO) | ANSWERED | (comet ? AS_COMET : 0));
         reclassify(e, now);
@@ -76,7 +80,11 @@ public final class QueryPacer {
 
     /** This node sent an answer to a query from {@code to}: a Comet node there now knows our address is real. */
     public void repliedTo(InetSocketAddress to, long now) {
-        AddressBook.Entry e = addresses.entry(to);
+        repliedTo(addresses.entry(to), now);
+    }
+
+    /** {@link #repliedTo(InetSocketAddress, long)} for the address of {@code e}, an entry of this pacer's book. */
+    void repliedTo(AddressBook.Entry e, long now) {
         if ((e.learnt & REPLIED_TO) == 0) {
             e.learnt |= REPLIED_TO;
             reclassify(e, now);

@@ -33,7 +33,11 @@ public final class ReplyBudget {
 
     /** {@code address} answered one of our queries (transaction id and address matched): its address is real. */
     public void verified(InetSocketAddress address) {
-        AddressBook.Entry e = addresses.entry(address);
+        verified(addresses.entry(address));
+    }
+
+    /** {@link #verified(InetSocketAddress)} for the address of {@code e}, an entry of this budget's book. */
+    void verified(AddressBook.Entry e) {
         e.verified = true;
         e.credit = 0;
     }
@@ -54,7 +58,11 @@ public final class ReplyBudget {
 
     /** Whether a reply of {@code bytes} may go to {@code to} now; when it may, it is charged. */
     public Verdict mayReply(InetSocketAddress to, int bytes, long now) {
-        AddressBook.Entry e = addresses.find(to);
+        return mayReply(addresses.find(to), bytes, now);
+    }
+
+    /** {@link #mayReply(InetSocketAddress, int, long)} for the address of {@code e} (null: the book has none). */
+    Verdict mayReply(AddressBook.Entry e, int bytes, long now) {
         boolean verified = e != null && e.verified;
         if (bytes > config.replyFloorBytes() && !verified && (e == null || e.credit < bytes)) {
             refusedUnverified++;
