@@ -35,15 +35,17 @@ final class RetainedData {
     private final LuaTable aso;
     private final LuaTable asoFunctions;
 
-    // The checks after every invocation walk tables with these tests, which count in a field: made once, so that a
-    // check allocates nothing
+    // The checks after every invocation walk tables with these, which keep what they find in fields: made once, so
+    // that a check allocates nothing unless something changed
     /** Entries the running check visited. */
     private long visited;
     /** The copy the running table check compares with. */
     private LuaTable against;
+    /** Keys of the functions a handler put on aso, found by the running check (null while none is). */
+    private List<LuaValue> added;
     private final TableEntries.Test sameAsCopy;
-    private final TableEntries.Test functionKept;
-    private final TableEntries.Test functionPresent;
+    private final TableEntries.Visitor noteAdded;
+    private final TableEntries.Visitor putBack;
 
     private RetainedData(UpValue[] cells, LuaValue[] cellValues, LuaTable[] tables, LuaTable[] tableCopies,
                          LuaValue[] metatables, LuaTable aso, LuaTable asoFunctions) {
@@ -62,13 +64,20 @@ final class RetainedData {
             visited++;
             return against.rawget(k) == v;
         };
-        this.functionKept = (k, v) -> {
+        this.noteAdded = (k, v) -> {
             visited++;
-            return !v.isfunction() || asoFunctions.rawget(k) == v;
+            if (v.isfunction() && asoFunctions.rawget(k) != v) {
+                if (added == null) {
+                    added = new ArrayList<>();
+                }
+                added.add(k);
+            }
         };
-        this.functionPresent = (k, v) -> {
+        this.putBack = (k, v) -> {
             visited++;
-            return aso.rawget(k) == v;
+            if (aso.rawget(k) != v) {
+                aso.rawset(k, v);
+            }
         };
     }
 
@@ -161,31 +170,15 @@ final class RetainedData {
     /** The functions on aso: one a handler added (a closure can hold anything) is dropped, a replaced one put back. */
     private long restoreFunctions() {
         visited = 0;
-        if (!TableEntries.all(aso, functionKept)) {
-            visited = 0;
-            List<LuaValue> added = new ArrayList<>();
-            TableEntries.forEach(aso, (k, v) -> {
-                visited++;
-                if (v.isfunction() && asoFunctions.rawget(k) != v) {
-                    added.add(k);
-                }
-            });
+        TableEntries.forEach(aso, noteAdded);
+        if (added != null) {
             for (LuaValue key : added) {
                 aso.rawset(key, LuaValue.NIL);
             }
+            added = null;
         }
-        long steps = visited;
-        visited = 0;
-        if (!TableEntries.all(asoFunctions, functionPresent)) {
-            visited = 0;
-            TableEntries.forEach(asoFunctions, (k, v) -> {
-                visited++;
-                if (aso.rawget(k) != v) {
-                    aso.rawset(k, v);
-                }
-            });
-        }
-        return steps + visited;
+        TableEntries.forEach(asoFunctions, putBack);
+        return visited;
     }
 
     private long restore(LuaTable t, LuaTable copy, long expected, LuaValue metatable) {

@@ -72,7 +72,7 @@ final class StateEncoder {
     /** The frame of the table {@link #open} is collecting, and whether it is the object's own (skip its functions). */
     private Frame collecting;
     private boolean collectingTop;
-    private final TableEntries.Test collector = this::collect;
+    private final TableEntries.Visitor collector = this::collect;
 
     StateEncoder(int maxDepth) {
         if (maxDepth <= 0) {
@@ -134,7 +134,7 @@ final class StateEncoder {
         collecting = frame;
         collectingTop = top;
         try {
-            TableEntries.all(t, collector);
+            TableEntries.forEach(t, collector);
         } finally {
             collecting = null;
         }
@@ -143,10 +143,10 @@ final class StateEncoder {
         stack.add(frame);
     }
 
-    /** Adds one entry of the table being opened to its frame, checking its key and the room left; always true. */
-    private boolean collect(LuaValue k, LuaValue v) {
+    /** Adds one entry of the table being opened to its frame, checking its key and the room left. */
+    private void collect(LuaValue k, LuaValue v) {
         if (collectingTop && v.type() == LuaValue.TFUNCTION) {
-            return true;
+            return;
         }
         if (keyTag(k) < 0) {
             String p = path(currentKeys());
@@ -167,7 +167,6 @@ final class StateEncoder {
         frame.keys[n] = k;
         frame.values[n] = v;
         frame.count = n + 1;
-        return true;
     }
 
     /**

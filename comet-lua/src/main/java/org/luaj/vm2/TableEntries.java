@@ -8,16 +8,22 @@ package org.luaj.vm2;
  * because the table's parts are visible only there; it reads them and changes nothing. Stateless.
  */
 public final class TableEntries {
-    /** Receives one entry: a key and its value, neither nil. */
-    @FunctionalInterface
-    public interface Visitor {
-        void visit(LuaValue key, LuaValue value);
-    }
-
     /** Tests one entry: a key and its value, neither nil. */
     @FunctionalInterface
     public interface Test {
         boolean holds(LuaValue key, LuaValue value);
+    }
+
+    /** Receives one entry: a key and its value, neither nil. A test that always holds, so a walk makes nothing. */
+    @FunctionalInterface
+    public interface Visitor extends Test {
+        void visit(LuaValue key, LuaValue value);
+
+        @Override
+        default boolean holds(LuaValue key, LuaValue value) {
+            visit(key, value);
+            return true;
+        }
     }
 
     private TableEntries() {
@@ -28,10 +34,7 @@ public final class TableEntries {
      * it must not add or remove keys of {@code t} (as with {@code next}), or entries may be missed.
      */
     public static void forEach(LuaTable t, Visitor visitor) {
-        all(t, (key, value) -> {
-            visitor.visit(key, value);
-            return true;
-        });
+        all(t, visitor);
     }
 
     /**
