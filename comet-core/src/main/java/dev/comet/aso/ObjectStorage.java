@@ -1,5 +1,6 @@
 package dev.comet.aso;
 
+import dev.comet.Lru;
 import dev.comet.bencode.Bencode;
 import dev.comet.bencode.BencodeLimits;
 import dev.comet.id.NodeId;
@@ -39,12 +40,7 @@ public final class ObjectStorage {
      * byte the one kept skips decoding it (a comet_get reads its object before and after its handler runs, and the
      * write in between keeps what it wrote). Checked against the bytes, so a record changed by anyone else decodes.
      */
-    private final Map<NodeId, Decoded> decoded = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<NodeId, Decoded> eldest) {
-            return size() > DECODED_KEPT;
-        }
-    };
+    private final Map<NodeId, Decoded> decoded = new Lru<>(DECODED_KEPT);
 
     private record Decoded(byte[] record, long expiresAtMillis, StoredObject object) {
     }
@@ -127,9 +123,8 @@ public final class ObjectStorage {
             m.put("version", o.version());
         }
         byte[] record = Bencode.encode(m);
-        decoded.remove(o.key()); // kept again only once stored: a put the store refuses leaves the old record
         store.put(StoreKeys.of(StoreKeys.OBJECT, o.key()), record, o.expiresAtMillis());
-        decoded.put(o.key(), new Decoded(record, o.expiresAtMillis(), o));
+        decoded.put(o.key(), new Decoded(record, o.expiresAtMillis(), o)); // not reached when the store refuses it
     }
 
     public boolean delete(NodeId key) {

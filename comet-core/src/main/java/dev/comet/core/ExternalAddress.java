@@ -1,11 +1,11 @@
 package dev.comet.core;
 
+import dev.comet.Lru;
 import dev.comet.id.Bep42;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,12 +20,7 @@ final class ExternalAddress {
     static final int VOTERS = 16;
     static final int AGREEING = 3;
 
-    private final Map<InetAddress, InetAddress> votes = new LinkedHashMap<>(VOTERS, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, InetAddress> eldest) {
-            return size() > VOTERS;
-        }
-    };
+    private final Map<InetAddress, InetAddress> votes = new Lru<>(VOTERS);
 
     /** {@code voter} answered us and named {@code observed} as our address (null: it named none). */
     void vote(InetSocketAddress voter, InetSocketAddress observed) {

@@ -1,5 +1,6 @@
 package dev.comet.core;
 
+import dev.comet.Lru;
 import dev.comet.coords.CoordinatesConfig;
 import dev.comet.coords.Estimate;
 import dev.comet.coords.Vivaldi;
@@ -7,7 +8,6 @@ import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -39,12 +39,7 @@ final class NodeCoordinates {
         this.config = config;
         this.vivaldi = new Vivaldi(config, new SplittableRandom(ByteBuffer.wrap(self.toBytes()).getLong()));
         int max = config.knownNodes();
-        this.known = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<NodeId, byte[]> eldest) {
-                return size() > max;
-            }
-        };
+        this.known = new Lru<>(max);
     }
 
     /** This node's estimate; empty when coordinates are off. */

@@ -3,6 +3,7 @@ package dev.comet.core;
 import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.Lru;
 import dev.comet.aso.AsoCall;
 import dev.comet.aso.AsoOutcome;
 import dev.comet.aso.ObjectStorage;
@@ -56,12 +57,7 @@ final class ObjectUpdates {
      * When this node last knew each object's value current: it made or took a version, or a primary sent one it
      * already held. Bounded (least recently confirmed dropped): a forgotten object is simply not known fresh.
      */
-    private final Map<NodeId, Long> confirmedAt = new java.util.LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
-            return size() > MAX_CONFIRMED;
-        }
-    };
+    private final Map<NodeId, Long> confirmedAt = new Lru<>(MAX_CONFIRMED);
     private static final int MAX_CONFIRMED = 65_536;
     /** What {@code comet.coordinates()} answers in onUpdate. */
     private final NodeCoordinates coordinates;

@@ -1,12 +1,12 @@
 package dev.comet.core;
 
+import dev.comet.Lru;
 import dev.comet.id.NodeId;
 import dev.comet.routing.Contact;
 import dev.comet.routing.ContactEntry;
 import dev.comet.routing.RoutingTable;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,12 +30,7 @@ final class ReplicaSet {
     private final Environment env;
     private final RoutingTable table;
     private final Lookups lookups;
-    private final Map<NodeId, Found> found = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<NodeId, Found> eldest) {
-            return size() > MAX_KEYS;
-        }
-    };
+    private final Map<NodeId, Found> found = new Lru<>(MAX_KEYS);
 
     ReplicaSet(NodeId self, NodeConfig config, Environment env, RoutingTable table, Lookups lookups) {
         this.self = self;

@@ -1,5 +1,7 @@
 package dev.comet.guard;
 
+import dev.comet.Lru;
+
 import java.net.InetSocketAddress;
 import java.util.Map;
 

@@ -2,6 +2,7 @@ package dev.comet.lua;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.Lru;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaError;
@@ -21,7 +22,6 @@ import org.luaj.vm2.lib.jse.JseBaseLib;
 import org.luaj.vm2.lib.jse.JseMathLib;
 
 import java.io.StringReader;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -61,12 +61,7 @@ final class ObjectEnvironment {
      * object of each onUpdate, and after the object cache dropped it. A prototype is never changed once compiled, so
      * closures of different objects share it safely; it stays on this sandbox's thread.
      */
-    private final Map<CompiledKey, Prototype> compiled = new LinkedHashMap<>(COMPILED_KEPT * 2, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<CompiledKey, Prototype> eldest) {
-            return size() > COMPILED_KEPT;
-        }
-    };
+    private final Map<CompiledKey, Prototype> compiled = new Lru<>(COMPILED_KEPT);
     private final LuaTable stringLib;
     private final LuaTable tableLib;
     private final LuaTable mathLib;
