@@ -13,7 +13,7 @@ import org.luaj.vm2.LuaValue;
  * sends nothing.
  */
 public record InvocationResult(LuaValue value, String error, Limit limit, long instructions, long allocatedBytes,
-                               long nanos, boolean deleteSelf, List<AsoRequest> requests, boolean answerLater) {
+                               boolean deleteSelf, List<AsoRequest> requests, boolean answerLater) {
     public boolean ok() {
         return error == null;
     }

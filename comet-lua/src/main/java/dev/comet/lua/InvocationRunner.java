@@ -145,7 +145,7 @@ final class InvocationRunner {
         }
         object.requests.clear();
         return new InvocationResult(error == null ? value : LuaValue.NIL, error, limit, meter.instructions(),
-                meter.allocatedBytes(), meter.elapsedNanos(), error == null && object.deleteRequested, requests,
+                meter.allocatedBytes(), error == null && object.deleteRequested, requests,
                 error == null && object.answerLaterRequested);
     }
 

@@ -96,10 +96,6 @@ public final class Meter {
         return instructions;
     }
 
-    public long elapsedNanos() {
-        return System.nanoTime() - startNanos;
-    }
-
     /** The limit that stopped this invocation, or null. */
     public LimitExceeded tripped() {
         return tripped;

@@ -126,11 +126,16 @@ public final class Sandbox {
      */
     public InvocationResult invoke(AsoInstance object, String handler, LuaValue[] args, long randomSeed, HandlerLimits limits) {
         checkThread();
-        LuaValue function = handler(object, handler);
-        if (function == null) {
-            return new InvocationResult(LuaValue.NIL, null, null, 0, 0, 0, false, List.of(), false);
+        // as handler(object, handler), looking the name up once: a method on aso gets aso as its first argument
+        LuaString name = nameOf(handler);
+        LuaValue function = object.aso.rawget(name);
+        boolean method = function.isfunction();
+        if (!method) {
+            function = object.env.rawget(name);
+            if (!function.isfunction()) {
+                return new InvocationResult(LuaValue.NIL, null, null, 0, 0, false, List.of(), false);
+            }
         }
-        boolean method = object.aso.rawget(nameOf(handler)) == function;
         Varargs callArgs = method ? LuaValue.varargsOf(object.aso, LuaValue.varargsOf(args)) : LuaValue.varargsOf(args);
         object.seedRandom(randomSeed);
         // only a get can be answered later, and only by requests it may send
