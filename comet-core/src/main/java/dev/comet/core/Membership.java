@@ -19,9 +19,9 @@ import java.util.Set;
 /**
  * How the node finds and keeps its place in the network: it learns contacts from every message into the
  * {@link RoutingTable}, verifies second-hand contacts while the table is young, joins through bootstrap addresses
- * (self lookup, then a lookup per bucket that is not full), rejoins while it knows fewer than K nodes or no live
+ * (self lookup, then a lookup per bucket that is not full, a few minutes later once it knows K), rejoins while it knows fewer than K nodes or no live
  * one, and keeps the table fresh (bucket refresh, pings of questionable contacts). Owns the bootstrap addresses,
- * the contacts being verified, the join state and the maintenance and bootstrap timers. Tells its {@link Listener}
+ * the contacts being verified, the join state and the maintenance, bootstrap and bucket-fill timers. Tells its {@link Listener}
  * of every contact newly verified (where replication hands over records) and of every maintenance tick.
  */
 final class Membership {
@@ -62,6 +62,7 @@ final class Membership {
     private long rejoinDelayMillis;
     private Environment.Timer maintenanceTimer;
     private Environment.Timer bootstrapTimer;
+    private Environment.Timer fillTimer;
 
     Membership(NodeId id, NodeConfig config, Environment env, RoutingTable table, Transactions transactions,
                Lookups lookups, Listener listener) {
@@ -92,6 +93,9 @@ final class Membership {
         }
         if (bootstrapTimer != null) {
             bootstrapTimer.cancel();
+        }
+        if (fillTimer != null) {
+            fillTimer.cancel();
         }
     }
 
@@ -232,9 +236,21 @@ final class Membership {
         }
     }
 
-    /** Self lookup, then one lookup for each bucket that is not full: how a new node fills its table. */
+    /**
+     * Self lookup, then one lookup for each bucket that is not full: how a new node fills its table. A node the self
+     * lookup already taught K contacts has joined; it fills its buckets {@code joinFillDelayMillis} later, those
+     * still not full then, so that a newcomer that leaves sooner never sends those lookups (docs/performance.md).
+     */
     private void joinThroughSelfLookup(List<Contact> named) {
         lookups.findNode(id, named, self -> {
+            if (config.joinFillDelayMillis() > 0 && table.size() >= config.k()) {
+                joined();
+                if (fillTimer != null) {
+                    fillTimer.cancel();
+                }
+                fillTimer = env.schedule(config.joinFillDelayMillis(), this::fillBuckets);
+                return;
+            }
             List<NodeId> targets = new ArrayList<>(table.refreshTargets(env.now(), true, env.random()));
             if (table.size() < config.k()) {
                 // the nodes named near its own id had mostly left (the bootstrap node's bucket there had gone stale:
@@ -250,6 +266,17 @@ final class Membership {
                 lookups.findNode(target, result -> refreshed.countDown());
             }
         });
+    }
+
+    /** The delayed part of a join: a lookup for each bucket still not full. */
+    private void fillBuckets() {
+        fillTimer = null;
+        if (stopped) {
+            return;
+        }
+        for (NodeId target : table.refreshTargets(env.now(), true, env.random())) {
+            lookups.findNode(target, result -> { });
+        }
     }
 
     /**

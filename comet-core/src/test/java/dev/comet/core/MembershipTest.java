@@ -147,6 +147,97 @@ class MembershipTest {
         assertThat(levels).containsAll(List.of(0, 1, 2, 3, 4, 5, 6, 7));
     }
 
+    /**
+     * Starts {@code node} with the bootstrap peer, which names {@code peers}; they and it answer every find_node and
+     * ping the node sends them (naming nobody) until it is ready.
+     */
+    private void joinThroughPeersNamedByBootstrap(NodeUnderTest node, List<Peer> peers) {
+        node.node.start(List.of(bootstrap.address));
+        node.answer(bootstrap, node.onlyQueryTo(bootstrap, "find_node"),
+                Dict.builder().put("nodes", CompactInfo.nodes(peers.stream().map(Peer::contact).toList())));
+        Set<FakeEnvironment.Sent> answered = new HashSet<>();
+        for (int round = 0; round < 10 && !node.node.isReady(); round++) {
+            for (Peer p : peers) {
+                for (FakeEnvironment.Sent s : node.env.sent(s -> s.to().equals(p.address) && s.method() != null)) {
+                    if (answered.add(s)) {
+                        node.answer(p, s, Dict.builder().put("nodes", new byte[0]));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The targets of the find_node queries {@code node} has sent so far, to anyone. */
+    private static Set<NodeId> findNodeTargets(NodeUnderTest node) {
+        Set<NodeId> targets = new HashSet<>();
+        for (FakeEnvironment.Sent s : node.env.sent(s -> "find_node".equals(s.method()))) {
+            targets.add(NodeUnderTest.query(s).arguments().id("target"));
+        }
+        return targets;
+    }
+
+    /**
+     * {@code count} peers whose ids share 10, 11, 12, ... leading bits with the node's: closer to it than the bootstrap
+     * node, so that its self lookup asks K of them, and its table, over K, splits into buckets most of which are
+     * not full.
+     */
+    private List<Peer> peersNearTheNode(NodeUnderTest node, int count) {
+        java.util.Random random = new java.util.Random(7);
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> new Peer(node.id().randomWithSharedPrefix(10 + i, random), 100 + i)).toList();
+    }
+
+    /** Two peers in the far half and quarter of the id space, which split a table of K near contacts. */
+    private static List<Peer> farPeers(NodeUnderTest node) {
+        java.util.Random random = new java.util.Random(11);
+        return List.of(new Peer(node.id().randomWithSharedPrefix(0, random), 200),
+                new Peer(node.id().randomWithSharedPrefix(1, random), 201));
+    }
+
+    @Test
+    void aNewcomerThatKnowsKNodesAfterItsSelfLookupIsReadyAndFillsItsBucketsOnlyAfterTheFillDelay() {
+        joinThroughPeersNamedByBootstrap(n, peersNearTheNode(n, config.k() + 4));
+        assertThat(n.node.routingTable().size()).as("the self lookup taught it K").isGreaterThanOrEqualTo(config.k());
+        assertThat(n.node.isReady()).isTrue();
+        assertThat(findNodeTargets(n)).as("only its own id was looked up").containsExactly(n.id());
+
+        // it meets two far nodes meanwhile: its table splits into buckets that are not full
+        farPeers(n).forEach(n::learn);
+        assertThat(n.node.routingTable().bucketCount()).isGreaterThan(1);
+        n.env.advance(config.joinFillDelayMillis() - 1);
+        assertThat(findNodeTargets(n)).as("no fill before the delay").containsExactly(n.id());
+
+        n.env.advance(1);
+        Set<NodeId> targets = findNodeTargets(n);
+        targets.remove(n.id());
+        assertThat(targets).as("a lookup for each bucket still not full, at most one a bucket").isNotEmpty()
+                .hasSizeLessThanOrEqualTo(n.node.routingTable().bucketCount());
+    }
+
+    @Test
+    void withNoFillDelayANewcomerFillsItsBucketsBeforeItIsReady() {
+        NodeUnderTest paper = NodeUnderTest.with(NodeConfig.builder().joinFillDelayMillis(0).build());
+        paper.node.start(List.of(bootstrap.address));
+        farPeers(paper).forEach(paper::learn);
+        List<Peer> named = peersNearTheNode(paper, config.k() + 4);
+        paper.answer(bootstrap, paper.onlyQueryTo(bootstrap, "find_node"),
+                Dict.builder().put("nodes", CompactInfo.nodes(named.stream().map(Peer::contact).toList())));
+        // the near peers answer the self lookup only: the fills it sends next are left unanswered, so the join waits
+        Set<FakeEnvironment.Sent> answered = new HashSet<>();
+        for (int round = 0; round < 10; round++) {
+            for (Peer p : named) {
+                for (FakeEnvironment.Sent s : paper.env.sent(s -> s.to().equals(p.address) && "find_node".equals(s.method()))) {
+                    if (NodeUnderTest.query(s).arguments().id("target").equals(paper.id()) && answered.add(s)) {
+                        paper.answer(p, s, Dict.builder().put("nodes", new byte[0]));
+                    }
+                }
+            }
+        }
+        assertThat(paper.node.routingTable().size()).isGreaterThanOrEqualTo(config.k());
+        assertThat(findNodeTargets(paper)).as("the fills went out right after the self lookup").hasSizeGreaterThan(1);
+        assertThat(paper.node.isReady()).as("the join ends when its fills do").isFalse();
+    }
+
     @Test
     void aReadyNodeWhoseContactsHaveAllFailedBootstrapsAgainAtItsNextMaintenance() {
         joinThroughBootstrapNamingNobody();
