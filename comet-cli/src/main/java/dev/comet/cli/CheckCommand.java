@@ -73,8 +73,9 @@ final class CheckCommand implements Callable<Integer> {
         System.out.println("handlers: " + String.join(", ", object.handlers()));
         ExitStatus status = ExitStatus.SUCCESS;
         for (int i = 1; i <= times; i++) {
+            LuaValue[] args = arguments(handler, object);
             long started = System.nanoTime();
-            InvocationResult r = sandbox.invoke(object, handler, arguments(handler, object), i, limits);
+            InvocationResult r = sandbox.invoke(object, handler, args, i, limits);
             String used = String.format("(%d instructions, %d bytes, %.2f ms)", r.instructions(), r.allocatedBytes(),
                     (System.nanoTime() - started) / 1e6);
             CometError refused = r.ok() ? unsendable(r.value()) : null;

@@ -19,10 +19,11 @@ import java.util.Set;
 /**
  * How the node finds and keeps its place in the network: it learns contacts from every message into the
  * {@link RoutingTable}, verifies second-hand contacts while the table is young, joins through bootstrap addresses
- * (self lookup, then a lookup per bucket that is not full, a few minutes later once it knows K), rejoins while it knows fewer than K nodes or no live
- * one, and keeps the table fresh (bucket refresh, pings of questionable contacts). Owns the bootstrap addresses,
- * the contacts being verified, the join state and the maintenance, bootstrap and bucket-fill timers. Tells its {@link Listener}
- * of every contact newly verified (where replication hands over records) and of every maintenance tick.
+ * (self lookup, then a lookup per bucket that is not full: a few minutes later for a newcomer that knows K live
+ * nodes by then), rejoins while it knows fewer than K nodes or no live one, and keeps the table fresh (bucket
+ * refresh, pings of questionable contacts). Owns the bootstrap addresses, the contacts being verified, the join
+ * state and the maintenance, bootstrap and bucket-fill timers. Tells its {@link Listener} of every contact newly
+ * verified (where replication hands over records) and of every maintenance tick.
  */
 final class Membership {
     /** Second-hand contacts pinged at once before they may enter the table. */
@@ -237,18 +238,23 @@ final class Membership {
     }
 
     /**
-     * Self lookup, then one lookup for each bucket that is not full: how a new node fills its table. A node the self
-     * lookup already taught K contacts has joined; it fills its buckets {@code joinFillDelayMillis} later, those
-     * still not full then, so that a newcomer that leaves sooner never sends those lookups (docs/performance.md).
+     * Self lookup, then one lookup for each bucket that is not full: how a new node fills its table. A newcomer the
+     * self lookup already taught K live contacts has joined; it fills its buckets {@code joinFillDelayMillis} later,
+     * those still not full then, so that one that leaves sooner never sends those lookups (docs/performance.md). A
+     * node joining again (cut off, or in a network too young to know K) fills at once: its table needs them now.
      */
     private void joinThroughSelfLookup(List<Contact> named) {
         lookups.findNode(id, named, self -> {
-            if (config.joinFillDelayMillis() > 0 && table.size() >= config.k()) {
+            // live contacts, not the table's size: bad entries stay in it until something replaces them
+            if (!ready && config.joinFillDelayMillis() > 0
+                    && table.closestResponsive(id, config.k(), env.now()).size() >= config.k()) {
                 joined();
-                if (fillTimer != null) {
-                    fillTimer.cancel();
+                if (ready) {
+                    if (fillTimer != null) {
+                        fillTimer.cancel();
+                    }
+                    fillTimer = env.schedule(config.joinFillDelayMillis(), this::fillBuckets);
                 }
-                fillTimer = env.schedule(config.joinFillDelayMillis(), this::fillBuckets);
                 return;
             }
             List<NodeId> targets = new ArrayList<>(table.refreshTargets(env.now(), true, env.random()));
@@ -271,8 +277,8 @@ final class Membership {
     /** The delayed part of a join: a lookup for each bucket still not full. */
     private void fillBuckets() {
         fillTimer = null;
-        if (stopped) {
-            return;
+        if (stopped || bootstrapping) {
+            return; // a join round under way fills the buckets itself
         }
         for (NodeId target : table.refreshTargets(env.now(), true, env.random())) {
             lookups.findNode(target, result -> { });

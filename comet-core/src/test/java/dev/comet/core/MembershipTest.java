@@ -215,6 +215,17 @@ class MembershipTest {
     }
 
     @Test
+    void aNodeStoppedBeforeItsFillDelaySendsNoFills() {
+        joinThroughPeersNamedByBootstrap(n, peersNearTheNode(n, config.k() + 4));
+        farPeers(n).forEach(n::learn);
+        assertThat(n.node.isReady()).isTrue();
+
+        n.node.stop();
+        n.env.advance(config.joinFillDelayMillis() + config.maintenanceIntervalMillis());
+        assertThat(findNodeTargets(n)).containsExactly(n.id());
+    }
+
+    @Test
     void withNoFillDelayANewcomerFillsItsBucketsBeforeItIsReady() {
         NodeUnderTest paper = NodeUnderTest.with(NodeConfig.builder().joinFillDelayMillis(0).build());
         paper.node.start(List.of(bootstrap.address));
