@@ -182,19 +182,20 @@ final class DemoApps {
 
     /** Every replica's answer, or none when no replica holds the object (yet, or any more). */
     private List<Answer> readAll(String key) {
-        try {
-            return http.get(key, Map.of(), true).answers();
-        } catch (CometClientException e) {
-            expect(e.error() == ApiError.NOT_FOUND, key + ": a read failed with " + e.error() + ": " + e.getMessage());
-            return List.of();
-        }
+        GetResult got = get(key, Map.of(), true);
+        return got == null ? List.of() : got.answers();
     }
 
     /** The value one replica answers, or null when it answers none or holds no object any more. */
     private Object read(String key, Map<String, String> args) {
+        GetResult got = get(key, args, false);
+        return got == null ? null : got.value();
+    }
+
+    /** A get, or null when no replica holds the object; any other failure fails the demo. */
+    private GetResult get(String key, Map<String, String> args, boolean all) {
         try {
-            GetResult got = http.get(key, args, false);
-            return got.value();
+            return http.get(key, args, all);
         } catch (CometClientException e) {
             expect(e.error() == ApiError.NOT_FOUND, key + ": a read failed with " + e.error() + ": " + e.getMessage());
             return null;

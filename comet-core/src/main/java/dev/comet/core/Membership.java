@@ -280,7 +280,12 @@ final class Membership {
         if (stopped || bootstrapping) {
             return; // a join round under way fills the buckets itself
         }
-        for (NodeId target : table.refreshTargets(env.now(), true, env.random())) {
+        refreshBuckets(true);
+    }
+
+    /** A lookup for each bucket idle too long, and with {@code underfilledToo} each one not full. */
+    private void refreshBuckets(boolean underfilledToo) {
+        for (NodeId target : table.refreshTargets(env.now(), underfilledToo, env.random())) {
             lookups.findNode(target, result -> { });
         }
     }
@@ -346,9 +351,7 @@ final class Membership {
             // every contact failed its last query (all left, or this host was cut off for a while): join again
             bootstrap();
         } else if (!bootstrapping) {
-            for (NodeId target : table.refreshTargets(now, false, env.random())) {
-                lookups.findNode(target, result -> { });
-            }
+            refreshBuckets(false);
             for (Contact c : table.questionableContacts(now)) {
                 ping(c);
             }

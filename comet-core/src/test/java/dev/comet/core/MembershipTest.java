@@ -147,24 +147,35 @@ class MembershipTest {
         assertThat(levels).containsAll(List.of(0, 1, 2, 3, 4, 5, 6, 7));
     }
 
-    /**
-     * Starts {@code node} with the bootstrap peer, which names {@code peers}; they and it answer every find_node and
-     * ping the node sends them (naming nobody) until it is ready.
-     */
-    private void joinThroughPeersNamedByBootstrap(NodeUnderTest node, List<Peer> peers) {
-        node.node.start(List.of(bootstrap.address));
+    /** The bootstrap peer answers the started node's first find_node naming {@code peers}. */
+    private void bootstrapNames(NodeUnderTest node, List<Peer> peers) {
         node.answer(bootstrap, node.onlyQueryTo(bootstrap, "find_node"),
                 Dict.builder().put("nodes", CompactInfo.nodes(peers.stream().map(Peer::contact).toList())));
-        Set<FakeEnvironment.Sent> answered = new HashSet<>();
+    }
+
+    /**
+     * {@code peers} answer the queries the node sent them that {@code answered} picks (naming nobody), until it is
+     * ready or ten rounds have passed.
+     */
+    private static void answerUntilReady(NodeUnderTest node, List<Peer> peers,
+                                         java.util.function.Predicate<FakeEnvironment.Sent> answered) {
+        Set<FakeEnvironment.Sent> done = new HashSet<>();
         for (int round = 0; round < 10 && !node.node.isReady(); round++) {
             for (Peer p : peers) {
                 for (FakeEnvironment.Sent s : node.env.sent(s -> s.to().equals(p.address) && s.method() != null)) {
-                    if (answered.add(s)) {
+                    if (answered.test(s) && done.add(s)) {
                         node.answer(p, s, Dict.builder().put("nodes", new byte[0]));
                     }
                 }
             }
         }
+    }
+
+    /** Starts {@code node} with the bootstrap peer, which names {@code peers}; they answer every query. */
+    private void joinThroughPeersNamedByBootstrap(NodeUnderTest node, List<Peer> peers) {
+        node.node.start(List.of(bootstrap.address));
+        bootstrapNames(node, peers);
+        answerUntilReady(node, peers, s -> true);
     }
 
     /** The targets of the find_node queries {@code node} has sent so far, to anyone. */
@@ -229,21 +240,13 @@ class MembershipTest {
     void withNoFillDelayANewcomerFillsItsBucketsBeforeItIsReady() {
         NodeUnderTest paper = NodeUnderTest.with(NodeConfig.builder().joinFillDelayMillis(0).build());
         paper.node.start(List.of(bootstrap.address));
+        // two far contacts first, so that the table the self lookup leaves has buckets that are not full
         farPeers(paper).forEach(paper::learn);
-        List<Peer> named = peersNearTheNode(paper, config.k() + 4);
-        paper.answer(bootstrap, paper.onlyQueryTo(bootstrap, "find_node"),
-                Dict.builder().put("nodes", CompactInfo.nodes(named.stream().map(Peer::contact).toList())));
+        List<Peer> near = peersNearTheNode(paper, config.k() + 4);
+        bootstrapNames(paper, near);
         // the near peers answer the self lookup only: the fills it sends next are left unanswered, so the join waits
-        Set<FakeEnvironment.Sent> answered = new HashSet<>();
-        for (int round = 0; round < 10; round++) {
-            for (Peer p : named) {
-                for (FakeEnvironment.Sent s : paper.env.sent(s -> s.to().equals(p.address) && "find_node".equals(s.method()))) {
-                    if (NodeUnderTest.query(s).arguments().id("target").equals(paper.id()) && answered.add(s)) {
-                        paper.answer(p, s, Dict.builder().put("nodes", new byte[0]));
-                    }
-                }
-            }
-        }
+        answerUntilReady(paper, near, s -> "find_node".equals(s.method())
+                && NodeUnderTest.query(s).arguments().id("target").equals(paper.id()));
         assertThat(paper.node.routingTable().size()).isGreaterThanOrEqualTo(config.k());
         assertThat(findNodeTargets(paper)).as("the fills went out right after the self lookup").hasSizeGreaterThan(1);
         assertThat(paper.node.isReady()).as("the join ends when its fills do").isFalse();
