@@ -280,13 +280,35 @@ final class Membership {
         if (stopped || bootstrapping) {
             return; // a join round under way fills the buckets itself
         }
-        refreshBuckets(true);
+        refreshBuckets(true, () -> { });
     }
 
-    /** A lookup for each bucket idle too long, and with {@code underfilledToo} each one not full. */
-    private void refreshBuckets(boolean underfilledToo) {
-        for (NodeId target : table.refreshTargets(env.now(), underfilledToo, env.random())) {
-            lookups.findNode(target, result -> { });
+    /**
+     * The delayed part of a join now, for nodes started together that all stay (a local cluster): a lookup for each
+     * bucket not full, then {@code done}. Once every node has joined, these teach each table the nodes that joined
+     * after it, which the deferred fills would do only {@code joinFillDelayMillis} later.
+     */
+    void fillBucketsNow(Runnable done) {
+        if (fillTimer != null) {
+            fillTimer.cancel();
+            fillTimer = null;
+        }
+        if (stopped) {
+            done.run();
+        } else {
+            refreshBuckets(true, done);
+        }
+    }
+
+    /**
+     * A lookup for each bucket idle too long, and with {@code underfilledToo} each one not full; {@code done} runs
+     * when the last has finished.
+     */
+    private void refreshBuckets(boolean underfilledToo, Runnable done) {
+        List<NodeId> targets = table.refreshTargets(env.now(), underfilledToo, env.random());
+        Countdown refreshed = new Countdown(targets.size(), done);
+        for (NodeId target : targets) {
+            lookups.findNode(target, result -> refreshed.countDown());
         }
     }
 
@@ -351,7 +373,7 @@ final class Membership {
             // every contact failed its last query (all left, or this host was cut off for a while): join again
             bootstrap();
         } else if (!bootstrapping) {
-            refreshBuckets(false);
+            refreshBuckets(false, () -> { });
             for (Contact c : table.questionableContacts(now)) {
                 ping(c);
             }

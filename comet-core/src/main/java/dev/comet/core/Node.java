@@ -243,7 +243,7 @@ public final class Node {
         return table.contacts(env.now());
     }
 
-    /** True once the first bootstrap round (self lookup and bucket fill) has finished. */
+    /** True once the first join round has finished (its bucket fills may be deferred: joinFillDelayMillis). */
     public boolean isReady() {
         return membership.isReady();
     }
@@ -251,6 +251,11 @@ public final class Node {
     /** Runs {@code listener} once the node is ready (at once if it already is). */
     public void whenReady(Runnable listener) {
         membership.whenReady(listener);
+    }
+
+    /** Fills the buckets that are not full now, not joinFillDelayMillis after joining; {@code done} runs after. */
+    public void fillBuckets(Runnable done) {
+        membership.fillBucketsNow(done);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.comet.krpc.KrpcMessage;
 import dev.comet.routing.ContactEntry;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -159,8 +160,17 @@ class MembershipTest {
      */
     private static void answerUntilReady(NodeUnderTest node, List<Peer> peers,
                                          java.util.function.Predicate<FakeEnvironment.Sent> answered) {
-        Set<FakeEnvironment.Sent> done = new HashSet<>();
-        for (int round = 0; round < 10 && !node.node.isReady(); round++) {
+        answerUntil(node, peers, answered, new HashSet<>(), node.node::isReady);
+    }
+
+    /**
+     * {@code peers} answer the queries the node sent them that {@code answered} picks and that are not in
+     * {@code done} yet (naming nobody), until {@code stop} holds or ten rounds have passed.
+     */
+    private static void answerUntil(NodeUnderTest node, List<Peer> peers,
+                                    java.util.function.Predicate<FakeEnvironment.Sent> answered,
+                                    Set<FakeEnvironment.Sent> done, java.util.function.BooleanSupplier stop) {
+        for (int round = 0; round < 10 && !stop.getAsBoolean(); round++) {
             for (Peer p : peers) {
                 for (FakeEnvironment.Sent s : node.env.sent(s -> s.to().equals(p.address) && s.method() != null)) {
                     if (answered.test(s) && done.add(s)) {
@@ -234,6 +244,32 @@ class MembershipTest {
         n.node.stop();
         n.env.advance(config.joinFillDelayMillis() + config.maintenanceIntervalMillis());
         assertThat(findNodeTargets(n)).containsExactly(n.id());
+    }
+
+    @Test
+    void fillingTheBucketsNowSendsTheDeferredFillsAtOnceReportsWhenTheyEndAndLeavesNoneForLater() {
+        List<Peer> peers = new ArrayList<>(peersNearTheNode(n, config.k() + 4));
+        joinThroughPeersNamedByBootstrap(n, peers);
+        peers.addAll(farPeers(n));
+        peers.add(bootstrap);
+        farPeers(n).forEach(n::learn);
+        boolean[] filled = {false};
+        n.node.fillBuckets(() -> filled[0] = true);
+        Set<NodeId> targets = findNodeTargets(n);
+        targets.remove(n.id());
+        assertThat(targets).as("a lookup for each bucket not full, at once").isNotEmpty()
+                .hasSizeLessThanOrEqualTo(n.node.routingTable().bucketCount());
+        assertThat(filled[0]).as("not done while its lookups are under way").isFalse();
+
+        Set<FakeEnvironment.Sent> answered = new HashSet<>();
+        answerUntil(n, peers, s -> true, answered, () -> filled[0]);
+        assertThat(filled[0]).as("done once its lookups have their answers").isTrue();
+        Set<NodeId> afterFill = findNodeTargets(n);
+        for (long t = 0; t <= config.joinFillDelayMillis(); t += 10_000) {
+            n.env.advance(10_000);
+            answerUntil(n, peers, s -> true, answered, () -> false);
+        }
+        assertThat(findNodeTargets(n)).as("the deferred fill was cancelled").isEqualTo(afterFill);
     }
 
     @Test

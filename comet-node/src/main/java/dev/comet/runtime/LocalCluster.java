@@ -76,8 +76,11 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every node has bootstrapped and knows at least min(K, N-1) others; throws when that takes longer
-     * than {@code timeoutMillis}.
+     * Waits until every node has bootstrapped, filled its buckets that are not full and knows at least min(K, N-1)
+     * others; throws when that takes longer than {@code timeoutMillis}. The fills run once all have joined, rather
+     * than joinFillDelayMillis after each joined: nodes started together stay, and without them an early node's table
+     * knows only the later nodes that happened to query it, so a holder's store-on-join took a node beyond a key's
+     * closest for one of them and an object had a replica more than it asked for.
      */
     public void awaitFormed(long timeoutMillis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -86,6 +89,11 @@ public final class LocalCluster implements AutoCloseable {
             for (UdpNode n : nodes) {
                 n.ready().get(remaining(deadline), TimeUnit.NANOSECONDS);
             }
+            List<CompletableFuture<Void>> fills = new ArrayList<>();
+            for (UdpNode n : nodes) {
+                fills.add(n.fillBuckets());
+            }
+            CompletableFuture.allOf(fills.toArray(CompletableFuture[]::new)).get(remaining(deadline), TimeUnit.NANOSECONDS);
             while (true) {
                 boolean formed = true;
                 for (UdpNode n : nodes) {

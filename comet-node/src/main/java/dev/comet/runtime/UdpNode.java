@@ -338,6 +338,11 @@ public final class UdpNode implements AutoCloseable {
         return onLoop(result -> node.whenReady(() -> result.complete(null)));
     }
 
+    /** Completes once the node has filled the buckets that are not full (see {@link Node#fillBuckets}). */
+    public CompletableFuture<Void> fillBuckets() {
+        return onLoop(result -> node.fillBuckets(() -> result.complete(null)));
+    }
+
     /** Stops the node, saves its contacts and closes the socket. */
     @Override
     public void close() {
