@@ -445,14 +445,7 @@ public final class Node {
      */
     public void getFresh(NodeId key, Map<String, byte[]> handlerArgs, long minVersion, long maxAgeSeconds,
                          Consumer<List<ObjectAnswer>> done) {
-        Map<String, Object> bound = new java.util.TreeMap<>();
-        if (minVersion > 0) {
-            bound.put("minver", minVersion);
-        }
-        if (maxAgeSeconds >= 0) {
-            bound.put("maxage", maxAgeSeconds);
-        }
-        objectClient.getWith(key, handlerArgs, bound, done);
+        objectClient.getFresh(key, handlerArgs, minVersion, maxAgeSeconds, done);
     }
 
     /**

@@ -85,6 +85,22 @@ final class ObjectClient {
         get(key, handlerArgs, extra, false, done);
     }
 
+    /**
+     * Runs onGet on the closest replica that answers within a freshness bound: at least version {@code minVersion}
+     * (when over 0), known current at most {@code maxAgeSeconds} ago (when at least 0).
+     */
+    void getFresh(NodeId key, Map<String, byte[]> handlerArgs, long minVersion, long maxAgeSeconds,
+                  Consumer<List<ObjectAnswer>> done) {
+        Map<String, Object> bound = new java.util.TreeMap<>();
+        if (minVersion > 0) {
+            bound.put("minver", minVersion);
+        }
+        if (maxAgeSeconds >= 0) {
+            bound.put("maxage", maxAgeSeconds);
+        }
+        getWith(key, handlerArgs, bound, done);
+    }
+
     private void get(NodeId key, Map<String, byte[]> handlerArgs, Map<String, Object> selector, boolean all,
                      Consumer<List<ObjectAnswer>> done) {
         findReplicas(key, all ? ObjectConfig.MAX_REPLICAS : config.k(), found -> {
