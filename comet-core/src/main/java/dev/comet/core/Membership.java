@@ -253,7 +253,7 @@ final class Membership {
                     if (fillTimer != null) {
                         fillTimer.cancel();
                     }
-                    fillTimer = env.schedule(config.joinFillDelayMillis(), this::fillBuckets);
+                    fillTimer = env.schedule(config.joinFillDelayMillis(), () -> fillBuckets(() -> { }));
                 }
                 return;
             }
@@ -274,26 +274,18 @@ final class Membership {
         });
     }
 
-    /** The delayed part of a join: a lookup for each bucket still not full. */
-    private void fillBuckets() {
-        fillTimer = null;
-        if (stopped || bootstrapping) {
-            return; // a join round under way fills the buckets itself
-        }
-        refreshBuckets(true, () -> { });
-    }
-
     /**
-     * The delayed part of a join now, for nodes started together that all stay (a local cluster): a lookup for each
-     * bucket not full, then {@code done}. Once every node has joined, these teach each table the nodes that joined
-     * after it, which the deferred fills would do only {@code joinFillDelayMillis} later.
+     * The delayed part of a join: a lookup for each bucket still not full, then {@code done}. Its timer calls it
+     * {@code joinFillDelayMillis} after the join; nodes started together that all stay (a local cluster) call it once
+     * all have joined, which teaches each table the nodes that joined after it, and cancels the timer. A join round
+     * under way fills the buckets itself.
      */
-    void fillBucketsNow(Runnable done) {
+    void fillBuckets(Runnable done) {
         if (fillTimer != null) {
             fillTimer.cancel();
             fillTimer = null;
         }
-        if (stopped) {
+        if (stopped || bootstrapping) {
             done.run();
         } else {
             refreshBuckets(true, done);

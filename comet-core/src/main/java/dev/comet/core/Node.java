@@ -255,7 +255,7 @@ public final class Node {
 
     /** Fills the buckets that are not full now, not joinFillDelayMillis after joining; {@code done} runs after. */
     public void fillBuckets(Runnable done) {
-        membership.fillBucketsNow(done);
+        membership.fillBuckets(done);
     }
 
     /**
