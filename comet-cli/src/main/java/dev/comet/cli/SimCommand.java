@@ -120,6 +120,13 @@ final class SimCommand implements Callable<Integer> {
                     + "(the hourly republish) cost (default: ${DEFAULT-VALUE}).")
     long minorityHold;
 
+    @CommandLine.Option(names = "--warm-start",
+            description = "Start every node at once with its routing table filled from the simulator's knowledge of "
+                    + "the whole network, as a long-converged network's would be, instead of simulating each join: "
+                    + "for runs about lookups or objects on very large networks. Nodes that join later under churn "
+                    + "still join.")
+    boolean warmStart;
+
     @CommandLine.Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -150,7 +157,8 @@ final class SimCommand implements Callable<Integer> {
             throw new CometException(ErrorCode.BAD_INPUT, "give one of --items, --objects and --minority-objects");
         }
         SimConfig config = SimConfig.of(nodes, lookups, seed).withLoss(loss).withKill(kill).withChurn(churnMeanSession)
-                .withNodeConfig(NodeConfig.defaults().withReplication(!noReplication)).withCometFraction(cometFraction);
+                .withNodeConfig(NodeConfig.defaults().withReplication(!noReplication)).withCometFraction(cometFraction)
+                .withWarmStart(warmStart);
         Simulation simulation = new Simulation(config);
         Progress shown = ProgressLine.choose(progress, json);
         simulation.reportProgress(shown);
@@ -180,7 +188,7 @@ final class SimCommand implements Callable<Integer> {
         Progress shown = ProgressLine.choose(progress, json);
         ScenarioReport report;
         try {
-            report = ScenarioRun.run(scenario, new ScenarioRun.Options(seed, nodes, null, withoutHandlers, shown));
+            report = ScenarioRun.run(scenario, new ScenarioRun.Options(seed, nodes, null, withoutHandlers, shown, warmStart));
         } finally {
             if (shown instanceof ProgressLine line) {
                 line.finish();

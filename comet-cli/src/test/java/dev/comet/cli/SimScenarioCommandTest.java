@@ -69,6 +69,14 @@ class SimScenarioCommandTest {
     }
 
     @Test
+    void aWarmStartFillsTheTablesInsteadOfSimulatingTheJoinsAndTheScenarioStillPasses() {
+        CliRun r = CliRun.of("sim", "--scenario", scenario.toString(), "--json", "--progress", "--warm-start");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("\"passed\" : true");
+        assertThat(r.err()).contains("filling tables").doesNotContain("joining");
+    }
+
+    @Test
     void aBadScenarioIsOneLineWithItsLineAndExitStatus2() throws IOException {
         Path bad = dir.resolve("bad.lua");
         Files.writeString(bad, "scenario { duration = 10 }\nnetwork { nodes = 5 }\nsereis { name = 'x' }\n");

@@ -25,6 +25,9 @@ import dev.comet.core.NodeConfig;
  *                                from [-skew, +skew] (issue #14); 0 (the default) draws nothing from the seed
  * @param space                   latencies from hosts' places ({@link LatencySpace}), or null (the default): uniform
  *                                in [latencyMinMillis, latencyMaxMillis]
+ * @param warmStart               every node starts at once with its routing table filled from the simulator's global
+ *                                knowledge ({@link WarmStart}), instead of joining one after another (false, the
+ *                                default: joins are simulated)
  */
 public record SimConfig(
         int nodes,
@@ -41,7 +44,8 @@ public record SimConfig(
         NodeConfig nodeConfig,
         double cometFraction,
         long clockSkewMillis,
-        LatencySpace space) {
+        LatencySpace space,
+        boolean warmStart) {
 
     public SimConfig {
         if (nodes < 2) {
@@ -75,7 +79,7 @@ public record SimConfig(
                      double killFraction, double churnMeanSessionSeconds, long joinIntervalMillis, long settleMillis,
                      long lookupIntervalMillis, NodeConfig nodeConfig, double cometFraction, long clockSkewMillis) {
         this(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction, churnMeanSessionSeconds,
-                joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction, clockSkewMillis, null);
+                joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction, clockSkewMillis, null, false);
     }
 
     /** A run whose hosts' clocks all agree. */
@@ -94,45 +98,52 @@ public record SimConfig(
     public SimConfig withLoss(double loss) {
         return new SimConfig(nodes, lookups, seed, loss, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, space);
+                clockSkewMillis, space, warmStart);
     }
 
     public SimConfig withKill(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, fraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, space);
+                clockSkewMillis, space, warmStart);
     }
 
     public SimConfig withNodeConfig(NodeConfig nodes) {
         return new SimConfig(this.nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes, cometFraction,
-                clockSkewMillis, space);
+                clockSkewMillis, space, warmStart);
     }
 
     public SimConfig withChurn(double meanSessionSeconds) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, space);
+                clockSkewMillis, space, warmStart);
     }
 
     /** The same network with only {@code fraction} of its nodes running Comet, the others foreign Mainline nodes. */
     public SimConfig withCometFraction(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, fraction,
-                clockSkewMillis, space);
+                clockSkewMillis, space, warmStart);
     }
 
     /** The same run with every host's clock off by up to {@code maxMillis} either way ({@link NetworkFaults#skewClocks}). */
     public SimConfig withClockSkew(long maxMillis) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                maxMillis, space);
+                maxMillis, space, warmStart);
     }
 
     /** The same run with latencies from hosts' places in {@code latencies} (null: uniform in [min, max]). */
     public SimConfig withSpace(LatencySpace latencies) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, latencies);
+                clockSkewMillis, latencies, warmStart);
+    }
+
+    /** The same run with every node starting at once from a filled table ({@link WarmStart}), or joining (false). */
+    public SimConfig withWarmStart(boolean warm) {
+        return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
+                clockSkewMillis, space, warm);
     }
 }

@@ -24,6 +24,8 @@ public final class Simulation {
     private final SimNetwork network;
     private final SessionTimes sessions;
     private final List<SimNode> live = new ArrayList<>();
+    /** The ids of {@link #live}, or null when it changed since they were listed. */
+    private List<NodeId> liveIds;
     /** One sandbox for every simulated node's handlers: the simulator has one thread. */
     private final SandboxExecutor sandboxes = SandboxExecutor.inline();
     private int readyNodes;
@@ -318,8 +320,15 @@ public final class Simulation {
         network.runUntil(network.now() + config.settleMillis());
     }
 
-    /** Nodes join one after another, each through a random node that joined before it. */
+    /**
+     * Nodes join one after another, each through a random node that joined before it; or, with {@link
+     * SimConfig#warmStart}, all start at once with their tables filled from global knowledge ({@link WarmStart}).
+     */
     private void build() {
+        if (config.warmStart()) {
+            buildWarm();
+            return;
+        }
         phase("joining", () -> readyNodes / (double) config.nodes());
         for (int i = 0; i < config.nodes(); i++) {
             network.schedule(i * config.joinIntervalMillis(), this::join);
@@ -332,11 +341,42 @@ public final class Simulation {
         return join(NodeId.random(network.random()));
     }
 
+    /** Every node made now, its table filled as a converged network's would be, then started: ready at once. */
+    private void buildWarm() {
+        for (int i = 0; i < config.nodes(); i++) {
+            live.add(create(NodeId.random(network.random())));
+            liveIds = null;
+        }
+        int[] filled = {0};
+        phase("filling tables", () -> filled[0] / (double) config.nodes());
+        new WarmStart(live, config.nodeConfig().k()).fill(network.now(), network.random(), () -> {
+            if (++filled[0] % 1000 == 0) {
+                progressTick();
+            }
+        });
+        for (SimNode n : live) {
+            // no bootstrap address: the node does not join, it already knows its part of the network
+            n.node().start(List.of());
+            n.node().whenReady(() -> readyNodes++);
+        }
+    }
+
     /**
      * A new node with the id {@code id} joins now through a random node that has joined; it stays until killed (churn
      * does not take it). An attacker placing ids near a key joins this way.
      */
     public SimNode join(NodeId id) {
+        SimNode simNode = create(id);
+        List<java.net.InetSocketAddress> bootstrap = live.isEmpty() ? List.of() : List.of(randomReadyNode().host().address());
+        live.add(simNode);
+        liveIds = null;
+        simNode.node().start(bootstrap);
+        simNode.node().whenReady(() -> readyNodes++);
+        return simNode;
+    }
+
+    /** A new node with the id {@code id} on a host of its own, not started and not yet among the live ones. */
+    private SimNode create(NodeId id) {
         NodeConfig nodeConfig = config.nodeConfig();
         SimNetwork.Host host = network.newHost(new InMemoryStore(nodeConfig.maxStoreRecords(), nodeConfig.maxStoreBytes()));
         host.identify(id);
@@ -355,12 +395,7 @@ public final class Simulation {
             node.withoutCometOverlay();
             peer.bind(node::onDatagram);
         }
-        List<java.net.InetSocketAddress> bootstrap = live.isEmpty() ? List.of() : List.of(randomReadyNode().host().address());
-        SimNode simNode = new SimNode(node, host, comet);
-        live.add(simNode);
-        node.start(bootstrap);
-        node.whenReady(() -> readyNodes++);
-        return simNode;
+        return new SimNode(node, host, comet);
     }
 
     /** A live node that has joined (so a newcomer cannot join an island); any live node if none has yet. */
@@ -393,6 +428,7 @@ public final class Simulation {
         n.node().stop();
         n.host().kill();
         live.remove(n);
+        liveIds = null;
     }
 
     private int killAtOnce() {
@@ -403,11 +439,15 @@ public final class Simulation {
         return count;
     }
 
+    /** The ids of the live nodes, made again only after the live set changed: every lookup's judge reads them. */
     private List<NodeId> liveIds() {
-        List<NodeId> ids = new ArrayList<>(live.size());
-        for (SimNode n : live) {
-            ids.add(n.node().id());
+        if (liveIds == null) {
+            List<NodeId> ids = new ArrayList<>(live.size());
+            for (SimNode n : live) {
+                ids.add(n.node().id());
+            }
+            liveIds = java.util.Collections.unmodifiableList(ids);
         }
-        return ids;
+        return liveIds;
     }
 }

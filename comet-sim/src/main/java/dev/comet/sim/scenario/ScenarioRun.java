@@ -38,7 +38,13 @@ public final class ScenarioRun {
      * What the command line or a test may change in a scenario: seed and size (null: the file's), a cap on the size
      * (null: none), handlers removed.
      */
-    public record Options(Long seed, Integer nodes, Integer maxNodes, boolean withoutHandlers, Progress progress) {
+    public record Options(Long seed, Integer nodes, Integer maxNodes, boolean withoutHandlers, Progress progress,
+                          boolean warmStart) {
+        /** Options that start the network by simulating its joins. */
+        public Options(Long seed, Integer nodes, Integer maxNodes, boolean withoutHandlers, Progress progress) {
+            this(seed, nodes, maxNodes, withoutHandlers, progress, false);
+        }
+
         public static Options defaults() {
             return new Options(null, null, null, false, Progress.NONE);
         }
@@ -58,7 +64,7 @@ public final class ScenarioRun {
                 declared.objects(), declared.series(), declared.checks(), declared.actions());
         SimConfig config = new SimConfig(network.nodes(), 0, scenario.seed(), network.loss(), network.latencyMinMillis(),
                 network.latencyMaxMillis(), 0, 0, 20, network.settleSeconds() * 1000, 100, NodeConfig.defaults(), 1)
-                .withSpace(network.space());
+                .withSpace(network.space()).withWarmStart(options.warmStart());
         this.simulation = new Simulation(config, network.sessions());
         simulation.reportProgress(options.progress());
     }
