@@ -42,6 +42,9 @@ final class StateFormat {
 
     /** The tag a key encodes with, or -1 if the value cannot be a key. */
     static int keyTag(LuaValue k) {
+        if (k instanceof LuaString) {
+            return STRING; // most keys: a class test instead of a call through type()
+        }
         switch (k.type()) {
             case LuaValue.TBOOLEAN:
                 return k.toboolean() ? TRUE : FALSE;
