@@ -5,9 +5,12 @@ import dev.comet.sim.SessionTimes;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
 
-/** Reads {@code network{...}}: size, latency (uniform, or from hosts' places), loss, settle time and churn. Stateless. */
+/**
+ * Reads {@code network{...}}: size, latency (uniform, or from hosts' places), loss, settle time, churn and how the
+ * network starts (its joins simulated, or warm). Stateless.
+ */
 final class NetworkOptions {
-    static final String[] FIELDS = {"nodes", "latency", "loss", "settle", "churn"};
+    static final String[] FIELDS = {"nodes", "latency", "loss", "settle", "churn", "start"};
 
     private NetworkOptions() {
     }
@@ -34,7 +37,19 @@ final class NetworkOptions {
         }
         double loss = o.number("loss", 0, 0, 0.99);
         long settle = o.integer("settle", 120, 0, 366L * 86_400);
-        return new Scenario.Network(nodes, min, max, loss, settle, churn(o.raw("churn")), space);
+        return new Scenario.Network(nodes, min, max, loss, settle, churn(o.raw("churn")), space, warm(o.raw("start")));
+    }
+
+    /** {@code start = "joined"} (the default: every join simulated) or {@code "warm"} (tables filled at once). */
+    private static boolean warm(LuaValue v) {
+        if (v.isnil() || v.isstring() && v.tojstring().equals("joined")) {
+            return false;
+        }
+        if (v.isstring() && v.tojstring().equals("warm")) {
+            return true;
+        }
+        throw new LuaError("network{start = ...} is \"joined\" (each node joins) or \"warm\" (every table filled at "
+                + "once); got " + v.tojstring());
     }
 
     /**

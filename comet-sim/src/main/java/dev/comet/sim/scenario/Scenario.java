@@ -41,11 +41,13 @@ public record Scenario(String name, String file, long seed, long durationSeconds
      * @param settleSeconds      virtual seconds the network runs after the last join, before the timeline
      * @param sessions           churn: the session-time distribution (none: no churn)
      * @param space              latencies from hosts' places instead of the uniform range, or null
+     * @param warmStart          every node starts at once with its table filled ({@code start = "warm"}), instead
+     *                           of joining one after another
      */
     public record Network(int nodes, long latencyMinMillis, long latencyMaxMillis, double loss, long settleSeconds,
-                          SessionTimes sessions, dev.comet.sim.LatencySpace space) {
+                          SessionTimes sessions, dev.comet.sim.LatencySpace space, boolean warmStart) {
         public Network withNodes(int n) {
-            return new Network(n, latencyMinMillis, latencyMaxMillis, loss, settleSeconds, sessions, space);
+            return new Network(n, latencyMinMillis, latencyMaxMillis, loss, settleSeconds, sessions, space, warmStart);
         }
     }
 

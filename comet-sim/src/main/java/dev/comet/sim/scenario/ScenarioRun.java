@@ -64,7 +64,7 @@ public final class ScenarioRun {
                 declared.objects(), declared.series(), declared.checks(), declared.actions());
         SimConfig config = new SimConfig(network.nodes(), 0, scenario.seed(), network.loss(), network.latencyMinMillis(),
                 network.latencyMaxMillis(), 0, 0, 20, network.settleSeconds() * 1000, 100, NodeConfig.defaults(), 1)
-                .withSpace(network.space()).withWarmStart(options.warmStart());
+                .withSpace(network.space()).withWarmStart(options.warmStart() || network.warmStart());
         this.simulation = new Simulation(config, network.sessions());
         simulation.reportProgress(options.progress());
     }

@@ -56,7 +56,7 @@ public final class ScenarioScript {
     private String name;
     private long seed = 1;
     private long durationSeconds = -1;
-    private Scenario.Network network = new Scenario.Network(100, 10, 100, 0, 120, SessionTimes.NONE, null);
+    private Scenario.Network network = new Scenario.Network(100, 10, 100, 0, 120, SessionTimes.NONE, null, false);
     private boolean loaded;
     private ScenarioOperations operations;
 

@@ -167,6 +167,27 @@ class ScenarioRunTest {
     }
 
     @Test
+    void aWarmNetworkSkipsTheJoinsTrafficAndStillRunsTheTimeline(@TempDir Path dir) throws IOException {
+        String body = "series { name = 'found' }\n"
+                + "local o = object { name = 'o', code = 'function onGet() return 1 end', replicas = 3 }\n"
+                + "at(0, function() put(o) end)\n"
+                + "at(10, function() get(o, { on = function(a) record('found', 1) end }) end)\n"
+                + "check { name = 'found it', series = 'found', stat = 'count', equals = 1 }\n";
+        Path joined = dir.resolve("joined.scenario.lua");
+        Files.writeString(joined, "scenario { duration = 30 }\nnetwork { nodes = 200, settle = 30 }\n" + body);
+        Path warm = dir.resolve("warm.scenario.lua");
+        Files.writeString(warm, "scenario { duration = 30 }\nnetwork { nodes = 200, settle = 30, start = 'warm' }\n" + body);
+        ScenarioReport j = ScenarioRun.run(joined, ScenarioRun.Options.defaults());
+        ScenarioReport w = ScenarioRun.run(warm, ScenarioRun.Options.defaults());
+        assertThat(w.passed()).as(w.text()).isTrue();
+        assertThat(j.passed()).as(j.text()).isTrue();
+        assertThat(((Number) w.totals().get("datagrams")).longValue()).as("warm %s, joined %s", w.totals(), j.totals())
+                .isLessThan(((Number) j.totals().get("datagrams")).longValue() / 5);
+        assertThat(errorOf(dir, "scenario { duration = 10 }\nnetwork { nodes = 5, start = 'hot' }\n"))
+                .startsWith("bad.scenario.lua:2: network{start = ...} is \"joined\" (each node joins) or \"warm\"");
+    }
+
+    @Test
     void aLatencySpaceGivesTheLatencyProbeItsPlacesAndItsBadValuesAreErrors(@TempDir Path dir) throws IOException {
         // every host at one place with 3 ms links and no jitter: any two are 6 ms apart, a node and its address alike
         Path file = dir.resolve("space.scenario.lua");
