@@ -32,6 +32,54 @@ final class Bucket {
         return near;
     }
 
+    /** A copy of this bucket, its entries and replacements copied too (in their order). */
+    Bucket copy() {
+        Bucket b = new Bucket(lastChanged);
+        entries.forEach(e -> b.entries.add(new ContactEntry(e)));
+        replacements.forEach(e -> b.replacements.add(new ContactEntry(e)));
+        return b;
+    }
+
+    /**
+     * Puts {@code contact} last in the replacement cache (the end it promotes from and never evicts), in
+     * {@code replacement}'s entry when it has one, dropping the oldest beyond {@code maxReplacements}.
+     */
+    ContactEntry cache(ContactEntry replacement, Contact contact, boolean responded, boolean speaksComet, long now,
+                       int maxReplacements) {
+        ContactEntry entry = replacement != null ? replacement : new ContactEntry(contact);
+        entry.contact = contact;
+        entry.touch(responded, speaksComet, now);
+        replacements.remove(entry);
+        replacements.addLast(entry);
+        if (replacements.size() > maxReplacements) {
+            replacements.removeFirst();
+        }
+        return entry;
+    }
+
+    /** The most recent replacement not being pinged already ({@code pending}), marked as pinged now; or null. */
+    Contact verifyReplacement(java.util.function.Predicate<ContactEntry> pending, long now) {
+        for (Iterator<ContactEntry> it = replacements.descendingIterator(); it.hasNext(); ) {
+            ContactEntry e = it.next();
+            if (!pending.test(e)) {
+                e.pingSentAt = now;
+                return e.contact();
+            }
+        }
+        return null;
+    }
+
+    /** The least recently seen entry that {@code test} accepts, or null. */
+    ContactEntry stalest(java.util.function.Predicate<ContactEntry> test) {
+        ContactEntry stalest = null;
+        for (ContactEntry e : entries) {
+            if (test.test(e) && (stalest == null || e.lastSeen < stalest.lastSeen)) {
+                stalest = e;
+            }
+        }
+        return stalest;
+    }
+
     ContactEntry find(NodeId id) {
         for (ContactEntry e : entries) {
             if (e.contact().id().equals(id)) {

@@ -13,6 +13,16 @@ public final class ContactEntry {
         this.contact = contact;
     }
 
+    /** A copy of {@code other}, every field (a table copied for the overlay). */
+    ContactEntry(ContactEntry other) {
+        this.contact = other.contact;
+        this.lastSeen = other.lastSeen;
+        this.lastResponse = other.lastResponse;
+        this.pingSentAt = other.pingSentAt;
+        this.failures = other.failures;
+        this.speaksComet = other.speaksComet;
+    }
+
     void touch(boolean responded, boolean comet, long now) {
         lastSeen = now;
         if (responded) {

@@ -35,9 +35,13 @@ public final class RoutingTable {
 
     /**
      * The Comet contacts again, in buckets of their own (docs/architecture.md, "Comet inside Mainline"); every Comet
-     * contact heard of or failed goes here too, so in an all-Comet network both hold the same. Null in the overlay.
+     * contact heard of or failed goes here too. While every contact placed has spoken Comet, the overlay would get
+     * exactly the main table's calls and hold its contacts, so it is not made: null, and the main table answers for
+     * it, until {@link #ownOverlay} copies the main table (a third of a simulated all-Comet node's memory).
      */
-    private final RoutingTable comets;
+    private RoutingTable comets;
+    /** False in the overlay itself. */
+    private final boolean hasOverlay;
 
     /** Which entries the closest-contact queries may name: not bad; and answered us; and, last query, answered. */
     private final Predicate<ContactEntry> notBad = e -> liveness(e, 0) != Liveness.BAD;
@@ -52,7 +56,7 @@ public final class RoutingTable {
         this.self = self;
         this.config = config;
         buckets.add(new Bucket(now));
-        this.comets = withOverlay ? new RoutingTable(self, config, now, false) : null;
+        this.hasOverlay = withOverlay;
     }
 
     public NodeId self() {
@@ -65,6 +69,9 @@ public final class RoutingTable {
      * a newcomer that only queried us; or the sender itself when it had gone bad and queries us again.
      */
     public Contact heardFrom(Contact contact, boolean responded, boolean speaksComet, long now) {
+        if (!speaksComet) {
+            ownOverlay(); // the main table now holds what the overlay will not
+        }
         Contact toPing = place(contact, responded, speaksComet, now);
         if (speaksComet && comets != null) {
             Contact cometToPing = comets.place(contact, responded, true, now);
@@ -151,7 +158,7 @@ public final class RoutingTable {
                 }
                 return null;
             }
-            cache(bucket, replacement, contact, true, speaksComet, now);
+            bucket.cache(replacement, contact, true, speaksComet, now, config.replacementCacheSize());
             return pingStalestQuestionable(bucket, now);
         }
     }
@@ -182,7 +189,7 @@ public final class RoutingTable {
         if (replacement != null && !replacement.contact.address().equals(contact.address())) {
             return null; // an unverified message from another address must not redirect a cached contact (spoofing)
         }
-        ContactEntry waiting = cache(bucket, replacement, contact, false, speaksComet, now);
+        ContactEntry waiting = bucket.cache(replacement, contact, false, speaksComet, now, config.replacementCacheSize());
         boolean room = hasRoom(bucket, index) || bucket.first(e -> liveness(e, now) == Liveness.BAD) != null;
         if (!room) {
             return pingStalestQuestionable(bucket, now);
@@ -194,23 +201,9 @@ public final class RoutingTable {
         return contact;
     }
 
-    /** Puts {@code contact} last in its bucket's replacement cache: the end it promotes from and never evicts. */
-    private ContactEntry cache(Bucket bucket, ContactEntry replacement, Contact contact, boolean responded,
-                               boolean speaksComet, long now) {
-        ContactEntry entry = replacement != null ? replacement : new ContactEntry(contact);
-        entry.contact = contact;
-        entry.touch(responded, speaksComet, now);
-        bucket.replacements.remove(entry);
-        bucket.replacements.addLast(entry);
-        if (bucket.replacements.size() > config.replacementCacheSize()) {
-            bucket.replacements.removeFirst();
-        }
-        return entry;
-    }
-
     /** Pings the stalest questionable entry of {@code bucket} not being pinged already, if there is one. */
     private Contact pingStalestQuestionable(Bucket bucket, long now) {
-        ContactEntry questionable = stalestQuestionable(bucket, now);
+        ContactEntry questionable = bucket.stalest(e -> liveness(e, now) == Liveness.QUESTIONABLE && !pingPending(e, now));
         if (questionable == null) {
             return null;
         }
@@ -242,7 +235,7 @@ public final class RoutingTable {
         // only a replacement that has answered us may take its place; one that has only queried us is still unproven
         ContactEntry promoted = bucket.bestReplacement();
         if (promoted == null) {
-            Contact verify = verifyReplacement(bucket, now);
+            Contact verify = bucket.verifyReplacement(e -> pingPending(e, now), now);
             return verify != null ? verify : overlayPing;
         }
         removeEntry(bucket, entry);
@@ -252,18 +245,6 @@ public final class RoutingTable {
         addEntry(bucket, promoted);
         bucket.lastChanged = now;
         return overlayPing;
-    }
-
-    /** The most recent replacement of {@code bucket} not being pinged already, marked as pinged now; or null. */
-    private Contact verifyReplacement(Bucket bucket, long now) {
-        for (java.util.Iterator<ContactEntry> it = bucket.replacements.descendingIterator(); it.hasNext(); ) {
-            ContactEntry e = it.next();
-            if (!pingPending(e, now)) {
-                e.pingSentAt = now;
-                return e.contact;
-            }
-        }
-        return null;
     }
 
     /** The id of the main table's contact at exactly {@code address}, or null. */
@@ -313,7 +294,7 @@ public final class RoutingTable {
 
     /** As {@link #closestAnswering}, of the contacts that identified themselves as Comet nodes only. */
     public List<Contact> closestAnsweringComet(NodeId target, int n, long now) {
-        return ClosestWalk.closest(comets.buckets, self, target, n, comets.answering);
+        return ClosestWalk.closest(overlay().buckets, self, target, n, overlay().answering);
     }
 
     /**
@@ -321,22 +302,22 @@ public final class RoutingTable {
      * primary over, so its successor takes over after one query, not after the several it takes to call it bad.
      */
     public List<Contact> closestResponsiveComet(NodeId target, int n, long now) {
-        return ClosestWalk.closest(comets.buckets, self, target, n, comets.responsive);
+        return ClosestWalk.closest(overlay().buckets, self, target, n, overlay().responsive);
     }
 
     /** The overlay's entry for {@code id}, or null. */
     public ContactEntry cometEntry(NodeId id) {
-        return comets.entry(id);
+        return overlay().entry(id);
     }
 
     /** How many Comet contacts the overlay holds. */
     public int cometCount() {
-        return comets.size();
+        return overlay().size();
     }
 
     /** As {@link #refreshTargets}, for the overlay's buckets that are idle or hold fewer than K. */
     public List<NodeId> cometRefreshTargets(long now, RandomGenerator random) {
-        return comets.refreshTargets(now, true, random);
+        return ownOverlay().refreshTargets(now, true, random); // it marks the overlay's buckets refreshed
     }
 
     /**
@@ -357,7 +338,7 @@ public final class RoutingTable {
 
     /** As {@link #wants}, for the overlay: a Comet contact heard of second hand whose overlay bucket has room. */
     public boolean wantsComet(NodeId id) {
-        return comets.wants(id);
+        return overlay().wants(id);
     }
 
     /**
@@ -474,20 +455,29 @@ public final class RoutingTable {
         idBySource.remove(sourceOf(entry.contact.address()), entry.contact.id());
     }
 
-    /** The least recently seen questionable entry that is not already being pinged. */
-    private ContactEntry stalestQuestionable(Bucket bucket, long now) {
-        ContactEntry stalest = null;
-        for (ContactEntry e : bucket.entries) {
-            if (liveness(e, now) == Liveness.QUESTIONABLE && !pingPending(e, now)
-                    && (stalest == null || e.lastSeen < stalest.lastSeen)) {
-                stalest = e;
-            }
-        }
-        return stalest;
-    }
-
     private boolean pingPending(ContactEntry e, long now) {
         return e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.pingAttempts();
+    }
+
+    /** The overlay, to read: the main table itself while it holds exactly what the overlay would. */
+    private RoutingTable overlay() {
+        return comets != null ? comets : this;
+    }
+
+    /** The overlay's own table, made now from a copy of the main table if it had none (not in the overlay itself). */
+    private RoutingTable ownOverlay() {
+        if (comets == null && hasOverlay) {
+            comets = new RoutingTable(self, config, 0, false);
+            comets.buckets.clear();
+            buckets.forEach(b -> comets.buckets.add(b.copy()));
+            comets.idBySource.putAll(idBySource);
+        }
+        return comets;
+    }
+
+    /** Whether the overlay has buckets of its own (it shares the main table's while every contact spoke Comet). */
+    public boolean overlayHasOwnBuckets() {
+        return comets != null;
     }
 
     private int indexOf(NodeId id) {

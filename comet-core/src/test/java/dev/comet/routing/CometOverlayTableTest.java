@@ -83,6 +83,70 @@ class CometOverlayTableTest {
     }
 
     @Test
+    void whileEveryContactSpeaksCometTheOverlayIsTheMainTableAndAnswersAsAnOwnOneWould() {
+        // shared: a table that has heard only Comet contacts; own: one that heard a foreign contact first (so its
+        // overlay has buckets of its own, empty then) and forgot it; then both get the same random Comet traffic
+        long seed = random.nextLong();
+        RoutingTable shared = new RoutingTable(self, config, 0);
+        RoutingTable own = new RoutingTable(self, config, 0);
+        Contact foreign = contact(3);
+        own.heardFrom(foreign, true, false, 0);
+        own.remove(foreign.id());
+        assertThat(own.overlayHasOwnBuckets()).isTrue();
+        SplittableRandom ops = new SplittableRandom(seed);
+        List<Contact> known = new ArrayList<>();
+        for (int step = 1; step <= 3_000; step++) {
+            long now = step * 20_000L; // 20 s a step: contacts go questionable and bad along the way
+            int op = ops.nextInt(10);
+            Contact pingShared;
+            Contact pingOwn;
+            if (op < 6 || known.isEmpty()) {
+                Contact c = known.isEmpty() || ops.nextInt(3) == 0 ? contact(ops.nextInt(8)) : known.get(ops.nextInt(known.size()));
+                known.add(c);
+                boolean responded = ops.nextBoolean();
+                pingShared = shared.heardFrom(c, responded, true, now);
+                pingOwn = own.heardFrom(c, responded, true, now);
+            } else if (op < 9) {
+                NodeId id = known.get(ops.nextInt(known.size())).id();
+                pingShared = shared.failed(id, now);
+                pingOwn = own.failed(id, now);
+            } else {
+                NodeId id = known.get(ops.nextInt(known.size())).id();
+                shared.remove(id);
+                own.remove(id);
+                pingShared = null;
+                pingOwn = null;
+            }
+            NodeId target = NodeId.random(ops);
+            String at = "seed " + seed + ", step " + step;
+            assertThat(pingShared).as(at).isEqualTo(pingOwn);
+            assertThat(shared.closestAnsweringComet(target, 8, now)).as(at).isEqualTo(own.closestAnsweringComet(target, 8, now));
+            assertThat(shared.closestResponsiveComet(target, 8, now)).as(at).isEqualTo(own.closestResponsiveComet(target, 8, now));
+            assertThat(shared.cometCount()).as(at).isEqualTo(own.cometCount());
+            assertThat(shared.wantsComet(target)).as(at).isEqualTo(own.wantsComet(target));
+        }
+        assertThat(shared.overlayHasOwnBuckets()).as("an all-Comet table copies nothing").isFalse();
+        assertThat(shared.cometCount()).isPositive();
+    }
+
+    @Test
+    void aForeignContactGivesTheOverlayItsOwnBucketsWithTheCometContactsHeardBefore() {
+        RoutingTable table = new RoutingTable(self, config, 0);
+        List<Contact> comets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            comets.add(contact(1 + i));
+            table.heardFrom(comets.get(i), true, true, 1);
+        }
+        assertThat(table.overlayHasOwnBuckets()).isFalse();
+        table.heardFrom(contact(2), true, false, 2);
+        assertThat(table.overlayHasOwnBuckets()).isTrue();
+        assertThat(table.size()).isEqualTo(6);
+        assertThat(table.closestAnsweringComet(self, 8, 3)).containsExactlyInAnyOrderElementsOf(comets);
+        table.remove(comets.get(0).id());
+        assertThat(table.closestAnsweringComet(self, 8, 3)).hasSize(4).doesNotContain(comets.get(0));
+    }
+
+    @Test
     void aSecondHandCometContactIsWantedWhileItsOverlayBucketHasRoom() {
         RoutingTable table = new RoutingTable(self, config, 0);
         for (int i = 0; i < config.k() + 4; i++) {
