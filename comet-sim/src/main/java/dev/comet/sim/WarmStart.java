@@ -1,6 +1,7 @@
 package dev.comet.sim;
 
 import dev.comet.id.NodeId;
+import dev.comet.lookup.LookupReport;
 import dev.comet.routing.Contact;
 import dev.comet.routing.RoutingTable;
 
@@ -97,13 +98,9 @@ final class WarmStart {
 
     /** The K nodes of sorted indices [from, to) closest to {@code self}, all of them when there are no more. */
     private void placeClosest(RoutingTable table, NodeId self, int from, int to, long now) {
-        Integer[] range = new Integer[to - from];
-        for (int j = from; j < to; j++) {
-            range[j - from] = j;
-        }
-        Arrays.sort(range, (a, b) -> self.compareDistance(ids[a], ids[b]));
-        for (int j = 0; j < Math.min(k, range.length); j++) {
-            add(table, range[j], now);
+        // the simulator's one judge of closeness; the range is sorted by id, so each id's index is a binary search
+        for (NodeId id : LookupReport.trueClosest(self, Arrays.asList(ids).subList(from, to), k)) {
+            add(table, Arrays.binarySearch(ids, from, to, id), now);
         }
     }
 
