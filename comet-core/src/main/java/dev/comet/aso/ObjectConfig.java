@@ -37,12 +37,18 @@ import dev.comet.ErrorCode;
  *                               {@code requestAttempts} times its request timeout, 0.8 to 4 s with the defaults)
  * @param maxLaterAnswers        gets waiting for a later answer on this node at once; an onGet that would wait for
  *                               one more is answered 312 (default 1,024)
+ * @param inlineInstructions     a get of a loaded object whose worker is idle runs its {@code onGet} on the node's own
+ *                               thread, saving two thread hand-offs, if it ends within this many instructions, 1 ms
+ *                               and 256 KiB of allocation; one that does not is rolled back and run again on the
+ *                               pool, and that object's gets stay on the pool while it is loaded. 0 runs every
+ *                               handler on the pool, as DESIGN.md §2.2 has it (default 10,000; docs/architecture.md,
+ *                               "Where handlers run")
  */
 public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, long maxTtlMillis,
                            long minTimerIntervalMillis, int maxTimers, long instructionsPerSecond,
                            int maxCachedObjects, long maxCachedBytes, long objectMemoryBytes, int handOffMargin,
                            long replicaCheckIntervalMillis, long tombstoneMarginMillis, long answerLaterMillis,
-                           int maxLaterAnswers) {
+                           int maxLaterAnswers, long inlineInstructions) {
     public static final int MAX_REPLICAS = 20;
 
     public ObjectConfig {
@@ -62,6 +68,9 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             throw new CometException(ErrorCode.BAD_INPUT, "handOffMargin must be 0 to " + MAX_REPLICAS
                     + ", replicaCheckIntervalMillis positive and tombstoneMarginMillis not negative");
         }
+        if (inlineInstructions < 0) {
+            throw new CometException(ErrorCode.BAD_INPUT, "inlineInstructions must not be negative (0 turns it off)");
+        }
         if (answerLaterMillis <= 0 || maxLaterAnswers < 0) {
             throw new CometException(ErrorCode.BAD_INPUT,
                     "answerLaterMillis must be positive and maxLaterAnswers not negative");
@@ -70,7 +79,7 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
 
     public static ObjectConfig defaults() {
         return new ObjectConfig(HandlerLimits.defaults(), 8, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 1_000, 10_000, 200_000_000L,
-                10_000, 64L << 20, 256L << 20, 1, 120_000L, 3_600_000L, 2_000L, 1_024);
+                10_000, 64L << 20, 256L << 20, 1, 120_000L, 3_600_000L, 2_000L, 1_024, 10_000);
     }
 
     /** A builder that starts from {@link #defaults()}. */
@@ -114,6 +123,7 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
         private long tombstoneMarginMillis;
         private long answerLaterMillis;
         private int maxLaterAnswers;
+        private long inlineInstructions;
 
         private Builder(ObjectConfig c) {
             limits = c.limits;
@@ -131,6 +141,7 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             tombstoneMarginMillis = c.tombstoneMarginMillis;
             answerLaterMillis = c.answerLaterMillis;
             maxLaterAnswers = c.maxLaterAnswers;
+            inlineInstructions = c.inlineInstructions;
         }
 
         public Builder limits(HandlerLimits value) {
@@ -208,10 +219,16 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             return this;
         }
 
+        public Builder inlineInstructions(long value) {
+            inlineInstructions = value;
+            return this;
+        }
+
         public ObjectConfig build() {
             return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers,
                     instructionsPerSecond, maxCachedObjects, maxCachedBytes, objectMemoryBytes, handOffMargin,
-                    replicaCheckIntervalMillis, tombstoneMarginMillis, answerLaterMillis, maxLaterAnswers);
+                    replicaCheckIntervalMillis, tombstoneMarginMillis, answerLaterMillis, maxLaterAnswers,
+                    inlineInstructions);
         }
     }
 }

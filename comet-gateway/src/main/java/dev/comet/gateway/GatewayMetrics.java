@@ -72,6 +72,10 @@ public final class GatewayMetrics {
         counter("comet.handler.errors", "handlers that failed (an error or a limit)", Tags.empty(), c -> c.objects().errors());
         counter("comet.handler.abandoned", "invocations the watchdog stopped past their backstop (worker replaced)",
                 Tags.empty(), c -> c.objects().abandonedWorkers());
+        counter("comet.handler.inline", "gets whose onGet was tried on the node's own thread (objects.inlineInstructions)",
+                Tags.of("outcome", "ran"), c -> c.objects().inlineGets() - c.objects().inlineYields());
+        counter("comet.handler.inline", "gets whose onGet was tried on the node's own thread (objects.inlineInstructions)",
+                Tags.of("outcome", "yielded"), c -> c.objects().inlineYields());
         gauge("comet.objects.cached", "objects loaded in the handler runtime", c -> c.objects().cachedObjects());
         gauge("comet.objects.cached.bytes", "estimated bytes of the loaded objects", c -> c.objects().cachedBytes());
         gauge("comet.objects.memory.bytes", "estimated bytes the node's objects retain (objects.objectMemoryBytes)",

@@ -49,6 +49,10 @@ public final class AsoInstance {
     final List<AsoRequest> requests = new ArrayList<>();
     /** When this object's recent requests were asked for (the last second's), for the per-object rate. */
     final ArrayDeque<Long> recentRequests = new ArrayDeque<>();
+    /** Whether an attempt that may be undone is running, and the log lines and request times it added. */
+    private boolean tentative;
+    private int tentativeLines;
+    private int tentativeRequests;
     HandlerLimits limits;
 
     AsoInstance(byte[] code, Globals env, LuaTable aso, AsoContext context) {
@@ -66,6 +70,48 @@ public final class AsoInstance {
     /** Adds a line to the object's log, dropping the oldest beyond {@link #MAX_LOG_LINES}. */
     void addLog(String line) {
         log.addLast(line);
+        if (tentative) {
+            tentativeLines++; // the oldest are dropped once the attempt is kept: a yield must find them still there
+            return;
+        }
+        trimLog();
+    }
+
+    /** Records that a handler asked for a request now, for the per-object rate. */
+    void requestMade(long now) {
+        recentRequests.addLast(now);
+        if (tentative) {
+            tentativeRequests++;
+        }
+    }
+
+    /**
+     * Starts an attempt that may be undone: the log lines and request times it adds are counted, so that
+     * {@link #endAttempt(boolean)} can take them back when the attempt yields to the pool and runs again there
+     * (LuaAsoRuntime's inline runs). Its state and what it keeps outside {@code aso} are restored by the failed run
+     * itself.
+     */
+    void beginAttempt() {
+        tentative = true;
+        tentativeLines = 0;
+        tentativeRequests = 0;
+    }
+
+    /** Ends the attempt begun by {@link #beginAttempt()}: keeps what it added, or removes it. */
+    void endAttempt(boolean keep) {
+        if (!keep) {
+            for (int i = 0; i < tentativeLines; i++) {
+                log.removeLast();
+            }
+            for (int i = 0; i < tentativeRequests; i++) {
+                recentRequests.removeLast();
+            }
+        }
+        tentative = false;
+        trimLog();
+    }
+
+    private void trimLog() {
         while (log.size() > MAX_LOG_LINES) {
             log.removeFirst();
         }

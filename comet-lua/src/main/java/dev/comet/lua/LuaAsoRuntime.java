@@ -13,7 +13,6 @@ import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectMeta;
 import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
-import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.slf4j.Logger;
@@ -40,7 +39,8 @@ import java.util.function.LongSupplier;
  * a bounded {@link ObjectCache} and reloaded when the node's stored code differs from what the cache holds, when
  * it was dropped (bounds, expiry) or when its worker was replaced. All Lua work is admitted against and charged
  * to the node's {@link InstructionBudget}; new objects are admitted against its {@link ObjectMemoryBudget}; each
- * invocation runs under the pool's watchdog.
+ * invocation runs under the pool's watchdog, except a short get of a loaded object, which may run on the node's
+ * thread within tight bounds ({@link InlineGets}).
  */
 public final class LuaAsoRuntime implements AsoRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LuaAsoRuntime.class);
@@ -53,6 +53,8 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private final ObjectCache cache;
     private final ObjectMemoryBudget memory;
     private final InstructionBudget budget;
+    /** When gets run on the caller's thread; null when every handler runs on the pool. */
+    private final InlineGets inline;
     private long seeds;
     private final LongAdder abandoned = new LongAdder();
     private final LongAdder invocations = new LongAdder();
@@ -89,6 +91,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         this.cache = new ObjectCache(objects.maxCachedObjects(), objects.maxCachedBytes());
         this.memory = new ObjectMemoryBudget(objects.objectMemoryBytes());
         this.budget = new InstructionBudget(objects.instructionsPerSecond(), clock);
+        this.inline = InlineGets.within(limits, objects.inlineInstructions());
         this.nodeIp = nodeIp;
         this.nodeId = nodeId.toHex();
         this.clock = clock;
@@ -102,7 +105,8 @@ public final class LuaAsoRuntime implements AsoRuntime {
         Map<String, Long> hit = new TreeMap<>();
         limitsHit.forEach((limit, count) -> hit.put(limit.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
         return new AsoStats(invocations.sum(), instructions.sum(), allocatedBytes.sum(), refusals.sum(), errors.sum(), hit,
-                abandoned.sum(), cache.size(), cache.bytes(), memory.bytes());
+                abandoned.sum(), cache.size(), cache.bytes(), memory.bytes(), inline == null ? 0 : inline.runs(),
+                inline == null ? 0 : inline.yields());
     }
 
     @Override
@@ -133,22 +137,56 @@ public final class LuaAsoRuntime implements AsoRuntime {
         long seed = ++seeds;
         // what the task ran, loads included; an invocation that never reports (abandoned) is charged its reservation
         AtomicLong ran = new AtomicLong(reservation);
+        long ranHere = 0;
+        if (inline != null && inline.mayTry(call, cache)) {
+            CompletableFuture<AsoOutcome> here = pool.runHereIfIdle(call.key().toHex(), sandbox -> {
+                long before = sandbox.instructionsRun();
+                try {
+                    return runHere(sandbox, call, seed);
+                } finally {
+                    ran.set(sandbox.instructionsRun() - before);
+                }
+            });
+            if (here != null && !(here.isDone() && !here.isCompletedExceptionally() && here.join() == null)) {
+                ran.set(Math.min(reservation, ran.get()));
+                here.whenComplete((outcome, failure) -> complete(call, reservation, ran.get(), outcome, failure, done));
+                return;
+            }
+            ranHere = here == null ? 0 : ran.get(); // it yielded, rolled back: the pool runs it again
+        }
+        long alreadyRan = ranHere;
         pool.submit(call.key().toHex(), backstopMillis(), sandbox -> {
             long before = sandbox.instructionsRun();
             try {
-                return run(sandbox, call, seed);
+                return run(sandbox, call, seed, limits);
             } finally {
                 // at most the reservation: a library call charged far past the limit (table.unpack of 1e9 values)
                 // was refused before it did that work, and charged in full it would use up the node's budget for
                 // the rest of the second, refusing every other object's invocations with 312
-                ran.set(Math.min(reservation, sandbox.instructionsRun() - before));
+                ran.set(Math.min(reservation, alreadyRan + sandbox.instructionsRun() - before));
             }
-        }).whenComplete((outcome, failure) -> {
-            budget.complete(reservation, ran.get());
-            instructions.add(ran.get());
-            AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(failureOf(call, failure), 0);
-            nodeThread.execute(() -> done.accept(result));
-        });
+        }).whenComplete((outcome, failure) -> complete(call, reservation, ran.get(), outcome, failure, done));
+    }
+
+    /** Gives back the unused part of a call's reservation and hands its outcome to the node's thread. */
+    private void complete(AsoCall call, long reservation, long ran, AsoOutcome outcome, Throwable failure,
+                          Consumer<AsoOutcome> done) {
+        budget.complete(reservation, ran);
+        instructions.add(ran);
+        AsoOutcome result = failure == null ? outcome : AsoOutcome.failed(failureOf(call, failure), 0);
+        nodeThread.execute(() -> done.accept(result));
+    }
+
+    /**
+     * The inline attempt of a get ({@link InlineGets}), on the caller's thread with the sandbox borrowed: null, having
+     * changed nothing, when the object is not loaded on this sandbox or the run crossed the inline bounds.
+     */
+    private AsoOutcome runHere(Sandbox sandbox, AsoCall call, long seed) {
+        ObjectCache.Entry cached = cache.get(call.key(), sandbox, clock.getAsLong());
+        if (cached == null || cached.runsLong || !Arrays.equals(cached.code, call.code())) {
+            return null; // loading takes milliseconds: the pool does it
+        }
+        return run(sandbox, call, seed, inline.bounds());
     }
 
     /** Metered Lua runs one call may make: its handler, a load when the object is not loaded, the incoming object. */
@@ -223,7 +261,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
         });
     }
 
-    private AsoOutcome run(Sandbox sandbox, AsoCall call, long seed) {
+    /**
+     * Runs {@code call} on {@code sandbox} with the handler under {@code handlerLimits}: the node's limits, or the
+     * inline bounds, and then null when the run crossed them (rolled back, nothing counted).
+     */
+    private AsoOutcome run(Sandbox sandbox, AsoCall call, long seed, HandlerLimits handlerLimits) {
         long now = clock.getAsLong();
         if (!memory.count(call.key(), ObjectFootprint.of(call.code().length, call.state() == null ? 0 : call.state().length),
                 call.expiresAtMillis(), now, call.fresh())) {
@@ -244,7 +286,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
                 changed = ValueUpdates.apply(instance, call.update(), limits);
             }
             args = changed != null && changed.applied().clause() >= 0 && call.update().program() != null
-                    ? new LuaValue[] {callerTable(call), ValueUpdates.argument(call.update(), changed)}
+                    ? new LuaValue[] {HandlerArguments.caller(call), ValueUpdates.argument(call.update(), changed)}
                     : arguments(sandbox, call);
         } catch (LoadLimitException e) {
             // a load that hit a limit is that limit's error, counted like one hit by a handler
@@ -267,7 +309,20 @@ public final class LuaAsoRuntime implements AsoRuntime {
         instance.neighbors = call.neighbors();
         instance.here = call.here();
         instance.mayRequest = call.mayRequest();
-        InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, limits);
+        boolean attempt = handlerLimits != limits;
+        if (attempt) {
+            instance.beginAttempt();
+        }
+        InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, handlerLimits);
+        if (attempt) {
+            boolean yielding = inline.crossedBounds(r);
+            instance.endAttempt(!yielding);
+            inline.countRun(yielding);
+            if (yielding) {
+                entry.runsLong = true;
+                return null;
+            }
+        }
         count(instance, r);
         measure(call, entry, now);
         if (!r.ok()) {
@@ -378,50 +433,10 @@ public final class LuaAsoRuntime implements AsoRuntime {
         return sandbox.load(new String(code, StandardCharsets.UTF_8), "object", state, context, limits);
     }
 
-    /** The caller table's field names, made once: every invocation builds one. */
-    private static final LuaString IP = LuaString.valueOf("ip");
-    private static final LuaString PORT = LuaString.valueOf("port");
-    private static final LuaString ID = LuaString.valueOf("id");
-    private static final LuaString REPLICA = LuaString.valueOf("replica");
-    private static final LuaString ASO = LuaString.valueOf("aso");
-    private static final LuaString COORDINATES = LuaString.valueOf("coordinates");
-
-    /**
-     * The first argument of most handlers: who asked (ip, port, id, replica, the object that sent it, and its network
-     * coordinates when they are known).
-     */
-    private static LuaTable callerTable(AsoCall call) {
-        LuaTable caller = new LuaTable();
-        AsoCall.Caller c = call.caller();
-        if (c != null) {
-            caller.rawset(IP, LuaValue.valueOf(c.ip()));
-            caller.rawset(PORT, LuaValue.valueOf(c.port()));
-            caller.rawset(ID, LuaValue.valueOf(c.id() == null ? "" : c.id().toHex()));
-            caller.rawset(REPLICA, LuaValue.valueOf(c.replica()));
-            if (c.aso() != null) {
-                caller.rawset(ASO, LuaValue.valueOf(c.aso().toHex()));
-            }
-            if (c.coordinates() != null) {
-                caller.rawset(COORDINATES, CoordinateTables.of(c.coordinates()));
-            }
-        }
-        return caller;
-    }
-
     private LuaValue[] arguments(Sandbox sandbox, AsoCall call) {
-        LuaTable caller = callerTable(call);
+        LuaTable caller = HandlerArguments.caller(call);
         if (call.answer() != null) {
-            AsoCall.Answer a = call.answer();
-            // no node: a get from the replicas that found none holding the object
-            LuaValue from = LuaValue.NIL;
-            if (a.from() != null) {
-                LuaTable node = new LuaTable();
-                node.set("ip", a.from().address().getAddress().getHostAddress());
-                node.set("port", a.from().address().getPort());
-                node.set("id", a.from().id().toHex());
-                from = node;
-            }
-            return new LuaValue[] {from, fromBencodable(a.value(), 0), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error().toString())};
+            return HandlerArguments.ofAnswer(call.answer());
         }
         switch (call.handler()) {
             case "onGet": {
@@ -442,31 +457,5 @@ public final class LuaAsoRuntime implements AsoRuntime {
             default:
                 return new LuaValue[] {caller};
         }
-    }
-
-    /** A bencoded answer as a Lua value: strings, integers, array tables for lists, tables for dictionaries. */
-    @SuppressWarnings("unchecked")
-    static LuaValue fromBencodable(Object v, int depth) {
-        if (v == null || depth > 16) {
-            return LuaValue.NIL;
-        }
-        if (v instanceof byte[] b) {
-            return LuaValue.valueOf(b);
-        }
-        if (v instanceof Long l) {
-            return LuaValue.valueOf(l);
-        }
-        LuaTable t = new LuaTable();
-        if (v instanceof List<?> list) {
-            int i = 1;
-            for (Object item : list) {
-                t.set(i++, fromBencodable(item, depth + 1));
-            }
-        } else if (v instanceof Map<?, ?> map) {
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
-                t.set(LuaValue.valueOf(e.getKey().getBytes(StandardCharsets.ISO_8859_1)), fromBencodable(e.getValue(), depth + 1));
-            }
-        }
-        return t;
     }
 }

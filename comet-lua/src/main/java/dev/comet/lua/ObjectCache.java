@@ -25,6 +25,8 @@ final class ObjectCache {
         final AsoInstance instance;
         long bytes;
         long expiresAtMillis;
+        /** Whether a get of it ran past the inline bounds: its gets then go to the pool while it stays loaded. */
+        volatile boolean runsLong;
 
         Entry(Sandbox sandbox, byte[] code, AsoInstance instance, long bytes, long expiresAtMillis) {
             this.sandbox = sandbox;
@@ -61,6 +63,12 @@ final class ObjectCache {
             return null;
         }
         return e;
+    }
+
+    /** Whether {@code key} is held loaded from {@code code} and its gets have kept within the inline bounds. */
+    synchronized boolean runsShort(NodeId key, byte[] code) {
+        Entry e = entries.get(key);
+        return e != null && !e.runsLong && java.util.Arrays.equals(e.code, code);
     }
 
     /** Whether {@code key} is held loaded from {@code code} (for estimates only: it may turn out unusable). */

@@ -116,7 +116,7 @@ final class ObjectRequests {
                     + " requests in one second from this object");
         }
         for (int i = 0; i < n; i++) {
-            instance.recentRequests.addLast(now);
+            instance.requestMade(now);
         }
     }
 

@@ -32,7 +32,8 @@ public final class Sandbox {
 
     private final ObjectEnvironment environments;
     private final InvocationRunner runner;
-    private final Thread owner = Thread.currentThread();
+    /** The one thread that may use it: its maker, until a pool hands it to another ({@link #handTo}). */
+    private volatile Thread owner = Thread.currentThread();
 
     public Sandbox() {
         MeteringDebugLib metering = new MeteringDebugLib();
@@ -48,6 +49,14 @@ public final class Sandbox {
      */
     void abandon() {
         runner.abandon();
+    }
+
+    /**
+     * Makes {@code thread} the one that may use this sandbox from now on. Only for a pool that lends a worker's
+     * sandbox to another thread while the worker waits (SandboxPool's {@code running} lock orders the two).
+     */
+    void handTo(Thread thread) {
+        owner = thread;
     }
 
     /** Whether this sandbox's worker was replaced: objects loaded on it must be loaded again elsewhere. */
@@ -177,9 +186,9 @@ public final class Sandbox {
         }
     }
 
-    private void checkThread() {
+    void checkThread() {
         if (Thread.currentThread() != owner) {
-            throw new IllegalStateException("a sandbox is used by the thread that created it only");
+            throw new IllegalStateException("a sandbox is used by the thread it was handed to only");
         }
     }
 }

@@ -21,6 +21,16 @@ public interface SandboxExecutor {
     }
 
     /**
+     * Runs {@code task} at once on the calling thread if the sandbox {@code key} is pinned to is idle (nothing queued
+     * or running for it), and returns its completed future; returns null, running nothing, when it is busy or this
+     * executor never lends its sandboxes (the default). The caller's thread is not watched: the task must bound
+     * itself.
+     */
+    default <T> CompletableFuture<T> runHereIfIdle(String key, Function<Sandbox, T> task) {
+        return null;
+    }
+
+    /**
      * One sandbox, created on and used only from the first thread that submits: tasks run at once, on that thread.
      * For the single-threaded simulator.
      */

@@ -11,13 +11,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * A bounded pool of worker threads, each with its own {@link Sandbox} (DESIGN.md §2.2): handler invocations never
- * run on a node's event thread. An object is pinned to one worker slot by its key, so invocations of one object run
+ * A bounded pool of worker threads, each with its own {@link Sandbox} (DESIGN.md §2.2): handler invocations run
+ * beside a node's event thread, not on it (but for the short gets a caller may run on an idle slot's sandbox,
+ * below). An object is pinned to one worker slot by its key, so invocations of one object run
  * one at a time in arrival order while different objects run in parallel. Each slot's queue is bounded; a full
  * queue refuses new work with an error instead of growing.
  *
@@ -28,6 +31,10 @@ import java.util.function.Function;
  * queue; an overrunning thread is interrupted, its sandbox's running meter cancelled, and it is abandoned (a
  * daemon, counted in {@link #abandonedThreads()}). Objects loaded on a replaced sandbox must be reloaded: callers
  * tell by {@link Sandbox} identity.
+ *
+ * <p>A caller may also borrow an idle slot's sandbox and run a short task on its own thread ({@link #runHereIfIdle}):
+ * a slot with nothing queued or running, claimed through its count of outstanding tasks, so the slot's order holds.
+ * The worker takes its next task only once the borrower is done (each worker's {@code running} lock).
  */
 public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     /** Backstop of a task submitted without one (reports, cache upkeep): none of them runs Lua for long. */
@@ -36,6 +43,8 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     private static final long WATCHDOG_TICK_MILLIS = 10;
 
     private final AtomicReferenceArray<Worker> workers;
+    /** Per slot, tasks queued or running (a borrower's run counts as one): a slot at 0 is idle and may be borrowed. */
+    private final AtomicIntegerArray outstanding;
     private final ScheduledExecutorService watchdog;
     private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
     private final LongAdder abandonedCount = new LongAdder();
@@ -48,6 +57,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
             throw new CometException(ErrorCode.BAD_INPUT, "a sandbox pool needs at least one thread and a queue of one");
         }
         workers = new AtomicReferenceArray<>(threads);
+        outstanding = new AtomicIntegerArray(threads);
         for (int i = 0; i < threads; i++) {
             Worker w = new Worker(i, new ArrayBlockingQueue<>(queueCapacity), 0);
             workers.set(i, w);
@@ -103,11 +113,57 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         int index = workerOf(key);
         Worker worker = workers.get(index);
         // the queue belongs to the slot: a replacement worker takes over the same one
+        outstanding.incrementAndGet(index);
         if (!worker.queue.offer(new Task<>(task, result, backstopMillis))) {
+            outstanding.decrementAndGet(index);
             result.completeExceptionally(new CometException(ErrorCode.SERVER,
                     "too many handler invocations waiting on worker " + index + "; try again later"));
         }
         return result;
+    }
+
+    /**
+     * Runs {@code task} at once on the calling thread, with the sandbox of the worker {@code key} is pinned to, if
+     * that slot has nothing queued or running; otherwise runs nothing and returns null. The watchdog does not watch
+     * a borrowed run (the caller's thread is not the pool's to interrupt or replace): the task must bound itself, as
+     * an invocation under a meter does. An Error that escapes it fails the returned future and retires the sandbox:
+     * the slot's next task gets a fresh one.
+     */
+    @Override
+    public <T> CompletableFuture<T> runHereIfIdle(String key, Function<Sandbox, T> task) {
+        int index = workerOf(key);
+        if (closed || !outstanding.compareAndSet(index, 0, 1)) {
+            return null;
+        }
+        try {
+            Worker worker = workers.get(index);
+            if (worker.isRetired() || !worker.running.tryLock()) {
+                return null; // being replaced, or its last task not quite finished: not worth waiting for
+            }
+            try {
+                Sandbox sandbox;
+                try {
+                    sandbox = worker.usableSandbox();
+                } catch (Throwable e) {
+                    return null; // no memory for a fresh sandbox: the worker's next task tries again
+                }
+                if (sandbox == null) {
+                    return null; // the worker has not made its first one yet
+                }
+                CompletableFuture<T> result = new CompletableFuture<>();
+                sandbox.handTo(Thread.currentThread()); // the worker takes it back before its next task
+                Task<T> borrowed = new Task<>(task, result, 0);
+                if (borrowed.run(sandbox) != null) {
+                    sandbox.abandon(); // not trusted with the next task: the next run makes a fresh one
+                }
+                borrowed.deliver();
+                return result;
+            } finally {
+                worker.running.unlock();
+            }
+        } finally {
+            outstanding.decrementAndGet(index);
+        }
     }
 
     @Override
@@ -160,6 +216,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
                 continue;
             }
             abandonedCount.increment();
+            outstanding.decrementAndGet(w.index); // its thread never counts its task as done: it is retired
             abandoned.add(w.thread);
             overrun.fail(new InvocationAbandoned(overrun.backstopMillis));
             w.thread.interrupt();
@@ -204,6 +261,9 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         final CompletableFuture<T> result;
         final long backstopMillis;
         long deadlineNanos;
+        /** What the run gave: its value, or what it threw. */
+        private T value;
+        private Throwable thrown;
 
         Task(Function<Sandbox, T> function, CompletableFuture<T> result, long backstopMillis) {
             this.function = function;
@@ -211,19 +271,32 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
             this.backstopMillis = backstopMillis;
         }
 
-        /** Runs on {@code sandbox}; returns the Error that must retire the worker, or null. */
+        /**
+         * Runs on {@code sandbox} and keeps what it gave, for {@link #deliver()} once the slot is free again (so
+         * whoever gets the result may borrow the slot at once); returns the Error that must retire the sandbox, or
+         * null.
+         */
         Throwable run(Sandbox sandbox) {
             try {
-                result.complete(function.apply(sandbox));
+                value = function.apply(sandbox);
                 return null;
             } catch (RuntimeException | LimitExceeded e) {
-                result.completeExceptionally(e);
+                thrown = e;
                 return null;
             } catch (Throwable e) {
                 // an OutOfMemoryError or StackOverflowError outside the sandbox's own nets (or anything stranger):
                 // answer with the error, and do not trust this sandbox with the next task
-                fail(failure(e));
+                thrown = failure(e);
                 return e;
+            }
+        }
+
+        /** Completes the future with what {@link #run} kept (nothing, if the watchdog answered it first). */
+        void deliver() {
+            if (thrown != null) {
+                result.completeExceptionally(thrown);
+            } else {
+                result.complete(value);
             }
         }
 
@@ -251,6 +324,8 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         final BlockingQueue<Task<?>> queue;
         final Thread thread;
         volatile Sandbox sandbox;
+        /** Held while a task runs on this worker's sandbox, by the worker or by a borrower ({@link #runHereIfIdle}). */
+        final ReentrantLock running = new ReentrantLock();
         /** The task running now (guarded by this), and whether this worker was retired. */
         private Task<?> current;
         private boolean retired;
@@ -267,6 +342,19 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
 
         synchronized boolean isRetired() {
             return retired;
+        }
+
+        /**
+         * The sandbox to run the next task on, made afresh if a borrower's run retired it; null before the worker made
+         * its first one. Called with {@link #running} held.
+         */
+        Sandbox usableSandbox() {
+            Sandbox s = sandbox;
+            if (s != null && s.abandoned() && !isRetired()) {
+                s = new Sandbox();
+                sandbox = s;
+            }
+            return s;
         }
 
         /** The running task if it is past its deadline: this worker is then retired (under the same lock). */
@@ -290,7 +378,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
 
         private void loop() {
             try {
-                sandbox = new Sandbox(); // created on, and so owned by, this thread
+                sandbox = new Sandbox(); // created on this thread; lent to borrowers under the running lock
             } catch (Throwable e) {
                 // cannot happen short of a broken JVM; leave the slot to a successor rather than to nobody
                 synchronized (this) {
@@ -306,20 +394,38 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
                 } catch (InterruptedException e) {
                     return;
                 }
-                synchronized (this) {
-                    task.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(task.backstopMillis);
-                    current = task;
+                Throwable fatal;
+                running.lock(); // a borrower may be running on this sandbox: the task waits for it
+                try {
+                    synchronized (this) {
+                        task.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(task.backstopMillis);
+                        current = task;
+                    }
+                    Sandbox sb;
+                    try {
+                        sb = usableSandbox();
+                    } catch (Throwable e) {
+                        sb = null; // no memory for a fresh sandbox: this task fails, and a successor tries again
+                        task.thrown = failure(e);
+                    }
+                    if (sb != null) {
+                        sb.handTo(thread); // back from a borrower, if one used it
+                    }
+                    fatal = sb == null ? new IllegalStateException("no sandbox") : task.run(sb);
+                } finally {
+                    running.unlock();
                 }
-                Throwable fatal = task.run(sandbox);
                 synchronized (this) {
                     if (retired) {
-                        return; // the watchdog answered this task and gave the slot to a successor
+                        return; // the watchdog answered this task, counted it done and gave the slot to a successor
                     }
                     current = null;
                     if (fatal != null) {
                         retired = true;
                     }
                 }
+                outstanding.decrementAndGet(index);
+                task.deliver();
                 if (fatal != null) {
                     sandbox.abandon();
                     replaceOrLeaveToWatchdog();

@@ -1,0 +1,86 @@
+package dev.comet.lua;
+
+import dev.comet.aso.AsoCall;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** The Lua values a handler is called with, made from what the node's {@link AsoCall} carries. */
+final class HandlerArguments {
+    /** The caller table's field names, made once: every invocation builds one. */
+    private static final LuaString IP = LuaString.valueOf("ip");
+    private static final LuaString PORT = LuaString.valueOf("port");
+    private static final LuaString ID = LuaString.valueOf("id");
+    private static final LuaString REPLICA = LuaString.valueOf("replica");
+    private static final LuaString ASO = LuaString.valueOf("aso");
+    private static final LuaString COORDINATES = LuaString.valueOf("coordinates");
+
+    private HandlerArguments() {
+    }
+
+    /**
+     * The first argument of most handlers: who asked (ip, port, id, replica, the object that sent it, and its network
+     * coordinates when they are known).
+     */
+    static LuaTable caller(AsoCall call) {
+        LuaTable caller = new LuaTable();
+        AsoCall.Caller c = call.caller();
+        if (c != null) {
+            caller.rawset(IP, LuaValue.valueOf(c.ip()));
+            caller.rawset(PORT, LuaValue.valueOf(c.port()));
+            caller.rawset(ID, LuaValue.valueOf(c.id() == null ? "" : c.id().toHex()));
+            caller.rawset(REPLICA, LuaValue.valueOf(c.replica()));
+            if (c.aso() != null) {
+                caller.rawset(ASO, LuaValue.valueOf(c.aso().toHex()));
+            }
+            if (c.coordinates() != null) {
+                caller.rawset(COORDINATES, CoordinateTables.of(c.coordinates()));
+            }
+        }
+        return caller;
+    }
+
+    /** The arguments of a call that delivers an answer to the object's own {@code comet.get}: from, value, error. */
+    static LuaValue[] ofAnswer(AsoCall.Answer a) {
+        // no node: a get from the replicas that found none holding the object
+        LuaValue from = LuaValue.NIL;
+        if (a.from() != null) {
+            LuaTable node = new LuaTable();
+            node.set("ip", a.from().address().getAddress().getHostAddress());
+            node.set("port", a.from().address().getPort());
+            node.set("id", a.from().id().toHex());
+            from = node;
+        }
+        return new LuaValue[] {from, fromBencodable(a.value(), 0), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error().toString())};
+    }
+
+    /** A bencoded answer as a Lua value: strings, integers, array tables for lists, tables for dictionaries. */
+    @SuppressWarnings("unchecked")
+    static LuaValue fromBencodable(Object v, int depth) {
+        if (v == null || depth > 16) {
+            return LuaValue.NIL;
+        }
+        if (v instanceof byte[] b) {
+            return LuaValue.valueOf(b);
+        }
+        if (v instanceof Long l) {
+            return LuaValue.valueOf(l);
+        }
+        LuaTable t = new LuaTable();
+        if (v instanceof List<?> list) {
+            int i = 1;
+            for (Object item : list) {
+                t.set(i++, fromBencodable(item, depth + 1));
+            }
+        } else if (v instanceof Map<?, ?> map) {
+            for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
+                t.set(LuaValue.valueOf(e.getKey().getBytes(StandardCharsets.ISO_8859_1)), fromBencodable(e.getValue(), depth + 1));
+            }
+        }
+        return t;
+    }
+}

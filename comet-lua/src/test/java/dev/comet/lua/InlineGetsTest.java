@@ -1,0 +1,110 @@
+package dev.comet.lua;
+
+import dev.comet.aso.AsoCall;
+import dev.comet.aso.AsoOutcome;
+import dev.comet.aso.AsoRequest;
+import dev.comet.aso.AsoStats;
+import dev.comet.aso.HandlerLimits;
+import dev.comet.aso.ObjectConfig;
+import dev.comet.aso.ObjectReport;
+import dev.comet.id.NodeId;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Gets of a loaded object run on the caller's thread while they keep within the inline bounds, with the answers
+ * and state they would have on the pool; one that crosses them leaves no trace of its attempt and runs again on
+ * the pool, where its object's gets then stay.
+ */
+class InlineGetsTest {
+    /** Counts its gets, logs each, then loops {@code spin} times: past the inline bounds when large. */
+    private static String code(int spin) {
+        return "aso.n = 0 "
+                + "function onGet(caller, args) self.n = self.n + 1 comet.log('get ' .. self.n) "
+                + "if args.ask then comet.get(self, 'replicas', 'onAnswer') end "
+                + "for i = 1, " + spin + " do end return self.n end "
+                + "function onAnswer() end";
+    }
+
+    private static final String SHORT = code(0);
+    /** About 4 instructions a turn: far past 10,000, far within the limit of 1,000,000. */
+    private static final String SLOW = code(50_000);
+    private final SandboxPool pool = new SandboxPool(1, 100);
+    private final NodeId key = NodeId.ofKey("inline");
+
+    @AfterEach
+    void close() {
+        pool.close();
+    }
+
+    private LuaAsoRuntime runtime(long inlineInstructions) {
+        // one get from the replicas a second per object: a rolled-back attempt must not use up the pool run's allowance
+        HandlerLimits limits = HandlerLimits.defaults().toBuilder().wallMillis(10_000)
+                .requestsPerSecond(AsoRequest.GetFromReplicas.COUNT).build();
+        return new LuaAsoRuntime(pool, Runnable::run, ObjectConfig.defaults().toBuilder().limits(limits)
+                .inlineInstructions(inlineInstructions).build(), "127.0.0.1", NodeId.ofKey("node"), () -> 1_000L);
+    }
+
+    private static AsoOutcome invoke(LuaAsoRuntime runtime, String code, NodeId key, byte[] state, String handler,
+                                     Map<String, byte[]> args) throws Exception {
+        CompletableFuture<AsoOutcome> done = new CompletableFuture<>();
+        runtime.invoke(new AsoCall(key, code.getBytes(StandardCharsets.UTF_8), state, state == null, handler,
+                new AsoCall.Caller("127.0.0.1", 1, null, false, null), args, null, null, List.of(), true), done::complete);
+        return done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void shortGetsRunInlineWithTheAnswersAndStateThePoolGives() throws Exception {
+        for (long inline : new long[] {10_000, 0}) {
+            LuaAsoRuntime runtime = runtime(inline);
+            NodeId k = NodeId.ofKey("short-" + inline);
+            AsoOutcome put = invoke(runtime, SHORT, k, null, "onPut", Map.of());
+            byte[] state = put.state();
+            for (long n = 1; n <= 3; n++) {
+                AsoOutcome get = invoke(runtime, SHORT, k, state, "onGet", Map.of());
+                assertThat(get.ok()).isTrue();
+                assertThat(get.answer()).isEqualTo(n);
+                state = get.state();
+            }
+            AsoStats stats = runtime.stats();
+            assertThat(stats.invocations()).as("the gets: a put without onPut runs nothing").isEqualTo(3);
+            assertThat(stats.inlineGets()).as("inline %d", inline).isEqualTo(inline > 0 ? 3 : 0);
+            assertThat(stats.inlineYields()).isZero();
+        }
+    }
+
+    @Test
+    void aGetPastTheBoundsLeavesNoTraceOfItsAttemptAndItsObjectStaysOnThePool() throws Exception {
+        LuaAsoRuntime runtime = runtime(10_000);
+        AsoOutcome put = invoke(runtime, SLOW, key, null, "onPut", Map.of());
+        AsoOutcome first = invoke(runtime, SLOW, key, put.state(), "onGet", Map.of("ask", new byte[] {'1'}));
+        assertThat(first.ok()).as("%s", first.error()).isTrue();
+        assertThat(first.answer()).as("the attempt's increment was rolled back").isEqualTo(1L);
+        assertThat(first.requests()).hasSize(1);
+        AsoStats stats = runtime.stats();
+        assertThat(stats.inlineGets()).isEqualTo(1);
+        assertThat(stats.inlineYields()).isEqualTo(1);
+        assertThat(stats.invocations()).as("one get: a put without onPut runs nothing").isEqualTo(1);
+        assertThat(stats.errors()).isZero();
+        assertThat(stats.limitsHit().values()).containsOnly(0L);
+
+        AsoOutcome second = invoke(runtime, SLOW, key, first.state(), "onGet", Map.of());
+        assertThat(second.answer()).isEqualTo(2L);
+        assertThat(runtime.stats().inlineGets()).as("the slow object's gets stay on the pool").isEqualTo(1);
+
+        ObjectReport report = runtime.report(key).get(30, TimeUnit.SECONDS).orElseThrow();
+        assertThat(report.log()).as("one line per get, none from the attempt").hasSize(2);
+        assertThat(report.log().get(0)).contains("get 1");
+        assertThat(report.log().get(1)).contains("get 2");
+        assertThat(report.invocations()).isEqualTo(2);
+        assertThat(report.errors()).isZero();
+    }
+}
