@@ -155,6 +155,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
             ranHere = here == null ? 0 : ran.get(); // it yielded, rolled back: the pool runs it again
         }
         long alreadyRan = ranHere;
+        ran.set(reservation); // until the pool run reports: one the watchdog abandons is charged its reservation
         pool.submit(call.key().toHex(), backstopMillis(), sandbox -> {
             long before = sandbox.instructionsRun();
             try {
@@ -310,18 +311,23 @@ public final class LuaAsoRuntime implements AsoRuntime {
         instance.here = call.here();
         instance.mayRequest = call.mayRequest();
         boolean attempt = handlerLimits != limits;
+        InvocationResult r;
         if (attempt) {
+            boolean yielding = false;
             instance.beginAttempt();
-        }
-        InvocationResult r = sandbox.invoke(instance, call.handler(), args, seed, handlerLimits);
-        if (attempt) {
-            boolean yielding = inline.crossedBounds(r);
-            instance.endAttempt(!yielding);
+            try {
+                r = sandbox.invoke(instance, call.handler(), args, seed, handlerLimits);
+                yielding = inline.crossedBounds(r);
+            } finally {
+                instance.endAttempt(!yielding);
+            }
             inline.countRun(yielding);
             if (yielding) {
-                entry.runsLong = true;
+                inline.yielded(entry, r);
                 return null;
             }
+        } else {
+            r = sandbox.invoke(instance, call.handler(), args, seed, handlerLimits);
         }
         count(instance, r);
         measure(call, entry, now);

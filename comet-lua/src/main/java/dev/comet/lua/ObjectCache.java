@@ -27,6 +27,8 @@ final class ObjectCache {
         long expiresAtMillis;
         /** Whether a get of it ran past the inline bounds: its gets then go to the pool while it stays loaded. */
         volatile boolean runsLong;
+        /** Gets of it that ran past the inline time bound (on its sandbox's current user's thread only). */
+        int timeYields;
 
         Entry(Sandbox sandbox, byte[] code, AsoInstance instance, long bytes, long expiresAtMillis) {
             this.sandbox = sandbox;

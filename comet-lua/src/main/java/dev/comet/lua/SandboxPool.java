@@ -43,7 +43,10 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     private static final long WATCHDOG_TICK_MILLIS = 10;
 
     private final AtomicReferenceArray<Worker> workers;
-    /** Per slot, tasks queued or running (a borrower's run counts as one): a slot at 0 is idle and may be borrowed. */
+    /**
+     * Per slot, tasks queued, running or not yet delivered (a borrower's run counts as one): a slot at 0 is idle and
+     * may be borrowed.
+     */
     private final AtomicIntegerArray outstanding;
     private final ScheduledExecutorService watchdog;
     private final List<Thread> abandoned = new CopyOnWriteArrayList<>();
@@ -138,7 +141,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         try {
             Worker worker = workers.get(index);
             if (worker.isRetired() || !worker.running.tryLock()) {
-                return null; // being replaced, or its last task not quite finished: not worth waiting for
+                return null; // being replaced (the lock is free whenever the count is 0: this is a guard)
             }
             try {
                 Sandbox sandbox;
@@ -153,8 +156,10 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
                 CompletableFuture<T> result = new CompletableFuture<>();
                 sandbox.handTo(Thread.currentThread()); // the worker takes it back before its next task
                 Task<T> borrowed = new Task<>(task, result, 0);
-                if (borrowed.run(sandbox) != null) {
+                Throwable fatal = borrowed.run(sandbox);
+                if (fatal != null) {
                     sandbox.abandon(); // not trusted with the next task: the next run makes a fresh one
+                    borrowed.thrown = failure(fatal, "its sandbox was replaced");
                 }
                 borrowed.deliver();
                 return result;
@@ -164,6 +169,11 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         } finally {
             outstanding.decrementAndGet(index);
         }
+    }
+
+    /** Whether {@code key}'s slot has nothing queued, running or undelivered now (for tests). */
+    boolean idle(String key) {
+        return outstanding.get(workerOf(key)) == 0;
     }
 
     @Override
@@ -272,9 +282,8 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         }
 
         /**
-         * Runs on {@code sandbox} and keeps what it gave, for {@link #deliver()} once the slot is free again (so
-         * whoever gets the result may borrow the slot at once); returns the Error that must retire the sandbox, or
-         * null.
+         * Runs on {@code sandbox} and keeps what it gave, for {@link #deliver()} once the sandbox is free again;
+         * returns the Error that must retire the sandbox, or null.
          */
         Throwable run(Sandbox sandbox) {
             try {
@@ -307,13 +316,18 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
 
     /** What a requester is told of an Error that escaped a task. */
     static CometException failure(Throwable e) {
+        return failure(e, "the worker was replaced");
+    }
+
+    /** The same, saying what became of the sandbox ({@code after}). */
+    static CometException failure(Throwable e, String after) {
         if (e instanceof OutOfMemoryError) {
             return new CometException(ErrorCode.MEMORY_LIMIT,
-                    Limit.MEMORY.message() + ": the JVM ran out of heap; the worker was replaced", e);
+                    Limit.MEMORY.message() + ": the JVM ran out of heap; " + after, e);
         }
         if (e instanceof StackOverflowError) {
             return new CometException(ErrorCode.CALL_DEPTH_LIMIT,
-                    Limit.CALL_DEPTH.message() + ": the Java stack ran out; the worker was replaced", e);
+                    Limit.CALL_DEPTH.message() + ": the Java stack ran out; " + after, e);
         }
         return new CometException(ErrorCode.INTERNAL, "a handler invocation failed: " + e.getClass().getName(), e);
     }
@@ -424,8 +438,10 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
                         retired = true;
                     }
                 }
-                outstanding.decrementAndGet(index);
+                // delivered before the slot counts as free: whoever gets the result (the node's thread, through its
+                // queue) gets it before the outcome of any run that borrows the slot next
                 task.deliver();
+                outstanding.decrementAndGet(index);
                 if (fatal != null) {
                     sandbox.abandon();
                     replaceOrLeaveToWatchdog();

@@ -8,6 +8,7 @@ import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,8 +54,11 @@ class InlineGetsTest {
                 .inlineInstructions(inlineInstructions).build(), "127.0.0.1", NodeId.ofKey("node"), () -> 1_000L);
     }
 
-    private static AsoOutcome invoke(LuaAsoRuntime runtime, String code, NodeId key, byte[] state, String handler,
-                                     Map<String, byte[]> args) throws Exception {
+    private AsoOutcome invoke(LuaAsoRuntime runtime, String code, NodeId key, byte[] state, String handler,
+                              Map<String, byte[]> args) throws Exception {
+        // the previous call's outcome is delivered a moment before its worker counts the slot free: wait for that,
+        // as a node's next get usually does
+        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> pool.idle(key.toHex()));
         CompletableFuture<AsoOutcome> done = new CompletableFuture<>();
         runtime.invoke(new AsoCall(key, code.getBytes(StandardCharsets.UTF_8), state, state == null, handler,
                 new AsoCall.Caller("127.0.0.1", 1, null, false, null), args, null, null, List.of(), true), done::complete);
@@ -68,22 +72,24 @@ class InlineGetsTest {
             NodeId k = NodeId.ofKey("short-" + inline);
             AsoOutcome put = invoke(runtime, SHORT, k, null, "onPut", Map.of());
             byte[] state = put.state();
-            for (long n = 1; n <= 3; n++) {
+            for (long n = 1; n <= 10; n++) {
                 AsoOutcome get = invoke(runtime, SHORT, k, state, "onGet", Map.of());
                 assertThat(get.ok()).isTrue();
                 assertThat(get.answer()).isEqualTo(n);
                 state = get.state();
             }
             AsoStats stats = runtime.stats();
-            assertThat(stats.invocations()).as("the gets: a put without onPut runs nothing").isEqualTo(3);
-            assertThat(stats.inlineGets()).as("inline %d", inline).isEqualTo(inline > 0 ? 3 : 0);
-            assertThat(stats.inlineYields()).isZero();
+            assertThat(stats.invocations()).as("the gets: a put without onPut runs nothing").isEqualTo(10);
+            assertThat(stats.inlineGets()).as("inline %d", inline).isEqualTo(inline > 0 ? 10 : 0);
+            // a collection or the scheduler may hold a run past the 1 ms bound now and then, never most of them
+            assertThat(stats.inlineYields()).isLessThanOrEqualTo(stats.inlineGets() / 2);
         }
     }
 
     @Test
     void aGetPastTheBoundsLeavesNoTraceOfItsAttemptAndItsObjectStaysOnThePool() throws Exception {
-        LuaAsoRuntime runtime = runtime(10_000);
+        // a bound of 100 instructions: crossed long before a cold JVM's millisecond, so the instruction bound is hit
+        LuaAsoRuntime runtime = runtime(100);
         AsoOutcome put = invoke(runtime, SLOW, key, null, "onPut", Map.of());
         AsoOutcome first = invoke(runtime, SLOW, key, put.state(), "onGet", Map.of("ask", new byte[] {'1'}));
         assertThat(first.ok()).as("%s", first.error()).isTrue();
@@ -106,5 +112,30 @@ class InlineGetsTest {
         assertThat(report.log().get(1)).contains("get 2");
         assertThat(report.invocations()).isEqualTo(2);
         assertThat(report.errors()).isZero();
+    }
+
+    /** Past the instructions or the allocation once, an object's gets stay on the pool; past the time, a few times. */
+    @Test
+    void onlyARunThatKeepsCrossingTheTimeBoundSendsItsObjectToThePool() {
+        InlineGets gets = InlineGets.within(HandlerLimits.defaults(), 10_000);
+        ObjectCache.Entry slow = new ObjectCache.Entry(null, new byte[0], null, 0, Long.MAX_VALUE);
+        for (int i = 1; i < InlineGets.TIME_YIELDS_TO_STAY_ON_THE_POOL; i++) {
+            gets.yielded(slow, crossed(Limit.TIME));
+            assertThat(slow.runsLong).as("after %d time yields", i).isFalse();
+        }
+        gets.yielded(slow, crossed(Limit.TIME));
+        assertThat(slow.runsLong).isTrue();
+        for (Limit once : new Limit[] {Limit.INSTRUCTIONS, Limit.MEMORY}) {
+            ObjectCache.Entry entry = new ObjectCache.Entry(null, new byte[0], null, 0, Long.MAX_VALUE);
+            assertThat(gets.crossedBounds(crossed(once))).isTrue();
+            gets.yielded(entry, crossed(once));
+            assertThat(entry.runsLong).as("%s", once).isTrue();
+        }
+        assertThat(gets.crossedBounds(crossed(Limit.STRING_SIZE))).as("the same limit on the pool: final").isFalse();
+        assertThat(InlineGets.within(HandlerLimits.defaults(), 0)).isNull();
+    }
+
+    private static InvocationResult crossed(Limit limit) {
+        return new InvocationResult(org.luaj.vm2.LuaValue.NIL, limit.message(), limit, 0, 0, false, List.of(), false);
     }
 }
