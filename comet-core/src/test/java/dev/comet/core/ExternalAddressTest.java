@@ -26,6 +26,29 @@ class ExternalAddressTest {
         assertThat(external.address()).contains(at("203.0.113.7").getAddress());
     }
 
+    /** Only the last 16 voters count: the one silent longest gives way, and voting again makes a voter recent. */
+    @Test
+    void theVoterSilentLongestGivesWayToANewOne() {
+        ExternalAddress external = new ExternalAddress();
+        InetSocketAddress agreed = at("203.0.113.7");
+        for (int i = 1; i <= 3; i++) {
+            external.vote(at("198.51.100." + i), agreed);
+        }
+        for (int i = 4; i <= ExternalAddress.VOTERS; i++) {
+            external.vote(at("198.51.100." + i), at("192.0.2." + i)); // each a vote of its own
+        }
+        assertThat(external.address()).contains(agreed.getAddress());
+        for (int i = 1; i <= 3; i++) {
+            external.vote(at("198.51.100." + i), agreed); // again: now the most recent three
+        }
+        for (int i = ExternalAddress.VOTERS + 1; i <= ExternalAddress.VOTERS + 13; i++) {
+            external.vote(at("198.51.100." + i), at("192.0.2." + i)); // newcomers take the other voters' places
+        }
+        assertThat(external.address()).as("the three who voted again are still in").contains(agreed.getAddress());
+        external.vote(at("198.51.100.100"), at("192.0.2.100"));
+        assertThat(external.address()).as("one of the three gave way: two do not decide").isEmpty();
+    }
+
     @Test
     void oneVoterRepeatingItselfDoesNotDecide() {
         ExternalAddress external = new ExternalAddress();

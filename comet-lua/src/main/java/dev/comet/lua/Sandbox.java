@@ -17,9 +17,10 @@ import java.util.List;
  * The Lua sandbox of one worker thread (DESIGN.md §4.1): compiles objects' code (text only) into environments of
  * their own that hold only the globals a handler needs, with read-only library tables, metered string and table
  * functions, pcall/xpcall that never swallow a limit, and a locked string metatable; runs handlers under a
- * {@link Meter}. Not thread-safe: one sandbox per worker thread, objects pinned to it.
+ * {@link Meter}. Not thread-safe: one sandbox per worker thread, objects pinned to it; a pool may hand it to
+ * another thread for a run while its worker waits ({@link #handTo}), and only that thread may use it then.
  *
- * <p>Owns its thread and the steps of loading an object; an object's environment comes from its
+ * <p>Owns which thread may use it and the steps of loading an object; an object's environment comes from its
  * {@link ObjectEnvironment}, its invocations run on its {@link InvocationRunner}.
  */
 public final class Sandbox {

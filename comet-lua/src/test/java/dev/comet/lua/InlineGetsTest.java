@@ -72,23 +72,51 @@ class InlineGetsTest {
             NodeId k = NodeId.ofKey("short-" + inline);
             AsoOutcome put = invoke(runtime, SHORT, k, null, "onPut", Map.of());
             byte[] state = put.state();
+            AsoStats warm = warmUp(runtime);
             for (long n = 1; n <= 10; n++) {
                 AsoOutcome get = invoke(runtime, SHORT, k, state, "onGet", Map.of());
                 assertThat(get.ok()).isTrue();
                 assertThat(get.answer()).isEqualTo(n);
                 state = get.state();
             }
-            AsoStats stats = runtime.stats();
+            AsoStats stats = minus(runtime.stats(), warm);
             assertThat(stats.invocations()).as("the gets: a put without onPut runs nothing").isEqualTo(10);
-            assertThat(stats.inlineGets()).as("inline %d", inline).isEqualTo(inline > 0 ? 10 : 0);
-            // a collection or the scheduler may hold a run past the 1 ms bound now and then, never most of them
-            assertThat(stats.inlineYields()).isLessThanOrEqualTo(stats.inlineGets() / 2);
+            if (inline == 0) {
+                assertThat(stats.inlineGets()).isZero();
+                continue;
+            }
+            // every get is tried on the caller's thread until the object could have been sent to the pool: a cold
+            // JVM or a stall can hold a run past the 1 ms bound, and the third such run sends it there
+            assertThat(stats.inlineGets()).isBetween((long) InlineGets.TIME_YIELDS_TO_STAY_ON_THE_POOL, 10L);
+            if (stats.inlineGets() < 10) {
+                assertThat(stats.inlineYields()).isEqualTo(InlineGets.TIME_YIELDS_TO_STAY_ON_THE_POOL);
+            }
+            assertThat(stats.inlineGets() - stats.inlineYields()).as("gets that ran on the caller's thread")
+                    .isPositive();
         }
+    }
+
+    /** Gets of another object, so that the measured ones do not run as the JVM's first, in interpreted code. */
+    private AsoStats warmUp(LuaAsoRuntime runtime) throws Exception {
+        NodeId other = NodeId.ofKey("warm-up");
+        byte[] state = invoke(runtime, SHORT, other, null, "onPut", Map.of()).state();
+        for (int i = 0; i < 300; i++) {
+            state = invoke(runtime, SHORT, other, state, "onGet", Map.of()).state();
+        }
+        return runtime.stats();
+    }
+
+    private static AsoStats minus(AsoStats now, AsoStats before) {
+        return new AsoStats(now.invocations() - before.invocations(), now.instructions() - before.instructions(),
+                now.allocatedBytes() - before.allocatedBytes(), now.refusals() - before.refusals(),
+                now.errors() - before.errors(), now.limitsHit(), now.abandonedWorkers(), now.cachedObjects(),
+                now.cachedBytes(), now.objectBytes(), now.inlineGets() - before.inlineGets(),
+                now.inlineYields() - before.inlineYields());
     }
 
     @Test
     void aGetPastTheBoundsLeavesNoTraceOfItsAttemptAndItsObjectStaysOnThePool() throws Exception {
-        // a bound of 100 instructions: crossed long before a cold JVM's millisecond, so the instruction bound is hit
+        // a bound of 100 instructions: crossed within a few microseconds, unless the thread stalls
         LuaAsoRuntime runtime = runtime(100);
         AsoOutcome put = invoke(runtime, SLOW, key, null, "onPut", Map.of());
         AsoOutcome first = invoke(runtime, SLOW, key, put.state(), "onGet", Map.of("ask", new byte[] {'1'}));
@@ -102,15 +130,27 @@ class InlineGetsTest {
         assertThat(stats.errors()).isZero();
         assertThat(stats.limitsHit().values()).containsOnly(0L);
 
-        AsoOutcome second = invoke(runtime, SLOW, key, first.state(), "onGet", Map.of());
-        assertThat(second.answer()).isEqualTo(2L);
-        assertThat(runtime.stats().inlineGets()).as("the slow object's gets stay on the pool").isEqualTo(1);
+        // past the instruction bound the object goes to the pool at once; a stall that trips the time bound first
+        // (a cold JVM on a busy machine) sends it there at the third: either way, within that many slow gets
+        byte[] state = first.state();
+        long gets = 1;
+        for (int i = 1; i < InlineGets.TIME_YIELDS_TO_STAY_ON_THE_POOL; i++) {
+            AsoOutcome next = invoke(runtime, SLOW, key, state, "onGet", Map.of());
+            assertThat(next.answer()).isEqualTo(++gets);
+            state = next.state();
+        }
+        long tried = runtime.stats().inlineGets();
+        assertThat(runtime.stats().inlineYields()).as("every attempt of the slow object yielded").isEqualTo(tried);
+        AsoOutcome last = invoke(runtime, SLOW, key, state, "onGet", Map.of());
+        assertThat(last.answer()).isEqualTo(++gets);
+        assertThat(runtime.stats().inlineGets()).as("the slow object's gets stay on the pool").isEqualTo(tried);
 
         ObjectReport report = runtime.report(key).get(30, TimeUnit.SECONDS).orElseThrow();
-        assertThat(report.log()).as("one line per get, none from the attempt").hasSize(2);
-        assertThat(report.log().get(0)).contains("get 1");
-        assertThat(report.log().get(1)).contains("get 2");
-        assertThat(report.invocations()).isEqualTo(2);
+        assertThat(report.log()).as("one line per get, none from the attempts").hasSize((int) gets);
+        for (int i = 0; i < gets; i++) {
+            assertThat(report.log().get(i)).endsWith("get " + (i + 1));
+        }
+        assertThat(report.invocations()).isEqualTo(gets);
         assertThat(report.errors()).isZero();
     }
 
