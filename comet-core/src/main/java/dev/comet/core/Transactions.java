@@ -3,6 +3,7 @@ package dev.comet.core;
 import dev.comet.CometError;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.IntMap;
 import dev.comet.guard.QueryPacer;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.ClientVersion;
@@ -72,7 +73,7 @@ final class Transactions {
     private final RttEstimator rtt;
     private final QueryPacer pacer;
     private final RetryYield retryYield;
-    private final Map<Integer, PendingCall> pending = new HashMap<>();
+    private final IntMap<PendingCall> pending = new IntMap<>();
     /** Per destination, the calls waiting for a token, oldest first. */
     private final Map<InetSocketAddress, ArrayDeque<PendingCall>> waiting = new HashMap<>();
     private int nextTransaction;
@@ -396,7 +397,7 @@ final class Transactions {
     /** Forgets every pending call; later answers are unsolicited and later sends fail at once. */
     void stop() {
         stopped = true;
-        for (PendingCall call : pending.values()) {
+        for (PendingCall call : pending.values()) { // a copy: the map is cleared below
             if (call.timer != null) {
                 call.timer.cancel();
             }
