@@ -40,7 +40,8 @@ import dev.comet.ErrorCode;
  * @param inlineInstructions     a get of a loaded object whose worker is idle runs its {@code onGet} on the node's own
  *                               thread, saving two thread hand-offs, if it ends within this many instructions, 1 ms
  *                               and 256 KiB of allocation; one that does not is rolled back and run again on the
- *                               pool, and that object's gets stay on the pool while it is loaded. 0 runs every
+ *                               pool, and that object's gets stay on the pool while it is loaded (past the time
+ *                               only, for its next 16 gets, doubling at each such run up to 4,096). 0 runs every
  *                               handler on the pool, as DESIGN.md §2.2 has it (default 10,000; docs/architecture.md,
  *                               "Where handlers run")
  */

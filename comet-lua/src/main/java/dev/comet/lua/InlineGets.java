@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * worker is idle. Those bounds ({@code objects.inlineInstructions}, 1 ms, 256 KiB of allocation) keep the node's
  * thread from waiting on a handler for longer than a few datagrams take; a run that crosses one is rolled back
  * like any failed invocation and runs again on the pool with the full limits, and the object's gets stay there
- * while it is loaded (after a few such runs, when only the time was crossed). Owns the bounds and the counts of inline runs and of runs that yielded.
+ * while it is loaded; when only the time was crossed, its next gets do, more of them at each such run. Owns the bounds and the counts of inline runs and of runs that yielded.
  */
 final class InlineGets {
     /** Allocation an inline run may make before it yields: a few times what a small onGet allocates. */
@@ -19,10 +19,12 @@ final class InlineGets {
     /** Wall time an inline run may take before it yields (the limits count wall time in whole milliseconds). */
     static final long WALL_MILLIS = 1;
     /**
-     * Time yields that send an object's gets to the pool for good (while it is loaded). One is not enough: a
-     * collection or the scheduler can stop the node's thread for a millisecond under any handler.
+     * Gets that go to the pool after an object's first time yield; doubled at each further one, up to
+     * {@link #MOST_GETS_ON_THE_POOL}. Not for good: a collection, the scheduler or a cold JIT can stop the node's
+     * thread for a millisecond under any handler, and a node's first gets after a start run cold.
      */
-    static final int TIME_YIELDS_TO_STAY_ON_THE_POOL = 3;
+    static final int FIRST_GETS_ON_THE_POOL = 16;
+    static final int MOST_GETS_ON_THE_POOL = 4_096;
 
     private final HandlerLimits bounds;
     private final LongAdder ran = new LongAdder();
@@ -63,12 +65,15 @@ final class InlineGets {
 
     /**
      * Notes that a run of {@code entry}'s object crossed a bound: past the instructions or the allocation, its gets
-     * stay on the pool while it is loaded; past the time, only once that has happened a few times.
+     * stay on the pool while it is loaded; past the time only, its next gets do, more of them at each time yield.
      */
-    void yielded(ObjectCache.Entry entry, InvocationResult r) {
-        if (r.limit() != Limit.TIME || ++entry.timeYields >= TIME_YIELDS_TO_STAY_ON_THE_POOL) {
-            entry.runsLong = true;
-        }
+    void yielded(ObjectCache cache, ObjectCache.Entry entry, InvocationResult r) {
+        cache.crossedInlineBounds(entry, r.limit() == Limit.TIME, InlineGets::getsOnThePoolAfter);
+    }
+
+    /** Gets that go to the pool after an object's {@code timeYields}-th time yield. */
+    static int getsOnThePoolAfter(int timeYields) {
+        return Math.min(MOST_GETS_ON_THE_POOL, FIRST_GETS_ON_THE_POOL << Math.min(timeYields - 1, 8));
     }
 
     void countRun(boolean yielding) {

@@ -184,7 +184,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
      */
     private AsoOutcome runHere(Sandbox sandbox, AsoCall call, long seed) {
         ObjectCache.Entry cached = cache.get(call.key(), sandbox, clock.getAsLong());
-        if (cached == null || cached.runsLong || !Arrays.equals(cached.code, call.code())) {
+        if (cached == null || cache.runsLong(cached) || !Arrays.equals(cached.code, call.code())) {
             return null; // loading takes milliseconds: the pool does it
         }
         return run(sandbox, call, seed, inline.bounds());
@@ -323,7 +323,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
             }
             inline.countRun(yielding);
             if (yielding) {
-                inline.yielded(entry, r);
+                inline.yielded(cache, entry, r);
                 return null;
             }
         } else {

@@ -25,10 +25,14 @@ final class ObjectCache {
         final AsoInstance instance;
         long bytes;
         long expiresAtMillis;
-        /** Whether a get of it ran past the inline bounds: its gets then go to the pool while it stays loaded. */
-        volatile boolean runsLong;
-        /** Gets of it that ran past the inline time bound (on its sandbox's current user's thread only). */
+        /**
+         * Whether a get of it ran past the inline instruction or allocation bound: its gets then go to the pool while
+         * it stays loaded. Guarded by the cache, like the two below.
+         */
+        boolean runsLong;
+        /** Its gets that ran past the inline time bound, and how many of its next gets go to the pool for that. */
         int timeYields;
+        int getsOnThePool;
 
         Entry(Sandbox sandbox, byte[] code, AsoInstance instance, long bytes, long expiresAtMillis) {
             this.sandbox = sandbox;
@@ -67,10 +71,39 @@ final class ObjectCache {
         return e;
     }
 
-    /** Whether {@code key} is held loaded from {@code code} and its gets have kept within the inline bounds. */
+    /**
+     * Whether a get of {@code key} may be tried on the caller's thread: it is held loaded from {@code code}, its gets
+     * have kept within the inline bounds, and it is not backing off after a time yield (this get counts toward that).
+     */
     synchronized boolean runsShort(NodeId key, byte[] code) {
         Entry e = entries.get(key);
-        return e != null && !e.runsLong && java.util.Arrays.equals(e.code, code);
+        if (e == null || e.runsLong || !java.util.Arrays.equals(e.code, code)) {
+            return false;
+        }
+        if (e.getsOnThePool > 0) {
+            e.getsOnThePool--;
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code entry}'s gets are kept off the caller's thread for good (while it is loaded). */
+    synchronized boolean runsLong(Entry entry) {
+        return entry.runsLong;
+    }
+
+    /**
+     * A get of {@code entry}'s object crossed an inline bound: past the instructions or the allocation
+     * ({@code timeOnly} false) its gets stay on the pool while it is loaded; past the time only, the next
+     * {@code backOff(n)} gets do, n counting its time yields.
+     */
+    synchronized void crossedInlineBounds(Entry entry, boolean timeOnly, java.util.function.IntUnaryOperator backOff) {
+        if (!timeOnly) {
+            entry.runsLong = true;
+            return;
+        }
+        entry.timeYields++;
+        entry.getsOnThePool = backOff.applyAsInt(entry.timeYields);
     }
 
     /** Whether {@code key} is held loaded from {@code code} (for estimates only: it may turn out unusable). */
