@@ -184,7 +184,9 @@ public final class LuaAsoRuntime implements AsoRuntime {
      */
     private AsoOutcome runHere(Sandbox sandbox, AsoCall call, long seed) {
         ObjectCache.Entry cached = cache.get(call.key(), sandbox, clock.getAsLong());
-        if (cached == null || cache.runsLong(cached) || !Arrays.equals(cached.code, call.code())) {
+        // whether its gets run short was asked just before, on this thread (InlineGets.mayTry): only the sandbox and
+        // the code are left to check
+        if (cached == null || !Arrays.equals(cached.code, call.code())) {
             return null; // loading takes milliseconds: the pool does it
         }
         return run(sandbox, call, seed, inline.bounds());
