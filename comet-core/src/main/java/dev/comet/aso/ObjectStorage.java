@@ -3,6 +3,7 @@ package dev.comet.aso;
 import dev.comet.Lru;
 import dev.comet.bencode.Bencode;
 import dev.comet.bencode.BencodeLimits;
+import dev.comet.bencode.BencodeMap;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.Dict;
 import dev.comet.owned.ObjectSignature;
@@ -15,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Active objects in a node's {@link Store}: under {@code 'A' + key}, a bencoded dictionary of the object's code, its
@@ -110,17 +110,19 @@ public final class ObjectStorage {
 
     /** Stores or replaces the object; throws a StoreFullException when a new one does not fit the quota. */
     public void put(StoredObject o) {
-        TreeMap<String, Object> m = new TreeMap<>();
+        // a BencodeMap, not a TreeMap: a get that changes its object's state writes it again, and these keys put in
+        // their sorted order are appended (a signature's fields are inserted among them)
+        BencodeMap m = new BencodeMap(o.signed() ? 12 : 6);
         m.put("code", o.code());
+        m.put("replicas", (long) o.replicas());
+        m.put("replicate", o.meta().replicate() ? 1L : 0L);
         m.put("state", o.state());
         m.put("timer", o.meta().timerMillis());
-        m.put("replicate", o.meta().replicate() ? 1L : 0L);
-        m.put("replicas", (long) o.replicas());
-        if (o.signed()) {
-            m.putAll(o.signature().addTo(Dict.builder()).build().map());
-        }
         if (o.version() > 0) {
             m.put("version", o.version());
+        }
+        if (o.signed()) {
+            m.putAll(o.signature().addTo(Dict.builder()).build().map());
         }
         byte[] record = Bencode.encode(m);
         store.put(StoreKeys.of(StoreKeys.OBJECT, o.key()), record, o.expiresAtMillis());

@@ -26,7 +26,6 @@ import dev.comet.routing.RoutingTable;
 import dev.comet.storage.StoreKeys;
 
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -111,7 +110,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
     public void handle(InetSocketAddress from, KrpcQuery query, byte[] datagram, NodeId sender) {
         // transaction ids are 16 bits and wrap within seconds under load: a retry is the same datagram again, so the
         // key holds a hash of its bytes too, and a new query that reuses an old id is not answered from memory
-        RequestId requestKey = new RequestId(from, query.transactionId(), Arrays.hashCode(datagram));
+        RequestId requestKey = new RequestId(from, query.transactionId(), datagram);
         byte[] earlier = replies.get(requestKey);
         if (earlier != null) {
             if (earlier.length > 0) {
@@ -360,38 +359,6 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
             }
             replies.put(requestKey, datagram);
             dispatch.reply(to, datagram, message instanceof KrpcError);
-        }
-    }
-
-    /** A query as the replies remembered are keyed: who sent it, its transaction id, and a hash of its bytes. */
-    private static final class RequestId {
-        private final InetSocketAddress from;
-        private final byte[] tid;
-        private final int datagramHash;
-
-        RequestId(InetSocketAddress from, byte[] tid, int datagramHash) {
-            this.from = from;
-            this.tid = tid;
-            this.datagramHash = datagramHash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof RequestId r && datagramHash == r.datagramHash && Arrays.equals(tid, r.tid)
-                    && from.equals(r.from);
-        }
-
-        @Override
-        public int hashCode() {
-            // Arrays.hashCode is linear in the bytes: queries that differ only in a counting transaction id differ by
-            // multiples of 32 and crowded a few of the map's bins (profiled under bench objects). The datagram's hash
-            // already covers the id; mixing it (MurmurHash3's finaliser) spreads the low bits.
-            int h = from.hashCode() * 31 + datagramHash;
-            h ^= h >>> 16;
-            h *= 0x85ebca6b;
-            h ^= h >>> 13;
-            h *= 0xc2b2ae35;
-            return h ^ (h >>> 16);
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.comet.aso.ObjectConfig;
 import dev.comet.aso.ObjectMeta;
 import dev.comet.aso.ObjectReport;
 import dev.comet.id.NodeId;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.slf4j.Logger;
@@ -60,6 +61,8 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private final LongAdder invocations = new LongAdder();
     private final LongAdder instructions = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
+    /** Makes handlers' arguments, keeping the last caller's names. */
+    private final HandlerArguments handlerArguments = new HandlerArguments();
     private final LongAdder refusals = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final Map<Limit, LongAdder> limitsHit = new EnumMap<>(Limit.class);
@@ -289,7 +292,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
                 changed = ValueUpdates.apply(instance, call.update(), limits);
             }
             args = changed != null && changed.applied().clause() >= 0 && call.update().program() != null
-                    ? new LuaValue[] {HandlerArguments.caller(call), ValueUpdates.argument(call.update(), changed)}
+                    ? new LuaValue[] {handlerArguments.caller(call), ValueUpdates.argument(call.update(), changed)}
                     : arguments(sandbox, call);
         } catch (LoadLimitException e) {
             // a load that hit a limit is that limit's error, counted like one hit by a handler
@@ -409,12 +412,16 @@ public final class LuaAsoRuntime implements AsoRuntime {
         }
     }
 
+    /** The fields {@link #meta} reads after every invocation, as Lua strings made once. */
+    private static final LuaString TIMER_INTERVAL = LuaString.valueOf("timerInterval");
+    private static final LuaString DEFAULT_REPLICATION = LuaString.valueOf("defaultReplication");
+
     /** What the node must know of the object without running it: its timer and whether it replicates itself. */
     private static ObjectMeta meta(AsoInstance instance) {
-        LuaValue interval = instance.aso.rawget("timerInterval");
+        LuaValue interval = instance.aso.rawget(TIMER_INTERVAL);
         long timerMillis = interval.isnumber() && interval.todouble() > 0
                 ? (long) Math.min(interval.todouble() * 1000, 365L * 24 * 3_600_000) : 0;
-        boolean replicate = !instance.aso.rawget("defaultReplication").raweq(LuaValue.FALSE);
+        boolean replicate = !instance.aso.rawget(DEFAULT_REPLICATION).raweq(LuaValue.FALSE);
         return new ObjectMeta(timerMillis, replicate);
     }
 
@@ -442,7 +449,6 @@ public final class LuaAsoRuntime implements AsoRuntime {
     }
 
     private LuaValue[] arguments(Sandbox sandbox, AsoCall call) {
-        LuaTable caller = HandlerArguments.caller(call);
         if (call.answer() != null) {
             return HandlerArguments.ofAnswer(call.answer());
         }
@@ -450,9 +456,10 @@ public final class LuaAsoRuntime implements AsoRuntime {
             case "onGet": {
                 LuaTable a = new LuaTable();
                 call.args().forEach((k, v) -> a.set(k, LuaValue.valueOf(v)));
-                return new LuaValue[] {caller, a};
+                return new LuaValue[] {handlerArguments.caller(call), a};
             }
             case "onUpdate": {
+                LuaTable caller = handlerArguments.caller(call);
                 if (call.incoming() == null) {
                     return new LuaValue[] {caller, new LuaTable()};
                 }
@@ -463,7 +470,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
             case "onTimer":
                 return new LuaValue[0];
             default:
-                return new LuaValue[] {caller};
+                return new LuaValue[] {handlerArguments.caller(call)};
         }
     }
 }

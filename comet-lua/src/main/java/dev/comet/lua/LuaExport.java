@@ -8,11 +8,9 @@ import org.luaj.vm2.Varargs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -55,7 +53,12 @@ public final class LuaExport {
         private final int maxDepth;
         private final ErrorCode sizeCode;
         private final ErrorCode shapeCode;
-        private final Set<LuaTable> open = Collections.newSetFromMap(new IdentityHashMap<>());
+        /**
+         * The tables open on the current path, outermost first: at most {@code maxDepth}, so a scan finds a cycle as
+         * fast as an identity set would, and an answer that is one flat table allocates no set.
+         */
+        private LuaTable[] open;
+        private int depth;
         private long nodes;
         private long bytes;
 
@@ -70,6 +73,7 @@ public final class LuaExport {
             this.maxDepth = maxDepth;
             this.sizeCode = sizeCode;
             this.shapeCode = shapeCode;
+            this.open = new LuaTable[Math.max(1, Math.min(maxDepth, 64))];
         }
 
         /** Counts one node of {@code size} bytes, before its bytes are copied. */
@@ -92,18 +96,27 @@ public final class LuaExport {
             if (depth > maxDepth) {
                 throw new ConversionException(sizeCode, what + " nests tables deeper than " + maxDepth + " levels");
             }
-            if (!open.add(t)) {
-                throw new ConversionException(shapeCode, what + " is a table that contains itself: cycles cannot be converted");
+            for (int i = 0; i < this.depth; i++) {
+                if (open[i] == t) {
+                    throw new ConversionException(shapeCode, what + " is a table that contains itself: cycles cannot be converted");
+                }
             }
             if (ReadOnlyTables.isLocked(t)) {
                 // a library or the object's globals: their contents live behind a metatable, not in the table
                 throw new ConversionException(shapeCode, what + " holds a library or the global table (_G), "
                         + "which cannot be converted");
             }
+            if (this.depth == open.length) {
+                open = Arrays.copyOf(open, 2 * open.length);
+            }
+            open[this.depth++] = t;
         }
 
         void leave(LuaTable t) {
-            open.remove(t);
+            // tables are left in the reverse order they were entered
+            if (depth > 0 && open[depth - 1] == t) {
+                open[--depth] = null;
+            }
         }
 
         long bytesSoFar() {
