@@ -83,11 +83,20 @@ public final class CompactInfo {
         if (want == null || wants(want, "n4")) {
             reply.put("nodes", nodes(contacts));
         }
-        boolean anyIpv6 = contacts.stream().anyMatch(c -> ipv6(c.address()));
-        if (anyIpv6 && (want == null || wants(want, "n6"))) {
+        if (anyIpv6(contacts) && (want == null || wants(want, "n6"))) {
             reply.put("nodes6", nodes6(contacts));
         }
         return reply;
+    }
+
+    /** A loop, not a stream: every answer to a lookup's query asks this (a stream was 7 % of a comet_get's work). */
+    private static boolean anyIpv6(List<Contact> contacts) {
+        for (int i = 0, n = contacts.size(); i < n; i++) {
+            if (ipv6(contacts.get(i).address())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The contacts an answer names, under {@code nodes} and {@code nodes6}; throws 203 when either is malformed. */
