@@ -9,6 +9,7 @@ import org.luaj.vm2.LuaValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The Lua values a handler is called with, made from what the node's {@link AsoCall} carries. Owns the last caller's
@@ -42,7 +43,7 @@ final class HandlerArguments {
         }
         LuaTable caller = new LuaTable(0, 8);
         Names names = last;
-        if (!names.ip.equals(c.ip()) || !java.util.Objects.equals(names.id, c.id())) {
+        if (!Objects.equals(names.ip, c.ip()) || !Objects.equals(names.id, c.id())) {
             names = new Names(c.ip(), LuaString.valueOf(c.ip()), c.id(),
                     c.id() == null ? NO_ID : LuaString.valueOf(c.id().toHex()));
             last = names;

@@ -45,6 +45,10 @@ import java.util.function.LongSupplier;
  */
 public final class LuaAsoRuntime implements AsoRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(LuaAsoRuntime.class);
+    /** The fields {@link #meta} reads after every invocation, as Lua strings made once. */
+    private static final LuaString TIMER_INTERVAL = LuaString.valueOf("timerInterval");
+    private static final LuaString DEFAULT_REPLICATION = LuaString.valueOf("defaultReplication");
+
     private final SandboxExecutor pool;
     private final Executor nodeThread;
     private final HandlerLimits limits;
@@ -411,10 +415,6 @@ public final class LuaAsoRuntime implements AsoRuntime {
             }
         }
     }
-
-    /** The fields {@link #meta} reads after every invocation, as Lua strings made once. */
-    private static final LuaString TIMER_INTERVAL = LuaString.valueOf("timerInterval");
-    private static final LuaString DEFAULT_REPLICATION = LuaString.valueOf("defaultReplication");
 
     /** What the node must know of the object without running it: its timer and whether it replicates itself. */
     private static ObjectMeta meta(AsoInstance instance) {

@@ -39,6 +39,33 @@ class LuaAsoRuntimeTest {
         return done.get(5, TimeUnit.SECONDS);
     }
 
+    /** The runtime keeps the last requester's names: a get from another one must not see them. */
+    @Test
+    void eachGetSeesItsOwnCaller() throws Exception {
+        NodeId key = NodeId.ofKey("who");
+        String code = "function onGet(caller) return caller.ip .. ' ' .. caller.port .. ' ' .. caller.id end";
+        AsoOutcome put = invoke(key, code, null, "onPut");
+        NodeId alice = NodeId.ofKey("alice");
+        NodeId bob = NodeId.ofKey("bob");
+        AsoCall.Caller[] callers = {
+                new AsoCall.Caller("10.0.0.1", 1, alice, false, null),
+                new AsoCall.Caller("10.0.0.1", 2, bob, false, null),
+                new AsoCall.Caller("10.0.0.2", 3, bob, false, null),
+                new AsoCall.Caller("10.0.0.1", 4, alice, false, null),
+                new AsoCall.Caller("10.0.0.1", 5, null, false, null)};
+        byte[] state = put.state();
+        for (AsoCall.Caller caller : callers) {
+            CompletableFuture<AsoOutcome> done = new CompletableFuture<>();
+            runtime.invoke(new AsoCall(key, code.getBytes(StandardCharsets.UTF_8), state, false, "onGet", caller,
+                    Map.of(), null, null, List.of(), true), done::complete);
+            AsoOutcome get = done.get(5, TimeUnit.SECONDS);
+            String id = caller.id() == null ? "" : caller.id().toHex();
+            assertThat(new String((byte[]) get.answer(), StandardCharsets.UTF_8))
+                    .isEqualTo(caller.ip() + " " + caller.port() + " " + id);
+            state = get.state();
+        }
+    }
+
     @Test
     void statsCountInvocationsInstructionsAndLimitsHit() throws Exception {
         NodeId key = NodeId.ofKey("counter");
