@@ -108,7 +108,7 @@ final class ObjectQueries implements QueryDispatch.DeferredHandler {
 
     @Override
     public void handle(InetSocketAddress from, KrpcQuery query, byte[] datagram, NodeId sender) {
-        // transaction ids are 16 bits and wrap within seconds under load: a retry is the same datagram again, so the
+        // transaction ids are a few bytes and wrap within seconds under load: a retry is the same datagram again, so the
         // key holds a hash of its bytes too, and a new query that reuses an old id is not answered from memory
         RequestId requestKey = new RequestId(from, query.transactionId(), datagram);
         byte[] earlier = replies.get(requestKey);

@@ -55,6 +55,24 @@ class RequestIdTest {
         assertThat(elsewhere.compareTo(first)).isNotZero().isEqualTo(-first.compareTo(elsewhere));
     }
 
+    /**
+     * Two queries under one id whose bytes a linear hash cannot tell apart: a sender forging the requester's address
+     * could otherwise have its query's answer replayed to the requester.
+     */
+    @Test
+    void queriesThatALinearHashConfusesAreDifferentKeys() {
+        byte[] asked = query(7);
+        byte[] forged = query(7);
+        int at = 12; // in the node id: (a, b) and (a + 1, b - 31) add the same to a polynomial hash with base 31
+        forged[at] += 1;
+        forged[at + 1] -= 31;
+        assertThat(java.util.Arrays.hashCode(forged)).isEqualTo(java.util.Arrays.hashCode(asked));
+        RequestId first = new RequestId(CLIENT, new byte[] {0, 7}, asked);
+        RequestId second = new RequestId(CLIENT, new byte[] {0, 7}, forged);
+        assertThat(second).isNotEqualTo(first);
+        assertThat(second.compareTo(first)).isNotZero();
+    }
+
     @Test
     void theOrderAgreesWithEqualityAndIsTransitive() {
         SplittableRandom random = new SplittableRandom(3);
@@ -83,7 +101,7 @@ class RequestIdTest {
     @Test
     void theDatagramHashReadsEveryByte() {
         byte[] bytes = new byte[23];
-        int base = RequestId.hashOf(bytes);
+        long base = RequestId.hashOf(bytes);
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = 1;
             assertThat(RequestId.hashOf(bytes)).as("byte %d", i).isNotEqualTo(base);

@@ -65,11 +65,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private final LongAdder invocations = new LongAdder();
     private final LongAdder instructions = new LongAdder();
     private final LongAdder allocatedBytes = new LongAdder();
-    /** Makes handlers' arguments, keeping the last caller's names. */
-    private final HandlerArguments handlerArguments = new HandlerArguments();
     private final LongAdder refusals = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final Map<Limit, LongAdder> limitsHit = new EnumMap<>(Limit.class);
+    /** Makes handlers' arguments, keeping the last caller's names. */
+    private final HandlerArguments handlerArguments = new HandlerArguments();
 
     /** A runtime without a node-wide instruction budget (each invocation is still limited). */
     public LuaAsoRuntime(SandboxExecutor pool, Executor nodeThread, HandlerLimits limits, String nodeIp, NodeId nodeId,

@@ -58,7 +58,7 @@ public final class LuaExport {
          * fast as an identity set would, and an answer that is one flat table allocates no set.
          */
         private LuaTable[] open;
-        private int depth;
+        private int openCount;
         private long nodes;
         private long bytes;
 
@@ -96,7 +96,7 @@ public final class LuaExport {
             if (depth > maxDepth) {
                 throw new ConversionException(sizeCode, what + " nests tables deeper than " + maxDepth + " levels");
             }
-            for (int i = 0; i < this.depth; i++) {
+            for (int i = 0; i < openCount; i++) {
                 if (open[i] == t) {
                     throw new ConversionException(shapeCode, what + " is a table that contains itself: cycles cannot be converted");
                 }
@@ -106,16 +106,16 @@ public final class LuaExport {
                 throw new ConversionException(shapeCode, what + " holds a library or the global table (_G), "
                         + "which cannot be converted");
             }
-            if (this.depth == open.length) {
+            if (openCount == open.length) {
                 open = Arrays.copyOf(open, 2 * open.length);
             }
-            open[this.depth++] = t;
+            open[openCount++] = t;
         }
 
         void leave(LuaTable t) {
             // tables are left in the reverse order they were entered
-            if (depth > 0 && open[depth - 1] == t) {
-                open[--depth] = null;
+            if (openCount > 0 && open[openCount - 1] == t) {
+                open[--openCount] = null;
             }
         }
 
@@ -301,6 +301,6 @@ public final class LuaExport {
 
     /** A copy of a Lua string's bytes. */
     private static byte[] bytesOf(LuaString s) {
-        return java.util.Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
+        return Arrays.copyOfRange(s.m_bytes, s.m_offset, s.m_offset + s.m_length);
     }
 }

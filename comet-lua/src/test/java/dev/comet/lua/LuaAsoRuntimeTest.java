@@ -52,6 +52,7 @@ class LuaAsoRuntimeTest {
                 new AsoCall.Caller("10.0.0.1", 2, bob, false, null),
                 new AsoCall.Caller("10.0.0.2", 3, bob, false, null),
                 new AsoCall.Caller("10.0.0.1", 4, alice, false, null),
+                new AsoCall.Caller("10.0.0.1", 6, alice, false, null), // the same requester: its names are kept
                 new AsoCall.Caller("10.0.0.1", 5, null, false, null)};
         byte[] state = put.state();
         for (AsoCall.Caller caller : callers) {
