@@ -166,7 +166,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         pool.submit(call.key().toHex(), backstopMillis(), sandbox -> {
             long before = sandbox.instructionsRun();
             try {
-                return run(sandbox, call, seed, limits);
+                return run(sandbox, call, seed, limits, null);
             } finally {
                 // at most the reservation: a library call charged far past the limit (table.unpack of 1e9 values)
                 // was refused before it did that work, and charged in full it would use up the node's budget for
@@ -192,11 +192,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private AsoOutcome runHere(Sandbox sandbox, AsoCall call, long seed) {
         ObjectCache.Entry cached = cache.get(call.key(), sandbox, clock.getAsLong());
         // whether its gets run short was asked just before, on this thread (InlineGets.mayTry): only the sandbox and
-        // the code are left to check
+        // the code are left to check, and run() takes the entry found here instead of looking it up again
         if (cached == null || !Arrays.equals(cached.code, call.code())) {
             return null; // loading takes milliseconds: the pool does it
         }
-        return run(sandbox, call, seed, inline.bounds());
+        return run(sandbox, call, seed, inline.bounds(), cached);
     }
 
     /** Metered Lua runs one call may make: its handler, a load when the object is not loaded, the incoming object. */
@@ -273,9 +273,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
 
     /**
      * Runs {@code call} on {@code sandbox} with the handler under {@code handlerLimits}: the node's limits, or the
-     * inline bounds, and then null when the run crossed them (rolled back, nothing counted).
+     * inline bounds, and then null when the run crossed them (rolled back, nothing counted). {@code loaded} is the
+     * object's cache entry when the caller has just found it (an inline get), else null: it is looked up or loaded.
      */
-    private AsoOutcome run(Sandbox sandbox, AsoCall call, long seed, HandlerLimits handlerLimits) {
+    private AsoOutcome run(Sandbox sandbox, AsoCall call, long seed, HandlerLimits handlerLimits,
+                           ObjectCache.Entry loaded) {
         long now = clock.getAsLong();
         if (!memory.count(call.key(), ObjectFootprint.of(call.code().length, call.state() == null ? 0 : call.state().length),
                 call.expiresAtMillis(), now, call.fresh())) {
@@ -289,7 +291,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         byte[] before;
         ValueUpdates.Result changed = null;
         try {
-            entry = instanceFor(sandbox, call, now);
+            entry = loaded != null ? loaded : instanceFor(sandbox, call, now);
             instance = entry.instance;
             before = instance.savedState;
             if (call.update() != null) {

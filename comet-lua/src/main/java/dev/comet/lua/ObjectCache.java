@@ -2,9 +2,11 @@ package dev.comet.lua;
 
 import dev.comet.id.NodeId;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The loaded objects a {@link LuaAsoRuntime} keeps between invocations, bounded: at most {@code maxObjects}
@@ -77,7 +79,7 @@ final class ObjectCache {
      */
     synchronized boolean runsShort(NodeId key, byte[] code) {
         Entry e = entries.get(key);
-        if (e == null || e.runsLong || !java.util.Arrays.equals(e.code, code)) {
+        if (e == null || e.runsLong || !Arrays.equals(e.code, code)) {
             return false;
         }
         if (e.getsOnThePool > 0) {
@@ -87,7 +89,7 @@ final class ObjectCache {
         return true;
     }
 
-    /** Whether {@code entry}'s gets are kept off the caller's thread for good (while it is loaded). */
+    /** Whether {@code entry}'s gets are kept off the caller's thread for good (while it is loaded); read by tests. */
     synchronized boolean runsLong(Entry entry) {
         return entry.runsLong;
     }
@@ -97,7 +99,7 @@ final class ObjectCache {
      * ({@code timeOnly} false) its gets stay on the pool while it is loaded; past the time only, the next
      * {@code backOff(n)} gets do, n counting its time yields.
      */
-    synchronized void crossedInlineBounds(Entry entry, boolean timeOnly, java.util.function.IntUnaryOperator backOff) {
+    synchronized void crossedInlineBounds(Entry entry, boolean timeOnly, IntUnaryOperator backOff) {
         if (!timeOnly) {
             entry.runsLong = true;
             return;
@@ -109,7 +111,7 @@ final class ObjectCache {
     /** Whether {@code key} is held loaded from {@code code} (for estimates only: it may turn out unusable). */
     synchronized boolean holds(NodeId key, byte[] code) {
         Entry e = entries.get(key);
-        return e != null && java.util.Arrays.equals(e.code, code);
+        return e != null && Arrays.equals(e.code, code);
     }
 
     /** Keeps {@code entry} under {@code key}, then drops the least recently used past either bound. */
