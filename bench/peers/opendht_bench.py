@@ -2,8 +2,10 @@
 """OpenDHT's side of `comet bench items`: N nodes in this process on 127.0.0.1 (ports chosen by the OS), then the
 same puts and gets as Comet's benchmark, printed as one JSON object on standard output.
 
-Phase 0 (warm-up), as `comet bench items`: WARMUP put-then-get pairs with IN_FLIGHT outstanding on a network of
-their own, which is then stopped; the measured network starts empty.
+Phase 0 (warm-up), as `comet bench items`: WARMUP put-then-get pairs with IN_FLIGHT outstanding, in batches of at
+most 500, each batch followed by a fifth as many pairs one at a time (the shape of the two measured phases), on a
+network of their own, which is then stopped; the measured network starts empty. (Comet's warm-up goes on while its
+JIT compiles; `comet bench compare` passes the pairs it ran as WARMUP.)
 Phase 1 (latency), as `comet bench items`: OPS times, a put of a fresh small value from a random node, awaited, then
 a get of it from another random node, awaited. Phase 2 (throughput): OPS more put-then-get pairs with IN_FLIGHT
 operations outstanding at once; ops_per_second counts puts and gets together.
@@ -22,6 +24,7 @@ import time
 import opendht as dht
 
 AF_INET = 2
+WARMUP_BATCH = 500  # pairs in flight in one warm-up batch, as in `comet bench items`
 
 
 def percentile(values, p):
@@ -145,7 +148,12 @@ def main():
     if a.warmup > 0:
         warm = start_network(a.nodes, 60)
         try:
-            throughput_phase(warm, a.warmup, min(a.in_flight, a.warmup), rng)
+            batch = min(WARMUP_BATCH, a.warmup)
+            ran = 0
+            while ran < a.warmup:
+                throughput_phase(warm, batch, min(a.in_flight, batch), rng)
+                latency_phase(warm, max(1, batch // 5), rng)
+                ran += batch
         finally:
             for r in warm:
                 r.join()

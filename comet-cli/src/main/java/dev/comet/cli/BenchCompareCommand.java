@@ -30,7 +30,10 @@ import java.util.concurrent.Callable;
 final class BenchCompareCommand implements Callable<Integer> {
     private static final int ITEM_NODES = 20;
     private static final int IN_FLIGHT = 16;
-    /** Put-then-get pairs each side of the items rows runs before it measures (the JIT's warm-up, for Comet). */
+    /**
+     * Put-then-get pairs in flight Comet's items rows run at least before they measure (the JIT's warm-up), going on
+     * while the JIT still compiles; OpenDHT then warms up with as many as Comet ran.
+     */
     private static final int ITEM_WARMUP = 2_000;
 
     @CommandLine.Option(names = "--quick", description = "Short runs (under 3 minutes in all): checks every scenario runs "
@@ -58,6 +61,9 @@ final class BenchCompareCommand implements Callable<Integer> {
         double warmup = quick ? 1 : 2;
         int redisRequests = quick ? 30_000 : 200_000;
         int itemOps = quick ? 50 : 200;
+        // --quick warms up with two batches and stops, settled or not: it checks that the rows run, it judges nothing
+        int itemWarmup = quick ? 1_000 : ITEM_WARMUP;
+        double itemWarmupSeconds = quick ? 0 : 30;
         long started = System.nanoTime();
         CompareTable table = new CompareTable();
         try {
@@ -71,7 +77,7 @@ final class BenchCompareCommand implements Callable<Integer> {
             onGet(table, root, clients, seconds, warmup, redisRequests);
             ceiling.put(Integer.toString(clients), generatorCeiling(clients, seconds, warmup));
         }
-        items(table, root, itemOps);
+        items(table, root, itemOps, itemWarmup, itemWarmupSeconds);
         System.out.print(table.format());
         System.out.println("load generator ceiling (bench rpc --method echo, ops/s): " + ceiling.entrySet().stream()
                 .map(e -> e.getKey() + " clients " + (e.getValue() == null ? "failed" : String.format(java.util.Locale.ROOT, "%,d", e.getValue())))
@@ -151,13 +157,15 @@ final class BenchCompareCommand implements Callable<Integer> {
                 redis == null ? null : (double) redis.p99Micros(), null);
     }
 
-    private static void items(CompareTable table, Path root, int ops) {
+    private static void items(CompareTable table, Path root, int ops, int warmup, double warmupSeconds) {
         String scenario = "items, " + ITEM_NODES + " nodes";
         String peer = "OpenDHT";
         PeerOutputs.Items comet = null;
         String cometNote = null;
+        long warmupPairs = warmup;
         try {
-            Map<String, Object> r = BenchItemsCommand.run(ITEM_NODES, ops, IN_FLIGHT, ITEM_WARMUP, 1);
+            Map<String, Object> r = BenchItemsCommand.run(ITEM_NODES, ops, IN_FLIGHT, warmup, warmupSeconds, 1);
+            warmupPairs = num(r, "warmup_pairs");
             comet = new PeerOutputs.Items(num(r, "put_us_median"), num(r, "put_us_p99"), num(r, "get_us_median"),
                     num(r, "get_us_p99"), ((Number) r.get("ops_per_second")).doubleValue());
         } catch (CometException e) {
@@ -165,7 +173,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         }
         PeerScript.Outcome o = PeerScript.run(root.resolve("bench/peers/opendht.sh"), List.of("--nodes",
                 Integer.toString(ITEM_NODES), "--ops", Integer.toString(ops), "--in-flight", Integer.toString(IN_FLIGHT),
-                "--warmup", Integer.toString(ITEM_WARMUP)), 600);
+                "--warmup", Long.toString(warmupPairs)), 600);
         PeerOutputs.Items dht = null;
         String peerNote = peerNote(o);
         if (o.status() == PeerScript.Status.OK) {

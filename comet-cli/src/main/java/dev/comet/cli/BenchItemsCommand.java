@@ -13,6 +13,8 @@ import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import picocli.CommandLine;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,7 +28,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code comet bench items}: BEP 44 put and get latency on a loopback cluster, then ops/s with C operations in flight
- * (as OpenDHT's benchmark reports it; bench/peers/opendht_bench.py does the same on OpenDHT). Holds its options.
+ * (as OpenDHT's benchmark reports it; bench/peers/opendht_bench.py does the same on OpenDHT), after a warm-up that
+ * lasts until the JIT has settled. Holds its options.
  */
 @CommandLine.Command(name = "items", mixinStandardHelpOptions = true,
         description = {"BEP 44 put and get latency on a loopback cluster: puts from random nodes, gets from others.",
@@ -46,64 +49,52 @@ final class BenchItemsCommand implements Callable<Integer> {
     long seed;
 
     @CommandLine.Option(names = "--warmup", defaultValue = "2000",
-            description = {"Put-then-get pairs run first, with --in-flight outstanding, on a cluster of their own",
-                    "that is then closed: the JIT compiles the paths before they are timed, and the measured",
-                    "cluster starts empty (default: ${DEFAULT-VALUE}; 0 for none)."})
+            description = {"Put-then-get pairs run first, with --in-flight outstanding, each batch followed by a fifth",
+                    "as many one at a time, on a cluster of their own that is then closed: the JIT compiles both",
+                    "phases' paths before they are timed, and the measured cluster starts empty",
+                    "(default: ${DEFAULT-VALUE}; 0 for none)."})
     int warmup;
+
+    @CommandLine.Option(names = "--warmup-seconds", defaultValue = "30",
+            description = {"After --warmup pairs, the warm-up goes on in batches while the JIT still compiles (more",
+                    "than a twentieth of a batch's wall time), at most this long (default: ${DEFAULT-VALUE}; 0: stop",
+                    "after --warmup pairs)."})
+    double warmupSeconds;
 
     @CommandLine.Option(names = "--out", description = "Also write the JSON result to this file (e.g. bench/results/items.json).")
     Path out;
 
     @Override
     public Integer call() {
-        BenchCommand.emit(run(nodes, ops, inFlight, warmup, seed), out);
+        BenchCommand.emit(run(nodes, ops, inFlight, warmup, warmupSeconds, seed), out);
         return 0;
     }
 
-    static Map<String, Object> run(int nodes, int ops, int inFlight, int warmup, long seed) {
-        if (nodes < 2 || ops < 1 || inFlight < 1 || warmup < 0) {
-            throw new CometException(ErrorCode.BAD_INPUT,
-                    "--nodes must be at least 2, --ops and --in-flight at least 1, --warmup at least 0");
+    static Map<String, Object> run(int nodes, int ops, int inFlight, int warmup, double warmupSeconds, long seed) {
+        if (nodes < 2 || ops < 1 || inFlight < 1 || warmup < 0 || !(warmupSeconds >= 0)) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--nodes must be at least 2, --ops and --in-flight at least 1, "
+                    + "--warmup and --warmup-seconds at least 0");
         }
         Random random = new Random(seed);
-        long[] putMicros = new long[ops];
-        long[] getMicros = new long[ops];
-        int found = 0;
         Map<String, Object> r = new LinkedHashMap<>();
-        if (warmup > 0) {
-            warmUp(nodes, warmup, inFlight, random);
-        }
+        WarmUp warm = warmup > 0 ? warmUp(nodes, warmup, inFlight, warmupSeconds, random) : WarmUp.NONE;
         try (LocalCluster cluster = LocalCluster.start(nodes, 0, NodeConfig.defaults())) {
             cluster.awaitFormed(60_000);
             List<UdpNode> all = cluster.nodes();
-            for (int i = 0; i < ops; i++) {
-                Item item = Item.immutable(Bencode.encode("bench item " + i + " " + random.nextLong()));
-                UdpNode writer = all.get(random.nextInt(all.size()));
-                long t0 = System.nanoTime();
-                WriteOutcome put = NodeConnection.await(writer.putItem(item, -1), 60, "a put");
-                putMicros[i] = (System.nanoTime() - t0) / 1_000;
-                if (put.accepted().isEmpty()) {
-                    throw new CometException(ErrorCode.INTERNAL, "a put was stored nowhere: " + put.refused());
-                }
-                UdpNode reader = all.get(random.nextInt(all.size()));
-                NodeId target = put.target();
-                long t1 = System.nanoTime();
-                ItemLookup got = NodeConnection.await(reader.getItem(target, null), 60, "a get");
-                getMicros[i] = (System.nanoTime() - t1) / 1_000;
-                if (got.item().isPresent()) {
-                    found++;
-                }
-            }
+            OneAtATime timed = oneAtATime(all, ops, random, "bench item ");
             r.put("bench", "items");
             r.put("date", Instant.now().toString());
             r.put("nodes", nodes);
             r.put("ops", ops);
-            r.put("warmup_pairs", warmup);
-            r.put("put_us_median", LookupReport.percentile(putMicros, 50));
-            r.put("put_us_p99", LookupReport.percentile(putMicros, 99));
-            r.put("get_us_median", LookupReport.percentile(getMicros, 50));
-            r.put("get_us_p99", LookupReport.percentile(getMicros, 99));
-            r.put("gets_found", found);
+            r.put("warmup_pairs", warm.pairs);
+            r.put("warmup_one_at_a_time", warm.oneAtATime);
+            r.put("warmup_seconds", Math.round(warm.seconds * 10) / 10.0);
+            r.put("warmup_jit_settled", warm.settled);
+            r.put("put_us_median", LookupReport.percentile(timed.putMicros, 50));
+            r.put("put_us_p99", LookupReport.percentile(timed.putMicros, 99));
+            r.put("get_us_median", LookupReport.percentile(timed.getMicros, 50));
+            r.put("get_us_p99", LookupReport.percentile(timed.getMicros, 99));
+            r.put("gets_found", timed.found);
             Throughput t = inFlight(all, ops, Math.min(inFlight, ops), random, "bench flight ");
             r.put("in_flight", inFlight);
             r.put("throughput_ops", t.ops);
@@ -113,20 +104,89 @@ final class BenchItemsCommand implements Callable<Integer> {
         return r;
     }
 
-    private record Throughput(long ops, long failed, double seconds) {
+    /** Each put's and get's latency in microseconds, in the order they ran, and how many gets found their item. */
+    private record OneAtATime(long[] putMicros, long[] getMicros, int found) {
     }
 
     /**
-     * Runs {@code pairs} put-then-get pairs on a cluster of its own, then closes it: the JIT compiles the paths
-     * before they are timed, and the measured cluster starts with empty stores, as it would without a warm-up
-     * (warming up on it would measure stores holding thousands of items instead).
+     * {@code ops} times: a put of a fresh item from a random node, awaited, then a get of it from a random node,
+     * awaited (the latency phase, and the warm-up's batches of its shape).
      */
-    private static void warmUp(int nodes, int pairs, int inFlight, Random random) {
-        try (LocalCluster cluster = LocalCluster.start(nodes, 0, NodeConfig.defaults())) {
-            cluster.awaitFormed(60_000);
-            Throughput w = inFlight(cluster.nodes(), pairs, Math.min(inFlight, pairs), random, "bench warmup ");
-            if (w.failed > 0) {
-                throw new CometException(ErrorCode.INTERNAL, w.failed + " of the warm-up operations failed");
+    private static OneAtATime oneAtATime(List<UdpNode> all, int ops, Random random, String label) {
+        long[] putMicros = new long[ops];
+        long[] getMicros = new long[ops];
+        int found = 0;
+        for (int i = 0; i < ops; i++) {
+            Item item = Item.immutable(Bencode.encode(label + i + " " + random.nextLong()));
+            UdpNode writer = all.get(random.nextInt(all.size()));
+            long t0 = System.nanoTime();
+            WriteOutcome put = NodeConnection.await(writer.putItem(item, -1), 60, "a put");
+            putMicros[i] = (System.nanoTime() - t0) / 1_000;
+            if (put.accepted().isEmpty()) {
+                throw new CometException(ErrorCode.INTERNAL, "a put was stored nowhere: " + put.refused());
+            }
+            UdpNode reader = all.get(random.nextInt(all.size()));
+            NodeId target = put.target();
+            long t1 = System.nanoTime();
+            ItemLookup got = NodeConnection.await(reader.getItem(target, null), 60, "a get");
+            getMicros[i] = (System.nanoTime() - t1) / 1_000;
+            if (got.item().isPresent()) {
+                found++;
+            }
+        }
+        return new OneAtATime(putMicros, getMicros, found);
+    }
+
+    private record Throughput(long ops, long failed, double seconds) {
+    }
+
+    /** What the warm-up ran: pairs in flight, pairs one at a time, its wall time, and whether the JIT had settled. */
+    private record WarmUp(int pairs, int oneAtATime, double seconds, boolean settled) {
+        static final WarmUp NONE = new WarmUp(0, 0, 0, false);
+    }
+
+    /** Pairs in flight in one warm-up batch; each batch first runs a fifth as many one at a time. */
+    private static final int BATCH_PAIRS = 500;
+    /** The JIT has settled when it compiled for less than this share of a batch's wall time. */
+    private static final double SETTLED_COMPILE_SHARE = 0.05;
+
+    /**
+     * Warms up in batches, each the measured run's whole life on a cluster of its own: the cluster starts and forms,
+     * runs a fifth of the batch's pairs one at a time, then the batch's pairs in flight, and is closed. At least
+     * {@code pairs} pairs in flight, then more batches while the JIT still compiles, for at most {@code maxSeconds}
+     * in all. On two cores a fixed 2,000 pairs in flight on one cluster left the JIT compiling into the latency
+     * phase, and the paths a fresh cluster takes first (joins, fills, first contacts) compiled only there: the
+     * compiler's share of the cores showed as the slowest puts, most of them the first on the measured cluster.
+     * The measured cluster starts with empty stores, as without a warm-up.
+     */
+    private static WarmUp warmUp(int nodes, int pairs, int inFlight, double maxSeconds, Random random) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean canTell = jit != null && jit.isCompilationTimeMonitoringSupported();
+        int batch = Math.min(BATCH_PAIRS, pairs);
+        int single = Math.max(1, batch / 5);
+        long start = System.nanoTime();
+        long deadline = start + (long) Math.min(maxSeconds * 1e9, Long.MAX_VALUE / 2.0);
+        int ran = 0;
+        int oneAtATime = 0;
+        boolean settled = false;
+        while (true) {
+            long compiledBefore = canTell ? jit.getTotalCompilationTime() : 0;
+            long batchStart = System.nanoTime();
+            try (LocalCluster cluster = LocalCluster.start(nodes, 0, NodeConfig.defaults())) {
+                cluster.awaitFormed(60_000);
+                List<UdpNode> all = cluster.nodes();
+                oneAtATime(all, single, random, "bench warmup single ");
+                Throughput w = inFlight(all, batch, Math.min(inFlight, batch), random, "bench warmup ");
+                if (w.failed > 0) {
+                    throw new CometException(ErrorCode.INTERNAL, w.failed + " of the warm-up operations failed");
+                }
+            }
+            ran += batch;
+            oneAtATime += single;
+            long batchMillis = (System.nanoTime() - batchStart) / 1_000_000;
+            settled = canTell && jit.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * batchMillis;
+            if (ran >= pairs && (settled || System.nanoTime() >= deadline)) {
+                return new WarmUp(ran, oneAtATime, (System.nanoTime() - start) / 1e9, settled);
             }
         }
     }

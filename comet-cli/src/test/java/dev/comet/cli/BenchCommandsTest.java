@@ -74,7 +74,9 @@ class BenchCommandsTest {
     @Test
     void benchItemsRefusesZeroInFlightAndANegativeWarmup() {
         assertClean(CliRun.of("bench", "items", "--in-flight", "0"), 2, "--in-flight at least 1");
-        assertClean(CliRun.of("bench", "items", "--warmup", "-1"), 2, "--warmup at least 0");
+        assertClean(CliRun.of("bench", "items", "--warmup", "-1"), 2, "--warmup and --warmup-seconds at least 0");
+        assertClean(CliRun.of("bench", "items", "--warmup-seconds", "-1"), 2, "--warmup and --warmup-seconds at least 0");
+        assertClean(CliRun.of("bench", "items", "--warmup-seconds", "NaN"), 2, "--warmup and --warmup-seconds at least 0");
     }
 
     @Test
