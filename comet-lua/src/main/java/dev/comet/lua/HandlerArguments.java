@@ -6,9 +6,6 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -61,6 +58,9 @@ final class HandlerArguments {
         return caller;
     }
 
+    /** Lists and dictionaries nested deeper than this in an answer reach the handler as nil. */
+    private static final int ANSWER_DEPTH = 16;
+
     /** The arguments of a call that delivers an answer to the object's own {@code comet.get}: from, value, error. */
     static LuaValue[] ofAnswer(AsoCall.Answer a) {
         // no node: a get from the replicas that found none holding the object
@@ -72,32 +72,6 @@ final class HandlerArguments {
             node.set("id", a.from().id().toHex());
             from = node;
         }
-        return new LuaValue[] {from, fromBencodable(a.value(), 0), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error().toString())};
-    }
-
-    /** A bencoded answer as a Lua value: strings, integers, array tables for lists, tables for dictionaries. */
-    @SuppressWarnings("unchecked")
-    static LuaValue fromBencodable(Object v, int depth) {
-        if (v == null || depth > 16) {
-            return LuaValue.NIL;
-        }
-        if (v instanceof byte[] b) {
-            return LuaValue.valueOf(b);
-        }
-        if (v instanceof Long l) {
-            return LuaValue.valueOf(l);
-        }
-        LuaTable t = new LuaTable();
-        if (v instanceof List<?> list) {
-            int i = 1;
-            for (Object item : list) {
-                t.set(i++, fromBencodable(item, depth + 1));
-            }
-        } else if (v instanceof Map<?, ?> map) {
-            for (Map.Entry<String, Object> e : ((Map<String, Object>) map).entrySet()) {
-                t.set(LuaValue.valueOf(e.getKey().getBytes(StandardCharsets.ISO_8859_1)), fromBencodable(e.getValue(), depth + 1));
-            }
-        }
-        return t;
+        return new LuaValue[] {from, BencodeLua.toLua(a.value(), ANSWER_DEPTH), a.error() == null ? LuaValue.NIL : LuaValue.valueOf(a.error().toString())};
     }
 }

@@ -5,7 +5,7 @@ import dev.comet.aso.ObjectStorage;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.WriteOutcome;
 import dev.comet.id.NodeId;
-import dev.comet.krpc.Dict;
+import dev.comet.lua.BencodeLua;
 import dev.comet.lua.StateCodec;
 import dev.comet.sim.SimNetwork;
 import dev.comet.sim.Simulation;
@@ -14,7 +14,6 @@ import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaFunction;
 import org.luaj.vm2.LuaInteger;
-import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaUserdata;
 import org.luaj.vm2.LuaValue;
@@ -37,6 +36,8 @@ import java.util.function.Function;
  */
 final class ScenarioOperations {
     /** Every name the timeline may call, for the script's "runs in the timeline" refusals before the run. */
+    /** Lists and dictionaries nested deeper than this in an answer reach the scenario as nil. */
+    private static final int ANSWER_DEPTH = 32;
     static final List<String> NAMES = List.of("put", "update", "get", "delete", "kill", "kill_replicas", "join_near",
             "partition", "pick", "alive", "node_id", "address", "latency", "coordinates", "holds", "record", "note", "now", "replicas", "states", "live_nodes",
             "handler_messages", "instructions", "invocations", "datagrams", "stat");
@@ -403,45 +404,12 @@ final class ScenarioOperations {
         if (a.error() != null) {
             t.set("error", text(a.error()));
         } else {
-            t.set("value", lua(a.value(), 0));
+            t.set("value", BencodeLua.toLua(a.value(), ANSWER_DEPTH));
         }
         return t;
     }
 
     private static String text(CometError e) {
         return e.code().code() + " " + e.message();
-    }
-
-    /** An answer's decoded bencode as Lua: strings, integers, lists and dictionaries as tables. */
-    static LuaValue lua(Object value, int depth) {
-        if (value == null || depth > 32) {
-            return LuaValue.NIL;
-        }
-        if (value instanceof byte[] b) {
-            return LuaString.valueOf(b);
-        }
-        if (value instanceof Number n) {
-            return LuaInteger.valueOf(n.longValue());
-        }
-        if (value instanceof String s) {
-            return LuaValue.valueOf(s);
-        }
-        if (value instanceof Dict d) {
-            return lua(d.map(), depth);
-        }
-        if (value instanceof List<?> list) {
-            LuaTable t = new LuaTable();
-            for (Object o : list) {
-                t.insert(0, lua(o, depth + 1));
-            }
-            return t;
-        }
-        if (value instanceof Map<?, ?> map) {
-            LuaTable t = new LuaTable();
-            map.forEach((k, v) -> t.set(k instanceof byte[] b ? LuaString.valueOf(b) : LuaValue.valueOf(k.toString()),
-                    lua(v, depth + 1)));
-            return t;
-        }
-        return LuaValue.valueOf(value.toString());
     }
 }
