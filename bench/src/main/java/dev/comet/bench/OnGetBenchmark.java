@@ -9,6 +9,7 @@ import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
+import org.luaj.vm2.luajc.LuaJC;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code onGet} of DESIGN.md's seed example on a loaded object: through the sandbox with every limit on (meter,
- * state saved after the call), and the same function on bare LuaJ with no limits, as the floor. Also the cost of
+ * state saved after the call), and the same function on bare LuaJ with no limits, as the floor, interpreted and
+ * compiled to JVM bytecode by LuaJ's own compiler (LuaJC, which runs no debug hook, so nothing in it can be
+ * metered as it stands). A 1,000-iteration loop the same three ways shows the per-instruction cost. Also the cost of
  * loading (compiling and running the chunk of) an object.
  */
 @State(Scope.Thread)
@@ -50,18 +53,36 @@ public class OnGetBenchmark {
     private AsoInstance object;
     private AsoInstance loop;
     private LuaValue bareOnGet;
+    private LuaValue compiledOnGet;
+    private LuaValue bareLoop;
+    private LuaValue compiledLoop;
+    static final String LOOP = "function onGet() local s = 0 for i = 1, 1000 do s = s + i end return s end";
 
     @Setup
     public void setUp() {
         sandbox = new Sandbox();
         object = sandbox.load(SEED, "=seed", null, context, limits);
-        loop = sandbox.load("function onGet() local s = 0 for i = 1, 1000 do s = s + i end return s end", "=loop",
-                null, context, limits);
+        loop = sandbox.load(LOOP, "=loop", null, context, limits);
+        bareOnGet = bareFunction(SEED, false);
+        compiledOnGet = bareFunction(SEED, true);
+        bareLoop = bareFunction(LOOP, false);
+        compiledLoop = bareFunction(LOOP, true);
+    }
+
+    /** {@code onGet} of {@code code} on LuaJ's standard globals, with no limit; {@code compiled}: through LuaJC. */
+    private static LuaValue bareFunction(String code, boolean compiled) {
         Globals bare = JsePlatform.standardGlobals();
+        if (compiled) {
+            LuaJC.install(bare);
+        }
         bare.set("aso", new LuaTable());
         bare.set("self", bare.get("aso"));
-        bare.load(SEED, "=seed").call();
-        bareOnGet = bare.get("onGet");
+        bare.load(code, "seed").call();
+        LuaValue onGet = bare.get("onGet");
+        if (compiled && onGet instanceof org.luaj.vm2.LuaClosure) {
+            throw new IllegalStateException("LuaJC did not compile the function");
+        }
+        return onGet;
     }
 
     @Benchmark
@@ -78,6 +99,21 @@ public class OnGetBenchmark {
     @Benchmark
     public LuaValue onGetBareLuaJ() {
         return bareOnGet.call();
+    }
+
+    @Benchmark
+    public LuaValue onGetBareLuaJC() {
+        return compiledOnGet.call();
+    }
+
+    @Benchmark
+    public LuaValue loopBareLuaJ() {
+        return bareLoop.call();
+    }
+
+    @Benchmark
+    public LuaValue loopBareLuaJC() {
+        return compiledLoop.call();
     }
 
     @Benchmark

@@ -185,7 +185,8 @@ final class BenchItemsCommand implements Callable<Integer> {
             oneAtATime += single;
             long batchMillis = (System.nanoTime() - batchStart) / 1_000_000;
             settled = canTell && jit.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * batchMillis;
-            if (ran >= pairs && (settled || System.nanoTime() >= deadline)) {
+            // a JVM that cannot tell its compilation time stops after the pairs asked for
+            if (ran >= pairs && (settled || !canTell || System.nanoTime() >= deadline)) {
                 return new WarmUp(ran, oneAtATime, (System.nanoTime() - start) / 1e9, settled);
             }
         }
