@@ -2,10 +2,11 @@
 """OpenDHT's side of `comet bench items`: N nodes in this process on 127.0.0.1 (ports chosen by the OS), then the
 same puts and gets as Comet's benchmark, printed as one JSON object on standard output.
 
-Phase 0 (warm-up), as `comet bench items`: WARMUP put-then-get pairs with IN_FLIGHT outstanding, in batches of at
-most 500, each batch followed by a fifth as many pairs one at a time (the shape of the two measured phases), on a
-network of their own, which is then stopped; the measured network starts empty. (Comet's warm-up goes on while its
-JIT compiles; `comet bench compare` passes the pairs it ran as WARMUP.)
+Phase 0 (warm-up), as `comet bench items`: WARMUP put-then-get pairs with IN_FLIGHT outstanding, in batches of
+WARMUP_BATCH (at most 500 by default), each batch first running a fifth as many pairs one at a time (the shape of
+the two measured phases), on a network of their own, which is then stopped; the measured network starts empty.
+(Comet's warm-up goes on while its JIT compiles, each batch on a fresh cluster; `comet bench compare` passes the
+pairs and the batch size it ran.)
 Phase 1 (latency), as `comet bench items`: OPS times, a put of a fresh small value from a random node, awaited, then
 a get of it from another random node, awaited. Phase 2 (throughput): OPS more put-then-get pairs with IN_FLIGHT
 operations outstanding at once; ops_per_second counts puts and gets together.
@@ -24,7 +25,7 @@ import time
 import opendht as dht
 
 AF_INET = 2
-WARMUP_BATCH = 500  # pairs in flight in one warm-up batch, as in `comet bench items`
+WARMUP_BATCH = 500  # pairs in flight in one warm-up batch at most, as in `comet bench items`
 
 
 def percentile(values, p):
@@ -141,18 +142,20 @@ def main():
     p.add_argument("--in-flight", type=int, default=16)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--warmup", type=int, default=2000)
+    p.add_argument("--warmup-batch", type=int, default=WARMUP_BATCH)
     a = p.parse_args()
-    if a.nodes < 2 or a.ops < 1 or a.in_flight < 1 or a.warmup < 0:
-        raise SystemExit("opendht: --nodes must be at least 2, --ops and --in-flight at least 1, --warmup at least 0")
+    if a.nodes < 2 or a.ops < 1 or a.in_flight < 1 or a.warmup < 0 or a.warmup_batch < 1:
+        raise SystemExit("opendht: --nodes must be at least 2, --ops, --in-flight and --warmup-batch at least 1, "
+                         "--warmup at least 0")
     rng = random.Random(a.seed)
     if a.warmup > 0:
         warm = start_network(a.nodes, 60)
         try:
-            batch = min(WARMUP_BATCH, a.warmup)
+            batch = min(a.warmup_batch, a.warmup)
             ran = 0
             while ran < a.warmup:
-                throughput_phase(warm, batch, min(a.in_flight, batch), rng)
                 latency_phase(warm, max(1, batch // 5), rng)
+                throughput_phase(warm, batch, min(a.in_flight, batch), rng)
                 ran += batch
         finally:
             for r in warm:

@@ -90,7 +90,7 @@ public class OnGetBenchmark {
         return sandbox.invoke(object, "onGet", args, 1, limits);
     }
 
-    /** A 1,000-iteration loop (about 4,000 instructions): where the per-instruction metering cost shows. */
+    /** A 1,000-iteration loop (about 2,000 instructions): where the per-instruction metering cost shows. */
     @Benchmark
     public InvocationResult loopWithLimits() {
         return sandbox.invoke(loop, "onGet", args, 1, limits);

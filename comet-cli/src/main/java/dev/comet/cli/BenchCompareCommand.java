@@ -163,9 +163,11 @@ final class BenchCompareCommand implements Callable<Integer> {
         PeerOutputs.Items comet = null;
         String cometNote = null;
         long warmupPairs = warmup;
+        long warmupBatch = Math.min(BenchItemsCommand.BATCH_PAIRS, warmup);
         try {
             Map<String, Object> r = BenchItemsCommand.run(ITEM_NODES, ops, IN_FLIGHT, warmup, warmupSeconds, 1);
             warmupPairs = num(r, "warmup_pairs");
+            warmupBatch = num(r, "warmup_batch");
             comet = new PeerOutputs.Items(num(r, "put_us_median"), num(r, "put_us_p99"), num(r, "get_us_median"),
                     num(r, "get_us_p99"), ((Number) r.get("ops_per_second")).doubleValue());
         } catch (CometException e) {
@@ -173,7 +175,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         }
         PeerScript.Outcome o = PeerScript.run(root.resolve("bench/peers/opendht.sh"), List.of("--nodes",
                 Integer.toString(ITEM_NODES), "--ops", Integer.toString(ops), "--in-flight", Integer.toString(IN_FLIGHT),
-                "--warmup", Long.toString(warmupPairs)), 600);
+                "--warmup", Long.toString(warmupPairs), "--warmup-batch", Long.toString(warmupBatch)), 600);
         PeerOutputs.Items dht = null;
         String peerNote = peerNote(o);
         if (o.status() == PeerScript.Status.OK) {

@@ -49,10 +49,10 @@ final class BenchItemsCommand implements Callable<Integer> {
     long seed;
 
     @CommandLine.Option(names = "--warmup", defaultValue = "2000",
-            description = {"Put-then-get pairs run first, with --in-flight outstanding, each batch followed by a fifth",
-                    "as many one at a time, on a cluster of their own that is then closed: the JIT compiles both",
-                    "phases' paths before they are timed, and the measured cluster starts empty",
-                    "(default: ${DEFAULT-VALUE}; 0 for none)."})
+            description = {"Put-then-get pairs run first with --in-flight outstanding, in batches of at most 500, each",
+                    "batch on a cluster of its own that is then closed and first running a fifth as many pairs one",
+                    "at a time: the JIT compiles both phases' paths before they are timed, and the measured cluster",
+                    "starts empty (default: ${DEFAULT-VALUE}; 0 for none)."})
     int warmup;
 
     @CommandLine.Option(names = "--warmup-seconds", defaultValue = "30",
@@ -75,9 +75,11 @@ final class BenchItemsCommand implements Callable<Integer> {
             throw new CometException(ErrorCode.BAD_INPUT, "--nodes must be at least 2, --ops and --in-flight at least 1, "
                     + "--warmup and --warmup-seconds at least 0");
         }
+        // the warm-up draws from its own generator: how long it runs depends on the JIT, and the measured phases
+        // must pick the same nodes and items for the same seed whatever it drew
         Random random = new Random(seed);
         Map<String, Object> r = new LinkedHashMap<>();
-        WarmUp warm = warmup > 0 ? warmUp(nodes, warmup, inFlight, warmupSeconds, random) : WarmUp.NONE;
+        WarmUp warm = warmup > 0 ? warmUp(nodes, warmup, inFlight, warmupSeconds, new Random(~seed)) : WarmUp.NONE;
         try (LocalCluster cluster = LocalCluster.start(nodes, 0, NodeConfig.defaults())) {
             cluster.awaitFormed(60_000);
             List<UdpNode> all = cluster.nodes();
@@ -87,6 +89,7 @@ final class BenchItemsCommand implements Callable<Integer> {
             r.put("nodes", nodes);
             r.put("ops", ops);
             r.put("warmup_pairs", warm.pairs);
+            r.put("warmup_batch", warm.batch);
             r.put("warmup_one_at_a_time", warm.oneAtATime);
             r.put("warmup_seconds", Math.round(warm.seconds * 10) / 10.0);
             r.put("warmup_jit_settled", warm.settled);
@@ -140,13 +143,16 @@ final class BenchItemsCommand implements Callable<Integer> {
     private record Throughput(long ops, long failed, double seconds) {
     }
 
-    /** What the warm-up ran: pairs in flight, pairs one at a time, its wall time, and whether the JIT had settled. */
-    private record WarmUp(int pairs, int oneAtATime, double seconds, boolean settled) {
-        static final WarmUp NONE = new WarmUp(0, 0, 0, false);
+    /**
+     * What the warm-up ran: pairs in flight (in batches of {@code batch}), pairs one at a time, its wall time, and
+     * whether the JIT had settled (null: this JVM does not tell its compilation time).
+     */
+    private record WarmUp(long pairs, int batch, long oneAtATime, double seconds, Boolean settled) {
+        static final WarmUp NONE = new WarmUp(0, 0, 0, 0, null);
     }
 
     /** Pairs in flight in one warm-up batch; each batch first runs a fifth as many one at a time. */
-    private static final int BATCH_PAIRS = 500;
+    static final int BATCH_PAIRS = 500;
     /** The JIT has settled when it compiled for less than this share of a batch's wall time. */
     private static final double SETTLED_COMPILE_SHARE = 0.05;
 
@@ -165,10 +171,9 @@ final class BenchItemsCommand implements Callable<Integer> {
         int batch = Math.min(BATCH_PAIRS, pairs);
         int single = Math.max(1, batch / 5);
         long start = System.nanoTime();
-        long deadline = start + (long) Math.min(maxSeconds * 1e9, Long.MAX_VALUE / 2.0);
-        int ran = 0;
-        int oneAtATime = 0;
-        boolean settled = false;
+        long budget = (long) Math.min(maxSeconds * 1e9, Long.MAX_VALUE / 2.0);
+        long ran = 0;
+        long oneAtATime = 0;
         while (true) {
             long compiledBefore = canTell ? jit.getTotalCompilationTime() : 0;
             long batchStart = System.nanoTime();
@@ -183,13 +188,29 @@ final class BenchItemsCommand implements Callable<Integer> {
             }
             ran += batch;
             oneAtATime += single;
-            long batchMillis = (System.nanoTime() - batchStart) / 1_000_000;
-            settled = canTell && jit.getTotalCompilationTime() - compiledBefore < SETTLED_COMPILE_SHARE * batchMillis;
-            // a JVM that cannot tell its compilation time stops after the pairs asked for
-            if (ran >= pairs && (settled || !canTell || System.nanoTime() >= deadline)) {
-                return new WarmUp(ran, oneAtATime, (System.nanoTime() - start) / 1e9, settled);
+            long now = System.nanoTime();
+            Boolean settled = canTell
+                    ? jitSettled(jit.getTotalCompilationTime() - compiledBefore, (now - batchStart) / 1_000_000) : null;
+            if (warmUpDone(ran, pairs, settled, now - start >= budget)) {
+                return new WarmUp(ran, batch, oneAtATime, (now - start) / 1e9, settled);
             }
         }
+    }
+
+    /**
+     * Whether the JIT has settled: it compiled for less than a twentieth of a batch's wall time (its compilation
+     * time adds up all its compiler threads; the batch's wall time includes starting and closing the cluster).
+     */
+    static boolean jitSettled(long compiledMillis, long batchMillis) {
+        return compiledMillis < SETTLED_COMPILE_SHARE * batchMillis;
+    }
+
+    /**
+     * Whether the warm-up stops after a batch: once the pairs asked for have run, when the JIT has settled, when its
+     * time is up, or at once when this JVM cannot tell its compilation time ({@code settled} null).
+     */
+    static boolean warmUpDone(long ran, long pairs, Boolean settled, boolean timeUp) {
+        return ran >= pairs && (settled == null || settled || timeUp);
     }
 
     /** {@code pairs} put-then-get pairs as {@code chains} chains at once, each starting its next pair when done. */

@@ -52,4 +52,13 @@ class BencodeLuaTest {
         assertThat(lua.get("v").tojstring()).isEqualTo("héllo");
         assertThat(lua.get("s").tojstring()).isEqualTo("text");
     }
+
+    @Test
+    void aDictKeyOutsideAsciiIsItsOwnByte() {
+        // the decoder's keys are ISO-8859-1 strings: "\u00e9" is the one byte 0xe9 on the wire
+        LuaTable t = (LuaTable) BencodeLua.toLua(new Dict(Map.of("caf\u00e9", 1L)), 4);
+
+        assertThat(t.rawget(LuaString.valueOf(new byte[] {'c', 'a', 'f', (byte) 0xe9})).tolong()).isEqualTo(1);
+        assertThat(t.rawget(LuaValue.valueOf("café")).isnil()).isTrue();
+    }
 }

@@ -35,9 +35,9 @@ import java.util.function.Function;
  * operations and its notes; every call comes from the simulator's thread.
  */
 final class ScenarioOperations {
-    /** Every name the timeline may call, for the script's "runs in the timeline" refusals before the run. */
     /** Lists and dictionaries nested deeper than this in an answer reach the scenario as nil. */
     private static final int ANSWER_DEPTH = 32;
+    /** Every name the timeline may call, for the script's "runs in the timeline" refusals before the run. */
     static final List<String> NAMES = List.of("put", "update", "get", "delete", "kill", "kill_replicas", "join_near",
             "partition", "pick", "alive", "node_id", "address", "latency", "coordinates", "holds", "record", "note", "now", "replicas", "states", "live_nodes",
             "handler_messages", "instructions", "invocations", "datagrams", "stat");
