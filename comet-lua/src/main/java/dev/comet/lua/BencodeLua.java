@@ -1,11 +1,11 @@
 package dev.comet.lua;
 
+import dev.comet.bencode.Bencode;
 import dev.comet.krpc.Dict;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -42,24 +42,25 @@ public final class BencodeLua {
         if (value instanceof Dict d) {
             return toLua(d.map(), depth, maxDepth);
         }
-        LuaTable t = new LuaTable();
         if (value instanceof List<?> list) {
+            LuaTable t = new LuaTable(list.size(), 0);
             int i = 1;
             for (Object item : list) {
                 t.set(i++, toLua(item, depth + 1, maxDepth));
             }
-        } else if (value instanceof Map<?, ?> map) {
+            return t;
+        }
+        if (value instanceof Map<?, ?> map) {
+            LuaTable t = new LuaTable(0, map.size());
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 t.set(key(e.getKey()), toLua(e.getValue(), depth + 1, maxDepth));
             }
-        } else {
-            return LuaValue.valueOf(value.toString());
+            return t;
         }
-        return t;
+        return LuaValue.valueOf(value.toString());
     }
 
     private static LuaValue key(Object key) {
-        return key instanceof byte[] b ? LuaString.valueOf(b)
-                : LuaString.valueOf(key.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return LuaString.valueOf(key instanceof byte[] b ? b : Bencode.keyBytes(key.toString()));
     }
 }
