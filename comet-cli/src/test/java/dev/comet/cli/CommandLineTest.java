@@ -132,7 +132,8 @@ class CommandLineTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out().trim()).startsWith("{").endsWith("}");
         for (String field : new String[] {"nodes", "lookups", "success_rate", "mean_overlap", "hops_median", "hops_p95",
-                "messages_per_lookup", "latency_ms_median", "latency_ms_p99", "wall_seconds", "peak_heap_mb", "seed"}) {
+                "messages_per_lookup", "latency_ms_median", "latency_ms_p99", "wall_seconds", "cpu_seconds", "gc_seconds",
+                "peak_heap_mb", "seed"}) {
             assertThat(r.out()).contains("\"" + field + "\"");
         }
     }

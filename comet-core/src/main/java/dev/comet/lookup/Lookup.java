@@ -3,10 +3,9 @@ package dev.comet.lookup;
 import dev.comet.id.NodeId;
 import dev.comet.routing.Contact;
 
-import java.util.List;
 import java.util.ArrayList;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -18,6 +17,9 @@ import java.util.function.LongSupplier;
  * <p>A contact whose first attempt went unanswered counts as stalled: it stays in the running (a late answer still
  * counts) but frees its slot, so one slow or dead node never holds the lookup back. Owned by the node that started
  * it and driven on that node's thread.
+ *
+ * <p>The candidates are an array kept sorted by distance to the target, at most {@code 8 K} long: every answer walks
+ * it from the closest, and a sorted tree's entries cost a cache miss each where the array's are adjacent.
  */
 public final class Lookup {
     private enum State { FRESH, IN_FLIGHT, STALLED, RESPONDED, NOT_COUNTING, FAILED }
@@ -40,7 +42,9 @@ public final class Lookup {
     private final LookupTransport transport;
     private final LongSupplier clock;
     private final Consumer<LookupResult> onDone;
-    private final TreeMap<NodeId, Candidate> candidates;
+    /** Candidates closest first; the first {@code count} slots are used. */
+    private final Candidate[] candidates;
+    private int count;
     private final long startedAt;
     private int messages;
     private boolean finished;
@@ -54,7 +58,7 @@ public final class Lookup {
         this.transport = transport;
         this.clock = clock;
         this.onDone = onDone;
-        this.candidates = new TreeMap<>(target.byDistance());
+        this.candidates = new Candidate[maxCandidates + 1];
         this.startedAt = clock.getAsLong();
     }
 
@@ -66,7 +70,12 @@ public final class Lookup {
     public Lookup includeSelf(Contact self) {
         Candidate c = new Candidate(self, 0);
         c.state = State.RESPONDED;
-        candidates.put(self.id(), c);
+        int at = indexOf(self.id());
+        if (at < 0) {
+            insert(-at - 1, c);
+        } else {
+            candidates[at] = c;
+        }
         return this;
     }
 
@@ -83,33 +92,62 @@ public final class Lookup {
     }
 
     private void add(Contact contact, int hop) {
-        if (candidates.containsKey(contact.id())) {
+        int at = indexOf(contact.id());
+        if (at >= 0) {
             return;
         }
-        if (candidates.size() >= maxCandidates) {
+        at = -at - 1;
+        if (count >= maxCandidates) {
             // Make room by dropping the farthest candidate farther than the newcomer that is not awaiting an answer,
             // preferring one that never answered. (Dropping the newcomer whenever the farthest candidate had
             // answered shut out every closer node found once the list was full.)
-            NodeId victim = null;
-            for (Map.Entry<NodeId, Candidate> e : candidates.descendingMap().entrySet()) {
-                if (target.compareDistance(contact.id(), e.getKey()) >= 0) {
-                    break;
-                }
-                State s = e.getValue().state;
+            int victim = -1;
+            for (int i = count - 1; i >= at; i--) {
+                State s = candidates[i].state;
                 if (s == State.FRESH || s == State.FAILED) {
-                    victim = e.getKey();
+                    victim = i;
                     break;
                 }
-                if (s == State.RESPONDED && victim == null) {
-                    victim = e.getKey();
+                if (s == State.RESPONDED && victim < 0) {
+                    victim = i;
                 }
             }
-            if (victim == null) {
+            if (victim < 0) {
                 return;
             }
-            candidates.remove(victim);
+            remove(victim);
         }
-        candidates.put(contact.id(), new Candidate(contact, hop));
+        insert(at, new Candidate(contact, hop));
+    }
+
+    /** The slot of {@code id} among the candidates, or {@code -(insertion point) - 1} (as {@link Arrays#binarySearch}). */
+    private int indexOf(NodeId id) {
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = target.compareDistance(candidates[mid].contact.id(), id);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    private void insert(int at, Candidate c) {
+        System.arraycopy(candidates, at, candidates, at + 1, count - at);
+        candidates[at] = c;
+        count++;
+    }
+
+    private void remove(int at) {
+        count--;
+        System.arraycopy(candidates, at + 1, candidates, at, count - at);
+        candidates[count] = null;
     }
 
     private void step() {
@@ -117,8 +155,8 @@ public final class Lookup {
             return;
         }
         int inFlight = 0;
-        for (Candidate c : candidates.values()) {
-            if (c.state == State.IN_FLIGHT) {
+        for (int i = 0; i < count; i++) {
+            if (candidates[i].state == State.IN_FLIGHT) {
                 inFlight++;
             }
         }
@@ -128,7 +166,8 @@ public final class Lookup {
         int seen = 0;
         boolean waiting = false;
         List<Candidate> toSend = new ArrayList<>(alpha);
-        for (Candidate c : candidates.values()) {
+        for (int i = 0; i < count; i++) {
+            Candidate c = candidates[i];
             if (seen >= window) {
                 break;
             }
@@ -227,7 +266,8 @@ public final class Lookup {
         finished = true;
         List<Contact> closest = new ArrayList<>(k);
         int hops = 0;
-        for (Candidate c : candidates.values()) {
+        for (int i = 0; i < count; i++) {
+            Candidate c = candidates[i];
             if (c.state == State.RESPONDED) {
                 if (closest.isEmpty()) {
                     hops = c.hop;

@@ -27,8 +27,8 @@ final class Bucket {
      */
     Bucket splitOff(NodeId self, int depth) {
         Bucket near = new Bucket(lastChanged);
-        entries.removeIf(e -> self.commonPrefixLength(e.contact().id()) > depth && near.entries.add(e));
-        replacements.removeIf(e -> self.commonPrefixLength(e.contact().id()) > depth && near.replacements.add(e));
+        entries.removeIf(e -> self.commonPrefixLength(e.id()) > depth && near.entries.add(e));
+        replacements.removeIf(e -> self.commonPrefixLength(e.id()) > depth && near.replacements.add(e));
         return near;
     }
 
@@ -47,7 +47,7 @@ final class Bucket {
     ContactEntry cache(ContactEntry replacement, Contact contact, boolean responded, boolean speaksComet, long now,
                        int maxReplacements) {
         ContactEntry entry = replacement != null ? replacement : new ContactEntry(contact);
-        entry.contact = contact;
+        entry.update(contact);
         entry.touch(responded, speaksComet, now);
         replacements.remove(entry);
         replacements.addLast(entry);
@@ -81,8 +81,10 @@ final class Bucket {
     }
 
     ContactEntry find(NodeId id) {
-        for (ContactEntry e : entries) {
-            if (e.contact().id().equals(id)) {
+        int hash = id.hashCode();
+        for (int i = 0, n = entries.size(); i < n; i++) {
+            ContactEntry e = entries.get(i);
+            if (e.is(id, hash)) {
                 return e;
             }
         }
@@ -100,8 +102,9 @@ final class Bucket {
     }
 
     ContactEntry findReplacement(NodeId id) {
+        int hash = id.hashCode();
         for (ContactEntry e : replacements) {
-            if (e.contact().id().equals(id)) {
+            if (e.is(id, hash)) {
                 return e;
             }
         }

@@ -51,7 +51,7 @@ final class ClosestWalk {
             if (!eligible.test(e)) {
                 continue;
             }
-            NodeId id = e.contact.id();
+            NodeId id = e.id();
             if (count == n && (n == 0 || byDistance.compare(id, best[n - 1].id()) >= 0)) {
                 continue;
             }
@@ -60,7 +60,7 @@ final class ClosestWalk {
                 best[at] = best[at - 1];
                 at--;
             }
-            best[at] = e.contact;
+            best[at] = e.contact();
         }
         return count;
     }

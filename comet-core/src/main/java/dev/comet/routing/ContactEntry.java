@@ -1,8 +1,18 @@
 package dev.comet.routing;
 
+import dev.comet.id.NodeId;
+
 /** One contact's liveness record in a {@link RoutingTable}: mutable, owned and changed by its table only. */
 public final class ContactEntry {
-    Contact contact;
+    private Contact contact;
+    /**
+     * The contact's id and its hash, which never change (a new address for the same id is a new contact, not a new
+     * id): a bucket's search compares the hash first and reaches the id only on a match, and the walk for the
+     * closest contacts reads the id without the contact. Those were one or two cache misses an entry on every
+     * datagram heard, in a simulation of thousands of nodes.
+     */
+    private final NodeId id;
+    private final int idHash;
     long lastSeen;
     long lastResponse = -1;
     long pingSentAt = -1;
@@ -11,11 +21,15 @@ public final class ContactEntry {
 
     ContactEntry(Contact contact) {
         this.contact = contact;
+        this.id = contact.id();
+        this.idHash = id.hashCode();
     }
 
     /** A copy of {@code other}, every field (a table copied for the overlay). */
     ContactEntry(ContactEntry other) {
         this.contact = other.contact;
+        this.id = other.id;
+        this.idHash = other.idHash;
         this.lastSeen = other.lastSeen;
         this.lastResponse = other.lastResponse;
         this.pingSentAt = other.pingSentAt;
@@ -31,6 +45,24 @@ public final class ContactEntry {
             pingSentAt = -1;
         }
         speaksComet |= comet;
+    }
+
+    /** Whether this is the entry of {@code id}, whose hash is {@code hash}. */
+    boolean is(NodeId id, int hash) {
+        return idHash == hash && this.id.equals(id);
+    }
+
+    /** The contact's id. */
+    NodeId id() {
+        return id;
+    }
+
+    /** The same node at {@code newer} (its address may have changed; its id may not). */
+    void update(Contact newer) {
+        if (!newer.id().equals(id)) {
+            throw new IllegalArgumentException("an entry keeps its id: " + contact + " is not " + newer);
+        }
+        contact = newer;
     }
 
     public Contact contact() {

@@ -90,7 +90,7 @@ public final class RoutingTable {
         // most messages come from a contact the table holds, at its address: it passed every check below when it entered
         Bucket home = buckets.get(indexOf(contact.id()));
         ContactEntry known = home.find(contact.id());
-        if (known != null && known.contact.address().equals(contact.address())) {
+        if (known != null && known.contact().address().equals(contact.address())) {
             return refresh(home, known, responded, speaksComet, now);
         }
         if (config.bep42RoutingTable() && !Bep42.valid(contact.id(), contact.address().getAddress())) {
@@ -103,7 +103,7 @@ public final class RoutingTable {
             }
             Bucket old = buckets.get(indexOf(holder));
             ContactEntry stale = old.find(holder);
-            if (stale != null && !stale.contact.address().equals(contact.address()) && liveness(stale, now) != Liveness.BAD) {
+            if (stale != null && !stale.contact().address().equals(contact.address()) && liveness(stale, now) != Liveness.BAD) {
                 return null; // another node of the same IP holds its place while it is healthy: one contact per IP
             }
             // the node at this address answered with a new id (or the other node of its IP went bad): the old one goes
@@ -116,13 +116,13 @@ public final class RoutingTable {
             Bucket bucket = buckets.get(index);
             ContactEntry existing = bucket.find(contact.id());
             if (existing != null) {
-                if (!existing.contact.address().equals(contact.address())) {
+                if (!existing.contact().address().equals(contact.address())) {
                     // an id moving to another address is only believed once the old address has gone bad
                     if (liveness(existing, now) != Liveness.BAD || !responded) {
                         return null;
                     }
-                    idBySource.remove(sourceOf(existing.contact.address()));
-                    existing.contact = contact;
+                    idBySource.remove(sourceOf(existing.contact().address()));
+                    existing.update(contact);
                     idBySource.put(sourceOf(contact.address()), contact.id());
                 }
                 return refresh(bucket, existing, responded, speaksComet, now);
@@ -135,7 +135,7 @@ public final class RoutingTable {
                 if (replacement != null) {
                     bucket.replacements.remove(replacement);
                 }
-                ContactEntry entry = replacement != null && replacement.contact.address().equals(contact.address())
+                ContactEntry entry = replacement != null && replacement.contact().address().equals(contact.address())
                         ? replacement : new ContactEntry(contact);
                 entry.touch(true, speaksComet, now);
                 addEntry(bucket, entry);
@@ -173,7 +173,7 @@ public final class RoutingTable {
             // a contact gone bad (a node killed, then restarted on its id and port) queries us: nothing else asks a
             // bad contact again, so without a ping it stays bad while its bucket has no replacement
             existing.pingSentAt = now;
-            return existing.contact;
+            return existing.contact();
         }
         return null;
     }
@@ -186,7 +186,7 @@ public final class RoutingTable {
      */
     private Contact awaitVerification(Bucket bucket, int index, ContactEntry replacement, Contact contact,
                                       boolean speaksComet, long now) {
-        if (replacement != null && !replacement.contact.address().equals(contact.address())) {
+        if (replacement != null && !replacement.contact().address().equals(contact.address())) {
             return null; // an unverified message from another address must not redirect a cached contact (spoofing)
         }
         ContactEntry waiting = bucket.cache(replacement, contact, false, speaksComet, now, config.replacementCacheSize());
@@ -208,7 +208,7 @@ public final class RoutingTable {
             return null;
         }
         questionable.pingSentAt = now;
-        return questionable.contact;
+        return questionable.contact();
     }
 
     /**
@@ -239,7 +239,7 @@ public final class RoutingTable {
             return verify != null ? verify : overlayPing;
         }
         removeEntry(bucket, entry);
-        if (idBySource.containsKey(sourceOf(promoted.contact.address()))) {
+        if (idBySource.containsKey(sourceOf(promoted.contact().address()))) {
             return overlayPing; // its address (or IP) went to another id meanwhile
         }
         addEntry(bucket, promoted);
@@ -251,7 +251,7 @@ public final class RoutingTable {
     public NodeId idAt(java.net.InetSocketAddress address) {
         NodeId holder = idBySource.get(sourceOf(address));
         ContactEntry e = holder == null ? null : entry(holder);
-        return e != null && e.contact.address().equals(address) ? holder : null;
+        return e != null && e.contact().address().equals(address) ? holder : null;
     }
 
     private Object sourceOf(java.net.InetSocketAddress address) {
@@ -405,7 +405,7 @@ public final class RoutingTable {
         all.sort(Comparator.comparing((ContactEntry e) -> liveness(e, now)));
         List<Contact> out = new ArrayList<>(all.size());
         for (ContactEntry e : all) {
-            out.add(e.contact);
+            out.add(e.contact());
         }
         return out;
     }
@@ -438,7 +438,7 @@ public final class RoutingTable {
                 if (liveness(e, now) == Liveness.QUESTIONABLE && e.lastResponse >= 0
                         && (e.pingSentAt < 0 || now - e.pingSentAt > config.questionableAfterMillis())) {
                     e.pingSentAt = now;
-                    out.add(e.contact);
+                    out.add(e.contact());
                 }
             }
         }
@@ -447,12 +447,12 @@ public final class RoutingTable {
 
     private void addEntry(Bucket bucket, ContactEntry entry) {
         bucket.entries.add(entry);
-        idBySource.put(sourceOf(entry.contact.address()), entry.contact.id());
+        idBySource.put(sourceOf(entry.contact().address()), entry.id());
     }
 
     private void removeEntry(Bucket bucket, ContactEntry entry) {
         bucket.entries.remove(entry);
-        idBySource.remove(sourceOf(entry.contact.address()), entry.contact.id());
+        idBySource.remove(sourceOf(entry.contact().address()), entry.id());
     }
 
     private boolean pingPending(ContactEntry e, long now) {

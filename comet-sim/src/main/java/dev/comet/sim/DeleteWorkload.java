@@ -47,8 +47,8 @@ final class DeleteWorkload {
      * the live replica closest to its key is silent (0: none), then checks every hour for {@code hours} hours.
      */
     Map<String, Object> run(int objects, int silentEvery, long ttlSeconds, int hours) {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         sim.buildAndSettle();
         List<NodeId> keys = new ArrayList<>();
         int[] putsAcknowledged = {0};
@@ -109,7 +109,7 @@ final class DeleteWorkload {
         out.put("objects_readable_per_hour", readablePerHour.toString());
         out.put("copies_per_hour", copiesPerHour.toString());
         out.put("resurrected_objects", resurrected.size());
-        sim.putRunFields(out, wallStart);
+        sim.putRunFields(out, cost);
         return out;
     }
 

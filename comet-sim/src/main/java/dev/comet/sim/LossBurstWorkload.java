@@ -31,8 +31,8 @@ final class LossBurstWorkload {
 
     /** Puts {@code count} objects and as many items during {@code burstsMillis} of {@code model}, then reads them all. */
     Map<String, Object> run(int count, LossBursts model, long burstsMillis, long settleMillis) {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         sim.buildAndSettle();
         network.faults().lossBursts(model, null, burstsMillis);
         long seed = sim.config().seed();
@@ -75,7 +75,7 @@ final class LossBurstWorkload {
         out.put("routing_table_min", least);
         out.put("nodes_with_empty_routing_table", empty);
         out.put("callbacks_owed", records.owed());
-        sim.putRunFields(out, wallStart);
+        sim.putRunFields(out, cost);
         return out;
     }
 

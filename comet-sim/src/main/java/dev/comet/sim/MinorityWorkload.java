@@ -46,8 +46,8 @@ final class MinorityWorkload {
      * positive, lets the network run that long and reports what replication (the hourly republish) costs.
      */
     Map<String, Object> run(int objects, int readersPerObject, long holdMillis) {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         sim.buildAndSettle();
         // the Comet nodes that joined first met few others: a few overlay refreshes (30 s, 1, 2, 4 min) let them meet
         network.runUntil(network.now() + OVERLAY_SETTLE_MILLIS);
@@ -143,7 +143,7 @@ final class MinorityWorkload {
                     (long) objects * holdMillis, 10));
         }
         putWork(out, comets, keys, replicas, afterPuts, network.now() - putsStart);
-        sim.putRunFields(out, wallStart);
+        sim.putRunFields(out, cost);
         return out;
     }
 

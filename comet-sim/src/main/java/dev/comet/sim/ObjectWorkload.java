@@ -29,8 +29,8 @@ final class ObjectWorkload {
 
     Map<String, Object> run(int objects, long ttlSeconds, long timerSeconds, long checkAfterMillis,
                             ObjectReplication replication) {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         sim.buildAndSettle();
         List<SimNode> live = sim.liveNodes();
 
@@ -117,7 +117,7 @@ final class ObjectWorkload {
         out.put("replicas_holding_over_two_intervals", settledHolders[0]);
         out.put("replicas_with_running_timer", ticking[0]);
         out.put("reads_unfinished", objects - finished[0]);
-        sim.putRunFields(out, wallStart);
+        sim.putRunFields(out, cost);
         return out;
     }
 }

@@ -39,8 +39,8 @@ final class PartitionWorkload {
      * items from each half, heals, lets {@code settleMillis} pass and reads everything from both halves.
      */
     Map<String, Object> run(int before, int during, long splitMillis, long settleMillis) {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         sim.buildAndSettle();
         long seed = sim.config().seed();
         for (int i = 0; i < before; i++) {
@@ -101,7 +101,7 @@ final class PartitionWorkload {
         out.putAll(Distribution.of(records.copies(items)).fields("copies_per_item"));
         out.put("datagrams_lost_to_partition", network.faults().lostToPartition());
         out.put("callbacks_owed", records.owed());
-        sim.putRunFields(out, wallStart);
+        sim.putRunFields(out, cost);
         return out;
     }
 

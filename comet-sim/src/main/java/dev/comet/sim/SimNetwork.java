@@ -5,11 +5,11 @@ import dev.comet.id.NodeId;
 import dev.comet.routing.Contact;
 import dev.comet.storage.Store;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.random.RandomGenerator;
 
@@ -20,8 +20,15 @@ import java.util.random.RandomGenerator;
  * <p>Owns every {@link Host} and the event queue; nothing here is thread-safe, nothing needs to be.
  */
 public final class SimNetwork {
+    /** Every host's port; hosts differ in their address's last three bytes. */
+    private static final int PORT = 6881;
     private final EventQueue<Event> queue = new EventQueue<>();
-    private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
+    /**
+     * The live hosts by the number in their address (see {@link #newHost}): every datagram sent looks its receiver up,
+     * and a hash map's look-up through the address's holder objects was a few cache misses more.
+     */
+    private Host[] hosts = new Host[1024];
+    private int liveHosts;
     private final Random random;
     private final NetworkFaults faults = new NetworkFaults(this);
     private final double lossRate;
@@ -112,16 +119,31 @@ public final class SimNetwork {
         int n = nextAddress++;
         byte[] ip = {127, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
         try {
-            Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), 6881), store);
+            Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), PORT), store, n);
             host.clockOffsetMillis = faults.clockOffsetForNewHost();
             if (space != null) {
                 space.place(host.address);
             }
-            hosts.put(host.address, host);
+            if (n >= hosts.length) {
+                hosts = Arrays.copyOf(hosts, hosts.length * 2);
+            }
+            hosts[n] = host;
+            liveHosts++;
             return host;
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 bytes are always an address", e);
         }
+    }
+
+    /** The live host at {@code address}, or null (a host that left, or an address no host had). */
+    private Host liveHost(InetSocketAddress address) {
+        // an IPv4 address's hash code is its 32 bits
+        if (address.getPort() != PORT || !(address.getAddress() instanceof Inet4Address ip)) {
+            return null;
+        }
+        int bits = ip.hashCode();
+        int n = bits & 0xFFFFFF;
+        return bits >>> 24 == 127 && n < hosts.length ? hosts[n] : null;
     }
 
     /** Runs {@code task} at virtual time {@code now + delay}, not tied to any host. */
@@ -188,7 +210,7 @@ public final class SimNetwork {
      */
     private void sweepDeparted() {
         boolean manyEvents = deadQueued > 256 && deadQueued * 8L > queue.size();
-        boolean manyNodes = deadHolding > 64 && deadHolding * 32L > hosts.size();
+        boolean manyNodes = deadHolding > 64 && deadHolding * 32L > liveHosts;
         if (manyEvents || manyNodes) {
             queue.removeIf(e -> {
                 if (e.owner == null || e.owner.alive) {
@@ -225,6 +247,8 @@ public final class SimNetwork {
     /** One simulated machine: the {@link Environment} of the node that runs on it. */
     public final class Host implements Environment {
         private final InetSocketAddress address;
+        /** The last three bytes of the address: the host's slot in {@link #hosts}. */
+        private final int number;
         private final Store store;
         private boolean alive = true;
         private boolean silent;
@@ -237,8 +261,9 @@ public final class SimNetwork {
         /** The contact of the node on this host, shared by everyone who hears of it (see {@link #contact}). */
         private Contact self;
 
-        private Host(InetSocketAddress address, Store store) {
+        private Host(InetSocketAddress address, Store store, int number) {
             this.address = address;
+            this.number = number;
             this.store = store;
         }
 
@@ -267,7 +292,7 @@ public final class SimNetwork {
          */
         @Override
         public Contact contact(NodeId id, InetSocketAddress address) {
-            Host there = hosts.get(address);
+            Host there = liveHost(address);
             Contact known = there == null ? null : there.self;
             return known != null && known.id().equals(id) ? known : new Contact(id, address);
         }
@@ -301,7 +326,8 @@ public final class SimNetwork {
                 return;
             }
             alive = false;
-            hosts.remove(address);
+            hosts[number] = null;
+            liveHosts--;
             deadQueued += queued;
             if (queued > 0) {
                 deadHolding++;
@@ -347,7 +373,7 @@ public final class SimNetwork {
                 datagramsLost++;
                 return;
             }
-            Host target = hosts.get(to);
+            Host target = liveHost(to);
             if (target == null || silent) {
                 return;
             }

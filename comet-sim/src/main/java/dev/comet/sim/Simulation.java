@@ -85,8 +85,8 @@ public final class Simulation {
 
     /** Runs the whole scenario and returns the report fields, in the order of the JSON output. */
     public Map<String, Object> run() {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
 
         buildAndSettle();
         int killed = killAtOnce();
@@ -110,8 +110,7 @@ public final class Simulation {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("nodes", config.nodes());
         out.putAll(report.fields());
-        out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
-        out.put("peak_heap_mb", HeapMeter.peakMegabytes());
+        putCost(out, cost);
         out.put("seed", config.seed());
         out.put("live_nodes", live.size());
         out.put("loss", config.lossRate());
@@ -131,8 +130,8 @@ public final class Simulation {
      * the item, and the number of items every live reader found.
      */
     public Map<String, Object> runItems(int items, long ttlSeconds, long checkAfterMillis) {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         buildAndSettle();
 
         List<dev.comet.items.Item> stored = new ArrayList<>();
@@ -223,7 +222,7 @@ public final class Simulation {
         out.put("readers_with_failed_reads", failingReaders.size());
         out.put("items_readable_everywhere", everywhere);
         out.put("readers", readers.size());
-        putRunFields(out, wallStart);
+        putRunFields(out, cost);
         return out;
     }
 
@@ -290,11 +289,21 @@ public final class Simulation {
         return out;
     }
 
-    /** The fields every workload's report ends with: churn, wall time, memory, seed, traffic, virtual time. */
-    void putRunFields(Map<String, Object> out, long wallStart) {
-        out.put("churn_departures", departures);
-        out.put("wall_seconds", Math.round((System.nanoTime() - wallStart) / 1e7) / 100.0);
+    /**
+     * What the run cost: wall time, the simulation thread's CPU time, the collectors' time, and the peak heap. The
+     * only fields that differ between two runs of one seed.
+     */
+    private static void putCost(Map<String, Object> out, RunCost cost) {
+        out.put("wall_seconds", cost.wallSeconds());
+        out.put("cpu_seconds", cost.cpuSeconds());
+        out.put("gc_seconds", cost.collectorSeconds());
         out.put("peak_heap_mb", HeapMeter.peakMegabytes());
+    }
+
+    /** The fields every workload's report ends with: churn, wall time, memory, seed, traffic, virtual time. */
+    void putRunFields(Map<String, Object> out, RunCost cost) {
+        out.put("churn_departures", departures);
+        putCost(out, cost);
         out.put("seed", config.seed());
         out.put("datagrams", network.datagramsSent());
         out.put("virtual_seconds", network.now() / 1000);

@@ -94,8 +94,8 @@ final class UpdateWorkload {
      * and compares every live holder's version and bytes.
      */
     Map<String, Object> run(int objects, int updatesPerObject) {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         sim.buildAndSettle();
         List<NodeId> keys = new ArrayList<>();
         int[] putsAcknowledged = {0};
@@ -146,7 +146,7 @@ final class UpdateWorkload {
         out.put("virtual_seconds_appending", appendMillis / 1000);
         out.putAll(check(keys, acknowledgedTokens));
         out.putAll(read(keys, acknowledgedTokens));
-        sim.putRunFields(out, wallStart);
+        sim.putRunFields(out, cost);
         return out;
     }
 

@@ -70,6 +70,8 @@ class WarmStartTest {
     private static Map<String, Object> withoutMeasurements(Map<String, Object> report) {
         Map<String, Object> m = new HashMap<>(report);
         m.remove("wall_seconds");
+        m.remove("cpu_seconds");
+        m.remove("gc_seconds");
         m.remove("peak_heap_mb");
         return m;
     }

@@ -8,14 +8,15 @@ import java.util.Map;
 
 /**
  * What a scenario run found: each check with its observed value, each series, the handlers' work, the operations'
- * counts, the script's notes; then what the run cost (wall time, peak heap, the heap left after a collection at each
- * virtual hour: how a soak shows a leak), which is not part of the seeded report.
+ * counts, the script's notes; then what the run cost (wall time, the simulation thread's CPU time, the collectors'
+ * time, peak heap, the heap left after a collection at each virtual hour: how a soak shows a leak), which is not part
+ * of the seeded report.
  * An immutable value.
  */
 public record ScenarioReport(String name, String file, long seed, int nodes, boolean withoutHandlers,
                              long durationSeconds, List<CheckResult> checks, List<SeriesResult> series,
-                             Map<String, Object> totals, List<String> notes, double wallSeconds, long peakHeapMb,
-                             List<Long> heapByHourMb) {
+                             Map<String, Object> totals, List<String> notes, double wallSeconds, double cpuSeconds,
+                             double gcSeconds, long peakHeapMb, List<Long> heapByHourMb) {
     public ScenarioReport {
         checks = List.copyOf(checks);
         series = List.copyOf(series);
@@ -82,7 +83,8 @@ public record ScenarioReport(String name, String file, long seed, int nodes, boo
 
     /** The measurements, one line: not part of the seeded report. */
     public String measurements() {
-        String line = String.format(Locale.ROOT, "measured: wall %.2f s, peak heap %d MiB", wallSeconds, peakHeapMb);
+        String line = String.format(Locale.ROOT, "measured: wall %.2f s (simulation thread %.2f s of CPU, collectors %.2f s),"
+                + " peak heap %d MiB", wallSeconds, cpuSeconds, gcSeconds, peakHeapMb);
         if (heapByHourMb.size() < 2) {
             return line;
         }
@@ -129,6 +131,8 @@ public record ScenarioReport(String name, String file, long seed, int nodes, boo
         out.putAll(totals);
         out.put("notes", notes);
         out.put("wall_seconds", wallSeconds);
+        out.put("cpu_seconds", cpuSeconds);
+        out.put("gc_seconds", gcSeconds);
         out.put("peak_heap_mb", peakHeapMb);
         out.put("heap_after_gc_by_hour_mb", heapByHourMb);
         return out;

@@ -3,6 +3,7 @@ package dev.comet.sim.scenario;
 import dev.comet.core.NodeConfig;
 import dev.comet.sim.HandlerTotals;
 import dev.comet.sim.HeapMeter;
+import dev.comet.sim.RunCost;
 import dev.comet.sim.Progress;
 import dev.comet.sim.SimConfig;
 import dev.comet.sim.SimNetwork;
@@ -75,8 +76,8 @@ public final class ScenarioRun {
     }
 
     private ScenarioReport run() {
-        long wallStart = System.nanoTime();
         HeapMeter.reset();
+        RunCost cost = RunCost.start();
         simulation.buildAndSettle();
         SimNetwork network = simulation.network();
         start = network.now();
@@ -111,7 +112,7 @@ public final class ScenarioRun {
         }
         results.sort(java.util.Comparator.comparingInt(r -> scenario.checks().stream().map(Scenario.CheckSpec::name)
                 .toList().indexOf(r.name())));
-        return report((System.nanoTime() - wallStart) / 1e9);
+        return report(cost);
     }
 
     /**
@@ -177,7 +178,7 @@ public final class ScenarioRun {
         results.add(new ScenarioReport.CheckResult(c.name(), c.expectation(), shown, passed, c.line(), operations.now()));
     }
 
-    private ScenarioReport report(double wallSeconds) {
+    private ScenarioReport report(RunCost cost) {
         List<ScenarioReport.SeriesResult> out = new ArrayList<>();
         for (Series s : series.values()) {
             out.add(new ScenarioReport.SeriesResult(s.name(), s.points(), s.summary()));
@@ -194,6 +195,7 @@ public final class ScenarioRun {
         operations.counters().forEach(totals::put);
         return new ScenarioReport(scenario.name(), scenario.file(), scenario.seed(), scenario.network().nodes(),
                 withoutHandlers, scenario.durationSeconds(), results, out, totals, operations.notes(),
-                Math.round(wallSeconds * 100) / 100.0, HeapMeter.peakMegabytes(), List.copyOf(heapByHour));
+                cost.wallSeconds(), cost.cpuSeconds(), cost.collectorSeconds(), HeapMeter.peakMegabytes(),
+                List.copyOf(heapByHour));
     }
 }

@@ -1,0 +1,61 @@
+package dev.comet.sim;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+
+/**
+ * What a run cost from the moment it was started: wall time, the CPU time of the thread that runs the simulation,
+ * and the time the JVM's collectors reported spending meanwhile. Machine-dependent measurements for reports, never
+ * part of a seeded result. The simulation's thread alone is what a change to the node's code moves: on a shared
+ * machine its CPU time varies far less than wall time, which also counts the other work and the collector.
+ */
+public final class RunCost {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private final long wallStart;
+    private final long cpuStart;
+    private final long collectorStartMillis;
+
+    private RunCost() {
+        this.wallStart = System.nanoTime();
+        this.cpuStart = threadCpuNanos();
+        this.collectorStartMillis = collectorMillis();
+    }
+
+    /** Starts measuring on the calling thread, the one that will run the simulation. */
+    public static RunCost start() {
+        return new RunCost();
+    }
+
+    public double wallSeconds() {
+        return rounded((System.nanoTime() - wallStart) / 1e9);
+    }
+
+    /** CPU time of the calling thread since the start; NaN where the JVM cannot measure it. */
+    public double cpuSeconds() {
+        long now = threadCpuNanos();
+        return now < 0 || cpuStart < 0 ? Double.NaN : rounded((now - cpuStart) / 1e9);
+    }
+
+    /** Time the collectors reported since the start, all threads (their pauses and concurrent work). */
+    public double collectorSeconds() {
+        return rounded((collectorMillis() - collectorStartMillis) / 1e3);
+    }
+
+    private static double rounded(double seconds) {
+        return Math.round(seconds * 100) / 100.0;
+    }
+
+    private static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+    }
+
+    private static long collectorMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
+    }
+}
