@@ -153,11 +153,12 @@ final class QueryDispatch {
     }
 
     private void onQuery(InetSocketAddress from, KrpcQuery query, byte[] datagram) {
-        if (guard.throttle().admit(from, env.now()) != QueryThrottle.Verdict.ADMITTED) {
+        QueryThrottle.Verdict verdict = guard.throttle().admitQuery(from, env.now());
+        if (verdict != QueryThrottle.Verdict.ADMITTED && verdict != QueryThrottle.Verdict.ADMITTED_PROBE) {
             return; // dropped without an answer (an answer would cost what the flood is meant to cost us)
         }
         guard.replies().queried(from, datagram.length);
-        if (guard.throttle().wantsProbe(from, env.now())) {
+        if (verdict == QueryThrottle.Verdict.ADMITTED_PROBE) {
             prober.probe(from); // a busy Comet querier that answers becomes a peer, with a peer's allowance
         }
         queriesReceived++;

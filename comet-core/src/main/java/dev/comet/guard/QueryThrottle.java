@@ -15,7 +15,13 @@ import java.util.Map;
  */
 public final class QueryThrottle {
     /** What becomes of one query. */
-    public enum Verdict { ADMITTED, SOURCE_LIMIT, GLOBAL_LIMIT }
+    public enum Verdict {
+        ADMITTED,
+        /** Admitted, and the source is a busy stranger to probe ({@link #wantsProbe}); only from {@link #admitQuery}. */
+        ADMITTED_PROBE,
+        SOURCE_LIMIT,
+        GLOBAL_LIMIT
+    }
 
     /** How often a busy stranger is pinged to learn whether it is a Comet peer. */
     static final long PROBE_INTERVAL_MILLIS = 60_000;
@@ -57,6 +63,18 @@ public final class QueryThrottle {
      * node's global allowance.
      */
     public Verdict admit(InetSocketAddress from, long now) {
+        return admit(from, now, false);
+    }
+
+    /**
+     * A query arrived from {@code from} at {@code now}: as {@link #admit}, and an admitted query's verdict also says
+     * whether the node should probe its source ({@link #wantsProbe}), from the one look-up of the source's state.
+     */
+    public Verdict admitQuery(InetSocketAddress from, long now) {
+        return admit(from, now, true);
+    }
+
+    private Verdict admit(InetSocketAddress from, long now, boolean probe) {
         Object source = config.sourceKey(from);
         SourceState state = sources.get(source);
         if (state == null) {
@@ -80,7 +98,7 @@ public final class QueryThrottle {
             droppedGlobal++;
             return Verdict.GLOBAL_LIMIT;
         }
-        return Verdict.ADMITTED;
+        return probe && wantsProbe(state, now) ? Verdict.ADMITTED_PROBE : Verdict.ADMITTED;
     }
 
     /**
@@ -104,7 +122,11 @@ public final class QueryThrottle {
      */
     public boolean wantsProbe(InetSocketAddress from, long now) {
         SourceState state = sources.get(config.sourceKey(from));
-        if (state == null || state.peer || state.bucket.tokens(now) > config.queryBurst() / 2.0
+        return state != null && wantsProbe(state, now);
+    }
+
+    private boolean wantsProbe(SourceState state, long now) {
+        if (state.peer || state.bucket.tokens(now) > config.queryBurst() / 2.0
                 || now - state.probedAt < PROBE_INTERVAL_MILLIS) {
             return false;
         }

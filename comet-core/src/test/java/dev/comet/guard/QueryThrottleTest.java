@@ -150,6 +150,25 @@ class QueryThrottleTest {
     }
 
     @Test
+    void aQuerysVerdictSaysWhenToProbeItsSourceByTheSameRule() {
+        InetSocketAddress busy = at("10.0.0.7", 6881);
+        for (int i = 0; i < 4; i++) {
+            assertThat(throttle.admitQuery(busy, 0)).as("query %d", i + 1).isEqualTo(QueryThrottle.Verdict.ADMITTED);
+        }
+        assertThat(throttle.admitQuery(busy, 0)).as("half the bucket of 10 used")
+                .isEqualTo(QueryThrottle.Verdict.ADMITTED_PROBE);
+        assertThat(throttle.admitQuery(busy, 0)).as("once a minute").isEqualTo(QueryThrottle.Verdict.ADMITTED);
+        assertThat(throttle.wantsProbe(busy, 0)).as("the probe was taken").isFalse();
+        assertThat(throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS)).as("admit alone never asks for one")
+                .isEqualTo(QueryThrottle.Verdict.ADMITTED);
+        for (int i = 0; i < 4; i++) {
+            throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS);
+        }
+        assertThat(throttle.wantsProbe(busy, QueryThrottle.PROBE_INTERVAL_MILLIS)).as("still owed, a minute later")
+                .isTrue();
+    }
+
+    @Test
     void aFullBucketIsForgottenAfterItsWindowsAndAnEmptyOneIsNot() {
         InetSocketAddress quiet = at("10.0.0.5", 6881);
         InetSocketAddress busy = at("10.0.0.6", 6881);
