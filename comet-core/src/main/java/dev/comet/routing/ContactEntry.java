@@ -52,6 +52,14 @@ public final class ContactEntry {
         return idHash == hash && this.id.equals(id);
     }
 
+    /**
+     * Whether this entry's node is at {@code other}'s address. Often the very same contact (a simulated network
+     * shares one per node), which answers without reaching the addresses.
+     */
+    boolean isAt(Contact other) {
+        return contact == other || contact.address().equals(other.address());
+    }
+
     /** The contact's id. */
     NodeId id() {
         return id;

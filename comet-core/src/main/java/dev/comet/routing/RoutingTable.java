@@ -90,7 +90,7 @@ public final class RoutingTable {
         // most messages come from a contact the table holds, at its address: it passed every check below when it entered
         Bucket home = buckets.get(indexOf(contact.id()));
         ContactEntry known = home.find(contact.id());
-        if (known != null && known.contact().address().equals(contact.address())) {
+        if (known != null && known.isAt(contact)) {
             return refresh(home, known, responded, speaksComet, now);
         }
         if (config.bep42RoutingTable() && !Bep42.valid(contact.id(), contact.address().getAddress())) {
@@ -103,7 +103,7 @@ public final class RoutingTable {
             }
             Bucket old = buckets.get(indexOf(holder));
             ContactEntry stale = old.find(holder);
-            if (stale != null && !stale.contact().address().equals(contact.address()) && liveness(stale, now) != Liveness.BAD) {
+            if (stale != null && !stale.isAt(contact) && liveness(stale, now) != Liveness.BAD) {
                 return null; // another node of the same IP holds its place while it is healthy: one contact per IP
             }
             // the node at this address answered with a new id (or the other node of its IP went bad): the old one goes
@@ -116,7 +116,7 @@ public final class RoutingTable {
             Bucket bucket = buckets.get(index);
             ContactEntry existing = bucket.find(contact.id());
             if (existing != null) {
-                if (!existing.contact().address().equals(contact.address())) {
+                if (!existing.isAt(contact)) {
                     // an id moving to another address is only believed once the old address has gone bad
                     if (liveness(existing, now) != Liveness.BAD || !responded) {
                         return null;
@@ -135,7 +135,7 @@ public final class RoutingTable {
                 if (replacement != null) {
                     bucket.replacements.remove(replacement);
                 }
-                ContactEntry entry = replacement != null && replacement.contact().address().equals(contact.address())
+                ContactEntry entry = replacement != null && replacement.isAt(contact)
                         ? replacement : new ContactEntry(contact);
                 entry.touch(true, speaksComet, now);
                 addEntry(bucket, entry);
@@ -186,7 +186,7 @@ public final class RoutingTable {
      */
     private Contact awaitVerification(Bucket bucket, int index, ContactEntry replacement, Contact contact,
                                       boolean speaksComet, long now) {
-        if (replacement != null && !replacement.contact().address().equals(contact.address())) {
+        if (replacement != null && !replacement.isAt(contact)) {
             return null; // an unverified message from another address must not redirect a cached contact (spoofing)
         }
         ContactEntry waiting = bucket.cache(replacement, contact, false, speaksComet, now, config.replacementCacheSize());
