@@ -5,9 +5,8 @@ import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 
 /**
- * The simulator's pending events, earliest first: a 4-ary heap ordered by (time, sequence), with both keys held in
- * arrays of their own, so that a comparison reads two longs instead of two event objects. A node's four children are
- * adjacent, so a heap of a million events is half as deep as a binary one and each level costs one cache line. Every simulated datagram
+ * The simulator's pending events, earliest first: a binary heap ordered by (time, sequence), with both keys held in
+ * arrays of their own, so that a comparison reads two longs instead of two event objects. Every simulated datagram
  * and timer passes through it. (time, sequence) pairs are unique, so the order of polls is the same as any correct
  * priority queue's. Owned by its {@link SimNetwork}; not thread-safe.
  *
@@ -77,7 +76,7 @@ final class EventQueue<E> {
         }
         Arrays.fill(events, kept, size, null);
         size = kept;
-        for (int i = (size - 2) >> 2; i >= 0; i--) {
+        for (int i = (size >>> 1) - 1; i >= 0; i--) {
             siftDown(i, times[i], sequences[i], events[i]);
         }
     }
@@ -88,7 +87,7 @@ final class EventQueue<E> {
 
     private void siftUp(int at, long time, long sequence, Object event) {
         while (at > 0) {
-            int parent = (at - 1) >>> 2;
+            int parent = (at - 1) >>> 1;
             if (!before(time, sequence, times[parent], sequences[parent])) {
                 break;
             }
@@ -99,17 +98,12 @@ final class EventQueue<E> {
     }
 
     private void siftDown(int at, long time, long sequence, Object event) {
-        while (true) {
-            int first = 4 * at + 1;
-            if (first >= size) {
-                break;
-            }
-            int child = first;
-            int end = Math.min(first + 4, size);
-            for (int c = first + 1; c < end; c++) {
-                if (before(times[c], sequences[c], times[child], sequences[child])) {
-                    child = c;
-                }
+        int half = size >>> 1;
+        while (at < half) {
+            int child = 2 * at + 1;
+            int right = child + 1;
+            if (right < size && before(times[right], sequences[right], times[child], sequences[child])) {
+                child = right;
             }
             if (!before(times[child], sequences[child], time, sequence)) {
                 break;
