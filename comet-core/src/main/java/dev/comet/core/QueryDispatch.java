@@ -154,7 +154,7 @@ final class QueryDispatch {
 
     private void onQuery(InetSocketAddress from, KrpcQuery query, byte[] datagram) {
         QueryThrottle.Verdict verdict = guard.throttle().admitQuery(from, env.now());
-        if (verdict != QueryThrottle.Verdict.ADMITTED && verdict != QueryThrottle.Verdict.ADMITTED_PROBE) {
+        if (!verdict.admitted()) {
             return; // dropped without an answer (an answer would cost what the flood is meant to cost us)
         }
         guard.replies().queried(from, datagram.length);

@@ -20,7 +20,12 @@ public final class QueryThrottle {
         /** Admitted, and the source is a busy stranger to probe ({@link #wantsProbe}); only from {@link #admitQuery}. */
         ADMITTED_PROBE,
         SOURCE_LIMIT,
-        GLOBAL_LIMIT
+        GLOBAL_LIMIT;
+
+        /** Whether the query is to be answered. */
+        public boolean admitted() {
+            return this == ADMITTED || this == ADMITTED_PROBE;
+        }
     }
 
     /** How often a busy stranger is pinged to learn whether it is a Comet peer. */

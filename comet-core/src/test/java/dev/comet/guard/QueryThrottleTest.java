@@ -159,6 +159,9 @@ class QueryThrottleTest {
                 .isEqualTo(QueryThrottle.Verdict.ADMITTED_PROBE);
         assertThat(throttle.admitQuery(busy, 0)).as("once a minute").isEqualTo(QueryThrottle.Verdict.ADMITTED);
         assertThat(throttle.wantsProbe(busy, 0)).as("the probe was taken").isFalse();
+        assertThat(QueryThrottle.Verdict.ADMITTED_PROBE.admitted()).as("a query to probe is answered").isTrue();
+        assertThat(QueryThrottle.Verdict.SOURCE_LIMIT.admitted()).isFalse();
+        assertThat(QueryThrottle.Verdict.GLOBAL_LIMIT.admitted()).isFalse();
         assertThat(throttle.admit(busy, QueryThrottle.PROBE_INTERVAL_MILLIS)).as("admit alone never asks for one")
                 .isEqualTo(QueryThrottle.Verdict.ADMITTED);
         for (int i = 0; i < 4; i++) {

@@ -32,10 +32,10 @@ public final class RunCost {
         return rounded((System.nanoTime() - wallStart) / 1e9);
     }
 
-    /** CPU time of the calling thread since the start; NaN where the JVM cannot measure it. */
-    public double cpuSeconds() {
+    /** CPU time of the calling thread since the start; null (JSON's null) where the JVM cannot measure it. */
+    public Double cpuSeconds() {
         long now = threadCpuNanos();
-        return now < 0 || cpuStart < 0 ? Double.NaN : rounded((now - cpuStart) / 1e9);
+        return now < 0 || cpuStart < 0 ? null : rounded((now - cpuStart) / 1e9);
     }
 
     /** Time the collectors reported since the start, all threads (their pauses and concurrent work). */

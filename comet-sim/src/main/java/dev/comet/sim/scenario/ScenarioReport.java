@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public record ScenarioReport(String name, String file, long seed, int nodes, boolean withoutHandlers,
                              long durationSeconds, List<CheckResult> checks, List<SeriesResult> series,
-                             Map<String, Object> totals, List<String> notes, double wallSeconds, double cpuSeconds,
+                             Map<String, Object> totals, List<String> notes, double wallSeconds, Double cpuSeconds,
                              double gcSeconds, long peakHeapMb, List<Long> heapByHourMb) {
     public ScenarioReport {
         checks = List.copyOf(checks);
@@ -83,8 +83,9 @@ public record ScenarioReport(String name, String file, long seed, int nodes, boo
 
     /** The measurements, one line: not part of the seeded report. */
     public String measurements() {
-        String line = String.format(Locale.ROOT, "measured: wall %.2f s (simulation thread %.2f s of CPU, collectors %.2f s),"
-                + " peak heap %d MiB", wallSeconds, cpuSeconds, gcSeconds, peakHeapMb);
+        String cpu = cpuSeconds == null ? "unmeasured" : String.format(Locale.ROOT, "%.2f s", cpuSeconds);
+        String line = String.format(Locale.ROOT, "measured: wall %.2f s (simulation thread %s of CPU, collectors %.2f s),"
+                + " peak heap %d MiB", wallSeconds, cpu, gcSeconds, peakHeapMb);
         if (heapByHourMb.size() < 2) {
             return line;
         }
