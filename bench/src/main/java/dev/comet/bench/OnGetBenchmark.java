@@ -4,6 +4,7 @@ import dev.comet.lua.AsoContext;
 import dev.comet.lua.AsoInstance;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.InvocationResult;
+import dev.comet.aso.HandlerEngine;
 import dev.comet.lua.Sandbox;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
@@ -52,6 +53,9 @@ public class OnGetBenchmark {
     private Sandbox sandbox;
     private AsoInstance object;
     private AsoInstance loop;
+    private Sandbox compiledSandbox;
+    private AsoInstance compiledObject;
+    private AsoInstance compiledLoopObject;
     private LuaValue bareOnGet;
     private LuaValue compiledOnGet;
     private LuaValue bareLoop;
@@ -63,6 +67,9 @@ public class OnGetBenchmark {
         sandbox = new Sandbox();
         object = sandbox.load(SEED, "=seed", null, context, limits);
         loop = sandbox.load(LOOP, "=loop", null, context, limits);
+        compiledSandbox = new Sandbox(HandlerEngine.COMPILED);
+        compiledObject = compiledSandbox.load(SEED, "=seed", null, context, limits);
+        compiledLoopObject = compiledSandbox.load(LOOP, "=loop", null, context, limits);
         bareOnGet = bareFunction(SEED, false);
         compiledOnGet = bareFunction(SEED, true);
         bareLoop = bareFunction(LOOP, false);
@@ -94,6 +101,17 @@ public class OnGetBenchmark {
     @Benchmark
     public InvocationResult loopWithLimits() {
         return sandbox.invoke(loop, "onGet", args, 1, limits);
+    }
+
+    /** The seed's onGet compiled (HandlerEngine.COMPILED): every limit on, metered per basic block. */
+    @Benchmark
+    public InvocationResult onGetCompiledWithLimits() {
+        return compiledSandbox.invoke(compiledObject, "onGet", args, 1, limits);
+    }
+
+    @Benchmark
+    public InvocationResult loopCompiledWithLimits() {
+        return compiledSandbox.invoke(compiledLoopObject, "onGet", args, 1, limits);
     }
 
     @Benchmark

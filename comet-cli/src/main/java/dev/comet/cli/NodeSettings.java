@@ -131,6 +131,15 @@ final class NodeSettings {
         if (type == String.class) {
             return text;
         }
+        if (type.isEnum()) {
+            for (Object constant : type.getEnumConstants()) {
+                if (((Enum<?>) constant).name().equalsIgnoreCase(text)) {
+                    return constant;
+                }
+            }
+            throw new CometException(ErrorCode.BAD_INPUT, name + " must be one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + text + "'");
+        }
         if (type == boolean.class) {
             if (text.equals("true") || text.equals("false")) {
                 return Boolean.parseBoolean(text);

@@ -1,6 +1,7 @@
 package dev.comet.client;
 
 import dev.comet.aso.AsoRuntimeFactory;
+import dev.comet.aso.HandlerEngine;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.lua.LuaAsoRuntime;
 import dev.comet.lua.SandboxPool;
@@ -8,12 +9,13 @@ import dev.comet.lua.SandboxPool;
 /**
  * The process-wide pool of Lua sandboxes and the factory of the nodes' runtimes that run in it: every node of
  * this process gets its own runtime, all of them share the one pool (a cluster's 20 nodes do not each start a
- * pool). Owner of the pool: this class; it lives as long as the process.
+ * pool). Owner of the pools (one per handler engine): this class; it lives as long as the process.
  */
 public final class LuaRuntimePool {
     /** Queued invocations per worker before new work is refused (the node answers with an error). */
     private static final int QUEUE_PER_WORKER = 10_000;
-    private static SandboxPool pool;
+    /** One pool per handler engine a node of this process asked for (nearly always just one). */
+    private static final java.util.Map<HandlerEngine, SandboxPool> POOLS = new java.util.EnumMap<>(HandlerEngine.class);
 
     private LuaRuntimePool() {
     }
@@ -28,10 +30,8 @@ public final class LuaRuntimePool {
      * node-wide instruction budget, object cache bounds and object memory budget.
      */
     public static synchronized AsoRuntimeFactory factory(ObjectConfig objects) {
-        if (pool == null) {
-            pool = new SandboxPool(Runtime.getRuntime().availableProcessors(), QUEUE_PER_WORKER);
-        }
-        SandboxPool shared = pool;
+        SandboxPool shared = POOLS.computeIfAbsent(objects.handlerEngine(),
+                engine -> new SandboxPool(Runtime.getRuntime().availableProcessors(), QUEUE_PER_WORKER, engine));
         return (nodeThread, id, address, clock) -> new LuaAsoRuntime(shared, nodeThread, objects,
                 address.getAddress().getHostAddress(), id, clock);
     }

@@ -44,12 +44,17 @@ import dev.comet.ErrorCode;
  *                               only, for its next 16 gets, doubling at each such run up to 4,096). 0 runs every
  *                               handler on the pool, as DESIGN.md §2.2 has it (default 10,000; docs/architecture.md,
  *                               "Where handlers run")
+ * @param handlerEngine          how handlers run: {@code TIERED} (default) interprets each code until the objects
+ *                               sharing it have run 1,000 invocations on a worker, then compiles it to JVM classes,
+ *                               metered per basic block; {@code INTERPRETER} never compiles; {@code COMPILED}
+ *                               compiles every code as it loads (about a millisecond a distinct code). Every limit
+ *                               holds on each (docs/performance.md, "Compiled handlers")
  */
 public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, long maxTtlMillis,
                            long minTimerIntervalMillis, int maxTimers, long instructionsPerSecond,
                            int maxCachedObjects, long maxCachedBytes, long objectMemoryBytes, int handOffMargin,
                            long replicaCheckIntervalMillis, long tombstoneMarginMillis, long answerLaterMillis,
-                           int maxLaterAnswers, long inlineInstructions) {
+                           int maxLaterAnswers, long inlineInstructions, HandlerEngine handlerEngine) {
     public static final int MAX_REPLICAS = 20;
 
     public ObjectConfig {
@@ -72,6 +77,9 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
         if (inlineInstructions < 0) {
             throw new CometException(ErrorCode.BAD_INPUT, "inlineInstructions must not be negative (0 turns it off)");
         }
+        if (handlerEngine == null) {
+            throw new CometException(ErrorCode.BAD_INPUT, "a handler engine is required");
+        }
         if (answerLaterMillis <= 0 || maxLaterAnswers < 0) {
             throw new CometException(ErrorCode.BAD_INPUT,
                     "answerLaterMillis must be positive and maxLaterAnswers not negative");
@@ -80,7 +88,7 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
 
     public static ObjectConfig defaults() {
         return new ObjectConfig(HandlerLimits.defaults(), 8, 2 * 3_600_000L, 7 * 24 * 3_600_000L, 1_000, 10_000, 200_000_000L,
-                10_000, 64L << 20, 256L << 20, 1, 120_000L, 3_600_000L, 2_000L, 1_024, 10_000);
+                10_000, 64L << 20, 256L << 20, 1, 120_000L, 3_600_000L, 2_000L, 1_024, 10_000, HandlerEngine.TIERED);
     }
 
     /** A builder that starts from {@link #defaults()}. */
@@ -125,6 +133,7 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
         private long answerLaterMillis;
         private int maxLaterAnswers;
         private long inlineInstructions;
+        private HandlerEngine handlerEngine;
 
         private Builder(ObjectConfig c) {
             limits = c.limits;
@@ -143,6 +152,7 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             answerLaterMillis = c.answerLaterMillis;
             maxLaterAnswers = c.maxLaterAnswers;
             inlineInstructions = c.inlineInstructions;
+            handlerEngine = c.handlerEngine;
         }
 
         public Builder limits(HandlerLimits value) {
@@ -220,6 +230,11 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             return this;
         }
 
+        public Builder handlerEngine(HandlerEngine value) {
+            handlerEngine = value;
+            return this;
+        }
+
         public Builder inlineInstructions(long value) {
             inlineInstructions = value;
             return this;
@@ -229,7 +244,7 @@ public record ObjectConfig(HandlerLimits limits, int replicas, long ttlMillis, l
             return new ObjectConfig(limits, replicas, ttlMillis, maxTtlMillis, minTimerIntervalMillis, maxTimers,
                     instructionsPerSecond, maxCachedObjects, maxCachedBytes, objectMemoryBytes, handOffMargin,
                     replicaCheckIntervalMillis, tombstoneMarginMillis, answerLaterMillis, maxLaterAnswers,
-                    inlineInstructions);
+                    inlineInstructions, handlerEngine);
         }
     }
 }

@@ -54,6 +54,10 @@ public final class AsoInstance {
     private int tentativeLines;
     private int tentativeRequests;
     HandlerLimits limits;
+    /** The chunk name and code it was compiled from, and whether its functions run compiled (HandlerCompiler). */
+    String chunkName;
+    org.luaj.vm2.Prototype prototype;
+    boolean compiled;
 
     AsoInstance(byte[] code, Globals env, LuaTable aso, AsoContext context) {
         this.code = code;
@@ -134,6 +138,16 @@ public final class AsoInstance {
     }
 
     /** Seeds math.random for the next invocation (and math.randomseed within one). */
+    /** Takes over what {@code earlier}, the same object loaded before, used and logged (a reload for compiling it). */
+    void carryOver(AsoInstance earlier) {
+        log.addAll(earlier.log);
+        recentRequests.addAll(earlier.recentRequests);
+        invocations = earlier.invocations;
+        instructions = earlier.instructions;
+        errors = earlier.errors;
+        longKeys |= earlier.longKeys;
+    }
+
     void seedRandom(long seed) {
         randomSeed = seed;
         random = null;

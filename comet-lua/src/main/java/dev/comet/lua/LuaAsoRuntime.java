@@ -193,7 +193,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         ObjectCache.Entry cached = cache.get(call.key(), sandbox, clock.getAsLong());
         // whether its gets run short was asked just before, on this thread (InlineGets.mayTry): only the sandbox and
         // the code are left to check, and run() takes the entry found here instead of looking it up again
-        if (cached == null || !Arrays.equals(cached.code, call.code())) {
+        if (cached == null || !Arrays.equals(cached.code, call.code()) || sandbox.wantsRecompiling(cached.instance)) {
             return null; // loading takes milliseconds: the pool does it
         }
         return run(sandbox, call, seed, inline.bounds(), cached);
@@ -435,7 +435,15 @@ public final class LuaAsoRuntime implements AsoRuntime {
     private ObjectCache.Entry instanceFor(Sandbox sandbox, AsoCall call, long now) {
         ObjectCache.Entry cached = cache.get(call.key(), sandbox, now);
         if (!call.fresh() && cached != null && Arrays.equals(cached.code, call.code())) {
-            return cached;
+            if (!sandbox.wantsRecompiling(cached.instance)) {
+                return cached;
+            }
+            // its code is hot (HandlerEngine.TIERED): the same object, from its live state, compiled
+            AsoInstance compiled = sandbox.recompiled(cached.instance, limits);
+            ObjectCache.Entry entry = new ObjectCache.Entry(sandbox, cached.code, compiled,
+                    ObjectFootprint.of(cached.code.length, compiled.savedState.length), cached.expiresAtMillis);
+            cache.put(call.key(), entry, now);
+            return entry;
         }
         AsoInstance instance = load(sandbox, call.key(), call.code(), call.state());
         ObjectCache.Entry entry = new ObjectCache.Entry(sandbox, call.code(), instance,

@@ -19,7 +19,7 @@ import org.luaj.vm2.lib.DebugLib;
 final class MeteringDebugLib extends DebugLib {
     private static final int CHECK_EVERY = 64;
     /** LuaJ builds a CONCAT of more than two operands through intermediate buffers: ~2.75x the operands. */
-    private static final int CONCAT_FACTOR_MANY = 3;
+    static final int CONCAT_FACTOR_MANY = 3;
 
     /** The running invocation's meter, set by the sandbox; a field, not a thread-local, on this per-instruction path. */
     private Meter meter;
@@ -27,10 +27,17 @@ final class MeteringDebugLib extends DebugLib {
     private LuaValue[][] stacks = new LuaValue[64][];
     private int depth;
     private int sinceCheck;
+    /** The same sandbox's metering of compiled code ({@link HandlerCompiler}), started and ended with this. */
+    private final CompiledMetering compiled = new CompiledMetering();
 
     /** Starts metering an invocation. */
     void begin(Meter invocation) {
         meter = invocation;
+        compiled.begin(invocation);
+    }
+
+    CompiledMetering compiled() {
+        return compiled;
     }
 
     /** Forgets the frames of an invocation that ended, normally or not, counting its last instructions. */
@@ -39,6 +46,7 @@ final class MeteringDebugLib extends DebugLib {
             meter.record(sinceCheck);
         }
         meter = null;
+        compiled.reset();
         for (int i = 0; i < depth; i++) {
             prototypes[i] = null;
             stacks[i] = null;

@@ -123,6 +123,14 @@ final class RetainedData {
                         queue.add(cell.getValue());
                     }
                 }
+            } else if (HandlerCompiler.forEachCaptured(v, array -> {
+                // closures that capture one variable share its array: one cell for it, as for an UpValue
+                if (seen.put(array, true) == null) {
+                    cells.add(new UpValue(array, 0));
+                    queue.add(array[0]);
+                }
+            }, queue::add)) {
+                continue;
             } else if (v instanceof LuaTable t && !ReadOnlyTables.isLocked(t)) {
                 tables.add(t);
                 TableEntries.forEach(t, (k, x) -> {
@@ -147,6 +155,14 @@ final class RetainedData {
         }
         return new RetainedData(cells.toArray(new UpValue[0]), cellValues, tables.toArray(new LuaTable[0]), copies,
                 metatables, aso, asoFunctions);
+    }
+
+    /**
+     * The captured variables it checks after each invocation: one a step. A compiled chunk has fewer than the same
+     * chunk interpreted (LuaJC keeps a variable never assigned after capture as a plain value, nothing to check).
+     */
+    int cellCount() {
+        return cells.length;
     }
 
     /**

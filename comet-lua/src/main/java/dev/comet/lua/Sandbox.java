@@ -1,5 +1,6 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerEngine;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.aso.HandlerLimits;
@@ -33,13 +34,26 @@ public final class Sandbox {
 
     private final ObjectEnvironment environments;
     private final InvocationRunner runner;
+    /** Compiles objects' code to metered JVM classes; null when this sandbox interprets every object. */
+    private final HandlerCompiler compiler;
     /** The one thread that may use it: its maker, until a pool hands it to another ({@link #handTo}). */
     private volatile Thread owner = Thread.currentThread();
 
+    /** A sandbox that runs handlers on LuaJ's interpreter. */
     public Sandbox() {
+        this(HandlerEngine.INTERPRETER);
+    }
+
+    /** A sandbox that runs handlers on {@code engine} (objects the compiler refuses run on the interpreter). */
+    public Sandbox(HandlerEngine engine) {
         MeteringDebugLib metering = new MeteringDebugLib();
         runner = new InvocationRunner(metering);
         environments = new ObjectEnvironment(metering);
+        compiler = switch (engine) {
+            case INTERPRETER -> null;
+            case COMPILED -> new HandlerCompiler(metering.compiled(), 0);
+            case TIERED -> new HandlerCompiler(metering.compiled(), HandlerEngine.TIERED_AFTER);
+        };
         Warmup.ensure(this);
     }
 
@@ -87,7 +101,13 @@ public final class Sandbox {
         Globals env = environments.environment(aso);
         AsoInstance instance = new AsoInstance(code.getBytes(java.nio.charset.StandardCharsets.UTF_8), env, aso, context);
         environments.bind(env, instance);
-        LuaValue chunk = new org.luaj.vm2.LuaClosure(prototype, env);
+        LuaValue chunk = compiler == null ? null : compiler.instantiate(prototype, name, env);
+        instance.chunkName = name;
+        instance.prototype = prototype;
+        instance.compiled = chunk != null;
+        if (chunk == null) {
+            chunk = new org.luaj.vm2.LuaClosure(prototype, env);
+        }
         InvocationResult result = runner.run(instance, chunk, LuaValue.NONE, limits);
         if (!result.ok()) {
             String message = "the object's code failed when it was loaded: " + result.error();
@@ -148,9 +168,37 @@ public final class Sandbox {
         }
         Varargs callArgs = method ? LuaValue.varargsOf(object.aso, LuaValue.varargsOf(args)) : LuaValue.varargsOf(args);
         object.seedRandom(randomSeed);
+        if (compiler != null && !object.compiled && object.prototype != null) {
+            compiler.invoked(object.prototype);
+        }
         // only a get can be answered later, and only by requests it may send
         object.mayAnswerLater = object.mayRequest && "onGet".equals(handler);
         return runner.run(object, function, callArgs, limits);
+    }
+
+    /**
+     * Whether {@code object} runs interpreted while its code is now to run compiled ({@link HandlerEngine#TIERED}):
+     * its holder should replace it with {@link #recompiled} before its next invocation.
+     */
+    public boolean wantsRecompiling(AsoInstance object) {
+        return compiler != null && !object.compiled && object.prototype != null && compiler.compiles(object.prototype);
+    }
+
+    /**
+     * {@code object} loaded again from its live state, compiled, with what it used so far and its log; or
+     * {@code object} itself, kept interpreted for good, when loading it again fails (its load is not retried).
+     */
+    public AsoInstance recompiled(AsoInstance object, HandlerLimits limits) {
+        checkThread();
+        try {
+            AsoInstance fresh = load(new String(object.code, java.nio.charset.StandardCharsets.UTF_8), object.chunkName,
+                    object.savedState, object.context, limits);
+            fresh.carryOver(object);
+            return fresh;
+        } catch (CometException | LimitExceeded e) {
+            object.prototype = null;
+            return object;
+        }
     }
 
     /** The function implementing {@code handler}: a method on {@code aso} first, then a global function. */

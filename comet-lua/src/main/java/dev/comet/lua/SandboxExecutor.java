@@ -1,5 +1,7 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerEngine;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -35,13 +37,18 @@ public interface SandboxExecutor {
      * For the single-threaded simulator.
      */
     static SandboxExecutor inline() {
+        return inline(HandlerEngine.INTERPRETER);
+    }
+
+    /** {@link #inline()} with a sandbox that runs handlers on {@code engine}. */
+    static SandboxExecutor inline(HandlerEngine engine) {
         return new SandboxExecutor() {
             private Sandbox sandbox;
 
             @Override
             public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
                 if (sandbox == null) {
-                    sandbox = new Sandbox();
+                    sandbox = new Sandbox(engine);
                 }
                 try {
                     return CompletableFuture.completedFuture(task.apply(sandbox));

@@ -2,6 +2,7 @@ package dev.comet.lua;
 
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.aso.HandlerEngine;
 
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -54,8 +55,17 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     private final LongAdder replacedCount = new LongAdder();
     private volatile boolean closed;
 
+    /** How its workers' sandboxes run handlers. */
+    private final HandlerEngine engine;
+
     /** {@code threads} workers (default: the number of cores), each queueing at most {@code queueCapacity} tasks. */
     public SandboxPool(int threads, int queueCapacity) {
+        this(threads, queueCapacity, HandlerEngine.INTERPRETER);
+    }
+
+    /** {@link #SandboxPool(int, int)} whose sandboxes run handlers on {@code engine}. */
+    public SandboxPool(int threads, int queueCapacity, HandlerEngine engine) {
+        this.engine = engine;
         if (threads < 1 || queueCapacity < 1) {
             throw new CometException(ErrorCode.BAD_INPUT, "a sandbox pool needs at least one thread and a queue of one");
         }
@@ -365,7 +375,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
         Sandbox usableSandbox() {
             Sandbox s = sandbox;
             if (s != null && s.abandoned() && !isRetired()) {
-                s = new Sandbox();
+                s = new Sandbox(engine);
                 sandbox = s;
             }
             return s;
@@ -392,7 +402,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
 
         private void loop() {
             try {
-                sandbox = new Sandbox(); // created on this thread; lent to borrowers under the running lock
+                sandbox = new Sandbox(engine); // created on this thread; lent to borrowers under the running lock
             } catch (Throwable e) {
                 // cannot happen short of a broken JVM; leave the slot to a successor rather than to nobody
                 synchronized (this) {

@@ -1,5 +1,6 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerEngine;
 import dev.comet.aso.HandlerLimits;
 
 import dev.comet.CometException;
@@ -16,11 +17,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The object model and the hostile-handler suite of the sandbox (issue #4). Each attack ends with its own error. */
 class SandboxTest {
     private static final HandlerLimits LIMITS = HandlerLimits.defaults();
-    private final Sandbox sandbox = new Sandbox();
+    private final Sandbox sandbox = new Sandbox(engine());
+
+    /** The engine the suite runs on; {@link CompiledSandboxTest} runs it all again on compiled handlers. */
+    HandlerEngine engine() {
+        return HandlerEngine.INTERPRETER;
+    }
     private final AsoContext context = new AsoContext("127.0.0.1", "ab".repeat(20), "key", () -> 1234L);
 
     private AsoInstance load(String code) {
-        return sandbox.load(code, "=test", null, context, LIMITS);
+        AsoInstance object = sandbox.load(code, "=test", null, context, LIMITS);
+        loaded(object);
+        return object;
+    }
+
+    /** Checks an object the suite loaded (the compiled suite checks that it runs compiled). */
+    void loaded(AsoInstance object) {
     }
 
     private InvocationResult get(AsoInstance o) {
@@ -372,8 +384,8 @@ class SandboxTest {
         java.util.List<String> unmetered = new java.util.ArrayList<>();
         java.util.List<String> seen = new java.util.ArrayList<>();
         java.util.function.BiConsumer<String, LuaValue> check = (name, v) -> {
-            if (!v.isfunction() || v instanceof org.luaj.vm2.LuaClosure) {
-                return;  // Lua code is metered instruction by instruction
+            if (!v.isfunction() || v instanceof org.luaj.vm2.LuaClosure || HandlerCompiler.isCompiled(v)) {
+                return;  // Lua code is metered instruction by instruction, or block by block
             }
             seen.add(name);
             boolean ours = v.getClass().getName().startsWith("dev.comet.lua.");

@@ -1,5 +1,6 @@
 package dev.comet.lua;
 
+import dev.comet.aso.HandlerEngine;
 import dev.comet.aso.HandlerLimits;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -18,7 +19,7 @@ public final class WarmupProbe {
     }
 
     public static void main(String[] args) {
-        Sandbox sandbox = new Sandbox();
+        Sandbox sandbox = new Sandbox(args.length > 0 ? HandlerEngine.valueOf(args[0]) : HandlerEngine.INTERPRETER);
         // everything the probe itself needs is built before the marker: only the handlers' runs are watched
         HandlerLimits limits = HandlerLimits.builder().instructions(100_000_000).wallMillis(60_000)
                 .codeBytes(1 << 20).build();

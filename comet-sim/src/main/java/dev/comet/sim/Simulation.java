@@ -27,7 +27,7 @@ public final class Simulation {
     /** The ids of {@link #live}, or null when it changed since they were listed. */
     private List<NodeId> liveIds;
     /** One sandbox for every simulated node's handlers: the simulator has one thread. */
-    private final SandboxExecutor sandboxes = SandboxExecutor.inline();
+    private final SandboxExecutor sandboxes;
     private int readyNodes;
     private int departures;
     private int arrivals;
@@ -62,6 +62,7 @@ public final class Simulation {
     /** A simulation whose churn draws each node's session from {@code sessions} (none when it says so). */
     public Simulation(SimConfig config, SessionTimes sessions) {
         this.config = config;
+        this.sandboxes = SandboxExecutor.inline(config.nodeConfig().objects().handlerEngine());
         this.sessions = sessions;
         this.network = SimNetwork.of(config);
     }

@@ -1,0 +1,166 @@
+package dev.comet.lua;
+
+import org.luaj.vm2.Buffer;
+import org.luaj.vm2.ErrorPositions;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaValue;
+
+/**
+ * What a compiled handler's code calls to be metered (see {@link HandlerCompiler}): the instructions of each basic
+ * block as it is entered, the call depth at each function's entry and exit, and a concatenation's result before it
+ * is built. The interpreter's {@link MeteringDebugLib} does the same per instruction; this is the per-block form
+ * WebAssembly engines call fuel.
+ *
+ * <p>One per sandbox, so one per worker thread: every class compiled on that sandbox holds it in a static field.
+ * Owns the running invocation's meter for compiled code and its call depth. Public only because generated classes,
+ * in class loaders of their own, must reach it; no Lua value leads to it.
+ */
+public final class CompiledMetering {
+    /** Time and measured allocation are checked once this many instructions have been charged since the last check. */
+    private static final int CHECK_EVERY = 64;
+    /** A value that is not a string becomes one of a few dozen bytes at most when concatenated (a number). */
+    private static final int NON_STRING_BYTES = 32;
+
+    private Meter meter;
+    private int depth;
+    /**
+     * Instructions charged by blocks since the meter last heard of them, and how many more may be before it must:
+     * the meter is told every {@link #CHECK_EVERY} instructions and as the limit comes, so a block costs a
+     * subtraction and a comparison. Zero while no invocation runs, so that any block reaches the refusal.
+     */
+    private int pending;
+    private int untilCheck;
+    /** Bytes of the operands of the concatenation being built (one CONCAT instruction at a time). */
+    private long concatBytes;
+
+    CompiledMetering() {
+    }
+
+    /** Starts metering an invocation. */
+    void begin(Meter invocation) {
+        meter = invocation;
+        depth = 0;
+        pending = 0;
+        untilCheck = nextCheck(invocation);
+    }
+
+    /** Ends it, counting its last blocks: compiled code that runs from now on, outside an invocation, is refused. */
+    void reset() {
+        if (meter != null) {
+            meter.record(pending);
+        }
+        meter = null;
+        depth = 0;
+        pending = 0;
+        untilCheck = 0;
+    }
+
+    /**
+     * Charges a basic block's {@code instructions} as it is entered; every loop passes through one. The meter
+     * counts them, checks the limit, time and memory once enough have gathered; a limit already hit stops the
+     * block at once, as the interpreter's next instruction would.
+     */
+    public void block(int instructions) {
+        pending += instructions;
+        if ((untilCheck -= instructions) <= 0 || meter.tripped() != null) {
+            settle();
+        }
+    }
+
+    private void settle() {
+        Meter m = running();
+        int charged = pending;
+        pending = 0;
+        m.charge(charged);
+        m.checkpoint();
+        untilCheck = nextCheck(m);
+    }
+
+    /** Instructions until the meter must hear of them: the next checkpoint, or one past the limit. */
+    private static int nextCheck(Meter m) {
+        long beforeLimit = m.limits().instructions() - m.instructions() + 1;
+        return (int) Math.max(1, Math.min(CHECK_EVERY, beforeLimit));
+    }
+
+    /** A compiled function starts: bounds the call depth as the interpreter does, before the frame counts. */
+    public void enter() {
+        Meter m = running();
+        if (depth >= m.limits().callDepth()) {
+            m.trip(Limit.CALL_DEPTH, depth + " nested calls");
+        }
+        depth++;
+    }
+
+    /** A compiled function returns or throws. */
+    public void exit() {
+        if (depth > 0) {
+            depth--;
+        }
+    }
+
+    /**
+     * A compiled function ends with {@code thrown}: its frame leaves the depth, and the error is what the interpreter
+     * would throw, a Lua error (an exception of LuaJ's wrapped, as the interpreter wraps it) placed at the line of
+     * the innermost Lua function, {@code owner}'s, when no inner function placed it. Errors (limits) go as they are.
+     */
+    public Throwable failed(Throwable thrown, String owner, String source) {
+        exit();
+        if (thrown instanceof Error) {
+            return thrown;
+        }
+        LuaError error = thrown instanceof LuaError e ? e : new LuaError(thrown);
+        if (!ErrorPositions.placed(error)) {
+            ErrorPositions.place(error, source + ":" + lineIn(thrown, owner));
+        }
+        return error;
+    }
+
+    /** The Lua line {@code owner}'s code was at when {@code thrown} was made (its classes carry the real lines). */
+    private static String lineIn(Throwable thrown, String owner) {
+        for (StackTraceElement frame : thrown.getStackTrace()) {
+            if (frame.getClassName().equals(owner) && frame.getLineNumber() > 0) {
+                return String.valueOf(frame.getLineNumber());
+            }
+        }
+        return "?";
+    }
+
+    private Meter running() {
+        Meter m = meter;
+        if (m == null) {
+            // as MeteringDebugLib: Java reached an object's Lua outside an invocation, and it does not run
+            throw new UnmeteredLua();
+        }
+        return m;
+    }
+
+    /** {@code left .. right}, its result charged before it is built (replaces LuaValue.concat(LuaValue) in compiled code). */
+    public LuaValue concat(LuaValue left, LuaValue right) {
+        running().chargeAllocation(bytes(left) + bytes(right));
+        return left.concat(right);
+    }
+
+    /**
+     * The buffer a concatenation of more than two operands starts from, its last operand (replaces LuaValue.buffer()):
+     * the operands' bytes are counted from here.
+     */
+    public Buffer buffer(LuaValue last) {
+        running();
+        concatBytes = bytes(last);
+        return last.buffer();
+    }
+
+    /**
+     * {@code left} put before the buffer, the concatenation so far charged first as the interpreter charges a whole
+     * one: its buffers take about three times its operands' bytes.
+     */
+    public Buffer concat(LuaValue left, Buffer right) {
+        concatBytes += bytes(left);
+        running().chargeAllocation(concatBytes * MeteringDebugLib.CONCAT_FACTOR_MANY);
+        return left.concat(right);
+    }
+
+    private static long bytes(LuaValue value) {
+        return value.type() == LuaValue.TSTRING ? value.rawlen() : NON_STRING_BYTES;
+    }
+}
