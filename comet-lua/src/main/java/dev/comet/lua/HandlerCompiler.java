@@ -89,8 +89,9 @@ final class HandlerCompiler {
         try {
             JavaGen generated = generate(prototype, chunkName);
             instrument(generated, prototype, classes);
-        } catch (BlockMetering.Unmeterable | RuntimeException e) {
-            // LuaJC fails on some code; the interpreter runs everything
+        } catch (BlockMetering.Unmeterable | RuntimeException | StackOverflowError e) {
+            // LuaJC fails on some code (a function past the JVM's 64 KiB, nesting deeper than its recursion goes);
+            // the interpreter runs everything. This stack is a load's, shallow: nothing else ran out here.
             return null;
         }
         ChunkLoader loader = new ChunkLoader(classes);

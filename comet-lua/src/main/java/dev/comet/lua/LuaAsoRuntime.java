@@ -418,6 +418,11 @@ public final class LuaAsoRuntime implements AsoRuntime {
         }
     }
 
+    /** Whether {@code key} is loaded and runs compiled; read by tests. */
+    boolean runsCompiled(NodeId key) {
+        return cache.runsCompiled(key);
+    }
+
     /** What the node must know of the object without running it: its timer and whether it replicates itself. */
     private static ObjectMeta meta(AsoInstance instance) {
         LuaValue interval = instance.aso.rawget(TIMER_INTERVAL);

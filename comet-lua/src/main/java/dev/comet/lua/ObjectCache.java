@@ -108,6 +108,12 @@ final class ObjectCache {
         entry.getsOnThePool = backOff.applyAsInt(entry.timeYields);
     }
 
+    /** Whether {@code key} is held loaded and runs compiled (HandlerEngine); read by tests. */
+    synchronized boolean runsCompiled(NodeId key) {
+        Entry e = entries.get(key);
+        return e != null && e.instance.compiled;
+    }
+
     /** Whether {@code key} is held loaded from {@code code} (for estimates only: it may turn out unusable). */
     synchronized boolean holds(NodeId key, byte[] code) {
         Entry e = entries.get(key);
