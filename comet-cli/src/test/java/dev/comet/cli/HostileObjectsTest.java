@@ -3,6 +3,7 @@ package dev.comet.cli;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.WriteOutcome;
 import dev.comet.aso.AsoStats;
+import dev.comet.aso.HandlerEngine;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectConfig;
 import dev.comet.core.Node;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -80,11 +82,16 @@ class HostileObjectsTest {
     private static long baselineHeap;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestInfo run) throws Exception {
         previousHandler = Thread.getDefaultUncaughtExceptionHandler();
         // an Error that escaped a handler would end the thread it ran on (a sandbox worker, for one): record it
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> UNCAUGHT.add(e));
-        pool = new SandboxPool(2, 10_000);
+        UNCAUGHT.clear();
+        BENIGN.clear();
+        // the same suite again on compiled handlers: CompiledHostileObjectsTest is this class run with them
+        HandlerEngine engine = run.getTestClass().filter(CompiledHostileObjectsTest.class::equals).isPresent()
+                ? HandlerEngine.COMPILED : HandlerEngine.INTERPRETER;
+        pool = new SandboxPool(2, 10_000, engine);
         AtomicInteger created = new AtomicInteger();
         NodeConfig config = withRequestTimeout(NodeConfig.defaults(), 1_000, 2_000).withReplication(false)
                 .withObjects(ObjectConfig.defaults().withLimits(LIMITS).withMaxTimers(MAX_TIMERS));

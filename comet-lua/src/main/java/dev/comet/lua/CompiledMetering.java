@@ -33,7 +33,16 @@ public final class CompiledMetering {
     /** Bytes of the operands of the concatenation being built (one CONCAT instruction at a time). */
     private long concatBytes;
 
-    CompiledMetering() {
+    /** The same sandbox's interpreter metering, whose frames count toward the same depth bound. */
+    private final MeteringDebugLib interpreted;
+
+    CompiledMetering(MeteringDebugLib interpreted) {
+        this.interpreted = interpreted;
+    }
+
+    /** Compiled Lua frames open now. */
+    int depth() {
+        return depth;
     }
 
     /** Starts metering an invocation. */
@@ -85,8 +94,8 @@ public final class CompiledMetering {
     /** A compiled function starts: bounds the call depth as the interpreter does, before the frame counts. */
     public void enter() {
         Meter m = running();
-        if (depth >= m.limits().callDepth()) {
-            m.trip(Limit.CALL_DEPTH, depth + " nested calls");
+        if (depth + interpreted.depth() >= m.limits().callDepth()) {
+            m.trip(Limit.CALL_DEPTH, (depth + interpreted.depth()) + " nested calls");
         }
         depth++;
     }

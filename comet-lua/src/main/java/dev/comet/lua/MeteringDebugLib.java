@@ -28,7 +28,7 @@ final class MeteringDebugLib extends DebugLib {
     private int depth;
     private int sinceCheck;
     /** The same sandbox's metering of compiled code ({@link HandlerCompiler}), started and ended with this. */
-    private final CompiledMetering compiled = new CompiledMetering();
+    private final CompiledMetering compiled = new CompiledMetering(this);
 
     /** Starts metering an invocation. */
     void begin(Meter invocation) {
@@ -38,6 +38,11 @@ final class MeteringDebugLib extends DebugLib {
 
     CompiledMetering compiled() {
         return compiled;
+    }
+
+    /** Interpreted Lua frames open now. */
+    int depth() {
+        return depth;
     }
 
     /** Forgets the frames of an invocation that ended, normally or not, counting its last instructions. */
@@ -72,8 +77,9 @@ final class MeteringDebugLib extends DebugLib {
         }
         meter.check();
         // checked before pushing: LuaJ calls this outside its try, so a throw here gets no onReturn
-        if (depth >= meter.limits().callDepth()) {
-            meter.trip(Limit.CALL_DEPTH, depth + " nested calls");
+        // one bound for both kinds of frame: an onUpdate may call an incoming object's functions, compiled or not
+        if (depth + compiled.depth() >= meter.limits().callDepth()) {
+            meter.trip(Limit.CALL_DEPTH, (depth + compiled.depth()) + " nested calls");
         }
         if (depth == prototypes.length) {
             prototypes = java.util.Arrays.copyOf(prototypes, depth * 2);
