@@ -6,6 +6,9 @@ import dev.comet.aso.ObjectConfig;
 import dev.comet.lua.LuaAsoRuntime;
 import dev.comet.lua.SandboxPool;
 
+import java.util.EnumMap;
+import java.util.Map;
+
 /**
  * The process-wide pool of Lua sandboxes and the factory of the nodes' runtimes that run in it: every node of
  * this process gets its own runtime, all of them share the one pool (a cluster's 20 nodes do not each start a
@@ -15,7 +18,7 @@ public final class LuaRuntimePool {
     /** Queued invocations per worker before new work is refused (the node answers with an error). */
     private static final int QUEUE_PER_WORKER = 10_000;
     /** One pool per handler engine a node of this process asked for (nearly always just one). */
-    private static final java.util.Map<HandlerEngine, SandboxPool> POOLS = new java.util.EnumMap<>(HandlerEngine.class);
+    private static final Map<HandlerEngine, SandboxPool> POOLS = new EnumMap<>(HandlerEngine.class);
 
     private LuaRuntimePool() {
     }

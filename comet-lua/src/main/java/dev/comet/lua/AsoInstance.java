@@ -5,6 +5,7 @@ import dev.comet.aso.HandlerLimits;
 import dev.comet.routing.Contact;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.Prototype;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class AsoInstance {
     HandlerLimits limits;
     /** The chunk name and code it was compiled from, and whether its functions run compiled (HandlerCompiler). */
     String chunkName;
-    org.luaj.vm2.Prototype prototype;
+    Prototype prototype;
     boolean compiled;
 
     AsoInstance(byte[] code, Globals env, LuaTable aso, AsoContext context) {
@@ -137,10 +138,14 @@ public final class AsoInstance {
         return out;
     }
 
-    /** Seeds math.random for the next invocation (and math.randomseed within one). */
-    /** Takes over what {@code earlier}, the same object loaded before, used and logged (a reload for compiling it). */
+    /**
+     * Takes over what {@code earlier}, the same object loaded before, used and logged, in place of what its own load
+     * did (a reload for compiling it: its chunk's log lines and requests were the first load's too).
+     */
     void carryOver(AsoInstance earlier) {
+        log.clear();
         log.addAll(earlier.log);
+        recentRequests.clear();
         recentRequests.addAll(earlier.recentRequests);
         invocations = earlier.invocations;
         instructions = earlier.instructions;
@@ -148,6 +153,7 @@ public final class AsoInstance {
         longKeys |= earlier.longKeys;
     }
 
+    /** Seeds math.random for the next invocation (and math.randomseed within one). */
     void seedRandom(long seed) {
         randomSeed = seed;
         random = null;

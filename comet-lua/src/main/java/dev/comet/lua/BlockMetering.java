@@ -22,6 +22,7 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,17 +55,17 @@ final class BlockMetering {
     private BlockMetering() {
     }
 
-    /** The class {@code bytes}, compiled from {@code p} with instruction indexes as lines, with its metering. */
-    static byte[] instrument(byte[] bytes, Prototype p, int[] realLines) throws Unmeterable {
+    /** The class {@code bytes}, compiled from {@code input}'s copy of a function, with its metering. */
+    static byte[] instrument(byte[] bytes, CompilerInput input) throws Unmeterable {
+        Prototype p = input.copy;
         ClassNode node = new ClassNode();
         new ClassReader(bytes).accept(node, 0);
         node.fields.add(new FieldNode(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, FIELD, HUB_DESC, null, null));
-        int[] blockSize = blockSizes(p);
         int bodies = 0;
         for (MethodNode method : node.methods) {
             if (hasLines(method)) {
                 bodies++;
-                meterBody(node.name, method, blockSize, realLines, source(p));
+                meterBody(node.name, method, p, input.blockSizes, input.realLines, source(p));
             }
         }
         if (bodies != 1) {
@@ -88,7 +89,8 @@ final class BlockMetering {
         return false;
     }
 
-    private static void meterBody(String owner, MethodNode method, int[] blockSize, int[] realLines, String source) throws Unmeterable {
+    private static void meterBody(String owner, MethodNode method, Prototype p, int[] blockSize, int[] realLines,
+                                  String source) throws Unmeterable {
         if (!method.tryCatchBlocks.isEmpty()) {
             throw new Unmeterable("the generated code catches exceptions");
         }
@@ -113,6 +115,7 @@ final class BlockMetering {
             instructionOf.put(i, current);
         }
         checkJumps(code, charged, instructionOf);
+        replaceNumericFor(code, p, instructionOf);
         replaceConcatenations(owner, code);
         meterDepth(owner, method, source);
     }
@@ -146,7 +149,7 @@ final class BlockMetering {
     }
 
     private static List<LabelNode> concat(List<LabelNode> labels, LabelNode other) {
-        List<LabelNode> all = new java.util.ArrayList<>(labels);
+        List<LabelNode> all = new ArrayList<>(labels);
         all.add(other);
         return all;
     }
@@ -164,6 +167,28 @@ final class BlockMetering {
         list.add(new FieldInsnNode(Opcodes.GETSTATIC, owner, FIELD, HUB_DESC));
         list.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, HUB, name, "()V", false));
         return list;
+    }
+
+    /**
+     * A numeric for's start and test go through the hub's, which check and convert its values as the interpreter
+     * does (LuaJC's FORPREP subtracts the step from whatever the start is, and its FORLOOP compares with whatever
+     * the limit is). They take the same operands.
+     */
+    private static void replaceNumericFor(InsnList code, Prototype p, Map<AbstractInsnNode, Integer> instructionOf) {
+        for (AbstractInsnNode i : code.toArray()) {
+            if (!(i instanceof MethodInsnNode call) || !call.owner.equals(LUA_VALUE)) {
+                continue;
+            }
+            Integer pc = instructionOf.get(call);
+            int op = pc == null || pc < 0 ? -1 : Lua.GET_OPCODE(p.code[pc]);
+            if (op == Lua.OP_FORPREP && call.name.equals("sub")) {
+                code.set(call, new MethodInsnNode(Opcodes.INVOKESTATIC, HUB, "forPrepare",
+                        "(L" + LUA_VALUE + ";L" + LUA_VALUE + ";)L" + LUA_VALUE + ";", false));
+            } else if (op == Lua.OP_FORLOOP && call.name.equals("testfor_b")) {
+                code.set(call, new MethodInsnNode(Opcodes.INVOKESTATIC, HUB, "forContinues",
+                        "(L" + LUA_VALUE + ";L" + LUA_VALUE + ";L" + LUA_VALUE + ";)Z", false));
+            }
+        }
     }
 
     /**

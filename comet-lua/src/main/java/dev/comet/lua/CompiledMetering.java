@@ -164,9 +164,27 @@ public final class CompiledMetering {
      * one: its buffers take about three times its operands' bytes.
      */
     public Buffer concat(LuaValue left, Buffer right) {
-        concatBytes += bytes(left);
-        running().chargeAllocation(concatBytes * MeteringDebugLib.CONCAT_FACTOR_MANY);
-        return left.concat(right);
+        long total = concatBytes + bytes(left);
+        running().chargeAllocation(total * MeteringDebugLib.CONCAT_FACTOR_MANY);
+        Buffer result = left.concat(right);
+        // a __concat metamethod that ran inside may have counted its own concatenations meanwhile
+        concatBytes = total;
+        return result;
+    }
+
+    /**
+     * A numeric for's start (replaces its {@code init - step}): the interpreter's checks and messages, and a numeral
+     * string converted as it converts it; LuaJC's code would do arithmetic on what it was given.
+     */
+    public static LuaValue forPrepare(LuaValue init, LuaValue step) {
+        return init.checknumber("'for' initial value must be a number")
+                .sub(step.checknumber("'for' step must be a number"));
+    }
+
+    /** Whether a numeric for goes on (replaces its {@code testfor_b}), its limit and step checked as the interpreter does. */
+    public static boolean forContinues(LuaValue index, LuaValue limit, LuaValue step) {
+        return index.testfor_b(limit.checknumber("'for' limit must be a number"),
+                step.checknumber("'for' step must be a number"));
     }
 
     private static long bytes(LuaValue value) {

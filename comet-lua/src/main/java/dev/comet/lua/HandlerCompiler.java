@@ -2,6 +2,7 @@ package dev.comet.lua;
 
 import dev.comet.Lru;
 import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.luajc.JavaGen;
@@ -10,6 +11,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Compiles an object's Lua to JVM classes, metered: LuaJ's own compiler (LuaJC) generates a class per function, and
@@ -19,11 +21,13 @@ import java.util.Map;
  *
  * <p>One per sandbox: the classes it makes hold that sandbox's {@link CompiledMetering}, and keep the last few
  * chunks compiled, by prototype, for the objects that share their code (a chunk's classes hold no object's data: its
- * upvalues are fields of each instance). Code LuaJC cannot compile, or whose classes cannot be proven metered, is
- * answered null: it runs on the interpreter.
+ * upvalues are fields of each instance). Code LuaJC cannot compile, would compile wrong or slowly, or whose classes
+ * cannot be proven metered is answered null: it runs on the interpreter.
  */
 final class HandlerCompiler {
     private static final int CHUNKS_KEPT = 16;
+    /** The largest {@link #compileCost} compiled: LuaJC takes about 25 ms there at worst. */
+    static final long COMPILE_BUDGET = 500_000;
     private static final String CHUNK_CLASS = "comet_chunk";
 
     private final CompiledMetering metering;
@@ -41,7 +45,13 @@ final class HandlerCompiler {
 
     /** An invocation of an interpreted object whose code is {@code prototype}. */
     void invoked(Prototype prototype) {
-        invocations.computeIfAbsent(prototype, p -> new long[1])[0]++;
+        // no lambda: this runs at every interpreted invocation, and a lambda's class would be made at the first
+        long[] count = invocations.get(prototype);
+        if (count == null) {
+            count = new long[1];
+            invocations.put(prototype, count);
+        }
+        count[0]++;
     }
 
     /** Whether {@code prototype}'s code is to run compiled: hot enough, and not refused by the compiler. */
@@ -79,16 +89,20 @@ final class HandlerCompiler {
             LuaFunction function = (LuaFunction) chunk.getDeclaredConstructor().newInstance();
             function.initupvalue1(env);
             return function;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("a compiled chunk could not be made", e);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // the interpreter runs it
         }
     }
 
     private Class<?> compile(Prototype prototype, String chunkName) {
+        if (compileCost(prototype) > COMPILE_BUDGET || !compilable(prototype)) {
+            return null;
+        }
         Map<String, byte[]> classes = new HashMap<>();
         try {
-            JavaGen generated = generate(prototype, chunkName);
-            instrument(generated, prototype, classes);
+            CompilerInput input = CompilerInput.of(prototype);
+            JavaGen generated = new JavaGen(input.copy, CHUNK_CLASS, chunkName, false);
+            instrument(generated, input, classes);
         } catch (BlockMetering.Unmeterable | RuntimeException | StackOverflowError e) {
             // LuaJC fails on some code (a function past the JVM's 64 KiB, nesting deeper than its recursion goes);
             // the interpreter runs everything. This stack is a load's, shallow: nothing else ran out here.
@@ -108,40 +122,53 @@ final class HandlerCompiler {
     }
 
     /**
-     * LuaJC's classes for {@code prototype}, generated with each instruction's index (plus one) as its line, so that
-     * the classes' line numbers mark where each instruction's code starts. The real lines are put back after.
+     * What LuaJC's analysis of {@code p} and its functions costs, in its own terms: each function's basic blocks
+     * times its instructions times its registers. Its time grows faster than that product (measured: 14 ms at
+     * 270,000, 1 s at 30 million, 130 s for a 16 KiB chunk of one function with 190 locals and 1,050 branches), so
+     * compiling is bounded by refusing code past {@link #COMPILE_BUDGET}: it runs interpreted. The shipped
+     * applications cost 33 to 81,000.
      */
-    private static JavaGen generate(Prototype prototype, String chunkName) {
-        Map<Prototype, int[]> lines = new HashMap<>();
-        markInstructions(prototype, lines);
-        try {
-            return new JavaGen(prototype, CHUNK_CLASS, chunkName, false);
-        } finally {
-            lines.forEach((p, real) -> p.lineinfo = real);
+    static long compileCost(Prototype p) {
+        int blocks = 0;
+        for (int size : BlockMetering.blockSizes(p)) {
+            if (size > 0) {
+                blocks++;
+            }
         }
-    }
-
-    private static void markInstructions(Prototype p, Map<Prototype, int[]> lines) {
-        lines.put(p, p.lineinfo);
-        int[] indexes = new int[p.code.length];
-        for (int pc = 0; pc < indexes.length; pc++) {
-            indexes[pc] = pc + 1;
-        }
-        p.lineinfo = indexes;
+        long cost = (long) blocks * p.code.length * Math.max(1, p.maxstacksize);
         for (Prototype child : p.p) {
-            markInstructions(child, lines);
+            cost += compileCost(child);
         }
+        return cost;
     }
 
-    private static void instrument(JavaGen generated, Prototype p, Map<String, byte[]> classes)
+    /**
+     * Whether LuaJC compiles {@code p} and its functions as the interpreter runs them. It does not for a string
+     * constant that is not UTF-8: it passes constants through Java strings, which would change their bytes.
+     */
+    static boolean compilable(Prototype p) {
+        for (LuaValue k : p.k) {
+            if (k.type() == LuaValue.TSTRING && !LuaString.valueOf(k.tojstring()).raweq(k)) {
+                return false;
+            }
+        }
+        for (Prototype child : p.p) {
+            if (!compilable(child)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void instrument(JavaGen generated, CompilerInput input, Map<String, byte[]> classes)
             throws BlockMetering.Unmeterable {
-        classes.put(generated.classname, BlockMetering.instrument(generated.bytecode, p, p.lineinfo));
+        classes.put(generated.classname, BlockMetering.instrument(generated.bytecode, input));
         int inners = generated.inners == null ? 0 : generated.inners.length;
-        if (inners != p.p.length) {
+        if (inners != input.children.length) {
             throw new BlockMetering.Unmeterable("the functions compiled are not the prototype's");
         }
         for (int i = 0; i < inners; i++) {
-            instrument(generated.inners[i], p.p[i], classes);
+            instrument(generated.inners[i], input.children[i], classes);
         }
     }
 
@@ -155,8 +182,8 @@ final class HandlerCompiler {
      * writable ones, each a one-element array LuaJC shares among the closures that capture it) and {@code value}
      * (the ones never assigned after capture), as {@link RetainedData} does for an interpreted closure's upvalues.
      */
-    static boolean forEachCaptured(LuaValue function, java.util.function.Consumer<LuaValue[]> cell,
-                                   java.util.function.Consumer<LuaValue> value) {
+    static boolean forEachCaptured(LuaValue function, Consumer<LuaValue[]> cell,
+                                   Consumer<LuaValue> value) {
         if (!isCompiled(function)) {
             return false;
         }

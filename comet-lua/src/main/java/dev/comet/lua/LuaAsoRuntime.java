@@ -445,10 +445,8 @@ public final class LuaAsoRuntime implements AsoRuntime {
             }
             // its code is hot (HandlerEngine.TIERED): the same object, from its live state, compiled
             AsoInstance compiled = sandbox.recompiled(cached.instance, limits);
-            ObjectCache.Entry entry = new ObjectCache.Entry(sandbox, cached.code, compiled,
-                    ObjectFootprint.of(cached.code.length, compiled.savedState.length), cached.expiresAtMillis);
-            cache.put(call.key(), entry, now);
-            return entry;
+            return cache.replace(call.key(), cached, compiled,
+                    ObjectFootprint.of(cached.code.length, compiled.savedState.length), now);
         }
         AsoInstance instance = load(sandbox, call.key(), call.code(), call.state());
         ObjectCache.Entry entry = new ObjectCache.Entry(sandbox, call.code(), instance,

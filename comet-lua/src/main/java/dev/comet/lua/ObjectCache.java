@@ -120,6 +120,19 @@ final class ObjectCache {
         return e != null && Arrays.equals(e.code, code);
     }
 
+    /**
+     * Keeps {@code instance}, the same object as {@code earlier}'s loaded again (compiled), in its place: its inline
+     * gets' standing carries over.
+     */
+    synchronized Entry replace(NodeId key, Entry earlier, AsoInstance instance, long bytes, long now) {
+        Entry entry = new Entry(earlier.sandbox, earlier.code, instance, bytes, earlier.expiresAtMillis);
+        entry.runsLong = earlier.runsLong;
+        entry.timeYields = earlier.timeYields;
+        entry.getsOnThePool = earlier.getsOnThePool;
+        put(key, entry, now);
+        return entry;
+    }
+
     /** Keeps {@code entry} under {@code key}, then drops the least recently used past either bound. */
     synchronized void put(NodeId key, Entry entry, long now) {
         if (entry.sandbox.abandoned()) {

@@ -1,8 +1,8 @@
 package dev.comet.lua;
 
-import dev.comet.aso.HandlerEngine;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
+import dev.comet.aso.HandlerEngine;
 import dev.comet.aso.HandlerLimits;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.Lua;
@@ -12,6 +12,7 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -91,15 +92,20 @@ public final class Sandbox {
      */
     public AsoInstance load(String code, String name, byte[] state, AsoContext context, HandlerLimits limits) {
         checkThread();
-        if (code.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.codeBytes()) {
+        if (code.getBytes(StandardCharsets.UTF_8).length > limits.codeBytes()) {
             throw new LoadLimitException(Limit.CODE_SIZE, Limit.CODE_SIZE.message() + ": code is over " + limits.codeBytes() + " bytes");
         }
         Prototype prototype = environments.compile(code, name);
         refuseWideConcat(prototype);
+        return load(code.getBytes(StandardCharsets.UTF_8), prototype, name, state, context, limits);
+    }
 
+    /** {@link #load(String, String, byte[], AsoContext, HandlerLimits)} of code already checked and compiled. */
+    private AsoInstance load(byte[] code, Prototype prototype, String name, byte[] state, AsoContext context,
+                             HandlerLimits limits) {
         LuaTable aso = new LuaTable();
         Globals env = environments.environment(aso);
-        AsoInstance instance = new AsoInstance(code.getBytes(java.nio.charset.StandardCharsets.UTF_8), env, aso, context);
+        AsoInstance instance = new AsoInstance(code, env, aso, context);
         environments.bind(env, instance);
         LuaValue chunk = compiler == null ? null : compiler.instantiate(prototype, name, env);
         instance.chunkName = name;
@@ -181,21 +187,23 @@ public final class Sandbox {
      * its holder should replace it with {@link #recompiled} before its next invocation.
      */
     public boolean wantsRecompiling(AsoInstance object) {
+        checkThread();
         return compiler != null && !object.compiled && object.prototype != null && compiler.compiles(object.prototype);
     }
 
     /**
-     * {@code object} loaded again from its live state, compiled, with what it used so far and its log; or
-     * {@code object} itself, kept interpreted for good, when loading it again fails (its load is not retried).
+     * {@code object} loaded again, compiled, from its live state, with what it used so far and its log; or
+     * {@code object} itself, kept interpreted for good, when loading it again fails (its load is not retried). Its
+     * chunk runs again, as after any reload (docs/aso-api.md, "What an object keeps between invocations").
      */
     public AsoInstance recompiled(AsoInstance object, HandlerLimits limits) {
         checkThread();
         try {
-            AsoInstance fresh = load(new String(object.code, java.nio.charset.StandardCharsets.UTF_8), object.chunkName,
-                    object.savedState, object.context, limits);
+            AsoInstance fresh = load(object.code, object.prototype, object.chunkName, object.savedState,
+                    object.context, limits);
             fresh.carryOver(object);
             return fresh;
-        } catch (CometException | LimitExceeded e) {
+        } catch (LimitExceeded | RuntimeException e) {
             object.prototype = null;
             return object;
         }

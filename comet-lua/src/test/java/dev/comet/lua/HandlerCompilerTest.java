@@ -7,13 +7,15 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Compiled handlers count what the interpreter counts: the same answers, the same instructions (block charges add up
- * to the instructions run; only the checks of captured variables after the run differ, LuaJC keeping fewer), the same errors with their positions; code the compiler cannot take runs interpreted;
- * and a tiered sandbox compiles a code once it is hot, the object reloaded from its live state.
+ * Compiled handlers count what the interpreter counts: the same answers and instructions (block charges add up to
+ * the instructions run; only the checks of captured variables after the run differ, LuaJC keeping fewer), the same
+ * errors with their positions; code the compiler cannot take, or would get wrong, runs interpreted; and a tiered
+ * sandbox compiles a code once it is hot, the object reloaded from its live state.
  */
 class HandlerCompilerTest {
     private static final HandlerLimits LIMITS = HandlerLimits.defaults().withWallMillis(10_000);
@@ -38,7 +40,13 @@ class HandlerCompilerTest {
             "function onGet() local a = nil local b = a and a.x or 'none' local c = not a "
                     + "return b .. tostring(c) .. tostring(1 < 2 and 3 > 2) end",
             "local counter = 0 local function make() return function() counter = counter + 1 return counter end end "
-                    + "function onGet() local f = make() f() f() return f() end");
+                    + "function onGet() local f = make() f() f() return f() end",
+            // loops back to a function's first instruction (LuaJC's code there also sets up its registers)
+            "local function f(n) while n > 0 do n = n - 1 end return n, n end "
+                    + "local function g(n) repeat n = n - 1 until n < 0 return n end function onGet() return f(5) + g(3) end",
+            // a numeric for converts numeral strings as the interpreter does
+            "function onGet() local s = 0 for i = '1', '10', '2' do s = s + i end for i = 3, '1', -1 do s = s + i end "
+                    + "return s end");
 
     private InvocationResult run(HandlerEngine engine, String code) {
         return invoke(engine, code).result();
@@ -74,6 +82,7 @@ class HandlerCompilerTest {
     @Test
     void errorsCarryTheInterpretersPositionsAndMessages() {
         for (String body : List.of("error('boom')", "local t = nil return t.x", "return 1 + {}",
+                "for i = 1, nil do end", "for i = {}, 2 do end", "for i = 1, 2, 'x' do end",
                 "local function f() error('deep') end f()", "error('a' .. 7)", "error('no position', 0)")) {
             String code = "aso.n = 1\nfunction onGet()\n  local x = 1\n  " + body + "\nend";
             InvocationResult interpreted = run(HandlerEngine.INTERPRETER, code);
@@ -81,6 +90,50 @@ class HandlerCompilerTest {
             assertThat(compiled.ok()).isFalse();
             assertThat(compiled.error()).as(body).isEqualTo(interpreted.error());
         }
+    }
+
+    @Test
+    void aConcatenationMetamethodDoesNotHideTheOperandsCharged() {
+        String code = "local t = setmetatable({}, {__concat = function(a, b) return 'a' .. 'b' .. 'c' end})\n"
+                + "function onGet() local big = ('x'):rep(200000) return big .. t .. big end";
+        InvocationResult interpreted = run(HandlerEngine.INTERPRETER, code);
+        InvocationResult compiled = run(HandlerEngine.COMPILED, code);
+        assertThat(interpreted.limit()).isEqualTo(Limit.STRING_SIZE);
+        assertThat(compiled.limit()).as(String.valueOf(compiled.error())).isEqualTo(Limit.STRING_SIZE);
+    }
+
+    /** Code LuaJC would get wrong runs interpreted, with the interpreter's answers. */
+    @Test
+    void codeTheCompilerWouldGetWrongRunsInterpreted() {
+        Map<String, String> answers = Map.of(
+                // a string constant that is not UTF-8 (LuaJC passes constants through Java strings)
+                "function onGet() return #'\\xC0\\x80' .. tostring('\\xC1\\x81' == 'A') end", "2false");
+        answers.forEach((code, answer) -> {
+            Sandbox sandbox = new Sandbox(HandlerEngine.COMPILED);
+            AsoInstance object = sandbox.load(code, "=prog", null, context, LIMITS);
+            assertThat(object.compiled).as(code).isFalse();
+            InvocationResult r = sandbox.invoke(object, "onGet", new LuaValue[0], 1, LIMITS);
+            assertThat(r.value().tojstring()).as(code).isEqualTo(answer);
+        });
+    }
+
+    /** LuaJC's time grows faster than a function's size: past a budget the code is not compiled at all. */
+    @Test
+    void codeTooCostlyToCompileRunsInterpreted() {
+        StringBuilder code = new StringBuilder("function onGet(x)\n");
+        for (int i = 0; i < 120; i++) {
+            code.append("local a").append(i).append(" = ").append(i).append('\n');
+        }
+        for (int i = 0; i < 600; i++) {
+            code.append("if x then a").append(i % 120).append(" = x end\n");
+        }
+        code.append("return a0 end\n");
+        assertThat(code.length()).isLessThan(LIMITS.codeBytes());
+        Sandbox sandbox = new Sandbox(HandlerEngine.COMPILED);
+        AsoInstance object = sandbox.load(code.toString(), "=costly", null, context, LIMITS);
+        assertThat(HandlerCompiler.compileCost(object.prototype)).isGreaterThan(HandlerCompiler.COMPILE_BUDGET);
+        assertThat(object.compiled).isFalse();
+        assertThat(sandbox.invoke(object, "onGet", new LuaValue[0], 1, LIMITS).value().tolong()).isZero();
     }
 
     @Test
@@ -103,7 +156,7 @@ class HandlerCompilerTest {
     @Test
     void aTieredSandboxCompilesAHotCodeAndTheObjectKeepsItsState() {
         Sandbox sandbox = new Sandbox(HandlerEngine.TIERED);
-        String code = "aso.n = 0\nfunction onGet() self.n = self.n + 1 comet.log('get') return self.n end";
+        String code = "aso.n = 0\ncomet.log('loaded')\nfunction onGet() self.n = self.n + 1 comet.log('get') return self.n end";
         AsoInstance object = sandbox.load(code, "=hot", null, context, LIMITS);
         assertThat(object.compiled).isFalse();
         long expected = 0;
