@@ -26,8 +26,11 @@ import java.util.function.Consumer;
  */
 final class HandlerCompiler {
     private static final int CHUNKS_KEPT = 16;
-    /** The largest {@link #compileCost} compiled: LuaJC takes about 25 ms there at worst. */
+    /** {@link #withinBudget}'s bounds: functions in a chunk, instructions in one, and its two costs. */
+    static final int MAX_FUNCTIONS = 64;
+    static final int MAX_FUNCTION_INSTRUCTIONS = 512;
     static final long COMPILE_BUDGET = 500_000;
+    static final long JOIN_BUDGET = 20_000_000;
     private static final String CHUNK_CLASS = "comet_chunk";
 
     private final CompiledMetering metering;
@@ -38,9 +41,50 @@ final class HandlerCompiler {
     /** Interpreted invocations of the codes not compiled yet, by prototype: the hottest few are counted. */
     private final Map<Prototype, long[]> invocations = new Lru<>(CHUNKS_KEPT * 4);
 
+    /** Whether this JVM has compiled {@link #WARM_UP} yet. */
+    private static boolean warm;
+    /**
+     * A chunk with locals, branches, loops, closures, varargs and concatenations, compiled once per JVM when the
+     * first compiling sandbox is made: the compiler's own classes (LuaJC's, BCEL's, ASM's, the regular expressions
+     * BCEL uses) are then loaded on that shallow stack, as {@link Warmup} does for everything a handler reaches.
+     */
+    static final String WARM_UP = """
+            local seen = {}
+            local function pick(t, ...)
+              local n = select('#', ...)
+              for i, v in ipairs(t) do if v == n then return i end end
+              for k, v in pairs(t) do seen[k] = v .. '' .. n end
+              while n > 0 do n = n - 1 end
+              repeat n = n + 1 until n > 2
+              return function() return n .. ',' .. #t .. ';' end
+            end
+            function onGet() return pick({1, 2, 3}, 'a', 'b')() end
+            """;
+
     HandlerCompiler(CompiledMetering metering, int compileAfter) {
         this.metering = metering;
         this.compileAfter = compileAfter;
+    }
+
+    /** Compiles {@code warmUp}, {@link #WARM_UP} compiled to a prototype, if this JVM has compiled nothing yet. */
+    void warmUp(Prototype warmUp) {
+        synchronized (HandlerCompiler.class) {
+            if (warm) {
+                return;
+            }
+            warm = true;
+        }
+        Class<?> chunk = compile(warmUp, "=warm-up");
+        if (chunk != null) {
+            try {
+                // reading its captured variables too, as RetainedData does when an object loads
+                LuaFunction function = (LuaFunction) chunk.getDeclaredConstructor().newInstance();
+                function.initupvalue1(LuaValue.NIL);
+                forEachCaptured(function, cell -> { }, value -> { });
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                // a warm-up only: the classes it did not reach load later, at an object's load
+            }
+        }
     }
 
     /** An invocation of an interpreted object whose code is {@code prototype}. */
@@ -89,13 +133,13 @@ final class HandlerCompiler {
             LuaFunction function = (LuaFunction) chunk.getDeclaredConstructor().newInstance();
             function.initupvalue1(env);
             return function;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null; // the interpreter runs it
         }
     }
 
     private Class<?> compile(Prototype prototype, String chunkName) {
-        if (compileCost(prototype) > COMPILE_BUDGET || !compilable(prototype)) {
+        if (!withinBudget(prototype) || !compilable(prototype)) {
             return null;
         }
         Map<String, byte[]> classes = new HashMap<>();
@@ -122,13 +166,23 @@ final class HandlerCompiler {
     }
 
     /**
-     * What LuaJC's analysis of {@code p} and its functions costs, in its own terms: each function's basic blocks
-     * times its instructions times its registers. Its time grows faster than that product (measured: 14 ms at
-     * 270,000, 1 s at 30 million, 130 s for a 16 KiB chunk of one function with 190 locals and 1,050 branches), so
-     * compiling is bounded by refusing code past {@link #COMPILE_BUDGET}: it runs interpreted. The shipped
-     * applications cost 33 to 81,000.
+     * Whether LuaJC's analysis of {@code p} and its functions stays short. Its time grows faster than a function's
+     * size (measured: 14 ms for one function of 50 branches, 1 s for 400, 130 s for a 16 KiB function of 1,050
+     * branches and 190 locals): each function's blocks times its instructions times its registers, and that again
+     * times its instructions for the analysis of the variables at the blocks' joins, are bounded, and so are the
+     * functions' number and size. Code past a bound runs interpreted. The shipped applications are far below each:
+     * at most 7 functions, 107 instructions, costs of 81,000 and 7.9 million.
      */
-    static long compileCost(Prototype p) {
+    static boolean withinBudget(Prototype p) {
+        long[] totals = new long[3];
+        return withinBudget(p, totals) && totals[0] <= MAX_FUNCTIONS && totals[1] <= COMPILE_BUDGET
+                && totals[2] <= JOIN_BUDGET;
+    }
+
+    private static boolean withinBudget(Prototype p, long[] totals) {
+        if (p.code.length > MAX_FUNCTION_INSTRUCTIONS) {
+            return false;
+        }
         int blocks = 0;
         for (int size : BlockMetering.blockSizes(p)) {
             if (size > 0) {
@@ -136,10 +190,15 @@ final class HandlerCompiler {
             }
         }
         long cost = (long) blocks * p.code.length * Math.max(1, p.maxstacksize);
+        totals[0]++;
+        totals[1] += cost;
+        totals[2] += cost * p.code.length;
         for (Prototype child : p.p) {
-            cost += compileCost(child);
+            if (!withinBudget(child, totals)) {
+                return false;
+            }
         }
-        return cost;
+        return true;
     }
 
     /**
@@ -162,7 +221,10 @@ final class HandlerCompiler {
 
     private static void instrument(JavaGen generated, CompilerInput input, Map<String, byte[]> classes)
             throws BlockMetering.Unmeterable {
-        classes.put(generated.classname, BlockMetering.instrument(generated.bytecode, input));
+        if (classes.put(generated.classname, BlockMetering.instrument(generated.bytecode, input)) != null) {
+            // LuaJC names a function's class after the names it is given, and two can meet ('f$g' and g in f)
+            throw new BlockMetering.Unmeterable("two functions compiled to one class name");
+        }
         int inners = generated.inners == null ? 0 : generated.inners.length;
         if (inners != input.children.length) {
             throw new BlockMetering.Unmeterable("the functions compiled are not the prototype's");

@@ -125,6 +125,9 @@ final class ObjectCache {
      * gets' standing carries over.
      */
     synchronized Entry replace(NodeId key, Entry earlier, AsoInstance instance, long bytes, long now) {
+        if (entries.get(key) != earlier) {
+            return earlier; // dropped or replaced meanwhile: nothing to bring back
+        }
         Entry entry = new Entry(earlier.sandbox, earlier.code, instance, bytes, earlier.expiresAtMillis);
         entry.runsLong = earlier.runsLong;
         entry.timeYields = earlier.timeYields;

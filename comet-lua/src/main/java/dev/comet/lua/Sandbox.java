@@ -55,6 +55,9 @@ public final class Sandbox {
             case COMPILED -> new HandlerCompiler(metering.compiled(), 0);
             case TIERED -> new HandlerCompiler(metering.compiled(), HandlerEngine.TIERED_AFTER);
         };
+        if (compiler != null) {
+            compiler.warmUp(environments.compile(HandlerCompiler.WARM_UP, "=warm-up"));
+        }
         Warmup.ensure(this);
     }
 
@@ -203,7 +206,7 @@ public final class Sandbox {
                     object.context, limits);
             fresh.carryOver(object);
             return fresh;
-        } catch (LimitExceeded | RuntimeException e) {
+        } catch (LimitExceeded | RuntimeException | LinkageError e) {
             object.prototype = null;
             return object;
         }

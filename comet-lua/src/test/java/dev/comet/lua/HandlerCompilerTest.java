@@ -106,6 +106,10 @@ class HandlerCompilerTest {
     @Test
     void codeTheCompilerWouldGetWrongRunsInterpreted() {
         Map<String, String> answers = Map.of(
+                // two functions whose classes LuaJC would give one name
+                "x = {} x['f$g'] = function() return 'A' end\n"
+                        + "function f() local function g() return 'B' end return g() end\n"
+                        + "function onGet() return f() .. x['f$g']() end", "BA",
                 // a string constant that is not UTF-8 (LuaJC passes constants through Java strings)
                 "function onGet() return #'\\xC0\\x80' .. tostring('\\xC1\\x81' == 'A') end", "2false");
         answers.forEach((code, answer) -> {
@@ -119,6 +123,35 @@ class HandlerCompilerTest {
 
     /** LuaJC's time grows faster than a function's size: past a budget the code is not compiled at all. */
     @Test
+    void manyFunctionsOrALongOneRunInterpreted() {
+        StringBuilder many = new StringBuilder("local fs = {}\n");
+        for (int i = 0; i <= HandlerCompiler.MAX_FUNCTIONS; i++) {
+            many.append("fs[").append(i).append("] = function() return ").append(i).append(" end\n");
+        }
+        many.append("function onGet() return fs[3]() end");
+        // under the instructions a function may have, but 20 registers' variables analysed at 12 joins
+        StringBuilder joins = new StringBuilder("function onGet()\n");
+        for (int i = 0; i < 20; i++) {
+            joins.append("  local v").append(i).append(" = ").append(i).append('\n');
+        }
+        for (int i = 0; i < 6; i++) {
+            joins.append("  if v0 then v1 = v0 end\n");
+        }
+        for (int i = 0; i < 400; i++) {
+            joins.append("  v1 = v1 + 1\n");
+        }
+        joins.append("  return v1\nend");
+        Map<String, Long> answers = Map.of(many.toString(), 3L, joins.toString(), 400L);
+        answers.forEach((code, answer) -> {
+            Sandbox sandbox = new Sandbox(HandlerEngine.COMPILED);
+            AsoInstance object = sandbox.load(code, "=prog", null, context, LIMITS);
+            assertThat(HandlerCompiler.withinBudget(object.prototype)).isFalse();
+            assertThat(object.compiled).isFalse();
+            assertThat(sandbox.invoke(object, "onGet", new LuaValue[0], 1, LIMITS).value().tolong()).isEqualTo(answer);
+        });
+    }
+
+    @Test
     void codeTooCostlyToCompileRunsInterpreted() {
         StringBuilder code = new StringBuilder("function onGet(x)\n");
         for (int i = 0; i < 120; i++) {
@@ -131,14 +164,14 @@ class HandlerCompilerTest {
         assertThat(code.length()).isLessThan(LIMITS.codeBytes());
         Sandbox sandbox = new Sandbox(HandlerEngine.COMPILED);
         AsoInstance object = sandbox.load(code.toString(), "=costly", null, context, LIMITS);
-        assertThat(HandlerCompiler.compileCost(object.prototype)).isGreaterThan(HandlerCompiler.COMPILE_BUDGET);
+        assertThat(HandlerCompiler.withinBudget(object.prototype)).isFalse();
         assertThat(object.compiled).isFalse();
         assertThat(sandbox.invoke(object, "onGet", new LuaValue[0], 1, LIMITS).value().tolong()).isZero();
     }
 
     @Test
     void codeTheCompilerCannotTakeRunsInterpreted() {
-        // one function past the JVM's 64 KiB of code a method may hold
+        // one function past the JVM's 64 KiB of code a method may hold (and far past the instructions compiled)
         StringBuilder code = new StringBuilder("function onGet()\n  local s = 0\n");
         for (int i = 0; i < 6_000; i++) {
             code.append("  s = s + aso.n * ").append(i).append('\n');
