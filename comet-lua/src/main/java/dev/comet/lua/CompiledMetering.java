@@ -16,8 +16,6 @@ import org.luaj.vm2.LuaValue;
  * in class loaders of their own, must reach it; no Lua value leads to it.
  */
 public final class CompiledMetering {
-    /** Time and measured allocation are checked once this many instructions have been charged since the last check. */
-    private static final int CHECK_EVERY = 64;
     /** A value that is not a string becomes one of a few dozen bytes at most when concatenated (a number). */
     private static final int NON_STRING_BYTES = 32;
 
@@ -25,7 +23,7 @@ public final class CompiledMetering {
     private int depth;
     /**
      * Instructions charged by blocks since the meter last heard of them, and how many more may be before it must:
-     * the meter is told every {@link #CHECK_EVERY} instructions and as the limit comes, so a block costs a
+     * the meter is told every {@link MeteringDebugLib#CHECK_EVERY} instructions and as the limit comes, so a block costs a
      * subtraction and a comparison. Zero while no invocation runs, so that any block reaches the refusal.
      */
     private int pending;
@@ -88,7 +86,7 @@ public final class CompiledMetering {
     /** Instructions until the meter must hear of them: the next checkpoint, or one past the limit. */
     private static int nextCheck(Meter m) {
         long beforeLimit = m.limits().instructions() - m.instructions() + 1;
-        return (int) Math.max(1, Math.min(CHECK_EVERY, beforeLimit));
+        return (int) Math.max(1, Math.min(MeteringDebugLib.CHECK_EVERY, beforeLimit));
     }
 
     /** A compiled function starts: bounds the call depth as the interpreter does, before the frame counts. */

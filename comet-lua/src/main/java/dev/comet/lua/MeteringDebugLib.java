@@ -17,7 +17,8 @@ import org.luaj.vm2.lib.DebugLib;
  * <p>One per sandbox, so one per worker thread; its frame stack is that thread's.
  */
 final class MeteringDebugLib extends DebugLib {
-    private static final int CHECK_EVERY = 64;
+    /** Instructions between two checks of time and allocation; compiled code checks as often (CompiledMetering). */
+    static final int CHECK_EVERY = 64;
     /** LuaJ builds a CONCAT of more than two operands through intermediate buffers: ~2.75x the operands. */
     static final int CONCAT_FACTOR_MANY = 3;
 
