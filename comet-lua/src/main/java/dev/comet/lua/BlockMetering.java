@@ -21,6 +21,7 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,7 +116,7 @@ final class BlockMetering {
             instructionOf.put(i, current);
         }
         checkJumps(code, charged, instructionOf);
-        replaceNumericFor(code, p, instructionOf);
+        checkNumericFor(code, p, instructionOf);
         replaceConcatenations(owner, code);
         meterDepth(owner, method, source);
     }
@@ -170,25 +171,69 @@ final class BlockMetering {
     }
 
     /**
-     * A numeric for's start and test go through the hub's, which check and convert its values as the interpreter
-     * does (LuaJC's FORPREP subtracts the step from whatever the start is, and its FORLOOP compares with whatever
-     * the limit is). They take the same operands.
+     * A numeric for's start, limit and step are checked and converted once, where its FORPREP's code starts, as the
+     * interpreter's FORPREP does (in that order, with its messages): LuaJC's code would do arithmetic on whatever it
+     * was given. LuaJC keeps a loop's three hidden registers in plain locals; their slots are read from its FORPREP
+     * code (start, step: {@code sub}) and its FORLOOP code (limit, step: {@code testfor_b}). A loop whose code has
+     * another shape is refused.
      */
-    private static void replaceNumericFor(InsnList code, Prototype p, Map<AbstractInsnNode, Integer> instructionOf) {
-        for (AbstractInsnNode i : code.toArray()) {
+    private static void checkNumericFor(InsnList code, Prototype p, Map<AbstractInsnNode, Integer> instructionOf)
+            throws Unmeterable {
+        Map<Integer, MethodInsnNode> start = new HashMap<>();
+        Map<Integer, MethodInsnNode> test = new HashMap<>();
+        for (AbstractInsnNode i : code) {
             if (!(i instanceof MethodInsnNode call) || !call.owner.equals(LUA_VALUE)) {
                 continue;
             }
             Integer pc = instructionOf.get(call);
             int op = pc == null || pc < 0 ? -1 : Lua.GET_OPCODE(p.code[pc]);
             if (op == Lua.OP_FORPREP && call.name.equals("sub")) {
-                code.set(call, new MethodInsnNode(Opcodes.INVOKESTATIC, HUB, "forPrepare",
-                        "(L" + LUA_VALUE + ";L" + LUA_VALUE + ";)L" + LUA_VALUE + ";", false));
+                start.put(pc, call);
             } else if (op == Lua.OP_FORLOOP && call.name.equals("testfor_b")) {
-                code.set(call, new MethodInsnNode(Opcodes.INVOKESTATIC, HUB, "forContinues",
-                        "(L" + LUA_VALUE + ";L" + LUA_VALUE + ";L" + LUA_VALUE + ";)Z", false));
+                test.put(pc, call);
             }
         }
+        for (int pc = 0; pc < p.code.length; pc++) {
+            if (Lua.GET_OPCODE(p.code[pc]) != Lua.OP_FORPREP) {
+                continue;
+            }
+            int loop = pc + 1 + Lua.GETARG_sBx(p.code[pc]);
+            VarInsnNode step = load(start.get(pc), pc, instructionOf);
+            VarInsnNode init = load(step, pc, instructionOf);
+            VarInsnNode loopStep = load(test.get(loop), loop, instructionOf);
+            VarInsnNode limit = load(loopStep, loop, instructionOf);
+            if (init == null || limit == null || loopStep.var != step.var) {
+                throw new Unmeterable("a numeric for whose code has an unexpected shape");
+            }
+            InsnList checks = new InsnList();
+            checks.add(checked(init.var, "forStart"));
+            checks.add(checked(limit.var, "forLimit"));
+            checks.add(checked(step.var, "forStep"));
+            code.insertBefore(init, checks);
+        }
+    }
+
+    /** The local load just before {@code next} in Lua instruction {@code pc}'s code, or null. */
+    private static VarInsnNode load(AbstractInsnNode next, int pc, Map<AbstractInsnNode, Integer> instructionOf) {
+        if (next == null) {
+            return null;
+        }
+        AbstractInsnNode i = next.getPrevious();
+        while (i != null && i.getOpcode() < 0 && !(i instanceof LineNumberNode)) {
+            i = i.getPrevious(); // labels and frames
+        }
+        return i instanceof VarInsnNode v && v.getOpcode() == Opcodes.ALOAD
+                && Integer.valueOf(pc).equals(instructionOf.get(i)) ? v : null;
+    }
+
+    /** Replaces local {@code slot} with the hub's {@code check} of it. */
+    private static InsnList checked(int slot, String check) {
+        InsnList list = new InsnList();
+        list.add(new VarInsnNode(Opcodes.ALOAD, slot));
+        list.add(new MethodInsnNode(Opcodes.INVOKESTATIC, HUB, check,
+                "(L" + LUA_VALUE + ";)L" + LUA_VALUE + ";", false));
+        list.add(new VarInsnNode(Opcodes.ASTORE, slot));
+        return list;
     }
 
     /**

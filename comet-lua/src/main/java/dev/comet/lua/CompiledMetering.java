@@ -170,19 +170,19 @@ public final class CompiledMetering {
         return result;
     }
 
-    /**
-     * A numeric for's start (replaces its {@code init - step}): the interpreter's checks and messages, and a numeral
-     * string converted as it converts it; LuaJC's code would do arithmetic on what it was given.
-     */
-    public static LuaValue forPrepare(LuaValue init, LuaValue step) {
-        return init.checknumber("'for' initial value must be a number")
-                .sub(step.checknumber("'for' step must be a number"));
+    /** A numeric for's start, checked and converted as the interpreter's FORPREP does (see BlockMetering). */
+    public static LuaValue forStart(LuaValue start) {
+        return start.checknumber("'for' initial value must be a number");
     }
 
-    /** Whether a numeric for goes on (replaces its {@code testfor_b}), its limit and step checked as the interpreter does. */
-    public static boolean forContinues(LuaValue index, LuaValue limit, LuaValue step) {
-        return index.testfor_b(limit.checknumber("'for' limit must be a number"),
-                step.checknumber("'for' step must be a number"));
+    /** A numeric for's limit, checked and converted as the interpreter's FORPREP does. */
+    public static LuaValue forLimit(LuaValue limit) {
+        return limit.checknumber("'for' limit must be a number");
+    }
+
+    /** A numeric for's step, checked and converted as the interpreter's FORPREP does. */
+    public static LuaValue forStep(LuaValue step) {
+        return step.checknumber("'for' step must be a number");
     }
 
     private static long bytes(LuaValue value) {

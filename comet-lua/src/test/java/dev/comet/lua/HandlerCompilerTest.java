@@ -46,7 +46,10 @@ class HandlerCompilerTest {
                     + "local function g(n) repeat n = n - 1 until n < 0 return n end function onGet() return f(5) + g(3) end",
             // a numeric for converts numeral strings as the interpreter does
             "function onGet() local s = 0 for i = '1', '10', '2' do s = s + i end for i = 3, '1', -1 do s = s + i end "
-                    + "return s end");
+                    + "return s end",
+            // fractional and negative steps, a body that assigns its copy of the index, nested loops
+            "function onGet() local s = 0 for i = 10, 1, -0.5 do s = s + i i = 100 end "
+                    + "for i = 1, 3 do for j = i, 1, -1 do s = s + i * j end end return s end");
 
     private InvocationResult run(HandlerEngine engine, String code) {
         return invoke(engine, code).result();
@@ -83,6 +86,8 @@ class HandlerCompilerTest {
     void errorsCarryTheInterpretersPositionsAndMessages() {
         for (String body : List.of("error('boom')", "local t = nil return t.x", "return 1 + {}",
                 "for i = 1, nil do end", "for i = {}, 2 do end", "for i = 1, 2, 'x' do end",
+                // values checked in the interpreter's order: start, limit, step
+                "for i = 1, nil, 'x' do end", "for i = 'a', nil, {} do end", "for i = 1, '2', false do end",
                 "local function f() error('deep') end f()", "error('a' .. 7)", "error('no position', 0)")) {
             String code = "aso.n = 1\nfunction onGet()\n  local x = 1\n  " + body + "\nend";
             InvocationResult interpreted = run(HandlerEngine.INTERPRETER, code);
