@@ -142,6 +142,15 @@ public final class NodeId implements Comparable<NodeId> {
         return Integer.compareUnsigned(low ^ a.low, low ^ b.low);
     }
 
+    /**
+     * The id's first 64 bits, the most significant word of every distance to it: a routing table keeps it beside each
+     * entry, so its walk for the closest entries compares distances without reaching the ids (each one a cache miss in
+     * a simulation of thousands of nodes) unless two share these bits.
+     */
+    public long prefix64() {
+        return high;
+    }
+
     /** Orders ids by XOR distance to this one, closest first. */
     public Comparator<NodeId> byDistance() {
         return this::compareDistance;

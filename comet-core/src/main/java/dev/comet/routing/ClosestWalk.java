@@ -2,8 +2,6 @@ package dev.comet.routing;
 
 import dev.comet.id.NodeId;
 
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -23,45 +21,80 @@ final class ClosestWalk {
      */
     static List<Contact> closest(List<Bucket> buckets, NodeId self, NodeId target, int n,
                                  Predicate<ContactEntry> eligible) {
-        Comparator<NodeId> byDistance = target.byDistance();
-        Contact[] best = new Contact[n];
+        Closest best = new Closest(target, n);
         int last = buckets.size() - 1;
-        int count = 0;
-        for (int j = 0; j < last && count < n; j++) {
+        for (int j = 0; j < last && !best.full(); j++) {
             if (self.bit(j) != target.bit(j)) {
-                count = keepClosest(buckets.get(j), byDistance, best, count, eligible);
+                best.keepClosest(buckets.get(j), eligible);
             }
         }
-        if (count < n) {
-            count = keepClosest(buckets.get(last), byDistance, best, count, eligible);
+        if (!best.full()) {
+            best.keepClosest(buckets.get(last), eligible);
         }
-        for (int j = last - 1; j >= 0 && count < n; j--) {
+        for (int j = last - 1; j >= 0 && !best.full(); j--) {
             if (self.bit(j) == target.bit(j)) {
-                count = keepClosest(buckets.get(j), byDistance, best, count, eligible);
+                best.keepClosest(buckets.get(j), eligible);
             }
         }
-        return List.of(count == n ? best : Arrays.copyOf(best, count));
+        return best.contacts();
     }
 
-    /** Inserts {@code bucket}'s eligible entries among the {@code count} closest in {@code best}; the new count. */
-    private static int keepClosest(Bucket bucket, Comparator<NodeId> byDistance, Contact[] best, int count,
-                                   Predicate<ContactEntry> eligible) {
-        int n = best.length;
-        for (ContactEntry e : bucket.entries) {
-            if (!eligible.test(e)) {
-                continue;
-            }
-            NodeId id = e.id();
-            if (count == n && (n == 0 || byDistance.compare(id, best[n - 1].id()) >= 0)) {
-                continue;
-            }
-            int at = count < n ? count++ : n - 1;
-            while (at > 0 && byDistance.compare(id, best[at - 1].id()) < 0) {
-                best[at] = best[at - 1];
-                at--;
-            }
-            best[at] = e.contact();
+    /**
+     * The closest entries so far, in order, each with the first word of its distance: entries are compared by that
+     * word, and reach their ids only when two share it (only ids that agree in their first 64 bits do).
+     */
+    private static final class Closest {
+        private final NodeId target;
+        private final long targetPrefix;
+        private final ContactEntry[] entries;
+        private final long[] distances;
+        private int count;
+
+        Closest(NodeId target, int n) {
+            this.target = target;
+            this.targetPrefix = target.prefix64();
+            this.entries = new ContactEntry[n];
+            this.distances = new long[n];
         }
-        return count;
+
+        boolean full() {
+            return count == entries.length;
+        }
+
+        /** Inserts {@code bucket}'s eligible entries among the closest so far. */
+        void keepClosest(Bucket bucket, Predicate<ContactEntry> eligible) {
+            int n = entries.length;
+            for (ContactEntry e : bucket.entries) {
+                if (!eligible.test(e)) {
+                    continue;
+                }
+                long distance = e.idPrefix ^ targetPrefix;
+                if (count == n && (n == 0 || !closer(e, distance, n - 1))) {
+                    continue;
+                }
+                int at = count < n ? count++ : n - 1;
+                while (at > 0 && closer(e, distance, at - 1)) {
+                    entries[at] = entries[at - 1];
+                    distances[at] = distances[at - 1];
+                    at--;
+                }
+                entries[at] = e;
+                distances[at] = distance;
+            }
+        }
+
+        /** Whether {@code e}, whose distance begins with {@code distance}, is closer than the entry at {@code i}. */
+        private boolean closer(ContactEntry e, long distance, int i) {
+            int c = Long.compareUnsigned(distance, distances[i]);
+            return c != 0 ? c < 0 : target.compareDistance(e.id(), entries[i].id()) < 0;
+        }
+
+        List<Contact> contacts() {
+            Contact[] contacts = new Contact[count];
+            for (int i = 0; i < count; i++) {
+                contacts[i] = entries[i].contact();
+            }
+            return List.of(contacts);
+        }
     }
 }

@@ -13,6 +13,8 @@ public final class ContactEntry {
      */
     private final NodeId id;
     private final int idHash;
+    /** The id's first 64 bits ({@link NodeId#prefix64}), for {@link ClosestWalk}'s distance compares. */
+    final long idPrefix;
     long lastSeen;
     long lastResponse = -1;
     long pingSentAt = -1;
@@ -23,6 +25,7 @@ public final class ContactEntry {
         this.contact = contact;
         this.id = contact.id();
         this.idHash = id.hashCode();
+        this.idPrefix = id.prefix64();
     }
 
     /** A copy of {@code other}, every field (a table copied for the overlay). */
@@ -30,6 +33,7 @@ public final class ContactEntry {
         this.contact = other.contact;
         this.id = other.id;
         this.idHash = other.idHash;
+        this.idPrefix = other.idPrefix;
         this.lastSeen = other.lastSeen;
         this.lastResponse = other.lastResponse;
         this.pingSentAt = other.pingSentAt;

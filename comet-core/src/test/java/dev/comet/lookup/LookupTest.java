@@ -276,6 +276,30 @@ class LookupTest {
         assertThat(run.result().hops()).isBetween(1, 2);
     }
 
+    /**
+     * Ids that agree in their first 64 bits (a key crawled by nodes placed next to it) are ordered by their remaining
+     * bits: the candidates' first distance words all tie, so every comparison reaches the ids.
+     */
+    @Property(tries = 50)
+    void idsSharingTheirFirstWordWithTheTargetAreStillOrderedByDistance(@ForAll long seed,
+                                                                         @ForAll @IntRange(min = 1, max = 12) int k) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        NodeId key = NodeId.random(rng);
+        List<Contact> network = new ArrayList<>();
+        Set<NodeId> ids = new HashSet<>();
+        while (network.size() < NETWORK) {
+            NodeId id = key.randomWithSharedPrefix(64 + rng.nextInt(NodeId.BITS - 64), rng);
+            if (ids.add(id)) {
+                network.add(contact(id, network.size() + 1));
+            }
+        }
+        NodeId target = key.randomWithSharedPrefix(64 + rng.nextInt(NodeId.BITS - 64), rng);
+        FakeTransport transport = new FakeTransport(3, fullKnowledge(network, k), rng.nextLong());
+        Run run = run(target, k, 3, transport, randomSeeds(network, 1 + rng.nextInt(8), rng), null);
+
+        assertThat(run.result().closest()).containsExactlyElementsOf(closest(target, network, k));
+    }
+
     @Property(tries = 100)
     void bucketViewsEndWithTheKClosestOfAllNodesHeardOf(@ForAll long seed, @ForAll @IntRange(min = 2, max = 10) int k,
                                                          @ForAll @IntRange(min = 1, max = 4) int alpha) {

@@ -260,6 +260,8 @@ public final class SimNetwork {
         private dev.comet.aso.AsoRuntime objects = dev.comet.aso.AsoRuntime.NONE;
         /** The contact of the node on this host, shared by everyone who hears of it (see {@link #contact}). */
         private Contact self;
+        /** Its id, beside it: {@link #contact} compares ids without reaching the contact (one cache miss less). */
+        private NodeId selfId;
 
         private Host(InetSocketAddress address, Store store, int number) {
             this.address = address;
@@ -283,6 +285,7 @@ public final class SimNetwork {
         /** The node on this host has the id {@code id}: the others' nodes share one contact of it from now on. */
         public void identify(NodeId id) {
             self = new Contact(id, address);
+            selfId = id;
         }
 
         /**
@@ -293,8 +296,8 @@ public final class SimNetwork {
         @Override
         public Contact contact(NodeId id, InetSocketAddress address) {
             Host there = liveHost(address);
-            Contact known = there == null ? null : there.self;
-            return known != null && known.id().equals(id) ? known : new Contact(id, address);
+            return there != null && there.self != null && id.equals(there.selfId) ? there.self
+                    : new Contact(id, address);
         }
 
         /** Where the node on this host runs its active objects (none until set). */
