@@ -212,7 +212,9 @@ final class Transactions {
 
     /** Sends the call's datagram now if its destination has a token and no call waits before it; else queues it. */
     private void transmit(PendingCall call) {
-        ArrayDeque<PendingCall> queue = waiting.get(call.to);
+        // nearly always no call waits: a look-up even in an empty map hashes the address, whose objects are another
+        // node's (3 % of a 10,000-node simulation's thread went to it)
+        ArrayDeque<PendingCall> queue = waiting.isEmpty() ? null : waiting.get(call.to);
         if (queue == null) {
             long wait = pacer.reserve(call.to, env.now());
             if (wait == 0) {

@@ -437,8 +437,22 @@ public final class Simulation {
         departed = departed.plus(n.handlerWork());
         n.node().stop();
         n.host().kill();
-        live.remove(n);
+        removeLive(n);
         liveIds = null;
+    }
+
+    /**
+     * Takes {@code n} out of the live list, keeping the others' order (random picks index it). Compared by identity:
+     * {@code List.remove} asks each record's {@code equals}, which reads every node before it, each a cache miss
+     * (2 % of a 10,000-node hour; a day's churn has half a million departures).
+     */
+    private void removeLive(SimNode n) {
+        for (int i = 0; i < live.size(); i++) {
+            if (live.get(i) == n) {
+                live.remove(i);
+                return;
+            }
+        }
     }
 
     private int killAtOnce() {
