@@ -151,6 +151,15 @@ public final class NodeId implements Comparable<NodeId> {
         return high;
     }
 
+    /**
+     * As {@link #compareDistance(NodeId, NodeId)}, for ids whose distances' first words ({@link #prefix64} XOR this
+     * id's) the caller keeps beside them: the ids are read only when the words tie.
+     */
+    public int compareDistance(NodeId a, long aFirstWord, NodeId b, long bFirstWord) {
+        int c = Long.compareUnsigned(aFirstWord, bFirstWord);
+        return c != 0 ? c : compareDistance(a, b);
+    }
+
     /** Orders ids by XOR distance to this one, closest first. */
     public Comparator<NodeId> byDistance() {
         return this::compareDistance;

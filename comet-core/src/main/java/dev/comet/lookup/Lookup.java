@@ -145,10 +145,7 @@ public final class Lookup {
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             Candidate there = candidates[mid];
-            int c = Long.compareUnsigned(there.distance, distance);
-            if (c == 0) {
-                c = target.compareDistance(there.id, id);
-            }
+            int c = target.compareDistance(there.id, there.distance, id, distance);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {

@@ -85,8 +85,7 @@ final class ClosestWalk {
 
         /** Whether {@code e}, whose distance begins with {@code distance}, is closer than the entry at {@code i}. */
         private boolean closer(ContactEntry e, long distance, int i) {
-            int c = Long.compareUnsigned(distance, distances[i]);
-            return c != 0 ? c < 0 : target.compareDistance(e.id(), entries[i].id()) < 0;
+            return target.compareDistance(e.id(), distance, entries[i].id(), distances[i]) < 0;
         }
 
         List<Contact> contacts() {

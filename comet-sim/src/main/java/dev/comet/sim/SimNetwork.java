@@ -296,7 +296,7 @@ public final class SimNetwork {
         @Override
         public Contact contact(NodeId id, InetSocketAddress address) {
             Host there = liveHost(address);
-            return there != null && there.self != null && id.equals(there.selfId) ? there.self
+            return there != null && id.equals(there.selfId) ? there.self
                     : new Contact(id, address);
         }
 
