@@ -19,15 +19,9 @@ public final class CompiledMetering {
     /** A value that is not a string becomes one of a few dozen bytes at most when concatenated (a number). */
     private static final int NON_STRING_BYTES = 32;
 
+    /** The running invocation's meter, null between invocations, so that any block reaches the refusal. */
     private Meter meter;
     private int depth;
-    /**
-     * Instructions charged by blocks since the meter last heard of them, and how many more may be before it must:
-     * the meter is told every {@link MeteringDebugLib#CHECK_EVERY} instructions and as the limit comes, so a block costs a
-     * subtraction and a comparison. Zero while no invocation runs, so that any block reaches the refusal.
-     */
-    private int pending;
-    private int untilCheck;
     /** Bytes of the operands of the concatenation being built (one CONCAT instruction at a time). */
     private long concatBytes;
 
@@ -47,46 +41,21 @@ public final class CompiledMetering {
     void begin(Meter invocation) {
         meter = invocation;
         depth = 0;
-        pending = 0;
-        untilCheck = nextCheck(invocation);
     }
 
-    /** Ends it, counting its last blocks: compiled code that runs from now on, outside an invocation, is refused. */
+    /** Ends it: compiled code that runs from now on, outside an invocation, is refused. */
     void reset() {
-        if (meter != null) {
-            meter.record(pending);
-        }
         meter = null;
         depth = 0;
-        pending = 0;
-        untilCheck = 0;
     }
 
     /**
-     * Charges a basic block's {@code instructions} as it is entered; every loop passes through one. The meter
-     * counts them, checks the limit, time and memory once enough have gathered; a limit already hit stops the
-     * block at once, as the interpreter's next instruction would.
+     * Charges a basic block's {@code instructions} as it is entered; every loop passes through one. A block that
+     * would pass the limit, or that comes after a limit was hit, is stopped before it runs, as the interpreter's next
+     * instruction would be ({@link Meter#step}).
      */
     public void block(int instructions) {
-        pending += instructions;
-        if ((untilCheck -= instructions) <= 0 || meter.tripped() != null) {
-            settle();
-        }
-    }
-
-    private void settle() {
-        Meter m = running();
-        int charged = pending;
-        pending = 0;
-        m.charge(charged);
-        m.checkpoint();
-        untilCheck = nextCheck(m);
-    }
-
-    /** Instructions until the meter must hear of them: the next checkpoint, or one past the limit. */
-    private static int nextCheck(Meter m) {
-        long beforeLimit = m.limits().instructions() - m.instructions() + 1;
-        return (int) Math.max(1, Math.min(MeteringDebugLib.CHECK_EVERY, beforeLimit));
+        running().step(instructions);
     }
 
     /** A compiled function starts: bounds the call depth as the interpreter does, before the frame counts. */

@@ -11,6 +11,9 @@ import java.lang.management.ManagementFactory;
  * thread only.
  */
 public final class Meter {
+    /** Instructions of Lua between two checks of time and allocation, for both engines and the libraries. */
+    static final int CHECK_EVERY = 64;
+
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -19,6 +22,11 @@ public final class Meter {
     private final long startAllocated;
     private final Thread thread;
     private long instructions;
+    /**
+     * The count at which Lua's next {@link #step} checks time and allocation: {@link #CHECK_EVERY} after the last
+     * check, or one past the limit, whichever comes first, so that no engine runs an instruction past the limit.
+     */
+    private long checkAt;
     private LimitExceeded tripped;
     /** Set by the watchdog's thread when it gave up on this invocation; read at every checkpoint. */
     private volatile boolean cancelled;
@@ -28,10 +36,36 @@ public final class Meter {
         this.thread = Thread.currentThread();
         this.startNanos = System.nanoTime();
         this.startAllocated = THREADS.getCurrentThreadAllocatedBytes();
+        this.checkAt = nextCheck();
     }
 
     public HandlerLimits limits() {
         return limits;
+    }
+
+    /**
+     * Charges {@code steps} instructions of Lua about to run: one for the interpreter's next instruction, a basic
+     * block's for compiled code. Both engines count here, so an invocation mixing their frames is held to the limit
+     * as exactly as either alone: the step that would pass it is refused before it runs. Cheap (an addition and a
+     * comparison) except every {@link #CHECK_EVERY} instructions, when time and allocation are checked too.
+     */
+    public void step(int steps) {
+        if ((instructions += steps) >= checkAt || tripped != null) {
+            settle();
+        }
+    }
+
+    private void settle() {
+        check();
+        if (instructions > limits.instructions()) {
+            trip(Limit.INSTRUCTIONS, instructions + " > " + limits.instructions());
+        }
+        checkpoint();
+        checkAt = nextCheck();
+    }
+
+    private long nextCheck() {
+        return Math.min(instructions + CHECK_EVERY, limits.instructions() + 1);
     }
 
     /** Charges {@code steps} instructions (library functions charge their own work this way). */

@@ -10,15 +10,13 @@ import org.luaj.vm2.lib.DebugLib;
 
 /**
  * LuaJ's interpreter calls its Globals' DebugLib on every call, instruction and return; this subclass only meters
- * (no stock bookkeeping, no {@code debug} table): it charges instructions to the current {@link Meter}, checks
- * time and allocation every 64 instructions, bounds the call depth, and charges a CONCAT's result before the
+ * (no stock bookkeeping, no {@code debug} table): it charges instructions to the current {@link Meter} (which checks
+ * time and allocation every 64 instructions), bounds the call depth, and charges a CONCAT's result before the
  * instruction runs (one CONCAT can otherwise allocate many times the budget between two checks).
  *
  * <p>One per sandbox, so one per worker thread; its frame stack is that thread's.
  */
 final class MeteringDebugLib extends DebugLib {
-    /** Instructions between two checks of time and allocation; compiled code checks as often (CompiledMetering). */
-    static final int CHECK_EVERY = 64;
     /** LuaJ builds a CONCAT of more than two operands through intermediate buffers: ~2.75x the operands. */
     static final int CONCAT_FACTOR_MANY = 3;
 
@@ -27,7 +25,6 @@ final class MeteringDebugLib extends DebugLib {
     private Prototype[] prototypes = new Prototype[64];
     private LuaValue[][] stacks = new LuaValue[64][];
     private int depth;
-    private int sinceCheck;
     /** The same sandbox's metering of compiled code ({@link HandlerCompiler}), started and ended with this. */
     private final CompiledMetering compiled = new CompiledMetering(this);
 
@@ -46,11 +43,8 @@ final class MeteringDebugLib extends DebugLib {
         return depth;
     }
 
-    /** Forgets the frames of an invocation that ended, normally or not, counting its last instructions. */
+    /** Forgets the frames of an invocation that ended, normally or not. */
     void reset() {
-        if (meter != null) {
-            meter.record(sinceCheck);
-        }
         meter = null;
         compiled.reset();
         for (int i = 0; i < depth; i++) {
@@ -58,7 +52,6 @@ final class MeteringDebugLib extends DebugLib {
             stacks[i] = null;
         }
         depth = 0;
-        sinceCheck = 0;
     }
 
     @Override
@@ -106,12 +99,7 @@ final class MeteringDebugLib extends DebugLib {
             // unreachable after onCall's refusal; kept so an instruction never runs unmetered whatever the path
             throw new UnmeteredLua();
         }
-        meter.check();
-        if (++sinceCheck >= CHECK_EVERY) {
-            sinceCheck = 0;
-            meter.charge(CHECK_EVERY);
-            meter.checkpoint();
-        }
+        meter.step(1);
         if (depth == 0) {
             return;
         }
