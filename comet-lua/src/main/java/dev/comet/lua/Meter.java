@@ -64,8 +64,10 @@ public final class Meter {
         checkAt = nextCheck();
     }
 
+    /** {@link #CHECK_EVERY} instructions on, or one past the limit if that comes first. */
     private long nextCheck() {
-        return Math.min(instructions + CHECK_EVERY, limits.instructions() + 1);
+        long pastLimit = limits.instructions() == Long.MAX_VALUE ? Long.MAX_VALUE : limits.instructions() + 1;
+        return Math.min(instructions + CHECK_EVERY, pastLimit);
     }
 
     /** Charges {@code steps} instructions (library functions charge their own work this way). */
