@@ -118,14 +118,15 @@ final class Membership {
      */
     void heardFrom(Contact contact, boolean responded, byte[] version) {
         boolean comet = CometNodes.counts(contact, version, config.guard());
-        NodeId old = responded ? table.idAt(contact.address()) : null;
+        ContactEntry before = responded ? table.entry(contact.id()) : null;
+        // a contact the table holds at this very address is the one id its address's source holds: nothing to ask
+        NodeId old = responded && !heldAt(before, contact) ? table.idAt(contact.address()) : null;
         if (old != null && !old.equals(contact.id())) {
             // an answer with another id from the address of a known contact: its node changed its id
             listener.idChanged(contact.address(), old);
             table.remove(old);
             return;
         }
-        ContactEntry before = responded ? table.entry(contact.id()) : null;
         boolean wasVerified = before != null && before.lastResponse() >= 0;
         Contact toPing = table.heardFrom(contact, responded, comet, env.now());
         if (toPing != null) {
@@ -134,6 +135,10 @@ final class Membership {
         if (responded && !wasVerified && table.entry(contact.id()) != null) {
             listener.verified(contact, comet);
         }
+    }
+
+    private static boolean heldAt(ContactEntry entry, Contact contact) {
+        return entry != null && (entry.contact() == contact || entry.contact().address().equals(contact.address()));
     }
 
     /** The node {@code id} is gone or banned: it leaves the table now. */

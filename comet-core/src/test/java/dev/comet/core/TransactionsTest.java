@@ -116,6 +116,22 @@ class TransactionsTest {
     }
 
     @Test
+    void anAnswerFromAKnownContactsAddressWithTheIdOfAnotherKnownContactBansThatSource() {
+        // the id answering is in the table, but at another address: the address's own contact changed its id
+        Peer b = new Peer(NodeId.ofKey("peer b"), 12);
+        n.learn(a);
+        n.learn(b);
+        Peer bAtA = new Peer(b.id, a.address);
+        n.node.ping(a.address, pinged::add);
+        List<FakeEnvironment.Sent> pings = n.queriesTo(a, "ping");
+        n.answer(bAtA, pings.get(pings.size() - 1), Dict.builder());
+
+        assertThat(n.node.stats().guard().idChangeBans()).isEqualTo(1);
+        assertThat(n.node.routingTable().entry(a.id)).isNull();
+        assertThat(n.node.routingTable().entry(b.id).contact().address()).as("b stays where it was").isEqualTo(b.address);
+    }
+
+    @Test
     void aResponseWithAPendingTidFromAnotherAddressIsCountedAsForgedAndIgnored() {
         FakeEnvironment.Sent query = ping(a);
 
