@@ -2,7 +2,6 @@ package dev.comet.cli;
 
 import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectVersions;
-import dev.comet.core.NodeConfig;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.UpdateOutcome;
 import dev.comet.id.NodeId;
@@ -56,10 +55,7 @@ class ConcurrentAppendsLoopbackTest {
     @BeforeAll
     static void start() {
         pool = new SandboxPool(2, 10_000);
-        // no store-on-join: a holder that meets a node it had not known may hand it a copy just beyond the closest
-        // (kept by design, within the hand-off margin, and updated with the others), about one object in 400 on a
-        // cluster started in one process; the replica counts here are of the puts' own replicas
-        cluster = LocalCluster.start(NODES, 0, NodeConfig.defaults().withReplication(false), LoopbackRuntimes.lua(pool));
+        cluster = LocalCluster.start(NODES, 0, LoopbackRuntimes.countedReplicas(), LoopbackRuntimes.lua(pool));
         cluster.awaitFormed(60_000);
     }
 

@@ -3,7 +3,6 @@ package dev.comet.cli;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.WriteOutcome;
 import dev.comet.core.Node;
-import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.lua.LuaAsoRuntime;
@@ -41,12 +40,8 @@ class ObjectsLoopbackTest {
         // a longer wall-time backstop: a cold JVM on a busy machine may otherwise stop the looping handler with the
         // time limit before the instruction limit this suite checks
         HandlerLimits limits = HandlerLimits.defaults().withWallMillis(5_000);
-        // no store-on-join: a holder that meets a node it had not known hands it a copy if its own table puts it
-        // among the closest, and copies up to the hand-off margin beyond them are kept by design (architecture.md).
-        // About one object in 400 put on a cluster started in one process gets such a ninth copy, carrying its
-        // sender's count: the seed's count of gets per replica would then count some gets twice (CI, stop 42)
-        NodeConfig config = NodeConfig.defaults().withReplication(false);
-        cluster = LocalCluster.start(20, 0, config, (nodeThread, id, address, clock) ->
+        // the seed's count of gets per replica would count some gets twice in an extra copy (countedReplicas)
+        cluster = LocalCluster.start(20, 0, LoopbackRuntimes.countedReplicas(), (nodeThread, id, address, clock) ->
                 new LuaAsoRuntime(pool, nodeThread, limits, address.getAddress().getHostAddress(), id, clock));
         cluster.awaitFormed(30_000);
     }

@@ -120,7 +120,7 @@ final class Membership {
         boolean comet = CometNodes.counts(contact, version, config.guard());
         ContactEntry before = responded ? table.entry(contact.id()) : null;
         // a contact the table holds at this very address is the one id its address's source holds: nothing to ask
-        NodeId old = responded && !heldAt(before, contact) ? table.idAt(contact.address()) : null;
+        NodeId old = responded && (before == null || !before.isAt(contact)) ? table.idAt(contact.address()) : null;
         if (old != null && !old.equals(contact.id())) {
             // an answer with another id from the address of a known contact: its node changed its id
             listener.idChanged(contact.address(), old);
@@ -135,10 +135,6 @@ final class Membership {
         if (responded && !wasVerified && table.entry(contact.id()) != null) {
             listener.verified(contact, comet);
         }
-    }
-
-    private static boolean heldAt(ContactEntry entry, Contact contact) {
-        return entry != null && (entry.contact() == contact || entry.contact().address().equals(contact.address()));
     }
 
     /** The node {@code id} is gone or banned: it leaves the table now. */

@@ -60,7 +60,7 @@ public final class ContactEntry {
      * Whether this entry's node is at {@code other}'s address. Often the very same contact (a simulated network
      * shares one per node), which answers without reaching the addresses.
      */
-    boolean isAt(Contact other) {
+    public boolean isAt(Contact other) {
         return contact == other || contact.address().equals(other.address());
     }
 

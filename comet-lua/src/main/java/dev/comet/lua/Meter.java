@@ -57,9 +57,7 @@ public final class Meter {
 
     private void settle() {
         check();
-        if (instructions > limits.instructions()) {
-            trip(Limit.INSTRUCTIONS, instructions + " > " + limits.instructions());
-        }
+        checkInstructions();
         checkpoint();
         checkAt = nextCheck();
     }
@@ -74,6 +72,10 @@ public final class Meter {
     public void charge(long steps) {
         check();
         instructions += steps;
+        checkInstructions();
+    }
+
+    private void checkInstructions() {
         if (instructions > limits.instructions()) {
             trip(Limit.INSTRUCTIONS, instructions + " > " + limits.instructions());
         }
