@@ -26,6 +26,8 @@ public final class AsoInstance {
     final AsoContext context;
     final Deque<String> log = new ArrayDeque<>();
     byte[] savedState;
+    /** The shape of that state when it is flat, so that the next save can skip sorting its keys (StateLayout). */
+    StateLayout stateLayout;
     /** What the object keeps outside aso, as its chunk left it; null while it loads. */
     RetainedData retained;
     boolean deleteRequested;

@@ -81,7 +81,8 @@ final class InvocationRunner {
         try {
             value = function.invoke(args).arg1();
             meter.check();
-            object.savedState = StateCodec.encode(encoder, object.aso, limits.stateBytes());
+            object.savedState = StateCodec.encode(encoder, object.aso, limits.stateBytes(), object.stateLayout);
+            object.stateLayout = encoder.layout();
             // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them; only an object
             // whose state has held a long key can have one
             object.longKeys |= encoder.sawLongKeys();

@@ -135,7 +135,8 @@ public final class Sandbox {
             }
         }
         StateEncoder encoder = runner.stateEncoder();
-        instance.savedState = StateCodec.encode(encoder, aso, limits.stateBytes());
+        instance.savedState = StateCodec.encode(encoder, aso, limits.stateBytes(), null);
+        instance.stateLayout = encoder.layout();
         instance.longKeys = encoder.sawLongKeys();
         // from here on the object keeps data only in aso (docs/aso-api.md, "What an object keeps between invocations")
         LuaTable globals = ReadOnlyTables.lockGlobals(env);

@@ -57,11 +57,12 @@ public final class StateCodec {
 
     /**
      * Encodes with {@code encoder} (reused from one state to the next), which then also tells whether the state had
-     * long keys (see {@link StateTables}). The encoder checked its depth once, when it was made.
+     * long keys (see {@link StateTables}) and gives the layout for the object's next save; {@code last} is the layout
+     * of its previous save, or null. The encoder checked its depth once, when it was made.
      */
-    static byte[] encode(StateEncoder encoder, LuaTable aso, int maxBytes) {
+    static byte[] encode(StateEncoder encoder, LuaTable aso, int maxBytes, StateLayout last) {
         checkLimits(maxBytes, 1);
-        return encoder.encode(aso, maxBytes);
+        return encoder.encode(aso, maxBytes, last);
     }
 
     /**

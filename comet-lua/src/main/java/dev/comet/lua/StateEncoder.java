@@ -50,6 +50,8 @@ final class StateEncoder {
         /** The table's entries in key order: the first {@code count} of each array. */
         LuaValue[] keys = new LuaValue[8];
         LuaValue[] values = new LuaValue[8];
+        /** For the object's own table: each entry's place in the walk, permuted with the entries by the sort. */
+        int[] walkOrder;
         int count;
         int depth;
         int next;
@@ -79,6 +81,11 @@ final class StateEncoder {
     private Frame collecting;
     private boolean collectingTop;
     private final TableEntries.Visitor collector = this::collect;
+    /** Where each top-level key's encoding starts and ends in {@link #buf}, in key order: for the next layout. */
+    private int[] keyFrom = new int[8];
+    private int[] keyTo = new int[8];
+    /** The layout for the object's next save, after {@link #encode(LuaTable, int, StateLayout)}: null if none. */
+    private StateLayout layout;
 
     StateEncoder(int maxDepth) {
         if (maxDepth <= 0) {
@@ -89,14 +96,70 @@ final class StateEncoder {
         this.frames = new Frame[maxDepth + 2];
     }
 
+    /**
+     * Encodes the state of {@code aso} like {@link #encode(LuaTable, int)}, the same bytes and the same errors, using
+     * {@code last} (the object's layout from its previous save, or null) when its keys still fit it; {@link #layout()}
+     * then gives the layout for the next save.
+     */
+    byte[] encode(LuaTable aso, int maxBytes, StateLayout last) {
+        if (last != null && last.collect(aso)) {
+            try {
+                byte[] bytes = encodeLaidOut(last, maxBytes);
+                if (bytes != null) {
+                    layout = last;
+                    longKeys = last.longKeys();
+                    return bytes;
+                }
+            } finally {
+                last.clear();
+            }
+        }
+        return encodeFully(aso, maxBytes, true);
+    }
+
+    /** The layout for the object's next save, made or confirmed by the last {@link #encode(LuaTable, int, StateLayout)}. */
+    StateLayout layout() {
+        return layout;
+    }
+
+    /** Writes the values {@code laid} collected under its keys; null if they take more than {@code maxBytes}. */
+    private byte[] encodeLaidOut(StateLayout laid, int maxBytes) {
+        this.maxBytes = maxBytes;
+        size = 0;
+        try {
+            writeByte(StateCodec.VERSION);
+            writeUVarint(laid.count());
+            for (int j = 0; j < laid.count(); j++) {
+                ensure(laid.keyLength(j));
+                size += laid.copyKey(j, buf, size);
+                writeValue(laid.value(j), 1);
+            }
+        } catch (StateException tooLarge) {
+            // the only error writing these values can meet; the full encoding says at which field
+            return null;
+        }
+        return Arrays.copyOf(buf, size);
+    }
+
     /** Encodes the state of {@code aso} in at most {@code maxBytes}; {@link #sawLongKeys()} then tells of this one. */
     byte[] encode(LuaTable aso, int maxBytes) {
+        return encodeFully(aso, maxBytes, false);
+    }
+
+    /** Collects, sorts and writes every field; makes the next {@link #layout()} if asked and the state is flat. */
+    private byte[] encodeFully(LuaTable aso, int maxBytes, boolean makeLayout) {
+        layout = null;
         this.maxBytes = maxBytes;
         size = 0;
         longKeys = false;
         topLevel = aso;
         try {
-            return encodeFields(aso);
+            byte[] bytes = encodeFields(aso);
+            if (makeLayout && deepest == 1) {
+                Frame top = frames[1];
+                layout = StateLayout.of(top.keys, top.walkOrder, top.count, buf, keyFrom, keyTo, longKeys);
+            }
+            return bytes;
         } finally {
             // keep the buffer and arrays, not the tables: the object may be dropped before the next state is written
             for (int d = 1; d <= deepest; d++) {
@@ -122,10 +185,24 @@ final class StateEncoder {
             LuaValue v = f.values[f.next];
             f.next++;
             f.current = k;
-            writeKey(k);
+            if (f.depth == 1) {
+                noteKeyAt(f.next - 1, size);
+                writeKey(k);
+                keyTo[f.next - 1] = size;
+            } else {
+                writeKey(k);
+            }
             writeValue(v, f.depth);
         }
         return Arrays.copyOf(buf, size);
+    }
+
+    private void noteKeyAt(int j, int at) {
+        if (j == keyFrom.length) {
+            keyFrom = Arrays.copyOf(keyFrom, 2 * j);
+            keyTo = Arrays.copyOf(keyTo, 2 * j);
+        }
+        keyFrom[j] = at;
     }
 
     /** Collects, checks and sorts a table's entries, writes their count and pushes the table. */
@@ -144,7 +221,7 @@ final class StateEncoder {
         } finally {
             collecting = null;
         }
-        sortByKey(frame.keys, frame.values, frame.count);
+        sortByKey(frame.keys, frame.values, top ? frame.walkOrder : null, frame.count);
         writeUVarint(frame.count);
         stack.add(frame);
     }
@@ -172,26 +249,40 @@ final class StateEncoder {
         }
         frame.keys[n] = k;
         frame.values[n] = v;
+        if (collectingTop) {
+            if (frame.walkOrder == null || n == frame.walkOrder.length) {
+                frame.walkOrder = frame.walkOrder == null ? new int[frame.keys.length]
+                        : Arrays.copyOf(frame.walkOrder, frame.keys.length);
+            }
+            frame.walkOrder[n] = n;
+        }
         frame.count = n + 1;
     }
 
     /**
-     * Sorts the first {@code n} entries by key, keys and values together: insertion sort for the few fields most
-     * tables have (no boxing, no comparator), merge sort through an index for large ones.
+     * Sorts the first {@code n} entries by key, keys, values and (unless null) their walk order together: insertion
+     * sort for the few fields most tables have (no boxing, no comparator), merge sort through an index for large ones.
      */
-    private static void sortByKey(LuaValue[] keys, LuaValue[] values, int n) {
+    private static void sortByKey(LuaValue[] keys, LuaValue[] values, int[] walkOrder, int n) {
         if (n <= 16) {
             for (int i = 1; i < n; i++) {
                 LuaValue k = keys[i];
                 LuaValue v = values[i];
+                int w = walkOrder == null ? 0 : walkOrder[i];
                 int j = i - 1;
                 while (j >= 0 && compareKeys(keys[j], k) > 0) {
                     keys[j + 1] = keys[j];
                     values[j + 1] = values[j];
+                    if (walkOrder != null) {
+                        walkOrder[j + 1] = walkOrder[j];
+                    }
                     j--;
                 }
                 keys[j + 1] = k;
                 values[j + 1] = v;
+                if (walkOrder != null) {
+                    walkOrder[j + 1] = w;
+                }
             }
             return;
         }
@@ -205,6 +296,9 @@ final class StateEncoder {
         for (int i = 0; i < n; i++) {
             keys[i] = ks[order[i]];
             values[i] = vs[order[i]];
+            if (walkOrder != null) {
+                walkOrder[i] = order[i];
+            }
         }
     }
 
