@@ -76,6 +76,7 @@ final class InvocationRunner {
         object.limits = limits;
         object.requests.clear();
         LuaValue value = LuaValue.NIL;
+        boolean saved = false;
         String error = null;
         Limit limit = null;
         try {
@@ -83,6 +84,7 @@ final class InvocationRunner {
             meter.check();
             object.savedState = StateCodec.encode(encoder, object.aso, limits.stateBytes(), object.stateLayout);
             object.stateLayout = encoder.layout();
+            saved = true;
             // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them; only an object
             // whose state has held a long key can have one
             object.longKeys |= encoder.sawLongKeys();
@@ -118,10 +120,11 @@ final class InvocationRunner {
         } finally {
             if (object.retained != null) {
                 // what the invocation changed outside aso ends with it: counted, not checked (it is already done)
-                meter.record(object.retained.restore());
+                meter.record(object.retained.restore(saved ? encoder : null));
             }
             // cleared, not removed: the thread's entry stays for the next invocation instead of being made again
             CURRENT.set(null);
+            encoder.forgetFunctions();
             metering.reset();
             active = null;
             instructionsRun += meter.instructions();

@@ -34,6 +34,7 @@ final class RetainedData {
     private final LuaValue[] metatables;
     private final LuaTable aso;
     private final LuaTable asoFunctions;
+    private final int asoFunctionCount;
 
     // The checks after every invocation walk tables with these, which keep what they find in fields: made once, so
     // that a check allocates nothing unless something changed
@@ -60,6 +61,7 @@ final class RetainedData {
         this.metatables = metatables;
         this.aso = aso;
         this.asoFunctions = asoFunctions;
+        this.asoFunctionCount = asoFunctions.keyCount();
         this.sameAsCopy = (k, v) -> {
             visited++;
             return against.rawget(k) == v;
@@ -167,9 +169,11 @@ final class RetainedData {
 
     /**
      * Puts back what the last invocation changed; returns the steps it took (one per value compared or restored),
-     * for the invocation's meter.
+     * for the invocation's meter. {@code saved} is the encoder that saved the object's state after the invocation,
+     * or null when it did not (the invocation failed): its walk of {@code aso} saw the functions there, so when they
+     * are exactly the ones loaded, aso is not walked again (the steps counted are the same).
      */
-    long restore() {
+    long restore(StateEncoder saved) {
         long steps = cells.length;
         for (int i = 0; i < cells.length; i++) {
             if (cells[i].getValue() != cellValues[i]) {
@@ -179,7 +183,12 @@ final class RetainedData {
         for (int i = 0; i < tables.length; i++) {
             steps += restore(tables[i], tableCopies[i], copySizes[i], metatables[i]);
         }
-        steps += restoreFunctions();
+        if (saved != null && saved.metExactly(asoFunctions, asoFunctionCount)) {
+            // what restoreFunctions would have visited: every entry of aso, then every function it put back
+            steps += saved.entriesMet() + asoFunctionCount;
+        } else {
+            steps += restoreFunctions();
+        }
         return steps;
     }
 

@@ -86,6 +86,11 @@ final class StateEncoder {
     private int[] keyTo = new int[8];
     /** The layout for the object's next save, after {@link #encode(LuaTable, int, StateLayout)}: null if none. */
     private StateLayout layout;
+    /** The functions on the object's own table met by the last save's walk (its methods), keys and values. */
+    private LuaValue[] functionKeys = new LuaValue[8];
+    private LuaValue[] functionValues = new LuaValue[8];
+    private int functions;
+    private int stateFields;
 
     StateEncoder(int maxDepth) {
         if (maxDepth <= 0) {
@@ -102,12 +107,14 @@ final class StateEncoder {
      * then gives the layout for the next save.
      */
     byte[] encode(LuaTable aso, int maxBytes, StateLayout last) {
-        if (last != null && last.collect(aso)) {
+        forgetFunctions();
+        if (last != null && last.collect(aso, this)) {
             try {
                 byte[] bytes = encodeLaidOut(last, maxBytes);
                 if (bytes != null) {
                     layout = last;
                     longKeys = last.longKeys();
+                    stateFields = last.count();
                     return bytes;
                 }
             } finally {
@@ -146,8 +153,51 @@ final class StateEncoder {
         return encodeFully(aso, maxBytes, false);
     }
 
+    /** Notes a function on the object's own table, met while walking it (a method: not state). */
+    void metFunction(LuaValue key, LuaValue value) {
+        int n = functions;
+        if (n == functionKeys.length) {
+            functionKeys = Arrays.copyOf(functionKeys, 2 * n);
+            functionValues = Arrays.copyOf(functionValues, 2 * n);
+        }
+        functionKeys[n] = key;
+        functionValues[n] = value;
+        functions = n + 1;
+    }
+
+    /**
+     * Whether the object's table, as the last successful save walked it, held exactly the functions of {@code expected}
+     * ({@code expectedCount} of them), each under its key: then its methods are as it loaded them, with nothing added.
+     */
+    boolean metExactly(LuaTable expected, int expectedCount) {
+        if (functions != expectedCount) {
+            return false;
+        }
+        for (int i = 0; i < functions; i++) {
+            if (expected.rawget(functionKeys[i]) != functionValues[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Entries the last successful save's walk met on the object's own table: its fields and its functions. */
+    int entriesMet() {
+        return stateFields + functions;
+    }
+
+    /** Lets go of the functions met, once they have been compared: the object may be dropped. */
+    void forgetFunctions() {
+        for (int i = 0; i < functions; i++) {
+            functionKeys[i] = null;
+            functionValues[i] = null;
+        }
+        functions = 0;
+    }
+
     /** Collects, sorts and writes every field; makes the next {@link #layout()} if asked and the state is flat. */
     private byte[] encodeFully(LuaTable aso, int maxBytes, boolean makeLayout) {
+        forgetFunctions(); // a shortcut's walk that stopped part way may have met some
         layout = null;
         this.maxBytes = maxBytes;
         size = 0;
@@ -155,6 +205,7 @@ final class StateEncoder {
         topLevel = aso;
         try {
             byte[] bytes = encodeFields(aso);
+            stateFields = frames[1].count;
             if (makeLayout && deepest == 1) {
                 Frame top = frames[1];
                 layout = StateLayout.of(top.keys, top.walkOrder, top.count, buf, keyFrom, keyTo, longKeys);
@@ -229,6 +280,7 @@ final class StateEncoder {
     /** Adds one entry of the table being opened to its frame, checking its key and the room left. */
     private void collect(LuaValue k, LuaValue v) {
         if (collectingTop && v.type() == LuaValue.TFUNCTION) {
+            metFunction(k, v);
             return;
         }
         if (keyTag(k) < 0) {

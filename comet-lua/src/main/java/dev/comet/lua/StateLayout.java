@@ -31,6 +31,8 @@ final class StateLayout {
 
     // the running walk's progress, in fields so the visitor is made once
     private int matched;
+    /** The encoder saving the state, told of the functions the walk meets. */
+    private StateEncoder methods;
     private final TableEntries.Test fits = this::fits;
 
     private StateLayout(LuaValue[] walkKeys, int[] sortedSlot, byte[] keyBytes, int[] keyStart, boolean longKeys) {
@@ -81,11 +83,17 @@ final class StateLayout {
     /**
      * Walks {@code aso} and keeps its values in key order if its non-function keys are exactly this layout's, met in
      * the same order, and every value is a boolean, number or string; otherwise returns false, with nothing kept.
+     * Tells {@code methods} of each function it meets.
      */
-    boolean collect(org.luaj.vm2.LuaTable aso) {
+    boolean collect(org.luaj.vm2.LuaTable aso, StateEncoder methods) {
         matched = 0;
-        if (TableEntries.all(aso, fits) && matched == walkKeys.length) {
-            return true;
+        this.methods = methods;
+        try {
+            if (TableEntries.all(aso, fits) && matched == walkKeys.length) {
+                return true;
+            }
+        } finally {
+            this.methods = null;
         }
         clear();
         return false;
@@ -94,7 +102,8 @@ final class StateLayout {
     private boolean fits(LuaValue key, LuaValue value) {
         int type = value.type();
         if (type == LuaValue.TFUNCTION) {
-            return true; // the object's methods are not state
+            methods.metFunction(key, value); // the object's methods are not state
+            return true;
         }
         int i = matched;
         if (i == walkKeys.length || !key.raweq(walkKeys[i])) {

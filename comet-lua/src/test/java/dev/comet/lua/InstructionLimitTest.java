@@ -77,7 +77,7 @@ class InstructionLimitTest {
         AsoInstance object = sandbox.load(code, "=prog", null, context, LIMITS);
         assertThat(object.compiled).as("compiled on %s", engine).isEqualTo(engine == HandlerEngine.COMPILED);
         InvocationResult r = sandbox.invoke(object, "onGet", new LuaValue[0], 1, limits);
-        return new Run(r, object.retained.restore()); // nothing changed: the same steps as the check after the run
+        return new Run(r, object.retained.restore(null)); // nothing changed: the same steps as the check after the run
     }
 
     private Run mixed(String callerCode, HandlerLimits limits) {
@@ -87,6 +87,6 @@ class InstructionLimitTest {
         assertThat(helper.compiled).as("the helper is interpreted").isFalse();
         assertThat(caller.compiled).as("the caller is compiled").isTrue();
         InvocationResult r = sandbox.invoke(caller, "onGet", new LuaValue[] {helper.env.rawget("helper")}, 1, limits);
-        return new Run(r, caller.retained.restore());
+        return new Run(r, caller.retained.restore(null));
     }
 }

@@ -309,6 +309,14 @@ class SandboxTest {
         LuaValue keptAtLoad = function.aso.rawget("kept");
         assertThat(LuaValues.render(get(function, 2).value())).isEqualTo("{true, true}");
         assertThat(function.aso.rawget("kept")).as("aso.kept after the gets").isSameAs(keptAtLoad);
+        // replaced alone (the same functions counted), or removed, it is back after each invocation too
+        AsoInstance swapped = load("aso.n = 0 function aso.kept() return 'from load' end\n"
+                + "function onGet() local was = aso.kept() self.n = self.n + 1 "
+                + "aso.kept = function() return 'swapped' end return was end");
+        assertThat(LuaValues.render(get(swapped, 3).value())).isEqualTo("\"from load\"");
+        AsoInstance removed = load("function aso.kept() return 'from load' end\n"
+                + "function onGet() local was = aso.kept() aso.kept = nil return was end");
+        assertThat(LuaValues.render(get(removed, 3).value())).isEqualTo("\"from load\"");
         // aso itself is kept, as before, also through a local of the chunk that holds one of its tables
         AsoInstance state = load("aso.n = 0 aso.sub = {n = 0} local sub = aso.sub "
                 + "function onGet() self.n = self.n + 1 sub.n = sub.n + 1 return {self.n, self.sub.n} end");
