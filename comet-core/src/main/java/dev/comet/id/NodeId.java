@@ -151,6 +151,16 @@ public final class NodeId implements Comparable<NodeId> {
         return high;
     }
 
+    /** Bits 64 to 127 of the id: with {@link #prefix64} and {@link #last32}, all of it, for a copy kept by value. */
+    public long middle64() {
+        return middle;
+    }
+
+    /** The id's last 32 bits. */
+    public int last32() {
+        return low;
+    }
+
     /**
      * As {@link #compareDistance(NodeId, NodeId)}, for ids whose distances' first words ({@link #prefix64} XOR this
      * id's) the caller keeps beside them: the ids are read only when the words tie.

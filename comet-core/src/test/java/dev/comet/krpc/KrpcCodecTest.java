@@ -110,6 +110,15 @@ class KrpcCodecTest {
     }
 
     @Example
+    void aKnownMethodIsDecodedToOneSharedNameAndAnyOtherToItsOwn() {
+        KrpcQuery first = (KrpcQuery) codec.decode(b(FIND_NODE_QUERY));
+        KrpcQuery second = (KrpcQuery) codec.decode(b(FIND_NODE_QUERY));
+        assertThat(first.method()).isEqualTo("find_node").isSameAs(second.method());
+        KrpcQuery unknown = (KrpcQuery) codec.decode(b("d1:ad2:id20:abcdefghij0123456789e1:q9:find_nodf1:t2:aa1:y1:qe"));
+        assertThat(unknown.method()).isEqualTo("find_nodf");
+    }
+
+    @Example
     void aNodeIdAmongArgumentsTakenAsObjectsEncodesAsItsBytes() {
         // a map of extra arguments (Map<String, Object>) goes through put(String, Object): it must encode all the same
         Map<String, Object> extra = Map.of("id", NodeId.fromBytes(b("abcdefghij0123456789")));
