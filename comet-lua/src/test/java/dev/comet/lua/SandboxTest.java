@@ -339,6 +339,18 @@ class SandboxTest {
         assertThat(Heap.usedAfterGcUpTo(bound) - baseline).as("heap growth in bytes").isLessThan(32L << 20);
     }
 
+    /**
+     * LuaJ 3.0.1 keeps a field's number type when a numeral string is assigned over it (docs/aso-api.md, "Lua as the
+     * node runs it"): the documented difference, and its documented remedy. If LuaJ ever behaves like Lua here, this
+     * fails and the page must change.
+     */
+    @Test
+    void aNumeralStringAssignedOverANumberStaysANumberUnlessTheFieldIsClearedFirst() {
+        InvocationResult r = run("local t = {x = 5} t.x = '10' local u = {x = 5} u.x = 'v10' "
+                + "local c = {x = 5} c.x = nil c.x = '10' return {type(t.x), t.x, type(u.x), type(c.x)}");
+        assertThat(LuaValues.render(r.value())).isEqualTo("{\"number\", 10, \"string\", \"string\"}");
+    }
+
     // ------------------------------------------------------------------ issue #10, item 7
 
     @Test
