@@ -23,7 +23,7 @@ final class ObjectKeys {
             String candidate = name + " #" + i;
             NodeId key = NodeId.ofKey(candidate);
             if (ids.stream().min(key.byDistance()).orElseThrow().equals(node.id())
-                    && (worker < 0 || pool.workerOf(key.toHex()) == worker)) {
+                    && (worker < 0 || pool.workerOf(key) == worker)) {
                 return candidate;
             }
         }

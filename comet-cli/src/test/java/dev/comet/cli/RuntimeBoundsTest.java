@@ -57,7 +57,7 @@ class RuntimeBoundsTest {
     private static final String COUNTER = "aso.n = 0 function onGet() self.n = self.n + 1 return self.n end";
 
     /** Keys whose next invocation spins in Java code (outside any meter) until its thread is interrupted. */
-    private static final Set<String> WEDGE = ConcurrentHashMap.newKeySet();
+    private static final Set<NodeId> WEDGE = ConcurrentHashMap.newKeySet();
     private static SandboxPool pool;
     private static LocalCluster cluster;
     private static UdpNode client;
@@ -74,12 +74,12 @@ class RuntimeBoundsTest {
         // pool's watchdog can
         SandboxExecutor wedging = new SandboxExecutor() {
             @Override
-            public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
+            public <T> CompletableFuture<T> submit(Object key, Function<Sandbox, T> task) {
                 return pool.submit(key, task);
             }
 
             @Override
-            public <T> CompletableFuture<T> submit(String key, long backstopMillis, Function<Sandbox, T> task) {
+            public <T> CompletableFuture<T> submit(Object key, long backstopMillis, Function<Sandbox, T> task) {
                 return pool.submit(key, backstopMillis, sandbox -> {
                     if (WEDGE.remove(key)) {
                         while (!Thread.currentThread().isInterrupted()) {
@@ -130,7 +130,7 @@ class RuntimeBoundsTest {
         assertThat(get(key).value()).isEqualTo(1L);
         long abandonedBefore = victim.asoRuntime().stats().abandonedWorkers();
 
-        WEDGE.add(NodeId.ofKey(key).toHex());
+        WEDGE.add(NodeId.ofKey(key));
         CompletableFuture<List<ObjectAnswer>> wedged = client.getObject(NodeId.ofKey(key), Map.of(), false);
         // an object queued behind the wedged one on the same worker is served by its replacement
         CompletableFuture<List<ObjectAnswer>> behind = client.getObject(NodeId.ofKey(sameWorker), Map.of(), false);

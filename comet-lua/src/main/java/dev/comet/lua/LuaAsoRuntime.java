@@ -118,7 +118,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
 
     @Override
     public CompletableFuture<Optional<ObjectReport>> report(NodeId key) {
-        return pool.submit(key.toHex(), sandbox -> {
+        return pool.submit(key, sandbox -> {
             ObjectCache.Entry cached = cache.get(key, sandbox, clock.getAsLong());
             if (cached == null) {
                 return Optional.<ObjectReport>empty();
@@ -146,7 +146,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         AtomicLong ran = new AtomicLong(reservation);
         long ranHere = 0;
         if (inline != null && inline.mayTry(call, cache)) {
-            CompletableFuture<AsoOutcome> here = pool.runHereIfIdle(call.key().toHex(), sandbox -> {
+            CompletableFuture<AsoOutcome> here = pool.runHereIfIdle(call.key(), sandbox -> {
                 long before = sandbox.instructionsRun();
                 try {
                     return runHere(sandbox, call, seed);
@@ -163,7 +163,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         }
         long alreadyRan = ranHere;
         ran.set(reservation); // until the pool run reports: one the watchdog abandons is charged its reservation
-        pool.submit(call.key().toHex(), backstopMillis(), sandbox -> {
+        pool.submit(call.key(), backstopMillis(), sandbox -> {
             long before = sandbox.instructionsRun();
             try {
                 return run(sandbox, call, seed, limits, null);
@@ -264,7 +264,7 @@ public final class LuaAsoRuntime implements AsoRuntime {
         // queued, which may have loaded it meanwhile
         cache.remove(key);
         memory.remove(key);
-        pool.submit(key.toHex(), sandbox -> {
+        pool.submit(key, sandbox -> {
             cache.remove(key);
             memory.remove(key);
             return null;

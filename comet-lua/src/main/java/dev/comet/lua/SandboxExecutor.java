@@ -10,15 +10,18 @@ import java.util.function.Function;
  * the caller's thread for the simulator (which charges virtual time for them instead).
  */
 public interface SandboxExecutor {
-    /** Runs {@code task} with the sandbox that object {@code key} is pinned to. */
-    <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task);
+    /**
+     * Runs {@code task} with the sandbox that object {@code key} is pinned to: equal keys (an object's {@code NodeId})
+     * are pinned to the same sandbox, so one object's calls run in order.
+     */
+    <T> CompletableFuture<T> submit(Object key, Function<Sandbox, T> task);
 
     /**
-     * Runs {@code task} like {@link #submit(String, Function)}, with a wall-time backstop: an executor with a
+     * Runs {@code task} like {@link #submit(Object, Function)}, with a wall-time backstop: an executor with a
      * watchdog ({@link SandboxPool}) fails the task's future with {@link InvocationAbandoned} once it has run for
-     * {@code backstopMillis}. Without one (inline), the same as {@link #submit(String, Function)}.
+     * {@code backstopMillis}. Without one (inline), the same as {@link #submit(Object, Function)}.
      */
-    default <T> CompletableFuture<T> submit(String key, long backstopMillis, Function<Sandbox, T> task) {
+    default <T> CompletableFuture<T> submit(Object key, long backstopMillis, Function<Sandbox, T> task) {
         return submit(key, task);
     }
 
@@ -28,7 +31,7 @@ public interface SandboxExecutor {
      * executor never lends its sandboxes (the default). The caller's thread is not watched: the task must bound
      * itself.
      */
-    default <T> CompletableFuture<T> runHereIfIdle(String key, Function<Sandbox, T> task) {
+    default <T> CompletableFuture<T> runHereIfIdle(Object key, Function<Sandbox, T> task) {
         return null;
     }
 
@@ -46,7 +49,7 @@ public interface SandboxExecutor {
             private Sandbox sandbox;
 
             @Override
-            public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
+            public <T> CompletableFuture<T> submit(Object key, Function<Sandbox, T> task) {
                 if (sandbox == null) {
                     sandbox = new Sandbox(engine);
                 }

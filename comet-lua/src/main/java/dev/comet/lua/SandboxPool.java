@@ -85,8 +85,8 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** The worker index that object {@code key} is pinned to. */
-    public int workerOf(String key) {
+    /** The worker index that object {@code key} is pinned to (by its hash: equal keys, one worker). */
+    public int workerOf(Object key) {
         return Math.floorMod(key.hashCode(), workers.length());
     }
 
@@ -107,7 +107,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     }
 
     @Override
-    public <T> CompletableFuture<T> submit(String key, Function<Sandbox, T> task) {
+    public <T> CompletableFuture<T> submit(Object key, Function<Sandbox, T> task) {
         return submit(key, DEFAULT_BACKSTOP_MILLIS, task);
     }
 
@@ -117,7 +117,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
      * exceptionally with a CometException when the worker's queue is full or the pool is closed.
      */
     @Override
-    public <T> CompletableFuture<T> submit(String key, long backstopMillis, Function<Sandbox, T> task) {
+    public <T> CompletableFuture<T> submit(Object key, long backstopMillis, Function<Sandbox, T> task) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new CometException(ErrorCode.SERVER, "the sandbox pool is closed"));
@@ -143,7 +143,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
      * the slot's next task gets a fresh one.
      */
     @Override
-    public <T> CompletableFuture<T> runHereIfIdle(String key, Function<Sandbox, T> task) {
+    public <T> CompletableFuture<T> runHereIfIdle(Object key, Function<Sandbox, T> task) {
         int index = workerOf(key);
         if (closed || !outstanding.compareAndSet(index, 0, 1)) {
             return null;
@@ -182,7 +182,7 @@ public final class SandboxPool implements SandboxExecutor, AutoCloseable {
     }
 
     /** Whether {@code key}'s slot has nothing queued, running or undelivered now (for tests). */
-    boolean idle(String key) {
+    boolean idle(Object key) {
         return outstanding.get(workerOf(key)) == 0;
     }
 

@@ -137,7 +137,7 @@ class LuaAsoRuntimeTest {
         byte[] code = "function onGet() while true do end end".getBytes(StandardCharsets.UTF_8);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         // the object's worker is busy: every call below is queued before any runs
-        CompletableFuture<Boolean> blocker = pool.submit(key.toHex(), sb -> {
+        CompletableFuture<Boolean> blocker = pool.submit(key, sb -> {
             try {
                 return release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -291,15 +291,15 @@ class LuaAsoRuntimeTest {
      */
     @Test
     void aWedgedInvocationIsAnsweredWithTheTimeLimitAndItsObjectReloadedFromTheNodesState() {
-        java.util.Set<String> wedge = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<NodeId> wedge = java.util.concurrent.ConcurrentHashMap.newKeySet();
         SandboxExecutor wedging = new SandboxExecutor() {
             @Override
-            public <T> CompletableFuture<T> submit(String key, java.util.function.Function<Sandbox, T> task) {
+            public <T> CompletableFuture<T> submit(Object key, java.util.function.Function<Sandbox, T> task) {
                 return pool.submit(key, task);
             }
 
             @Override
-            public <T> CompletableFuture<T> submit(String key, long backstopMillis,
+            public <T> CompletableFuture<T> submit(Object key, long backstopMillis,
                                                    java.util.function.Function<Sandbox, T> task) {
                 return pool.submit(key, backstopMillis, sb -> {
                     T value = task.apply(sb);
@@ -319,7 +319,7 @@ class LuaAsoRuntimeTest {
         AsoOutcome put = call(r, key, COUNTER, null, true, "onPut", Long.MAX_VALUE);
         AsoOutcome first = call(r, key, COUNTER, put.state(), false, "onGet", Long.MAX_VALUE);
         assertThat(first.answer()).isEqualTo(1L);
-        wedge.add(key.toHex());
+        wedge.add(key);
         AsoOutcome wedged = call(r, key, COUNTER, first.state(), false, "onGet", Long.MAX_VALUE);
         assertThat(wedged.error().code()).isEqualTo(ErrorCode.TIME_LIMIT);
         assertThat(wedged.error().message()).startsWith("onGet: time limit exceeded").contains("watchdog");
