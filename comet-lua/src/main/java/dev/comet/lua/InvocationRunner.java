@@ -83,14 +83,16 @@ final class InvocationRunner {
             value = function.invoke(args).arg1();
             meter.check();
             object.savedState = StateCodec.encode(encoder, object.aso, limits.stateBytes(), object.stateLayout);
-            object.stateLayout = encoder.layout();
-            saved = true;
+            object.stateLayout = encoder.takeLayout();
             // LuaJ's dead slots (see StateTables) must not outlive the invocation that made them; only an object
             // whose state has held a long key can have one
             object.longKeys |= encoder.sawLongKeys();
             if (object.longKeys) {
                 StateTables.rebuild(object.aso);
             }
+            // only now: a rebuild that failed part way (out of memory) may have dropped functions from aso, which
+            // the check after the run must then find and put back
+            saved = true;
         } catch (LimitExceeded e) {
             error = e.getMessage();
             limit = e.limit();

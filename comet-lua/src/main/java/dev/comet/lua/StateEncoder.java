@@ -103,7 +103,7 @@ final class StateEncoder {
 
     /**
      * Encodes the state of {@code aso} like {@link #encode(LuaTable, int)}, the same bytes and the same errors, using
-     * {@code last} (the object's layout from its previous save, or null) when its keys still fit it; {@link #layout()}
+     * {@code last} (the object's layout from its previous save, or null) when its keys still fit it; {@link #takeLayout()}
      * then gives the layout for the next save.
      */
     byte[] encode(LuaTable aso, int maxBytes, StateLayout last) {
@@ -124,9 +124,15 @@ final class StateEncoder {
         return encodeFully(aso, maxBytes, true);
     }
 
-    /** The layout for the object's next save, made or confirmed by the last {@link #encode(LuaTable, int, StateLayout)}. */
-    StateLayout layout() {
-        return layout;
+    /**
+     * The layout for the object's next save, made or confirmed by the last {@link #encode(LuaTable, int, StateLayout)},
+     * handed over once: the encoder, shared by a sandbox's objects, keeps nothing of one (see also
+     * {@link #forgetFunctions}).
+     */
+    StateLayout takeLayout() {
+        StateLayout taken = layout;
+        layout = null;
+        return taken;
     }
 
     /** Writes the values {@code laid} collected under its keys; null if they take more than {@code maxBytes}. */
@@ -195,7 +201,7 @@ final class StateEncoder {
         functions = 0;
     }
 
-    /** Collects, sorts and writes every field; makes the next {@link #layout()} if asked and the state is flat. */
+    /** Collects, sorts and writes every field; makes the next {@link #takeLayout()} if asked and the state is flat. */
     private byte[] encodeFully(LuaTable aso, int maxBytes, boolean makeLayout) {
         forgetFunctions(); // a shortcut's walk that stopped part way may have met some
         layout = null;

@@ -75,7 +75,7 @@ class StateLayoutTest {
                 assertThat(got).as("seed %d step %d", seed, step).isEqualTo(expected);
                 assertThat(carried.sawLongKeys()).as("seed %d step %d: long keys", seed, step)
                         .isEqualTo(hasLongKey(aso));
-                layout = carried.layout();
+                layout = carried.takeLayout();
                 if (before != null && layout == before) {
                     fastSaves++;
                 }
@@ -102,21 +102,21 @@ class StateLayoutTest {
         aso.rawset("onGet", METHOD);
         StateEncoder encoder = new StateEncoder(DEPTH);
         encoder.encode(aso, 1024, null);
-        StateLayout first = encoder.layout();
+        StateLayout first = encoder.takeLayout();
         assertThat(first).isNotNull();
         for (int i = 1; i <= 3; i++) {
             aso.rawset("getCount", LuaValue.valueOf(i));
             byte[] bytes = encoder.encode(aso, 1024, first);
-            assertThat(encoder.layout()).isSameAs(first);
+            assertThat(encoder.takeLayout()).isSameAs(first);
             assertThat(StateCodec.decode(bytes, DEPTH).get("getCount").toint()).isEqualTo(i);
         }
         aso.rawset("added", LuaValue.TRUE);
         encoder.encode(aso, 1024, first);
-        assertThat(encoder.layout()).as("a key was added").isNotSameAs(first).isNotNull();
-        StateLayout second = encoder.layout();
+        StateLayout second = encoder.takeLayout();
+        assertThat(second).as("a key was added").isNotSameAs(first).isNotNull();
         aso.rawset("added", LuaValue.NIL);
         byte[] bytes = encoder.encode(aso, 1024, second);
-        assertThat(encoder.layout()).as("a key was removed").isNotSameAs(second);
+        assertThat(encoder.takeLayout()).as("a key was removed").isNotSameAs(second);
         assertThat(StateCodec.decode(bytes, DEPTH).get("added").isnil()).isTrue();
     }
 
@@ -126,7 +126,7 @@ class StateLayoutTest {
         aso.rawset("inner", new LuaTable());
         StateEncoder encoder = new StateEncoder(DEPTH);
         encoder.encode(aso, 1024, null);
-        assertThat(encoder.layout()).isNull();
+        assertThat(encoder.takeLayout()).isNull();
     }
 
     @Test
@@ -135,7 +135,7 @@ class StateLayoutTest {
         aso.rawset("text", LuaValue.valueOf("short"));
         StateEncoder encoder = new StateEncoder(DEPTH);
         encoder.encode(aso, 64, null);
-        StateLayout layout = encoder.layout();
+        StateLayout layout = encoder.takeLayout();
         aso.rawset("text", LuaValue.valueOf("x".repeat(100)));
         assertThatThrownBy(() -> encoder.encode(aso, 64, layout)).isInstanceOf(StateException.class)
                 .hasMessage("state is larger than 64 bytes (at field 'text')");
