@@ -122,11 +122,11 @@ final class InvocationRunner {
         } finally {
             if (object.retained != null) {
                 // what the invocation changed outside aso ends with it: counted, not checked (it is already done)
-                meter.record(object.retained.restore(saved ? encoder : null));
+                meter.record(object.retained.restore(saved ? encoder.methodsMet() : null));
             }
             // cleared, not removed: the thread's entry stays for the next invocation instead of being made again
             CURRENT.set(null);
-            encoder.forgetFunctions();
+            encoder.methodsMet().forget();
             metering.reset();
             active = null;
             instructionsRun += meter.instructions();

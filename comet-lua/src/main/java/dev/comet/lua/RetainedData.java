@@ -169,11 +169,11 @@ final class RetainedData {
 
     /**
      * Puts back what the last invocation changed; returns the steps it took (one per value compared or restored),
-     * for the invocation's meter. {@code saved} is the encoder that saved the object's state after the invocation,
-     * or null when it did not (the invocation failed): its walk of {@code aso} saw the functions there, so when they
-     * are exactly the ones loaded, aso is not walked again (the steps counted are the same).
+     * for the invocation's meter. {@code saved} holds what the save of the object's state after the invocation met on
+     * {@code aso}, or is null when there was no such save (the invocation failed): when the functions it met are
+     * exactly the ones loaded, aso is not walked again (the steps counted are the same).
      */
-    long restore(StateEncoder saved) {
+    long restore(MethodsMet saved) {
         long steps = cells.length;
         for (int i = 0; i < cells.length; i++) {
             if (cells[i].getValue() != cellValues[i]) {
@@ -183,9 +183,9 @@ final class RetainedData {
         for (int i = 0; i < tables.length; i++) {
             steps += restore(tables[i], tableCopies[i], copySizes[i], metatables[i]);
         }
-        if (saved != null && saved.metExactly(asoFunctions, asoFunctionCount)) {
+        if (saved != null && saved.exactly(asoFunctions, asoFunctionCount)) {
             // what restoreFunctions would have visited: every entry of aso, then every function it put back
-            steps += saved.entriesMet() + asoFunctionCount;
+            steps += saved.entries() + asoFunctionCount;
         } else {
             steps += restoreFunctions();
         }

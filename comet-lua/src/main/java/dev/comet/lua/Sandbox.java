@@ -137,7 +137,7 @@ public final class Sandbox {
         StateEncoder encoder = runner.stateEncoder();
         instance.savedState = StateCodec.encode(encoder, aso, limits.stateBytes(), null);
         instance.stateLayout = encoder.takeLayout();
-        encoder.forgetFunctions(); // the load has no check after it: the methods met are not needed
+        encoder.methodsMet().forget(); // the load has no check after it: the methods met are not needed
         instance.longKeys = encoder.sawLongKeys();
         // from here on the object keeps data only in aso (docs/aso-api.md, "What an object keeps between invocations")
         LuaTable globals = ReadOnlyTables.lockGlobals(env);

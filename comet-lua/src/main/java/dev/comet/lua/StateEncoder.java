@@ -86,11 +86,8 @@ final class StateEncoder {
     private int[] keyTo = new int[8];
     /** The layout for the object's next save, after {@link #encode(LuaTable, int, StateLayout)}: null if none. */
     private StateLayout layout;
-    /** The functions on the object's own table met by the last save's walk (its methods), keys and values. */
-    private LuaValue[] functionKeys = new LuaValue[8];
-    private LuaValue[] functionValues = new LuaValue[8];
-    private int functions;
-    private int stateFields;
+    /** The functions on the object's own table met by the last save's walk (its methods). */
+    private final MethodsMet methodsMet = new MethodsMet();
 
     StateEncoder(int maxDepth) {
         if (maxDepth <= 0) {
@@ -107,14 +104,14 @@ final class StateEncoder {
      * then gives the layout for the next save.
      */
     byte[] encode(LuaTable aso, int maxBytes, StateLayout last) {
-        forgetFunctions();
-        if (last != null && last.collect(aso, this)) {
+        methodsMet.forget();
+        if (last != null && last.collect(aso, methodsMet)) {
             try {
                 byte[] bytes = encodeLaidOut(last, maxBytes);
                 if (bytes != null) {
                     layout = last;
                     longKeys = last.longKeys();
-                    stateFields = last.count();
+                    methodsMet.walked(last.count());
                     return bytes;
                 }
             } finally {
@@ -126,8 +123,8 @@ final class StateEncoder {
 
     /**
      * The layout for the object's next save, made or confirmed by the last {@link #encode(LuaTable, int, StateLayout)},
-     * handed over once: the encoder, shared by a sandbox's objects, keeps nothing of one (see also
-     * {@link #forgetFunctions}).
+     * handed over once: the encoder, shared by a sandbox's objects, keeps nothing of one (nor does {@link MethodsMet},
+     * once forgotten).
      */
     StateLayout takeLayout() {
         StateLayout taken = layout;
@@ -159,51 +156,14 @@ final class StateEncoder {
         return encodeFully(aso, maxBytes, false);
     }
 
-    /** Notes a function on the object's own table, met while walking it (a method: not state). */
-    void metFunction(LuaValue key, LuaValue value) {
-        int n = functions;
-        if (n == functionKeys.length) {
-            functionKeys = Arrays.copyOf(functionKeys, 2 * n);
-            functionValues = Arrays.copyOf(functionValues, 2 * n);
-        }
-        functionKeys[n] = key;
-        functionValues[n] = value;
-        functions = n + 1;
-    }
-
-    /**
-     * Whether the object's table, as the last successful save walked it, held exactly the functions of {@code expected}
-     * ({@code expectedCount} of them), each under its key: then its methods are as it loaded them, with nothing added.
-     */
-    boolean metExactly(LuaTable expected, int expectedCount) {
-        if (functions != expectedCount) {
-            return false;
-        }
-        for (int i = 0; i < functions; i++) {
-            if (expected.rawget(functionKeys[i]) != functionValues[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Entries the last successful save's walk met on the object's own table: its fields and its functions. */
-    int entriesMet() {
-        return stateFields + functions;
-    }
-
-    /** Lets go of the functions met, once they have been compared: the object may be dropped. */
-    void forgetFunctions() {
-        for (int i = 0; i < functions; i++) {
-            functionKeys[i] = null;
-            functionValues[i] = null;
-        }
-        functions = 0;
+    /** The functions the last save met on the object's own table (see {@link RetainedData#restore}). */
+    MethodsMet methodsMet() {
+        return methodsMet;
     }
 
     /** Collects, sorts and writes every field; makes the next {@link #takeLayout()} if asked and the state is flat. */
     private byte[] encodeFully(LuaTable aso, int maxBytes, boolean makeLayout) {
-        forgetFunctions(); // a shortcut's walk that stopped part way may have met some
+        methodsMet.forget(); // a shortcut's walk that stopped part way may have met some
         layout = null;
         this.maxBytes = maxBytes;
         size = 0;
@@ -211,7 +171,7 @@ final class StateEncoder {
         topLevel = aso;
         try {
             byte[] bytes = encodeFields(aso);
-            stateFields = frames[1].count;
+            methodsMet.walked(frames[1].count);
             if (makeLayout && deepest == 1) {
                 Frame top = frames[1];
                 layout = StateLayout.of(top.keys, top.walkOrder, top.count, buf, keyFrom, keyTo, longKeys);
@@ -286,7 +246,7 @@ final class StateEncoder {
     /** Adds one entry of the table being opened to its frame, checking its key and the room left. */
     private void collect(LuaValue k, LuaValue v) {
         if (collectingTop && v.type() == LuaValue.TFUNCTION) {
-            metFunction(k, v);
+            methodsMet.met(k, v);
             return;
         }
         if (keyTag(k) < 0) {

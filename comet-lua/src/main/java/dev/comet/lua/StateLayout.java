@@ -31,8 +31,8 @@ final class StateLayout {
 
     // the running walk's progress, in fields so the visitor is made once
     private int matched;
-    /** The encoder saving the state, told of the functions the walk meets. */
-    private StateEncoder methods;
+    /** Told of the functions the running walk meets. */
+    private MethodsMet methods;
     private final TableEntries.Test fits = this::fits;
 
     private StateLayout(LuaValue[] walkKeys, int[] sortedSlot, byte[] keyBytes, int[] keyStart, boolean longKeys) {
@@ -85,7 +85,7 @@ final class StateLayout {
      * the same order, and every value is a boolean, number or string; otherwise returns false, with nothing kept.
      * Tells {@code methods} of each function it meets.
      */
-    boolean collect(org.luaj.vm2.LuaTable aso, StateEncoder methods) {
+    boolean collect(org.luaj.vm2.LuaTable aso, MethodsMet methods) {
         matched = 0;
         this.methods = methods;
         try {
@@ -102,7 +102,7 @@ final class StateLayout {
     private boolean fits(LuaValue key, LuaValue value) {
         int type = value.type();
         if (type == LuaValue.TFUNCTION) {
-            methods.metFunction(key, value); // the object's methods are not state
+            methods.met(key, value); // the object's methods are not state
             return true;
         }
         int i = matched;
