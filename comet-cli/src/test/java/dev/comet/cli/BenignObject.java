@@ -2,9 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.core.WriteOutcome;
 import dev.comet.id.NodeId;
-import dev.comet.lua.SandboxPool;
 import dev.comet.routing.Contact;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 
 import java.time.Duration;
@@ -57,9 +55,9 @@ final class BenignObject {
      * Stores the benign object on {@code node} (sent from {@code client}), on sandbox worker {@code worker}, and reads
      * it once. Each read must answer {@code within}; the hostile work beside them must end {@code workWithin}.
      */
-    static BenignObject putOn(LocalCluster cluster, SandboxPool pool, UdpNode client, UdpNode node, int worker,
-                              Duration within, Duration workWithin) throws Exception {
-        String name = ObjectKeys.keyOn(cluster, pool, node, worker, "benign");
+    static BenignObject putOn(LoopbackCluster cluster, UdpNode client, UdpNode node, int worker, Duration within,
+                              Duration workWithin) throws Exception {
+        String name = ObjectKeys.keyOn(cluster, node, worker, "benign");
         WriteOutcome put = client.putObject(NodeId.ofKey(name), CODE.getBytes(UTF_8), 1, -1)
                 .get(within.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(put.accepted()).extracting(Contact::id).containsExactly(node.id());

@@ -16,12 +16,10 @@ import dev.comet.items.Ed25519;
 import dev.comet.owned.Edit;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.owned.UpdateProgram;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.DatagramSocket;
@@ -48,26 +46,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CliAndHttpAgreeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static LocalCluster cluster;
-    private static Gateway gateway;
-    private static String entry;
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.of(8, LuaRuntimePool.factory()).gatewayOn(1);
+    private final String entry = CLUSTER.hostPort(0);
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        cluster = LocalCluster.start(8, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
-        cluster.awaitFormed(30_000);
-        gateway = Gateway.start(cluster.nodes().get(1), GatewayConfig.defaults().withAddress("127.0.0.1", 0));
-        entry = "127.0.0.1:" + cluster.nodes().get(0).address().getPort();
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-        cluster.close();
-    }
 
     @Test
     void aMissingKeyIsNotFoundToReadAndToDelete() throws Exception {
@@ -159,7 +143,7 @@ class CliAndHttpAgreeTest {
         Ed25519.RawKeyPair owner = KeyFile.read(ownerFile);
         Ed25519.RawKeyPair stranger = KeyFile.read(strangerFile);
         SignedObjectSpec spec = SignedObjectSpec.signed(owner, "agreed", 1, ObjectSpec.ofValue("a").withReplicas(3));
-        assertThat(send(gateway.url(), "PUT", "/v1/signed-objects", JSON.copy()
+        assertThat(send(CLUSTER.gateway().url(), "PUT", "/v1/signed-objects", JSON.copy()
                 .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                 .writeValueAsString(spec)).statusCode()).isEqualTo(200);
         String pk = spec.publicKey();
@@ -169,7 +153,7 @@ class CliAndHttpAgreeTest {
         // each side signs its own request with the stranger's key: the CLI here, the HTTP client before sending
         CliRun update = CliRun.of("update", "--key-file", strangerFile.toString(), "--pubkey", pk, "--salt", "agreed",
                 "--append", "x", "--node", entry);
-        HttpResponse<String> posted = send(gateway.url(), "POST", "/v1/signed-objects/" + pk + "/updates?salt=agreed",
+        HttpResponse<String> posted = send(CLUSTER.gateway().url(), "POST", "/v1/signed-objects/" + pk + "/updates?salt=agreed",
                 JSON.writeValueAsString(Map.of("program", java.util.HexFormat.of().formatHex(strangers.body()))),
                 SignedRequest.of(strangers).headers());
         Outcome forbidden = compare(update, posted, ExitStatus.FORBIDDEN, ApiError.FORBIDDEN, true);
@@ -201,7 +185,7 @@ class CliAndHttpAgreeTest {
     private Outcome agree(String[] cliArgs, String[] request, ExitStatus exit, ApiError kind) {
         // the CLI first, then HTTP: a scenario stores nothing, so each side meets the same state
         CliRun run = CliRun.of(cliArgs);
-        HttpResponse<String> response = send(gateway.url(), request[0], request[1], request[2]);
+        HttpResponse<String> response = send(CLUSTER.gateway().url(), request[0], request[1], request[2]);
         return compare(run, response, exit, kind, kind != ApiError.LIMIT);
     }
 

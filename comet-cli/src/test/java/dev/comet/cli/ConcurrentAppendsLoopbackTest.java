@@ -1,23 +1,18 @@
 package dev.comet.cli;
 
-import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectVersions;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.UpdateOutcome;
 import dev.comet.id.NodeId;
 import dev.comet.items.Ed25519;
 import dev.comet.items.Item;
-import dev.comet.lua.LuaAsoRuntime;
-import dev.comet.lua.SandboxPool;
 import dev.comet.owned.Edit;
 import dev.comet.owned.Guard;
 import dev.comet.owned.ObjectSignature;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.owned.UpdateProgram;
-import dev.comet.runtime.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -49,28 +44,15 @@ class ConcurrentAppendsLoopbackTest {
     private static final int REPLICAS = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Ed25519.RawKeyPair OWNER = Ed25519.generate(RANDOM);
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        pool = new SandboxPool(2, 10_000);
-        cluster = LocalCluster.start(NODES, 0, LoopbackRuntimes.countedReplicas(), LoopbackRuntimes.lua(pool));
-        cluster.awaitFormed(60_000);
-    }
-
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-        pool.close();
-    }
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.lua(NODES).config(LoopbackRuntimes.countedReplicas())
+            .formedWithin(60_000);
 
     /** Appends {@code token} through node {@code via}, guarded by the version last seen; returns the attempts made. */
     private static int appendOnce(int via, NodeId key, String token) throws Exception {
         long seen = 0;
         for (int attempt = 1; attempt <= 200; attempt++) {
-            UpdateOutcome o = cluster.nodes().get(via).updateObject(key, appendRequest(key, seen, token))
+            UpdateOutcome o = CLUSTER.node(via).updateObject(key, appendRequest(key, seen, token))
                     .get(30, TimeUnit.SECONDS);
             if (o.applied()) {
                 return attempt;
@@ -87,7 +69,7 @@ class ConcurrentAppendsLoopbackTest {
     void twentyClientsAppendingWithGuardsLoseAndDoubleNothing() throws Exception {
         byte[] code = "aso.value = ''".getBytes(StandardCharsets.UTF_8);
         byte[] salt = "appends".getBytes(StandardCharsets.UTF_8);
-        assertThat(cluster.nodes().get(0).putSignedObject(code, ObjectSignature.sign(OWNER, salt, 1, code), REPLICAS, -1)
+        assertThat(CLUSTER.node(0).putSignedObject(code, ObjectSignature.sign(OWNER, salt, 1, code), REPLICAS, -1)
                 .get(30, TimeUnit.SECONDS).accepted()).hasSize(REPLICAS);
         NodeId key = Item.mutableTarget(OWNER.publicKey(), salt);
 
@@ -114,7 +96,7 @@ class ConcurrentAppendsLoopbackTest {
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
         clients.shutdown();
 
-        List<ObjectAnswer> replicas = cluster.nodes().get(NODES - 1).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> replicas = CLUSTER.node(NODES - 1).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
         assertThat(replicas).hasSize(REPLICAS).allSatisfy(a -> assertThat(a.error()).isNull());
         List<String> values = replicas.stream().map(a -> new String((byte[]) a.value(), StandardCharsets.UTF_8)).toList();
         assertThat(values).as("every replica holds the final version's bytes").containsOnly(values.get(0));
@@ -127,7 +109,7 @@ class ConcurrentAppendsLoopbackTest {
             }
         }
         int writes = CLIENTS * APPENDS_EACH;
-        List<?> last = (List<?>) cluster.nodes().get(3).readVersion(key, (long) writes, null).get(30, TimeUnit.SECONDS)
+        List<?> last = (List<?>) CLUSTER.node(3).readVersion(key, (long) writes, null).get(30, TimeUnit.SECONDS)
                 .get(0).value();
         assertThat((byte[]) last.get(1)).isEqualTo(ObjectVersions.sha256(value.getBytes(StandardCharsets.UTF_8)));
         System.out.printf("ConcurrentAppendsLoopbackTest: %d appends by %d clients, %d attempts; %d writes (%.0f %%) "
@@ -139,7 +121,7 @@ class ConcurrentAppendsLoopbackTest {
     void whenThePrimaryStopsTheNextReplicaOrdersTheUpdatesAndNothingAcknowledgedIsLost() throws Exception {
         byte[] code = "aso.value = ''".getBytes(StandardCharsets.UTF_8);
         byte[] salt = "failover".getBytes(StandardCharsets.UTF_8);
-        assertThat(cluster.nodes().get(1).putSignedObject(code, ObjectSignature.sign(OWNER, salt, 1, code), REPLICAS, -1)
+        assertThat(CLUSTER.node(1).putSignedObject(code, ObjectSignature.sign(OWNER, salt, 1, code), REPLICAS, -1)
                 .get(30, TimeUnit.SECONDS).accepted()).hasSize(REPLICAS);
         NodeId key = Item.mutableTarget(OWNER.publicKey(), salt);
         List<String> acknowledged = new ArrayList<>();
@@ -157,9 +139,9 @@ class ConcurrentAppendsLoopbackTest {
             int via = (2 + i % 3) == stoppedIndex[0] ? 5 : 2 + i % 3;
             if (i == 6) {
                 // the primary stops while this update is on its way: it may or may not have been applied
-                CompletableFuture<UpdateOutcome> sent = cluster.nodes().get(via).updateObject(key,
+                CompletableFuture<UpdateOutcome> sent = CLUSTER.node(via).updateObject(key,
                         appendRequest(key, seen[0], token));
-                cluster.nodes().get(stoppedIndex[0]).close();
+                CLUSTER.node(stoppedIndex[0]).close();
                 if (settle(sent.get(60, TimeUnit.SECONDS), token, seen, acknowledged, primaries)) {
                     continue;
                 }
@@ -167,7 +149,7 @@ class ConcurrentAppendsLoopbackTest {
             // until a primary confirms it: a refusal names the version to build on, an error means none ordered it yet
             InetSocketAddress gone = stopped;
             await().atMost(2, TimeUnit.MINUTES).pollInterval(200, TimeUnit.MILLISECONDS).untilAsserted(() -> {
-                UpdateOutcome o = cluster.nodes().get(via).updateObject(key, appendRequest(key, seen[0], token))
+                UpdateOutcome o = CLUSTER.node(via).updateObject(key, appendRequest(key, seen[0], token))
                         .get(60, TimeUnit.SECONDS);
                 assertThat(settle(o, token, seen, acknowledged, primaries)).as("%s through node %d (%s stopped): %s",
                         token, via, gone, describe(o)).isTrue();
@@ -177,7 +159,7 @@ class ConcurrentAppendsLoopbackTest {
         assertThat(primaries).as("the primaries that ordered updates").hasSizeGreaterThanOrEqualTo(2);
         assertThat(primaries.stream().skip(1)).doesNotContain(dead);
         int reader = stoppedIndex[0] == NODES - 1 ? 0 : NODES - 1;
-        List<ObjectAnswer> replicas = cluster.nodes().get(reader).getObject(key, Map.of(), true)
+        List<ObjectAnswer> replicas = CLUSTER.node(reader).getObject(key, Map.of(), true)
                 .get(60, TimeUnit.SECONDS).stream().filter(a -> a.error() == null).toList();
         assertThat(replicas).hasSizeGreaterThanOrEqualTo(REPLICAS - 1);
         List<String> values = replicas.stream().map(a -> new String((byte[]) a.value(), StandardCharsets.UTF_8)).toList();
@@ -198,7 +180,7 @@ class ConcurrentAppendsLoopbackTest {
 
     private static int indexOf(InetSocketAddress address) {
         for (int i = 0; i < NODES; i++) {
-            if (cluster.nodes().get(i).address().equals(address)) {
+            if (CLUSTER.node(i).address().equals(address)) {
                 return i;
             }
         }

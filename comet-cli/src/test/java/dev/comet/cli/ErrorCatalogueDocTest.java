@@ -29,7 +29,7 @@ class ErrorCatalogueDocTest {
         String expected = document();
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target/errors.md"), expected);
-        String doc = read("docs/errors.md");
+        String doc = RepositoryFiles.read("docs/errors.md");
         List<String> entries = new ArrayList<>();
         for (ErrorCode c : ErrorCode.values()) {
             assertThat(doc).as("docs/errors.md row of %s (regenerate from target/errors.md)", c).contains(row(c));
@@ -45,11 +45,11 @@ class ErrorCatalogueDocTest {
 
     @Test
     void theKindsAndExitStatusesAreDocumentedAsTheEdgesMapThem() throws IOException {
-        String doc = read("docs/errors.md");
+        String doc = RepositoryFiles.read("docs/errors.md");
         for (ErrorCode.Kind k : ErrorCode.Kind.values()) {
             assertThat(doc).as("kind %s", k).contains(kindRow(k));
         }
-        String readme = read("README.md");
+        String readme = RepositoryFiles.read("README.md");
         for (ExitStatus s : ExitStatus.values()) {
             assertThat(doc).as("exit status %s in docs/errors.md", s).contains(exitRow(s));
             assertThat(readme).as("exit status %s in README.md", s).contains(exitRow(s));
@@ -59,7 +59,8 @@ class ErrorCatalogueDocTest {
 
     @Test
     void theOpenApiErrorKindsAreTheGatewaysKinds() throws IOException {
-        Matcher m = Pattern.compile("(?m)^\\s+enum: \\[(bad_input[^\\]]*)]").matcher(read("docs/openapi.yaml"));
+        Matcher m = Pattern.compile("(?m)^\\s+enum: \\[(bad_input[^\\]]*)]")
+                .matcher(RepositoryFiles.read("docs/openapi.yaml"));
         assertThat(m.find()).as("the Error schema's enum of kinds").isTrue();
         assertThat(Arrays.stream(m.group(1).split(",")).map(String::strip).sorted().toList())
                 .isEqualTo(Arrays.stream(ApiError.values()).map(ApiError::code).sorted().toList());
@@ -143,14 +144,5 @@ class ErrorCatalogueDocTest {
 
     private static String exitName(ExitStatus s) {
         return s.name().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String read(String relative) throws IOException {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve(relative))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("%s above %s", relative, Path.of("").toAbsolutePath()).isNotNull();
-        return Files.readString(dir.resolve(relative));
     }
 }

@@ -1,6 +1,5 @@
 package dev.comet.cli;
 
-import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectVersions;
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.UpdateOutcome;
@@ -8,20 +7,15 @@ import dev.comet.core.WriteOutcome;
 import dev.comet.id.NodeId;
 import dev.comet.items.Ed25519;
 import dev.comet.items.Item;
-import dev.comet.lua.LuaAsoRuntime;
-import dev.comet.lua.SandboxPool;
 import dev.comet.owned.Edit;
 import dev.comet.owned.Guard;
 import dev.comet.owned.ObjectSignature;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.owned.UpdateProgram;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -41,29 +35,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GuardedUpdatesLoopbackTest {
     private static final int REPLICAS = 5;
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.lua(10).config(LoopbackRuntimes.countedReplicas());
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Ed25519.RawKeyPair OWNER = Ed25519.generate(RANDOM);
     private static final Ed25519.RawKeyPair WRITER = Ed25519.generate(RANDOM);
     private static final Ed25519.RawKeyPair STRANGER = Ed25519.generate(RANDOM);
 
-    @BeforeAll
-    static void start() {
-        pool = new SandboxPool(2, 10_000);
-        cluster = LocalCluster.start(10, 0, LoopbackRuntimes.countedReplicas(), LoopbackRuntimes.lua(pool));
-        cluster.awaitFormed(30_000);
-    }
-
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-        pool.close();
-    }
-
     private static UdpNode node(int i) {
-        return cluster.nodes().get(i);
+        return CLUSTER.node(i);
     }
 
     /** Puts a signed object under {@code salt} whose value starts empty, naming WRITER. */

@@ -6,14 +6,11 @@ import dev.comet.aso.AsoStats;
 import dev.comet.aso.HandlerEngine;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectConfig;
-import dev.comet.core.Node;
 import dev.comet.core.NodeConfig;
 import dev.comet.id.NodeId;
 import dev.comet.lua.Limit;
 import dev.comet.lua.LuaAsoRuntime;
-import dev.comet.lua.SandboxPool;
 import dev.comet.routing.Contact;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import dev.comet.testing.Heap;
 import org.junit.jupiter.api.AfterAll;
@@ -69,8 +66,8 @@ class HostileObjectsTest {
     private static final long HEAP_MARGIN_BYTES = 64L << 20;
     private static final long TIMEOUT_SECONDS = 30;
 
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
+    /** Started by hand, not registered: the handler for uncaught errors must be in place while the cluster runs. */
+    private static LoopbackCluster cluster;
     /** Puts and gets go out from here; the attacked objects live on the victim and the strict node. */
     private static UdpNode client;
     private static UdpNode victim;
@@ -91,21 +88,22 @@ class HostileObjectsTest {
         // the same suite again on compiled handlers: CompiledHostileObjectsTest is this class run with them
         HandlerEngine engine = run.getTestClass().filter(CompiledHostileObjectsTest.class::equals).isPresent()
                 ? HandlerEngine.COMPILED : HandlerEngine.INTERPRETER;
-        pool = new SandboxPool(2, 10_000, engine);
-        AtomicInteger created = new AtomicInteger();
         NodeConfig config = withRequestTimeout(NodeConfig.defaults(), 1_000, 2_000).withReplication(false)
                 .withObjects(ObjectConfig.defaults().withLimits(LIMITS).withMaxTimers(MAX_TIMERS));
-        // LocalCluster starts its nodes one after another, so the runtime made fourth is the strict node's
-        cluster = LocalCluster.start(NODES, 0, config, (nodeThread, id, address, clock) ->
-                new LuaAsoRuntime(pool, nodeThread, created.getAndIncrement() == STRICT_INDEX ? STRICT_LIMITS : LIMITS,
-                        address.getAddress().getHostAddress(), id, clock));
-        cluster.awaitFormed(30_000);
-        client = cluster.nodes().get(0);
-        victim = cluster.nodes().get(1);
-        strict = cluster.nodes().get(STRICT_INDEX);
+        cluster = LoopbackCluster.lua(NODES, pool -> {
+            AtomicInteger created = new AtomicInteger();
+            // LocalCluster starts its nodes one after another, so the runtime made fourth is the strict node's
+            return (nodeThread, id, address, clock) -> new LuaAsoRuntime(pool, nodeThread,
+                    created.getAndIncrement() == STRICT_INDEX ? STRICT_LIMITS : LIMITS,
+                    address.getAddress().getHostAddress(), id, clock);
+        }).engine(engine).config(config);
+        cluster.start();
+        client = cluster.node(0);
+        victim = cluster.node(1);
+        strict = cluster.node(STRICT_INDEX);
         for (UdpNode node : List.of(victim, strict)) {
             Duration timeout = Duration.ofSeconds(TIMEOUT_SECONDS);
-            BENIGN.put(node, BenignObject.putOn(cluster, pool, client, node, BENIGN_WORKER, timeout, timeout));
+            BENIGN.put(node, BenignObject.putOn(cluster, client, node, BENIGN_WORKER, timeout, timeout));
         }
         // one attack before the baseline, so that class loading and JIT warm-up are not counted as growth
         put(keyOn(victim, HOSTILE_WORKER, "warm-up"), "while true do end", 1);
@@ -115,7 +113,6 @@ class HostileObjectsTest {
     @AfterAll
     static void stop() {
         cluster.close();
-        pool.close();
         Thread.setDefaultUncaughtExceptionHandler(previousHandler);
     }
 
@@ -425,7 +422,7 @@ class HostileObjectsTest {
     @Test
     @Order(4)
     void aHandlerRunForAnotherObjectsGetMayNotSend() throws Exception {
-        String forwarder = keyOn(cluster.nodes().get(2), HOSTILE_WORKER, "forwards gets");
+        String forwarder = keyOn(cluster.node(2), HOSTILE_WORKER, "forwards gets");
         assertThat(put(forwarder, "function onGet() comet.get('anything', comet.lookup(), 'onAnswer') return 'sent' end"
                 + ON_ANSWER, 1).accepted()).hasSize(1);
         // asked by a client, the forwarder may send
@@ -699,7 +696,7 @@ class HostileObjectsTest {
     }
 
     private static String keyOn(UdpNode node, int worker, String name) {
-        return ObjectKeys.keyOn(cluster, pool, node, worker, name);
+        return ObjectKeys.keyOn(cluster, node, worker, name);
     }
 
     private static Map<Limit, Long> limitsHit(UdpNode node) {

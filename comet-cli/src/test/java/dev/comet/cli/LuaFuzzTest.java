@@ -10,9 +10,7 @@ import dev.comet.core.ObjectAnswer;
 import dev.comet.core.WriteOutcome;
 import dev.comet.id.NodeId;
 import dev.comet.lua.LuaAsoRuntime;
-import dev.comet.lua.SandboxPool;
 import dev.comet.routing.Contact;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import dev.comet.testing.Heap;
 import net.jqwik.api.Arbitrary;
@@ -96,8 +94,8 @@ class LuaFuzzTest {
     /** Objects whose onDelete and onUpdate refused everything: they stay until they expire. */
     private static final AtomicInteger KEPT = new AtomicInteger();
     private static Thread.UncaughtExceptionHandler previousHandler;
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
+    /** Started by hand: jqwik runs this class, and the handler for uncaught errors must be in place while it runs. */
+    private static LoopbackCluster cluster;
     /** Puts, gets and deletes go out from here; the programs run on the victim. */
     private static UdpNode client;
     private static UdpNode victim;
@@ -118,7 +116,6 @@ class LuaFuzzTest {
         previousHandler = Thread.getDefaultUncaughtExceptionHandler();
         // an Error that escaped a handler would end the thread it ran on (a sandbox worker, for one): record it
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> UNCAUGHT.add(e));
-        pool = new SandboxPool(2, 10_000);
         ObjectConfig objects = ObjectConfig.defaults().toBuilder().limits(LIMITS).minTimerIntervalMillis(TIMER_MILLIS)
                 .build();
         // the requester waits longer than the watchdog takes to stop a handler (3 x 1 s + 100 ms); replication is
@@ -127,12 +124,12 @@ class LuaFuzzTest {
         // Comet peer's allowance, and paces itself below it (docs/abuse.md, "Peers and pacing")
         NodeConfig config = NodeConfig.defaults().toBuilder().requestTimeoutMillis(10_000)
                 .minRequestTimeoutMillis(5_000).build().withReplication(false).withObjects(objects);
-        cluster = LocalCluster.start(NODES, 0, config, (nodeThread, id, address, clock) -> new LuaAsoRuntime(pool,
-                nodeThread, objects, address.getAddress().getHostAddress(), id, clock));
-        cluster.awaitFormed(30_000);
-        client = cluster.nodes().get(0);
-        victim = cluster.nodes().get(1);
-        benign = BenignObject.putOn(cluster, pool, client, victim, BENIGN_WORKER, BENIGN_WITHIN, HOSTILE_WITHIN);
+        cluster = LoopbackCluster.lua(NODES, pool -> (nodeThread, id, address, clock) -> new LuaAsoRuntime(pool,
+                nodeThread, objects, address.getAddress().getHostAddress(), id, clock)).config(config);
+        cluster.start();
+        client = cluster.node(0);
+        victim = cluster.node(1);
+        benign = BenignObject.putOn(cluster, client, victim, BENIGN_WORKER, BENIGN_WITHIN, HOSTILE_WITHIN);
         // a few runs before the baseline, so that class loading and JIT warm-up are not counted as growth
         run("while true do end");
         run("function onGet() local s = ('x'):rep(1000) s = s:gsub('x', '%0%0') return {s, {1, 2.5, true}} end");
@@ -143,7 +140,6 @@ class LuaFuzzTest {
     @AfterContainer
     static void stop() {
         cluster.close();
-        pool.close();
         Thread.setDefaultUncaughtExceptionHandler(previousHandler);
     }
 
@@ -200,7 +196,7 @@ class LuaFuzzTest {
      */
     private static String run(String program) throws Exception {
         String name = "fuzz " + RUNS.incrementAndGet();
-        NodeId key = NodeId.ofKey(ObjectKeys.keyOn(cluster, pool, victim, HOSTILE_WORKER, name));
+        NodeId key = NodeId.ofKey(ObjectKeys.keyOn(cluster, victim, HOSTILE_WORKER, name));
         WriteOutcome put = benign.whileServing(client.putObject(key, program.getBytes(UTF_8), 1, TTL_SECONDS));
         if (put.accepted().isEmpty()) {
             assertThat(put.refused()).as("refusals of a put stored nowhere").hasSize(1);

@@ -99,11 +99,7 @@ class NodeSettingsTest {
 
     @Test
     void everySettingIsDocumentedWithItsEnvironmentVariable() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("docs/operations.md"))) {
-            root = root.getParent();
-        }
-        String doc = Files.readString(root.resolve("docs/operations.md"));
+        String doc = RepositoryFiles.read("docs/operations.md");
         for (String key : NodeSettings.keys().keySet()) {
             assertThat(doc).as("docs/operations.md documents " + key).contains("`" + key + "`").contains("`" + NodeSettings.envName(key) + "`");
         }

@@ -1,11 +1,8 @@
 package dev.comet.cli;
 
 import dev.comet.client.LuaRuntimePool;
-import dev.comet.core.NodeConfig;
-import dev.comet.runtime.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -15,25 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code comet put|get|delete} against an in-process 10-node cluster running Lua objects. */
 class ObjectCommandsTest {
-    private static LocalCluster cluster;
-    private static String entry;
-    private static String other;
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.of(10, LuaRuntimePool.factory());
+    private final String entry = CLUSTER.hostPort(0);
+    private final String other = CLUSTER.hostPort(6);
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), LuaRuntimePool.factory());
-        cluster.awaitFormed(30_000);
-        entry = "127.0.0.1:" + cluster.nodes().get(0).address().getPort();
-        other = "127.0.0.1:" + cluster.nodes().get(6).address().getPort();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
 
     @Test
     void aShippedApplicationIsPublishedByName() {

@@ -2,16 +2,10 @@ package dev.comet.cli;
 
 import dev.comet.core.ObjectAnswer;
 import dev.comet.core.WriteOutcome;
-import dev.comet.core.Node;
 import dev.comet.id.NodeId;
-import dev.comet.aso.HandlerLimits;
-import dev.comet.lua.LuaAsoRuntime;
-import dev.comet.lua.SandboxPool;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,30 +25,17 @@ class ObjectsLoopbackTest {
               return {self.value, self.getCount}
             end
             """;
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        pool = new SandboxPool(2, 10_000);
-        // a longer wall-time backstop: a cold JVM on a busy machine may otherwise stop the looping handler with the
-        // time limit before the instruction limit this suite checks
-        HandlerLimits limits = HandlerLimits.defaults().withWallMillis(5_000);
-        // the seed's count of gets per replica would count some gets twice in an extra copy (countedReplicas)
-        cluster = LocalCluster.start(20, 0, LoopbackRuntimes.countedReplicas(), (nodeThread, id, address, clock) ->
-                new LuaAsoRuntime(pool, nodeThread, limits, address.getAddress().getHostAddress(), id, clock));
-        cluster.awaitFormed(30_000);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-        pool.close();
-    }
+    /**
+     * The runtimes of LoopbackRuntimes: their 5 s wall-time backstop keeps a cold JVM on a busy machine from stopping
+     * the looping handler with the time limit before the instruction limit this suite checks. Counted replicas: the
+     * seed's count of gets per replica would count some gets twice in an extra copy.
+     */
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.lua(20).config(LoopbackRuntimes.countedReplicas());
 
     @Test
     void theSeedExampleCountsGetsPerReplica() throws Exception {
-        List<UdpNode> nodes = cluster.nodes();
+        List<UdpNode> nodes = CLUSTER.nodes();
         NodeId key = NodeId.ofKey("hello");
         WriteOutcome put = nodes.get(3).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 8, -1).get(30, TimeUnit.SECONDS);
         assertThat(put.refused()).isEmpty();
@@ -82,33 +63,33 @@ class ObjectsLoopbackTest {
     @Test
     void aRefusingOnPutKeepsTheObjectOut() throws Exception {
         NodeId key = NodeId.ofKey("refuser");
-        WriteOutcome put = cluster.nodes().get(0).putObject(key,
+        WriteOutcome put = CLUSTER.node(0).putObject(key,
                 "function onPut(caller) return false end".getBytes(StandardCharsets.UTF_8), 3, -1).get(30, TimeUnit.SECONDS);
         assertThat(put.accepted()).isEmpty();
         assertThat(put.refused().values()).allSatisfy(reason -> assertThat(reason.toString()).startsWith("330").contains("onPut refused"));
-        assertThat(cluster.nodes().get(5).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS)).isEmpty();
+        assertThat(CLUSTER.node(5).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS)).isEmpty();
     }
 
     @Test
     void aLimitReachesTheRequesterAsItsOwnError() throws Exception {
         NodeId key = NodeId.ofKey("looper");
-        cluster.nodes().get(1).putObject(key, "function onGet() while true do end end".getBytes(StandardCharsets.UTF_8), 2, -1)
+        CLUSTER.node(1).putObject(key, "function onGet() while true do end end".getBytes(StandardCharsets.UTF_8), 2, -1)
                 .get(30, TimeUnit.SECONDS);
         // the looping replica's answer is the limit's error, and the node keeps serving
-        assertThat(cluster.nodes().get(2).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS)).singleElement()
+        assertThat(CLUSTER.node(2).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS)).singleElement()
                 .satisfies(a -> assertThat(a.error().toString()).startsWith("320 onGet: instruction limit exceeded"));
         NodeId benign = NodeId.ofKey("benign");
-        cluster.nodes().get(1).putObject(benign, "aso.value = 'fine'".getBytes(StandardCharsets.UTF_8), 2, -1)
+        CLUSTER.node(1).putObject(benign, "aso.value = 'fine'".getBytes(StandardCharsets.UTF_8), 2, -1)
                 .get(30, TimeUnit.SECONDS);
-        List<ObjectAnswer> answers = cluster.nodes().get(9).getObject(benign, Map.of(), false).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> answers = CLUSTER.node(9).getObject(benign, Map.of(), false).get(30, TimeUnit.SECONDS);
         assertThat(new String((byte[]) answers.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("fine");
     }
 
     @Test
     void aRetriedQueryRunsTheHandlerOnceAndGetsTheSameAnswer() throws Exception {
         NodeId key = NodeId.ofKey("counted once");
-        cluster.nodes().get(4).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 1, -1).get(30, TimeUnit.SECONDS);
-        ObjectAnswer first = cluster.nodes().get(8).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS).get(0);
+        CLUSTER.node(4).putObject(key, SEED.getBytes(StandardCharsets.UTF_8), 1, -1).get(30, TimeUnit.SECONDS);
+        ObjectAnswer first = CLUSTER.node(8).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS).get(0);
         java.net.InetSocketAddress replica = first.replica().address();
         try (dev.comet.runtime.BlockingKrpcClient client = new dev.comet.runtime.BlockingKrpcClient()) {
             byte[] query = dev.comet.runtime.BlockingKrpcClient.CODEC.encode(new dev.comet.krpc.KrpcQuery(new byte[] {9, 9},
@@ -120,7 +101,7 @@ class ObjectsLoopbackTest {
             assertThat((Long) ((List<?>) b.values().map().get("v")).get(1))
                     .isEqualTo((Long) ((List<?>) a.values().map().get("v")).get(1)).isEqualTo(2L);
         }
-        List<ObjectAnswer> next = cluster.nodes().get(8).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> next = CLUSTER.node(8).getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS);
         assertThat((Long) ((List<?>) next.get(0).value()).get(1)).isEqualTo(3L);
     }
 
@@ -128,9 +109,9 @@ class ObjectsLoopbackTest {
     void aNewQueryThatReusesATransactionIdIsNotAnsweredFromTheRetryCache() throws Exception {
         // 16-bit transaction ids wrap within seconds under load (found by the gateway load test)
         NodeId key = NodeId.ofKey("tid reuse");
-        cluster.nodes().get(2).putObject(key, "function onGet(caller, args) return args.x end".getBytes(StandardCharsets.UTF_8), 1, -1)
+        CLUSTER.node(2).putObject(key, "function onGet(caller, args) return args.x end".getBytes(StandardCharsets.UTF_8), 1, -1)
                 .get(30, TimeUnit.SECONDS);
-        java.net.InetSocketAddress replica = cluster.nodes().get(6).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS)
+        java.net.InetSocketAddress replica = CLUSTER.node(6).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS)
                 .get(0).replica().address();
         try (dev.comet.runtime.BlockingKrpcClient client = new dev.comet.runtime.BlockingKrpcClient()) {
             for (String x : List.of("one", "two")) {
@@ -152,16 +133,16 @@ class ObjectsLoopbackTest {
         code.append("function onGet() return string.rep('y', 12000) end\n");
         NodeId key = NodeId.ofKey("large over udp");
 
-        WriteOutcome put = cluster.nodes().get(7).putObject(key, code.toString().getBytes(StandardCharsets.UTF_8), 3, -1)
+        WriteOutcome put = CLUSTER.node(7).putObject(key, code.toString().getBytes(StandardCharsets.UTF_8), 3, -1)
                 .get(30, TimeUnit.SECONDS);
         assertThat(put.refused()).isEmpty();
         assertThat(put.accepted()).hasSize(3);
-        List<ObjectAnswer> all = cluster.nodes().get(13).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> all = CLUSTER.node(13).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
 
         assertThat(all).hasSize(3).allSatisfy(a -> assertThat((byte[]) a.value()).hasSize(12_000));
         long fragmented = 0;
         long reassembled = 0;
-        for (UdpNode n : cluster.nodes()) {
+        for (UdpNode n : CLUSTER.nodes()) {
             dev.comet.core.FragmentStats s = n.call(node -> node.stats().fragments()).get(5, TimeUnit.SECONDS);
             fragmented += s.messagesFragmented();
             reassembled += s.messagesReassembled();

@@ -2,13 +2,9 @@ package dev.comet.cli;
 
 import dev.comet.client.LuaRuntimePool;
 import dev.comet.core.NodeConfig;
-import dev.comet.gateway.Gateway;
-import dev.comet.gateway.GatewayConfig;
 import dev.comet.owned.AccessConfig;
-import dev.comet.runtime.LocalCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -23,27 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OwnerCommandsTest {
     private static final String ADMIN = "the-operators-admin-token";
-    private static LocalCluster cluster;
-    private static Gateway gateway;
-    private static String entry;
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.of(5, LuaRuntimePool.factory())
+            .config(NodeConfig.builder().access(AccessConfig.defaults().withAdminToken(ADMIN)).build()).gatewayOn(1);
+    private final String entry = CLUSTER.hostPort(0);
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = LocalCluster.start(5, 0, NodeConfig.builder().access(AccessConfig.defaults().withAdminToken(ADMIN)).build(),
-                LuaRuntimePool.factory());
-        cluster.awaitFormed(30_000);
-        entry = "127.0.0.1:" + cluster.nodes().get(0).address().getPort();
-        gateway = Gateway.start(cluster.nodes().get(1), GatewayConfig.defaults().withAddress("127.0.0.1", 0));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        gateway.close();
-        cluster.close();
-    }
 
     private Path keyFile(String name) {
         Path file = tmp.resolve(name + ".json");
@@ -61,7 +43,7 @@ class OwnerCommandsTest {
         CliRun put = CliRun.of("put", "diary", "--key-file", owner.toString(), "--code", code.toString(),
                 "--replicas", "5", "--node", entry);
         assertThat(put.exitCode()).as(put.err()).isZero();
-        String url = gateway.url();
+        String url = CLUSTER.gateway().url();
 
         CliRun state = CliRun.of("state", "--key-file", owner.toString(), "--salt", "diary", "--gateway", url);
         assertThat(state.exitCode()).as(state.err()).isZero();
@@ -101,7 +83,7 @@ class OwnerCommandsTest {
                 "--writer", publicKeyOf(writer), "--replicas", "5", "--node", entry, "--json");
         assertThat(put.exitCode()).as(put.err()).isZero();
         assertThat(put.out()).contains(publicKeyOf(writer));
-        String url = gateway.url();
+        String url = CLUSTER.gateway().url();
 
         CliRun state = CliRun.of("state", "--key-file", writer.toString(), "--pubkey", ownerKey, "--salt", "shared",
                 "--gateway", url);
@@ -178,7 +160,7 @@ class OwnerCommandsTest {
     void theOperatorReadsAnUnsignedObjectsStateWithTheAdminTokenOnly() {
         CliRun put = CliRun.of("put", "ledger", "--value", "figures", "--replicas", "5", "--node", entry);
         assertThat(put.exitCode()).as(put.err()).isZero();
-        String url = gateway.url();
+        String url = CLUSTER.gateway().url();
 
         CliRun state = CliRun.of("state", "ledger", "--admin-token", ADMIN, "--gateway", url);
         assertThat(state.exitCode()).as(state.err()).isZero();

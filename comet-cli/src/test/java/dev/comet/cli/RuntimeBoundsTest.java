@@ -1,5 +1,6 @@
 package dev.comet.cli;
 
+import dev.comet.aso.AsoRuntimeFactory;
 import dev.comet.aso.AsoStats;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.aso.ObjectConfig;
@@ -12,12 +13,11 @@ import dev.comet.lua.Sandbox;
 import dev.comet.lua.SandboxExecutor;
 import dev.comet.lua.SandboxPool;
 import dev.comet.routing.Contact;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import dev.comet.testing.Heap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -58,18 +58,27 @@ class RuntimeBoundsTest {
 
     /** Keys whose next invocation spins in Java code (outside any meter) until its thread is interrupted. */
     private static final Set<NodeId> WEDGE = ConcurrentHashMap.newKeySet();
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
+    /** The tiny node's object memory budget: it holds two small objects. */
+    private static final long TINY_BUDGET = 2 * (16 << 10) + 10_000;
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.lua(NODES, RuntimeBoundsTest::runtimes).config(config());
     private static UdpNode client;
     private static UdpNode victim;
     private static UdpNode tiny;
     private static UdpNode busy;
     private static BenignObject benign;
-    private static long tinyBudget;
 
-    @BeforeAll
-    static void start() throws Exception {
-        pool = new SandboxPool(2, 10_000);
+    /**
+     * The default guard: one client drives a thousand puts and gets into one node within seconds, within a Comet
+     * peer's allowance, and paces itself below it (docs/abuse.md, "Peers and pacing").
+     */
+    private static NodeConfig config() {
+        return NodeConfig.defaults().toBuilder().requestTimeoutMillis(10_000).minRequestTimeoutMillis(5_000)
+                .build().withReplication(false).withObjects(ObjectConfig.defaults().withLimits(LIMITS));
+    }
+
+    /** Runtimes in {@code pool} behind the wedging executor, the tiny and the busy node's with budgets of their own. */
+    private static AsoRuntimeFactory runtimes(SandboxPool pool) {
         // a stand-in for a library call that never returns to the interpreter: the meter cannot see it, only the
         // pool's watchdog can
         SandboxExecutor wedging = new SandboxExecutor() {
@@ -91,34 +100,25 @@ class RuntimeBoundsTest {
             }
         };
         ObjectConfig objects = ObjectConfig.defaults().withLimits(LIMITS);
-        // the tiny node's budget holds two small objects
-        tinyBudget = 2 * (16 << 10) + 10_000;
-        ObjectConfig tinyObjects = objects.toBuilder().objectMemoryBytes(tinyBudget).build();
+        ObjectConfig tinyObjects = objects.toBuilder().objectMemoryBytes(TINY_BUDGET).build();
         ObjectConfig busyObjects = objects.toBuilder().instructionsPerSecond(BUSY_BUDGET).build();
-        // the default guard: one client drives a thousand puts and gets into one node within seconds, within a Comet
-        // peer's allowance, and paces itself below it (docs/abuse.md, "Peers and pacing")
-        NodeConfig config = NodeConfig.defaults().toBuilder().requestTimeoutMillis(10_000).minRequestTimeoutMillis(5_000)
-                .build().withReplication(false).withObjects(objects);
         AtomicInteger created = new AtomicInteger();
         // LocalCluster starts its nodes one after another, so the runtime made third is the tiny node's
-        cluster = LocalCluster.start(NODES, 0, config, (nodeThread, id, address, clock) -> {
+        return (nodeThread, id, address, clock) -> {
             int index = created.getAndIncrement();
             ObjectConfig own = index == TINY_INDEX ? tinyObjects : index == BUSY_INDEX ? busyObjects : objects;
             return new LuaAsoRuntime(wedging, nodeThread, own, address.getAddress().getHostAddress(), id, clock);
-        });
-        cluster.awaitFormed(30_000);
-        client = cluster.nodes().get(0);
-        victim = cluster.nodes().get(1);
-        tiny = cluster.nodes().get(TINY_INDEX);
-        busy = cluster.nodes().get(BUSY_INDEX);
-        Duration timeout = Duration.ofSeconds(TIMEOUT_SECONDS);
-        benign = BenignObject.putOn(cluster, pool, client, victim, BENIGN_WORKER, timeout, timeout);
+        };
     }
 
-    @AfterAll
-    static void stop() {
-        cluster.close();
-        pool.close();
+    @BeforeAll
+    static void start() throws Exception {
+        client = CLUSTER.node(0);
+        victim = CLUSTER.node(1);
+        tiny = CLUSTER.node(TINY_INDEX);
+        busy = CLUSTER.node(BUSY_INDEX);
+        Duration timeout = Duration.ofSeconds(TIMEOUT_SECONDS);
+        benign = BenignObject.putOn(CLUSTER, client, victim, BENIGN_WORKER, timeout, timeout);
     }
 
     @Test
@@ -142,8 +142,8 @@ class RuntimeBoundsTest {
 
         AsoStats stats = victim.asoRuntime().stats();
         assertThat(stats.abandonedWorkers()).isEqualTo(abandonedBefore + 1);
-        assertThat(pool.abandonedThreads()).isGreaterThanOrEqualTo(1);
-        await().atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS).until(() -> pool.stuckThreads() == 0);
+        assertThat(CLUSTER.pool().abandonedThreads()).isGreaterThanOrEqualTo(1);
+        await().atMost(TIMEOUT_SECONDS, TimeUnit.SECONDS).until(() -> CLUSTER.pool().stuckThreads() == 0);
         // the object is loaded again from the state the node kept (n = 1): the wedged get changed nothing
         assertThat(get(key).value()).isEqualTo(2L);
         benign.get().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -189,7 +189,7 @@ class RuntimeBoundsTest {
         WriteOutcome refused = put(keyOn(tiny, HOSTILE_WORKER, "one too many"), COUNTER, -1);
         assertThat(refused.accepted()).isEmpty();
         assertThat(refused.refused().values()).extracting(Object::toString).singleElement().asString()
-                .startsWith("313 this node's objects use their " + tinyBudget + "-byte object memory budget")
+                .startsWith("313 this node's objects use their " + TINY_BUDGET + "-byte object memory budget")
                 .contains("objects.objectMemoryBytes");
         // the objects it holds still answer
         assertThat(get(keyOn(tiny, HOSTILE_WORKER, "fits 1")).value()).isEqualTo(1L);
@@ -276,6 +276,6 @@ class RuntimeBoundsTest {
 
     /** A key named after {@code name} that {@code node} is the closest to, on {@code worker} (-1: any). */
     private static String keyOn(UdpNode node, int worker, String name) {
-        return ObjectKeys.keyOn(cluster, pool, node, worker, name);
+        return ObjectKeys.keyOn(CLUSTER, node, worker, name);
     }
 }

@@ -13,14 +13,11 @@ import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcError;
 import dev.comet.krpc.KrpcMessage;
 import dev.comet.krpc.KrpcResponse;
-import dev.comet.lua.SandboxPool;
 import dev.comet.runtime.BlockingKrpcClient;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,33 +33,20 @@ import java.util.concurrent.TimeUnit;
  * because it needs store-on-join, which that class's exact replica counts cannot have.
  */
 class SignedObjectHandOverLoopbackTest {
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        pool = new SandboxPool(2, 10_000);
-        cluster = LocalCluster.start(10, 0, NodeConfig.defaults(), LoopbackRuntimes.lua(pool));
-        cluster.awaitFormed(30_000);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-        pool.close();
-    }
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.lua(10);
 
     @Test
     void aNodeThatJoinsLaterReceivesTheObjectWithItsSignatureAndEnforcesIt() throws Exception {
         Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
         // on every node, so that the newcomer is among the closest of every holder: store-on-join hands it over
-        WriteOutcome put = putSigned(cluster.nodes().get(0), owner, 5, "handed over", 20);
+        WriteOutcome put = putSigned(CLUSTER.node(0), owner, 5, "handed over", 20);
         assertThat(put.accepted()).hasSize(10);
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         try {
             UdpNode newcomer = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    NodeConfig.defaults(), List.of(cluster.nodes().get(0).address()), null, false,
-                    LoopbackRuntimes.lua(pool));
+                    NodeConfig.defaults(), List.of(CLUSTER.node(0).address()), null, false,
+                    LoopbackRuntimes.lua(CLUSTER.pool()));
             newcomer.ready().get(30, TimeUnit.SECONDS);
             NodeId key = put.target();
             try (BlockingKrpcClient client = new BlockingKrpcClient()) {

@@ -9,15 +9,12 @@ import dev.comet.krpc.Dict;
 import dev.comet.krpc.KrpcError;
 import dev.comet.krpc.KrpcMessage;
 import dev.comet.krpc.KrpcResponse;
-import dev.comet.lua.SandboxPool;
 import dev.comet.owned.ObjectSignature;
 import dev.comet.owned.OwnerRequest;
 import dev.comet.runtime.BlockingKrpcClient;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,24 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SignedObjectsLoopbackTest {
     private static final int REPLICAS = 4;
     static final byte[] SALT = "profile".getBytes(StandardCharsets.UTF_8);
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.lua(10).config(LoopbackRuntimes.countedReplicas());
     private static final Ed25519.RawKeyPair OWNER = Ed25519.generate(new SecureRandom());
     private static final Ed25519.RawKeyPair STRANGER = Ed25519.generate(new SecureRandom());
-
-    @BeforeAll
-    static void start() {
-        pool = new SandboxPool(2, 10_000);
-        cluster = LocalCluster.start(10, 0, LoopbackRuntimes.countedReplicas(), LoopbackRuntimes.lua(pool));
-        cluster.awaitFormed(30_000);
-    }
-
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-        pool.close();
-    }
 
     static byte[] version(String value) {
         return ("aso.value = '" + value + "'").getBytes(StandardCharsets.UTF_8);
@@ -71,7 +54,7 @@ class SignedObjectsLoopbackTest {
     /** What each replica's onGet answers for the object {@code owner} holds under SALT, read by public key and salt. */
     private static List<String> valuesOf(Ed25519.RawKeyPair owner) throws Exception {
         NodeId key = dev.comet.items.Item.mutableTarget(owner.publicKey(), SALT);
-        List<ObjectAnswer> all = cluster.nodes().get(9).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
+        List<ObjectAnswer> all = CLUSTER.node(9).getObject(key, Map.of(), true).get(30, TimeUnit.SECONDS);
         return all.stream().map(a -> a.error() != null ? a.error().toString() : new String((byte[]) a.value(),
                 StandardCharsets.UTF_8)).toList();
     }
@@ -83,7 +66,7 @@ class SignedObjectsLoopbackTest {
 
     @Test
     void aSignedObjectIsReadByItsKeyUpdatedByAHigherSeqAndEachBadPutIsRefusedWithItsOwnCode() throws Exception {
-        List<UdpNode> nodes = cluster.nodes();
+        List<UdpNode> nodes = CLUSTER.nodes();
         WriteOutcome first = putSigned(nodes.get(2), OWNER, 1, "v1", REPLICAS);
         assertThat(first.refused()).isEmpty();
         assertThat(first.accepted()).hasSize(REPLICAS);
@@ -118,7 +101,7 @@ class SignedObjectsLoopbackTest {
     @Test
     void aSignedDeleteRemovesTheObjectFromEveryReplicaAndEveryOtherDeleteIsRefusedOnEveryReplica() throws Exception {
         Ed25519.RawKeyPair owner = Ed25519.generate(new SecureRandom());
-        List<UdpNode> nodes = cluster.nodes();
+        List<UdpNode> nodes = CLUSTER.nodes();
         WriteOutcome put = putSigned(nodes.get(2), owner, 1, "v1", REPLICAS);
         assertThat(put.accepted()).hasSize(REPLICAS);
         NodeId key = put.target();
@@ -148,7 +131,7 @@ class SignedObjectsLoopbackTest {
 
     @Test
     void aValidSignedObjectPutUnderAnotherKeyIsRefusedWith341AndNothingIsStored() throws Exception {
-        InetSocketAddress replica = cluster.nodes().get(7).address();
+        InetSocketAddress replica = CLUSTER.node(7).address();
         NodeId elsewhere = NodeId.ofKey("not the stranger's key");
         byte[] code = version("misplaced");
         ObjectSignature valid = ObjectSignature.sign(STRANGER, SALT, 1, code);

@@ -5,13 +5,10 @@ import dev.comet.core.ObjectAnswer;
 import dev.comet.core.WriteOutcome;
 import dev.comet.guard.GuardStats;
 import dev.comet.id.NodeId;
-import dev.comet.lua.SandboxPool;
-import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import io.netty.channel.nio.NioEventLoopGroup;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,33 +26,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UnverifiedReaderLoopbackTest {
     private static final int VALUE_BYTES = 8_000;
-    private static SandboxPool pool;
-    private static LocalCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        pool = new SandboxPool(2, 10_000);
-        cluster = LocalCluster.start(4, 0, NodeConfig.defaults(), LoopbackRuntimes.lua(pool));
-        cluster.awaitFormed(30_000);
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-        pool.close();
-    }
+    @RegisterExtension
+    static final LoopbackCluster CLUSTER = LoopbackCluster.lua(4);
 
     @Test
     void aReadOnlyClientGetsALargeAnswerAfterTheReplicaHasProbedItsAddress() throws Exception {
         NodeId key = NodeId.ofKey("large answer");
         byte[] code = ("aso.value = string.rep('x', " + VALUE_BYTES + ")").getBytes(StandardCharsets.UTF_8);
-        WriteOutcome put = cluster.nodes().get(0).putObject(key, code, 2, -1).get(30, TimeUnit.SECONDS);
+        WriteOutcome put = CLUSTER.node(0).putObject(key, code, 2, -1).get(30, TimeUnit.SECONDS);
         assertThat(put.accepted()).hasSize(2);
         long refusedBefore = refused();
 
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         try (UdpNode client = UdpNode.start(group, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                NodeConfig.defaults(), List.of(cluster.nodes().get(1).address()), null, true)) {
+                NodeConfig.defaults(), List.of(CLUSTER.node(1).address()), null, true)) {
             client.ready().get(30, TimeUnit.SECONDS);
             long start = System.nanoTime();
             List<ObjectAnswer> first = client.getObject(key, Map.of(), false).get(30, TimeUnit.SECONDS);
@@ -78,7 +62,7 @@ class UnverifiedReaderLoopbackTest {
 
     private static long refused() throws Exception {
         long total = 0;
-        for (UdpNode node : cluster.nodes()) {
+        for (UdpNode node : CLUSTER.nodes()) {
             GuardStats guard = node.call(n -> n.stats().guard()).get(5, TimeUnit.SECONDS);
             total += guard.repliesRefused();
         }
