@@ -2,18 +2,15 @@ package dev.comet.routing;
 
 import dev.comet.id.NodeId;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * One k-bucket of a {@link RoutingTable}: its contacts, its replacement cache (the most recently heard from last)
  * and when it last changed. Owned by its table, touched only on the node's thread.
  */
 final class Bucket {
-    final List<ContactEntry> entries = new ArrayList<>(8);
-    final ArrayDeque<ContactEntry> replacements = new ArrayDeque<>();
+    final EntryList entries = new EntryList(8);
+    /** The replacement cache, the least recently heard from first. */
+    final EntryList replacements = new EntryList(8);
     long lastChanged;
 
     Bucket(long now) {
@@ -49,18 +46,18 @@ final class Bucket {
         ContactEntry entry = replacement != null ? replacement : new ContactEntry(contact);
         entry.update(contact);
         entry.touch(responded, speaksComet, now);
-        replacements.remove(entry);
-        replacements.addLast(entry);
+        replacements.removeEntry(entry);
+        replacements.add(entry);
         if (replacements.size() > maxReplacements) {
-            replacements.removeFirst();
+            replacements.remove(0);
         }
         return entry;
     }
 
     /** The most recent replacement not being pinged already ({@code pending}), marked as pinged now; or null. */
     Contact verifyReplacement(java.util.function.Predicate<ContactEntry> pending, long now) {
-        for (Iterator<ContactEntry> it = replacements.descendingIterator(); it.hasNext(); ) {
-            ContactEntry e = it.next();
+        for (int i = replacements.size() - 1; i >= 0; i--) {
+            ContactEntry e = replacements.get(i);
             if (!pending.test(e)) {
                 e.pingSentAt = now;
                 return e.contact();
@@ -81,14 +78,7 @@ final class Bucket {
     }
 
     ContactEntry find(NodeId id) {
-        int hash = id.hashCode();
-        for (int i = 0, n = entries.size(); i < n; i++) {
-            ContactEntry e = entries.get(i);
-            if (e.is(id, hash)) {
-                return e;
-            }
-        }
-        return null;
+        return entries.find(id);
     }
 
     /** The first entry (in the order contacts entered) that {@code test} accepts, or null. */
@@ -102,21 +92,15 @@ final class Bucket {
     }
 
     ContactEntry findReplacement(NodeId id) {
-        int hash = id.hashCode();
-        for (ContactEntry e : replacements) {
-            if (e.is(id, hash)) {
-                return e;
-            }
-        }
-        return null;
+        return replacements.find(id);
     }
 
     /** The most recently seen replacement that has answered us, removed from the cache; null when none has. */
     ContactEntry bestReplacement() {
-        for (Iterator<ContactEntry> it = replacements.descendingIterator(); it.hasNext(); ) {
-            ContactEntry e = it.next();
+        for (int i = replacements.size() - 1; i >= 0; i--) {
+            ContactEntry e = replacements.get(i);
             if (e.lastResponse() >= 0) {
-                it.remove();
+                replacements.remove(i);
                 return e;
             }
         }

@@ -64,6 +64,11 @@ public final class ContactEntry {
         return contact == other || contact.address().equals(other.address());
     }
 
+    /** The id's hash, kept beside the entry by {@link EntryList}. */
+    int idHash() {
+        return idHash;
+    }
+
     /** The contact's id. */
     NodeId id() {
         return id;

@@ -133,7 +133,7 @@ public final class RoutingTable {
             }
             if (bucket.entries.size() < config.k()) {
                 if (replacement != null) {
-                    bucket.replacements.remove(replacement);
+                    bucket.replacements.removeEntry(replacement);
                 }
                 ContactEntry entry = replacement != null && replacement.isAt(contact)
                         ? replacement : new ContactEntry(contact);
@@ -154,7 +154,7 @@ public final class RoutingTable {
                 addEntry(bucket, entry);
                 bucket.lastChanged = now;
                 if (replacement != null) {
-                    bucket.replacements.remove(replacement);
+                    bucket.replacements.removeEntry(replacement);
                 }
                 return null;
             }
@@ -167,6 +167,7 @@ public final class RoutingTable {
     private Contact refresh(Bucket bucket, ContactEntry existing, boolean responded, boolean speaksComet, long now) {
         boolean wasBad = liveness(existing, now) == Liveness.BAD;
         existing.touch(responded, speaksComet, now);
+        bucket.entries.seen(now);
         if (responded) {
             bucket.lastChanged = now;
         } else if (wasBad && existing.pingSentAt < 0) {
@@ -223,7 +224,7 @@ public final class RoutingTable {
         if (entry == null) {
             ContactEntry replacement = bucket.findReplacement(id);
             if (replacement != null) {
-                bucket.replacements.remove(replacement);
+                bucket.replacements.removeEntry(replacement);
             }
             return overlayPing;
         }
@@ -270,7 +271,7 @@ public final class RoutingTable {
         }
         ContactEntry replacement = bucket.findReplacement(id);
         if (replacement != null) {
-            bucket.replacements.remove(replacement);
+            bucket.replacements.removeEntry(replacement);
         }
     }
 
@@ -433,14 +434,22 @@ public final class RoutingTable {
     /** Contacts that have been silent long enough to be questionable and are not being pinged yet. */
     public List<Contact> questionableContacts(long now) {
         List<Contact> out = new ArrayList<>();
+        // an entry that answered is questionable only once it has been silent questionableAfterMillis
+        long silentSince = now - config.questionableAfterMillis();
         for (Bucket b : buckets) {
+            if (!b.entries.maySeenBy(silentSince)) {
+                continue;
+            }
+            long oldest = Long.MAX_VALUE;
             for (ContactEntry e : b.entries) {
+                oldest = Math.min(oldest, e.lastSeen);
                 if (liveness(e, now) == Liveness.QUESTIONABLE && e.lastResponse >= 0
                         && (e.pingSentAt < 0 || now - e.pingSentAt > config.questionableAfterMillis())) {
                     e.pingSentAt = now;
                     out.add(e.contact());
                 }
             }
+            b.entries.oldestSeen(oldest);
         }
         return out;
     }
@@ -451,7 +460,7 @@ public final class RoutingTable {
     }
 
     private void removeEntry(Bucket bucket, ContactEntry entry) {
-        bucket.entries.remove(entry);
+        bucket.entries.removeEntry(entry);
         idBySource.remove(sourceOf(entry.contact().address()), entry.id());
     }
 
