@@ -2,6 +2,9 @@ package dev.comet.core;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RttEstimatorTest {
@@ -46,5 +49,24 @@ class RttEstimatorTest {
             rtt.record(20);
         }
         assertThat(rtt.timeoutMillis()).isEqualTo(40);
+    }
+
+    @Test
+    void theSelectionFindsWhatASortPutsAtEachPlace() {
+        Random random = new Random(7);
+        for (int round = 0; round < 2_000; round++) {
+            int n = 1 + random.nextInt(128);
+            // few distinct values in some rounds: ties are where a selection goes wrong
+            int spread = random.nextBoolean() ? 3 : 1_000;
+            long[] values = new long[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = random.nextInt(spread);
+            }
+            long[] sorted = values.clone();
+            Arrays.sort(sorted);
+            int k = random.nextInt(n);
+            assertThat(RttEstimator.kthSmallest(values.clone(), n, k)).as("round %d, k %d of %d", round, k, n)
+                    .isEqualTo(sorted[k]);
+        }
     }
 }
