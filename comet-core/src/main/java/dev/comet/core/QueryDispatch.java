@@ -8,6 +8,7 @@ import dev.comet.guard.ReplyBudget;
 import dev.comet.id.NodeId;
 import dev.comet.krpc.ClientVersion;
 import dev.comet.krpc.Dict;
+import dev.comet.krpc.KnownMethods;
 import dev.comet.krpc.KrpcCodec;
 import dev.comet.krpc.KrpcDecodeException;
 import dev.comet.krpc.KrpcError;
@@ -68,10 +69,13 @@ final class QueryDispatch {
     /** Stamps this node's coordinate on the answers to Comet nodes (docs/protocol.md, "vc"). */
     private final NodeCoordinates coordinates;
     /**
-     * Each method's handler and count, one look-up a query: the handlers and the counts were three maps, each a cache
-     * miss or two a query in a simulation of thousands of nodes.
+     * Each known method's handler and count, by its number ({@link KnownMethods}): one array read a query. The
+     * handlers and the counts were three maps, then one, each a cache miss or two a query in a simulation of
+     * thousands of nodes.
      */
-    private final Map<String, Route> routes = new HashMap<>();
+    private final Route[] knownRoutes = new Route[KnownMethods.count()];
+    /** The routes of methods registered that are not known ones (none in a node as built; tests add some). */
+    private final Map<String, Route> otherRoutes = new HashMap<>();
     private boolean stopped;
 
     private long queriesReceived;
@@ -93,7 +97,7 @@ final class QueryDispatch {
         this.listener = listener;
         this.coordinates = coordinates;
         for (String method : COUNTED_METHODS) {
-            routes.put(method, new Route(true));
+            routes(method, true);
         }
     }
 
@@ -118,7 +122,25 @@ final class QueryDispatch {
     }
 
     private Route route(String method) {
-        return routes.computeIfAbsent(method, m -> new Route(false));
+        return routes(method, false);
+    }
+
+    /** The route of {@code method}, made ({@code counted} by name or not) when it has none. */
+    private Route routes(String method, boolean counted) {
+        int number = KnownMethods.numberOf(method);
+        if (number < 0) {
+            return otherRoutes.computeIfAbsent(method, m -> new Route(counted));
+        }
+        if (knownRoutes[number] == null) {
+            knownRoutes[number] = new Route(counted);
+        }
+        return knownRoutes[number];
+    }
+
+    /** The route of a query's method, or null when none was registered or counted. */
+    private Route routeOf(String method) {
+        int number = KnownMethods.numberOf(method);
+        return number >= 0 ? knownRoutes[number] : otherRoutes.get(method);
     }
 
     /** Later datagrams are ignored. */
@@ -180,7 +202,7 @@ final class QueryDispatch {
             prober.probe(from); // a busy Comet querier that answers becomes a peer, with a peer's allowance
         }
         queriesReceived++;
-        Route route = routes.get(query.method());
+        Route route = routeOf(query.method());
         if (route != null && route.counted) {
             route.queries++;
         } else {
@@ -274,7 +296,12 @@ final class QueryDispatch {
 
     Map<String, Long> queriesByMethod() {
         Map<String, Long> counts = new TreeMap<>();
-        routes.forEach((method, route) -> {
+        for (int i = 0; i < knownRoutes.length; i++) {
+            if (knownRoutes[i] != null && knownRoutes[i].queries > 0) {
+                counts.put(KnownMethods.name(i), knownRoutes[i].queries);
+            }
+        }
+        otherRoutes.forEach((method, route) -> {
             if (route.queries > 0) {
                 counts.put(method, route.queries);
             }

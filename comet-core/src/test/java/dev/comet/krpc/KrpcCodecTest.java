@@ -116,6 +116,14 @@ class KrpcCodecTest {
         assertThat(first.method()).isEqualTo("find_node").isSameAs(second.method());
         KrpcQuery unknown = (KrpcQuery) codec.decode(b("d1:ad2:id20:abcdefghij0123456789e1:q9:find_nodf1:t2:aa1:y1:qe"));
         assertThat(unknown.method()).isEqualTo("find_nodf");
+        // a node finds a known method's handler by its number, for the shared name and any copy of it alike
+        int number = KnownMethods.numberOf(first.method());
+        assertThat(number).isNotNegative().isEqualTo(KnownMethods.numberOf(new String("find_node")));
+        assertThat(KnownMethods.name(number)).isSameAs(first.method());
+        assertThat(KnownMethods.numberOf(unknown.method())).isEqualTo(-1);
+        for (int i = 0; i < KnownMethods.count(); i++) {
+            assertThat(KnownMethods.numberOf(KnownMethods.name(i))).isEqualTo(i);
+        }
     }
 
     @Example
