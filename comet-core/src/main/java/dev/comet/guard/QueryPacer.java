@@ -132,7 +132,7 @@ public final class QueryPacer {
     private void reclassify(AddressBook.Entry e, long now) {
         byte kind = kindOf(e.learnt);
         if (e.bucket != null && kind != e.bucketKind) {
-            e.bucket = new TokenBucket(burst(kind), perSecond(kind), e.bucket.tokens(now), now);
+            e.bucket.reshape(burst(kind), perSecond(kind), now);
             e.bucketKind = kind;
         }
     }

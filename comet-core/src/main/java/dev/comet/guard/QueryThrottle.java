@@ -31,15 +31,15 @@ public final class QueryThrottle {
     /** How often a busy stranger is pinged to learn whether it is a Comet peer. */
     static final long PROBE_INTERVAL_MILLIS = 60_000;
 
-    private static final class SourceState {
-        TokenBucket bucket;
+    /** What the throttle knows of one source: its bucket (it is one), whether it is a peer, its drops and probe. */
+    static final class SourceState extends TokenBucket {
         boolean peer;
         long windowStart;
         int dropsInWindow;
         long probedAt = -PROBE_INTERVAL_MILLIS;
 
-        SourceState(TokenBucket bucket, boolean peer, long now) {
-            this.bucket = bucket;
+        SourceState(double capacity, double perSecond, boolean peer, long now) {
+            super(capacity, perSecond, now);
             this.peer = peer;
             this.windowStart = now;
         }
@@ -84,10 +84,11 @@ public final class QueryThrottle {
         SourceState state = sources.get(source);
         if (state == null) {
             boolean peer = peers.containsKey(source);
-            state = new SourceState(peer ? peerBucket(now) : strangerBucket(now), peer, now);
+            state = peer ? new SourceState(config.peerQueryBurst(), config.peerQueriesPerSecond(), true, now)
+                    : new SourceState(config.queryBurst(), config.queriesPerSecond(), false, now);
             sources.put(source, state);
         }
-        if (!state.bucket.tryTake(now)) {
+        if (!state.tryTake(now)) {
             droppedBySource++;
             if (now - state.windowStart >= GuardConfig.BAN_WINDOW_MILLIS) {
                 state.windowStart = now;
@@ -116,8 +117,7 @@ public final class QueryThrottle {
         SourceState state = sources.get(source);
         if (state != null && !state.peer) {
             state.peer = true;
-            state.bucket = new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(),
-                    state.bucket.tokens(now), now);
+            state.reshape(config.peerQueryBurst(), config.peerQueriesPerSecond(), now);
         }
     }
 
@@ -131,7 +131,7 @@ public final class QueryThrottle {
     }
 
     private boolean wantsProbe(SourceState state, long now) {
-        if (state.peer || state.bucket.tokens(now) > config.queryBurst() / 2.0
+        if (state.peer || state.tokens(now) > config.queryBurst() / 2.0
                 || now - state.probedAt < PROBE_INTERVAL_MILLIS) {
             return false;
         }
@@ -144,14 +144,6 @@ public final class QueryThrottle {
         return peers.containsKey(config.sourceKey(from));
     }
 
-    private TokenBucket strangerBucket(long now) {
-        return new TokenBucket(config.queryBurst(), config.queriesPerSecond(), now);
-    }
-
-    private TokenBucket peerBucket(long now) {
-        return new TokenBucket(config.peerQueryBurst(), config.peerQueriesPerSecond(), now);
-    }
-
     /**
      * Forgets the buckets that are full again, whose ban window and probe interval have passed: a source without a
      * bucket gets a full one, so forgetting them changes nothing but the memory they held (thousands of simulated
@@ -159,7 +151,7 @@ public final class QueryThrottle {
      */
     public void prune(long now) {
         sources.values().removeIf(s -> now - s.windowStart >= GuardConfig.BAN_WINDOW_MILLIS
-                && now - s.probedAt >= PROBE_INTERVAL_MILLIS && s.bucket.full(now));
+                && now - s.probedAt >= PROBE_INTERVAL_MILLIS && s.full(now));
     }
 
     /** Queries dropped because their source ran over its bucket. */

@@ -5,9 +5,11 @@ package dev.comet.guard;
  * second; each admitted unit takes one. Owns its token count and the time it was last refilled. Time comes from the
  * caller (the node's {@code Environment}), so the simulator runs it on virtual time.
  */
-public final class TokenBucket {
-    private final double capacity;
-    private final double perMilli;
+// sealed, not final: a throttled source's state is its bucket (QueryThrottle.SourceState), one object a source
+// where a bucket of its own was one more cache miss on every query a node answers
+public sealed class TokenBucket permits QueryThrottle.SourceState {
+    private double capacity;
+    private double perMilli;
     private double tokens;
     private long refilledAt;
 
@@ -18,6 +20,18 @@ public final class TokenBucket {
 
     /** A bucket holding {@code tokens} (at most its capacity) at {@code now}. */
     public TokenBucket(double capacity, double perSecond, double tokens, long now) {
+        set(capacity, perSecond, tokens, now);
+    }
+
+    /**
+     * The same bucket with another capacity and refill from {@code now} on, keeping the tokens it holds then (at most
+     * the new capacity): what a new bucket made with its tokens would be.
+     */
+    void reshape(double capacity, double perSecond, long now) {
+        set(capacity, perSecond, tokens(now), now);
+    }
+
+    private void set(double capacity, double perSecond, double tokens, long now) {
         if (capacity <= 0 || perSecond <= 0) {
             throw new IllegalArgumentException("a token bucket needs a positive capacity and refill");
         }

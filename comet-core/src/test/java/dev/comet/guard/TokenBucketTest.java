@@ -3,6 +3,7 @@ package dev.comet.guard;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The token bucket on virtual time: a burst, then the refill rate, never more than its capacity. */
 class TokenBucketTest {
@@ -39,5 +40,24 @@ class TokenBucketTest {
             }
         }
         assertThat(admitted).isBetween(100 + 20 * 59, 100 + 20 * 60);
+    }
+
+    @Test
+    void aReshapedBucketIsTheNewBucketMadeWithTheTokensItHeld() {
+        for (double capacity : new double[] {3, 40}) {
+            TokenBucket reshaped = new TokenBucket(10, 2, 0);
+            TokenBucket twin = new TokenBucket(10, 2, 0);
+            reshaped.tryTake(7, 100);
+            twin.tryTake(7, 100);
+            double held = twin.tokens(1_300);
+            reshaped.reshape(capacity, 5, 1_300);
+            TokenBucket made = new TokenBucket(capacity, 5, held, 1_300);
+            assertThat(reshaped.tokens(1_300)).isEqualTo(Math.min(capacity, held));
+            for (long t = 1_300; t < 20_000; t += 700) {
+                assertThat(reshaped.tryTake(t)).as("capacity %s at %d", capacity, t).isEqualTo(made.tryTake(t));
+                assertThat(reshaped.tokens(t)).isEqualTo(made.tokens(t));
+            }
+        }
+        assertThatThrownBy(() -> new TokenBucket(1, 1, 0).reshape(0, 1, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 }
