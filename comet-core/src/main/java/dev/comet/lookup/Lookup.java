@@ -27,19 +27,16 @@ public final class Lookup {
     private static final class Candidate {
         final Contact contact;
         /**
-         * The contact's id and the first word of its distance to the target, kept here: the binary search of every
-         * contact heard then compares words in the candidates, not ids in contacts that other nodes' objects hold
-         * (two cache misses a step in a simulation of thousands of nodes).
+         * The contact's id, kept here: where two distances' first words tie ({@link #words}), the binary search of
+         * every contact heard compares ids in the candidates, not in contacts that other nodes' objects hold.
          */
         final NodeId id;
-        final long distance;
         final int hop;
         State state = State.FRESH;
 
-        Candidate(Contact contact, long distance, int hop) {
+        Candidate(Contact contact, int hop) {
             this.contact = contact;
             this.id = contact.id();
-            this.distance = distance;
             this.hop = hop;
         }
     }
@@ -53,6 +50,11 @@ public final class Lookup {
     private final Consumer<LookupResult> onDone;
     /** Candidates closest first; the first {@code count} slots are used. */
     private final Candidate[] candidates;
+    /**
+     * The first word of each candidate's distance, slot for slot: the binary search for every contact heard reads this
+     * one array, and a candidate only where two words tie (a lookup's candidates lie cold between its answers).
+     */
+    private final long[] words;
     private int count;
     private final long startedAt;
     private int messages;
@@ -68,6 +70,7 @@ public final class Lookup {
         this.clock = clock;
         this.onDone = onDone;
         this.candidates = new Candidate[maxCandidates + 1];
+        this.words = new long[maxCandidates + 1];
         this.startedAt = clock.getAsLong();
     }
 
@@ -77,11 +80,12 @@ public final class Lookup {
 
     /** Counts the asking node itself as an answer (hop 0): it knows itself, and may be among the closest. */
     public Lookup includeSelf(Contact self) {
-        Candidate c = new Candidate(self, distance(self.id()), 0);
+        Candidate c = new Candidate(self, 0);
         c.state = State.RESPONDED;
-        int at = indexOf(self.id(), c.distance);
+        long distance = distance(self.id());
+        int at = indexOf(self.id(), distance);
         if (at < 0) {
-            insert(-at - 1, c);
+            insert(-at - 1, c, distance);
         } else {
             candidates[at] = c;
         }
@@ -127,7 +131,7 @@ public final class Lookup {
             }
             remove(victim);
         }
-        insert(at, new Candidate(contact, distance, hop));
+        insert(at, new Candidate(contact, hop), distance);
     }
 
     /** The first word of {@code id}'s distance to the target. */
@@ -144,8 +148,10 @@ public final class Lookup {
         int hi = count - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            Candidate there = candidates[mid];
-            int c = target.compareDistance(there.id, there.distance, id, distance);
+            int c = Long.compareUnsigned(words[mid], distance);
+            if (c == 0) {
+                c = target.compareDistance(candidates[mid].id, id);
+            }
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -157,15 +163,18 @@ public final class Lookup {
         return -(lo + 1);
     }
 
-    private void insert(int at, Candidate c) {
+    private void insert(int at, Candidate c, long distance) {
         System.arraycopy(candidates, at, candidates, at + 1, count - at);
+        System.arraycopy(words, at, words, at + 1, count - at);
         candidates[at] = c;
+        words[at] = distance;
         count++;
     }
 
     private void remove(int at) {
         count--;
         System.arraycopy(candidates, at + 1, candidates, at, count - at);
+        System.arraycopy(words, at + 1, words, at, count - at);
         candidates[count] = null;
     }
 
