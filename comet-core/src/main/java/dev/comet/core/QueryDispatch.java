@@ -97,7 +97,7 @@ final class QueryDispatch {
         this.listener = listener;
         this.coordinates = coordinates;
         for (String method : COUNTED_METHODS) {
-            routes(method, true);
+            route(method, true);
         }
     }
 
@@ -114,19 +114,15 @@ final class QueryDispatch {
     }
 
     void register(String method, Handler handler) {
-        route(method).handler = handler;
+        route(method, false).handler = handler;
     }
 
     void registerDeferred(String method, DeferredHandler handler) {
-        route(method).deferred = handler;
-    }
-
-    private Route route(String method) {
-        return routes(method, false);
+        route(method, false).deferred = handler;
     }
 
     /** The route of {@code method}, made ({@code counted} by name or not) when it has none. */
-    private Route routes(String method, boolean counted) {
+    private Route route(String method, boolean counted) {
         int number = KnownMethods.numberOf(method);
         if (number < 0) {
             return otherRoutes.computeIfAbsent(method, m -> new Route(counted));

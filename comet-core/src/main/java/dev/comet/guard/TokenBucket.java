@@ -3,10 +3,10 @@ package dev.comet.guard;
 /**
  * A token bucket on the caller's clock: it holds at most {@code capacity} tokens and gains {@code perSecond} a
  * second; each admitted unit takes one. Owns its token count and the time it was last refilled. Time comes from the
- * caller (the node's {@code Environment}), so the simulator runs it on virtual time.
+ * caller (the node's {@code Environment}), so the simulator runs it on virtual time. Sealed, not final: the
+ * throttle's state of a source is its bucket ({@code QueryThrottle.SourceState}), one object a source where a bucket
+ * of its own was one more cache miss on every query a node answers.
  */
-// sealed, not final: a throttled source's state is its bucket (QueryThrottle.SourceState), one object a source
-// where a bucket of its own was one more cache miss on every query a node answers
 public sealed class TokenBucket permits QueryThrottle.SourceState {
     private double capacity;
     private double perMilli;

@@ -2,7 +2,6 @@ package dev.comet.routing;
 
 import dev.comet.id.NodeId;
 
-
 /**
  * One k-bucket of a {@link RoutingTable}: its contacts, its replacement cache (the most recently heard from last)
  * and when it last changed. Owned by its table, touched only on the node's thread.

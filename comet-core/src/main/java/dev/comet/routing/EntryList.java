@@ -101,8 +101,8 @@ final class EntryList extends AbstractList<ContactEntry> {
         oldestSeen = Math.min(oldestSeen, now);
     }
 
-    /** Whether an entry may have been last seen at or before {@code time} (false: certainly none was). */
-    boolean maySeenBy(long time) {
+    /** Whether some entry may have been last seen at or before {@code time}: a bound, so false is certain, true not. */
+    boolean anySeenBy(long time) {
         return oldestSeen <= time;
     }
 

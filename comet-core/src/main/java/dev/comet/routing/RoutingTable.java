@@ -437,7 +437,7 @@ public final class RoutingTable {
         // an entry that answered is questionable only once it has been silent questionableAfterMillis
         long silentSince = now - config.questionableAfterMillis();
         for (Bucket b : buckets) {
-            if (!b.entries.maySeenBy(silentSince)) {
+            if (!b.entries.anySeenBy(silentSince)) {
                 continue;
             }
             long oldest = Long.MAX_VALUE;
