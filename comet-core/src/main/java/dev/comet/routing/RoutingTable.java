@@ -1,66 +1,37 @@
 package dev.comet.routing;
 
-import dev.comet.guard.Source;
-import dev.comet.id.Bep42;
 import dev.comet.id.NodeId;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
- * The Kademlia routing table of one node: k-buckets by shared-prefix length with this node's id, split as in the
- * Kademlia paper (only the bucket holding the own id splits), a replacement cache per bucket, and BEP 5 liveness.
+ * The routing of one node: a Kademlia table of every contact, and the overlay, a second table of the Comet contacts
+ * only (docs/architecture.md, "Comet inside Mainline"). Each is a {@link BucketTable}: k-buckets split as in the
+ * Kademlia paper, a replacement cache per bucket, BEP 5 liveness. This class decides which table hears what and which
+ * answers which question.
  *
- * <p>Owned by its {@code Node} and touched only on the node's thread. Bucket {@code i} holds the contacts sharing
- * exactly {@code i} leading bits with the own id; the last bucket holds every contact sharing at least as many.
+ * <p>Owned by its {@code Node} and touched only on the node's thread; it owns both tables.
  */
 public final class RoutingTable {
     /** BEP 5 liveness of a contact. */
     public enum Liveness { GOOD, QUESTIONABLE, BAD }
 
-    private final NodeId self;
-    private final RoutingSettings config;
-    private final List<Bucket> buckets = new ArrayList<>();
+    private final BucketTable main;
     /**
-     * Which id each source of the main table belongs to: one source holds one id. A source is the address, or with
-     * {@code oneContactPerIp} the IP address (and the port on loopback with {@code loopbackPerPort}).
+     * The overlay: every Comet contact heard of or failed goes here too. While every contact placed has spoken Comet,
+     * the overlay would get exactly the main table's calls and hold its contacts, so it is not made: null, and the
+     * main table answers for it, until {@link #ownOverlay} copies the main table (a third of a simulated all-Comet
+     * node's memory).
      */
-    private final Map<Object, NodeId> idBySource = new HashMap<>();
-
-    /**
-     * The Comet contacts again, in buckets of their own (docs/architecture.md, "Comet inside Mainline"); every Comet
-     * contact heard of or failed goes here too. While every contact placed has spoken Comet, the overlay would get
-     * exactly the main table's calls and hold its contacts, so it is not made: null, and the main table answers for
-     * it, until {@link #ownOverlay} copies the main table (a third of a simulated all-Comet node's memory).
-     */
-    private RoutingTable comets;
-    /** False in the overlay itself. */
-    private final boolean hasOverlay;
-
-    /** Which entries the closest-contact queries may name: not bad; and answered us; and, last query, answered. */
-    private final Predicate<ContactEntry> notBad = e -> liveness(e, 0) != Liveness.BAD;
-    private final Predicate<ContactEntry> answering = e -> notBad.test(e) && e.lastResponse >= 0;
-    private final Predicate<ContactEntry> responsive = e -> answering.test(e) && e.failures == 0;
+    private BucketTable comets;
 
     public RoutingTable(NodeId self, RoutingSettings config, long now) {
-        this(self, config, now, true);
-    }
-
-    private RoutingTable(NodeId self, RoutingSettings config, long now, boolean withOverlay) {
-        this.self = self;
-        this.config = config;
-        buckets.add(new Bucket(now));
-        this.hasOverlay = withOverlay;
+        main = new BucketTable(self, config, now);
     }
 
     public NodeId self() {
-        return self;
+        return main.self();
     }
 
     /**
@@ -72,144 +43,15 @@ public final class RoutingTable {
         if (!speaksComet) {
             ownOverlay(); // the main table now holds what the overlay will not
         }
-        Contact toPing = place(contact, responded, speaksComet, now);
+        Contact toPing = main.place(contact, responded, speaksComet, now);
         if (speaksComet && comets != null) {
             Contact cometToPing = comets.place(contact, responded, true, now);
             // a contact the main table also holds is pinged by its own upkeep; only an overlay-only one needs this
-            if (toPing == null && cometToPing != null && entry(cometToPing.id()) == null) {
+            if (toPing == null && cometToPing != null && main.entry(cometToPing.id()) == null) {
                 return cometToPing;
             }
         }
         return toPing;
-    }
-
-    private Contact place(Contact contact, boolean responded, boolean speaksComet, long now) {
-        if (contact.id().equals(self)) {
-            return null;
-        }
-        // most messages come from a contact the table holds, at its address: it passed every check below when it entered
-        Bucket home = buckets.get(indexOf(contact.id()));
-        ContactEntry known = home.find(contact.id());
-        if (known != null && known.isAt(contact)) {
-            return refresh(home, known, responded, speaksComet, now);
-        }
-        if (config.bep42RoutingTable() && !Bep42.valid(contact.id(), contact.address().getAddress())) {
-            return null; // an id its address does not bind: it could have been chosen next to any target
-        }
-        NodeId holder = idBySource.get(sourceOf(contact.address()));
-        if (holder != null && !holder.equals(contact.id())) {
-            if (!responded) {
-                return null; // one socket (or IP) may not claim many ids (it could fill a bucket)
-            }
-            Bucket old = buckets.get(indexOf(holder));
-            ContactEntry stale = old.find(holder);
-            if (stale != null && !stale.isAt(contact) && liveness(stale, now) != Liveness.BAD) {
-                return null; // another node of the same IP holds its place while it is healthy: one contact per IP
-            }
-            // the node at this address answered with a new id (or the other node of its IP went bad): the old one goes
-            if (stale != null) {
-                removeEntry(old, stale);
-            }
-        }
-        while (true) {
-            int index = indexOf(contact.id());
-            Bucket bucket = buckets.get(index);
-            ContactEntry existing = bucket.find(contact.id());
-            if (existing != null) {
-                if (!existing.isAt(contact)) {
-                    // an id moving to another address is only believed once the old address has gone bad
-                    if (liveness(existing, now) != Liveness.BAD || !responded) {
-                        return null;
-                    }
-                    idBySource.remove(sourceOf(existing.contact().address()));
-                    existing.update(contact);
-                    idBySource.put(sourceOf(contact.address()), contact.id());
-                }
-                return refresh(bucket, existing, responded, speaksComet, now);
-            }
-            ContactEntry replacement = bucket.findReplacement(contact.id());
-            if (!responded) {
-                return awaitVerification(bucket, index, replacement, contact, speaksComet, now);
-            }
-            if (bucket.entries.size() < config.k()) {
-                if (replacement != null) {
-                    bucket.replacements.removeEntry(replacement);
-                }
-                ContactEntry entry = replacement != null && replacement.isAt(contact)
-                        ? replacement : new ContactEntry(contact);
-                entry.touch(true, speaksComet, now);
-                addEntry(bucket, entry);
-                bucket.lastChanged = now;
-                return null;
-            }
-            if (index == buckets.size() - 1 && buckets.size() < NodeId.BITS) {
-                splitLast(now);
-                continue;
-            }
-            ContactEntry bad = bucket.first(e -> liveness(e, now) == Liveness.BAD);
-            if (bad != null) {
-                removeEntry(bucket, bad);
-                ContactEntry entry = new ContactEntry(contact);
-                entry.touch(true, speaksComet, now);
-                addEntry(bucket, entry);
-                bucket.lastChanged = now;
-                if (replacement != null) {
-                    bucket.replacements.removeEntry(replacement);
-                }
-                return null;
-            }
-            bucket.cache(replacement, contact, true, speaksComet, now, config.replacementCacheSize());
-            return pingStalestQuestionable(bucket, now);
-        }
-    }
-
-    /** A message from an entry of the table: it is seen now. Returns the entry itself when it must be pinged. */
-    private Contact refresh(Bucket bucket, ContactEntry existing, boolean responded, boolean speaksComet, long now) {
-        boolean wasBad = liveness(existing, now) == Liveness.BAD;
-        existing.touch(responded, speaksComet, now);
-        bucket.entries.seen(now);
-        if (responded) {
-            bucket.lastChanged = now;
-        } else if (wasBad && existing.pingSentAt < 0) {
-            // a contact gone bad (a node killed, then restarted on its id and port) queries us: nothing else asks a
-            // bad contact again, so without a ping it stays bad while its bucket has no replacement
-            existing.pingSentAt = now;
-            return existing.contact();
-        }
-        return null;
-    }
-
-    /**
-     * A contact that has only sent us queries waits among its bucket's replacements until it answers one of ours:
-     * only a response proves that its address is real (mldht's rule), so queries with spoofed sources cannot fill a
-     * bucket. Returns whom to ping: the newcomer when its bucket could take it (room, a split, or a bad entry), else
-     * the stalest questionable entry, to make room.
-     */
-    private Contact awaitVerification(Bucket bucket, int index, ContactEntry replacement, Contact contact,
-                                      boolean speaksComet, long now) {
-        if (replacement != null && !replacement.isAt(contact)) {
-            return null; // an unverified message from another address must not redirect a cached contact (spoofing)
-        }
-        ContactEntry waiting = bucket.cache(replacement, contact, false, speaksComet, now, config.replacementCacheSize());
-        boolean room = hasRoom(bucket, index) || bucket.first(e -> liveness(e, now) == Liveness.BAD) != null;
-        if (!room) {
-            return pingStalestQuestionable(bucket, now);
-        }
-        if (pingPending(waiting, now)) {
-            return null;
-        }
-        waiting.pingSentAt = now;
-        return contact;
-    }
-
-    /** Pings the stalest questionable entry of {@code bucket} not being pinged already, if there is one. */
-    private Contact pingStalestQuestionable(Bucket bucket, long now) {
-        ContactEntry questionable = bucket.stalest(e -> liveness(e, now) == Liveness.QUESTIONABLE && !pingPending(e, now));
-        if (questionable == null) {
-            return null;
-        }
-        questionable.pingSentAt = now;
-        return questionable.contact();
     }
 
     /**
@@ -219,65 +61,26 @@ public final class RoutingTable {
      */
     public Contact failed(NodeId id, long now) {
         Contact overlayPing = comets != null ? comets.failed(id, now) : null;
-        Bucket bucket = buckets.get(indexOf(id));
-        ContactEntry entry = bucket.find(id);
-        if (entry == null) {
-            ContactEntry replacement = bucket.findReplacement(id);
-            if (replacement != null) {
-                bucket.replacements.removeEntry(replacement);
-            }
-            return overlayPing;
-        }
-        entry.failures++;
-        entry.pingSentAt = -1;
-        if (liveness(entry, now) != Liveness.BAD) {
-            return overlayPing;
-        }
-        // only a replacement that has answered us may take its place; one that has only queried us is still unproven
-        ContactEntry promoted = bucket.bestReplacement();
-        if (promoted == null) {
-            Contact verify = bucket.verifyReplacement(e -> pingPending(e, now), now);
-            return verify != null ? verify : overlayPing;
-        }
-        removeEntry(bucket, entry);
-        if (idBySource.containsKey(sourceOf(promoted.contact().address()))) {
-            return overlayPing; // its address (or IP) went to another id meanwhile
-        }
-        addEntry(bucket, promoted);
-        bucket.lastChanged = now;
-        return overlayPing;
+        Contact mainPing = main.failed(id, now);
+        return mainPing != null ? mainPing : overlayPing;
     }
 
     /** The id of the main table's contact at exactly {@code address}, or null. */
     public NodeId idAt(java.net.InetSocketAddress address) {
-        NodeId holder = idBySource.get(sourceOf(address));
-        ContactEntry e = holder == null ? null : entry(holder);
-        return e != null && e.contact().address().equals(address) ? holder : null;
+        return main.idAt(address);
     }
 
-    private Object sourceOf(java.net.InetSocketAddress address) {
-        return config.oneContactPerIp() ? Source.key(address, config.loopbackPerPort()) : address;
-    }
-
-    /** Forgets {@code id} (main table and replacements): its node is gone or banned. */
+    /** Forgets {@code id} (both tables, replacements too): its node is gone or banned. */
     public void remove(NodeId id) {
         if (comets != null) {
             comets.remove(id);
         }
-        Bucket bucket = buckets.get(indexOf(id));
-        ContactEntry entry = bucket.find(id);
-        if (entry != null) {
-            removeEntry(bucket, entry);
-        }
-        ContactEntry replacement = bucket.findReplacement(id);
-        if (replacement != null) {
-            bucket.replacements.removeEntry(replacement);
-        }
+        main.remove(id);
     }
 
     /** The {@code n} non-bad contacts closest to {@code target}, closest first: where a lookup starts. */
     public List<Contact> closest(NodeId target, int n, long now) {
-        return ClosestWalk.closest(buckets, self, target, n, notBad);
+        return main.closest(target, n, now);
     }
 
     /**
@@ -285,17 +88,17 @@ public final class RoutingTable {
      * tells others (BEP 5 says good nodes), so a contact that only ever sent queries is not passed on.
      */
     public List<Contact> closestAnswering(NodeId target, int n, long now) {
-        return ClosestWalk.closest(buckets, self, target, n, answering);
+        return main.closestAnswering(target, n, now);
     }
 
     /** As {@link #closestAnswering}, of the contacts whose last query did not fail: whether anyone is alive. */
     public List<Contact> closestResponsive(NodeId target, int n, long now) {
-        return ClosestWalk.closest(buckets, self, target, n, responsive);
+        return main.closestResponsive(target, n, now);
     }
 
     /** As {@link #closestAnswering}, of the contacts that identified themselves as Comet nodes only. */
     public List<Contact> closestAnsweringComet(NodeId target, int n, long now) {
-        return ClosestWalk.closest(overlay().buckets, self, target, n, overlay().answering);
+        return overlay().closestAnswering(target, n, now);
     }
 
     /**
@@ -303,7 +106,7 @@ public final class RoutingTable {
      * primary over, so its successor takes over after one query, not after the several it takes to call it bad.
      */
     public List<Contact> closestResponsiveComet(NodeId target, int n, long now) {
-        return ClosestWalk.closest(overlay().buckets, self, target, n, overlay().responsive);
+        return overlay().closestResponsive(target, n, now);
     }
 
     /** The overlay's entry for {@code id}, or null. */
@@ -327,14 +130,7 @@ public final class RoutingTable {
      * so their share of its table says little about their share of the network.)
      */
     public boolean amongForeignNodes() {
-        for (Bucket b : buckets) {
-            for (ContactEntry e : b.entries) {
-                if (!e.speaksComet) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return main.holdsForeignNodes();
     }
 
     /** As {@link #wants}, for the overlay: a Comet contact heard of second hand whose overlay bucket has room. */
@@ -347,141 +143,52 @@ public final class RoutingTable {
      * heard of second hand that is worth a ping to verify it.
      */
     public boolean wants(NodeId id) {
-        if (id.equals(self)) {
-            return false;
-        }
-        int index = indexOf(id);
-        Bucket bucket = buckets.get(index);
-        return bucket.find(id) == null && hasRoom(bucket, index);
-    }
-
-    /** Whether bucket {@code index} holds fewer than K, or is the last and may still split. */
-    private boolean hasRoom(Bucket bucket, int index) {
-        return bucket.entries.size() < config.k() || index == buckets.size() - 1 && buckets.size() < NodeId.BITS;
+        return main.wants(id);
     }
 
     /** The entry for {@code id} in the main table, or null. */
     public ContactEntry entry(NodeId id) {
-        return buckets.get(indexOf(id)).find(id);
+        return main.entry(id);
     }
 
     public Liveness liveness(ContactEntry e, long now) {
-        if (e.failures >= config.maxFailures() || (e.lastResponse < 0 && e.failures > 0)) {
-            return Liveness.BAD; // failed too often, or never answered and failed its verification ping
-        }
-        if (e.lastResponse >= 0 && now - e.lastSeen < config.questionableAfterMillis()) {
-            return Liveness.GOOD;
-        }
-        return Liveness.QUESTIONABLE;
+        return main.liveness(e, now);
     }
 
     /** Number of contacts in the main table (replacements excluded). */
     public int size() {
-        int n = 0;
-        for (Bucket b : buckets) {
-            n += b.entries.size();
-        }
-        return n;
+        return main.size();
     }
 
     public int bucketCount() {
-        return buckets.size();
+        return main.bucketCount();
     }
 
-    /** A read-only view of bucket {@code index}'s entries. */
+    /** A read-only view of the main table's bucket {@code index}. */
     public List<ContactEntry> bucket(int index) {
-        return Collections.unmodifiableList(buckets.get(index).entries);
+        return main.bucket(index);
     }
 
     public int replacementCount(int index) {
-        return buckets.get(index).replacements.size();
+        return main.replacementCount(index);
     }
 
     /** All contacts of the main table, good ones first (what a restarted node rejoins from). */
     public List<Contact> contacts(long now) {
-        List<ContactEntry> all = new ArrayList<>();
-        for (Bucket b : buckets) {
-            all.addAll(b.entries);
-        }
-        all.sort(Comparator.comparing((ContactEntry e) -> liveness(e, now)));
-        List<Contact> out = new ArrayList<>(all.size());
-        for (ContactEntry e : all) {
-            out.add(e.contact());
-        }
-        return out;
+        return main.contacts(now);
     }
 
     /**
-     * Random lookup targets for the buckets that need one: idle for {@code bucketRefreshMillis}, or, when
-     * {@code underfilledToo}, holding fewer than K contacts. Each chosen bucket counts as refreshed now.
+     * Random lookup targets for the main table's buckets that need one: idle for {@code bucketRefreshMillis}, or,
+     * when {@code underfilledToo}, holding fewer than K contacts. Each chosen bucket counts as refreshed now.
      */
     public List<NodeId> refreshTargets(long now, boolean underfilledToo, RandomGenerator random) {
-        List<NodeId> targets = new ArrayList<>();
-        for (int i = 0; i < buckets.size(); i++) {
-            Bucket b = buckets.get(i);
-            boolean idle = now - b.lastChanged >= config.bucketRefreshMillis();
-            boolean underfilled = underfilledToo && b.entries.size() < config.k();
-            if (idle || underfilled) {
-                boolean last = i == buckets.size() - 1;
-                targets.add(last ? self.randomWithSharedPrefix(Math.min(NodeId.BITS, i + 8), random)
-                        : self.randomWithSharedPrefix(i, random));
-                b.lastChanged = now;
-            }
-        }
-        return targets;
+        return main.refreshTargets(now, underfilledToo, random);
     }
 
-    /** Contacts that have been silent long enough to be questionable and are not being pinged yet. */
+    /** Main-table contacts that have been silent long enough to be questionable and are not being pinged yet. */
     public List<Contact> questionableContacts(long now) {
-        List<Contact> out = new ArrayList<>();
-        // an entry that answered is questionable only once it has been silent questionableAfterMillis
-        long silentSince = now - config.questionableAfterMillis();
-        for (Bucket b : buckets) {
-            if (!b.entries.anySeenBy(silentSince)) {
-                continue;
-            }
-            long oldest = Long.MAX_VALUE;
-            for (ContactEntry e : b.entries) {
-                oldest = Math.min(oldest, e.lastSeen);
-                if (liveness(e, now) == Liveness.QUESTIONABLE && e.lastResponse >= 0
-                        && (e.pingSentAt < 0 || now - e.pingSentAt > config.questionableAfterMillis())) {
-                    e.pingSentAt = now;
-                    out.add(e.contact());
-                }
-            }
-            b.entries.oldestSeen(oldest);
-        }
-        return out;
-    }
-
-    private void addEntry(Bucket bucket, ContactEntry entry) {
-        bucket.entries.add(entry);
-        idBySource.put(sourceOf(entry.contact().address()), entry.id());
-    }
-
-    private void removeEntry(Bucket bucket, ContactEntry entry) {
-        bucket.entries.removeEntry(entry);
-        idBySource.remove(sourceOf(entry.contact().address()), entry.id());
-    }
-
-    private boolean pingPending(ContactEntry e, long now) {
-        return e.pingSentAt >= 0 && now - e.pingSentAt < config.requestTimeoutMillis() * config.pingAttempts();
-    }
-
-    /** The overlay, to read: the main table itself while it holds exactly what the overlay would. */
-    private RoutingTable overlay() {
-        return comets != null ? comets : this;
-    }
-
-    /** The overlay's own table, made now from a copy of the main table if it had none (not in the overlay itself). */
-    private RoutingTable ownOverlay() {
-        if (comets == null && hasOverlay) {
-            comets = new RoutingTable(self, config, 0, false);
-            comets.buckets.clear();
-            buckets.forEach(b -> comets.buckets.add(b.copy()));
-            comets.idBySource.putAll(idBySource);
-        }
-        return comets;
+        return main.questionableContacts(now);
     }
 
     /** Whether the overlay has buckets of its own (it shares the main table's while every contact spoke Comet). */
@@ -489,11 +196,16 @@ public final class RoutingTable {
         return comets != null;
     }
 
-    private int indexOf(NodeId id) {
-        return Math.min(self.commonPrefixLength(id), buckets.size() - 1);
+    /** The overlay, to read: the main table itself while it holds exactly what the overlay would. */
+    private BucketTable overlay() {
+        return comets != null ? comets : main;
     }
 
-    private void splitLast(long now) {
-        buckets.add(buckets.get(buckets.size() - 1).splitOff(self, buckets.size() - 1));
+    /** The overlay's own table, made now from a copy of the main table if it had none. */
+    private BucketTable ownOverlay() {
+        if (comets == null) {
+            comets = main.copy();
+        }
+        return comets;
     }
 }
