@@ -1,29 +1,19 @@
 package dev.comet.apps;
 
+import dev.comet.testing.RepositoryFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** docs/apps/ has a page for every shipped application, and its README's table gives each one's real line count. */
 class AppsDocsTest {
-    private static Path docs() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("docs/apps"))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("docs/apps above the working directory").isNotNull();
-        return dir.resolve("docs/apps");
-    }
-
     @Test
     void everyAppHasItsPageAndItsRowWithItsLineCount() throws IOException {
-        String readme = Files.readString(docs().resolve("README.md"));
+        String readme = RepositoryFiles.read("docs/apps/README.md");
         for (ShippedApps.App app : ShippedApps.all()) {
-            assertThat(docs().resolve(app.name() + ".md")).as(app.name()).exists();
+            assertThat(RepositoryFiles.path("docs/apps/" + app.name() + ".md")).as(app.name()).exists();
             String paper = app.paperLines() == 0 ? "–" : Integer.toString(app.paperLines());
             assertThat(readme).as("the row of %s (its code has %d lines)", app.name(), app.linesOfCode())
                     .contains("| " + app.application() + " | " + app.customization() + " | [" + app.name() + ".md]("

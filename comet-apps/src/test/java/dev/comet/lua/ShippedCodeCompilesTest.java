@@ -3,6 +3,7 @@ package dev.comet.lua;
 import dev.comet.aso.HandlerEngine;
 import dev.comet.aso.HandlerLimits;
 import dev.comet.apps.ShippedApps;
+import dev.comet.testing.RepositoryFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,7 +30,7 @@ class ShippedCodeCompilesTest {
         for (ShippedApps.App app : ShippedApps.all()) {
             codes.add(new String[] {app.name(), app.code()});
         }
-        try (Stream<Path> examples = Files.list(examples())) {
+        try (Stream<Path> examples = Files.list(RepositoryFiles.path("examples"))) {
             for (Path file : examples.filter(f -> f.toString().endsWith(".lua")
                     && !f.toString().endsWith(".scenario.lua")).sorted().toList()) {
                 codes.add(new String[] {file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8)});
@@ -43,12 +44,4 @@ class ShippedCodeCompilesTest {
         }
     }
 
-    private static Path examples() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("examples"))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("examples/ above the working directory").isNotNull();
-        return dir.resolve("examples");
-    }
 }

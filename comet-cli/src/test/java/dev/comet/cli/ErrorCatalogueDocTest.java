@@ -2,6 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.ErrorCode;
 import dev.comet.client.ApiError;
+import dev.comet.testing.RepositoryFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

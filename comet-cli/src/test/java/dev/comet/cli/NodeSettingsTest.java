@@ -2,6 +2,7 @@ package dev.comet.cli;
 
 import dev.comet.CometException;
 import dev.comet.core.NodeConfig;
+import dev.comet.testing.RepositoryFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,10 +1,10 @@
 package dev.comet.sim.scenario;
 
 import dev.comet.sim.Progress;
+import dev.comet.testing.RepositoryFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,12 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("soak")
 class SoakTest {
     static Path soakScenario() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("examples/soak.scenario.lua"))) {
-            dir = dir.getParent();
-        }
-        assertThat(dir).as("examples/soak.scenario.lua above the working directory").isNotNull();
-        return dir.resolve("examples/soak.scenario.lua");
+        return RepositoryFiles.path("examples/soak.scenario.lua");
     }
 
     @Test
