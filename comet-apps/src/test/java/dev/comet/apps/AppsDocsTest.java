@@ -13,7 +13,7 @@ class AppsDocsTest {
     void everyAppHasItsPageAndItsRowWithItsLineCount() throws IOException {
         String readme = RepositoryFiles.read("docs/apps/README.md");
         for (ShippedApps.App app : ShippedApps.all()) {
-            assertThat(RepositoryFiles.path("docs/apps/" + app.name() + ".md")).as(app.name()).exists();
+            assertThat(RepositoryFiles.path("docs/apps").resolve(app.name() + ".md")).as(app.name()).exists();
             String paper = app.paperLines() == 0 ? "–" : Integer.toString(app.paperLines());
             assertThat(readme).as("the row of %s (its code has %d lines)", app.name(), app.linesOfCode())
                     .contains("| " + app.application() + " | " + app.customization() + " | [" + app.name() + ".md]("

@@ -3,6 +3,7 @@ package dev.comet.routing;
 import dev.comet.guard.Source;
 import dev.comet.id.Bep42;
 import dev.comet.id.NodeId;
+import dev.comet.routing.RoutingTable.Liveness;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,8 @@ import java.util.random.RandomGenerator;
 /**
  * One Kademlia table: k-buckets by shared-prefix length with the own id, split as in the Kademlia paper (only the
  * bucket holding the own id splits), a replacement cache per bucket, and BEP 5 liveness. A {@link RoutingTable}
- * holds two of them, every contact's and the Comet overlay's; it documents what each method answers.
+ * holds one of every contact, and a second of the Comet contacts once it needs one (the overlay); it documents what
+ * each method answers.
  *
  * <p>Owns its buckets and the index of their sources; touched only on the node's thread. Bucket {@code i} holds the
  * contacts sharing exactly {@code i} leading bits with the own id; the last bucket holds every contact sharing at
@@ -33,7 +35,7 @@ final class BucketTable {
     private final Map<Object, NodeId> idBySource = new HashMap<>();
 
     /** Which entries the closest-contact queries may name: not bad; and answered us; and, last query, answered. */
-    private final Predicate<ContactEntry> notBad = e -> liveness(e, 0) != RoutingTable.Liveness.BAD;
+    private final Predicate<ContactEntry> notBad = e -> liveness(e, 0) != Liveness.BAD;
     private final Predicate<ContactEntry> answering = e -> notBad.test(e) && e.lastResponse >= 0;
     private final Predicate<ContactEntry> responsive = e -> answering.test(e) && e.failures == 0;
 
@@ -56,7 +58,10 @@ final class BucketTable {
         return self;
     }
 
-    /** See {@link RoutingTable#heardFrom}; returns a contact to ping, or null. */
+    /**
+     * Places {@code contact}, heard from now ({@code responded}: it answered our query), by the table's rules: the
+     * contact to ping (a questionable entry to make room, a newcomer to verify, a bad entry querying again) or null.
+     */
     Contact place(Contact contact, boolean responded, boolean speaksComet, long now) {
         if (contact.id().equals(self)) {
             return null;
@@ -77,7 +82,7 @@ final class BucketTable {
             }
             Bucket old = buckets.get(indexOf(holder));
             ContactEntry stale = old.find(holder);
-            if (stale != null && !stale.isAt(contact) && liveness(stale, now) != RoutingTable.Liveness.BAD) {
+            if (stale != null && !stale.isAt(contact) && liveness(stale, now) != Liveness.BAD) {
                 return null; // another node of the same IP holds its place while it is healthy: one contact per IP
             }
             // the node at this address answered with a new id (or the other node of its IP went bad): the old one goes
@@ -92,7 +97,7 @@ final class BucketTable {
             if (existing != null) {
                 if (!existing.isAt(contact)) {
                     // an id moving to another address is only believed once the old address has gone bad
-                    if (liveness(existing, now) != RoutingTable.Liveness.BAD || !responded) {
+                    if (liveness(existing, now) != Liveness.BAD || !responded) {
                         return null;
                     }
                     idBySource.remove(sourceOf(existing.contact().address()));
@@ -120,7 +125,7 @@ final class BucketTable {
                 splitLast(now);
                 continue;
             }
-            ContactEntry bad = bucket.first(e -> liveness(e, now) == RoutingTable.Liveness.BAD);
+            ContactEntry bad = bucket.first(e -> liveness(e, now) == Liveness.BAD);
             if (bad != null) {
                 removeEntry(bucket, bad);
                 ContactEntry entry = new ContactEntry(contact);
@@ -139,7 +144,7 @@ final class BucketTable {
 
     /** A message from an entry of the table: it is seen now. Returns the entry itself when it must be pinged. */
     private Contact refresh(Bucket bucket, ContactEntry existing, boolean responded, boolean speaksComet, long now) {
-        boolean wasBad = liveness(existing, now) == RoutingTable.Liveness.BAD;
+        boolean wasBad = liveness(existing, now) == Liveness.BAD;
         existing.touch(responded, speaksComet, now);
         bucket.entries.seen(now);
         if (responded) {
@@ -165,7 +170,7 @@ final class BucketTable {
             return null; // an unverified message from another address must not redirect a cached contact (spoofing)
         }
         ContactEntry waiting = bucket.cache(replacement, contact, false, speaksComet, now, config.replacementCacheSize());
-        boolean room = hasRoom(bucket, index) || bucket.first(e -> liveness(e, now) == RoutingTable.Liveness.BAD) != null;
+        boolean room = hasRoom(bucket, index) || bucket.first(e -> liveness(e, now) == Liveness.BAD) != null;
         if (!room) {
             return pingStalestQuestionable(bucket, now);
         }
@@ -178,7 +183,7 @@ final class BucketTable {
 
     /** Pings the stalest questionable entry of {@code bucket} not being pinged already, if there is one. */
     private Contact pingStalestQuestionable(Bucket bucket, long now) {
-        ContactEntry questionable = bucket.stalest(e -> liveness(e, now) == RoutingTable.Liveness.QUESTIONABLE && !pingPending(e, now));
+        ContactEntry questionable = bucket.stalest(e -> liveness(e, now) == Liveness.QUESTIONABLE && !pingPending(e, now));
         if (questionable == null) {
             return null;
         }
@@ -203,7 +208,7 @@ final class BucketTable {
         }
         entry.failures++;
         entry.pingSentAt = -1;
-        if (liveness(entry, now) != RoutingTable.Liveness.BAD) {
+        if (liveness(entry, now) != Liveness.BAD) {
             return null;
         }
         // only a replacement that has answered us may take its place; one that has only queried us is still unproven
@@ -291,14 +296,14 @@ final class BucketTable {
         return buckets.get(indexOf(id)).find(id);
     }
 
-    RoutingTable.Liveness liveness(ContactEntry e, long now) {
+    Liveness liveness(ContactEntry e, long now) {
         if (e.failures >= config.maxFailures() || (e.lastResponse < 0 && e.failures > 0)) {
-            return RoutingTable.Liveness.BAD; // failed too often, or never answered and failed its verification ping
+            return Liveness.BAD; // failed too often, or never answered and failed its verification ping
         }
         if (e.lastResponse >= 0 && now - e.lastSeen < config.questionableAfterMillis()) {
-            return RoutingTable.Liveness.GOOD;
+            return Liveness.GOOD;
         }
-        return RoutingTable.Liveness.QUESTIONABLE;
+        return Liveness.QUESTIONABLE;
     }
 
     /** Number of contacts (replacements excluded). */
@@ -366,7 +371,7 @@ final class BucketTable {
             long oldest = Long.MAX_VALUE;
             for (ContactEntry e : b.entries) {
                 oldest = Math.min(oldest, e.lastSeen);
-                if (liveness(e, now) == RoutingTable.Liveness.QUESTIONABLE && e.lastResponse >= 0
+                if (liveness(e, now) == Liveness.QUESTIONABLE && e.lastResponse >= 0
                         && (e.pingSentAt < 0 || now - e.pingSentAt > config.questionableAfterMillis())) {
                     e.pingSentAt = now;
                     out.add(e.contact());

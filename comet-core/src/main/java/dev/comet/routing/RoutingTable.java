@@ -55,9 +55,10 @@ public final class RoutingTable {
     }
 
     /**
-     * Records a request to {@code id} that got no answer; a contact failing too often goes bad, and the most recent
-     * replacement that has answered takes its place. Returns a contact to ping, or null: when no replacement has
-     * answered, the most recent one that has only queried us, so that its answer can verify it for the place.
+     * Records a request to {@code id} that got no answer, in both tables; a contact failing too often goes bad, and
+     * the most recent replacement that has answered takes its place. Returns a contact to ping, or null: when no
+     * replacement has answered, the most recent one that has only queried us, so that its answer can verify it for
+     * the place; the main table's before the overlay's.
      */
     public Contact failed(NodeId id, long now) {
         Contact overlayPing = comets != null ? comets.failed(id, now) : null;
