@@ -11,9 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AppsDocsTest {
     @Test
     void everyAppHasItsPageAndItsRowWithItsLineCount() throws IOException {
-        String readme = RepositoryFiles.read("docs/apps/README.md");
+        java.nio.file.Path pages = RepositoryFiles.path("docs/apps");
+        String readme = java.nio.file.Files.readString(pages.resolve("README.md"));
         for (ShippedApps.App app : ShippedApps.all()) {
-            assertThat(RepositoryFiles.path("docs/apps").resolve(app.name() + ".md")).as(app.name()).exists();
+            assertThat(pages.resolve(app.name() + ".md")).as(app.name()).exists();
             String paper = app.paperLines() == 0 ? "–" : Integer.toString(app.paperLines());
             assertThat(readme).as("the row of %s (its code has %d lines)", app.name(), app.linesOfCode())
                     .contains("| " + app.application() + " | " + app.customization() + " | [" + app.name() + ".md]("
