@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,7 +59,8 @@ class InlineGetsTest {
                               Map<String, byte[]> args) throws Exception {
         // the previous call's outcome is delivered a moment before its worker counts the slot free: wait for that,
         // as a node's next get usually does
-        Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> pool.idle(key));
+        Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(30, TimeUnit.SECONDS)
+                .until(() -> pool.idle(key));
         CompletableFuture<AsoOutcome> done = new CompletableFuture<>();
         runtime.invoke(new AsoCall(key, code.getBytes(StandardCharsets.UTF_8), state, state == null, handler,
                 new AsoCall.Caller("127.0.0.1", 1, null, false, null), args, null, null, List.of(), true), done::complete);
