@@ -1,11 +1,11 @@
 package dev.comet.gateway;
 
+import dev.comet.testing.RepositoryFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,9 +27,9 @@ class ClientExampleTest {
 
     @Test
     void thePageShowsTheExampleVerbatim() throws Exception {
-        String source = Files.readString(HttpCheck.repoFile("comet-gateway/src/test/java/dev/comet/gateway/ClientExample.java"));
+        String source = RepositoryFiles.read("comet-gateway/src/test/java/dev/comet/gateway/ClientExample.java");
         String code = source.substring(source.indexOf("// example:start") + "// example:start".length(), source.indexOf("        // example:end"));
-        String page = Files.readString(HttpCheck.repoFile("docs/client-example.md"));
+        String page = RepositoryFiles.read("docs/client-example.md");
         assertThat(unindented(page)).contains(unindented(code).strip());
     }
 

@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.comet.ErrorCode;
 import dev.comet.client.ApiError;
+import dev.comet.testing.RepositoryFiles;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -135,25 +135,13 @@ final class HttpCheck {
     }
 
     static Path spec() {
-        return repoFile("docs/openapi.yaml");
-    }
-
-    /** A file of the repository (docs/, examples/), found from the module's directory upwards. */
-    static Path repoFile(String relative) {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve(relative))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
-        }
-        return dir.resolve(relative);
+        return RepositoryFiles.path("docs/openapi.yaml");
     }
 
     /** The text of a repository file. */
     static String read(String relative) {
         try {
-            return Files.readString(repoFile(relative));
+            return RepositoryFiles.read(relative);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
