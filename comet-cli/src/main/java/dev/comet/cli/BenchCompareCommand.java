@@ -3,6 +3,7 @@ package dev.comet.cli;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.cli.bench.CompareTable;
+import dev.comet.cli.bench.JitWatch;
 import dev.comet.cli.bench.PeerOutputs;
 import dev.comet.cli.bench.PeerScript;
 import dev.comet.cli.bench.RpcResult;
@@ -35,6 +36,8 @@ final class BenchCompareCommand implements Callable<Integer> {
      * while the JIT still compiles; OpenDHT then warms up with as many as Comet ran.
      */
     private static final int ITEM_WARMUP = 2_000;
+    /** Seconds the onGet rows' warm-up may go on while the JIT still compiles (one round with --quick). */
+    private static final double ONGET_WARMUP_SECONDS = 40;
 
     @CommandLine.Option(names = "--quick", description = "Short runs (under 3 minutes in all): checks every scenario runs "
             + "and gives numbers, as CI does; too short to judge them.")
@@ -66,12 +69,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         double itemWarmupSeconds = quick ? 0 : 30;
         long started = System.nanoTime();
         CompareTable table = new CompareTable();
-        try {
-            // a throwaway run: the first scenario should not pay for compiling this JVM's code, which Redis never does
-            BenchRpcCommand.measure(null, "comet_get", 8, warmup, 0, null);
-        } catch (CometException e) {
-            // the scenario itself reports the failure
-        }
+        Map<String, Object> onGetWarmUp = warmUpOnGet(warmup, quick ? 0 : ONGET_WARMUP_SECONDS);
         Map<String, Object> ceiling = new LinkedHashMap<>();
         for (int clients : new int[] {8, 50}) {
             onGet(table, root, clients, seconds, warmup, redisRequests);
@@ -79,6 +77,10 @@ final class BenchCompareCommand implements Callable<Integer> {
         }
         items(table, root, itemOps, itemWarmup, itemWarmupSeconds);
         System.out.print(table.format());
+        int rounds = (Integer) onGetWarmUp.get("rounds");
+        System.out.println("onGet warm-up, not measured: " + rounds + (rounds == 1 ? " round" : " rounds")
+                + " of comet_get at 8 and 50 clients in " + onGetWarmUp.get("seconds") + " s, the JIT " + (onGetWarmUp.get("jit_settled") == null
+                ? "not observable" : (Boolean) onGetWarmUp.get("jit_settled") ? "settled" : "still compiling"));
         System.out.println("load generator ceiling (bench rpc --method echo, ops/s): " + ceiling.entrySet().stream()
                 .map(e -> e.getKey() + " clients " + (e.getValue() == null ? "failed" : String.format(java.util.Locale.ROOT, "%,d", e.getValue())))
                 .collect(java.util.stream.Collectors.joining(", ")));
@@ -91,6 +93,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         r.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         r.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         r.put("wall_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+        r.put("onget_warmup", onGetWarmUp);
         r.put("generator_ceiling_ops_per_second", ceiling);
         r.put("rows", table.toMaps());
         Path file = out != null ? out : root.resolve(quick ? "bench/results/compare-quick.json" : "bench/results/compare.json");
@@ -111,6 +114,38 @@ final class BenchCompareCommand implements Callable<Integer> {
             throw new CometException(ErrorCode.INTERNAL, "no numbers for: " + String.join("; ", missing));
         }
         return 0;
+    }
+
+    /**
+     * Throwaway {@code comet_get} loads, not measured, so that the onGet rows do not pay for compiling this JVM's code
+     * (Redis never does): rounds of one load at 8 clients and one at 50, each {@code seconds} long on a node of its
+     * own, until the JIT settled over a round or {@code maxSeconds} have gone (one round when 0). A single load of
+     * 2 s left the compiler busy through the first row's measured seconds: with 20 s of warm-up instead, the same
+     * row's p99 went from about 1,000 to 380 µs (docs/performance.md, "The onGet rows' warm-up").
+     */
+    private static Map<String, Object> warmUpOnGet(double seconds, double maxSeconds) {
+        long start = System.nanoTime();
+        JitWatch jit = JitWatch.start();
+        int rounds = 0;
+        Boolean settled;
+        boolean done;
+        do {
+            for (int clients : new int[] {8, 50}) {
+                try {
+                    BenchRpcCommand.measure(null, "comet_get", clients, seconds, 0, null);
+                } catch (CometException e) {
+                    // the rows themselves report the failure
+                }
+            }
+            rounds++;
+            settled = jit.settledSinceLast();
+            done = JitWatch.warmUpDone(rounds, 1, settled, System.nanoTime() - start >= maxSeconds * 1e9);
+        } while (!done);
+        Map<String, Object> w = new LinkedHashMap<>();
+        w.put("rounds", rounds);
+        w.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
+        w.put("jit_settled", settled);
+        return w;
     }
 
     /** The load generator against its own UDP echo, at the same concurrency and length as the row before it. */

@@ -3,6 +3,7 @@ package dev.comet.cli;
 import dev.comet.CometException;
 import dev.comet.ErrorCode;
 import dev.comet.bencode.Bencode;
+import dev.comet.cli.bench.JitWatch;
 import dev.comet.core.ItemLookup;
 import dev.comet.core.NodeConfig;
 import dev.comet.core.WriteOutcome;
@@ -13,8 +14,6 @@ import dev.comet.runtime.LocalCluster;
 import dev.comet.runtime.UdpNode;
 import picocli.CommandLine;
 
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -153,9 +152,6 @@ final class BenchItemsCommand implements Callable<Integer> {
 
     /** Pairs in flight in one warm-up batch; each batch first runs a fifth as many one at a time. */
     static final int BATCH_PAIRS = 500;
-    /** The JIT has settled when it compiled for less than this share of a batch's wall time. */
-    private static final double SETTLED_COMPILE_SHARE = 0.05;
-
     /**
      * Warms up in batches, each the measured run's whole life on a cluster of its own: the cluster starts and forms,
      * runs a fifth of the batch's pairs one at a time, then the batch's pairs in flight, and is closed. At least
@@ -166,17 +162,14 @@ final class BenchItemsCommand implements Callable<Integer> {
      * The measured cluster starts with empty stores, as without a warm-up.
      */
     private static WarmUp warmUp(int nodes, int pairs, int inFlight, double maxSeconds, Random random) {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean canTell = jit != null && jit.isCompilationTimeMonitoringSupported();
         int batch = Math.min(BATCH_PAIRS, pairs);
         int single = Math.max(1, batch / 5);
         long start = System.nanoTime();
         long budget = (long) Math.min(maxSeconds * 1e9, Long.MAX_VALUE / 2.0);
         long ran = 0;
         long oneAtATime = 0;
+        JitWatch jit = JitWatch.start();
         while (true) {
-            long compiledBefore = canTell ? jit.getTotalCompilationTime() : 0;
-            long batchStart = System.nanoTime();
             try (LocalCluster cluster = LocalCluster.start(nodes, 0, NodeConfig.defaults())) {
                 cluster.awaitFormed(60_000);
                 List<UdpNode> all = cluster.nodes();
@@ -189,28 +182,11 @@ final class BenchItemsCommand implements Callable<Integer> {
             ran += batch;
             oneAtATime += single;
             long now = System.nanoTime();
-            Boolean settled = canTell
-                    ? jitSettled(jit.getTotalCompilationTime() - compiledBefore, (now - batchStart) / 1_000_000) : null;
-            if (warmUpDone(ran, pairs, settled, now - start >= budget)) {
+            Boolean settled = jit.settledSinceLast(); // over the batch, its cluster's start and close included
+            if (JitWatch.warmUpDone(ran, pairs, settled, now - start >= budget)) {
                 return new WarmUp(ran, batch, oneAtATime, (now - start) / 1e9, settled);
             }
         }
-    }
-
-    /**
-     * Whether the JIT has settled: it compiled for less than a twentieth of a batch's wall time (its compilation
-     * time adds up all its compiler threads; the batch's wall time includes starting and closing the cluster).
-     */
-    static boolean jitSettled(long compiledMillis, long batchMillis) {
-        return compiledMillis < SETTLED_COMPILE_SHARE * batchMillis;
-    }
-
-    /**
-     * Whether the warm-up stops after a batch: once the pairs asked for have run, when the JIT has settled, when its
-     * time is up, or at once when this JVM cannot tell its compilation time ({@code settled} null).
-     */
-    static boolean warmUpDone(long ran, long pairs, Boolean settled, boolean timeUp) {
-        return ran >= pairs && (settled == null || settled || timeUp);
     }
 
     /** {@code pairs} put-then-get pairs as {@code chains} chains at once, each starting its next pair when done. */
