@@ -4,6 +4,8 @@ import dev.comet.testing.RepositoryFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AppsDocsTest {
     @Test
     void everyAppHasItsPageAndItsRowWithItsLineCount() throws IOException {
-        java.nio.file.Path pages = RepositoryFiles.path("docs/apps");
-        String readme = java.nio.file.Files.readString(pages.resolve("README.md"));
+        Path pages = RepositoryFiles.path("docs/apps");
+        String readme = Files.readString(pages.resolve("README.md"));
         for (ShippedApps.App app : ShippedApps.all()) {
             assertThat(pages.resolve(app.name() + ".md")).as(app.name()).exists();
             String paper = app.paperLines() == 0 ? "–" : Integer.toString(app.paperLines());

@@ -42,4 +42,5 @@ class ShippedCodeCompilesTest {
             AsoInstance object = sandbox.load(code[1], "=" + code[0], null, context, HandlerLimits.defaults());
             assertThat(object.compiled).as(code[0]).isTrue();
         }
-    }}
+    }
+}

@@ -69,7 +69,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         double itemWarmupSeconds = quick ? 0 : 30;
         long started = System.nanoTime();
         CompareTable table = new CompareTable();
-        Map<String, Object> onGetWarmUp = warmUpOnGet(warmup, quick ? 0 : ONGET_WARMUP_SECONDS);
+        OnGetWarmUp onGetWarmUp = warmUpOnGet(warmup, quick ? 0 : ONGET_WARMUP_SECONDS);
         Map<String, Object> ceiling = new LinkedHashMap<>();
         for (int clients : new int[] {8, 50}) {
             onGet(table, root, clients, seconds, warmup, redisRequests);
@@ -77,10 +77,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         }
         items(table, root, itemOps, itemWarmup, itemWarmupSeconds);
         System.out.print(table.format());
-        int rounds = (Integer) onGetWarmUp.get("rounds");
-        System.out.println("onGet warm-up, not measured: " + rounds + (rounds == 1 ? " round" : " rounds")
-                + " of comet_get at 8 and 50 clients in " + onGetWarmUp.get("seconds") + " s, the JIT " + (onGetWarmUp.get("jit_settled") == null
-                ? "not observable" : (Boolean) onGetWarmUp.get("jit_settled") ? "settled" : "still compiling"));
+        System.out.println(onGetWarmUp.line());
         System.out.println("load generator ceiling (bench rpc --method echo, ops/s): " + ceiling.entrySet().stream()
                 .map(e -> e.getKey() + " clients " + (e.getValue() == null ? "failed" : String.format(java.util.Locale.ROOT, "%,d", e.getValue())))
                 .collect(java.util.stream.Collectors.joining(", ")));
@@ -93,7 +90,7 @@ final class BenchCompareCommand implements Callable<Integer> {
         r.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         r.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         r.put("wall_seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
-        r.put("onget_warmup", onGetWarmUp);
+        r.put("onget_warmup", onGetWarmUp.toMap());
         r.put("generator_ceiling_ops_per_second", ceiling);
         r.put("rows", table.toMaps());
         Path file = out != null ? out : root.resolve(quick ? "bench/results/compare-quick.json" : "bench/results/compare.json");
@@ -124,7 +121,7 @@ final class BenchCompareCommand implements Callable<Integer> {
      * 2 s left the compiler busy through the first row's measured seconds: with 20 s of warm-up instead, the same
      * row's p99 went from about 1,000 to 380 µs (docs/performance.md, "The onGet rows' warm-up").
      */
-    private static Map<String, Object> warmUpOnGet(double seconds, double maxSeconds) {
+    private static OnGetWarmUp warmUpOnGet(double seconds, double maxSeconds) {
         long start = System.nanoTime();
         JitWatch jit = JitWatch.start();
         int rounds = 0;
@@ -144,11 +141,24 @@ final class BenchCompareCommand implements Callable<Integer> {
             done = failed == 2
                     || JitWatch.warmUpDone(rounds, 1, settled, System.nanoTime() - start >= maxSeconds * 1e9);
         } while (!done);
-        Map<String, Object> w = new LinkedHashMap<>();
-        w.put("rounds", rounds);
-        w.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-        w.put("jit_settled", settled);
-        return w;
+        return new OnGetWarmUp(rounds, Math.round((System.nanoTime() - start) / 1e8) / 10.0, settled);
+    }
+
+    /** What the onGet rows' warm-up ran; {@code jitSettled} null on a JVM that cannot tell its compilation time. */
+    private record OnGetWarmUp(int rounds, double seconds, Boolean jitSettled) {
+        String line() {
+            return "onGet warm-up, not measured: " + rounds + (rounds == 1 ? " round" : " rounds") + " of comet_get at 8 "
+                    + "and 50 clients in " + seconds + " s, the JIT "
+                    + (jitSettled == null ? "not observable" : jitSettled ? "settled" : "still compiling");
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rounds", rounds);
+            m.put("seconds", seconds);
+            m.put("jit_settled", jitSettled);
+            return m;
+        }
     }
 
     /** The load generator against its own UDP echo, at the same concurrency and length as the row before it. */
