@@ -76,6 +76,10 @@ class CommandLineTest {
         assertThat(two.exitCode()).isEqualTo(2);
         assertThat(two.err()).contains("give one of --items, --objects and --minority-objects");
 
+        CliRun threads = run("sim", "--nodes", "10", "--threads", "0");
+        assertThat(threads.exitCode()).isEqualTo(2);
+        assertThat(threads.err()).contains("--threads must be 1 to 8, got 0").doesNotContain("\tat ");
+
         CliRun readers = run("sim", "--nodes", "10", "--minority-readers", "5");
         assertThat(readers.exitCode()).isEqualTo(2);
         assertThat(readers.err()).contains("--minority-readers and --minority-hold go with --minority-objects N");
@@ -136,6 +140,23 @@ class CommandLineTest {
                 "peak_heap_mb", "seed"}) {
             assertThat(r.out()).contains("\"" + field + "\"");
         }
+    }
+
+    @Test
+    void simGivesTheSameReportOnOneThreadAndOnTwo() {
+        CliRun one = run("sim", "--nodes", "60", "--lookups", "20", "--seed", "5", "--churn-mean-session", "600",
+                "--json", "--threads", "1");
+        CliRun two = run("sim", "--nodes", "60", "--lookups", "20", "--seed", "5", "--churn-mean-session", "600",
+                "--json", "--threads", "2");
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(two.exitCode()).as(two.err()).isZero();
+        assertThat(withoutCosts(two.out())).isEqualTo(withoutCosts(one.out())).contains("\"datagrams\"");
+    }
+
+    /** A JSON report without its lines of wall time, CPU, collection and heap, which differ between runs. */
+    private static String withoutCosts(String json) {
+        return json.lines().filter(l -> !l.matches(".*\"(wall_seconds|cpu_seconds|gc_seconds|peak_heap_mb)\".*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @Test

@@ -32,6 +32,8 @@ final class HandlerCompiler {
     static final long COMPILE_BUDGET = 500_000;
     static final long JOIN_BUDGET = 20_000_000;
     private static final String CHUNK_CLASS = "comet_chunk";
+    /** Held while LuaJC writes a chunk's classes (see {@link #compile}). */
+    private static final Object BCEL = new Object();
 
     private final CompiledMetering metering;
     /** Invocations of a code after which it is compiled (0: at its first load). */
@@ -144,9 +146,13 @@ final class HandlerCompiler {
         }
         Map<String, byte[]> classes = new HashMap<>();
         try {
-            CompilerInput input = CompilerInput.of(prototype);
-            JavaGen generated = new JavaGen(input.copy, CHUNK_CLASS, chunkName, false);
-            instrument(generated, input, classes);
+            // BCEL 5.2, which LuaJC writes classes with, keeps signature parsing state in static fields: one
+            // compile at a time in the JVM (a pool's workers and a simulation's lanes each have a compiler)
+            synchronized (BCEL) {
+                CompilerInput input = CompilerInput.of(prototype);
+                JavaGen generated = new JavaGen(input.copy, CHUNK_CLASS, chunkName, false);
+                instrument(generated, input, classes);
+            }
         } catch (BlockMetering.Unmeterable | RuntimeException | StackOverflowError e) {
             // LuaJC fails on some code (a function past the JVM's 64 KiB, nesting deeper than its recursion goes);
             // the interpreter runs everything. This stack is a load's, shallow: nothing else ran out here.

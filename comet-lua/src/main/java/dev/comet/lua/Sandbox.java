@@ -72,7 +72,8 @@ public final class Sandbox {
 
     /**
      * Makes {@code thread} the one that may use this sandbox from now on. Only for a pool that lends a worker's
-     * sandbox to another thread while the worker waits (SandboxPool's {@code running} lock orders the two).
+     * sandbox to another thread while the worker waits (SandboxPool's {@code running} lock orders the two), and for
+     * the simulator's inline executor, whose lane moves between threads only between windows.
      */
     void handTo(Thread thread) {
         owner = thread;

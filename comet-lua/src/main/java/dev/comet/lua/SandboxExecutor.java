@@ -36,8 +36,9 @@ public interface SandboxExecutor {
     }
 
     /**
-     * One sandbox, created on and used only from the first thread that submits: tasks run at once, on that thread.
-     * For the single-threaded simulator.
+     * One sandbox, used from one thread at a time: tasks run at once, on the submitting thread. For the simulator,
+     * where each lane of hosts has its own; a lane may move to another thread between two windows of virtual time
+     * (the network orders them), and its sandbox is then handed to that thread.
      */
     static SandboxExecutor inline() {
         return inline(HandlerEngine.INTERPRETER);
@@ -52,6 +53,8 @@ public interface SandboxExecutor {
             public <T> CompletableFuture<T> submit(Object key, Function<Sandbox, T> task) {
                 if (sandbox == null) {
                     sandbox = new Sandbox(engine);
+                } else {
+                    sandbox.handTo(Thread.currentThread());
                 }
                 try {
                     return CompletableFuture.completedFuture(task.apply(sandbox));

@@ -57,11 +57,11 @@ final class DeleteWorkload {
             keys.add(key);
             String code = "aso.value = 'deleted object " + i + "'\nfunction onGet() return self.value end\n";
             randomReady().node().putObject(key, code.getBytes(StandardCharsets.UTF_8),
-                    sim.config().nodeConfig().objects().replicas(), ttlSeconds, put -> {
+                    sim.config().nodeConfig().objects().replicas(), ttlSeconds, network.driver(put -> {
                         if (!put.accepted().isEmpty()) {
                             putsAcknowledged[0]++;
                         }
-                    });
+                    }));
         }
         network.runUntil(network.now() + SETTLE_BEFORE_DELETE_MILLIS);
         int copiesBeforeDelete = sum(sim.holdersPerObject(keys));
@@ -134,7 +134,7 @@ final class DeleteWorkload {
                 delete(key, cutOff);
             }
         });
-        deleter.node().deleteObject(key, outcome -> {
+        deleter.node().deleteObject(key, network.driver(outcome -> {
             if (finished[0]) {
                 return;
             }
@@ -150,7 +150,7 @@ final class DeleteWorkload {
                     }
                 });
             }
-        });
+        }));
     }
 
     /** The keys some replica answers for, each asked on all its replicas by a random reader. */
@@ -160,14 +160,14 @@ final class DeleteWorkload {
         SimNode reader = randomReady();
         for (int i = 0; i < keys.size(); i++) {
             NodeId key = keys.get(i);
-            network.schedule(i * 10L, () -> reader.node().getObject(key, Map.of(), true, answers -> {
+            network.schedule(i * 10L, () -> reader.node().getObject(key, Map.of(), true, network.driver(answers -> {
                 finished[0]++;
                 for (ObjectAnswer a : answers) {
                     if (a.error() == null && a.value() != null) {
                         readable.add(key);
                     }
                 }
-            }));
+            })));
         }
         network.runUntil(() -> finished[0] == keys.size(), network.now() + keys.size() * 10L + 600_000);
         return readable;

@@ -52,7 +52,7 @@ final class FaultRecords {
 
     private void send(SimNode from, Rec rec, int attemptsLeft) {
         owed++;
-        Consumer<dev.comet.core.WriteOutcome> done = outcome -> {
+        Consumer<dev.comet.core.WriteOutcome> done = sim.network().driver(outcome -> {
             owed--;
             if (!outcome.accepted().isEmpty()) {
                 acknowledged.add(rec);
@@ -66,7 +66,7 @@ final class FaultRecords {
             } else {
                 putsFailed++;
             }
-        };
+        });
         if (rec.object()) {
             String code = "aso.value = '" + rec.name() + "'\nfunction onGet() return self.value end\n";
             from.node().putObject(rec.key(), code.getBytes(StandardCharsets.UTF_8),
@@ -85,19 +85,19 @@ final class FaultRecords {
         owed++;
         if (rec.object()) {
             byte[] expected = rec.name().getBytes(StandardCharsets.UTF_8);
-            from.node().getObject(rec.key(), Map.of(), false, answers -> {
+            from.node().getObject(rec.key(), Map.of(), false, sim.network().driver(answers -> {
                 owed--;
                 boolean ok = false;
                 for (ObjectAnswer a : answers) {
                     ok |= a.error() == null && a.value() instanceof byte[] v && Arrays.equals(v, expected);
                 }
                 found.accept(ok);
-            });
+            }));
         } else {
-            from.node().getItem(rec.key(), null, got -> {
+            from.node().getItem(rec.key(), null, sim.network().driver(got -> {
                 owed--;
                 found.accept(got.item().isPresent());
-            });
+            }));
         }
     }
 

@@ -65,10 +65,10 @@ final class MinorityWorkload {
             SimNode writer = randomReadyCometNode();
             writers.add(writer);
             byte[] code = ("aso.value = 'minority object " + i + "'\n" + TIMER).getBytes(StandardCharsets.UTF_8);
-            network.schedule(i * 100L, () -> writer.node().putObject(key, code, replicas, -1, put -> {
+            network.schedule(i * 100L, () -> writer.node().putObject(key, code, replicas, -1, network.driver(put -> {
                 putsDone[0]++;
                 putsAcknowledged[0] += put.accepted().isEmpty() ? 0 : 1;
-            }));
+            })));
         }
         network.runUntil(() -> putsDone[0] == objects, network.now() + objects * 100L + 600_000);
         Counters afterPuts = Counters.of(comets, network);
@@ -82,7 +82,7 @@ final class MinorityWorkload {
             byte[] value = ("minority object " + i).getBytes(StandardCharsets.UTF_8);
             for (SimNode reader : readers(comets, writers.get(i), readersPerObject)) {
                 network.schedule(reads++ * READ_SPACING_MILLIS, () -> reader.node().getObject(key, Map.of(), false,
-                        answers -> {
+                        network.driver(answers -> {
                             readsDone[0]++;
                             for (ObjectAnswer a : answers) {
                                 if (a.error() == null && a.value() instanceof byte[] b && java.util.Arrays.equals(b, value)) {
@@ -90,7 +90,7 @@ final class MinorityWorkload {
                                     break;
                                 }
                             }
-                        }));
+                        })));
             }
         }
         int readsSent = reads;

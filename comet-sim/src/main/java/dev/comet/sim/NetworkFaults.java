@@ -10,8 +10,9 @@ import java.util.Set;
  * The faults a {@link SimNetwork} injects between its hosts (issue #14): a partition into two sides that heals,
  * bursts of loss (a {@link LossBursts} model, network-wide or on chosen hosts), each new host's clock offset, and a
  * path MTU over which datagrams are lost.
- * Owns the current side, the loss model's state and the counters of what each fault dropped. Every random draw is
- * the network's, and none is made while no fault is active, so runs without faults are what they were before.
+ * Owns the current side, the loss model's state and the counters of what each fault dropped. The drivers change the
+ * faults between windows; the lanes read them, and count their drops, during windows. A datagram's loss is drawn
+ * from its sender's generator, the rest from the drivers'; none is drawn while no fault is active.
  */
 public final class NetworkFaults {
     private final SimNetwork network;
@@ -25,11 +26,11 @@ public final class NetworkFaults {
     private boolean bad;
     private long burstsStarted;
     private long maxClockSkewMillis;
-    private long lostToPartition;
-    private long lostToBursts;
+    private final java.util.concurrent.atomic.LongAdder lostToPartition = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder lostToBursts = new java.util.concurrent.atomic.LongAdder();
     /** The largest datagram a path carries (its MTU); larger ones are lost. */
     private int maxDatagramBytes = Integer.MAX_VALUE;
-    private long lostToSize;
+    private final java.util.concurrent.atomic.LongAdder lostToSize = new java.util.concurrent.atomic.LongAdder();
 
     NetworkFaults(SimNetwork network) {
         this.network = network;
@@ -125,11 +126,11 @@ public final class NetworkFaults {
     }
 
     public long lostToPartition() {
-        return lostToPartition;
+        return lostToPartition.sum();
     }
 
     public long lostToBursts() {
-        return lostToBursts;
+        return lostToBursts.sum();
     }
 
     /**
@@ -141,13 +142,13 @@ public final class NetworkFaults {
     }
 
     public long lostToSize() {
-        return lostToSize;
+        return lostToSize.sum();
     }
 
     /** Whether a datagram of {@code bytes} is over the paths' MTU (counted when it is); draws nothing. */
     boolean tooLarge(int bytes) {
         if (bytes > maxDatagramBytes) {
-            lostToSize++;
+            lostToSize.increment();
             return true;
         }
         return false;
@@ -156,13 +157,13 @@ public final class NetworkFaults {
     /** Whether the datagram {@code from} sends to {@code to} is lost to a fault (counted when it is). */
     boolean drops(Host from, Host to) {
         if (side != null && side.contains(from) != side.contains(to)) {
-            lostToPartition++;
+            lostToPartition.increment();
             return true;
         }
         if (bursts != null && (burstHosts == null || burstHosts.contains(from) || burstHosts.contains(to))) {
             double rate = bad ? bursts.badLoss() : bursts.goodLoss();
-            if (rate > 0 && network.random().nextDouble() < rate) {
-                lostToBursts++;
+            if (rate > 0 && from.random().nextDouble() < rate) {
+                lostToBursts.increment();
                 return true;
             }
         }

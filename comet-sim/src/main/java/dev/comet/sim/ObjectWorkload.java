@@ -51,11 +51,11 @@ final class ObjectWorkload {
                     + "function onGet() return {self.value, self.heldSince, self.lastTick or -1, self.tickedOn or ''} end\n";
             live.get(network.random().nextInt(live.size())).node().putObject(key,
                     code.getBytes(java.nio.charset.StandardCharsets.UTF_8), sim.config().nodeConfig().objects().replicas(),
-                    ttlSeconds, put -> {
+                    ttlSeconds, network.driver(put -> {
                         if (!put.accepted().isEmpty()) {
                             acknowledged[0]++;
                         }
-                    });
+                    }));
         }
         sim.runPhase("waiting", checkAfterMillis);
 
@@ -72,7 +72,7 @@ final class ObjectWorkload {
             String value = "object " + i;
             NodeId key = keys.get(i);
             int index = i;
-            network.schedule(i * 10L, () -> reader.node().getObject(key, Map.of(), true, answers -> {
+            network.schedule(i * 10L, () -> reader.node().getObject(key, Map.of(), true, network.driver(answers -> {
                 finished[0]++;
                 boolean found = false;
                 for (ObjectAnswer a : answers) {
@@ -95,7 +95,7 @@ final class ObjectWorkload {
                 if (found) {
                     readable[0]++;
                 }
-            }));
+            })));
         }
         network.runUntil(() -> finished[0] == objects, network.now() + objects * 10L + 600_000);
 

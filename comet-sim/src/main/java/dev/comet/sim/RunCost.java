@@ -32,7 +32,10 @@ public final class RunCost {
         return rounded((System.nanoTime() - wallStart) / 1e9);
     }
 
-    /** CPU time of the calling thread since the start; null (JSON's null) where the JVM cannot measure it. */
+    /**
+     * CPU time of the calling thread and of the lanes' other threads ({@link SimNetwork}) since the start; null (JSON's
+     * null) where the JVM cannot measure it.
+     */
     public Double cpuSeconds() {
         long now = threadCpuNanos();
         return now < 0 || cpuStart < 0 ? null : rounded((now - cpuStart) / 1e9);
@@ -47,8 +50,10 @@ public final class RunCost {
         return Math.round(seconds * 100) / 100.0;
     }
 
+    /** The calling thread's CPU time, and that of the lanes' threads that ran and ended meanwhile. */
     private static long threadCpuNanos() {
-        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
+        return THREADS.isCurrentThreadCpuTimeSupported()
+                ? THREADS.getCurrentThreadCpuTime() + LaneRunner.WORKER_CPU_NANOS.sum() : -1;
     }
 
     private static long collectorMillis() {

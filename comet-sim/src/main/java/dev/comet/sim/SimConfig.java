@@ -28,6 +28,8 @@ import dev.comet.core.NodeConfig;
  * @param warmStart               every node starts at once with its routing table filled from the simulator's global
  *                                knowledge ({@link WarmStart}), instead of joining one after another (false, the
  *                                default: joins are simulated)
+ * @param threads                 threads the hosts' events run on, 1 to {@link #MAX_THREADS} (1, the default); the
+ *                                report is the same for any number
  */
 public record SimConfig(
         int nodes,
@@ -45,7 +47,11 @@ public record SimConfig(
         double cometFraction,
         long clockSkewMillis,
         LatencySpace space,
-        boolean warmStart) {
+        boolean warmStart,
+        int threads) {
+    /** The most threads a run may use: a window holds a few dozen events, too few to share among many more. */
+    public static final int MAX_THREADS = 8;
+
 
     public SimConfig {
         if (nodes < 2) {
@@ -69,6 +75,9 @@ public record SimConfig(
         if (latencyMinMillis < 0 || latencyMaxMillis < latencyMinMillis) {
             throw new CometException(ErrorCode.BAD_INPUT, "latency range must satisfy 0 <= min <= max");
         }
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new CometException(ErrorCode.BAD_INPUT, "--threads must be 1 to " + MAX_THREADS + ", got " + threads);
+        }
         if (clockSkewMillis < 0) {
             throw new CometException(ErrorCode.BAD_INPUT, "--clock-skew must not be negative, got " + clockSkewMillis);
         }
@@ -79,7 +88,7 @@ public record SimConfig(
                      double killFraction, double churnMeanSessionSeconds, long joinIntervalMillis, long settleMillis,
                      long lookupIntervalMillis, NodeConfig nodeConfig, double cometFraction, long clockSkewMillis) {
         this(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction, churnMeanSessionSeconds,
-                joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction, clockSkewMillis, null, false);
+                joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction, clockSkewMillis, null, false, 1);
     }
 
     /** A run whose hosts' clocks all agree. */
@@ -98,52 +107,62 @@ public record SimConfig(
     public SimConfig withLoss(double loss) {
         return new SimConfig(nodes, lookups, seed, loss, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, space, warmStart);
+                clockSkewMillis, space, warmStart, threads);
     }
 
     public SimConfig withKill(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, fraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, space, warmStart);
+                clockSkewMillis, space, warmStart, threads);
     }
 
     public SimConfig withNodeConfig(NodeConfig nodes) {
         return new SimConfig(this.nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodes, cometFraction,
-                clockSkewMillis, space, warmStart);
+                clockSkewMillis, space, warmStart, threads);
     }
 
     public SimConfig withChurn(double meanSessionSeconds) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 meanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, space, warmStart);
+                clockSkewMillis, space, warmStart, threads);
     }
 
     /** The same network with only {@code fraction} of its nodes running Comet, the others foreign Mainline nodes. */
     public SimConfig withCometFraction(double fraction) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, fraction,
-                clockSkewMillis, space, warmStart);
+                clockSkewMillis, space, warmStart, threads);
     }
 
     /** The same run with every host's clock off by up to {@code maxMillis} either way ({@link NetworkFaults#skewClocks}). */
     public SimConfig withClockSkew(long maxMillis) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                maxMillis, space, warmStart);
+                maxMillis, space, warmStart, threads);
     }
 
     /** The same run with latencies from hosts' places in {@code latencies} (null: uniform in [min, max]). */
     public SimConfig withSpace(LatencySpace latencies) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, latencies, warmStart);
+                clockSkewMillis, latencies, warmStart, threads);
     }
 
     /** The same run with every node starting at once from a filled table ({@link WarmStart}), or joining (false). */
     public SimConfig withWarmStart(boolean warm) {
         return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
                 churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
-                clockSkewMillis, space, warm);
+                clockSkewMillis, space, warm, threads);
+    }
+
+    /**
+     * The same run on {@code count} threads: the hosts' events of each window run side by side, and the report is the
+     * same whatever the count ({@link SimNetwork}).
+     */
+    public SimConfig withThreads(int count) {
+        return new SimConfig(nodes, lookups, seed, lossRate, latencyMinMillis, latencyMaxMillis, killFraction,
+                churnMeanSessionSeconds, joinIntervalMillis, settleMillis, lookupIntervalMillis, nodeConfig, cometFraction,
+                clockSkewMillis, space, warmStart, count);
     }
 }

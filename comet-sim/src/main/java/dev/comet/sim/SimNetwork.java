@@ -14,75 +14,84 @@ import java.util.Random;
 import java.util.random.RandomGenerator;
 
 /**
- * An in-memory datagram network on a virtual clock: one thread, one seeded random generator, one event queue.
- * The same seed and the same calls give the same run, bit for bit (DESIGN.md §2.1).
+ * An in-memory datagram network on a virtual clock. The same seed and the same calls give the same run, bit for bit
+ * (DESIGN.md §2.1), on one thread or on several: time runs in windows ({@link VirtualTime}), and each host draws from
+ * a generator of its own, so what a host does depends neither on how the hosts are shared among threads nor on how
+ * many there are.
  *
- * <p>Owns every {@link Host} and the event queue; nothing here is thread-safe, nothing needs to be.
+ * <p>Owns every {@link Host}, their addresses and generators, the latency model and the faults; {@link VirtualTime}
+ * owns virtual time. The drivers' thread calls everything here; the lanes' threads run only hosts' events.
  */
 public final class SimNetwork {
     /** Every host's port; hosts differ in their address's last three bytes. */
     private static final int PORT = 6881;
-    private final EventQueue<Event> queue = new EventQueue<>();
+    /** Mixed into the run's seed for the hosts' own generators, so that they are not the drivers' draws. */
+    private static final long HOST_SEED_SALT = 0x6A09_E667_F3BC_C909L;
+    /** Virtual time: the drivers' events, the lanes and their time. */
+    private final VirtualTime time;
     /**
      * The live hosts by the number in their address (see {@link #newHost}): every datagram sent looks its receiver up,
      * and a hash map's look-up through the address's holder objects was a few cache misses more.
      */
     private Host[] hosts = new Host[1024];
     private int liveHosts;
+    /** The drivers' generator. */
     private final Random random;
+    /** Splits off each new host's generator. */
+    private final java.util.SplittableRandom hostSeeds;
     private final NetworkFaults faults = new NetworkFaults(this);
     private final double lossRate;
     private final long latencyMinMillis;
     private final long latencyMaxMillis;
     /** Latencies from hosts' places, or null: uniform in [latencyMinMillis, latencyMaxMillis], as before it existed. */
     private final SpaceLatency space;
-    private long now;
-    private long sequence;
-    private long datagramsSent;
-    private long datagramsLost;
-    private long events;
-    /** Queued events of hosts that have left: they will not run, but they hold their nodes until swept. */
-    private int deadQueued;
-    /** Hosts that have left with events still queued: each holds its whole node until its events run out or go. */
-    private int deadHolding;
     private int nextAddress = 1;
-    private long watchEvery = Long.MAX_VALUE;
-    private Runnable watcher = () -> { };
 
     public SimNetwork(long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis) {
-        this(seed, lossRate, latencyMinMillis, latencyMaxMillis, null);
+        this(seed, lossRate, latencyMinMillis, latencyMaxMillis, null, 1);
     }
 
     /**
      * A network whose latencies come from {@code space} (hosts' places; min and max then unused), or with null,
-     * uniform in [min, max] drawn from the run's generator.
+     * uniform in [min, max]; its hosts' events run on {@code threads} threads (the run is the same for any number).
      */
-    public SimNetwork(long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis, LatencySpace space) {
+    public SimNetwork(long seed, double lossRate, long latencyMinMillis, long latencyMaxMillis, LatencySpace space,
+                      int threads) {
         if (lossRate < 0 || lossRate >= 1) {
             throw new IllegalArgumentException("loss rate must be in [0, 1): " + lossRate);
         }
         if (latencyMinMillis < 0 || latencyMaxMillis < latencyMinMillis) {
             throw new IllegalArgumentException("latency range must satisfy 0 <= min <= max");
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("a simulation runs on at least one thread: " + threads);
+        }
         this.random = new Random(seed);
+        this.hostSeeds = new java.util.SplittableRandom(seed ^ HOST_SEED_SALT);
         this.lossRate = lossRate;
         this.latencyMinMillis = latencyMinMillis;
         this.latencyMaxMillis = latencyMaxMillis;
         this.space = space == null ? null : new SpaceLatency(space, seed);
+        this.time = new VirtualTime(Math.max(1, this.space == null ? latencyMinMillis : this.space.shortestMillis()),
+                threads);
     }
 
-    /** The network of a {@link SimConfig}: its seed, loss and latency, and its clock skew on every host. */
+    /** The network of a {@link SimConfig}: its seed, loss and latency, threads, and its clock skew on every host. */
     public static SimNetwork of(SimConfig config) {
         SimNetwork network = new SimNetwork(config.seed(), config.lossRate(), config.latencyMinMillis(),
-                config.latencyMaxMillis(), config.space());
+                config.latencyMaxMillis(), config.space(), config.threads());
         network.faults.skewClocks(config.clockSkewMillis());
         return network;
     }
 
+    /**
+     * The time now: in a host's event, that event's time; in a driver's, its own; between windows, the last event's.
+     */
     public long now() {
-        return now;
+        return time.now();
     }
 
+    /** The drivers' generator (each host draws from its own: {@link Host#random}). */
     public Random random() {
         return random;
     }
@@ -92,34 +101,48 @@ public final class SimNetwork {
         return faults;
     }
 
+    /** Threads the hosts' events run on. */
+    public int threads() {
+        return time.threads();
+    }
+
+    /** Lanes the hosts are shared among: each host's events run in one, {@link Host#lane}. */
+    public int lanes() {
+        return time.lanes();
+    }
+
     public long datagramsSent() {
-        return datagramsSent;
+        return time.datagramsSent();
     }
 
     public long datagramsLost() {
-        return datagramsLost;
+        return time.datagramsLost();
     }
 
     /** Events run so far. */
     public long events() {
-        return events;
+        return time.events();
     }
 
-    /** Calls {@code watcher} after every {@code everyEvents} events (a progress display; it must not change the run). */
+    /**
+     * Calls {@code watcher} between windows once {@code everyEvents} more events have run (a progress display; it must
+     * not change the run).
+     */
     public void watch(long everyEvents, Runnable watcher) {
-        this.watchEvery = everyEvents;
-        this.watcher = watcher;
+        time.watch(everyEvents, watcher);
     }
 
     /**
      * A new host at a fresh loopback-range address (never reused, so a late datagram cannot reach a newcomer), with
-     * {@code store} as its disk.
+     * {@code store} as its disk. Drivers only.
      */
     public Host newHost(Store store) {
+        VirtualTime.requireDriver("made a host");
         int n = nextAddress++;
         byte[] ip = {127, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
         try {
-            Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), PORT), store, n);
+            Host host = new Host(new InetSocketAddress(InetAddress.getByAddress(ip), PORT), store, n,
+                    time.laneOf(n), hostSeeds.split());
             host.clockOffsetMillis = faults.clockOffsetForNewHost();
             if (space != null) {
                 space.place(host.address);
@@ -146,82 +169,41 @@ public final class SimNetwork {
         return bits >>> 24 == 127 && n < hosts.length ? hosts[n] : null;
     }
 
-    /** Runs {@code task} at virtual time {@code now + delay}, not tied to any host. */
+    /** Runs {@code task} at virtual time {@code now + delay}, not tied to any host: a driver's event. */
     public void schedule(long delayMillis, Runnable task) {
-        enqueue(null, delayMillis, task);
+        time.schedule(delayMillis, task);
+    }
+
+    /**
+     * {@code callback}, made safe to hand to a node: called by a host's event, it runs once that event's window is over,
+     * on the drivers' thread, after the callbacks of earlier times (and, at one time, of hosts with smaller numbers);
+     * called by a driver, at once. A driver's callback may read and change anything a driver may.
+     */
+    public <T> java.util.function.Consumer<T> driver(java.util.function.Consumer<T> callback) {
+        return time.driver(callback);
+    }
+
+    /** {@link #driver(java.util.function.Consumer)} for a callback without a value. */
+    public Runnable driver(Runnable callback) {
+        return time.driver(callback);
     }
 
     /** Runs events until virtual time {@code until} (events at exactly that time included). */
     public void runUntil(long until) {
-        while (!queue.isEmpty() && queue.firstTime() <= until) {
-            step();
-        }
-        now = Math.max(now, until);
-    }
-
-    /** Runs events until {@code condition} holds or virtual time passes {@code deadline}; true if it held. */
-    public boolean runUntil(java.util.function.BooleanSupplier condition, long deadline) {
-        while (!condition.getAsBoolean()) {
-            if (queue.isEmpty() || queue.firstTime() > deadline) {
-                now = Math.max(now, deadline);
-                return condition.getAsBoolean();
-            }
-            step();
-        }
-        return true;
-    }
-
-    private void step() {
-        Event e = queue.poll();
-        if (e.owner != null) {
-            e.owner.queued--;
-            if (!e.owner.alive) {
-                deadQueued--;
-                if (e.owner.queued == 0) {
-                    deadHolding--;
-                }
-            }
-        }
-        now = e.time;
-        if (++events % watchEvery == 0) {
-            watcher.run();
-        }
-        if (!e.cancelled && (e.owner == null || e.owner.alive)) {
-            e.task.run();
-        }
-    }
-
-    private Event enqueue(Host owner, long delayMillis, Runnable task) {
-        Event e = new Event(now + Math.max(0, delayMillis), owner, task);
-        queue.add(e.time, sequence++, e);
-        if (owner != null) {
-            owner.queued++;
-        }
-        return e;
+        time.runUntil(until);
     }
 
     /**
-     * Drops the events of hosts that have left once they are an eighth of the queue, or once the hosts they belong to
-     * are a thirty-second of the live ones. A node's timers run for up to days of virtual time (an object's lifetime),
-     * and each held the whole node that scheduled it: under churn most of the heap was nodes long gone. Counting
-     * events alone let a few thousand departed nodes with one long timer each wait in a queue of a hundred thousand
-     * events (the 10,000-node soak's heap grew by a quarter). Such an event never runs, and the queue's order is by
-     * (time, sequence) alone, so the run is the same.
+     * Runs events until {@code condition} holds or virtual time passes {@code deadline}; true if it held. The condition
+     * is asked between windows, so the run may stop up to a window after the event that made it true.
      */
-    private void sweepDeparted() {
-        boolean manyEvents = deadQueued > 256 && deadQueued * 8L > queue.size();
-        boolean manyNodes = deadHolding > 64 && deadHolding * 32L > liveHosts;
-        if (manyEvents || manyNodes) {
-            queue.removeIf(e -> {
-                if (e.owner == null || e.owner.alive) {
-                    return false;
-                }
-                e.owner.queued--;
-                return true;
-            });
-            deadQueued = 0;
-            deadHolding = 0;
-        }
+    public boolean runUntil(java.util.function.BooleanSupplier condition, long deadline) {
+        return time.runUntil(condition, deadline);
+    }
+
+    /** The longest window the lanes run at once, ms: the shortest latency a datagram can have, at least 1. */
+    long windowMillis() {
+        return time.windowMillis();
     }
 
     /**
@@ -236,24 +218,24 @@ public final class SimNetwork {
         return (latencyMinMillis + latencyMaxMillis) / 2.0;
     }
 
-    private long latency(InetSocketAddress from, InetSocketAddress to) {
-        if (space != null) {
-            return space.draw(from, to);
-        }
-        return latencyMinMillis + (latencyMaxMillis == latencyMinMillis ? 0
-                : random.nextLong(latencyMaxMillis - latencyMinMillis + 1));
-    }
-
     /** One simulated machine: the {@link Environment} of the node that runs on it. */
     public final class Host implements Environment {
         private final InetSocketAddress address;
         /** The last three bytes of the address: the host's slot in {@link #hosts}. */
         private final int number;
         private final Store store;
+        /** The lane that runs this host's events. */
+        final Lane lane;
+        /** This host's own generator: its node's draws, and the loss and latency of what it sends. */
+        private final java.util.SplittableRandom random;
         private boolean alive = true;
         private boolean silent;
         /** This host's events in the queue. */
-        private int queued;
+        int queued;
+        /** Datagrams this host sent so far: their order among a window's datagrams. */
+        private long sent;
+        /** Drivers' callbacks this host's events made so far: their order among a window's. */
+        long deferredCount;
         /** How far this host's clock is from the network's virtual time (clock skew). */
         private long clockOffsetMillis;
         private Receiver receiver;
@@ -268,10 +250,12 @@ public final class SimNetwork {
         private long selfMiddle;
         private int selfLow;
 
-        private Host(InetSocketAddress address, Store store, int number) {
+        private Host(InetSocketAddress address, Store store, int number, Lane lane, java.util.SplittableRandom random) {
             this.address = address;
             this.number = number;
             this.store = store;
+            this.lane = lane;
+            this.random = random;
         }
 
         public InetSocketAddress address() {
@@ -280,6 +264,16 @@ public final class SimNetwork {
 
         public boolean alive() {
             return alive;
+        }
+
+        /** The number in this host's address: its place among the hosts, in the order they were made. */
+        int number() {
+            return number;
+        }
+
+        /** The lane that runs this host's events (0 to {@link #lanes} - 1): a lane runs on one thread at a time. */
+        public int lane() {
+            return lane.index;
         }
 
         /** Where datagrams addressed to this host go. */
@@ -331,19 +325,20 @@ public final class SimNetwork {
             return silent;
         }
 
-        /** Takes the host off the network at once: its timers stop and datagrams to it are lost. */
+        /** Takes the host off the network at once: its timers stop and datagrams to it are lost. Drivers only. */
         public void kill() {
+            VirtualTime.requireDriver("killed a host");
             if (!alive) {
                 return;
             }
             alive = false;
             hosts[number] = null;
             liveHosts--;
-            deadQueued += queued;
+            lane.deadQueued += queued;
             if (queued > 0) {
-                deadHolding++;
+                lane.deadHolding++;
             }
-            sweepDeparted();
+            time.sweepDeparted(liveHosts);
         }
 
         /**
@@ -365,23 +360,26 @@ public final class SimNetwork {
 
         @Override
         public long now() {
-            return now + clockOffsetMillis;
+            return lane.now + clockOffsetMillis;
         }
 
         @Override
         public Timer schedule(long delayMillis, Runnable task) {
-            return enqueue(this, delayMillis, task);
+            Event e = new Event(lane.now + Math.max(0, delayMillis), this, task);
+            lane.queue.add(e.time, lane.sequence++, e);
+            queued++;
+            return e;
         }
 
         @Override
         public void send(InetSocketAddress to, byte[] datagram) {
-            datagramsSent++;
+            lane.datagramsSent++;
             if (faults.tooLarge(datagram.length)) {
-                datagramsLost++;
+                lane.datagramsLost++;
                 return;
             }
             if (lossRate > 0 && random.nextDouble() < lossRate) {
-                datagramsLost++;
+                lane.datagramsLost++;
                 return;
             }
             Host target = liveHost(to);
@@ -389,15 +387,27 @@ public final class SimNetwork {
                 return;
             }
             if (faults.drops(this, target)) {
-                datagramsLost++;
+                lane.datagramsLost++;
                 return;
             }
             InetSocketAddress from = address;
-            enqueue(target, latency(from, to), () -> {
+            Event e = new Event(lane.now + latency(to), target, () -> {
                 if (target.receiver != null && !target.silent) {
                     target.receiver.receive(from, datagram);
                 }
             });
+            e.sender = number;
+            e.sent = sent++;
+            lane.outbox.add(e);
+        }
+
+        /** One datagram's latency to {@code to}, drawn from this host's generator. */
+        private long latency(InetSocketAddress to) {
+            if (space != null) {
+                return space.draw(address, to, random);
+            }
+            return latencyMinMillis + (latencyMaxMillis == latencyMinMillis ? 0
+                    : random.nextLong(latencyMaxMillis - latencyMinMillis + 1));
         }
 
         @Override
@@ -416,12 +426,18 @@ public final class SimNetwork {
         void receive(InetSocketAddress from, byte[] datagram);
     }
 
-    /** A task due at {@code time}; the queue orders events by time, then by the order they were scheduled in. */
-    private static final class Event implements Environment.Timer {
+    /**
+     * A task due at {@code time}, of a host or (no owner) of a driver; a queue orders events by time, then by the order
+     * they were queued in.
+     */
+    static final class Event implements Environment.Timer {
         final long time;
         final Host owner;
         final Runnable task;
         boolean cancelled;
+        /** A datagram's sender's number and its count of the sender's datagrams (their order: {@link VirtualTime}). */
+        int sender;
+        long sent;
 
         Event(long time, Host owner, Runnable task) {
             this.time = time;

@@ -26,8 +26,8 @@ public final class Simulation {
     private final List<SimNode> live = new ArrayList<>();
     /** The ids of {@link #live}, or null when it changed since they were listed. */
     private List<NodeId> liveIds;
-    /** One sandbox for every simulated node's handlers: the simulator has one thread. */
-    private final SandboxExecutor sandboxes;
+    /** One sandbox for each lane's nodes' handlers ({@link SimNetwork}): a lane runs on one thread at a time. */
+    private final SandboxExecutor[] sandboxes;
     private int readyNodes;
     private int departures;
     private int arrivals;
@@ -62,9 +62,12 @@ public final class Simulation {
     /** A simulation whose churn draws each node's session from {@code sessions} (none when it says so). */
     public Simulation(SimConfig config, SessionTimes sessions) {
         this.config = config;
-        this.sandboxes = SandboxExecutor.inline(config.nodeConfig().objects().handlerEngine());
         this.sessions = sessions;
         this.network = SimNetwork.of(config);
+        this.sandboxes = new SandboxExecutor[network.lanes()];
+        for (int i = 0; i < sandboxes.length; i++) {
+            sandboxes[i] = SandboxExecutor.inline(config.nodeConfig().objects().handlerEngine());
+        }
     }
 
     /** Where the run reports its phase and virtual time as it goes (nothing by default). */
@@ -98,10 +101,10 @@ public final class Simulation {
             network.schedule(i * config.lookupIntervalMillis(), () -> {
                 SimNode from = live.get(network.random().nextInt(live.size()));
                 NodeId target = NodeId.random(network.random());
-                from.node().lookup(target, result -> {
+                from.node().lookup(target, network.driver(result -> {
                     report.add(result, liveIds());
                     finished[0]++;
-                });
+                }));
             });
         }
         phase("lookups", () -> finished[0] / (double) Math.max(1, config.lookups()));
@@ -141,11 +144,11 @@ public final class Simulation {
             dev.comet.items.Item item = dev.comet.items.Item.immutable(
                     dev.comet.bencode.Bencode.encode("item " + i + " of seed " + config.seed()));
             stored.add(item);
-            live.get(network.random().nextInt(live.size())).node().putItem(item, ttlSeconds, put -> {
+            live.get(network.random().nextInt(live.size())).node().putItem(item, ttlSeconds, network.driver(put -> {
                 if (!put.accepted().isEmpty()) {
                     acknowledged[0]++;
                 }
-            });
+            }));
         }
         runPhase("waiting", checkAfterMillis);
 
@@ -176,7 +179,7 @@ public final class Simulation {
                         readsDone[readerIndex]++;
                         continue;
                     }
-                    reader.node().getItem(stored.get(index).target(), null, got -> {
+                    reader.node().getItem(stored.get(index).target(), null, network.driver(got -> {
                         finished[0]++;
                         readsDone[readerIndex]++;
                         if (got.item().isPresent()) {
@@ -185,7 +188,7 @@ public final class Simulation {
                             failedReads[index]++;
                             failingReaders.add(reader.node().id());
                         }
-                    });
+                    }));
                 }
             });
         }
@@ -367,7 +370,7 @@ public final class Simulation {
         for (SimNode n : live) {
             // no bootstrap address: the node does not join, it already knows its part of the network
             n.node().start(List.of());
-            n.node().whenReady(() -> readyNodes++);
+            n.node().whenReady(network.driver(() -> readyNodes++));
         }
     }
 
@@ -381,7 +384,7 @@ public final class Simulation {
         live.add(simNode);
         liveIds = null;
         simNode.node().start(bootstrap);
-        simNode.node().whenReady(() -> readyNodes++);
+        simNode.node().whenReady(network.driver(() -> readyNodes++));
         return simNode;
     }
 
@@ -394,7 +397,7 @@ public final class Simulation {
         boolean comet = config.cometFraction() >= 1 || network.random().nextDouble() < config.cometFraction();
         Node node;
         if (comet) {
-            host.runObjects(new SimAsoRuntime(sandboxes, host, id, nodeConfig.objects().limits()));
+            host.runObjects(new SimAsoRuntime(sandboxes[host.lane()], host, id, nodeConfig.objects().limits()));
             node = new Node(id, host.address(), config.nodeConfig(), host);
             host.bind(node::onDatagram);
         } else {

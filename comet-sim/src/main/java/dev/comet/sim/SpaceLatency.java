@@ -7,9 +7,10 @@ import java.util.Random;
 
 /**
  * The latencies of a {@link LatencySpace}: places every host as it is created and draws each datagram's latency.
- * It draws from a generator of its own, seeded from the run's seed, so that hosts' places depend only on the seed and
- * the order hosts are made in. Owns the places (kept after a host leaves: a scenario may ask how far a departed peer
- * was) and that generator; the simulator's thread only.
+ * Places come from a generator of its own, seeded from the run's seed, so that they depend only on the seed and the
+ * order hosts are made in; a datagram's jitter comes from its sender's generator. Owns the places (kept after a host
+ * leaves: a scenario may ask how far a departed peer was) and that generator; places are made by the drivers only,
+ * and read by every lane.
  */
 final class SpaceLatency {
     /** Mixed into the run's seed, so that the places are not the run's own first draws. */
@@ -58,8 +59,13 @@ final class SpaceLatency {
         return Math.hypot(a.x - b.x, a.y - b.y) + (a.accessMillis + b.accessMillis); // the same both ways
     }
 
-    /** One datagram's latency, whole ms: the base latency plus jitter. */
-    long draw(InetSocketAddress from, InetSocketAddress to) {
+    /** The shortest latency a datagram can have, whole ms: both access links at their shortest, no distance. */
+    long shortestMillis() {
+        return 2 * space.accessMinMillis();
+    }
+
+    /** One datagram's latency, whole ms: the base latency plus jitter drawn from {@code random}, the sender's. */
+    long draw(InetSocketAddress from, InetSocketAddress to, java.util.random.RandomGenerator random) {
         double jitter = space.jitterMillis() == 0 ? 0 : random.nextDouble() * space.jitterMillis();
         return Math.round(baseMillis(from, to) + jitter);
     }

@@ -105,11 +105,11 @@ final class UpdateWorkload {
             byte[] salt = ("appended object " + i).getBytes(StandardCharsets.UTF_8);
             keys.add(Item.mutableTarget(owner.publicKey(), salt));
             sim.randomReadyNode().node().putSignedObject(code, ObjectSignature.sign(owner, salt, 1, named, code),
-                    sim.config().nodeConfig().objects().replicas(), -1, put -> {
+                    sim.config().nodeConfig().objects().replicas(), -1, network.driver(put -> {
                         if (!put.accepted().isEmpty()) {
                             putsAcknowledged[0]++;
                         }
-                    });
+                    }));
         }
         network.runUntil(network.now() + 60_000);
 
@@ -169,13 +169,13 @@ final class UpdateWorkload {
                 send(w, keys, acknowledgedTokens);
             }
         });
-        via.node().updateObject(key, append(w, key), outcome -> {
+        via.node().updateObject(key, append(w, key), network.driver(outcome -> {
             if (w.attempt != attempt) {
                 return;
             }
             w.attempt++;
             answered(w, outcome, keys, acknowledgedTokens);
-        });
+        }));
     }
 
     private void answered(Writer w, UpdateOutcome outcome, List<NodeId> keys, List<Set<String>> acknowledgedTokens) {
@@ -289,7 +289,7 @@ final class UpdateWorkload {
         SimNode reader = sim.randomReadyNode();
         for (int i = 0; i < keys.size(); i++) {
             int index = i;
-            network.schedule(i * 10L, () -> reader.node().getObject(keys.get(index), Map.of(), true, replies -> {
+            network.schedule(i * 10L, () -> reader.node().getObject(keys.get(index), Map.of(), true, network.driver(replies -> {
                 finished[0]++;
                 Set<String> values = new HashSet<>();
                 for (dev.comet.core.ObjectAnswer a : replies) {
@@ -304,7 +304,7 @@ final class UpdateWorkload {
                         lost[0] += value.contains(token) ? 0 : 1;
                     }
                 }
-            }));
+            })));
         }
         network.runUntil(() -> finished[0] == keys.size(), network.now() + keys.size() * 10L + 600_000);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -12,7 +12,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Latencies from hosts' places: deterministic from the seed, what a network without a space draws unchanged, and
+ * Latencies from hosts' places: deterministic from the seed, a host's draws its own whatever others send, and
  * meaningful enough that the nodes' Vivaldi coordinates predict the round trips between them.
  */
 class LatencySpaceSimTest {
@@ -21,13 +21,29 @@ class LatencySpaceSimTest {
 
     /** The delay of each of {@code n} datagrams host a sends to host b. */
     private static List<Long> delays(SimNetwork network, int n) {
+        return delays(network, n, false);
+    }
+
+    /**
+     * The delay of each of {@code n} datagrams host a sends to host b; with {@code crowd}, a third host sends one to b
+     * just before each of them.
+     */
+    private static List<Long> delays(SimNetwork network, int n, boolean crowd) {
         SimNetwork.Host a = network.newHost(new dev.comet.storage.InMemoryStore(1_000, 1 << 20));
         SimNetwork.Host b = network.newHost(new dev.comet.storage.InMemoryStore(1_000, 1 << 20));
+        SimNetwork.Host c = network.newHost(new dev.comet.storage.InMemoryStore(1_000, 1 << 20));
         List<Long> arrivals = new ArrayList<>();
-        b.bind((from, datagram) -> arrivals.add(network.now()));
+        b.bind((from, datagram) -> {
+            if (from.equals(a.address())) {
+                arrivals.add(network.now());
+            }
+        });
         List<Long> delays = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long sent = network.now();
+            if (crowd) {
+                c.send(b.address(), new byte[] {2});
+            }
             a.send(b.address(), new byte[] {1});
             network.runUntil(sent + 10_000);
             delays.add(arrivals.get(i) - sent);
@@ -36,22 +52,21 @@ class LatencySpaceSimTest {
     }
 
     @Test
-    void withoutASpaceLatenciesAreTheUniformDrawsOfTheRunsGeneratorAsBefore() {
+    void withoutASpaceEachHostsLatenciesAreUniformDrawsOfItsOwnGenerator() {
         List<Long> delays = delays(new SimNetwork(SEED.seed(), 0, 10, 100), 50);
-
-        Random same = new Random(SEED.seed());
-        List<Long> expected = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            expected.add(10 + same.nextLong(91));
-        }
-        assertThat(delays).isEqualTo(expected);
+        assertThat(delays).allSatisfy(d -> assertThat(d).isBetween(10L, 100L));
+        assertThat(new java.util.HashSet<>(delays)).as("drawn, not fixed").hasSizeGreaterThan(20);
+        assertThat(delays(new SimNetwork(SEED.seed(), 0, 10, 100), 50)).as("the same seed").isEqualTo(delays);
+        // a host's draws are its own: another host sending meanwhile changes none of them
+        assertThat(delays(new SimNetwork(SEED.seed(), 0, 10, 100), 50, true)).isEqualTo(delays);
+        assertThat(delays(new SimNetwork(SEED.seed() + 1, 0, 10, 100), 50)).as("another seed").isNotEqualTo(delays);
     }
 
     @Test
     void inASpaceTheSameSeedPlacesHostsAlikeAndADatagramTakesTheirDistanceAndLinksPlusJitter() {
         LatencySpace space = LatencySpace.continents();
-        SimNetwork one = new SimNetwork(SEED.seed(), 0, 10, 100, space);
-        SimNetwork two = new SimNetwork(SEED.seed(), 0, 10, 100, space);
+        SimNetwork one = new SimNetwork(SEED.seed(), 0, 10, 100, space, 1);
+        SimNetwork two = new SimNetwork(SEED.seed(), 0, 10, 100, space, 1);
         List<Long> first = delays(one, 20);
         assertThat(delays(two, 20)).isEqualTo(first);
 
@@ -62,7 +77,7 @@ class LatencySpaceSimTest {
         assertThat(first).allSatisfy(d -> assertThat((double) d)
                 .isBetween(Math.floor(base), Math.ceil(base + space.jitterMillis())));
         assertThat(one.latencyMillis(a, addressOf(99))).isNaN();
-        // the run's own generator is not drawn from: its next number is a fresh generator's first
+        // the drivers' generator is not drawn from: its next number is a fresh generator's first
         assertThat(one.random().nextLong()).isEqualTo(new Random(SEED.seed()).nextLong());
     }
 

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The event queue: a departed host's events are dropped from it and never run; everyone else's run in order. */
+/** The event queues: a departed host's events are dropped from them and never run; everyone else's run in order. */
 class SimNetworkTest {
 
     @Test
@@ -35,10 +35,11 @@ class SimNetworkTest {
         leaving.forEach(SimNetwork.Host::kill);
         network.runUntil(1_000);
 
+        // a driver's event runs before the hosts' events of its millisecond, whatever the order they were queued in
         List<Long> expected = new ArrayList<>();
         for (long t = 1; t <= 100; t++) {
-            expected.add(t);
             expected.add(-t);
+            expected.add(t);
         }
         assertThat(ran).isEqualTo(expected);
         assertThat(ranForDeparted[0]).isZero();

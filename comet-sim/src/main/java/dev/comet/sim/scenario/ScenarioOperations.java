@@ -86,10 +86,11 @@ final class ScenarioOperations {
     private <T> Consumer<T> tracked(SimNode from, Consumer<T> whenDone) {
         long id = operations++;
         running.put(id, from);
-        return result -> {
+        // run by the driver once the window of the event that completed it is over (SimNetwork#driver)
+        return simulation.network().driver(result -> {
             running.remove(id);
             whenDone.accept(result);
-        };
+        });
     }
 
     List<String> notes() {

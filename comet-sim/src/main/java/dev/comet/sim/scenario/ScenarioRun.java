@@ -37,13 +37,18 @@ public final class ScenarioRun {
 
     /**
      * What the command line or a test may change in a scenario: seed and size (null: the file's), a cap on the size
-     * (null: none), handlers removed.
+     * (null: none), handlers removed, a warm start, and the threads it runs on (the report is the same for any).
      */
     public record Options(Long seed, Integer nodes, Integer maxNodes, boolean withoutHandlers, Progress progress,
-                          boolean warmStart) {
-        /** Options that start the network by simulating its joins. */
+                          boolean warmStart, int threads) {
+        /** Options that start the network by simulating its joins, on one thread. */
         public Options(Long seed, Integer nodes, Integer maxNodes, boolean withoutHandlers, Progress progress) {
-            this(seed, nodes, maxNodes, withoutHandlers, progress, false);
+            this(seed, nodes, maxNodes, withoutHandlers, progress, false, 1);
+        }
+
+        /** These options on {@code count} threads. */
+        public Options withThreads(int count) {
+            return new Options(seed, nodes, maxNodes, withoutHandlers, progress, warmStart, count);
         }
 
         public static Options defaults() {
@@ -65,7 +70,8 @@ public final class ScenarioRun {
                 declared.objects(), declared.series(), declared.checks(), declared.actions());
         SimConfig config = new SimConfig(network.nodes(), 0, scenario.seed(), network.loss(), network.latencyMinMillis(),
                 network.latencyMaxMillis(), 0, 0, 20, network.settleSeconds() * 1000, 100, NodeConfig.defaults(), 1)
-                .withSpace(network.space()).withWarmStart(options.warmStart() || network.warmStart());
+                .withSpace(network.space()).withWarmStart(options.warmStart() || network.warmStart())
+                .withThreads(options.threads());
         this.simulation = new Simulation(config, network.sessions());
         simulation.reportProgress(options.progress());
     }
