@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * (docs/architecture.md shows them and how a datagram flows through them) and is their one public face: the
  * runtimes and clients call only this class. It owns the write-token rotation timer and the lifecycle flags.
  *
- * <p>Not thread-safe by design: every call must come from the one thread the environment runs it on.
+ * <p>Not thread-safe by design: every call must come from the thread the environment runs it on, one thread at a time
+ * (a simulator may move a node between threads only at points that order the two).
  */
 public final class Node {
     /** Our KRPC client version: "CM" and a two-byte version, how other Comet nodes recognise us. */

@@ -57,7 +57,7 @@ final class ObjectEnvironment {
     private final MeteringDebugLib metering;
     /**
      * The last {@link #COMPILED_KEPT} codes compiled, by chunk name and text, least recently used first. The same
-     * code is loaded again and again: by every replica of a simulation (one sandbox for all nodes), for the incoming
+     * code is loaded again and again: by every replica of a simulation (one sandbox for a lane's nodes), for the incoming
      * object of each onUpdate, and after the object cache dropped it. A prototype is never changed once compiled, so
      * closures of different objects share it safely; it stays on this sandbox's thread.
      */

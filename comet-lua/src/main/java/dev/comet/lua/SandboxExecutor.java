@@ -36,9 +36,8 @@ public interface SandboxExecutor {
     }
 
     /**
-     * One sandbox, used from one thread at a time: tasks run at once, on the submitting thread. For the simulator,
-     * where each lane of hosts has its own; a lane may move to another thread between two windows of virtual time
-     * (the network orders them), and its sandbox is then handed to that thread.
+     * One sandbox, created on and used only from the first thread that submits: tasks run at once, on that thread.
+     * For the single-threaded simulator.
      */
     static SandboxExecutor inline() {
         return inline(HandlerEngine.INTERPRETER);
@@ -46,6 +45,23 @@ public interface SandboxExecutor {
 
     /** {@link #inline()} with a sandbox that runs handlers on {@code engine}. */
     static SandboxExecutor inline(HandlerEngine engine) {
+        return inline(engine, false);
+    }
+
+    /**
+     * One sandbox on {@code engine}, made now on the calling thread and handed to whichever thread submits next: for a
+     * simulator lane, which runs on one thread at a time and moves between threads only between windows of virtual
+     * time (the network orders the two). Tasks run at once, on the submitting thread. Made now, in the order the
+     * lanes are, so that which of them the JVM's first sandbox is (the one that runs the warm-up) does not depend on
+     * which thread comes first.
+     */
+    static SandboxExecutor inlineHandedOver(HandlerEngine engine) {
+        SandboxExecutor executor = inline(engine, true);
+        executor.submit(null, sandbox -> null);
+        return executor;
+    }
+
+    private static SandboxExecutor inline(HandlerEngine engine, boolean handedOver) {
         return new SandboxExecutor() {
             private Sandbox sandbox;
 
@@ -53,7 +69,7 @@ public interface SandboxExecutor {
             public <T> CompletableFuture<T> submit(Object key, Function<Sandbox, T> task) {
                 if (sandbox == null) {
                     sandbox = new Sandbox(engine);
-                } else {
+                } else if (handedOver) {
                     sandbox.handTo(Thread.currentThread());
                 }
                 try {

@@ -14,7 +14,6 @@ final class Lane {
     /** The lane whose window the current thread runs, or null outside windows (the driver's turn). */
     private static final ThreadLocal<Lane> RUNNING = new ThreadLocal<>();
 
-    final int index;
     final EventQueue<SimNetwork.Event> queue = new EventQueue<>();
     /** The time of the event running, or of the last one; the network's time between windows. */
     long now;
@@ -37,9 +36,6 @@ final class Lane {
     record Deferred(long time, int host, long count, Runnable callback) {
     }
 
-    Lane(int index) {
-        this.index = index;
-    }
 
     /** The lane whose window this thread runs now, or null when the driver has the network. */
     static Lane running() {

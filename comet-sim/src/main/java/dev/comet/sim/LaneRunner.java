@@ -29,9 +29,16 @@ final class LaneRunner {
     private final java.util.concurrent.atomic.AtomicInteger nextLane = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Thread caller;
 
+    /** Nested runs of the network ({@link #open} without {@link #close} yet): only the outermost starts workers. */
+    private int depth;
+
+    /**
+     * A runner of {@code lanes} on {@code threads} threads, or on as many as the machine has cores if fewer: a thread
+     * waiting for a core would hold up every window, and the run is the same on any number.
+     */
     LaneRunner(Lane[] lanes, int threads) {
         this.lanes = lanes;
-        this.threads = Math.max(1, Math.min(threads, lanes.length));
+        this.threads = Math.max(1, Math.min(Math.min(threads, lanes.length), Runtime.getRuntime().availableProcessors()));
     }
 
     /** Threads running lanes: the caller's and the workers'. */
@@ -41,10 +48,21 @@ final class LaneRunner {
 
     /** Starts the workers, for the windows until {@link #close}. */
     void open() {
-        workers = new Worker[threads - 1];
-        for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(i + 1);
+        if (depth++ > 0) {
+            return;
         }
+        Worker[] started = new Worker[threads - 1];
+        try {
+            for (int i = 0; i < started.length; i++) {
+                started[i] = new Worker(i + 1);
+            }
+        } catch (RuntimeException | Error e) {
+            workers = java.util.Arrays.stream(started).filter(java.util.Objects::nonNull).toArray(Worker[]::new);
+            depth = 1;
+            close();
+            throw e;
+        }
+        workers = started;
     }
 
     /** Runs every lane's events earlier than {@code end}; rethrows what a lane threw. */
@@ -74,6 +92,9 @@ final class LaneRunner {
         if (failure instanceof Error e) {
             throw e;
         }
+        if (failure != null) {
+            throw new IllegalStateException("a lane failed", failure);
+        }
     }
 
     /**
@@ -85,15 +106,18 @@ final class LaneRunner {
         for (int i = nextLane.getAndIncrement(); i < lanes.length; i = nextLane.getAndIncrement()) {
             try {
                 lanes[i].runWindow(end);
-            } catch (RuntimeException | Error e) {
-                return e;
+            } catch (Throwable e) {
+                return e; // whatever it is, the caller rethrows it: a worker must not die with the window unfinished
             }
         }
         return null;
     }
 
-    /** Stops the workers and waits for them to end. */
+    /** Stops the workers and waits for them to end (at the outermost close). */
     void close() {
+        if (--depth > 0) {
+            return;
+        }
         for (Worker w : workers) {
             w.stop();
         }

@@ -12,6 +12,9 @@ import java.lang.management.ThreadMXBean;
  */
 public final class RunCost {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** A report's fields that measure the run (they differ between two runs of one seed); all others are its result. */
+    public static final java.util.List<String> MEASURED_FIELDS =
+            java.util.List.of("wall_seconds", "cpu_seconds", "gc_seconds", "peak_heap_mb");
 
     private final long wallStart;
     private final long cpuStart;

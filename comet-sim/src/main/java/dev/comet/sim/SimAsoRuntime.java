@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * The active-object runtime of one simulated node (DESIGN.md §2.2): handlers run inline on the simulator's thread
+ * The active-object runtime of one simulated node (DESIGN.md §2.2): handlers run inline on the thread of its lane
  * and cost virtual time, so the run stays deterministic. An outcome reaches the node {@link #BASE_COST_MILLIS}
  * plus one millisecond per {@link #INSTRUCTIONS_PER_MILLI} instructions after the call, never before an earlier
  * outcome of the same object.
@@ -32,8 +32,9 @@ public final class SimAsoRuntime implements AsoRuntime {
     private final Map<NodeId, Long> lastDelivery = new HashMap<>();
 
     /**
-     * A runtime for the node {@code nodeId} on {@code host}; {@code sandboxes} is shared by every simulated node
-     * (one simulator thread, one sandbox). The wall-time backstop is lifted: it would make runs depend on the machine.
+     * A runtime for the node {@code nodeId} on {@code host}; {@code sandboxes} is shared by the nodes of the host's
+     * lane, which runs on one thread at a time ({@link SimNetwork}). The wall-time backstop is lifted: it would make
+     * runs depend on the machine.
      */
     public SimAsoRuntime(SandboxExecutor sandboxes, SimNetwork.Host host, NodeId nodeId, HandlerLimits limits) {
         this.host = host;

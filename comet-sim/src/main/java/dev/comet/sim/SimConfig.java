@@ -28,8 +28,8 @@ import dev.comet.core.NodeConfig;
  * @param warmStart               every node starts at once with its routing table filled from the simulator's global
  *                                knowledge ({@link WarmStart}), instead of joining one after another (false, the
  *                                default: joins are simulated)
- * @param threads                 threads the hosts' events run on, 1 to {@link #MAX_THREADS} (1, the default); the
- *                                report is the same for any number
+ * @param threads                 threads the hosts' events run on, 1 to {@link #MAX_THREADS} (1, the default; no more
+ *                                than the machine's cores are started); the report is the same for any number
  */
 public record SimConfig(
         int nodes,

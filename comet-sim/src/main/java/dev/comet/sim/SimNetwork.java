@@ -27,7 +27,9 @@ public final class SimNetwork {
     private static final int PORT = 6881;
     /** Mixed into the run's seed for the hosts' own generators, so that they are not the drivers' draws. */
     private static final long HOST_SEED_SALT = 0x6A09_E667_F3BC_C909L;
-    /** Virtual time: the drivers' events, the lanes and their time. */
+    /** How many sandboxes a simulation's nodes share ({@link Host#sandbox}), whatever the threads. */
+    public static final int SANDBOXES = VirtualTime.SANDBOXES;
+    /** Virtual time: the drivers' events, the lanes and their windows. */
     private final VirtualTime time;
     /**
      * The live hosts by the number in their address (see {@link #newHost}): every datagram sent looks its receiver up,
@@ -104,11 +106,6 @@ public final class SimNetwork {
     /** Threads the hosts' events run on. */
     public int threads() {
         return time.threads();
-    }
-
-    /** Lanes the hosts are shared among: each host's events run in one, {@link Host#lane}. */
-    public int lanes() {
-        return time.lanes();
     }
 
     public long datagramsSent() {
@@ -271,9 +268,12 @@ public final class SimNetwork {
             return number;
         }
 
-        /** The lane that runs this host's events (0 to {@link #lanes} - 1): a lane runs on one thread at a time. */
-        public int lane() {
-            return lane.index;
+        /**
+         * The sandbox (0 to {@link #SANDBOXES} - 1) this host's node runs its handlers in: the same whatever the threads,
+         * and its hosts all in one lane, which runs on one thread at a time.
+         */
+        public int sandbox() {
+            return number % SANDBOXES;
         }
 
         /** Where datagrams addressed to this host go. */

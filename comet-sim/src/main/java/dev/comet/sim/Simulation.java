@@ -26,7 +26,10 @@ public final class Simulation {
     private final List<SimNode> live = new ArrayList<>();
     /** The ids of {@link #live}, or null when it changed since they were listed. */
     private List<NodeId> liveIds;
-    /** One sandbox for each lane's nodes' handlers ({@link SimNetwork}): a lane runs on one thread at a time. */
+    /**
+     * The nodes' sandboxes, a host's chosen by its number ({@link SimNetwork#sandboxOf}): the same on any number of
+     * threads, each used by one lane, on one thread at a time.
+     */
     private final SandboxExecutor[] sandboxes;
     private int readyNodes;
     private int departures;
@@ -64,9 +67,9 @@ public final class Simulation {
         this.config = config;
         this.sessions = sessions;
         this.network = SimNetwork.of(config);
-        this.sandboxes = new SandboxExecutor[network.lanes()];
+        this.sandboxes = new SandboxExecutor[SimNetwork.SANDBOXES];
         for (int i = 0; i < sandboxes.length; i++) {
-            sandboxes[i] = SandboxExecutor.inline(config.nodeConfig().objects().handlerEngine());
+            sandboxes[i] = SandboxExecutor.inlineHandedOver(config.nodeConfig().objects().handlerEngine());
         }
     }
 
@@ -346,7 +349,7 @@ public final class Simulation {
         for (int i = 0; i < config.nodes(); i++) {
             network.schedule(i * config.joinIntervalMillis(), this::join);
         }
-        // a counter, not a scan: the condition is checked after every event
+        // a counter, not a scan: the condition is checked after every window
         network.runUntil(() -> readyNodes == config.nodes(), Long.MAX_VALUE);
     }
 
@@ -397,7 +400,7 @@ public final class Simulation {
         boolean comet = config.cometFraction() >= 1 || network.random().nextDouble() < config.cometFraction();
         Node node;
         if (comet) {
-            host.runObjects(new SimAsoRuntime(sandboxes[host.lane()], host, id, nodeConfig.objects().limits()));
+            host.runObjects(new SimAsoRuntime(sandboxes[host.sandbox()], host, id, nodeConfig.objects().limits()));
             node = new Node(id, host.address(), config.nodeConfig(), host);
             host.bind(node::onDatagram);
         } else {

@@ -23,8 +23,18 @@ final class VirtualTime {
     /** The order the drivers' callbacks of a window run in: by time, then host, then the host's count. */
     private static final Comparator<Lane.Deferred> BY_CALL = Comparator.comparingLong(Lane.Deferred::time)
             .thenComparingInt(Lane.Deferred::host).thenComparingLong(Lane.Deferred::count);
-    /** Lanes for each thread, when there are several (see the constructor). */
-    private static final int LANES_PER_THREAD = 4;
+    /**
+     * Lanes on several threads: more than threads, so that a thread done with a quick lane takes another (a window
+     * ends when its slowest lane does). One thread runs one lane, which saves a sixth of its time (the lanes' queues
+     * and their merges). The hosts of a lane on several threads are those of one sandbox ({@link #SANDBOXES}).
+     */
+    static final int LANES = 16;
+    /**
+     * Sandboxes of a simulation, each serving the hosts whose number it divides into (the number modulo this): the same
+     * on any thread count, because what a sandbox has compiled and kept follows the invocations it ran, which are
+     * then the same. Each is used by one lane, so one thread at a time.
+     */
+    static final int SANDBOXES = LANES;
 
     /** Events with no host: the drivers'. */
     private final EventQueue<SimNetwork.Event> driverQueue = new EventQueue<>();
@@ -46,11 +56,9 @@ final class VirtualTime {
 
     VirtualTime(long windowMillis, int threads) {
         this.windowMillis = windowMillis;
-        // more lanes than threads, so that a thread done with a quick lane takes another: a window ends when its
-        // slowest lane does. One thread runs one lane: the same run, with nothing to share out.
-        this.lanes = new Lane[threads == 1 ? 1 : threads * LANES_PER_THREAD];
+        this.lanes = new Lane[threads == 1 ? 1 : LANES];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new Lane(i);
+            lanes[i] = new Lane();
         }
         this.runner = new LaneRunner(lanes, threads);
     }
@@ -62,10 +70,6 @@ final class VirtualTime {
 
     int threads() {
         return runner.threads();
-    }
-
-    int lanes() {
-        return lanes.length;
     }
 
     long windowMillis() {
@@ -123,26 +127,21 @@ final class VirtualTime {
      * called by a driver, at once. A driver's callback may read and change anything a driver may.
      */
     <T> java.util.function.Consumer<T> driver(java.util.function.Consumer<T> callback) {
-        return value -> {
-            Lane lane = Lane.running();
-            if (lane == null) {
-                callback.accept(value);
-            } else {
-                lane.defer(() -> callback.accept(value));
-            }
-        };
+        return value -> runOrDefer(() -> callback.accept(value));
     }
 
     /** {@link #driver(java.util.function.Consumer)} for a callback without a value. */
     Runnable driver(Runnable callback) {
-        return () -> {
-            Lane lane = Lane.running();
-            if (lane == null) {
-                callback.run();
-            } else {
-                lane.defer(callback);
-            }
-        };
+        return () -> runOrDefer(callback);
+    }
+
+    private static void runOrDefer(Runnable callback) {
+        Lane lane = Lane.running();
+        if (lane == null) {
+            callback.run();
+        } else {
+            lane.defer(callback);
+        }
     }
 
     /**
@@ -158,6 +157,7 @@ final class VirtualTime {
 
     /** Runs events until virtual time {@code until} (events at exactly that time included). */
     void runUntil(long until) {
+        requireDriver("ran the network");
         advance(() -> false, until);
         setNow(Math.max(now, until));
     }
@@ -167,6 +167,7 @@ final class VirtualTime {
      * is asked between windows, so the run may stop up to a window after the event that made it true.
      */
     boolean runUntil(java.util.function.BooleanSupplier condition, long deadline) {
+        requireDriver("ran the network");
         return advance(condition, deadline);
     }
 
@@ -249,12 +250,15 @@ final class VirtualTime {
         if (!calls.isEmpty()) {
             calls.sort(BY_CALL);
             long reached = now;
-            for (Lane.Deferred call : calls) {
-                now = call.time(); // what the callback reads as the time is its event's; floor stays where lanes are
-                call.callback().run();
-                queueSent();
+            try {
+                for (Lane.Deferred call : calls) {
+                    now = call.time(); // what the callback reads as the time is its event's; floor stays at the lanes'
+                    call.callback().run();
+                    queueSent();
+                }
+            } finally {
+                now = reached;
             }
-            now = reached;
         }
         long events = events();
         if (events - watchedAt >= watchEvery) {

@@ -5,10 +5,10 @@ import dev.comet.sim.scenario.ScenarioRun;
 import dev.comet.storage.InMemoryStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,18 +27,18 @@ class LanesTest {
     @Test
     void lookupsUnderLossAndChurnGiveTheSameReportOnOneTwoAndThreeThreads() {
         SimConfig config = SimConfig.of(300, 100, SEED).withLoss(0.05).withChurn(900);
-        Map<String, Object> one = withoutMeasurements(new Simulation(config).run());
-        assertThat(withoutMeasurements(new Simulation(config.withThreads(2)).run())).as("seed %d", SEED).isEqualTo(one);
-        assertThat(withoutMeasurements(new Simulation(config.withThreads(3)).run())).as("seed %d", SEED).isEqualTo(one);
+        Map<String, Object> one = Reports.withoutMeasurements(new Simulation(config).run());
+        assertThat(Reports.withoutMeasurements(new Simulation(config.withThreads(2)).run())).as("seed %d", SEED).isEqualTo(one);
+        assertThat(Reports.withoutMeasurements(new Simulation(config.withThreads(3)).run())).as("seed %d", SEED).isEqualTo(one);
         assertThat((long) one.get("datagrams")).isPositive();
     }
 
     @Test
     void objectsWithTimersUnderChurnGiveTheSameReportOnOneAndTwoThreads() {
         SimConfig config = SimConfig.of(200, 0, SEED).withChurn(1200);
-        Map<String, Object> one = withoutMeasurements(
+        Map<String, Object> one = Reports.withoutMeasurements(
                 new Simulation(config).runObjects(10, 86_400, 60, 1_200_000, ObjectReplication.NODE));
-        Map<String, Object> two = withoutMeasurements(
+        Map<String, Object> two = Reports.withoutMeasurements(
                 new Simulation(config.withThreads(2)).runObjects(10, 86_400, 60, 1_200_000, ObjectReplication.NODE));
         assertThat(two).as("seed %d", SEED).isEqualTo(one);
         assertThat((int) one.get("objects_readable")).isPositive();
@@ -47,8 +47,8 @@ class LanesTest {
     @Test
     void itemsGiveTheSameReportOnOneAndTwoThreads() {
         SimConfig config = SimConfig.of(200, 0, SEED).withChurn(1800).withLoss(0.02);
-        Map<String, Object> one = withoutMeasurements(new Simulation(config).runItems(5, 3_600, 600_000));
-        Map<String, Object> two = withoutMeasurements(new Simulation(config.withThreads(2)).runItems(5, 3_600, 600_000));
+        Map<String, Object> one = Reports.withoutMeasurements(new Simulation(config).runItems(5, 3_600, 600_000));
+        Map<String, Object> two = Reports.withoutMeasurements(new Simulation(config.withThreads(2)).runItems(5, 3_600, 600_000));
         assertThat(two).as("seed %d", SEED).isEqualTo(one);
     }
 
@@ -59,6 +59,32 @@ class LanesTest {
             ScenarioReport two = ScenarioRun.run(resource(name), ScenarioRun.Options.defaults().withThreads(2));
             assertThat(two.text()).as(name).isEqualTo(one.text());
             assertThat(two.fields().get("datagrams")).as(name).isEqualTo(one.fields().get("datagrams"));
+        }
+    }
+
+    @Test
+    void hotObjectsOfManyCodesGiveTheSameReportOnOneTwoAndThreeThreads(@TempDir Path dir) throws Exception {
+        // each replica's onTimer runs 1,800 times: past the 1,000 invocations after which a lane's sandbox compiles a
+        // code, and 20 codes, past the 16 a sandbox keeps, so what each sandbox compiled and kept shows in the
+        // instructions counted
+        StringBuilder file = new StringBuilder();
+        file.append("scenario { name = \"hot\", seed = 5, duration = 1800 }\n")
+                .append("network { nodes = 60, latency = {10, 50}, settle = 60 }\n")
+                .append("series { name = \"instructions\", every = 300, sample = function() return instructions() end }\n")
+                .append("check { name = \"handlers ran\", series = \"instructions\", stat = \"last\", at_least = 1 }\n");
+        for (int i = 0; i < 20; i++) {
+            file.append("local o").append(i).append(" = object { name = \"hot ").append(i).append("\", code = [[\n")
+                    .append("-- code ").append(i).append("\naso.n = 0\nfunction onTimer() self.n = self.n + ")
+                    .append(i + 1).append(" end\n]], replicas = 4, ttl = 7200, timer = 1 }\n")
+                    .append("at(").append(i).append(", function() put(o").append(i).append(") end)\n");
+        }
+        Path scenario = dir.resolve("hot.scenario.lua");
+        java.nio.file.Files.writeString(scenario, file);
+        ScenarioReport one = ScenarioRun.run(scenario, ScenarioRun.Options.defaults());
+        assertThat(one.passed()).as(one.text()).isTrue();
+        for (int threads : new int[] {2, 3}) {
+            ScenarioReport other = ScenarioRun.run(scenario, ScenarioRun.Options.defaults().withThreads(threads));
+            assertThat(other.text()).as("%d threads", threads).isEqualTo(one.text());
         }
     }
 
@@ -100,12 +126,4 @@ class LanesTest {
         return Path.of(LanesTest.class.getResource("/scenarios/" + name).toURI());
     }
 
-    private static Map<String, Object> withoutMeasurements(Map<String, Object> report) {
-        Map<String, Object> m = new HashMap<>(report);
-        m.remove("wall_seconds");
-        m.remove("cpu_seconds");
-        m.remove("gc_seconds");
-        m.remove("peak_heap_mb");
-        return m;
-    }
 }

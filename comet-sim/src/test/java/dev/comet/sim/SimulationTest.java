@@ -3,7 +3,6 @@ package dev.comet.sim;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,19 +46,11 @@ class SimulationTest {
     @Test
     void theSameSeedGivesTheSameRunAndAnotherSeedAnotherOne() {
         SimConfig config = SimConfig.of(300, 100, SEED).withLoss(0.05).withChurn(900);
-        Map<String, Object> first = withoutMeasurements(new Simulation(config).run());
-        Map<String, Object> second = withoutMeasurements(new Simulation(config).run());
+        Map<String, Object> first = Reports.withoutMeasurements(new Simulation(config).run());
+        Map<String, Object> second = Reports.withoutMeasurements(new Simulation(config).run());
         assertThat(second).as("seed %d", SEED).isEqualTo(first);
         SimConfig other = SimConfig.of(300, 100, SEED + 1).withLoss(0.05).withChurn(900);
-        assertThat(withoutMeasurements(new Simulation(other).run()).get("datagrams")).isNotEqualTo(first.get("datagrams"));
+        assertThat(Reports.withoutMeasurements(new Simulation(other).run()).get("datagrams")).isNotEqualTo(first.get("datagrams"));
     }
 
-    private static Map<String, Object> withoutMeasurements(Map<String, Object> report) {
-        Map<String, Object> m = new HashMap<>(report);
-        m.remove("wall_seconds");
-        m.remove("cpu_seconds");
-        m.remove("gc_seconds");
-        m.remove("peak_heap_mb");
-        return m;
-    }
 }

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -62,17 +61,9 @@ class WarmStartTest {
     @Test
     void theSameSeedGivesTheSameWarmRun() {
         SimConfig config = SimConfig.of(300, 100, SEED).withWarmStart(true).withChurn(900).withLoss(0.05);
-        Map<String, Object> first = withoutMeasurements(new Simulation(config).run());
-        Map<String, Object> second = withoutMeasurements(new Simulation(config).run());
+        Map<String, Object> first = Reports.withoutMeasurements(new Simulation(config).run());
+        Map<String, Object> second = Reports.withoutMeasurements(new Simulation(config).run());
         assertThat(second).as("seed %d", SEED).isEqualTo(first);
     }
 
-    private static Map<String, Object> withoutMeasurements(Map<String, Object> report) {
-        Map<String, Object> m = new HashMap<>(report);
-        m.remove("wall_seconds");
-        m.remove("cpu_seconds");
-        m.remove("gc_seconds");
-        m.remove("peak_heap_mb");
-        return m;
-    }
 }
