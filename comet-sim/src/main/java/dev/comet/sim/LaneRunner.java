@@ -15,7 +15,10 @@ final class LaneRunner {
     /** Turns a waiting thread yields before it parks: a few milliseconds when nothing else wants the core. */
     private static final int YIELDS = 2_000;
 
-    /** CPU time of every worker thread that has ended, for {@link RunCost}: the simulation's threads, not just one. */
+    /**
+     * CPU time of every worker thread that has ended, for {@link RunCost}: the simulation's threads, not just one. One
+     * sum for the JVM, so two simulations run at once in one JVM would count each other's workers.
+     */
     static final java.util.concurrent.atomic.LongAdder WORKER_CPU_NANOS = new java.util.concurrent.atomic.LongAdder();
     private static final java.lang.management.ThreadMXBean THREADS =
             java.lang.management.ManagementFactory.getThreadMXBean();
@@ -170,6 +173,10 @@ final class LaneRunner {
             long target = go;
             int spins = 0;
             while (done != target) {
+                if (!thread.isAlive()) {
+                    // it cannot end mid-window but by a failure of its own (no memory for its stack, say)
+                    return new IllegalStateException("a simulation's worker thread ended during a window");
+                }
                 pause(spins++, () -> LockSupport.parkNanos(this, 100_000));
             }
             Throwable t = failure;

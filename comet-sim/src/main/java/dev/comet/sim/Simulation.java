@@ -297,7 +297,7 @@ public final class Simulation {
     }
 
     /**
-     * What the run cost: wall time, the simulation thread's CPU time, the collectors' time, and the peak heap. The
+     * What the run cost: wall time, the simulation threads' CPU time, the collectors' time, and the peak heap. The
      * only fields that differ between two runs of one seed.
      */
     private static void putCost(Map<String, Object> out, RunCost cost) {

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * What a scenario run found: each check with its observed value, each series, the handlers' work, the operations'
- * counts, the script's notes; then what the run cost (wall time, the simulation thread's CPU time, the collectors'
+ * counts, the script's notes; then what the run cost (wall time, the simulation threads' CPU time, the collectors'
  * time, peak heap, the heap left after a collection at each virtual hour: how a soak shows a leak), which is not part
  * of the seeded report.
  * An immutable value.
@@ -84,7 +84,7 @@ public record ScenarioReport(String name, String file, long seed, int nodes, boo
     /** The measurements, one line: not part of the seeded report. */
     public String measurements() {
         String cpu = cpuSeconds == null ? "unmeasured" : String.format(Locale.ROOT, "%.2f s", cpuSeconds);
-        String line = String.format(Locale.ROOT, "measured: wall %.2f s (simulation thread %s of CPU, collectors %.2f s),"
+        String line = String.format(Locale.ROOT, "measured: wall %.2f s (simulation threads %s of CPU, collectors %.2f s),"
                 + " peak heap %d MiB", wallSeconds, cpu, gcSeconds, peakHeapMb);
         if (heapByHourMb.size() < 2) {
             return line;
