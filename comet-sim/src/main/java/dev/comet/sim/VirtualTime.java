@@ -50,6 +50,8 @@ final class VirtualTime {
      * window reads its own time as {@link #now}, but what it schedules runs no earlier than the window's end.
      */
     private long floor;
+    /** The lanes' datagrams of a window, gathered to be sorted (several lanes only). */
+    private final List<SimNetwork.Event> merged = new ArrayList<>();
     private long watchEvery = Long.MAX_VALUE;
     private long watchedAt;
     private Runnable watcher = () -> { };
@@ -242,12 +244,16 @@ final class VirtualTime {
      */
     private void settleWindow() {
         queueSent();
-        List<Lane.Deferred> calls = new ArrayList<>();
+        List<Lane.Deferred> calls = null;
         for (Lane lane : lanes) {
-            calls.addAll(lane.deferred);
-            lane.deferred.clear();
+            if (!lane.deferred.isEmpty()) {
+                // a new list, not a kept one: a callback may run the network again, and this window's calls with it
+                calls = calls == null ? new ArrayList<>() : calls;
+                calls.addAll(lane.deferred);
+                lane.deferred.clear();
+            }
         }
-        if (!calls.isEmpty()) {
+        if (calls != null) {
             calls.sort(BY_CALL);
             long reached = now;
             try {
@@ -273,7 +279,7 @@ final class VirtualTime {
         if (lanes.length == 1) {
             sent = lanes[0].outbox;
         } else {
-            sent = new ArrayList<>();
+            sent = merged; // kept from window to window: nothing below calls out, so it is never in use twice
             for (Lane lane : lanes) {
                 sent.addAll(lane.outbox);
                 lane.outbox.clear();
