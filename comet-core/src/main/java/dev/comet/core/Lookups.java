@@ -89,9 +89,20 @@ final class Lookups {
      * node named in its answer.
      */
     void findNode(NodeId target, List<Contact> named, Consumer<LookupResult> done) {
-        LookupTransport transport = (to, t, reply) -> step(to, "find_node",
+        run(target, config.k(), false, named, false, findNodeTransport(), done);
+    }
+
+    /**
+     * A find_node lookup for {@code target} that starts from {@code through} alone, not from the table's closest: it
+     * walks the part of the network that contact knows (a part this node's table may have lost, as after a partition).
+     */
+    void findNodeThrough(NodeId target, Contact through, Consumer<LookupResult> done) {
+        run(target, config.k(), false, List.of(through), true, findNodeTransport(), done);
+    }
+
+    private LookupTransport findNodeTransport() {
+        return (to, t, reply) -> step(to, "find_node",
                 Dict.builder().put("id", self.id()).put("target", t).build(), false, reply, (from, r) -> true);
-        run(target, config.k(), false, named, transport, done);
     }
 
     /**
@@ -138,11 +149,11 @@ final class Lookups {
 
     private void run(NodeId target, int width, boolean overlayOnly, LookupTransport transport,
                      Consumer<LookupResult> done) {
-        run(target, width, overlayOnly, List.of(), transport, done);
+        run(target, width, overlayOnly, List.of(), false, transport, done);
     }
 
-    private void run(NodeId target, int width, boolean overlayOnly, List<Contact> named, LookupTransport transport,
-                     Consumer<LookupResult> done) {
+    private void run(NodeId target, int width, boolean overlayOnly, List<Contact> named, boolean namedOnly,
+                     LookupTransport transport, Consumer<LookupResult> done) {
         started++;
         Lookup lookup = new Lookup(target, width, config.alpha(), transport, env::now, result -> {
             finished++;
@@ -155,6 +166,10 @@ final class Lookups {
         }
         // seeded with more contacts than it needs: while the closest answer, only they are asked, and when they fail
         // (a table whose contacts near the target all left since it last heard from them) the next stand in
+        if (namedOnly) {
+            lookup.start(named);
+            return;
+        }
         int seeds = SEEDS_PER_WIDTH * width;
         List<Contact> fromTable = overlayOnly ? table.closestAnsweringComet(target, seeds, env.now())
                 : table.closest(target, seeds, env.now());

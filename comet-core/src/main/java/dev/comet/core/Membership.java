@@ -64,6 +64,9 @@ final class Membership {
     private Environment.Timer maintenanceTimer;
     private Environment.Timer bootstrapTimer;
     private Environment.Timer fillTimer;
+    /** When a bad entry was last asked whether it is back, and when a lookup last went through one that was. */
+    private long revivalPingAt = Long.MIN_VALUE / 2;
+    private long revivalLookupAt = Long.MIN_VALUE / 2;
 
     Membership(NodeId id, NodeConfig config, Environment env, RoutingTable table, Transactions transactions,
                Lookups lookups, Listener listener) {
@@ -128,13 +131,34 @@ final class Membership {
             return;
         }
         boolean wasVerified = before != null && before.lastResponse() >= 0;
+        boolean revived = before != null && before.isAt(contact)
+                && table.liveness(before, env.now()) == RoutingTable.Liveness.BAD;
         Contact toPing = table.heardFrom(contact, responded, comet, env.now());
         if (toPing != null) {
             ping(toPing);
         }
+        if (revived) {
+            lookUpSelfThrough(contact);
+        }
         if (responded && !wasVerified && table.entry(contact.id()) != null) {
             listener.verified(contact, comet);
         }
+    }
+
+    /**
+     * A contact that had gone bad answers again: the part of the network it is in may be one this node lost (a
+     * partition healed, or this node was cut off), and this node's table, refilled meanwhile from what it could
+     * reach, would keep its lookups out of that part. A lookup of its own id that starts from that contact alone walks
+     * that part to the nodes nearest this one there, which hear of it (and hand it the records it is now among the
+     * closest for); at most one a questionable period.
+     */
+    private void lookUpSelfThrough(Contact revived) {
+        long now = env.now();
+        if (stopped || now - revivalLookupAt < config.questionableAfterMillis()) {
+            return;
+        }
+        revivalLookupAt = now;
+        lookups.findNodeThrough(id, revived, result -> { });
     }
 
     /** The node {@code id} is gone or banned: it leaves the table now. */
@@ -369,6 +393,14 @@ final class Membership {
             refreshBuckets(false, () -> { });
             for (Contact c : table.questionableContacts(now)) {
                 ping(c);
+            }
+            if (now - revivalPingAt >= config.questionableAfterMillis()) {
+                // one bad entry a questionable period is asked whether it is back (it answers: lookUpSelfThrough)
+                revivalPingAt = now;
+                Contact bad = table.randomBadContact(now, env.random());
+                if (bad != null) {
+                    ping(bad);
+                }
             }
         }
         scheduleMaintenance();

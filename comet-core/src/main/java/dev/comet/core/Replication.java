@@ -88,7 +88,7 @@ final class Replication {
      * because holders disagree on who is closest. Records of Comet-only kinds go to Comet contacts only.
      */
     void handOver(Contact newcomer, boolean speaksComet) {
-        if (readOnly || !config.replicate()) {
+        if (readOnly || !config.replicate() || holdsNothing()) {
             return;
         }
         // a quarter of the newcomer's burst at once (if it runs our defaults), in the order found; the rest paced
@@ -100,6 +100,14 @@ final class Replication {
             }
         }
         pace(later);
+    }
+
+    /**
+     * True when this node's store holds no record of any kind: most nodes of a large network hold none, and every
+     * contact they verify or lose comes here, which then scans no kind's records (a range read of the store each).
+     */
+    private boolean holdsNothing() {
+        return env.store().usage().records() == 0;
     }
 
     /** Runs the first quarter of a receiver's burst (if it runs our defaults) at once and adds the rest to {@code later}. */
@@ -122,7 +130,7 @@ final class Replication {
      * then sat beyond the closest with a version nobody sent them again (the CI failure of stop 22).
      */
     void replicaSilent(Contact silent) {
-        if (readOnly || stopped || !config.replicate()) {
+        if (readOnly || stopped || !config.replicate() || holdsNothing()) {
             return;
         }
         // only a contact whose place a repair would fill is pinged: every ping that fails is one more failure on the
@@ -164,7 +172,7 @@ final class Replication {
      * queries, or a refresh where it already holds it. A holder at the edge leaves this to those nearer the key.
      */
     void replicaLost(Contact gone) {
-        if (readOnly || stopped || !config.replicate()) {
+        if (readOnly || stopped || !config.replicate() || holdsNothing()) {
             return;
         }
         List<Runnable> later = new ArrayList<>();

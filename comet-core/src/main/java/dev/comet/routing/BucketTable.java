@@ -359,6 +359,22 @@ final class BucketTable {
         return targets;
     }
 
+    /**
+     * A bad entry chosen at random, or null when there is none: bad entries stay until something takes their place,
+     * and one that answers again is back (a node cut off for a while, or a partition healed).
+     */
+    Contact randomBadContact(long now, RandomGenerator random) {
+        List<Contact> bad = new ArrayList<>();
+        for (Bucket b : buckets) {
+            for (ContactEntry e : b.entries) {
+                if (liveness(e, now) == Liveness.BAD) {
+                    bad.add(e.contact());
+                }
+            }
+        }
+        return bad.isEmpty() ? null : bad.get(random.nextInt(bad.size()));
+    }
+
     /** Questionable contacts not being pinged yet; each is marked pinged now. */
     List<Contact> questionableContacts(long now) {
         List<Contact> out = new ArrayList<>();

@@ -187,6 +187,11 @@ public final class RoutingTable {
         return main.refreshTargets(now, underfilledToo, random);
     }
 
+    /** A bad main-table entry chosen at random, or null: one to ask whether it is back. */
+    public Contact randomBadContact(long now, RandomGenerator random) {
+        return main.randomBadContact(now, random);
+    }
+
     /** Main-table contacts that have been silent long enough to be questionable and are not being pinged yet. */
     public List<Contact> questionableContacts(long now) {
         return main.questionableContacts(now);

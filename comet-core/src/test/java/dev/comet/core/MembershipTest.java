@@ -416,4 +416,49 @@ class MembershipTest {
 
         assertThat(CompactInfo.nodes(reply.bytes("nodes"))).doesNotContain(a.contact());
     }
+
+    @Test
+    void aBadContactIsAskedWhetherItIsBackAndOneThatAnswersLeadsALookupOfTheOwnIdThroughIt() {
+        n.started();
+        Peer b = new Peer(NodeId.ofKey("peer b"), 12);
+        n.learn(a);
+        n.learn(b);
+        assertThat(n.queriesTo(b, "find_node")).as("a contact answering for the first time is not one back").isEmpty();
+        for (int i = 0; i < config.maxFailures(); i++) {
+            n.node.routingTable().failed(a.id, n.env.now());
+        }
+        ContactEntry gone = n.node.routingTable().entry(a.id);
+        assertThat(n.node.routingTable().liveness(gone, n.env.now())).isEqualTo(dev.comet.routing.RoutingTable.Liveness.BAD);
+        int pingsBefore = n.queriesTo(a, "ping").size();
+
+        // the next maintenance asks the one bad entry whether it is back
+        for (long waited = 0; waited < 2 * config.maintenanceIntervalMillis()
+                && n.queriesTo(a, "ping").size() == pingsBefore; waited += 100) {
+            n.env.advance(100);
+        }
+        List<FakeEnvironment.Sent> pings = n.queriesTo(a, "ping");
+        assertThat(pings).as("pings of the bad entry").hasSizeGreaterThan(pingsBefore);
+        assertThat(n.queriesTo(a, "find_node")).isEmpty();
+
+        // it answers: a lookup of the node's own id starts from it alone
+        n.answer(a, pings.get(pings.size() - 1), Dict.builder());
+        FakeEnvironment.Sent through = n.onlyQueryTo(a, "find_node");
+        assertThat(NodeUnderTest.query(through).arguments().id("target")).isEqualTo(n.id());
+        assertThat(n.queriesTo(b, "find_node")).as("the lookup starts from the contact that is back, not the table")
+                .isEmpty();
+        assertThat(n.node.routingTable().liveness(n.node.routingTable().entry(a.id), n.env.now()))
+                .isEqualTo(dev.comet.routing.RoutingTable.Liveness.GOOD);
+
+        // a second contact back within the same questionable period starts no second such lookup
+        n.answer(a, through, Dict.builder().put("nodes", new byte[0]));
+        for (int i = 0; i < config.maxFailures(); i++) {
+            n.node.routingTable().failed(b.id, n.env.now());
+        }
+        n.node.ping(b.address, contact -> { });
+        List<FakeEnvironment.Sent> toB = n.queriesTo(b, "ping");
+        n.answer(b, toB.get(toB.size() - 1), Dict.builder());
+        assertThat(n.queriesTo(b, "find_node").stream()
+                .filter(s -> NodeUnderTest.query(s).arguments().id("target").equals(n.id())))
+                .as("lookups of the own id through b").isEmpty();
+    }
 }
