@@ -164,12 +164,12 @@ final class Lookups {
         if (!readOnly) {
             lookup.includeSelf(self);
         }
-        // seeded with more contacts than it needs: while the closest answer, only they are asked, and when they fail
-        // (a table whose contacts near the target all left since it last heard from them) the next stand in
         if (namedOnly) {
             lookup.start(named);
             return;
         }
+        // seeded with more contacts than it needs: while the closest answer, only they are asked, and when they fail
+        // (a table whose contacts near the target all left since it last heard from them) the next stand in
         int seeds = SEEDS_PER_WIDTH * width;
         List<Contact> fromTable = overlayOnly ? table.closestAnsweringComet(target, seeds, env.now())
                 : table.closest(target, seeds, env.now());

@@ -21,9 +21,10 @@ import java.util.Set;
  * {@link RoutingTable}, verifies second-hand contacts while the table is young, joins through bootstrap addresses
  * (self lookup, then a lookup per bucket that is not full: a few minutes later for a newcomer that knows K live
  * nodes by then), rejoins while it knows fewer than K nodes or no live one, and keeps the table fresh (bucket
- * refresh, pings of questionable contacts). Owns the bootstrap addresses, the contacts being verified, the join
- * state and the maintenance, bootstrap and bucket-fill timers. Tells its {@link Listener} of every contact newly
- * verified (where replication hands over records) and of every maintenance tick.
+ * refresh, pings of questionable contacts, now and then of a bad one, and a lookup of its own id through one that
+ * is back). Owns the bootstrap addresses, the contacts being verified, the join state, the maintenance, bootstrap
+ * and bucket-fill timers, and when a bad contact was last pinged or looked through. Tells its {@link Listener} of
+ * every contact newly verified (where replication hands over records) and of every maintenance tick.
  */
 final class Membership {
     /** Second-hand contacts pinged at once before they may enter the table. */

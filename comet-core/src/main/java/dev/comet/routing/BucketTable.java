@@ -150,8 +150,8 @@ final class BucketTable {
         if (responded) {
             bucket.lastChanged = now;
         } else if (wasBad && existing.pingSentAt < 0) {
-            // a contact gone bad (a node killed, then restarted on its id and port) queries us: nothing else asks a
-            // bad contact again, so without a ping it stays bad while its bucket has no replacement
+            // a contact gone bad (a node killed, then restarted on its id and port) queries us: maintenance asks only
+            // one bad contact a questionable period, so without a ping it stays bad while its bucket has no replacement
             existing.pingSentAt = now;
             return existing.contact();
         }
