@@ -15,7 +15,8 @@ import java.util.function.Predicate;
  * <p>Sequences only grow, and virtual time never goes back ({@link #add} refuses an event earlier than the last one
  * polled), so within a slot the order of arrival is the order of sequence: the events the heap hands over for a
  * millisecond reach its slot before any event added directly to it, and they came earlier. So the polls are in the
- * same order as any correct priority queue's of (time, sequence). Owned by a {@link Lane} (or by {@link VirtualTime}, the drivers'); not thread-safe.
+ * same order as any correct priority queue's of (time, sequence). Owned by a {@link Lane}, or by {@link VirtualTime}
+ * for the drivers' events; not thread-safe.
  *
  * @param <E> the events
  */

@@ -2,7 +2,8 @@ package dev.comet.sim;
 
 /**
  * Where a long simulation reports how far it is: called on the drivers' thread between windows, once every few
- * thousand events, and at each new phase. Implementations decide how often to show it (the CLI: on stderr, about once a second).
+ * thousand events, and at each new phase. Implementations decide how often to show it (the CLI: on stderr, about
+ * once a second).
  */
 @FunctionalInterface
 public interface Progress {

@@ -27,7 +27,7 @@ public final class Simulation {
     /** The ids of {@link #live}, or null when it changed since they were listed. */
     private List<NodeId> liveIds;
     /**
-     * The nodes' sandboxes, a host's chosen by its number ({@link SimNetwork#sandboxOf}): the same on any number of
+     * The nodes' sandboxes, a host's chosen by its number ({@link SimNetwork.Host#sandbox}): the same on any number of
      * threads, each used by one lane, on one thread at a time.
      */
     private final SandboxExecutor[] sandboxes;

@@ -56,10 +56,8 @@ class LanesTest {
     void aPartitionThatHealsGivesTheSameReportOnOneAndTwoThreads() {
         // the split drops datagrams across it in the lanes, and the healing lookups run through contacts back from it
         SimConfig config = SimConfig.of(200, 0, SEED);
-        Map<String, Object> one = Reports.withoutMeasurements(
-                new PartitionWorkload(new Simulation(config), 4 * 3600).run(20, 5, 30 * 60_000, 70 * 60_000));
-        Map<String, Object> two = Reports.withoutMeasurements(new PartitionWorkload(
-                new Simulation(config.withThreads(2)), 4 * 3600).run(20, 5, 30 * 60_000, 70 * 60_000));
+        Map<String, Object> one = Reports.withoutMeasurements(PartitionSimTest.run(config));
+        Map<String, Object> two = Reports.withoutMeasurements(PartitionSimTest.run(config.withThreads(2)));
         assertThat(two).as("seed %d", SEED).isEqualTo(one);
         assertThat((Long) one.get("datagrams_lost_to_partition")).isPositive();
     }
